@@ -1,0 +1,3 @@
+import MinshengStore
+import SQLiteNIO
+print("x")

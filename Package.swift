@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "Minsheng",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "minsheng", targets: ["minsheng"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
+    .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+    .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+    .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+  ],
+  targets: [
+    .target(name: "MinshengCore", resources: [.copy("Data")]),
+    .target(name: "MinshengText"),
+    .target(
+      name: "MinshengStore",
+      dependencies: [
+        "MinshengCore",
+        .product(name: "FluentKit", package: "fluent-kit"),
+        .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+        .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .target(
+      name: "MinshengServer",
+      dependencies: [
+        "MinshengCore", "MinshengStore", "MinshengText",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(name: "minsheng", dependencies: ["MinshengServer"]),
+    .target(
+      name: "MinshengTestSupport",
+      dependencies: ["MinshengCore", "MinshengStore"]
+    ),
+    .executableTarget(
+      name: "StoreBenchmark",
+      dependencies: [
+        "MinshengCore", "MinshengStore",
+        .product(name: "SQLiteNIO", package: "sqlite-nio"),
+      ],
+      path: "Benchmarks/StoreBenchmark"
+    ),
+    .testTarget(name: "MinshengCoreTests", dependencies: ["MinshengCore", "MinshengTestSupport"]),
+    .testTarget(name: "MinshengTextTests", dependencies: ["MinshengText"]),
+    .testTarget(
+      name: "MinshengStoreTests", dependencies: ["MinshengStore", "MinshengCore", "MinshengTestSupport"]),
+    .testTarget(
+      name: "MinshengServerTests",
+      dependencies: ["MinshengServer", "MinshengStore", "MinshengCore", "MinshengTestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,135 @@
+import Foundation
+
+/// An event as the workflow produces it, before the store gives it its place in the audit chains.
+public struct EventDraft: Sendable, Equatable {
+  public var messageID: UUID
+  public var action: EventAction
+  public var from: Status?
+  public var to: Status
+  public var actor: Actor
+  public var note: String?
+  public var visibility: Visibility
+  /// Structured details (units, deadlines as milliseconds, scores), keyed by snake_case names.
+  public var payload: [String: String]
+  public var at: Date
+
+  public init(
+    messageID: UUID, action: Action, from: Status, to: Status, actor: Actor, note: String?,
+    visibility: Visibility, payload: [String: String], at: Date
+  ) {
+    self.init(
+      messageID: messageID, action: .workflow(action), from: from, to: to, actor: actor, note: note,
+      visibility: visibility, payload: payload, at: at)
+  }
+
+  public init(
+    messageID: UUID, action: EventAction, from: Status?, to: Status, actor: Actor, note: String?,
+    visibility: Visibility, payload: [String: String], at: Date
+  ) {
+    self.messageID = messageID
+    self.action = action
+    self.from = from
+    self.to = to
+    self.actor = actor
+    self.note = note
+    self.visibility = visibility
+    self.payload = payload
+    self.at = at
+  }
+
+  /// The event that records a message's arrival.
+  public static func received(_ message: Message, by actor: Actor) -> EventDraft {
+    EventDraft(
+      messageID: message.id, action: .received, from: nil, to: message.status, actor: actor, note: nil,
+      visibility: .public, payload: ["channel": message.channel.rawValue, "serial": message.serial.description],
+      at: message.createdAt)
+  }
+}
+
+/// What an event records: the arrival of a message or a workflow action.
+public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible {
+  case received
+  case workflow(Action)
+
+  /// Parses the stored name.
+  public init?(_ name: String) {
+    if name == "received" {
+      self = .received
+    } else if let action = Action(rawValue: name) {
+      self = .workflow(action)
+    } else {
+      return nil
+    }
+  }
+
+  /// The stored name: `received` or the action's raw value.
+  public var description: String {
+    switch self {
+    case .received: "received"
+    case .workflow(let action): action.rawValue
+    }
+  }
+}
+
+/// 事件: one entry of a message's history, chained by hashes so that tampering shows.
+///
+/// `messageHash = SHA-256(previous messageHash of this message ‖ canonical)` and
+/// `chainHash = SHA-256(previous chainHash of all events ‖ canonical)`, where `canonical` is
+/// `AuditChain.canonicalEncoding(of:)`. The first previous hash is 64 zeros.
+public struct Event: Sendable, Equatable, Identifiable {
+  public var id: UUID
+  /// Position in the global chain, from 1, without gaps.
+  public var sequence: Int64
+  /// Position in this message's chain, from 1, without gaps.
+  public var messageSequence: Int
+  public var draft: EventDraft
+  public var messageHash: String
+  public var chainHash: String
+
+  public init(id: UUID, sequence: Int64, messageSequence: Int, draft: EventDraft, messageHash: String, chainHash: String) {
+    self.id = id
+    self.sequence = sequence
+    self.messageSequence = messageSequence
+    self.draft = draft
+    self.messageHash = messageHash
+    self.chainHash = chainHash
+  }
+}
+
+/// The canonical form of events for the audit chains; hashing itself is the store's.
+public enum AuditChain {
+  /// The previous hash of the first event.
+  public static let genesis = String(repeating: "0", count: 64)
+
+  /// A canonical, unambiguous encoding of an event and its place in both chains.
+  ///
+  /// Each field is written as `<UTF-8 byte count>:<text>;`, in a fixed order; time is whole
+  /// milliseconds since 1970; payload entries are sorted by key. Absent values are empty.
+  public static func canonicalEncoding(sequence: Int64, messageSequence: Int, draft: EventDraft) -> String {
+    var fields: [String] = [
+      "minsheng-event-v1",
+      String(sequence),
+      String(messageSequence),
+      draft.messageID.uuidString.lowercased(),
+      String(milliseconds(draft.at)),
+      draft.actor.role.rawValue,
+      draft.actor.id,
+      draft.actor.unitID?.uuidString.lowercased() ?? "",
+      draft.action.description,
+      draft.from?.rawValue ?? "",
+      draft.to.rawValue,
+      draft.visibility.rawValue,
+      draft.note ?? "",
+    ]
+    for key in draft.payload.keys.sorted() {
+      fields.append(key)
+      fields.append(draft.payload[key] ?? "")
+    }
+    return fields.map { "\($0.utf8.count):\($0);" }.joined()
+  }
+
+  /// Whole milliseconds since 1970, the precision at which event times are stored and hashed.
+  public static func milliseconds(_ date: Date) -> Int64 {
+    Int64((date.timeIntervalSince1970 * 1000).rounded())
+  }
+}

@@ -1,0 +1,172 @@
+import Foundation
+
+/// 留言类型: what kind of message a citizen leaves.
+public enum MessageType: String, Sendable, Codable, CaseIterable {
+  /// 投诉
+  case complaint
+  /// 求助
+  case help
+  /// 咨询
+  case consultation
+  /// 建议
+  case suggestion
+  /// 感谢
+  case thanks
+}
+
+/// 渠道: where a message entered the case pool; every case keeps its channel.
+public enum Channel: String, Sendable, Codable, CaseIterable {
+  case web
+  case app
+  case api
+  /// 12345 hotline operators entering phone calls.
+  case hotline
+  /// Letters to a leader's mailbox, entered by clerks.
+  case mailbox
+  /// Imported from another board (People's Daily, a provincial platform).
+  case imported
+  /// Followed up from social-media comments.
+  case social
+}
+
+/// 位置: where the matter is; coordinates are optional WGS84.
+public struct Location: Sendable, Equatable, Codable {
+  public var address: String?
+  public var latitude: Double?
+  public var longitude: Double?
+
+  public init(address: String? = nil, latitude: Double? = nil, longitude: Double? = nil) {
+    self.address = address
+    self.latitude = latitude
+    self.longitude = longitude
+  }
+}
+
+/// 联系方式: how a unit reaches the author; never public.
+public struct Contact: Sendable, Equatable, Codable {
+  public var name: String
+  public var phone: String
+  public var email: String?
+
+  public init(name: String, phone: String, email: String? = nil) {
+    self.name = name
+    self.phone = phone
+    self.email = email
+  }
+}
+
+/// 编号: a message's public serial, the year and a sequence number within it, shown as `2026-000123`.
+public struct Serial: Sendable, Hashable, Codable, CustomStringConvertible {
+  public var year: Int
+  public var number: Int
+
+  public init(year: Int, number: Int) {
+    self.year = year
+    self.number = number
+  }
+
+  /// Parses `2026-000123`; nil for anything else.
+  public init?(_ text: String) {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 2, parts[0].count == 4, parts[1].count >= 6,
+      let year = Int(parts[0]), let number = Int(parts[1]), number > 0
+    else { return nil }
+    self.init(year: year, number: number)
+  }
+
+  public var description: String {
+    let digits = String(number)
+    return "\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+  }
+}
+
+/// How a case reached its final state.
+public enum Closure: String, Sendable, Codable, CaseIterable {
+  /// The author evaluated the reply as at least basically satisfactory.
+  case resolved
+  /// Replied and not evaluated within the allowed time (未评价).
+  case unevaluated
+  /// The dispatcher declined the author's request to reopen.
+  case reopenDeclined
+  /// Closed by the dispatcher after a reply, for a recorded reason.
+  case closedByDispatcher
+  /// Marked invalid (无效) with a reason: spam, abuse, not a matter for government.
+  case invalid
+  /// Merged into another message (并单); it follows its parent to the end.
+  case merged
+}
+
+/// 留言: a citizen's message, the case that the workflow carries to a final state.
+public struct Message: Sendable, Equatable, Identifiable {
+  public var id: UUID
+  public var serial: Serial
+  public var type: MessageType
+  public var title: String
+  public var body: String
+  /// The leader's board the message is addressed to, if any.
+  public var leaderID: UUID?
+  public var regionID: UUID?
+  public var categoryID: UUID?
+  public var channel: Channel
+  public var location: Location?
+  public var contact: Contact
+  public var isPublic: Bool
+  public var urgent: Bool
+  public var status: Status
+  public var closure: Closure?
+  /// The office that dispatches this message (from the leader's board or the region).
+  public var dispatchingUnitID: UUID?
+  /// 主办单位
+  public var leadUnitID: UUID?
+  /// 协办单位
+  public var assistingUnitIDs: [UUID]
+  /// Whether the lead unit's replies wait for its reviewer.
+  public var replyNeedsReview: Bool
+  /// The unit that routing rules suggest; the dispatcher decides.
+  public var suggestedUnitID: UUID?
+  public var acceptanceDue: Date?
+  public var replyDue: Date?
+  /// The parent case when this one was merged (并单).
+  public var mergedIntoID: UUID?
+  /// Increases by one with every committed transition; used for optimistic concurrency.
+  public var version: Int
+  public var createdAt: Date
+  public var updatedAt: Date
+
+  public init(
+    id: UUID, serial: Serial, type: MessageType, title: String, body: String,
+    leaderID: UUID? = nil, regionID: UUID? = nil, categoryID: UUID? = nil, channel: Channel = .web,
+    location: Location? = nil, contact: Contact, isPublic: Bool = true, urgent: Bool = false,
+    status: Status = .received, closure: Closure? = nil, dispatchingUnitID: UUID? = nil,
+    leadUnitID: UUID? = nil, assistingUnitIDs: [UUID] = [], replyNeedsReview: Bool = false,
+    suggestedUnitID: UUID? = nil, acceptanceDue: Date? = nil, replyDue: Date? = nil,
+    mergedIntoID: UUID? = nil, version: Int = 1, createdAt: Date, updatedAt: Date? = nil
+  ) {
+    self.id = id
+    self.serial = serial
+    self.type = type
+    self.title = title
+    self.body = body
+    self.leaderID = leaderID
+    self.regionID = regionID
+    self.categoryID = categoryID
+    self.channel = channel
+    self.location = location
+    self.contact = contact
+    self.isPublic = isPublic
+    self.urgent = urgent
+    self.status = status
+    self.closure = closure
+    self.dispatchingUnitID = dispatchingUnitID
+    self.leadUnitID = leadUnitID
+    self.assistingUnitIDs = assistingUnitIDs
+    self.replyNeedsReview = replyNeedsReview
+    self.suggestedUnitID = suggestedUnitID
+    self.acceptanceDue = acceptanceDue
+    self.replyDue = replyDue
+    self.mergedIntoID = mergedIntoID
+    self.version = version
+    self.createdAt = createdAt
+    self.updatedAt = updatedAt ?? createdAt
+  }
+}

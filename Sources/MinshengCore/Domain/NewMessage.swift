@@ -1,0 +1,147 @@
+import Foundation
+
+/// What a citizen (or an operator on a citizen's behalf) submits; validated before anything is stored.
+public struct NewMessage: Sendable, Equatable {
+  public var type: MessageType
+  public var title: String
+  public var body: String
+  public var leaderID: UUID?
+  public var regionID: UUID?
+  public var categoryID: UUID?
+  public var channel: Channel
+  public var location: Location?
+  public var contact: Contact
+  public var isPublic: Bool
+  public var urgent: Bool
+
+  /// Longest title, in characters.
+  public static let maxTitleLength = 100
+  /// Longest body, in characters.
+  public static let maxBodyLength = 2_000
+
+  public init(
+    type: MessageType, title: String, body: String, leaderID: UUID? = nil, regionID: UUID? = nil,
+    categoryID: UUID? = nil, channel: Channel = .web, location: Location? = nil, contact: Contact,
+    isPublic: Bool = true, urgent: Bool = false
+  ) {
+    self.type = type
+    self.title = title
+    self.body = body
+    self.leaderID = leaderID
+    self.regionID = regionID
+    self.categoryID = categoryID
+    self.channel = channel
+    self.location = location
+    self.contact = contact
+    self.isPublic = isPublic
+    self.urgent = urgent
+  }
+
+  /// The same message with surrounding white space trimmed, checked field by field.
+  ///
+  /// Every problem is reported at once, each naming its field, so a form or an API client can
+  /// show them all.
+  public func validated() throws(ValidationError) -> NewMessage {
+    var copy = self
+    copy.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
+    copy.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+    copy.contact.name = contact.name.trimmingCharacters(in: .whitespacesAndNewlines)
+    copy.contact.phone = contact.phone.trimmingCharacters(in: .whitespacesAndNewlines)
+    copy.contact.email = contact.email?.trimmingCharacters(in: .whitespacesAndNewlines)
+    if copy.contact.email?.isEmpty == true { copy.contact.email = nil }
+    if var location = copy.location {
+      location.address = location.address?.trimmingCharacters(in: .whitespacesAndNewlines)
+      if location.address?.isEmpty == true { location.address = nil }
+      copy.location = location
+    }
+
+    var problems: [ValidationError.Problem] = []
+    func check(_ ok: Bool, _ field: String, _ reason: ValidationError.Reason) {
+      if !ok { problems.append(.init(field: field, reason: reason)) }
+    }
+    check(!copy.title.isEmpty, "title", .missing)
+    check(copy.title.count <= Self.maxTitleLength, "title", .tooLong(max: Self.maxTitleLength))
+    check(!copy.body.isEmpty, "body", .missing)
+    check(copy.body.count <= Self.maxBodyLength, "body", .tooLong(max: Self.maxBodyLength))
+    check(!copy.contact.name.isEmpty, "contact.name", .missing)
+    check(copy.contact.name.count <= 50, "contact.name", .tooLong(max: 50))
+    check(!copy.contact.phone.isEmpty, "contact.phone", .missing)
+    check(
+      copy.contact.phone.isEmpty || PhoneNumber.isPlausible(copy.contact.phone), "contact.phone",
+      .invalid("电话号码格式不正确"))
+    if let email = copy.contact.email {
+      check(email.count <= 254 && email.contains("@"), "contact.email", .invalid("电子邮箱格式不正确"))
+    }
+    if let location = copy.location {
+      check((location.address?.count ?? 0) <= 200, "location.address", .tooLong(max: 200))
+      check((location.latitude == nil) == (location.longitude == nil), "location", .invalid("经纬度须同时提供"))
+      if let lat = location.latitude {
+        check(lat.isFinite && (-90...90).contains(lat), "location.latitude", .invalid("纬度须在 -90 到 90 之间"))
+      }
+      if let lon = location.longitude {
+        check(lon.isFinite && (-180...180).contains(lon), "location.longitude", .invalid("经度须在 -180 到 180 之间"))
+      }
+    }
+    for (field, text) in [("title", copy.title), ("body", copy.body), ("contact.name", copy.contact.name)]
+    where text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r" }) {
+      problems.append(.init(field: field, reason: .invalid("含有不可见的控制字符")))
+    }
+    guard problems.isEmpty else { throw ValidationError(problems: problems) }
+    return copy
+  }
+}
+
+/// Telephone numbers as citizens type them.
+public enum PhoneNumber {
+  /// True for a mainland mobile number (11 digits starting with 1) or a landline or service
+  /// number of 7 to 20 digits, optionally with `+`, spaces or hyphens.
+  public static func isPlausible(_ text: String) -> Bool {
+    let allowed = text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || $0 == "-" || $0 == " " || $0 == "+" }
+    guard allowed, !text.dropFirst().contains("+") else { return false }
+    let digits = text.unicodeScalars.filter { ("0"..."9").contains($0) }.count
+    return (7...20).contains(digits)
+  }
+}
+
+/// Input that breaks a rule; lists every problem with the field it belongs to.
+public struct ValidationError: Error, Sendable, Equatable {
+  /// Why a field was refused.
+  public enum Reason: Sendable, Equatable {
+    case missing
+    case tooLong(max: Int)
+    case invalid(String)
+    case unknownReference
+  }
+
+  /// One refused field.
+  public struct Problem: Sendable, Equatable {
+    public var field: String
+    public var reason: Reason
+
+    public init(field: String, reason: Reason) {
+      self.field = field
+      self.reason = reason
+    }
+
+    /// The problem in Chinese, for citizens.
+    public var message: String {
+      switch reason {
+      case .missing: "必填"
+      case .tooLong(let max): "不能超过 \(max) 个字"
+      case .invalid(let why): why
+      case .unknownReference: "不存在"
+      }
+    }
+  }
+
+  public var problems: [Problem]
+
+  public init(problems: [Problem]) {
+    self.problems = problems
+  }
+
+  /// A single problem.
+  public init(field: String, reason: Reason) {
+    self.problems = [.init(field: field, reason: reason)]
+  }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// 领导: a public office (title + region) to whose board citizens write; never a person's name.
+public struct Leader: Sendable, Equatable, Identifiable, Codable {
+  public var id: UUID
+  public var code: String
+  /// The office's title, such as 市委书记 or 区长.
+  public var title: String
+  public var regionID: UUID
+  /// The office (信访办, 督查室 …) that dispatches the messages on this leader's board.
+  public var dispatchingUnitID: UUID?
+
+  public init(id: UUID, code: String, title: String, regionID: UUID, dispatchingUnitID: UUID? = nil) {
+    self.id = id
+    self.code = code
+    self.title = title
+    self.regionID = regionID
+    self.dispatchingUnitID = dispatchingUnitID
+  }
+}
+
+/// 单位: a government body that handles messages, or dispatches them for some leaders' boards.
+public struct Unit: Sendable, Equatable, Identifiable, Codable {
+  public var id: UUID
+  public var code: String
+  public var name: String
+  public var regionID: UUID
+  /// When true, a handler's reply waits for the unit's reviewer before it is published.
+  public var requiresReplyReview: Bool
+
+  public init(id: UUID, code: String, name: String, regionID: UUID, requiresReplyReview: Bool = false) {
+    self.id = id
+    self.code = code
+    self.name = name
+    self.regionID = regionID
+    self.requiresReplyReview = requiresReplyReview
+  }
+}
+
+/// 领域: a node of the category tree (城乡建设 → 住房保障 …).
+public struct Category: Sendable, Equatable, Identifiable, Codable {
+  public var id: UUID
+  public var code: String
+  public var name: String
+  public var parentID: UUID?
+
+  public init(id: UUID, code: String, name: String, parentID: UUID? = nil) {
+    self.id = id
+    self.code = code
+    self.name = name
+    self.parentID = parentID
+  }
+}

@@ -1,0 +1,134 @@
+import Foundation
+
+/// 操作: a step that someone takes on a message.
+public enum Action: String, Sendable, Codable, CaseIterable {
+  /// 交办: dispatcher names a lead unit and optional assisting units.
+  case assign
+  /// 签收: the lead unit accepts.
+  case accept
+  /// 退回: the unit sends it back to the dispatcher with a reason.
+  case returnToDispatcher = "return"
+  /// 改派: the dispatcher re-assigns a returned message.
+  case reassign
+  /// 驳回退回: the dispatcher refuses a return; the unit must accept after all.
+  case rejectReturn = "reject_return"
+  /// 转办: the dispatcher moves an assigned or accepted message to another unit.
+  case transfer
+  /// 申请延期
+  case requestExtension = "request_extension"
+  /// 批准延期
+  case approveExtension = "approve_extension"
+  /// 不予延期
+  case denyExtension = "deny_extension"
+  /// 答复: the handler replies; it goes to the reviewer when the unit requires review.
+  case reply
+  /// 审核通过
+  case approveReply = "approve_reply"
+  /// 审核退回: the reviewer sends the draft back with a comment.
+  case sendBackReply = "send_back_reply"
+  /// 评价: the author evaluates the reply.
+  case evaluate
+  /// 同意重办
+  case grantReopen = "grant_reopen"
+  /// 不予重办
+  case declineReopen = "decline_reopen"
+  /// 办结: close a replied message (unevaluated, or by the dispatcher with a reason).
+  case close
+  /// 无效件
+  case markInvalid = "mark_invalid"
+  /// 并单
+  case merge
+  /// 急事急办: set or clear the urgent flag.
+  case setUrgent = "set_urgent"
+  /// 催办
+  case remind
+  /// 督办
+  case supervise
+  /// 协办意见: an assisting unit's input for the lead unit.
+  case contribute
+  /// 内部备注: never public.
+  case note
+}
+
+/// An action with what it needs: the unit, the reason, the reply text, the scores.
+public enum Command: Sendable, Equatable {
+  case assign(lead: UUID, assisting: [UUID] = [], instruction: String? = nil, leadRequiresReview: Bool = false)
+  case accept(note: String? = nil)
+  case returnToDispatcher(reason: String)
+  case reassign(lead: UUID, assisting: [UUID] = [], instruction: String? = nil, leadRequiresReview: Bool = false)
+  case rejectReturn(reason: String)
+  case transfer(lead: UUID, assisting: [UUID] = [], reason: String, leadRequiresReview: Bool = false)
+  case requestExtension(workingDays: Int, reason: String)
+  case approveExtension(workingDays: Int, note: String? = nil)
+  case denyExtension(reason: String)
+  case reply(body: String)
+  case approveReply(note: String? = nil)
+  case sendBackReply(comment: String)
+  case evaluate(Evaluation)
+  case grantReopen(note: String? = nil)
+  case declineReopen(reason: String)
+  case close(reason: String)
+  case markInvalid(reason: String)
+  case merge(into: UUID, note: String? = nil)
+  case setUrgent(Bool, reason: String)
+  case remind(note: String? = nil)
+  case supervise(note: String)
+  case contribute(text: String)
+  case note(text: String)
+
+  /// The action this command performs.
+  public var action: Action {
+    switch self {
+    case .assign: .assign
+    case .accept: .accept
+    case .returnToDispatcher: .returnToDispatcher
+    case .reassign: .reassign
+    case .rejectReturn: .rejectReturn
+    case .transfer: .transfer
+    case .requestExtension: .requestExtension
+    case .approveExtension: .approveExtension
+    case .denyExtension: .denyExtension
+    case .reply: .reply
+    case .approveReply: .approveReply
+    case .sendBackReply: .sendBackReply
+    case .evaluate: .evaluate
+    case .grantReopen: .grantReopen
+    case .declineReopen: .declineReopen
+    case .close: .close
+    case .markInvalid: .markInvalid
+    case .merge: .merge
+    case .setUrgent: .setUrgent
+    case .remind: .remind
+    case .supervise: .supervise
+    case .contribute: .contribute
+    case .note: .note
+    }
+  }
+
+  /// The free text recorded with the event: a reason, an instruction, a note or a comment.
+  public var note: String? {
+    switch self {
+    case .assign(_, _, let text, _), .reassign(_, _, let text, _): text
+    case .accept(let text), .approveExtension(_, let text), .approveReply(let text), .grantReopen(let text),
+      .merge(_, let text), .remind(let text):
+      text
+    case .returnToDispatcher(let text), .rejectReturn(let text), .transfer(_, _, let text, _),
+      .requestExtension(_, let text), .denyExtension(let text), .sendBackReply(let text),
+      .declineReopen(let text), .close(let text), .markInvalid(let text), .setUrgent(_, let text),
+      .supervise(let text), .contribute(let text), .note(let text):
+      text
+    case .reply(let body): body
+    case .evaluate(let evaluation): evaluation.comment
+    }
+  }
+
+  /// Whether the action cannot be taken without a written reason or text.
+  var requiresText: Bool {
+    switch self {
+    case .returnToDispatcher, .rejectReturn, .transfer, .requestExtension, .denyExtension, .reply,
+      .sendBackReply, .declineReopen, .close, .markInvalid, .setUrgent, .supervise, .contribute, .note:
+      true
+    default: false
+    }
+  }
+}

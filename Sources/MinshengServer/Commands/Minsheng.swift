@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import MinshengCore
+import MinshengStore
+
+/// The `minsheng` command and its subcommands.
+public struct Minsheng: AsyncParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "minsheng",
+    abstract: "民生之声 Minsheng: citizens' messages to government, handled in public and on time.",
+    subcommands: [MigrateCommand.self, AuditCommand.self, WorkflowCommand.self]
+  )
+
+  public init() {}
+}
+
+/// Opens the configured database with the configured rules for a command, and closes it after.
+func withConfiguredStore<T: Sendable>(_ body: @Sendable (Store, Configuration) async throws -> T) async throws -> T {
+  let configuration: Configuration
+  do {
+    configuration = try Configuration.read()
+  } catch {
+    throw ValidationError(error.description)
+  }
+  let rules = try configuration.caseRules()
+  let database = try await StoreDatabase.open(configuration.database, logger: configuration.logger(label: "minsheng.store"))
+  do {
+    let result = try await body(Store(database: database, rules: rules), configuration)
+    await database.close()
+    return result
+  } catch {
+    await database.close()
+    throw error
+  }
+}
+
+struct MigrateCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "migrate", abstract: "Apply pending database migrations (also lists them with --dry-run).")
+
+  @Flag(help: "Only list the pending migrations.")
+  var dryRun = false
+
+  func run() async throws {
+    let dryRun = self.dryRun
+    try await withConfiguredStore { store, configuration in
+      let pending = try await store.database.pendingMigrations()
+      if pending.isEmpty {
+        print("数据库 \(configuration.database) 已是最新，无待执行迁移。")
+        return
+      }
+      for name in pending { print((dryRun ? "待执行 " : "执行 ") + name) }
+      if !dryRun {
+        try await store.database.migrate()
+        print("已执行 \(pending.count) 个迁移。")
+      }
+    }
+  }
+}
+
+struct AuditCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "audit", abstract: "Check the audit chains.", subcommands: [AuditVerifyCommand.self])
+}
+
+struct AuditVerifyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "verify",
+    abstract: "Recompute both hash chains over every event; print `ok: N events` or the first broken event and exit 1.")
+
+  func run() async throws {
+    let (code, output) = try await withConfiguredStore { store, _ in try await AuditVerification.run(store) }
+    print(output)
+    if code != 0 { throw ExitCode(code) }
+  }
+}
+
+/// The audit check as a plain function: the exit code and the line to print.
+public enum AuditVerification {
+  public static func run(_ store: Store) async throws -> (exitCode: Int32, output: String) {
+    let report = try await store.verifyAudit()
+    if let broken = report.firstBreak {
+      let id = broken.eventID.map { " id=\($0.uuidString.lowercased())" } ?? ""
+      return (1, "broken: event seq=\(broken.sequence)\(id): \(broken.reason) (\(report.eventCount) events verified before it)")
+    }
+    return (0, "ok: \(report.eventCount) events")
+  }
+}
+
+struct WorkflowCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "workflow", abstract: "Show the workflow.", subcommands: [WorkflowTableCommand.self])
+}
+
+struct WorkflowTableCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "table", abstract: "Print the allowed-transition table as Markdown (as in docs/workflow.md).")
+
+  func run() {
+    print(Workflow.markdownTable())
+  }
+}

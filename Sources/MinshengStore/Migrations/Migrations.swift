@@ -1,0 +1,262 @@
+import FluentKit
+import MinshengCore
+
+/// Every schema change, in order. Append only: a released migration is never edited.
+public enum StoreMigrations {
+  public static let all: [any Migration] = [
+    M0001_CreateRegions(),
+    M0002_CreateUnits(),
+    M0003_CreateLeaders(),
+    M0004_CreateCategories(),
+    M0005_CreateRoutingRules(),
+    M0006_CreateMessages(),
+    M0007_CreateAssistingUnits(),
+    M0008_CreateEvents(),
+    M0009_CreateReplies(),
+    M0010_CreateEvaluations(),
+    M0011_CreateAuditHead(),
+    M0012_CreateSerialCounters(),
+  ]
+}
+
+struct M0001_CreateRegions: AsyncMigration {
+  var name: String { "0001_CreateRegions" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(RegionModel.schema)
+      .id()
+      .field("code", .string, .required)
+      .field("name", .string, .required)
+      .field("parent_id", .uuid, .references(RegionModel.schema, .id))
+      .field("dispatching_unit_id", .uuid)
+      .unique(on: "code")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(RegionModel.schema).delete()
+  }
+}
+
+struct M0002_CreateUnits: AsyncMigration {
+  var name: String { "0002_CreateUnits" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(UnitModel.schema)
+      .id()
+      .field("code", .string, .required)
+      .field("name", .string, .required)
+      .field("region_id", .uuid, .required, .references(RegionModel.schema, .id))
+      .field("requires_reply_review", .bool, .required)
+      .unique(on: "code")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(UnitModel.schema).delete()
+  }
+}
+
+struct M0003_CreateLeaders: AsyncMigration {
+  var name: String { "0003_CreateLeaders" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(LeaderModel.schema)
+      .id()
+      .field("code", .string, .required)
+      .field("title", .string, .required)
+      .field("region_id", .uuid, .required, .references(RegionModel.schema, .id))
+      .field("dispatching_unit_id", .uuid, .references(UnitModel.schema, .id))
+      .unique(on: "code")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(LeaderModel.schema).delete()
+  }
+}
+
+struct M0004_CreateCategories: AsyncMigration {
+  var name: String { "0004_CreateCategories" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(CategoryModel.schema)
+      .id()
+      .field("code", .string, .required)
+      .field("name", .string, .required)
+      .field("parent_id", .uuid, .references(CategoryModel.schema, .id))
+      .unique(on: "code")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(CategoryModel.schema).delete()
+  }
+}
+
+struct M0005_CreateRoutingRules: AsyncMigration {
+  var name: String { "0005_CreateRoutingRules" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(RoutingRuleModel.schema)
+      .id()
+      .field("category_id", .uuid, .required, .references(CategoryModel.schema, .id))
+      .field("region_code", .string)
+      .field("unit_id", .uuid, .required, .references(UnitModel.schema, .id))
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(RoutingRuleModel.schema).delete()
+  }
+}
+
+struct M0006_CreateMessages: AsyncMigration {
+  var name: String { "0006_CreateMessages" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(MessageModel.schema)
+      .id()
+      .field("serial_year", .int, .required)
+      .field("serial_number", .int, .required)
+      .field("tracking_hash", .string, .required)
+      .field("type", .string, .required)
+      .field("title", .string, .required)
+      .field("body", .string, .required)
+      .field("leader_id", .uuid, .references(LeaderModel.schema, .id))
+      .field("region_id", .uuid, .references(RegionModel.schema, .id))
+      .field("category_id", .uuid, .references(CategoryModel.schema, .id))
+      .field("channel", .string, .required)
+      .field("address", .string)
+      .field("latitude", .double)
+      .field("longitude", .double)
+      .field("contact_name", .string, .required)
+      .field("contact_phone", .string, .required)
+      .field("contact_email", .string)
+      .field("is_public", .bool, .required)
+      .field("urgent", .bool, .required)
+      .field("status", .string, .required)
+      .field("closure", .string)
+      .field("dispatching_unit_id", .uuid, .references(UnitModel.schema, .id))
+      .field("lead_unit_id", .uuid, .references(UnitModel.schema, .id))
+      .field("reply_needs_review", .bool, .required)
+      .field("suggested_unit_id", .uuid, .references(UnitModel.schema, .id))
+      .field("acceptance_due", .datetime)
+      .field("reply_due", .datetime)
+      .field("merged_into_id", .uuid, .references(MessageModel.schema, .id))
+      .field("version", .int, .required)
+      .field("created_at", .datetime, .required)
+      .field("updated_at", .datetime, .required)
+      .unique(on: "serial_year", "serial_number")
+      .unique(on: "tracking_hash")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(MessageModel.schema).delete()
+  }
+}
+
+struct M0007_CreateAssistingUnits: AsyncMigration {
+  var name: String { "0007_CreateAssistingUnits" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(AssistingUnitModel.schema)
+      .id()
+      .field("message_id", .uuid, .required, .references(MessageModel.schema, .id))
+      .field("unit_id", .uuid, .required, .references(UnitModel.schema, .id))
+      .field("position", .int, .required)
+      .unique(on: "message_id", "unit_id")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(AssistingUnitModel.schema).delete()
+  }
+}
+
+struct M0008_CreateEvents: AsyncMigration {
+  var name: String { "0008_CreateEvents" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(EventModel.schema)
+      .id()
+      .field("seq", .int64, .required)
+      .field("message_id", .uuid, .required, .references(MessageModel.schema, .id))
+      .field("message_seq", .int, .required)
+      .field("at_ms", .int64, .required)
+      .field("actor_role", .string, .required)
+      .field("actor_id", .string, .required)
+      .field("actor_unit_id", .uuid)
+      .field("action", .string, .required)
+      .field("from_status", .string)
+      .field("to_status", .string, .required)
+      .field("visibility", .string, .required)
+      .field("note", .string)
+      .field("payload", .string, .required)
+      .field("message_hash", .string, .required)
+      .field("chain_hash", .string, .required)
+      .unique(on: "seq")
+      .unique(on: "message_id", "message_seq")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(EventModel.schema).delete()
+  }
+}
+
+struct M0009_CreateReplies: AsyncMigration {
+  var name: String { "0009_CreateReplies" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(ReplyModel.schema)
+      .id()
+      .field("message_id", .uuid, .required, .references(MessageModel.schema, .id))
+      .field("unit_id", .uuid, .required, .references(UnitModel.schema, .id))
+      .field("body", .string, .required)
+      .field("state", .string, .required)
+      .field("created_at", .datetime, .required)
+      .field("published_at", .datetime)
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(ReplyModel.schema).delete()
+  }
+}
+
+struct M0010_CreateEvaluations: AsyncMigration {
+  var name: String { "0010_CreateEvaluations" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(EvaluationModel.schema)
+      .id()
+      .field("message_id", .uuid, .required, .references(MessageModel.schema, .id))
+      .field("resolution", .int, .required)
+      .field("attitude", .int, .required)
+      .field("speed", .int, .required)
+      .field("level", .string, .required)
+      .field("comment", .string)
+      .field("created_at", .datetime, .required)
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(EvaluationModel.schema).delete()
+  }
+}
+
+struct M0011_CreateAuditHead: AsyncMigration {
+  var name: String { "0011_CreateAuditHead" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(AuditHeadModel.schema)
+      .id()
+      .field("last_seq", .int64, .required)
+      .field("last_hash", .string, .required)
+      .create()
+    let head = AuditHeadModel()
+    head.id = AuditHeadModel.rowID
+    head.lastSequence = 0
+    head.lastHash = AuditChain.genesis
+    try await head.create(on: database)
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(AuditHeadModel.schema).delete()
+  }
+}
+
+struct M0012_CreateSerialCounters: AsyncMigration {
+  var name: String { "0012_CreateSerialCounters" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema(SerialCounterModel.schema)
+      .id()
+      .field("year", .int, .required)
+      .field("last_number", .int, .required)
+      .unique(on: "year")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema(SerialCounterModel.schema).delete()
+  }
+}

@@ -1,0 +1,154 @@
+import FluentKit
+import Foundation
+import MinshengCore
+import SQLKit
+
+/// The outcome of checking the audit chains.
+public struct AuditReport: Sendable, Equatable {
+  /// The first event that does not match its chains, and why.
+  public struct Break: Sendable, Equatable {
+    public var sequence: Int64
+    public var eventID: UUID?
+    public var reason: String
+  }
+
+  public var eventCount: Int
+  public var firstBreak: Break?
+
+  public var isIntact: Bool { firstBreak == nil }
+}
+
+extension Store {
+  /// Appends events to both chains inside the caller's transaction.
+  ///
+  /// The single audit-head row is updated first, which takes the write lock on it: appends from
+  /// concurrent transactions queue there, so the global chain never forks.
+  func append(_ drafts: [EventDraft], on tx: any Database) async throws -> [Event] {
+    guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    guard !drafts.isEmpty else { return [] }
+    let head = try await sql.raw(
+      """
+      UPDATE audit_head SET last_seq = last_seq + \(bind: drafts.count)
+      WHERE id = \(bind: AuditHeadModel.rowID) RETURNING last_seq, last_hash
+      """
+    ).first()
+    guard let head else { throw StoreError.notFound("审计链头") }
+    var sequence = try head.decode(column: "last_seq", as: Int64.self) - Int64(drafts.count)
+    var chainHash = try head.decode(column: "last_hash", as: String.self)
+    var previousByMessage: [UUID: (Int, String)] = [:]
+    var events: [Event] = []
+    for draft in drafts {
+      var previous = previousByMessage[draft.messageID]
+      if previous == nil {
+        let last = try await EventModel.query(on: tx).filter(\.$messageID == draft.messageID)
+          .sort(\.$messageSequence, .descending).first()
+        previous = last.map { ($0.messageSequence, $0.messageHash) } ?? (0, AuditChain.genesis)
+      }
+      guard let (lastMessageSequence, lastMessageHash) = previous else { continue }
+      sequence += 1
+      let messageSequence = lastMessageSequence + 1
+      let canonical = AuditChain.canonicalEncoding(sequence: sequence, messageSequence: messageSequence, draft: draft)
+      let messageHash = Hashing.chain(previous: lastMessageHash, canonical: canonical)
+      chainHash = Hashing.chain(previous: chainHash, canonical: canonical)
+      let model = EventModel()
+      model.id = ids.newID()
+      model.sequence = sequence
+      model.messageID = draft.messageID
+      model.messageSequence = messageSequence
+      model.atMilliseconds = AuditChain.milliseconds(draft.at)
+      model.actorRole = draft.actor.role.rawValue
+      model.actorID = draft.actor.id
+      model.actorUnitID = draft.actor.unitID
+      model.action = draft.action.description
+      model.fromStatus = draft.from?.rawValue
+      model.toStatus = draft.to.rawValue
+      model.visibility = draft.visibility.rawValue
+      model.note = draft.note
+      model.payload = Self.encodePayload(draft.payload)
+      model.messageHash = messageHash
+      model.chainHash = chainHash
+      try await model.create(on: tx)
+      previousByMessage[draft.messageID] = (messageSequence, messageHash)
+      events.append(
+        Event(
+          id: model.id!, sequence: sequence, messageSequence: messageSequence, draft: draft,
+          messageHash: messageHash, chainHash: chainHash))
+    }
+    try await sql.raw("UPDATE audit_head SET last_hash = \(bind: chainHash) WHERE id = \(bind: AuditHeadModel.rowID)").run()
+    return events
+  }
+
+  static func encodePayload(_ payload: [String: String]) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return (try? encoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+  }
+
+  /// The history of a message, oldest first.
+  public func events(of messageID: UUID) async throws -> [Event] {
+    try await EventModel.query(on: db).filter(\.$messageID == messageID).sort(\.$messageSequence).all()
+      .compactMap(\.core)
+  }
+
+  /// Recomputes both chains over every stored event and compares them with the stored hashes and
+  /// with the chain head; reports the first event that does not match.
+  ///
+  /// Catches an edited field (the hashes no longer match), a deleted or inserted event (a gap in
+  /// the global or a message's sequence) and a truncated tail (the head is ahead of the last event).
+  public func verifyAudit(batchSize: Int = 5_000) async throws -> AuditReport {
+    var chainHash = AuditChain.genesis
+    var lastByMessage: [UUID: (Int, String)] = [:]
+    var expected: Int64 = 1
+    var count = 0
+    var after: Int64 = 0
+    while true {
+      let batch = try await EventModel.query(on: db).filter(\.$sequence > after).sort(\.$sequence)
+        .limit(batchSize).all()
+      if batch.isEmpty { break }
+      for model in batch {
+        func broken(_ reason: String) -> AuditReport {
+          AuditReport(eventCount: count, firstBreak: .init(sequence: model.sequence, eventID: model.id, reason: reason))
+        }
+        guard model.sequence == expected else {
+          return broken("全局序号应为 \(expected)，实为 \(model.sequence)（事件缺失或被插入）")
+        }
+        guard let draft = model.draft else { return broken("事件字段含无法识别的值") }
+        let (lastSequence, lastHash) = lastByMessage[model.messageID] ?? (0, AuditChain.genesis)
+        guard model.messageSequence == lastSequence + 1 else {
+          return broken("留言内序号应为 \(lastSequence + 1)，实为 \(model.messageSequence)")
+        }
+        if model.payload != Self.encodePayload(draft.payload) { return broken("附加数据被改动") }
+        let canonical = AuditChain.canonicalEncoding(
+          sequence: model.sequence, messageSequence: model.messageSequence, draft: draft)
+        let messageHash = Hashing.chain(previous: lastHash, canonical: canonical)
+        chainHash = Hashing.chain(previous: chainHash, canonical: canonical)
+        guard messageHash == model.messageHash else { return broken("留言链哈希不符（事件内容被改动）") }
+        guard chainHash == model.chainHash else { return broken("全局链哈希不符（事件内容被改动）") }
+        lastByMessage[model.messageID] = (model.messageSequence, messageHash)
+        expected += 1
+        count += 1
+        after = model.sequence
+      }
+    }
+    guard let head = try await AuditHeadModel.find(AuditHeadModel.rowID, on: db) else {
+      return AuditReport(eventCount: count, firstBreak: .init(sequence: expected, eventID: nil, reason: "缺少审计链头"))
+    }
+    if head.lastSequence != Int64(count) || head.lastHash != chainHash {
+      return AuditReport(
+        eventCount: count,
+        firstBreak: .init(
+          sequence: Int64(count) + 1, eventID: nil,
+          reason: "链头记录 \(head.lastSequence) 个事件，实有 \(count) 个（尾部事件被删除或链头被改动）"))
+    }
+    return AuditReport(eventCount: count, firstBreak: nil)
+  }
+}
+
+extension EventModel {
+  var core: Event? {
+    guard let id, let draft else { return nil }
+    return Event(
+      id: id, sequence: sequence, messageSequence: messageSequence, draft: draft, messageHash: messageHash,
+      chainHash: chainHash)
+  }
+}

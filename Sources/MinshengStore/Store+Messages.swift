@@ -1,0 +1,292 @@
+import FluentKit
+import Foundation
+import MinshengCore
+import SQLKit
+
+/// A message just received: the stored case and the author's tracking code, shown only once.
+public struct Submission: Sendable, Equatable {
+  public var message: Message
+  public var trackingCode: String
+}
+
+extension Store {
+  /// 受理: stores a new message and its `received` event in one transaction.
+  ///
+  /// The message is validated; the leader, region and category must exist. Without a region the
+  /// leader's region is used. The dispatching office is the leader's, or else the nearest
+  /// region's; the suggested unit comes from the routing rules. Returns only after the commit.
+  public func submit(_ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date)
+    async throws -> Submission
+  {
+    var new = try input.validated()
+    var problems: [ValidationError.Problem] = []
+    var leader: LeaderModel?
+    if let id = new.leaderID {
+      leader = try await LeaderModel.find(id, on: db)
+      if leader == nil { problems.append(.init(field: "leader", reason: .unknownReference)) }
+    }
+    if new.regionID == nil { new.regionID = leader?.regionID }
+    if let id = new.regionID, try await RegionModel.find(id, on: db) == nil {
+      problems.append(.init(field: "region", reason: .unknownReference))
+    }
+    if let id = new.categoryID, try await CategoryModel.find(id, on: db) == nil {
+      problems.append(.init(field: "category", reason: .unknownReference))
+    }
+    guard problems.isEmpty else { throw ValidationError(problems: problems) }
+
+    let path = try await regionPath(of: new.regionID)
+    let dispatcher = leader?.dispatchingUnitID ?? path.lazy.compactMap(\.dispatchingUnitID).first
+    let suggested = try await suggestUnit(category: new.categoryID, region: RegionPath(codes: path.map(\.code)))
+    let code = ids.trackingCode()
+    guard let normalizedCode = TrackingCode.normalized(code) else {
+      preconditionFailure("identifier source made an invalid tracking code")
+    }
+    let id = ids.newID()
+    let year = rules.calendar.day(of: now).year
+    let received = new
+
+    let message = try await db.transaction { tx in
+      let number = try await Self.nextSerialNumber(year: year, on: tx, id: self.ids.newID())
+      let message = Message(
+        id: id, serial: Serial(year: year, number: number), type: received.type, title: received.title,
+        body: received.body, leaderID: received.leaderID, regionID: received.regionID,
+        categoryID: received.categoryID, channel: received.channel, location: received.location,
+        contact: received.contact, isPublic: received.isPublic, urgent: received.urgent, status: .received,
+        dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now)
+      let model = MessageModel(message, trackingHash: Hashing.sha256Hex(normalizedCode))
+      try await model.create(on: tx)
+      _ = try await self.append([EventDraft.received(message, by: actor)], on: tx)
+      return message
+    }
+    return Submission(message: message, trackingCode: code)
+  }
+
+  /// The unit that the routing rules suggest for a category in a region.
+  public func suggestUnit(category: UUID?, region: RegionPath) async throws -> UUID? {
+    guard let category else { return nil }
+    var categories: [UUID: MinshengCore.Category] = [:]
+    var ids: [UUID] = []
+    var current: UUID? = category
+    while let id = current, ids.count < 16, let model = try await CategoryModel.find(id, on: db) {
+      categories[id] = model.core
+      ids.append(id)
+      current = model.parentID
+    }
+    let rules = try await RoutingRuleModel.query(on: db).filter(\.$categoryID ~~ ids).all().map {
+      RoutingRule(categoryID: $0.categoryID, regionCode: $0.regionCode, unitID: $0.unitID)
+    }
+    return Router.suggest(category: category, region: region, rules: rules, categories: categories)
+  }
+
+  /// The message with this id, with everything staff may see.
+  public func message(_ id: UUID) async throws -> Message? {
+    guard let model = try await MessageModel.find(id, on: db) else { return nil }
+    return try await model.core(assisting: assistingUnits(of: id, on: db))
+  }
+
+  /// The message whose author holds this tracking code.
+  public func message(trackingCode: String) async throws -> Message? {
+    guard let code = TrackingCode.normalized(trackingCode) else { return nil }
+    guard
+      let model = try await MessageModel.query(on: db).filter(\.$trackingHash == Hashing.sha256Hex(code)).first(),
+      let id = model.id
+    else { return nil }
+    return try await model.core(assisting: assistingUnits(of: id, on: db))
+  }
+
+  /// Applies a workflow command to a message and records it, atomically.
+  ///
+  /// When `expectedVersion` is given and the message has moved on, nothing happens and
+  /// `StoreError.conflict` is thrown. Of two concurrent commands on the same version exactly one
+  /// commits; the other gets `StoreError.conflict`. Units named in the command must exist; the
+  /// lead unit's review setting is taken from the database, whatever the command says.
+  @discardableResult
+  public func perform(
+    _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int? = nil
+  ) async throws -> Message {
+    guard let current = try await message(messageID) else { throw StoreError.notFound("留言") }
+    if let expectedVersion, expectedVersion != current.version {
+      throw StoreError.conflict(messageID: messageID, expectedVersion: expectedVersion, currentVersion: current.version)
+    }
+    let command = try await resolved(command, for: current)
+    let path = try await regionPath(of: current.regionID)
+    let transition = try Workflow.transition(
+      from: current, action: command, by: actor, at: now, rules: rules,
+      region: RegionPath(codes: path.map(\.code)))
+
+    return try await db.transaction { tx in
+      try await Self.compareAndSwap(from: current, to: transition.message, on: tx)
+      if transition.message.assistingUnitIDs != current.assistingUnitIDs {
+        try await self.replaceAssistingUnits(of: messageID, with: transition.message.assistingUnitIDs, on: tx)
+      }
+      try await self.recordSideEffects(of: command, transition: transition, on: tx)
+      _ = try await self.append([transition.event], on: tx)
+      return transition.message
+    }
+  }
+
+  /// The command with references checked against the database and the lead unit's review setting
+  /// filled in; a merge into a merged message goes to that message's parent instead.
+  private func resolved(_ command: Command, for message: Message) async throws -> Command {
+    func checkUnits(_ lead: UUID, _ assisting: [UUID]) async throws -> Bool {
+      var problems: [ValidationError.Problem] = []
+      let leadUnit = try await UnitModel.find(lead, on: db)
+      if leadUnit == nil { problems.append(.init(field: "lead_unit", reason: .unknownReference)) }
+      for unit in assisting where try await UnitModel.find(unit, on: db) == nil {
+        problems.append(.init(field: "assisting_units", reason: .unknownReference))
+        break
+      }
+      guard problems.isEmpty, let leadUnit else { throw ValidationError(problems: problems) }
+      return leadUnit.requiresReplyReview
+    }
+    switch command {
+    case .assign(let lead, let assisting, let instruction, _):
+      return .assign(lead: lead, assisting: assisting, instruction: instruction, leadRequiresReview: try await checkUnits(lead, assisting))
+    case .reassign(let lead, let assisting, let instruction, _):
+      return .reassign(lead: lead, assisting: assisting, instruction: instruction, leadRequiresReview: try await checkUnits(lead, assisting))
+    case .transfer(let lead, let assisting, let reason, _):
+      return .transfer(lead: lead, assisting: assisting, reason: reason, leadRequiresReview: try await checkUnits(lead, assisting))
+    case .merge(let parentID, let note):
+      var parent = try await MessageModel.find(parentID, on: db)
+      var hops = 0
+      while let merged = parent?.mergedIntoID, hops < 16 {
+        parent = try await MessageModel.find(merged, on: db)
+        hops += 1
+      }
+      guard let root = parent?.id else { throw ValidationError(field: "into", reason: .unknownReference) }
+      guard root != message.id else {
+        throw ValidationError(field: "into", reason: .invalid("不能并入自身或并入自己的并单"))
+      }
+      return .merge(into: root, note: note)
+    default:
+      return command
+    }
+  }
+
+  /// Writes the new state only if the row still has the version the transition started from.
+  private static func compareAndSwap(from old: Message, to new: Message, on tx: any Database) async throws {
+    guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    let rows = try await sql.update(MessageModel.schema)
+      .set("status", to: new.status.rawValue)
+      .set("closure", to: new.closure?.rawValue)
+      .set("urgent", to: new.urgent)
+      .set("lead_unit_id", to: new.leadUnitID)
+      .set("reply_needs_review", to: new.replyNeedsReview)
+      .set("acceptance_due", to: new.acceptanceDue)
+      .set("reply_due", to: new.replyDue)
+      .set("merged_into_id", to: new.mergedIntoID)
+      .set("version", to: new.version)
+      .set("updated_at", to: new.updatedAt)
+      .where("id", .equal, old.id)
+      .where("version", .equal, old.version)
+      .returning("id")
+      .all()
+    guard rows.count == 1 else {
+      let current = try await MessageModel.find(old.id, on: tx)?.version
+      throw StoreError.conflict(messageID: old.id, expectedVersion: old.version, currentVersion: current)
+    }
+  }
+
+  private func replaceAssistingUnits(of messageID: UUID, with units: [UUID], on tx: any Database) async throws {
+    try await AssistingUnitModel.query(on: tx).filter(\.$messageID == messageID).delete()
+    for (position, unit) in units.enumerated() {
+      let model = AssistingUnitModel()
+      model.id = ids.newID()
+      model.messageID = messageID
+      model.unitID = unit
+      model.position = position
+      try await model.create(on: tx)
+    }
+  }
+
+  /// Replies and evaluations that a transition brings with it.
+  private func recordSideEffects(of command: Command, transition: Transition, on tx: any Database) async throws {
+    let messageID = transition.message.id
+    let now = transition.event.at
+    switch command {
+    case .reply(let body):
+      guard let unit = transition.message.leadUnitID else { return }
+      let reply = ReplyModel()
+      reply.id = ids.newID()
+      reply.messageID = messageID
+      reply.unitID = unit
+      reply.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
+      reply.createdAt = now
+      reply.state = transition.to == .replied ? "published" : "draft"
+      reply.publishedAt = transition.to == .replied ? now : nil
+      try await reply.create(on: tx)
+    case .approveReply, .sendBackReply:
+      let published = command.action == .approveReply
+      try await ReplyModel.query(on: tx)
+        .filter(\.$messageID == messageID).filter(\.$state == "draft")
+        .set(\.$state, to: published ? "published" : "sent_back")
+        .set(\.$publishedAt, to: published ? now : nil)
+        .update()
+    case .evaluate(let evaluation):
+      let model = EvaluationModel()
+      model.id = ids.newID()
+      model.messageID = messageID
+      model.resolution = evaluation.resolution
+      model.attitude = evaluation.attitude
+      model.speed = evaluation.speed
+      model.level = evaluation.level.rawValue
+      model.comment = evaluation.comment
+      model.createdAt = now
+      try await model.create(on: tx)
+    default:
+      break
+    }
+  }
+
+  /// The published replies of a message, oldest first.
+  public func publishedReplies(of messageID: UUID) async throws -> [Reply] {
+    try await ReplyModel.query(on: db).filter(\.$messageID == messageID).filter(\.$state == "published")
+      .sort(\.$publishedAt).all().compactMap { model in
+        guard let id = model.id, let at = model.publishedAt else { return nil }
+        return Reply(id: id, messageID: model.messageID, unitID: model.unitID, body: model.body, publishedAt: at)
+      }
+  }
+
+  /// Messages by status, newest first (for dispatch pools, inboxes and checks).
+  public func messages(status: Status? = nil, leadUnit: UUID? = nil, limit: Int = 100) async throws -> [Message] {
+    var query = MessageModel.query(on: db)
+    if let status { query = query.filter(\.$status == status.rawValue) }
+    if let leadUnit { query = query.filter(\.$leadUnitID == leadUnit) }
+    let models = try await query.sort(\.$createdAt, .descending).limit(max(1, min(limit, 1_000))).all()
+    var result: [Message] = []
+    for model in models {
+      guard let id = model.id else { continue }
+      result.append(try await model.core(assisting: assistingUnits(of: id, on: db)))
+    }
+    return result
+  }
+
+  /// The number of messages in each status.
+  public func countByStatus() async throws -> [Status: Int] {
+    var counts: [Status: Int] = [:]
+    for status in Status.allCases {
+      counts[status] = try await MessageModel.query(on: db).filter(\.$status == status.rawValue).count()
+    }
+    return counts
+  }
+
+  private func assistingUnits(of messageID: UUID, on database: any Database) async throws -> [UUID] {
+    try await AssistingUnitModel.query(on: database).filter(\.$messageID == messageID).sort(\.$position).all().map(\.unitID)
+  }
+
+  /// Takes the next serial number of `year`, creating the year's counter when it is the first.
+  static func nextSerialNumber(year: Int, on tx: any Database, id: UUID) async throws -> Int {
+    guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    try await sql.raw(
+      """
+      INSERT INTO serial_counters (id, year, last_number) VALUES (\(bind: id), \(bind: year), 0)
+      ON CONFLICT (year) DO NOTHING
+      """
+    ).run()
+    let row = try await sql.raw(
+      "UPDATE serial_counters SET last_number = last_number + 1 WHERE year = \(bind: year) RETURNING last_number"
+    ).first()
+    guard let row else { throw StoreError.notFound("编号计数器") }
+    return try row.decode(column: "last_number", as: Int.self)
+  }
+}

@@ -1,0 +1,181 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// Where the data lives: an embedded SQLite file (the default) or a PostgreSQL server.
+public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
+  case sqlite(path: String)
+  case postgres(url: String)
+
+  /// Reads a `DATABASE_URL`-style value: `postgres://…` or `postgresql://…` for PostgreSQL,
+  /// `sqlite:PATH` or a plain file path for SQLite; nil or empty gives `default`.
+  public static func parse(_ value: String?, default path: String = "minsheng.sqlite") throws(DatabaseLocationError)
+    -> DatabaseLocation
+  {
+    guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return .sqlite(path: path) }
+    if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
+      guard let url = URLComponents(string: value), url.host?.isEmpty == false, url.user != nil else {
+        throw DatabaseLocationError(reason: "PostgreSQL 地址须形如 postgres://用户:密码@主机:端口/数据库")
+      }
+      return .postgres(url: value)
+    }
+    if value.hasPrefix("sqlite:") {
+      let rest = String(value.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: "", options: .anchored)
+      guard !rest.isEmpty else { throw DatabaseLocationError(reason: "sqlite: 后须写文件路径") }
+      return .sqlite(path: rest)
+    }
+    if value.contains("://") {
+      throw DatabaseLocationError(reason: "只支持 postgres:// 与 SQLite 文件路径")
+    }
+    return .sqlite(path: value)
+  }
+
+  /// The location with any password replaced by `***`, for logs and error messages.
+  public var description: String {
+    switch self {
+    case .sqlite(let path): return "sqlite:\(path)"
+    case .postgres(let url):
+      guard var components = URLComponents(string: url) else { return "postgres://***" }
+      if components.password != nil { components.password = "***" }
+      return components.string ?? "postgres://***"
+    }
+  }
+
+  /// Whether this is PostgreSQL.
+  public var isPostgres: Bool {
+    if case .postgres = self { return true }
+    return false
+  }
+}
+
+/// A `DATABASE_URL` that cannot be used.
+public struct DatabaseLocationError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var reason: String
+  public var description: String { reason }
+}
+
+/// An open connection pool to the configured database, with its event loops and migrations.
+///
+/// SQLite runs on one connection in WAL mode with `synchronous=FULL`: every commit is on disk
+/// before it is acknowledged, and writes never wait on each other's locks.
+public final class StoreDatabase: Sendable {
+  public let location: DatabaseLocation
+  let databases: Databases
+  let logger: Logger
+  private let group: MultiThreadedEventLoopGroup
+  private let threadPool: NIOThreadPool
+
+  /// Opens the database; nothing is migrated yet.
+  public static func open(
+    _ location: DatabaseLocation, logger: Logger = Logger(label: "minsheng.store"), maxConnections: Int = 8
+  ) async throws -> StoreDatabase {
+    let database = StoreDatabase(location: location, logger: logger, maxConnections: maxConnections)
+    do {
+      try await database.prepareConnection()
+    } catch {
+      await database.close()
+      throw error
+    }
+    return database
+  }
+
+  private init(location: DatabaseLocation, logger: Logger, maxConnections: Int) {
+    self.location = location
+    self.logger = logger
+    let threadPool = NIOThreadPool(numberOfThreads: 1)
+    threadPool.start()
+    self.threadPool = threadPool
+    switch location {
+    case .sqlite(let path):
+      // One event loop, so exactly one SQLite connection: writes are serialised without busy waits.
+      group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+      databases = Databases(threadPool: threadPool, on: group)
+      databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+    case .postgres(let url):
+      group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+      databases = Databases(threadPool: threadPool, on: group)
+      let perLoop = max(1, maxConnections / 2)
+      // The URL was checked by `DatabaseLocation.parse`; a failure here is reported by `prepareConnection`.
+      if let factory = try? DatabaseConfigurationFactory.postgres(
+        url: url.contains("sslmode=") || url.contains("tls=") ? url : url + (url.contains("?") ? "&" : "?") + "sslmode=disable",
+        maxConnectionsPerEventLoop: perLoop, sqlLogLevel: .trace)
+      {
+        databases.use(factory, as: .psql)
+      }
+    }
+  }
+
+  /// A database handle for the store's queries.
+  public var database: any Database {
+    guard let db = databases.database(logger: logger, on: group.any()) else {
+      preconditionFailure("the database is closed or was not configured")
+    }
+    return db
+  }
+
+  /// Sets up the connection: WAL and full synchronous commits for SQLite; a round trip for both.
+  private func prepareConnection() async throws {
+    guard databases.configuration() != nil else {
+      throw DatabaseLocationError(reason: "无法使用数据库地址 \(location)")
+    }
+    let sql = try sqlDatabase()
+    if case .sqlite = location {
+      try await sql.raw("PRAGMA journal_mode = WAL").run()
+      try await sql.raw("PRAGMA synchronous = FULL").run()
+    } else {
+      try await sql.raw("SELECT 1").run()
+    }
+  }
+
+  func sqlDatabase() throws -> any SQLDatabase {
+    guard let sql = database as? any SQLDatabase else { throw DatabaseLocationError(reason: "数据库不支持 SQL") }
+    return sql
+  }
+
+  private var migrator: Migrator {
+    let migrations = Migrations()
+    migrations.add(StoreMigrations.all)
+    return Migrator(databases: databases, migrations: migrations, logger: logger, on: group.any(), migrationLogLevel: .info)
+  }
+
+  /// The names of migrations not yet applied, in order.
+  public func pendingMigrations() async throws -> [String] {
+    let migrator = self.migrator
+    try await migrator.setupIfNeeded().get()
+    return try await migrator.previewPrepareBatch().get().map { $0.0.name }
+  }
+
+  /// Applies every pending migration.
+  public func migrate() async throws {
+    let migrator = self.migrator
+    try await migrator.setupIfNeeded().get()
+    try await migrator.prepareBatch().get()
+  }
+
+  /// Reads an SQLite `PRAGMA` (for checks and tests); nil on PostgreSQL.
+  public func sqlitePragma(_ name: String) async throws -> String? {
+    guard case .sqlite = location, name.allSatisfy({ $0.isLetter || $0 == "_" }) else { return nil }
+    let rows = try await sqlDatabase().raw("PRAGMA \(unsafeRaw: name)").all()
+    guard let row = rows.first, let column = row.allColumns.first else { return nil }
+    if let int = try? row.decode(column: column, as: Int.self) { return String(int) }
+    return try? row.decode(column: column, as: String.self)
+  }
+
+  /// Runs one trusted SQL statement (creating or dropping test databases, tampering checks).
+  /// Never pass anything a user typed.
+  public func executeAdministrative(_ statement: String) async throws {
+    try await sqlDatabase().raw("\(unsafeRaw: statement)").run()
+  }
+
+  /// Closes the connections and stops the event loops.
+  public func close() async {
+    await databases.shutdownAsync()
+    try? await group.shutdownGracefully()
+    try? await threadPool.shutdownGracefully()
+  }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import MinshengCore
+import MinshengStore
+
+/// A database engine that store and server suites run on: SQLite always, PostgreSQL when
+/// `MINSHENG_TEST_POSTGRES_URL` (or a `postgres://` `DATABASE_URL`) names a local server.
+public enum TestDatabase: String, Sendable, CaseIterable {
+  case sqlite
+  case postgres
+
+  /// The engines available in this run.
+  public static var available: [TestDatabase] {
+    postgresAdminURL == nil ? [.sqlite] : [.sqlite, .postgres]
+  }
+
+  /// The local PostgreSQL to create per-test databases on. A non-local host stops the run: tests
+  /// drop databases and must never touch a shared server.
+  static let postgresAdminURL: String? = {
+    let environment = ProcessInfo.processInfo.environment
+    let candidate = environment["MINSHENG_TEST_POSTGRES_URL"] ?? environment["DATABASE_URL"]
+    guard let url = candidate, url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else { return nil }
+    guard let host = URLComponents(string: url)?.host, ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) else {
+      fatalError("test databases must be local; refusing \(url.split(separator: "@").last ?? "")")
+    }
+    return url
+  }()
+
+  /// Opens a fresh, migrated, empty database of this engine, runs `body` with a store on it, and
+  /// removes the database afterwards, also when `body` throws.
+  public func withStore<T: Sendable>(
+    rules: CaseRules = Fixtures.rules, _ body: @Sendable (Store) async throws -> T
+  ) async throws -> T {
+    try await withDatabase { location in
+      let database = try await StoreDatabase.open(location, logger: Self.quietLogger)
+      do {
+        try await database.migrate()
+        let result = try await body(Store(database: database, rules: rules))
+        await database.close()
+        return result
+      } catch {
+        await database.close()
+        throw error
+      }
+    }
+  }
+
+  /// Creates an empty database of this engine, hands its location to `body`, then removes it.
+  public func withDatabase<T: Sendable>(_ body: @Sendable (DatabaseLocation) async throws -> T) async throws -> T {
+    switch self {
+    case .sqlite:
+      let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "minsheng-test-\(UUID().uuidString)", isDirectory: true)
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(at: directory) }
+      return try await body(.sqlite(path: directory.appendingPathComponent("test.sqlite").path))
+    case .postgres:
+      guard let admin = Self.postgresAdminURL, var components = URLComponents(string: admin) else {
+        throw TestDatabaseError.postgresNotConfigured
+      }
+      let name = "minsheng_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+      try await Self.admin(admin, "CREATE DATABASE \(name)")
+      components.path = "/" + name
+      do {
+        let result = try await body(.postgres(url: components.string ?? admin))
+        try await Self.admin(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        return result
+      } catch {
+        try? await Self.admin(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        throw error
+      }
+    }
+  }
+
+  private static func admin(_ url: String, _ statement: String) async throws {
+    let database = try await StoreDatabase.open(.postgres(url: url), logger: quietLogger, maxConnections: 2)
+    do {
+      try await database.executeAdministrative(statement)
+    } catch {
+      await database.close()
+      throw error
+    }
+    await database.close()
+  }
+
+  static let quietLogger: Logger = {
+    var logger = Logger(label: "minsheng.test")
+    logger.logLevel = .warning
+    return logger
+  }()
+}
+
+/// A test database that cannot be made.
+public enum TestDatabaseError: Error {
+  case postgresNotConfigured
+}
