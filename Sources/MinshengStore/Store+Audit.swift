@@ -16,6 +16,11 @@ public struct AuditReport: Sendable, Equatable {
   public var firstBreak: Break?
 
   public var isIntact: Bool { firstBreak == nil }
+
+  public init(eventCount: Int, firstBreak: Break?) {
+    self.eventCount = eventCount
+    self.firstBreak = firstBreak
+  }
 }
 
 extension Store {

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs a command with a throwaway PostgreSQL cluster: installs Debian's server when no server binary
+# exists, initialises a cluster in a temporary directory, listens on 127.0.0.1 on a free port as a
+# non-root user, exports MINSHENG_TEST_POSTGRES_URL, runs the command, and always stops the cluster.
+#
+#   scripts/with-postgres.sh swift test
+#
+# The cluster is for tests: fsync is off, since no test kills the PostgreSQL server itself.
+set -euo pipefail
+
+find_bindir() {
+  local dir
+  if command -v pg_config >/dev/null 2>&1; then
+    dir=$(pg_config --bindir 2>/dev/null || true)
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; return 0; fi
+  fi
+  for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ]; then echo "$dir"; return 0; fi
+  done
+  return 1
+}
+
+BINDIR=$(find_bindir || true)
+if [ -z "$BINDIR" ]; then
+  echo "with-postgres: no PostgreSQL server found; installing Debian's postgresql" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq postgresql >&2
+  BINDIR=$(find_bindir)
+fi
+
+RUN_AS=()
+if [ "$(id -u)" = "0" ]; then
+  PGUSER_OS=minsheng-pg
+  id "$PGUSER_OS" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$PGUSER_OS"
+  RUN_AS=(runuser -u "$PGUSER_OS" --)
+fi
+
+WORK=$(mktemp -d /tmp/minsheng-pg.XXXXXX)
+chmod 755 "$WORK"
+[ "${#RUN_AS[@]}" -gt 0 ] && chown "$PGUSER_OS" "$WORK"
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+
+stop_cluster() {
+  "${RUN_AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap stop_cluster EXIT INT TERM
+
+"${RUN_AS[@]}" "$BINDIR/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1 \
+  || { cat "$WORK/initdb.log" >&2; exit 1; }
+"${RUN_AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -t 60 \
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  start >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+
+export MINSHENG_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PORT/postgres"
+echo "with-postgres: PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT" >&2
+set +e
+"$@"
+status=$?
+set -e
+exit $status
