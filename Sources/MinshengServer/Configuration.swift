@@ -25,7 +25,9 @@ public struct Configuration: Sendable {
 
   /// Reads `DATABASE_URL`, `LOG_LEVEL`, `MINSHENG_CALENDAR_FILES` (paths separated by `:`) and
   /// `MINSHENG_SLA_FILE`.
-  public static func read(from environment: [String: String] = ProcessInfo.processInfo.environment) throws(Problems)
+  public static func read(
+    from environment: [String: String] = ProcessInfo.processInfo.environment
+  ) throws(Problems)
     -> Configuration
   {
     var problems: [String] = []

@@ -23,64 +23,76 @@ public struct AuditReport: Sendable, Equatable {
   }
 }
 
+/// The last event of one message's chain: how many events it has and the last hash.
+struct ChainTip: Sendable, Equatable {
+  var count: Int
+  var hash: String
+
+  /// A message with no events yet.
+  static let empty = ChainTip(count: 0, hash: AuditChain.genesis)
+}
+
+/// A claimed place in the global chain.
+struct ChainPlace: Sendable, Equatable {
+  var sequence: Int64
+  var previousChainHash: String
+}
+
 extension Store {
-  /// Appends events to both chains inside the caller's transaction.
+  /// Claims the next place in the global chain inside the caller's transaction: the sequence number
+  /// and the previous event's chain hash.
   ///
-  /// The single audit-head row is updated first, which takes the write lock on it: appends from
-  /// concurrent transactions queue there, so the global chain never forks.
-  func append(_ drafts: [EventDraft], on tx: any Database) async throws -> [Event] {
+  /// Every writing transaction calls this first. It updates the single audit-head row, which takes
+  /// the write lock on it: appends from concurrent transactions queue there, so the global chain
+  /// never forks, on either database, and no two transactions wait on each other in a cycle.
+  func claimChainPlace(on tx: any Database) async throws -> ChainPlace {
     guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
-    guard !drafts.isEmpty else { return [] }
     let head = try await sql.raw(
-      """
-      UPDATE audit_head SET last_seq = last_seq + \(bind: drafts.count)
-      WHERE id = \(bind: AuditHeadModel.rowID) RETURNING last_seq, last_hash
-      """
+      "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = \(bind: AuditHeadModel.rowID) RETURNING last_seq"
     ).first()
     guard let head else { throw StoreError.notFound("审计链头") }
-    var sequence = try head.decode(column: "last_seq", as: Int64.self) - Int64(drafts.count)
-    var chainHash = try head.decode(column: "last_hash", as: String.self)
-    var previousByMessage: [UUID: (Int, String)] = [:]
-    var events: [Event] = []
-    for draft in drafts {
-      var previous = previousByMessage[draft.messageID]
-      if previous == nil {
-        let last = try await EventModel.query(on: tx).filter(\.$messageID == draft.messageID)
-          .sort(\.$messageSequence, .descending).first()
-        previous = last.map { ($0.messageSequence, $0.messageHash) } ?? (0, AuditChain.genesis)
-      }
-      guard let (lastMessageSequence, lastMessageHash) = previous else { continue }
-      sequence += 1
-      let messageSequence = lastMessageSequence + 1
-      let canonical = AuditChain.canonicalEncoding(sequence: sequence, messageSequence: messageSequence, draft: draft)
-      let messageHash = Hashing.chain(previous: lastMessageHash, canonical: canonical)
-      chainHash = Hashing.chain(previous: chainHash, canonical: canonical)
-      let model = EventModel()
-      model.id = ids.newID()
-      model.sequence = sequence
-      model.messageID = draft.messageID
-      model.messageSequence = messageSequence
-      model.atMilliseconds = AuditChain.milliseconds(draft.at)
-      model.actorRole = draft.actor.role.rawValue
-      model.actorID = draft.actor.id
-      model.actorUnitID = draft.actor.unitID
-      model.action = draft.action.description
-      model.fromStatus = draft.from?.rawValue
-      model.toStatus = draft.to.rawValue
-      model.visibility = draft.visibility.rawValue
-      model.note = draft.note
-      model.payload = Self.encodePayload(draft.payload)
-      model.messageHash = messageHash
-      model.chainHash = chainHash
-      try await model.create(on: tx)
-      previousByMessage[draft.messageID] = (messageSequence, messageHash)
-      events.append(
-        Event(
-          id: model.id!, sequence: sequence, messageSequence: messageSequence, draft: draft,
-          messageHash: messageHash, chainHash: chainHash))
-    }
-    try await sql.raw("UPDATE audit_head SET last_hash = \(bind: chainHash) WHERE id = \(bind: AuditHeadModel.rowID)").run()
-    return events
+    let sequence = try head.decode(column: "last_seq", as: Int64.self)
+    // A separate statement on purpose: on PostgreSQL a statement that waited for the head's lock
+    // still reads with the snapshot it started with, which may not hold the previous event yet.
+    let previous = try await sql.raw("SELECT chain_hash FROM events WHERE seq = \(bind: sequence - 1)").first()
+    let previousHash = try previous?.decode(column: "chain_hash", as: String.self)
+    if sequence > 1, previousHash == nil { throw StoreError.notFound("审计链上的前一个事件") }
+    return ChainPlace(sequence: sequence, previousChainHash: previousHash ?? AuditChain.genesis)
+  }
+
+  /// The event at its claimed place, hashed into both chains, and the message's new chain tip.
+  func seal(_ draft: EventDraft, at place: ChainPlace, after tip: ChainTip) -> (Event, ChainTip) {
+    let messageSequence = tip.count + 1
+    let canonical = AuditChain.canonicalEncoding(
+      sequence: place.sequence, messageSequence: messageSequence, draft: draft)
+    let event = Event(
+      id: ids.newID(), sequence: place.sequence, messageSequence: messageSequence, draft: draft,
+      messageHash: Hashing.chain(previous: tip.hash, canonical: canonical),
+      chainHash: Hashing.chain(previous: place.previousChainHash, canonical: canonical))
+    return (event, ChainTip(count: messageSequence, hash: event.messageHash))
+  }
+
+  /// Stores a sealed event.
+  func insert(_ event: Event, on tx: any Database) async throws {
+    let draft = event.draft
+    let model = EventModel()
+    model.id = event.id
+    model.sequence = event.sequence
+    model.messageID = draft.messageID
+    model.messageSequence = event.messageSequence
+    model.atMilliseconds = AuditChain.milliseconds(draft.at)
+    model.actorRole = draft.actor.role.rawValue
+    model.actorID = draft.actor.id
+    model.actorUnitID = draft.actor.unitID
+    model.action = draft.action.description
+    model.fromStatus = draft.from?.rawValue
+    model.toStatus = draft.to.rawValue
+    model.visibility = draft.visibility.rawValue
+    model.note = draft.note
+    model.payload = Self.encodePayload(draft.payload)
+    model.messageHash = event.messageHash
+    model.chainHash = event.chainHash
+    try await model.create(on: tx)
   }
 
   static func encodePayload(_ payload: [String: String]) -> String {
@@ -138,12 +150,32 @@ extension Store {
     guard let head = try await AuditHeadModel.find(AuditHeadModel.rowID, on: db) else {
       return AuditReport(eventCount: count, firstBreak: .init(sequence: expected, eventID: nil, reason: "缺少审计链头"))
     }
-    if head.lastSequence != Int64(count) || head.lastHash != chainHash {
+    if head.lastSequence != Int64(count) {
       return AuditReport(
         eventCount: count,
         firstBreak: .init(
           sequence: Int64(count) + 1, eventID: nil,
           reason: "链头记录 \(head.lastSequence) 个事件，实有 \(count) 个（尾部事件被删除或链头被改动）"))
+    }
+    // Each message row carries the tip of its chain; a deleted last event of a message shows here.
+    var page = 0
+    while true {
+      let messages = try await MessageModel.query(on: db).sort(\.$id).range(page * batchSize..<(page + 1) * batchSize)
+        .all()
+      if messages.isEmpty { break }
+      for message in messages {
+        guard let id = message.id else { continue }
+        let (lastSequence, lastHash) = lastByMessage[id] ?? (0, AuditChain.genesis)
+        if message.eventCount != lastSequence || message.lastEventHash != lastHash {
+          return AuditReport(
+            eventCount: count,
+            firstBreak: .init(
+              sequence: Int64(count) + 1, eventID: nil,
+              reason:
+                "留言 \(message.serialYear)-\(message.serialNumber) 记录 \(message.eventCount) 个事件，链上实有 \(lastSequence) 个"))
+        }
+      }
+      page += 1
     }
     return AuditReport(eventCount: count, firstBreak: nil)
   }

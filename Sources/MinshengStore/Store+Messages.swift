@@ -15,7 +15,9 @@ extension Store {
   /// The message is validated; the leader, region and category must exist. Without a region the
   /// leader's region is used. The dispatching office is the leader's, or else the nearest
   /// region's; the suggested unit comes from the routing rules. Returns only after the commit.
-  public func submit(_ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date)
+  public func submit(
+    _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date
+  )
     async throws -> Submission
   {
     var new = try input.validated()
@@ -26,7 +28,8 @@ extension Store {
       if leader == nil { problems.append(.init(field: "leader", reason: .unknownReference)) }
     }
     if new.regionID == nil { new.regionID = leader?.regionID }
-    if let id = new.regionID, try await RegionModel.find(id, on: db) == nil {
+    let path = try await regionPath(of: new.regionID)
+    if new.regionID != nil, path.isEmpty {
       problems.append(.init(field: "region", reason: .unknownReference))
     }
     if let id = new.categoryID, try await CategoryModel.find(id, on: db) == nil {
@@ -34,7 +37,6 @@ extension Store {
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
 
-    let path = try await regionPath(of: new.regionID)
     let dispatcher = leader?.dispatchingUnitID ?? path.lazy.compactMap(\.dispatchingUnitID).first
     let suggested = try await suggestUnit(category: new.categoryID, region: RegionPath(codes: path.map(\.code)))
     let code = ids.trackingCode()
@@ -46,6 +48,7 @@ extension Store {
     let received = new
 
     let message = try await db.transaction { tx in
+      let place = try await self.claimChainPlace(on: tx)
       let number = try await Self.nextSerialNumber(year: year, on: tx, id: self.ids.newID())
       let message = Message(
         id: id, serial: Serial(year: year, number: number), type: received.type, title: received.title,
@@ -53,9 +56,9 @@ extension Store {
         categoryID: received.categoryID, channel: received.channel, location: received.location,
         contact: received.contact, isPublic: received.isPublic, urgent: received.urgent, status: .received,
         dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now)
-      let model = MessageModel(message, trackingHash: Hashing.sha256Hex(normalizedCode))
-      try await model.create(on: tx)
-      _ = try await self.append([EventDraft.received(message, by: actor)], on: tx)
+      let (event, tip) = self.seal(EventDraft.received(message, by: actor), at: place, after: .empty)
+      try await MessageModel(message, trackingHash: Hashing.sha256Hex(normalizedCode), chainTip: tip).create(on: tx)
+      try await self.insert(event, on: tx)
       return message
     }
     return Submission(message: message, trackingCode: code)
@@ -104,7 +107,9 @@ extension Store {
   public func perform(
     _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int? = nil
   ) async throws -> Message {
-    guard let current = try await message(messageID) else { throw StoreError.notFound("留言") }
+    guard let model = try await MessageModel.find(messageID, on: db) else { throw StoreError.notFound("留言") }
+    let current = try model.core(assisting: try await assistingUnits(of: messageID, on: db))
+    let tip = model.chainTip
     if let expectedVersion, expectedVersion != current.version {
       throw StoreError.conflict(messageID: messageID, expectedVersion: expectedVersion, currentVersion: current.version)
     }
@@ -115,12 +120,14 @@ extension Store {
       region: RegionPath(codes: path.map(\.code)))
 
     return try await db.transaction { tx in
-      try await Self.compareAndSwap(from: current, to: transition.message, on: tx)
+      let place = try await self.claimChainPlace(on: tx)
+      let (event, newTip) = self.seal(transition.event, at: place, after: tip)
+      try await Self.compareAndSwap(from: current, to: transition.message, chainTip: newTip, on: tx)
       if transition.message.assistingUnitIDs != current.assistingUnitIDs {
         try await self.replaceAssistingUnits(of: messageID, with: transition.message.assistingUnitIDs, on: tx)
       }
       try await self.recordSideEffects(of: command, transition: transition, on: tx)
-      _ = try await self.append([transition.event], on: tx)
+      try await self.insert(event, on: tx)
       return transition.message
     }
   }
@@ -141,11 +148,16 @@ extension Store {
     }
     switch command {
     case .assign(let lead, let assisting, let instruction, _):
-      return .assign(lead: lead, assisting: assisting, instruction: instruction, leadRequiresReview: try await checkUnits(lead, assisting))
+      return .assign(
+        lead: lead, assisting: assisting, instruction: instruction,
+        leadRequiresReview: try await checkUnits(lead, assisting))
     case .reassign(let lead, let assisting, let instruction, _):
-      return .reassign(lead: lead, assisting: assisting, instruction: instruction, leadRequiresReview: try await checkUnits(lead, assisting))
+      return .reassign(
+        lead: lead, assisting: assisting, instruction: instruction,
+        leadRequiresReview: try await checkUnits(lead, assisting))
     case .transfer(let lead, let assisting, let reason, _):
-      return .transfer(lead: lead, assisting: assisting, reason: reason, leadRequiresReview: try await checkUnits(lead, assisting))
+      return .transfer(
+        lead: lead, assisting: assisting, reason: reason, leadRequiresReview: try await checkUnits(lead, assisting))
     case .merge(let parentID, let note):
       var parent = try await MessageModel.find(parentID, on: db)
       var hops = 0
@@ -163,8 +175,13 @@ extension Store {
     }
   }
 
-  /// Writes the new state only if the row still has the version the transition started from.
-  private static func compareAndSwap(from old: Message, to new: Message, on tx: any Database) async throws {
+  /// Writes the new state and chain tip only if the row still has the version the transition started
+  /// from; the version also guards the tip, since every event comes with a new version.
+  private static func compareAndSwap(
+    from old: Message, to new: Message, chainTip: ChainTip, on tx: any Database
+  )
+    async throws
+  {
     guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
     let rows = try await sql.update(MessageModel.schema)
       .set("status", to: new.status.rawValue)
@@ -176,6 +193,8 @@ extension Store {
       .set("reply_due", to: new.replyDue)
       .set("merged_into_id", to: new.mergedIntoID)
       .set("version", to: new.version)
+      .set("event_count", to: chainTip.count)
+      .set("last_event_hash", to: chainTip.hash)
       .set("updated_at", to: new.updatedAt)
       .where("id", .equal, old.id)
       .where("version", .equal, old.version)
@@ -271,22 +290,24 @@ extension Store {
   }
 
   private func assistingUnits(of messageID: UUID, on database: any Database) async throws -> [UUID] {
-    try await AssistingUnitModel.query(on: database).filter(\.$messageID == messageID).sort(\.$position).all().map(\.unitID)
+    try await AssistingUnitModel.query(on: database).filter(\.$messageID == messageID).sort(\.$position).all().map(
+      \.unitID)
   }
 
   /// Takes the next serial number of `year`, creating the year's counter when it is the first.
   static func nextSerialNumber(year: Int, on tx: any Database, id: UUID) async throws -> Int {
     guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
-    try await sql.raw(
-      """
-      INSERT INTO serial_counters (id, year, last_number) VALUES (\(bind: id), \(bind: year), 0)
-      ON CONFLICT (year) DO NOTHING
-      """
-    ).run()
-    let row = try await sql.raw(
+    let next = try await sql.raw(
       "UPDATE serial_counters SET last_number = last_number + 1 WHERE year = \(bind: year) RETURNING last_number"
     ).first()
-    guard let row else { throw StoreError.notFound("编号计数器") }
-    return try row.decode(column: "last_number", as: Int.self)
+    if let row = next {
+      return try row.decode(column: "last_number", as: Int.self)
+    }
+    // The first message of the year. The caller holds the audit-head lock, so no other writer can
+    // race to create the same counter.
+    try await sql.raw(
+      "INSERT INTO serial_counters (id, year, last_number) VALUES (\(bind: id), \(bind: year), 1)"
+    ).run()
+    return 1
   }
 }

@@ -40,7 +40,9 @@ public struct Store: Sendable {
   }
 
   /// Adds a unit.
-  public func createUnit(code: String, name: String, region: UUID, requiresReplyReview: Bool = false) async throws
+  public func createUnit(
+    code: String, name: String, region: UUID, requiresReplyReview: Bool = false
+  ) async throws
     -> MinshengCore.Unit
   {
     let model = UnitModel()

@@ -14,7 +14,9 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 
   /// Reads a `DATABASE_URL`-style value: `postgres://…` or `postgresql://…` for PostgreSQL,
   /// `sqlite:PATH` or a plain file path for SQLite; nil or empty gives `default`.
-  public static func parse(_ value: String?, default path: String = "minsheng.sqlite") throws(DatabaseLocationError)
+  public static func parse(
+    _ value: String?, default path: String = "minsheng.sqlite"
+  ) throws(DatabaseLocationError)
     -> DatabaseLocation
   {
     guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return .sqlite(path: path) }
@@ -102,7 +104,8 @@ public final class StoreDatabase: Sendable {
       let perLoop = max(1, maxConnections / 2)
       // The URL was checked by `DatabaseLocation.parse`; a failure here is reported by `prepareConnection`.
       if let factory = try? DatabaseConfigurationFactory.postgres(
-        url: url.contains("sslmode=") || url.contains("tls=") ? url : url + (url.contains("?") ? "&" : "?") + "sslmode=disable",
+        url: url.contains("sslmode=") || url.contains("tls=")
+          ? url : url + (url.contains("?") ? "&" : "?") + "sslmode=disable",
         maxConnectionsPerEventLoop: perLoop, sqlLogLevel: .trace)
       {
         databases.use(factory, as: .psql)
@@ -140,7 +143,8 @@ public final class StoreDatabase: Sendable {
   private var migrator: Migrator {
     let migrations = Migrations()
     migrations.add(StoreMigrations.all)
-    return Migrator(databases: databases, migrations: migrations, logger: logger, on: group.any(), migrationLogLevel: .info)
+    return Migrator(
+      databases: databases, migrations: migrations, logger: logger, on: group.any(), migrationLogLevel: .info)
   }
 
   /// The names of migrations not yet applied, in order.

@@ -31,7 +31,8 @@ public struct SeededWorld: Sendable {
     let education = try await store.createUnit(code: "JW", name: "市教育委员会", region: city.id)
     try await store.setDispatchingUnit(petition.id, forRegion: city.id)
     try await store.setDispatchingUnit(countyOffice.id, forRegion: county.id)
-    let secretary = try await store.createLeader(code: "SWSJ", title: "市委书记", region: city.id, dispatchingUnit: petition.id)
+    let secretary = try await store.createLeader(
+      code: "SWSJ", title: "市委书记", region: city.id, dispatchingUnit: petition.id)
     let construction = try await store.createCategory(code: "CXJS", name: "城乡建设")
     let noise = try await store.createCategory(code: "CXJS-SGZY", name: "施工噪音", parent: construction.id)
     try await store.addRoutingRule(RoutingRule(categoryID: construction.id, regionCode: nil, unitID: housing.id))

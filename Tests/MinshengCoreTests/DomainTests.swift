@@ -39,7 +39,10 @@ import Testing
       var message = Fixtures.message(status: state)
       message.acceptanceDue = Fixtures.at("2026-01-01")
       message.replyDue = Fixtures.at("2026-01-01")
-      #expect(DeadlineStatus.of(message, at: Fixtures.now, calendar: calendar) == DeadlineStatus(phase: .none, due: nil, isOverdue: false, workingDaysLeft: 0, daysOverdue: 0, isDueSoon: false))
+      #expect(
+        DeadlineStatus.of(message, at: Fixtures.now, calendar: calendar)
+          == DeadlineStatus(
+            phase: .none, due: nil, isOverdue: false, workingDaysLeft: 0, daysOverdue: 0, isDueSoon: false))
     }
   }
 }
@@ -80,7 +83,10 @@ import Testing
       _ = try input.validated()
       Issue.record("should not validate")
     } catch {
-      #expect(error.problems.map(\.field) == ["title", "body", "contact.name", "contact.phone", "location", "location.latitude"])
+      #expect(
+        error.problems.map(\.field) == [
+          "title", "body", "contact.name", "contact.phone", "location", "location.latitude",
+        ])
     }
   }
 
@@ -104,8 +110,14 @@ import Testing
       RoutingRule(categoryID: parent.id, regionCode: "500229", unitID: countyUnit),
     ]
     let categories = [parent.id: parent, child.id: child]
-    #expect(Router.suggest(category: child.id, region: RegionPath(codes: ["500229001", "500229", "500000"]), rules: rules, categories: categories) == countyUnit)
-    #expect(Router.suggest(category: child.id, region: RegionPath(codes: ["500101", "500000"]), rules: rules, categories: categories) == cityUnit)
+    #expect(
+      Router.suggest(
+        category: child.id, region: RegionPath(codes: ["500229001", "500229", "500000"]), rules: rules,
+        categories: categories) == countyUnit)
+    #expect(
+      Router.suggest(
+        category: child.id, region: RegionPath(codes: ["500101", "500000"]), rules: rules, categories: categories)
+        == cityUnit)
     #expect(Router.suggest(category: nil, region: RegionPath(codes: []), rules: rules, categories: categories) == nil)
   }
 

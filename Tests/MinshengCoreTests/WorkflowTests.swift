@@ -7,7 +7,8 @@ import Testing
   let rules = Fixtures.rules
   let noRegion = RegionPath(codes: [])
 
-  func apply(_ command: Command, to message: Message, by actor: Actor, at now: Date = Fixtures.now) throws -> Transition {
+  func apply(_ command: Command, to message: Message, by actor: Actor, at now: Date = Fixtures.now) throws -> Transition
+  {
     try Workflow.transition(from: message, action: command, by: actor, at: now, rules: rules, region: noRegion)
   }
 
@@ -46,7 +47,8 @@ import Testing
   }
 
   @Test func setUrgent_onlyBringsTheCurrentDeadlineCloser() throws {
-    let t = try apply(.setUrgent(true, reason: "涉及安全"), to: Fixtures.message(status: .accepted), by: Fixtures.actor(.supervisor))
+    let t = try apply(
+      .setUrgent(true, reason: "涉及安全"), to: Fixtures.message(status: .accepted), by: Fixtures.actor(.supervisor))
     #expect(t.message.urgent)
     #expect(t.message.replyDue == Fixtures.now.addingTimeInterval(24 * 3600))
     #expect(t.to == .accepted)
@@ -67,10 +69,14 @@ import Testing
 
   @Test func extension_beyondThePolicyMaximum_isRefused() {
     #expect(throws: WorkflowError.self) {
-      try apply(.requestExtension(workingDays: 11, reason: "复杂"), to: Fixtures.message(status: .accepted), by: Fixtures.actor(.handler))
+      try apply(
+        .requestExtension(workingDays: 11, reason: "复杂"), to: Fixtures.message(status: .accepted),
+        by: Fixtures.actor(.handler))
     }
     #expect(throws: WorkflowError.self) {
-      try apply(.approveExtension(workingDays: 0), to: Fixtures.message(status: .extensionRequested), by: Fixtures.actor(.dispatcher))
+      try apply(
+        .approveExtension(workingDays: 0), to: Fixtures.message(status: .extensionRequested),
+        by: Fixtures.actor(.dispatcher))
     }
   }
 
@@ -95,7 +101,8 @@ import Testing
     #expect(evaluated.to == .reopenRequested)
     #expect(evaluated.event.payload["level"] == SatisfactionLevel.unsatisfied.rawValue)
     let later = Fixtures.at("2026-03-10")
-    let granted = try apply(.grantReopen(note: "请重新办理"), to: evaluated.message, by: Fixtures.actor(.dispatcher), at: later)
+    let granted = try apply(
+      .grantReopen(note: "请重新办理"), to: evaluated.message, by: Fixtures.actor(.dispatcher), at: later)
     #expect(granted.to == .accepted)
     #expect(granted.message.replyDue == rules.calendar.deadline(workingDays: 15, after: later))
     let declined = try apply(.declineReopen(reason: "已依法答复"), to: evaluated.message, by: Fixtures.actor(.dispatcher))
@@ -104,7 +111,8 @@ import Testing
   }
 
   @Test func satisfiedEvaluation_closesAsResolved() throws {
-    let t = try apply(Fixtures.command(for: .evaluate), to: Fixtures.message(status: .replied), by: Fixtures.actor(.citizen))
+    let t = try apply(
+      Fixtures.command(for: .evaluate), to: Fixtures.message(status: .replied), by: Fixtures.actor(.citizen))
     #expect(t.to == .closed)
     #expect(t.message.closure == .resolved)
   }
@@ -112,7 +120,8 @@ import Testing
   @Test func closeBySystem_isRecordedAsUnevaluated() throws {
     let t = try apply(.close(reason: "答复后 7 日未评价"), to: Fixtures.message(status: .replied), by: .system)
     #expect(t.message.closure == .unevaluated)
-    let byDispatcher = try apply(.close(reason: "留言人电话确认已解决"), to: Fixtures.message(status: .replied), by: Fixtures.actor(.dispatcher))
+    let byDispatcher = try apply(
+      .close(reason: "留言人电话确认已解决"), to: Fixtures.message(status: .replied), by: Fixtures.actor(.dispatcher))
     #expect(byDispatcher.message.closure == .closedByDispatcher)
   }
 
@@ -124,7 +133,8 @@ import Testing
     #expect(returned.message.acceptanceDue == assigned.acceptanceDue)
     let later = Fixtures.at("2026-03-06", 15)
     let reassigned = try apply(
-      .reassign(lead: Fixtures.educationUnit, instruction: "请办理"), to: returned.message, by: Fixtures.actor(.dispatcher),
+      .reassign(lead: Fixtures.educationUnit, instruction: "请办理"), to: returned.message,
+      by: Fixtures.actor(.dispatcher),
       at: later)
     #expect(reassigned.to == .assigned)
     #expect(reassigned.message.leadUnitID == Fixtures.educationUnit)
@@ -157,7 +167,8 @@ import Testing
 
   @Test func actionsThatNeedAReason_refuseBlankText() {
     #expect(throws: WorkflowError.reasonRequired(action: .returnToDispatcher)) {
-      try apply(.returnToDispatcher(reason: "   "), to: Fixtures.message(status: .assigned), by: Fixtures.actor(.handler))
+      try apply(
+        .returnToDispatcher(reason: "   "), to: Fixtures.message(status: .assigned), by: Fixtures.actor(.handler))
     }
     #expect(throws: WorkflowError.reasonRequired(action: .markInvalid)) {
       try apply(.markInvalid(reason: ""), to: Fixtures.message(), by: Fixtures.actor(.dispatcher))
@@ -168,7 +179,9 @@ import Testing
 
   @Test func handlerOfAnotherUnit_cannotTouchTheMessage() {
     let other = Fixtures.actor(.handler, unit: Fixtures.educationUnit)
-    for (status, action) in [(Status.assigned, Action.accept), (.assigned, .returnToDispatcher), (.accepted, .reply), (.accepted, .note)] {
+    for (status, action) in [
+      (Status.assigned, Action.accept), (.assigned, .returnToDispatcher), (.accepted, .reply), (.accepted, .note),
+    ] {
       #expect(throws: WorkflowError.notYourUnit(action: action, role: .handler)) {
         try apply(Fixtures.command(for: action), to: Fixtures.message(status: status), by: other)
       }
@@ -177,7 +190,9 @@ import Testing
 
   @Test func reviewerOfAnotherUnit_cannotApprove() {
     #expect(throws: WorkflowError.notYourUnit(action: .approveReply, role: .reviewer)) {
-      try apply(.approveReply(), to: Fixtures.message(status: .reviewing), by: Fixtures.actor(.reviewer, unit: Fixtures.marketUnit))
+      try apply(
+        .approveReply(), to: Fixtures.message(status: .reviewing),
+        by: Fixtures.actor(.reviewer, unit: Fixtures.marketUnit))
     }
   }
 

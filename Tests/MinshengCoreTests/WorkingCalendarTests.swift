@@ -111,13 +111,21 @@ import Testing
   @Test func badHolidayFiles_areRefusedWithAReason() {
     var c = WorkingCalendar()
     #expect(throws: CalendarError.self) {
-      try c.add(HolidayYear(year: 2027, source: "x", holidays: [.init(name: "x", offFrom: day("2027-01-01"), offTo: day("2027-01-01"), work: [day("2027-01-04")])]))
+      try c.add(
+        HolidayYear(
+          year: 2027, source: "x",
+          holidays: [.init(name: "x", offFrom: day("2027-01-01"), offTo: day("2027-01-01"), work: [day("2027-01-04")])])
+      )
     }
     #expect(throws: CalendarError.self) {
-      try c.add(HolidayYear(year: 2027, source: "x", holidays: [.init(name: "x", offFrom: day("2027-01-05"), offTo: day("2027-01-02"))]))
+      try c.add(
+        HolidayYear(
+          year: 2027, source: "x", holidays: [.init(name: "x", offFrom: day("2027-01-05"), offTo: day("2027-01-02"))]))
     }
     #expect(throws: CalendarError.self) {
-      try c.add(HolidayYear(year: 2027, source: "x", holidays: [.init(name: "x", offFrom: day("2026-12-31"), offTo: day("2027-01-01"))]))
+      try c.add(
+        HolidayYear(
+          year: 2027, source: "x", holidays: [.init(name: "x", offFrom: day("2026-12-31"), offTo: day("2027-01-01"))]))
     }
     #expect(throws: CalendarError.self) { try c.add(json: Data("{\"year\": 2027}".utf8)) }
     var twice = calendar
@@ -138,7 +146,9 @@ import Testing
 
   @Test func shippedDefaults_matchTheIssue() throws {
     let set = try SLAPolicySet.bundledDefault()
-    #expect(set.policy(type: .complaint, urgent: false, region: RegionPath(codes: [])) == SLAPolicy(acceptance: .workingDays(5), reply: .workingDays(15), maxExtensionWorkingDays: 10))
+    #expect(
+      set.policy(type: .complaint, urgent: false, region: RegionPath(codes: []))
+        == SLAPolicy(acceptance: .workingDays(5), reply: .workingDays(15), maxExtensionWorkingDays: 10))
     let urgent = set.policy(type: .help, urgent: true, region: RegionPath(codes: []))
     #expect(urgent.acceptance == .hours(2))
     #expect(urgent.reply == .hours(24))
@@ -153,7 +163,8 @@ import Testing
 
   @Test func regionRule_beatsTypeRule_typeRuleAppliesElsewhere() {
     #expect(rules.policy(type: .consultation, urgent: false, region: county).reply == .workingDays(13))
-    #expect(rules.policy(type: .consultation, urgent: false, region: RegionPath(codes: ["110000"])).reply == .workingDays(5))
+    #expect(
+      rules.policy(type: .consultation, urgent: false, region: RegionPath(codes: ["110000"])).reply == .workingDays(5))
   }
 
   @Test func ordinaryRegionRules_neverSlowDownTheUrgentTrack() {

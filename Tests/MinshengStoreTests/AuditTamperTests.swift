@@ -10,7 +10,8 @@ import Testing
     let w = try await SeededWorld.create(in: store)
     var ids: [UUID] = []
     for i in 0..<3 {
-      let id = try await store.submit(Fixtures.newMessage(title: "留言 \(i)", leader: w.secretary.id), at: Fixtures.now).message.id
+      let id = try await store.submit(Fixtures.newMessage(title: "留言 \(i)", leader: w.secretary.id), at: Fixtures.now)
+        .message.id
       try await store.perform(.assign(lead: w.market.id), on: id, by: w.dispatcher, at: Fixtures.now)
       try await store.perform(.accept(), on: id, by: w.marketHandler, at: Fixtures.now)
       ids.append(id)
@@ -57,6 +58,17 @@ import Testing
       let report = try await store.verifyAudit()
       #expect(report.firstBreak != nil)
       #expect(report.eventCount == 8)
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func deletedLastEventOfAMessage_withTheHeadWoundBack_isFoundByTheMessageTip(db: TestDatabase) async throws {
+    try await db.withStore { store in
+      _ = try await populated(store)
+      try await store.database.executeAdministrative("DELETE FROM events WHERE seq = 9")
+      try await store.database.executeAdministrative("UPDATE audit_head SET last_seq = 8")
+      let report = try await store.verifyAudit()
+      #expect(report.firstBreak?.reason.contains("记录 3 个事件，链上实有 2 个") == true)
     }
   }
 

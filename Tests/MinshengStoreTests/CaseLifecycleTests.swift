@@ -9,7 +9,9 @@ import Testing
   func wholeLife_withReviewExtensionAndReopen_endsClosedWithAnIntactChain(db: TestDatabase) async throws {
     try await db.withStore { (store: Store) async throws in
       let w = try await SeededWorld.create(in: store)
-      let id = try await store.submit(Fixtures.newMessage(leader: w.secretary.id, category: w.noise.id), at: Fixtures.now).message.id
+      let id = try await store.submit(
+        Fixtures.newMessage(leader: w.secretary.id, category: w.noise.id), at: Fixtures.now
+      ).message.id
       var t = Fixtures.now
       func step(_ command: Command, _ actor: Actor) async throws -> Message {
         t = t.addingTimeInterval(3600)
@@ -52,10 +54,11 @@ import Testing
       #expect(events.map(\.messageSequence) == Array(1...events.count))
       #expect(events.count == 15)
       #expect(events.last?.draft.to == .closed)
-      #expect(events.filter { $0.draft.visibility == .public }.map(\.draft.action.description) == [
-        "received", "assign", "accept", "approve_extension", "approve_reply", "evaluate", "grant_reopen",
-        "approve_reply", "evaluate",
-      ])
+      #expect(
+        events.filter { $0.draft.visibility == .public }.map(\.draft.action.description) == [
+          "received", "assign", "accept", "approve_extension", "approve_reply", "evaluate", "grant_reopen",
+          "approve_reply", "evaluate",
+        ])
       #expect(try await store.publishedReplies(of: id).count == 2)
       let report = try await store.verifyAudit()
       #expect(report.isIntact)
@@ -93,7 +96,8 @@ import Testing
     try await db.withStore { (store: Store) async throws in
       let w = try await SeededWorld.create(in: store)
       let id = try await store.submit(Fixtures.newMessage(leader: w.secretary.id), at: Fixtures.now).message.id
-      try await store.perform(.assign(lead: w.housing.id), on: id, by: w.dispatcher, at: Fixtures.now, expectedVersion: 1)
+      try await store.perform(
+        .assign(lead: w.housing.id), on: id, by: w.dispatcher, at: Fixtures.now, expectedVersion: 1)
       await #expect(throws: StoreError.conflict(messageID: id, expectedVersion: 1, currentVersion: 2)) {
         try await store.perform(.note(text: "备注"), on: id, by: w.dispatcher, at: Fixtures.now, expectedVersion: 1)
       }
@@ -142,7 +146,9 @@ import Testing
       let serials = try await withThrowingTaskGroup(of: String.self) { group in
         for i in 0..<30 {
           group.addTask {
-            let id = try await store.submit(Fixtures.newMessage(title: "并发留言 \(i)", leader: w.secretary.id), at: Fixtures.now).message.id
+            let id = try await store.submit(
+              Fixtures.newMessage(title: "并发留言 \(i)", leader: w.secretary.id), at: Fixtures.now
+            ).message.id
             try await store.perform(.assign(lead: w.housing.id), on: id, by: w.dispatcher, at: Fixtures.now)
             let m = try await store.perform(.accept(), on: id, by: w.housingHandler, at: Fixtures.now)
             return m.serial.description
@@ -163,9 +169,12 @@ import Testing
   func mergeIntoAMergedMessage_goesToItsRoot_andMergedMessagesAreClosed(db: TestDatabase) async throws {
     try await db.withStore { (store: Store) async throws in
       let w = try await SeededWorld.create(in: store)
-      let root = try await store.submit(Fixtures.newMessage(title: "社保卡异地办理", leader: w.secretary.id), at: Fixtures.now).message.id
-      let a = try await store.submit(Fixtures.newMessage(title: "社保卡办理难", leader: w.secretary.id), at: Fixtures.now).message.id
-      let b = try await store.submit(Fixtures.newMessage(title: "在外地如何办社保卡", leader: w.secretary.id), at: Fixtures.now).message.id
+      let root = try await store.submit(Fixtures.newMessage(title: "社保卡异地办理", leader: w.secretary.id), at: Fixtures.now)
+        .message.id
+      let a = try await store.submit(Fixtures.newMessage(title: "社保卡办理难", leader: w.secretary.id), at: Fixtures.now)
+        .message.id
+      let b = try await store.submit(Fixtures.newMessage(title: "在外地如何办社保卡", leader: w.secretary.id), at: Fixtures.now)
+        .message.id
       try await store.perform(.merge(into: root), on: a, by: w.dispatcher, at: Fixtures.now)
       let merged = try await store.perform(.merge(into: a), on: b, by: w.dispatcher, at: Fixtures.now)
       #expect(merged.mergedIntoID == root)

@@ -22,7 +22,9 @@ import Testing
       let stored = try #require(try await store.message(first.message.id))
       #expect(stored == first.message)
       #expect(try await store.message(trackingCode: first.trackingCode)?.id == first.message.id)
-      #expect(try await store.message(trackingCode: first.trackingCode.lowercased().replacingOccurrences(of: "-", with: ""))?.id == first.message.id)
+      #expect(
+        try await store.message(trackingCode: first.trackingCode.lowercased().replacingOccurrences(of: "-", with: ""))?
+          .id == first.message.id)
       #expect(try await store.message(trackingCode: "2222-2222-2222-2222") == nil)
       #expect(try await store.message(trackingCode: "'; DROP TABLE messages; --") == nil)
 
@@ -38,7 +40,8 @@ import Testing
   func countyMessage_isRoutedByTheCountyRule_andDispatchedByTheCountyOffice(db: TestDatabase) async throws {
     try await db.withStore { (store: Store) async throws in
       let world = try await SeededWorld.create(in: store)
-      let submission = try await store.submit(Fixtures.newMessage(region: world.county.id, category: world.noise.id), at: Fixtures.now)
+      let submission = try await store.submit(
+        Fixtures.newMessage(region: world.county.id, category: world.noise.id), at: Fixtures.now)
       #expect(submission.message.suggestedUnitID == world.market.id)
       #expect(submission.message.dispatchingUnitID == world.countyOffice.id)
     }

@@ -86,7 +86,9 @@ public struct Event: Sendable, Equatable, Identifiable {
   public var messageHash: String
   public var chainHash: String
 
-  public init(id: UUID, sequence: Int64, messageSequence: Int, draft: EventDraft, messageHash: String, chainHash: String) {
+  public init(
+    id: UUID, sequence: Int64, messageSequence: Int, draft: EventDraft, messageHash: String, chainHash: String
+  ) {
     self.id = id
     self.sequence = sequence
     self.messageSequence = messageSequence

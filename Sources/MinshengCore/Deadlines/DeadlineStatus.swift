@@ -44,7 +44,8 @@ public struct DeadlineStatus: Sendable, Equatable {
     case .received, .returned, .replied, .reopenRequested, .closed: (phase, due) = (.none, nil)
     }
     guard let due else {
-      return DeadlineStatus(phase: phase, due: nil, isOverdue: false, workingDaysLeft: 0, daysOverdue: 0, isDueSoon: false)
+      return DeadlineStatus(
+        phase: phase, due: nil, isOverdue: false, workingDaysLeft: 0, daysOverdue: 0, isDueSoon: false)
     }
     if now >= due {
       let days = Int((now.timeIntervalSince(due) / 86_400).rounded(.up))
@@ -55,6 +56,7 @@ public struct DeadlineStatus: Sendable, Equatable {
     let lastDay = calendar.day(of: due.addingTimeInterval(-0.001))
     let left = calendar.workingDays(from: today, through: lastDay)
     let soon = left <= 1 || due.timeIntervalSince(now) < 24 * 3600
-    return DeadlineStatus(phase: phase, due: due, isOverdue: false, workingDaysLeft: left, daysOverdue: 0, isDueSoon: soon)
+    return DeadlineStatus(
+      phase: phase, due: due, isOverdue: false, workingDaysLeft: left, daysOverdue: 0, isDueSoon: soon)
   }
 }

@@ -8,7 +8,9 @@ public enum SLADuration: Sendable, Equatable, Codable, CustomStringConvertible {
 
   /// Parses `5wd`, `3d` or `2h`.
   public init?(_ text: String) {
-    let units: [(String, (Int) -> SLADuration)] = [("wd", { .workingDays($0) }), ("d", { .days($0) }), ("h", { .hours($0) })]
+    let units: [(String, (Int) -> SLADuration)] = [
+      ("wd", { .workingDays($0) }), ("d", { .days($0) }), ("h", { .hours($0) }),
+    ]
     for (suffix, make) in units where text.hasSuffix(suffix) {
       guard let n = Int(text.dropLast(suffix.count)), n > 0, n <= 10_000 else { return nil }
       self = make(n)
@@ -68,7 +70,8 @@ public struct SLAPolicy: Sendable, Equatable {
   }
 
   /// Used where no rule says otherwise: accept within 5 working days, reply within 15, extend by up to 10.
-  public static let fallback = SLAPolicy(acceptance: .workingDays(5), reply: .workingDays(15), maxExtensionWorkingDays: 10)
+  public static let fallback = SLAPolicy(
+    acceptance: .workingDays(5), reply: .workingDays(15), maxExtensionWorkingDays: 10)
 }
 
 /// One line of the SLA data file: which messages it applies to and the limits it sets.

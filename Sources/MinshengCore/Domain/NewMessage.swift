@@ -83,7 +83,9 @@ public struct NewMessage: Sendable, Equatable {
       }
     }
     for (field, text) in [("title", copy.title), ("body", copy.body), ("contact.name", copy.contact.name)]
-    where text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r" }) {
+    where text.unicodeScalars.contains(where: {
+      $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r"
+    }) {
       problems.append(.init(field: field, reason: .invalid("含有不可见的控制字符")))
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }

@@ -23,7 +23,8 @@ func withConfiguredStore<T: Sendable>(_ body: @Sendable (Store, Configuration) a
     throw ValidationError(error.description)
   }
   let rules = try configuration.caseRules()
-  let database = try await StoreDatabase.open(configuration.database, logger: configuration.logger(label: "minsheng.store"))
+  let database = try await StoreDatabase.open(
+    configuration.database, logger: configuration.logger(label: "minsheng.store"))
   do {
     let result = try await body(Store(database: database, rules: rules), configuration)
     await database.close()
@@ -81,7 +82,10 @@ public enum AuditVerification {
     let report = try await store.verifyAudit()
     if let broken = report.firstBreak {
       let id = broken.eventID.map { " id=\($0.uuidString.lowercased())" } ?? ""
-      return (1, "broken: event seq=\(broken.sequence)\(id): \(broken.reason) (\(report.eventCount) events verified before it)")
+      return (
+        1,
+        "broken: event seq=\(broken.sequence)\(id): \(broken.reason) (\(report.eventCount) events verified before it)"
+      )
     }
     return (0, "ok: \(report.eventCount) events")
   }

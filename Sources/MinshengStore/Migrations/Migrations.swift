@@ -134,6 +134,8 @@ struct M0006_CreateMessages: AsyncMigration {
       .field("reply_due", .datetime)
       .field("merged_into_id", .uuid, .references(MessageModel.schema, .id))
       .field("version", .int, .required)
+      .field("event_count", .int, .required)
+      .field("last_event_hash", .string, .required)
       .field("created_at", .datetime, .required)
       .field("updated_at", .datetime, .required)
       .unique(on: "serial_year", "serial_number")
@@ -233,12 +235,10 @@ struct M0011_CreateAuditHead: AsyncMigration {
     try await database.schema(AuditHeadModel.schema)
       .id()
       .field("last_seq", .int64, .required)
-      .field("last_hash", .string, .required)
       .create()
     let head = AuditHeadModel()
     head.id = AuditHeadModel.rowID
     head.lastSequence = 0
-    head.lastHash = AuditChain.genesis
     try await head.create(on: database)
   }
   func revert(on database: any Database) async throws {

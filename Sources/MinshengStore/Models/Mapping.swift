@@ -2,8 +2,10 @@ import Foundation
 import MinshengCore
 
 extension MessageModel {
-  convenience init(_ message: Message, trackingHash: String) {
+  convenience init(_ message: Message, trackingHash: String, chainTip: ChainTip) {
     self.init()
+    eventCount = chainTip.count
+    lastEventHash = chainTip.hash
     id = message.id
     serialYear = message.serial.year
     serialNumber = message.serial.number
@@ -36,6 +38,9 @@ extension MessageModel {
     createdAt = message.createdAt
     updatedAt = message.updatedAt
   }
+
+  /// The tip of this message's audit chain as stored.
+  var chainTip: ChainTip { ChainTip(count: eventCount, hash: lastEventHash) }
 
   /// The core value; a row with values no current code knows is reported, not guessed.
   func core(assisting: [UUID]) throws -> Message {

@@ -33,6 +33,9 @@ final class MessageModel: Model, @unchecked Sendable {
   @OptionalField(key: "reply_due") var replyDue: Date?
   @OptionalField(key: "merged_into_id") var mergedIntoID: UUID?
   @Field(key: "version") var version: Int
+  /// How many events the message has, and the hash of the last: the tip of its audit chain.
+  @Field(key: "event_count") var eventCount: Int
+  @Field(key: "last_event_hash") var lastEventHash: String
   @Field(key: "created_at") var createdAt: Date
   @Field(key: "updated_at") var updatedAt: Date
   init() {}
@@ -94,13 +97,13 @@ final class EvaluationModel: Model, @unchecked Sendable {
   init() {}
 }
 
-/// The single row that holds the head of the global audit chain; every append locks it.
+/// The single row that counts the events of the global audit chain; every append updates it first,
+/// which orders all appends.
 final class AuditHeadModel: Model, @unchecked Sendable {
   static let schema = "audit_head"
   static let rowID = UUID(uuidString: "00000000-0000-0000-0000-000000000001")!
   @ID(key: .id) var id: UUID?
   @Field(key: "last_seq") var lastSequence: Int64
-  @Field(key: "last_hash") var lastHash: String
   init() {}
 }
 

@@ -73,4 +73,3 @@ extension CategoryModel {
     Category(id: id!, code: code, name: name, parentID: parentID)
   }
 }
-
