@@ -74,37 +74,13 @@ extension Store {
 
   /// Stores a sealed event.
   func insert(_ event: Event, on tx: any Database) async throws {
-    let draft = event.draft
-    let model = EventModel()
-    model.id = event.id
-    model.sequence = event.sequence
-    model.messageID = draft.messageID
-    model.messageSequence = event.messageSequence
-    model.atMilliseconds = AuditChain.milliseconds(draft.at)
-    model.actorRole = draft.actor.role.rawValue
-    model.actorID = draft.actor.id
-    model.actorUnitID = draft.actor.unitID
-    model.action = draft.action.description
-    model.fromStatus = draft.from?.rawValue
-    model.toStatus = draft.to.rawValue
-    model.visibility = draft.visibility.rawValue
-    model.note = draft.note
-    model.payload = Self.encodePayload(draft.payload)
-    model.messageHash = event.messageHash
-    model.chainHash = event.chainHash
-    try await model.create(on: tx)
-  }
-
-  static func encodePayload(_ payload: [String: String]) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return (try? encoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    try await Self.sql(tx).insert(into: EventRecord.schema).model(EventRecord(event), nilEncodingStrategy: .asNil).run()
   }
 
   /// The history of a message, oldest first.
   public func events(of messageID: UUID) async throws -> [Event] {
-    try await EventModel.query(on: db).filter(\.$messageID == messageID).sort(\.$messageSequence).all()
-      .compactMap(\.core)
+    try await Self.sql(db).select().column("*").from(EventRecord.schema).where("message_id", .equal, messageID)
+      .orderBy("message_seq").all(decoding: EventRecord.self).compactMap(\.core)
   }
 
   /// Recomputes both chains over every stored event and compares them with the stored hashes and
@@ -119,8 +95,8 @@ extension Store {
     var count = 0
     var after: Int64 = 0
     while true {
-      let batch = try await EventModel.query(on: db).filter(\.$sequence > after).sort(\.$sequence)
-        .limit(batchSize).all()
+      let batch = try await Self.sql(db).select().column("*").from(EventRecord.schema).where("seq", .greaterThan, after)
+        .orderBy("seq").limit(batchSize).all(decoding: EventRecord.self)
       if batch.isEmpty { break }
       for model in batch {
         func broken(_ reason: String) -> AuditReport {
@@ -134,7 +110,7 @@ extension Store {
         guard model.messageSequence == lastSequence + 1 else {
           return broken("留言内序号应为 \(lastSequence + 1)，实为 \(model.messageSequence)")
         }
-        if model.payload != Self.encodePayload(draft.payload) { return broken("附加数据被改动") }
+        if model.payload != EventRecord.encodePayload(draft.payload) { return broken("附加数据被改动") }
         let canonical = AuditChain.canonicalEncoding(
           sequence: model.sequence, messageSequence: model.messageSequence, draft: draft)
         let messageHash = Hashing.chain(previous: lastHash, canonical: canonical)
@@ -160,12 +136,11 @@ extension Store {
     // Each message row carries the tip of its chain; a deleted last event of a message shows here.
     var page = 0
     while true {
-      let messages = try await MessageModel.query(on: db).sort(\.$id).range(page * batchSize..<(page + 1) * batchSize)
-        .all()
+      let messages = try await Self.sql(db).select().column("*").from(MessageRecord.schema).orderBy("id")
+        .limit(batchSize).offset(page * batchSize).all(decoding: MessageRecord.self)
       if messages.isEmpty { break }
       for message in messages {
-        guard let id = message.id else { continue }
-        let (lastSequence, lastHash) = lastByMessage[id] ?? (0, AuditChain.genesis)
+        let (lastSequence, lastHash) = lastByMessage[message.id] ?? (0, AuditChain.genesis)
         if message.eventCount != lastSequence || message.lastEventHash != lastHash {
           return AuditReport(
             eventCount: count,
@@ -178,14 +153,5 @@ extension Store {
       page += 1
     }
     return AuditReport(eventCount: count, firstBreak: nil)
-  }
-}
-
-extension EventModel {
-  var core: Event? {
-    guard let id, let draft else { return nil }
-    return Event(
-      id: id, sequence: sequence, messageSequence: messageSequence, draft: draft, messageHash: messageHash,
-      chainHash: chainHash)
   }
 }

@@ -22,9 +22,9 @@ extension Store {
   {
     var new = try input.validated()
     var problems: [ValidationError.Problem] = []
-    var leader: LeaderModel?
+    var leader: Leader?
     if let id = new.leaderID {
-      leader = try await LeaderModel.find(id, on: db)
+      leader = try await self.leader(id)
       if leader == nil { problems.append(.init(field: "leader", reason: .unknownReference)) }
     }
     if new.regionID == nil { new.regionID = leader?.regionID }
@@ -57,7 +57,8 @@ extension Store {
         contact: received.contact, isPublic: received.isPublic, urgent: received.urgent, status: .received,
         dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now)
       let (event, tip) = self.seal(EventDraft.received(message, by: actor), at: place, after: .empty)
-      try await MessageModel(message, trackingHash: Hashing.sha256Hex(normalizedCode), chainTip: tip).create(on: tx)
+      let record = MessageRecord(message, trackingHash: Hashing.sha256Hex(normalizedCode), chainTip: tip)
+      try await Self.sql(tx).insert(into: MessageRecord.schema).model(record, nilEncodingStrategy: .asNil).run()
       try await self.insert(event, on: tx)
       return message
     }
@@ -83,18 +84,18 @@ extension Store {
 
   /// The message with this id, with everything staff may see.
   public func message(_ id: UUID) async throws -> Message? {
-    guard let model = try await MessageModel.find(id, on: db) else { return nil }
-    return try await model.core(assisting: assistingUnits(of: id, on: db))
+    try await Self.sql(db).message(id)?.0
   }
 
   /// The message whose author holds this tracking code.
   public func message(trackingCode: String) async throws -> Message? {
     guard let code = TrackingCode.normalized(trackingCode) else { return nil }
+    let sql = try Self.sql(db)
     guard
-      let model = try await MessageModel.query(on: db).filter(\.$trackingHash == Hashing.sha256Hex(code)).first(),
-      let id = model.id
+      let record = try await sql.select().column("*").from(MessageRecord.schema)
+        .where("tracking_hash", .equal, Hashing.sha256Hex(code)).first(decoding: MessageRecord.self)
     else { return nil }
-    return try await model.core(assisting: assistingUnits(of: id, on: db))
+    return try record.core(assisting: try await sql.assistingUnits(of: record.id))
   }
 
   /// Applies a workflow command to a message and records it, atomically.
@@ -107,9 +108,7 @@ extension Store {
   public func perform(
     _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int? = nil
   ) async throws -> Message {
-    guard let model = try await MessageModel.find(messageID, on: db) else { throw StoreError.notFound("留言") }
-    let current = try model.core(assisting: try await assistingUnits(of: messageID, on: db))
-    let tip = model.chainTip
+    guard let (current, tip) = try await Self.sql(db).message(messageID) else { throw StoreError.notFound("留言") }
     if let expectedVersion, expectedVersion != current.version {
       throw StoreError.conflict(messageID: messageID, expectedVersion: expectedVersion, currentVersion: current.version)
     }
@@ -137,9 +136,9 @@ extension Store {
   private func resolved(_ command: Command, for message: Message) async throws -> Command {
     func checkUnits(_ lead: UUID, _ assisting: [UUID]) async throws -> Bool {
       var problems: [ValidationError.Problem] = []
-      let leadUnit = try await UnitModel.find(lead, on: db)
+      let leadUnit = try await unit(lead)
       if leadUnit == nil { problems.append(.init(field: "lead_unit", reason: .unknownReference)) }
-      for unit in assisting where try await UnitModel.find(unit, on: db) == nil {
+      for id in assisting where try await unit(id) == nil {
         problems.append(.init(field: "assisting_units", reason: .unknownReference))
         break
       }
@@ -159,10 +158,11 @@ extension Store {
       return .transfer(
         lead: lead, assisting: assisting, reason: reason, leadRequiresReview: try await checkUnits(lead, assisting))
     case .merge(let parentID, let note):
-      var parent = try await MessageModel.find(parentID, on: db)
+      let sql = try Self.sql(db)
+      var parent = try await sql.messageRecord(parentID)
       var hops = 0
       while let merged = parent?.mergedIntoID, hops < 16 {
-        parent = try await MessageModel.find(merged, on: db)
+        parent = try await sql.messageRecord(merged)
         hops += 1
       }
       guard let root = parent?.id else { throw ValidationError(field: "into", reason: .unknownReference) }
@@ -183,7 +183,7 @@ extension Store {
     async throws
   {
     guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
-    let rows = try await sql.update(MessageModel.schema)
+    let rows = try await sql.update(MessageRecord.schema)
       .set("status", to: new.status.rawValue)
       .set("closure", to: new.closure?.rawValue)
       .set("urgent", to: new.urgent)
@@ -201,7 +201,7 @@ extension Store {
       .returning("id")
       .all()
     guard rows.count == 1 else {
-      let current = try await MessageModel.find(old.id, on: tx)?.version
+      let current = try await sql.messageRecord(old.id)?.version
       throw StoreError.conflict(messageID: old.id, expectedVersion: old.version, currentVersion: current)
     }
   }
@@ -268,30 +268,34 @@ extension Store {
 
   /// Messages by status, newest first (for dispatch pools, inboxes and checks).
   public func messages(status: Status? = nil, leadUnit: UUID? = nil, limit: Int = 100) async throws -> [Message] {
-    var query = MessageModel.query(on: db)
-    if let status { query = query.filter(\.$status == status.rawValue) }
-    if let leadUnit { query = query.filter(\.$leadUnitID == leadUnit) }
-    let models = try await query.sort(\.$createdAt, .descending).limit(max(1, min(limit, 1_000))).all()
+    let sql = try Self.sql(db)
+    let query = sql.select().column("*").from(MessageRecord.schema)
+    if let status { query.where("status", .equal, status.rawValue) }
+    if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
+    let records = try await query.orderBy("created_at", .descending).orderBy("serial_number", .descending)
+      .limit(max(1, min(limit, 1_000))).all(decoding: MessageRecord.self)
     var result: [Message] = []
-    for model in models {
-      guard let id = model.id else { continue }
-      result.append(try await model.core(assisting: assistingUnits(of: id, on: db)))
+    for record in records {
+      result.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
     }
     return result
   }
 
   /// The number of messages in each status.
   public func countByStatus() async throws -> [Status: Int] {
+    let rows = try await Self.sql(db).raw("SELECT status, COUNT(*) AS n FROM messages GROUP BY status").all()
     var counts: [Status: Int] = [:]
-    for status in Status.allCases {
-      counts[status] = try await MessageModel.query(on: db).filter(\.$status == status.rawValue).count()
+    for row in rows {
+      guard let status = Status(rawValue: try row.decode(column: "status", as: String.self)) else { continue }
+      counts[status] = try row.decode(column: "n", as: Int.self)
     }
     return counts
   }
 
-  private func assistingUnits(of messageID: UUID, on database: any Database) async throws -> [UUID] {
-    try await AssistingUnitModel.query(on: database).filter(\.$messageID == messageID).sort(\.$position).all().map(
-      \.unitID)
+  /// The database as SQLKit sees it.
+  static func sql(_ database: any Database) throws -> any SQLDatabase {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    return sql
   }
 
   /// Takes the next serial number of `year`, creating the year's counter when it is the first.

@@ -1,6 +1,7 @@
 import FluentKit
 import Foundation
 import MinshengCore
+import SQLKit
 
 /// The persistence of Minsheng as named operations over core values.
 ///
@@ -97,7 +98,27 @@ public struct Store: Sendable {
   }
 
   public func unit(_ id: UUID) async throws -> MinshengCore.Unit? {
-    try await UnitModel.find(id, on: db)?.core
+    guard
+      let row = try await Self.sql(db).select().columns("id", "code", "name", "region_id", "requires_reply_review")
+        .from(UnitModel.schema).where("id", .equal, id).first()
+    else { return nil }
+    return MinshengCore.Unit(
+      id: try row.decode(column: "id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
+      name: try row.decode(column: "name", as: String.self),
+      regionID: try row.decode(column: "region_id", as: UUID.self),
+      requiresReplyReview: try row.decode(column: "requires_reply_review", as: Bool.self))
+  }
+
+  public func leader(_ id: UUID) async throws -> Leader? {
+    guard
+      let row = try await Self.sql(db).select().columns("id", "code", "title", "region_id", "dispatching_unit_id")
+        .from(LeaderModel.schema).where("id", .equal, id).first()
+    else { return nil }
+    return Leader(
+      id: try row.decode(column: "id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
+      title: try row.decode(column: "title", as: String.self),
+      regionID: try row.decode(column: "region_id", as: UUID.self),
+      dispatchingUnitID: try row.decode(column: "dispatching_unit_id", as: UUID?.self))
   }
 
   public func leaders() async throws -> [Leader] {
@@ -115,11 +136,20 @@ public struct Store: Sendable {
   }
 
   /// The region and its ancestors, nearest first.
-  public func regionPath(of regionID: UUID?, on database: (any Database)? = nil) async throws -> [Region] {
+  public func regionPath(of regionID: UUID?) async throws -> [Region] {
+    let sql = try Self.sql(db)
     var path: [Region] = []
     var current = regionID
-    while let id = current, path.count < 16, let region = try await RegionModel.find(id, on: database ?? db) {
-      path.append(region.core)
+    while let id = current, path.count < 16,
+      let row = try await sql.select().columns("id", "code", "name", "parent_id", "dispatching_unit_id")
+        .from(RegionModel.schema).where("id", .equal, id).first()
+    {
+      let region = Region(
+        id: id, code: try row.decode(column: "code", as: String.self),
+        name: try row.decode(column: "name", as: String.self),
+        parentID: try row.decode(column: "parent_id", as: UUID?.self),
+        dispatchingUnitID: try row.decode(column: "dispatching_unit_id", as: UUID?.self))
+      path.append(region)
       current = region.parentID
     }
     return path

@@ -104,7 +104,7 @@ struct M0005_CreateRoutingRules: AsyncMigration {
 struct M0006_CreateMessages: AsyncMigration {
   var name: String { "0006_CreateMessages" }
   func prepare(on database: any Database) async throws {
-    try await database.schema(MessageModel.schema)
+    try await database.schema(MessageRecord.schema)
       .id()
       .field("serial_year", .int, .required)
       .field("serial_number", .int, .required)
@@ -132,7 +132,7 @@ struct M0006_CreateMessages: AsyncMigration {
       .field("suggested_unit_id", .uuid, .references(UnitModel.schema, .id))
       .field("acceptance_due", .datetime)
       .field("reply_due", .datetime)
-      .field("merged_into_id", .uuid, .references(MessageModel.schema, .id))
+      .field("merged_into_id", .uuid, .references(MessageRecord.schema, .id))
       .field("version", .int, .required)
       .field("event_count", .int, .required)
       .field("last_event_hash", .string, .required)
@@ -143,7 +143,7 @@ struct M0006_CreateMessages: AsyncMigration {
       .create()
   }
   func revert(on database: any Database) async throws {
-    try await database.schema(MessageModel.schema).delete()
+    try await database.schema(MessageRecord.schema).delete()
   }
 }
 
@@ -152,7 +152,7 @@ struct M0007_CreateAssistingUnits: AsyncMigration {
   func prepare(on database: any Database) async throws {
     try await database.schema(AssistingUnitModel.schema)
       .id()
-      .field("message_id", .uuid, .required, .references(MessageModel.schema, .id))
+      .field("message_id", .uuid, .required, .references(MessageRecord.schema, .id))
       .field("unit_id", .uuid, .required, .references(UnitModel.schema, .id))
       .field("position", .int, .required)
       .unique(on: "message_id", "unit_id")
@@ -166,10 +166,10 @@ struct M0007_CreateAssistingUnits: AsyncMigration {
 struct M0008_CreateEvents: AsyncMigration {
   var name: String { "0008_CreateEvents" }
   func prepare(on database: any Database) async throws {
-    try await database.schema(EventModel.schema)
+    try await database.schema(EventRecord.schema)
       .id()
       .field("seq", .int64, .required)
-      .field("message_id", .uuid, .required, .references(MessageModel.schema, .id))
+      .field("message_id", .uuid, .required, .references(MessageRecord.schema, .id))
       .field("message_seq", .int, .required)
       .field("at_ms", .int64, .required)
       .field("actor_role", .string, .required)
@@ -188,7 +188,7 @@ struct M0008_CreateEvents: AsyncMigration {
       .create()
   }
   func revert(on database: any Database) async throws {
-    try await database.schema(EventModel.schema).delete()
+    try await database.schema(EventRecord.schema).delete()
   }
 }
 
@@ -197,7 +197,7 @@ struct M0009_CreateReplies: AsyncMigration {
   func prepare(on database: any Database) async throws {
     try await database.schema(ReplyModel.schema)
       .id()
-      .field("message_id", .uuid, .required, .references(MessageModel.schema, .id))
+      .field("message_id", .uuid, .required, .references(MessageRecord.schema, .id))
       .field("unit_id", .uuid, .required, .references(UnitModel.schema, .id))
       .field("body", .string, .required)
       .field("state", .string, .required)
@@ -215,7 +215,7 @@ struct M0010_CreateEvaluations: AsyncMigration {
   func prepare(on database: any Database) async throws {
     try await database.schema(EvaluationModel.schema)
       .id()
-      .field("message_id", .uuid, .required, .references(MessageModel.schema, .id))
+      .field("message_id", .uuid, .required, .references(MessageRecord.schema, .id))
       .field("resolution", .int, .required)
       .field("attitude", .int, .required)
       .field("speed", .int, .required)

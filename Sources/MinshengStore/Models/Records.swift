@@ -1,0 +1,235 @@
+import Foundation
+import MinshengCore
+import SQLKit
+
+// Messages and events are read and written on every intake and transition, so they are plain
+// Codable records moved by SQLKit, without the per-row reflection of Fluent models.
+
+/// A row of `messages`.
+struct MessageRecord: Codable, Sendable {
+  static let schema = "messages"
+
+  var id: UUID
+  var serialYear: Int
+  var serialNumber: Int
+  var trackingHash: String
+  var type: String
+  var title: String
+  var body: String
+  var leaderID: UUID?
+  var regionID: UUID?
+  var categoryID: UUID?
+  var channel: String
+  var address: String?
+  var latitude: Double?
+  var longitude: Double?
+  var contactName: String
+  var contactPhone: String
+  var contactEmail: String?
+  var isPublic: Bool
+  var urgent: Bool
+  var status: String
+  var closure: String?
+  var dispatchingUnitID: UUID?
+  var leadUnitID: UUID?
+  var replyNeedsReview: Bool
+  var suggestedUnitID: UUID?
+  var acceptanceDue: Date?
+  var replyDue: Date?
+  var mergedIntoID: UUID?
+  var version: Int
+  /// How many events the message has, and the hash of the last: the tip of its audit chain.
+  var eventCount: Int
+  var lastEventHash: String
+  var createdAt: Date
+  var updatedAt: Date
+
+  enum CodingKeys: String, CodingKey {
+    case id, type, title, body, channel, address, latitude, longitude, urgent, status, closure, version
+    case serialYear = "serial_year"
+    case serialNumber = "serial_number"
+    case trackingHash = "tracking_hash"
+    case leaderID = "leader_id"
+    case regionID = "region_id"
+    case categoryID = "category_id"
+    case contactName = "contact_name"
+    case contactPhone = "contact_phone"
+    case contactEmail = "contact_email"
+    case isPublic = "is_public"
+    case dispatchingUnitID = "dispatching_unit_id"
+    case leadUnitID = "lead_unit_id"
+    case replyNeedsReview = "reply_needs_review"
+    case suggestedUnitID = "suggested_unit_id"
+    case acceptanceDue = "acceptance_due"
+    case replyDue = "reply_due"
+    case mergedIntoID = "merged_into_id"
+    case eventCount = "event_count"
+    case lastEventHash = "last_event_hash"
+    case createdAt = "created_at"
+    case updatedAt = "updated_at"
+  }
+
+  init(_ message: Message, trackingHash: String, chainTip: ChainTip) {
+    id = message.id
+    serialYear = message.serial.year
+    serialNumber = message.serial.number
+    self.trackingHash = trackingHash
+    type = message.type.rawValue
+    title = message.title
+    body = message.body
+    leaderID = message.leaderID
+    regionID = message.regionID
+    categoryID = message.categoryID
+    channel = message.channel.rawValue
+    address = message.location?.address
+    latitude = message.location?.latitude
+    longitude = message.location?.longitude
+    contactName = message.contact.name
+    contactPhone = message.contact.phone
+    contactEmail = message.contact.email
+    isPublic = message.isPublic
+    urgent = message.urgent
+    status = message.status.rawValue
+    closure = message.closure?.rawValue
+    dispatchingUnitID = message.dispatchingUnitID
+    leadUnitID = message.leadUnitID
+    replyNeedsReview = message.replyNeedsReview
+    suggestedUnitID = message.suggestedUnitID
+    acceptanceDue = message.acceptanceDue
+    replyDue = message.replyDue
+    mergedIntoID = message.mergedIntoID
+    version = message.version
+    eventCount = chainTip.count
+    lastEventHash = chainTip.hash
+    createdAt = message.createdAt
+    updatedAt = message.updatedAt
+  }
+
+  /// The tip of this message's audit chain as stored.
+  var chainTip: ChainTip { ChainTip(count: eventCount, hash: lastEventHash) }
+
+  /// The core value; a row with values no current code knows is reported, not guessed.
+  func core(assisting: [UUID]) throws -> Message {
+    guard let type = MessageType(rawValue: type), let channel = Channel(rawValue: channel),
+      let status = Status(rawValue: status)
+    else { throw StoreError.notFound("可识别的留言记录") }
+    let location: Location? =
+      (address == nil && latitude == nil && longitude == nil)
+      ? nil : Location(address: address, latitude: latitude, longitude: longitude)
+    return Message(
+      id: id, serial: Serial(year: serialYear, number: serialNumber), type: type, title: title, body: body,
+      leaderID: leaderID, regionID: regionID, categoryID: categoryID, channel: channel, location: location,
+      contact: Contact(name: contactName, phone: contactPhone, email: contactEmail), isPublic: isPublic,
+      urgent: urgent, status: status, closure: closure.flatMap(Closure.init(rawValue:)),
+      dispatchingUnitID: dispatchingUnitID, leadUnitID: leadUnitID, assistingUnitIDs: assisting,
+      replyNeedsReview: replyNeedsReview, suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue,
+      replyDue: replyDue, mergedIntoID: mergedIntoID, version: version, createdAt: createdAt, updatedAt: updatedAt)
+  }
+}
+
+/// A row of `events`.
+struct EventRecord: Codable, Sendable {
+  static let schema = "events"
+
+  var id: UUID
+  var sequence: Int64
+  var messageID: UUID
+  var messageSequence: Int
+  var atMilliseconds: Int64
+  var actorRole: String
+  var actorID: String
+  var actorUnitID: UUID?
+  var action: String
+  var fromStatus: String?
+  var toStatus: String
+  var visibility: String
+  var note: String?
+  var payload: String
+  var messageHash: String
+  var chainHash: String
+
+  enum CodingKeys: String, CodingKey {
+    case id, action, visibility, note, payload
+    case sequence = "seq"
+    case messageID = "message_id"
+    case messageSequence = "message_seq"
+    case atMilliseconds = "at_ms"
+    case actorRole = "actor_role"
+    case actorID = "actor_id"
+    case actorUnitID = "actor_unit_id"
+    case fromStatus = "from_status"
+    case toStatus = "to_status"
+    case messageHash = "message_hash"
+    case chainHash = "chain_hash"
+  }
+
+  init(_ event: Event) {
+    let draft = event.draft
+    id = event.id
+    sequence = event.sequence
+    messageID = draft.messageID
+    messageSequence = event.messageSequence
+    atMilliseconds = AuditChain.milliseconds(draft.at)
+    actorRole = draft.actor.role.rawValue
+    actorID = draft.actor.id
+    actorUnitID = draft.actor.unitID
+    action = draft.action.description
+    fromStatus = draft.from?.rawValue
+    toStatus = draft.to.rawValue
+    visibility = draft.visibility.rawValue
+    note = draft.note
+    payload = EventRecord.encodePayload(draft.payload)
+    messageHash = event.messageHash
+    chainHash = event.chainHash
+  }
+
+  /// The payload as stored: JSON with sorted keys.
+  static func encodePayload(_ payload: [String: String]) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return (try? encoder.encode(payload)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+  }
+
+  /// The draft as stored; nil when a stored name is unknown (which verification reports).
+  var draft: EventDraft? {
+    guard let action = EventAction(action), let to = Status(rawValue: toStatus),
+      let role = Role(rawValue: actorRole), let visibility = Visibility(rawValue: visibility)
+    else { return nil }
+    let from = fromStatus.flatMap(Status.init(rawValue:))
+    if fromStatus != nil, from == nil { return nil }
+    guard let payload = try? JSONDecoder().decode([String: String].self, from: Data(self.payload.utf8)) else {
+      return nil
+    }
+    return EventDraft(
+      messageID: messageID, action: action, from: from, to: to,
+      actor: Actor(role: role, unitID: actorUnitID, id: actorID), note: note, visibility: visibility,
+      payload: payload, at: Date(timeIntervalSince1970: Double(atMilliseconds) / 1000))
+  }
+
+  var core: Event? {
+    guard let draft else { return nil }
+    return Event(
+      id: id, sequence: sequence, messageSequence: messageSequence, draft: draft, messageHash: messageHash,
+      chainHash: chainHash)
+  }
+}
+
+extension SQLDatabase {
+  /// The message row with this id.
+  func messageRecord(_ id: UUID) async throws -> MessageRecord? {
+    try await select().column("*").from(MessageRecord.schema).where("id", .equal, id)
+      .first(decoding: MessageRecord.self)
+  }
+
+  /// The assisting units of a message, in the order they were named.
+  func assistingUnits(of messageID: UUID) async throws -> [UUID] {
+    try await select().column("unit_id").from("message_assisting_units").where("message_id", .equal, messageID)
+      .orderBy("position").all(decodingColumn: "unit_id", as: UUID.self)
+  }
+
+  /// The message with this id as a core value.
+  func message(_ id: UUID) async throws -> (Message, ChainTip)? {
+    guard let record = try await messageRecord(id) else { return nil }
+    return (try record.core(assisting: await assistingUnits(of: id)), record.chainTip)
+  }
+}
