@@ -36,6 +36,13 @@ struct ChainTip: Sendable, Equatable {
 struct ChainPlace: Sendable, Equatable {
   var sequence: Int64
   var previousChainHash: String
+
+  /// The place after the event whose chain hash is `previousHash`; only the first event has none.
+  init(sequence: Int64, previousHash: String?) throws {
+    guard sequence == 1 || previousHash != nil else { throw StoreError.notFound("审计链上的前一个事件") }
+    self.sequence = sequence
+    self.previousChainHash = previousHash ?? AuditChain.genesis
+  }
 }
 
 extension Store {
@@ -47,17 +54,30 @@ extension Store {
   /// never forks, on either database, and no two transactions wait on each other in a cycle.
   func claimChainPlace(on tx: any Database) async throws -> ChainPlace {
     guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    let rowID = AuditHeadModel.rowID
+    if !database.location.isPostgres {
+      // SQLite: this store's only connection runs one statement at a time, so one statement can
+      // take the next sequence and read the previous event's hash.
+      let head = try await sql.raw(
+        """
+        UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = \(bind: rowID)
+        RETURNING last_seq, (SELECT e.chain_hash FROM events e WHERE e.seq = audit_head.last_seq - 1) AS previous_hash
+        """
+      ).first()
+      guard let head else { throw StoreError.notFound("审计链头") }
+      return try ChainPlace(
+        sequence: head.decode(column: "last_seq", as: Int64.self),
+        previousHash: head.decode(column: "previous_hash", as: String?.self))
+    }
     let head = try await sql.raw(
-      "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = \(bind: AuditHeadModel.rowID) RETURNING last_seq"
+      "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = \(bind: rowID) RETURNING last_seq"
     ).first()
     guard let head else { throw StoreError.notFound("审计链头") }
     let sequence = try head.decode(column: "last_seq", as: Int64.self)
-    // A separate statement on purpose: on PostgreSQL a statement that waited for the head's lock
-    // still reads with the snapshot it started with, which may not hold the previous event yet.
+    // PostgreSQL: a separate statement on purpose. A statement that waited for the head's lock still
+    // reads with the snapshot it started with, which may not hold the previous event yet.
     let previous = try await sql.raw("SELECT chain_hash FROM events WHERE seq = \(bind: sequence - 1)").first()
-    let previousHash = try previous?.decode(column: "chain_hash", as: String.self)
-    if sequence > 1, previousHash == nil { throw StoreError.notFound("审计链上的前一个事件") }
-    return ChainPlace(sequence: sequence, previousChainHash: previousHash ?? AuditChain.genesis)
+    return try ChainPlace(sequence: sequence, previousHash: previous?.decode(column: "chain_hash", as: String.self))
   }
 
   /// The event at its claimed place, hashed into both chains, and the message's new chain tip.

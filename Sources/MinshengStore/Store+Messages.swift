@@ -20,6 +20,10 @@ extension Store {
   )
     async throws -> Submission
   {
+    try await database.onDatabaseLoop { try await self.receive(input, by: actor, at: now) }
+  }
+
+  private func receive(_ input: NewMessage, by actor: Actor, at now: Date) async throws -> Submission {
     var new = try input.validated()
     var problems: [ValidationError.Problem] = []
     var leader: Leader?
@@ -32,7 +36,7 @@ extension Store {
     if new.regionID != nil, path.isEmpty {
       problems.append(.init(field: "region", reason: .unknownReference))
     }
-    if let id = new.categoryID, try await CategoryModel.find(id, on: db) == nil {
+    if let id = new.categoryID, try await references.find({ $0.categories[id] }, in: db) == nil {
       problems.append(.init(field: "category", reason: .unknownReference))
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
@@ -47,18 +51,18 @@ extension Store {
     let year = rules.calendar.day(of: now).year
     let received = new
 
+    let trackingHash = Hashing.sha256Hex(normalizedCode)
     let message = try await db.transaction { tx in
       let place = try await self.claimChainPlace(on: tx)
-      let number = try await Self.nextSerialNumber(year: year, on: tx, id: self.ids.newID())
-      let message = Message(
-        id: id, serial: Serial(year: year, number: number), type: received.type, title: received.title,
+      var message = Message(
+        id: id, serial: Serial(year: year, number: 0), type: received.type, title: received.title,
         body: received.body, leaderID: received.leaderID, regionID: received.regionID,
         categoryID: received.categoryID, channel: received.channel, location: received.location,
         contact: received.contact, isPublic: received.isPublic, urgent: received.urgent, status: .received,
         dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now)
       let (event, tip) = self.seal(EventDraft.received(message, by: actor), at: place, after: .empty)
-      let record = MessageRecord(message, trackingHash: Hashing.sha256Hex(normalizedCode), chainTip: tip)
-      try await Self.sql(tx).insert(into: MessageRecord.schema).model(record, nilEncodingStrategy: .asNil).run()
+      message.serial.number = try await Self.insert(
+        MessageRecord(message, trackingHash: trackingHash, chainTip: tip), on: tx)
       try await self.insert(event, on: tx)
       return message
     }
@@ -68,18 +72,9 @@ extension Store {
   /// The unit that the routing rules suggest for a category in a region.
   public func suggestUnit(category: UUID?, region: RegionPath) async throws -> UUID? {
     guard let category else { return nil }
-    var categories: [UUID: MinshengCore.Category] = [:]
-    var ids: [UUID] = []
-    var current: UUID? = category
-    while let id = current, ids.count < 16, let model = try await CategoryModel.find(id, on: db) {
-      categories[id] = model.core
-      ids.append(id)
-      current = model.parentID
-    }
-    let rules = try await RoutingRuleModel.query(on: db).filter(\.$categoryID ~~ ids).all().map {
-      RoutingRule(categoryID: $0.categoryID, regionCode: $0.regionCode, unitID: $0.unitID)
-    }
-    return Router.suggest(category: category, region: region, rules: rules, categories: categories)
+    let snapshot = try await references.snapshot(from: db)
+    return Router.suggest(
+      category: category, region: region, rules: snapshot.routingRules, categories: snapshot.categories)
   }
 
   /// The message with this id, with everything staff may see.
@@ -107,6 +102,14 @@ extension Store {
   @discardableResult
   public func perform(
     _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int? = nil
+  ) async throws -> Message {
+    try await database.onDatabaseLoop {
+      try await self.apply(command, on: messageID, by: actor, at: now, expectedVersion: expectedVersion)
+    }
+  }
+
+  private func apply(
+    _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int?
   ) async throws -> Message {
     guard let (current, tip) = try await Self.sql(db).message(messageID) else { throw StoreError.notFound("留言") }
     if let expectedVersion, expectedVersion != current.version {
@@ -298,20 +301,27 @@ extension Store {
     return sql
   }
 
-  /// Takes the next serial number of `year`, creating the year's counter when it is the first.
-  static func nextSerialNumber(year: Int, on tx: any Database, id: UUID) async throws -> Int {
-    guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
-    let next = try await sql.raw(
-      "UPDATE serial_counters SET last_number = last_number + 1 WHERE year = \(bind: year) RETURNING last_number"
-    ).first()
-    if let row = next {
-      return try row.decode(column: "last_number", as: Int.self)
+  /// Inserts a new message row and returns its serial number: one more than the year's highest.
+  ///
+  /// The number is taken inside the INSERT itself, from the unique (year, number) index. The caller
+  /// holds the audit-head lock, so no other writer can take the same number.
+  static func insert(_ record: MessageRecord, on tx: any Database) async throws -> Int {
+    var columns: [String] = []
+    var values: [any SQLExpression] = []
+    for (column, value) in try SQLQueryEncoder(nilEncodingStrategy: .asNil).encode(record) {
+      columns.append(column)
+      if column == "serial_number" {
+        values.append(
+          SQLQueryString(
+            "(SELECT COALESCE(MAX(serial_number), 0) + 1 FROM messages WHERE serial_year = \(bind: record.serialYear))")
+        )
+      } else {
+        values.append(value)
+      }
     }
-    // The first message of the year. The caller holds the audit-head lock, so no other writer can
-    // race to create the same counter.
-    try await sql.raw(
-      "INSERT INTO serial_counters (id, year, last_number) VALUES (\(bind: id), \(bind: year), 1)"
-    ).run()
-    return 1
+    let row = try await sql(tx).insert(into: MessageRecord.schema).columns(columns).values(values)
+      .returning("serial_number").first()
+    guard let row else { throw StoreError.notFound("新留言的编号") }
+    return try row.decode(column: "serial_number", as: Int.self)
   }
 }

@@ -11,11 +11,13 @@ public struct Store: Sendable {
   public let database: StoreDatabase
   public let rules: CaseRules
   let ids: any IdentifierSource
+  let references: ReferenceCache
 
   public init(database: StoreDatabase, rules: CaseRules, ids: any IdentifierSource = RandomIdentifiers()) {
     self.database = database
     self.rules = rules
     self.ids = ids
+    self.references = ReferenceCache()
   }
 
   var db: any Database { database.database }
@@ -30,6 +32,7 @@ public struct Store: Sendable {
     model.name = name
     model.parentID = parent
     try await insertUnique(model, what: "区划代码 \(code)")
+    references.invalidate()
     return model.core
   }
 
@@ -38,6 +41,7 @@ public struct Store: Sendable {
     guard let region = try await RegionModel.find(regionID, on: db) else { throw StoreError.notFound("区划") }
     region.dispatchingUnitID = unitID
     try await region.save(on: db)
+    references.invalidate()
   }
 
   /// Adds a unit.
@@ -53,6 +57,7 @@ public struct Store: Sendable {
     model.regionID = region
     model.requiresReplyReview = requiresReplyReview
     try await insertUnique(model, what: "单位代码 \(code)")
+    references.invalidate()
     return model.core
   }
 
@@ -65,6 +70,7 @@ public struct Store: Sendable {
     model.regionID = region
     model.dispatchingUnitID = dispatchingUnit
     try await insertUnique(model, what: "领导信箱代码 \(code)")
+    references.invalidate()
     return model.core
   }
 
@@ -76,6 +82,7 @@ public struct Store: Sendable {
     model.name = name
     model.parentID = parent
     try await insertUnique(model, what: "领域代码 \(code)")
+    references.invalidate()
     return model.core
   }
 
@@ -87,6 +94,7 @@ public struct Store: Sendable {
     model.regionCode = rule.regionCode
     model.unitID = rule.unitID
     try await model.create(on: db)
+    references.invalidate()
   }
 
   public func regions() async throws -> [Region] {
@@ -98,31 +106,11 @@ public struct Store: Sendable {
   }
 
   public func unit(_ id: UUID) async throws -> MinshengCore.Unit? {
-    guard
-      let row = try await Self.sql(db).select().columns("id", "code", "name", "region_id", "requires_reply_review")
-        .from(UnitModel.schema).where("id", .equal, id).first()
-    else { return nil }
-    return MinshengCore.Unit(
-      id: try row.decode(column: "id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
-      name: try row.decode(column: "name", as: String.self),
-      regionID: try row.decode(column: "region_id", as: UUID.self),
-      requiresReplyReview: try row.decode(column: "requires_reply_review", as: Bool.self))
+    try await references.find({ $0.units[id] }, in: db)
   }
 
   public func leader(_ id: UUID) async throws -> Leader? {
-    guard
-      let row = try await Self.sql(db).select().columns("id", "code", "title", "region_id", "dispatching_unit_id")
-        .from(LeaderModel.schema).where("id", .equal, id).first()
-    else { return nil }
-    return Leader(
-      id: try row.decode(column: "id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
-      title: try row.decode(column: "title", as: String.self),
-      regionID: try row.decode(column: "region_id", as: UUID.self),
-      dispatchingUnitID: try row.decode(column: "dispatching_unit_id", as: UUID?.self))
-  }
-
-  public func leaders() async throws -> [Leader] {
-    try await LeaderModel.query(on: db).sort(\.$code).all().map(\.core)
+    try await references.find({ $0.leaders[id] }, in: db)
   }
 
   public func categories() async throws -> [MinshengCore.Category] {
@@ -135,20 +123,15 @@ public struct Store: Sendable {
     }
   }
 
-  /// The region and its ancestors, nearest first.
+  /// The region and its ancestors, nearest first; empty when the region does not exist.
   public func regionPath(of regionID: UUID?) async throws -> [Region] {
-    let sql = try Self.sql(db)
+    guard let regionID else { return [] }
+    guard let regions = try await references.find({ $0.regions[regionID] == nil ? nil : $0.regions }, in: db) else {
+      return []
+    }
     var path: [Region] = []
-    var current = regionID
-    while let id = current, path.count < 16,
-      let row = try await sql.select().columns("id", "code", "name", "parent_id", "dispatching_unit_id")
-        .from(RegionModel.schema).where("id", .equal, id).first()
-    {
-      let region = Region(
-        id: id, code: try row.decode(column: "code", as: String.self),
-        name: try row.decode(column: "name", as: String.self),
-        parentID: try row.decode(column: "parent_id", as: UUID?.self),
-        dispatchingUnitID: try row.decode(column: "dispatching_unit_id", as: UUID?.self))
+    var current: UUID? = regionID
+    while let id = current, path.count < 16, let region = regions[id] {
       path.append(region)
       current = region.parentID
     }

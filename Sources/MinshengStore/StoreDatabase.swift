@@ -71,6 +71,8 @@ public final class StoreDatabase: Sendable {
   let logger: Logger
   private let group: MultiThreadedEventLoopGroup
   private let threadPool: NIOThreadPool
+  /// For SQLite, the one event loop as a task executor (see `onDatabaseLoop`).
+  private let executor: EventLoopTaskExecutor?
 
   /// Opens the database; nothing is migrated yet.
   public static func open(
@@ -96,10 +98,12 @@ public final class StoreDatabase: Sendable {
     case .sqlite(let path):
       // One event loop, so exactly one SQLite connection: writes are serialised without busy waits.
       group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+      executor = EventLoopTaskExecutor(group.next())
       databases = Databases(threadPool: threadPool, on: group)
       databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url):
       group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+      executor = nil
       databases = Databases(threadPool: threadPool, on: group)
       let perLoop = max(1, maxConnections / 2)
       // The URL was checked by `DatabaseLocation.parse`; a failure here is reported by `prepareConnection`.
@@ -119,6 +123,13 @@ public final class StoreDatabase: Sendable {
       preconditionFailure("the database is closed or was not configured")
     }
     return db
+  }
+
+  /// Runs `body` with the SQLite event loop as its preferred executor, so that each query's
+  /// completion resumes the caller on the thread that completed it; on PostgreSQL it just runs `body`.
+  func onDatabaseLoop<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    guard let executor else { return try await body() }
+    return try await withTaskExecutorPreference(executor) { try await body() }
   }
 
   /// Sets up the connection: WAL and full synchronous commits for SQLite; a round trip for both.

@@ -63,7 +63,7 @@ import Testing
 
   @Test(arguments: TestDatabase.available)
   func deletedLastEventOfAMessage_withTheHeadWoundBack_isFoundByTheMessageTip(db: TestDatabase) async throws {
-    try await db.withStore { store in
+    try await db.withStore { (store: Store) async throws in
       _ = try await populated(store)
       try await store.database.executeAdministrative("DELETE FROM events WHERE seq = 9")
       try await store.database.executeAdministrative("UPDATE audit_head SET last_seq = 8")

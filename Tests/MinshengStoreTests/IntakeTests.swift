@@ -103,3 +103,30 @@ import Testing
     }
   }
 }
+
+@Suite struct ReferenceDataTests {
+  @Test(arguments: TestDatabase.available)
+  func unitAddedByAnotherInstance_isFoundAtOnce(db: TestDatabase) async throws {
+    try await db.withStore { (store: Store) async throws in
+      let w = try await SeededWorld.create(in: store)
+      let id = try await store.submit(Fixtures.newMessage(leader: w.secretary.id), at: Fixtures.now).message.id
+      // Another instance on the same database: its own store and cache.
+      let other = Store(database: store.database, rules: store.rules)
+      let newUnit = try await other.createUnit(code: "GAJ", name: "市公安局交警支队", region: w.city.id)
+      let assigned = try await store.perform(.assign(lead: newUnit.id), on: id, by: w.dispatcher, at: Fixtures.now)
+      #expect(assigned.leadUnitID == newUnit.id)
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func serialNumbers_restartEachYear(db: TestDatabase) async throws {
+    try await db.withStore { (store: Store) async throws in
+      let late = Fixtures.at("2026-12-31", 23, 59)
+      let early = Fixtures.at("2027-01-01", 0, 1)
+      #expect(try await store.submit(Fixtures.newMessage(), at: late).message.serial.description == "2026-000001")
+      #expect(try await store.submit(Fixtures.newMessage(), at: late).message.serial.description == "2026-000002")
+      #expect(try await store.submit(Fixtures.newMessage(), at: early).message.serial.description == "2027-000001")
+      #expect(try await store.submit(Fixtures.newMessage(), at: late).message.serial.description == "2026-000003")
+    }
+  }
+}

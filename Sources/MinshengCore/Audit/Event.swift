@@ -41,7 +41,7 @@ public struct EventDraft: Sendable, Equatable {
   public static func received(_ message: Message, by actor: Actor) -> EventDraft {
     EventDraft(
       messageID: message.id, action: .received, from: nil, to: message.status, actor: actor, note: nil,
-      visibility: .public, payload: ["channel": message.channel.rawValue, "serial": message.serial.description],
+      visibility: .public, payload: ["channel": message.channel.rawValue],
       at: message.createdAt)
   }
 }

@@ -15,7 +15,6 @@ public enum StoreMigrations {
     M0009_CreateReplies(),
     M0010_CreateEvaluations(),
     M0011_CreateAuditHead(),
-    M0012_CreateSerialCounters(),
   ]
 }
 
@@ -243,20 +242,5 @@ struct M0011_CreateAuditHead: AsyncMigration {
   }
   func revert(on database: any Database) async throws {
     try await database.schema(AuditHeadModel.schema).delete()
-  }
-}
-
-struct M0012_CreateSerialCounters: AsyncMigration {
-  var name: String { "0012_CreateSerialCounters" }
-  func prepare(on database: any Database) async throws {
-    try await database.schema(SerialCounterModel.schema)
-      .id()
-      .field("year", .int, .required)
-      .field("last_number", .int, .required)
-      .unique(on: "year")
-      .create()
-  }
-  func revert(on database: any Database) async throws {
-    try await database.schema(SerialCounterModel.schema).delete()
   }
 }

@@ -46,11 +46,3 @@ final class AuditHeadModel: Model, @unchecked Sendable {
   @Field(key: "last_seq") var lastSequence: Int64
   init() {}
 }
-
-final class SerialCounterModel: Model, @unchecked Sendable {
-  static let schema = "serial_counters"
-  @ID(key: .id) var id: UUID?
-  @Field(key: "year") var year: Int
-  @Field(key: "last_number") var lastNumber: Int
-  init() {}
-}
