@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
   ],
   targets: [
     .target(name: "MinshengCore", resources: [.copy("Data")]),
@@ -36,6 +37,7 @@ let package = Package(
         "MinshengCore", "MinshengStore", "MinshengText",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "Vapor", package: "vapor"),
       ]
     ),
     .executableTarget(name: "minsheng", dependencies: ["MinshengServer"]),
@@ -57,7 +59,10 @@ let package = Package(
       name: "MinshengStoreTests", dependencies: ["MinshengStore", "MinshengCore", "MinshengTestSupport"]),
     .testTarget(
       name: "MinshengServerTests",
-      dependencies: ["MinshengServer", "MinshengStore", "MinshengCore", "MinshengTestSupport"]),
+      dependencies: [
+        "MinshengServer", "MinshengStore", "MinshengCore", "MinshengTestSupport",
+        .product(name: "VaporTesting", package: "vapor"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -181,6 +181,11 @@ public final class StoreDatabase: Sendable {
     return try? row.decode(column: column, as: String.self)
   }
 
+  /// One round trip to the database; throws when it does not answer.
+  public func ping() async throws {
+    try await sqlDatabase().raw("SELECT 1").run()
+  }
+
   /// Runs one trusted SQL statement (creating or dropping test databases, tampering checks).
   /// Never pass anything a user typed.
   public func executeAdministrative(_ statement: String) async throws {

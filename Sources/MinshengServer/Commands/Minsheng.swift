@@ -8,7 +8,7 @@ public struct Minsheng: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "minsheng",
     abstract: "民生之声 Minsheng: citizens' messages to government, handled in public and on time.",
-    subcommands: [MigrateCommand.self, AuditCommand.self, WorkflowCommand.self]
+    subcommands: [ServeCommand.self, MigrateCommand.self, AuditCommand.self, WorkflowCommand.self]
   )
 
   public init() {}

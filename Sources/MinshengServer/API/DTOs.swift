@@ -1,0 +1,163 @@
+import Foundation
+import MinshengCore
+import Vapor
+
+/// The body of `POST /api/v1/messages`.
+///
+/// The smallest valid body is `{"type":"complaint","title":"…","body":"…","contact":{"name":"…","phone":"…"}}`.
+struct NewMessageRequest: Content {
+  struct ContactBody: Codable {
+    var name: String
+    var phone: String
+    var email: String?
+  }
+
+  struct LocationBody: Codable {
+    var address: String?
+    var latitude: Double?
+    var longitude: Double?
+  }
+
+  var type: MessageType
+  var title: String
+  var body: String
+  var contact: ContactBody
+  var leaderID: UUID?
+  var regionID: UUID?
+  var categoryID: UUID?
+  var location: LocationBody?
+  var isPublic: Bool?
+
+  enum CodingKeys: String, CodingKey {
+    case type, title, body, contact, location
+    case leaderID = "leader_id"
+    case regionID = "region_id"
+    case categoryID = "category_id"
+    case isPublic = "public"
+  }
+
+  /// The message as the core takes it; citizens cannot set the channel or the urgent flag.
+  var newMessage: NewMessage {
+    NewMessage(
+      type: type, title: title, body: body, leaderID: leaderID, regionID: regionID, categoryID: categoryID,
+      channel: .api,
+      location: location.map { Location(address: $0.address, latitude: $0.latitude, longitude: $0.longitude) },
+      contact: Contact(name: contact.name, phone: contact.phone, email: contact.email), isPublic: isPublic ?? true)
+  }
+}
+
+/// The answer to a new message: committed, with the author's secret tracking code.
+struct SubmissionResponse: Content {
+  var id: UUID
+  var serial: String
+  var trackingCode: String
+  var status: Status
+  var statusText: String
+
+  enum CodingKeys: String, CodingKey {
+    case id, serial, status
+    case trackingCode = "tracking_code"
+    case statusText = "status_text"
+  }
+}
+
+/// A message as anyone may see it: personal numbers masked, no contact details, public events only.
+struct PublicMessageResponse: Content {
+  struct TimelineEntry: Codable {
+    var action: String
+    var status: Status
+    var statusText: String
+    var at: Date
+
+    enum CodingKeys: String, CodingKey {
+      case action, status, at
+      case statusText = "status_text"
+    }
+  }
+
+  struct ReplyBody: Codable {
+    var unitID: UUID
+    var body: String
+    var publishedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+      case body
+      case unitID = "unit_id"
+      case publishedAt = "published_at"
+    }
+  }
+
+  var id: UUID
+  var serial: String
+  var type: MessageType
+  var title: String
+  var body: String
+  var status: Status
+  var statusText: String
+  var channel: MinshengCore.Channel
+  var leaderID: UUID?
+  var regionID: UUID?
+  var categoryID: UUID?
+  var mergedInto: UUID?
+  var createdAt: Date
+  var timeline: [TimelineEntry]
+  var replies: [ReplyBody]
+
+  enum CodingKeys: String, CodingKey {
+    case id, serial, type, title, body, status, channel, timeline, replies
+    case statusText = "status_text"
+    case leaderID = "leader_id"
+    case regionID = "region_id"
+    case categoryID = "category_id"
+    case mergedInto = "merged_into"
+    case createdAt = "created_at"
+  }
+
+  init(_ message: Message, events: [Event], replies: [Reply]) {
+    id = message.id
+    serial = message.serial.description
+    type = message.type
+    title = PrivacyMask.mask(message.title)
+    body = PrivacyMask.mask(message.body)
+    status = message.status
+    statusText = message.status.chinese
+    channel = message.channel
+    leaderID = message.leaderID
+    regionID = message.regionID
+    categoryID = message.categoryID
+    mergedInto = message.mergedIntoID
+    createdAt = message.createdAt
+    timeline = events.filter { $0.draft.visibility == .public }.map {
+      TimelineEntry(
+        action: $0.draft.action.description, status: $0.draft.to, statusText: $0.draft.to.chinese, at: $0.draft.at)
+    }
+    self.replies = replies.map {
+      ReplyBody(unitID: $0.unitID, body: PrivacyMask.mask($0.body), publishedAt: $0.publishedAt)
+    }
+  }
+}
+
+/// The author's view through the tracking code: the public view, plus the deadline that runs now.
+struct TrackResponse: Content {
+  var message: PublicMessageResponse
+  var isPublic: Bool
+  var deadline: Date?
+  var overdue: Bool
+
+  enum CodingKeys: String, CodingKey {
+    case message, deadline, overdue
+    case isPublic = "public"
+  }
+}
+
+/// The JSON of every error: a code, a message in Chinese, and the fields at fault.
+struct ErrorResponse: Content {
+  struct Field: Codable {
+    var field: String
+    var message: String
+  }
+
+  var error: String
+  var message: String
+  var fields: [Field]?
+}

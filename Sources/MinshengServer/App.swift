@@ -1,0 +1,34 @@
+import Foundation
+import MinshengStore
+import Vapor
+
+/// Sets up a Vapor application around a store: JSON settings, limits, error handling and routes.
+///
+/// Tests call this with an in-memory application; `minsheng serve` with a listening one.
+public func configure(_ app: Application, store: Store, clock: @escaping @Sendable () -> Date = { Date() }) {
+  _ = jsonConfigured
+  app.routes.defaultMaxBodySize = "1mb"
+  app.middleware = Middlewares()
+  app.middleware.use(APIErrorMiddleware())
+
+  app.get("healthz") { _ async -> Response in
+    do {
+      try await store.database.ping()
+      return Response(status: .ok, body: .init(string: "ok\n"))
+    } catch {
+      return Response(status: .serviceUnavailable, body: .init(string: "database unavailable\n"))
+    }
+  }
+  MessagesController(store: store, clock: clock).register(on: app.routes)
+}
+
+/// ISO 8601 dates in JSON, set once for the process (Vapor's content configuration is global).
+private let jsonConfigured: Void = {
+  let encoder = JSONEncoder()
+  encoder.dateEncodingStrategy = .iso8601
+  encoder.outputFormatting = [.withoutEscapingSlashes]
+  let decoder = JSONDecoder()
+  decoder.dateDecodingStrategy = .iso8601
+  ContentConfiguration.global.use(encoder: encoder, for: .json)
+  ContentConfiguration.global.use(decoder: decoder, for: .json)
+}()

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// `minsheng serve`: the HTTP service.
+struct ServeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve",
+    abstract:
+      "Start the HTTP service (SQLite: migrates automatically; PostgreSQL: refuses while migrations are pending).")
+
+  @ArgumentParser.Option(name: [.customShort("H"), .long], help: "Address to listen on.")
+  var hostname = "127.0.0.1"
+
+  @ArgumentParser.Option(name: .shortAndLong, help: "Port to listen on.")
+  var port = 8080
+
+  func run() async throws {
+    let configuration: Configuration
+    do {
+      configuration = try Configuration.read()
+    } catch {
+      FileHandle.standardError.write(Data((error.description + "\n").utf8))
+      throw ExitCode(78)
+    }
+    let logger = configuration.logger()
+    let database = try await StoreDatabase.open(
+      configuration.database, logger: configuration.logger(label: "minsheng.store"))
+    let pending: [String]
+    do {
+      pending = try await database.pendingMigrations()
+    } catch {
+      await database.close()
+      throw error
+    }
+    if !pending.isEmpty, configuration.database.isPostgres {
+      FileHandle.standardError.write(
+        Data(
+          "PostgreSQL 数据库有 \(pending.count) 个待执行迁移（\(pending.joined(separator: ", "))），未启动。请先运行 minsheng migrate。\n"
+            .utf8))
+      await database.close()
+      throw ExitCode(1)
+    }
+    do {
+      if !pending.isEmpty {
+        logger.info("applying \(pending.count) migrations to \(configuration.database)")
+        try await database.migrate()
+      }
+      let store = Store(database: database, rules: try configuration.caseRules())
+      let app = try await Application.make(
+        Environment(
+          name: "production", arguments: ["minsheng", "serve", "--hostname", hostname, "--port", String(port)]))
+      app.logger = logger
+      configure(app, store: store)
+      do {
+        // Vapor's serve command handles SIGINT and SIGTERM: it stops accepting, finishes the requests
+        // in flight and returns. The store's database is closed only after that.
+        try await app.execute()
+      } catch {
+        try? await app.asyncShutdown()
+        throw error
+      }
+      try await app.asyncShutdown()
+    } catch {
+      await database.close()
+      throw error
+    }
+    await database.close()
+  }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// Turns every error into a JSON answer with a public message; nothing internal reaches the client.
+///
+/// Validation → 422 naming each field; malformed JSON, wrong types, unknown enum values, missing
+/// fields → 400 naming the field; workflow refusals → 403 (role or unit) or 409 (state);
+/// conflicts → 409; unknown records → 404; Vapor's own aborts keep their status (413 for a body over
+/// the limit); anything else → 500 with a generic message and the detail only in the log.
+struct APIErrorMiddleware: AsyncMiddleware {
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    do {
+      return try await next.respond(to: request)
+    } catch {
+      let (status, body) = Self.describe(error)
+      if status == .internalServerError {
+        request.logger.error("unhandled error: \(String(reflecting: error))")
+      }
+      let response = Response(status: status)
+      try response.content.encode(body, as: .json)
+      return response
+    }
+  }
+
+  static func describe(_ error: any Error) -> (HTTPResponseStatus, ErrorResponse) {
+    switch error {
+    case let error as ValidationError:
+      return (
+        .unprocessableEntity,
+        ErrorResponse(
+          error: "validation", message: "提交的内容有误",
+          fields: error.problems.map { .init(field: $0.field, message: $0.message) })
+      )
+    case let error as WorkflowError:
+      switch error {
+      case .notYourUnit: return (.forbidden, ErrorResponse(error: "forbidden", message: error.message))
+      case .notAllowed: return (.conflict, ErrorResponse(error: "not_allowed", message: error.message))
+      case .reasonRequired(let action):
+        return (
+          .unprocessableEntity,
+          ErrorResponse(
+            error: "validation", message: error.message,
+            fields: [.init(field: "note", message: "执行「\(action.chinese)」须填写")])
+        )
+      case .invalidParameter:
+        return (.unprocessableEntity, ErrorResponse(error: "validation", message: error.message))
+      }
+    case let error as StoreError:
+      switch error {
+      case .notFound: return (.notFound, ErrorResponse(error: "not_found", message: error.message))
+      case .conflict: return (.conflict, ErrorResponse(error: "conflict", message: error.message))
+      case .duplicate: return (.conflict, ErrorResponse(error: "duplicate", message: error.message))
+      }
+    case let error as DecodingError:
+      return (.badRequest, ErrorResponse(error: "bad_request", message: "请求格式有误", fields: [describe(error)]))
+    case let error as any AbortError:
+      let message =
+        switch error.status {
+        case .payloadTooLarge: "请求内容过大"
+        case .notFound: "未找到"
+        case .unsupportedMediaType: "请以 JSON 提交"
+        default: error.status.reasonPhrase
+        }
+      return (error.status, ErrorResponse(error: "http_\(error.status.code)", message: message))
+    default:
+      return (.internalServerError, ErrorResponse(error: "internal", message: "服务器内部错误，请稍后再试"))
+    }
+  }
+
+  private static func describe(_ error: DecodingError) -> ErrorResponse.Field {
+    func path(_ context: DecodingError.Context, extra: (any CodingKey)? = nil) -> String {
+      let keys = context.codingPath + (extra.map { [$0] } ?? [])
+      let text = keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+      return text.isEmpty ? "body" : text.replacingOccurrences(of: ".[", with: "[")
+    }
+    switch error {
+    case .keyNotFound(let key, let context): return .init(field: path(context, extra: key), message: "必填")
+    case .valueNotFound(_, let context): return .init(field: path(context), message: "必填")
+    case .typeMismatch(_, let context): return .init(field: path(context), message: "类型不对")
+    case .dataCorrupted(let context):
+      return .init(field: path(context), message: context.codingPath.isEmpty ? "不是有效的 JSON（UTF-8）" : "取值无效")
+    @unknown default: return .init(field: "body", message: "无法解析")
+    }
+  }
+}
