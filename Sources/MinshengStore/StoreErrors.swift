@@ -2,13 +2,15 @@ import Foundation
 import MinshengCore
 
 /// Why a store operation did not happen; nothing was written when one of these is thrown.
-public enum StoreError: Error, Sendable, Equatable {
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   /// No such record (or, for a tracking code, none that matches).
   case notFound(String)
   /// Someone else changed the message first: the version the caller acted on is no longer current.
   case conflict(messageID: UUID, expectedVersion: Int, currentVersion: Int?)
   /// A code (region, unit, leader, category) is already taken.
   case duplicate(String)
+
+  public var description: String { message }
 
   /// The error in Chinese, safe to show.
   public var message: String {

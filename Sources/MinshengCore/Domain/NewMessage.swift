@@ -106,7 +106,7 @@ public enum PhoneNumber {
 }
 
 /// Input that breaks a rule; lists every problem with the field it belongs to.
-public struct ValidationError: Error, Sendable, Equatable {
+public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Why a field was refused.
   public enum Reason: Sendable, Equatable {
     case missing
@@ -137,6 +137,10 @@ public struct ValidationError: Error, Sendable, Equatable {
   }
 
   public var problems: [Problem]
+
+  public var description: String {
+    problems.map { "\($0.field): \($0.message)" }.joined(separator: "；")
+  }
 
   public init(problems: [Problem]) {
     self.problems = problems

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why the workflow refused an action; each case names what was tried so the refusal can be explained.
-public enum WorkflowError: Error, Sendable, Equatable {
+public enum WorkflowError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The table has no rule for this action from this status, or the role is not among its roles.
   case notAllowed(action: Action, from: Status, role: Role)
   /// The role may take the action, but the actor's unit has no part in this message.
@@ -10,6 +10,8 @@ public enum WorkflowError: Error, Sendable, Equatable {
   case reasonRequired(action: Action)
   /// A parameter is out of range (extension days, a unit that is the current one …).
   case invalidParameter(action: Action, detail: String)
+
+  public var description: String { message }
 
   /// The refusal in Chinese, safe to show to the person who tried.
   public var message: String {

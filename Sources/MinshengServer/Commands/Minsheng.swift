@@ -8,14 +8,16 @@ public struct Minsheng: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "minsheng",
     abstract: "民生之声 Minsheng: citizens' messages to government, handled in public and on time.",
-    subcommands: [ServeCommand.self, MigrateCommand.self, AuditCommand.self, WorkflowCommand.self]
+    subcommands: [ServeCommand.self, DemoCommand.self, MigrateCommand.self, AuditCommand.self, WorkflowCommand.self]
   )
 
   public init() {}
 }
 
 /// Opens the configured database with the configured rules for a command, and closes it after.
-func withConfiguredStore<T: Sendable>(_ body: @Sendable (Store, Configuration) async throws -> T) async throws -> T {
+func withConfiguredStore<T: Sendable>(
+  ids: any IdentifierSource = RandomIdentifiers(), _ body: @Sendable (Store, Configuration) async throws -> T
+) async throws -> T {
   let configuration: Configuration
   do {
     configuration = try Configuration.read()
@@ -26,7 +28,7 @@ func withConfiguredStore<T: Sendable>(_ body: @Sendable (Store, Configuration) a
   let database = try await StoreDatabase.open(
     configuration.database, logger: configuration.logger(label: "minsheng.store"))
   do {
-    let result = try await body(Store(database: database, rules: rules), configuration)
+    let result = try await body(Store(database: database, rules: rules, ids: ids), configuration)
     await database.close()
     return result
   } catch {

@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
   @ArgumentParser.Option(name: .shortAndLong, help: "Port to listen on.")
   var port = 8080
 
+  @ArgumentParser.Flag(help: "Load the demonstration first when the database is empty (see `minsheng demo`).")
+  var demo = false
+
   func run() async throws {
     let configuration: Configuration
     do {
@@ -49,6 +52,16 @@ struct ServeCommand: AsyncParsableCommand {
         try await database.migrate()
       }
       let store = Store(database: database, rules: try configuration.caseRules())
+      if demo {
+        if try await store.regions().isEmpty {
+          logger.notice("loading the demonstration (1000 messages) …")
+          let demoStore = Store(database: database, rules: store.rules, ids: SeededIdentifiers(seed: 2023))
+          let summary = try await Demo.load(into: demoStore, messages: 1_000, seed: 2023, now: Date())
+          logger.notice("demonstration loaded: \(summary.messages) messages")
+        } else {
+          logger.notice("the database already has data; --demo left it as it is")
+        }
+      }
       let app = try await Application.make(
         Environment(
           name: "production", arguments: ["minsheng", "serve", "--hostname", hostname, "--port", String(port)]))

@@ -1,0 +1,52 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import MinshengTestSupport
+import Testing
+
+@testable import MinshengServer
+
+@Suite struct DemoTests {
+  func load(_ db: TestDatabase, seed: UInt64) async throws -> (Demo.Summary, [String], AuditReport) {
+    try await db.withDatabase { location in
+      let database = try await StoreDatabase.open(location)
+      do {
+        try await database.migrate()
+        let store = Store(database: database, rules: Fixtures.rules, ids: SeededIdentifiers(seed: seed))
+        let summary = try await Demo.load(into: store, messages: 120, seed: seed, now: Fixtures.now)
+        let lines = try await store.messages(limit: 1_000).map { "\($0.serial) \($0.type) \($0.status) \($0.title)" }
+        let audit = try await store.verifyAudit()
+        await database.close()
+        return (summary, lines.sorted(), audit)
+      } catch {
+        await database.close()
+        throw error
+      }
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func demo_fillsEveryStatus_keepsTheChainIntact_andIsDeterministic(db: TestDatabase) async throws {
+    let (summary, lines, audit) = try await load(db, seed: 7)
+    #expect(summary.messages == 120)
+    #expect(summary.units >= 20)
+    #expect(summary.regions == 7)
+    #expect(audit.isIntact)
+    let open = Status.allCases.filter { (summary.byStatus[$0] ?? 0) > 0 }
+    #expect(open.count >= 8, "statuses used: \(open)")
+    #expect(lines.allSatisfy { !$0.contains("{place}") })
+    let (_, again, _) = try await load(db, seed: 7)
+    #expect(again == lines)
+    let (_, other, _) = try await load(db, seed: 8)
+    #expect(other != lines)
+  }
+
+  @Test func demo_refusesADatabaseThatHasData() async throws {
+    try await TestDatabase.sqlite.withStore { (store: Store) async throws in
+      _ = try await store.createRegion(code: "990000", name: "示范市")
+      await #expect(throws: StoreError.self) {
+        try await Demo.load(into: store, messages: 1, seed: 1, now: Fixtures.now)
+      }
+    }
+  }
+}
