@@ -20,6 +20,17 @@ public func configure(_ app: Application, store: Store, clock: @escaping @Sendab
     }
   }
   MessagesController(store: store, clock: clock).register(on: app.routes)
+
+  // The committed OpenAPI document (Resources/OpenAPI/openapi.json), read once at start.
+  let documentPath = app.directory.resourcesDirectory + "OpenAPI/openapi.json"
+  let document = FileManager.default.contents(atPath: documentPath)
+  if document == nil { app.logger.error("OpenAPI document not found at \(documentPath)") }
+  app.get("api", "v1", "openapi.json") { _ async throws -> Response in
+    guard let document else { throw Abort(.notFound) }
+    var headers = HTTPHeaders()
+    headers.contentType = .json
+    return Response(status: .ok, headers: headers, body: .init(data: document))
+  }
 }
 
 /// ISO 8601 dates in JSON, set once for the process (Vapor's content configuration is global).

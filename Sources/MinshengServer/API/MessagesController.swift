@@ -12,7 +12,7 @@ struct MessagesController: Sendable {
     let messages = routes.grouped("api", "v1", "messages")
     messages.post(use: create)
     messages.get(":id", use: show)
-    routes.get("api", "v1", "track", ":code", use: track)
+    routes.get("api", "v1", "track", ":tracking_code", use: track)
   }
 
   /// `POST /api/v1/messages`: 201 only after the message and its event are committed.
@@ -39,7 +39,8 @@ struct MessagesController: Sendable {
 
   /// `GET /api/v1/track/{tracking_code}`: the author's view, private messages included.
   func track(_ request: Request) async throws -> TrackResponse {
-    guard let code = request.parameters.get("code"), let message = try await store.message(trackingCode: code) else {
+    guard let code = request.parameters.get("tracking_code"), let message = try await store.message(trackingCode: code)
+    else {
       throw StoreError.notFound("与查询码对应的留言")
     }
     let deadline = DeadlineStatus.of(message, at: clock(), calendar: store.rules.calendar)

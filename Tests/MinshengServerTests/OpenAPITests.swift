@@ -1,0 +1,61 @@
+import Foundation
+import MinshengServer
+import MinshengStore
+import MinshengTestSupport
+import Testing
+import VaporTesting
+
+@Suite struct OpenAPITests {
+  /// Every route the application registers, as `METHOD /path/{parameter}`.
+  func routes(of app: Application) -> Set<String> {
+    Set(
+      app.routes.all.map { route in
+        let path = route.path.map { component -> String in
+          switch component {
+          case .constant(let text): text
+          case .parameter(let name): "{\(name)}"
+          case .anything: "*"
+          case .catchall: "**"
+          }
+        }
+        return "\(route.method.rawValue) /" + path.joined(separator: "/")
+      })
+  }
+
+  @Test func everyRouteIsDocumented_andEveryDocumentedPathIsRouted() async throws {
+    try await TestDatabase.sqlite.withStore { (store: Store) async throws in
+      try await withApp(configure: { app in configure(app, store: store) }) { app in
+        var served = Data()
+        try await app.testing().test(.GET, "api/v1/openapi.json") { response in
+          #expect(response.status == .ok)
+          #expect(response.headers.contentType == .json)
+          served = Data(buffer: response.body)
+        }
+        let document = try #require(try JSONSerialization.jsonObject(with: served) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var documented: Set<String> = []
+        for (path, operations) in paths {
+          for method in operations.keys where ["get", "post", "put", "patch", "delete"].contains(method) {
+            documented.insert("\(method.uppercased()) \(path)")
+          }
+        }
+        #expect(routes(of: app) == documented)
+      }
+    }
+  }
+
+  @Test func fixedPublicPaths_stayWhereOtherProgramsExpectThem() async throws {
+    try await TestDatabase.sqlite.withStore { (store: Store) async throws in
+      try await withApp(configure: { app in configure(app, store: store) }) { app in
+        let all = routes(of: app)
+        for fixed in [
+          "GET /healthz", "POST /api/v1/messages", "GET /api/v1/messages/{id}", "GET /api/v1/track/{tracking_code}",
+          "GET /api/v1/openapi.json",
+        ] {
+          #expect(all.contains(fixed), "\(fixed)")
+        }
+      }
+    }
+  }
+}
