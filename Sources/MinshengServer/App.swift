@@ -5,7 +5,10 @@ import Vapor
 /// Sets up a Vapor application around a store: JSON settings, limits, error handling and routes.
 ///
 /// Tests call this with an in-memory application; `minsheng serve` with a listening one.
-public func configure(_ app: Application, store: Store, clock: @escaping @Sendable () -> Date = { Date() }) {
+public func configure(
+  _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(),
+  clock: @escaping @Sendable () -> Date = { Date() }
+) {
   _ = jsonConfigured
   app.routes.defaultMaxBodySize = "1mb"
   app.middleware = Middlewares()
@@ -20,6 +23,9 @@ public func configure(_ app: Application, store: Store, clock: @escaping @Sendab
     }
   }
   MessagesController(store: store, clock: clock).register(on: app.routes)
+  AuthController(store: store, passwords: passwords, clock: clock).register(on: app.routes)
+  let staff = app.routes.grouped(BearerAuthentication(store: store, clock: clock))
+  ActionsController(store: store, clock: clock).register(on: app.routes, staff: staff)
 
   // The committed OpenAPI document (Resources/OpenAPI/openapi.json), read once at start.
   let documentPath = app.directory.resourcesDirectory + "OpenAPI/openapi.json"

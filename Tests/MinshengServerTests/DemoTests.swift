@@ -13,7 +13,8 @@ import Testing
       do {
         try await database.migrate()
         let store = Store(database: database, rules: Fixtures.rules, ids: SeededIdentifiers(seed: seed))
-        let summary = try await Demo.load(into: store, messages: 120, seed: seed, now: Fixtures.now)
+        let summary = try await Demo.load(
+          into: store, messages: 120, seed: seed, now: Fixtures.now, passwords: PasswordHashing(cost: 4))
         let lines = try await store.messages(limit: 1_000).map { "\($0.serial) \($0.type) \($0.status) \($0.title)" }
         let audit = try await store.verifyAudit()
         await database.close()
@@ -35,6 +36,7 @@ import Testing
     let open = Status.allCases.filter { (summary.byStatus[$0] ?? 0) > 0 }
     #expect(open.count >= 8, "statuses used: \(open)")
     #expect(lines.allSatisfy { !$0.contains("{place}") })
+    #expect(Set(summary.accounts.map(\.role)) == [.dispatcher, .handler, .reviewer, .supervisor, .admin])
     let (_, again, _) = try await load(db, seed: 7)
     #expect(again == lines)
     let (_, other, _) = try await load(db, seed: 8)

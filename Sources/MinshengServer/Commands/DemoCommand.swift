@@ -31,7 +31,10 @@ struct DemoCommand: AsyncParsableCommand {
       for status in Status.allCases {
         print("  \(status.chinese)（\(status.rawValue)）: \(summary.byStatus[status] ?? 0)")
       }
-      print("工作人员账号将随员工工作台提供；当前可通过 API 查看留言。")
+      print("工作人员账号（密码只显示这一次）：")
+      for account in summary.accounts {
+        print("  \(account.username)  \(account.role.chinese)  \(account.unit)  密码: \(account.password)")
+      }
     }
   }
 }

@@ -8,15 +8,22 @@ public struct Minsheng: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "minsheng",
     abstract: "民生之声 Minsheng: citizens' messages to government, handled in public and on time.",
-    subcommands: [ServeCommand.self, DemoCommand.self, MigrateCommand.self, AuditCommand.self, WorkflowCommand.self]
+    subcommands: [
+      ServeCommand.self, DemoCommand.self, UserCommand.self, MigrateCommand.self, AuditCommand.self,
+      WorkflowCommand.self,
+    ]
   )
 
   public init() {}
 }
 
 /// Opens the configured database with the configured rules for a command, and closes it after.
+///
+/// Unless `schemaCheck` is off, an SQLite database is first brought up to date (as `serve` does) and a
+/// PostgreSQL database with pending migrations is refused with a clear message.
 func withConfiguredStore<T: Sendable>(
-  ids: any IdentifierSource = RandomIdentifiers(), _ body: @Sendable (Store, Configuration) async throws -> T
+  ids: any IdentifierSource = RandomIdentifiers(), schemaCheck: Bool = true,
+  _ body: @Sendable (Store, Configuration) async throws -> T
 ) async throws -> T {
   let configuration: Configuration
   do {
@@ -28,6 +35,15 @@ func withConfiguredStore<T: Sendable>(
   let database = try await StoreDatabase.open(
     configuration.database, logger: configuration.logger(label: "minsheng.store"))
   do {
+    if schemaCheck {
+      let pending = try await database.pendingMigrations()
+      if !pending.isEmpty {
+        guard !configuration.database.isPostgres else {
+          throw ValidationError("PostgreSQL 数据库有 \(pending.count) 个待执行迁移，请先运行 minsheng migrate")
+        }
+        try await database.migrate()
+      }
+    }
     let result = try await body(Store(database: database, rules: rules, ids: ids), configuration)
     await database.close()
     return result
@@ -46,7 +62,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
   func run() async throws {
     let dryRun = self.dryRun
-    try await withConfiguredStore { store, configuration in
+    try await withConfiguredStore(schemaCheck: false) { store, configuration in
       let pending = try await store.database.pendingMigrations()
       if pending.isEmpty {
         print("数据库 \(configuration.database) 已是最新，无待执行迁移。")

@@ -58,6 +58,10 @@ struct ServeCommand: AsyncParsableCommand {
           let demoStore = Store(database: database, rules: store.rules, ids: SeededIdentifiers(seed: 2023))
           let summary = try await Demo.load(into: demoStore, messages: 1_000, seed: 2023, now: Date())
           logger.notice("demonstration loaded: \(summary.messages) messages")
+          print("工作人员账号（密码只显示这一次）：")
+          for account in summary.accounts {
+            print("  \(account.username)  \(account.role.chinese)  \(account.unit)  密码: \(account.password)")
+          }
         } else {
           logger.notice("the database already has data; --demo left it as it is")
         }

@@ -81,11 +81,15 @@ enum Demo {
     var categories = 0
     var messages = 0
     var byStatus: [Status: Int] = [:]
+    /// Staff accounts made for the demonstration, with their passwords (shown once).
+    var accounts: [(username: String, role: Role, unit: String, password: String)] = []
   }
 
   /// Loads the demonstration into an empty store: reference data, then `messages` messages spread
   /// over the last 50 days before `now`, every type, category, channel and workflow stage.
-  static func load(into store: Store, messages count: Int, seed: UInt64, now: Date) async throws -> Summary {
+  static func load(
+    into store: Store, messages count: Int, seed: UInt64, now: Date, passwords: PasswordHashing = PasswordHashing()
+  ) async throws -> Summary {
     guard try await store.regions().isEmpty else {
       throw StoreError.duplicate("数据（数据库中已有区划，演示数据只能装入空库）")
     }
@@ -171,6 +175,21 @@ enum Demo {
       summary.messages = index + 1
     }
     summary.byStatus = try await store.countByStatus()
+
+    let staff: [(String, Role, MinshengCore.Unit?)] = [
+      ("xfb.dispatcher", .dispatcher, petition), ("dcs.dispatcher", .dispatcher, supervision),
+      ("zjw.handler", .handler, unitsByCode["ZJW"]), ("zjw.reviewer", .reviewer, unitsByCode["ZJW"]),
+      ("rsj.handler", .handler, unitsByCode["RSJ"]), ("scjg.handler", .handler, unitsByCode["SCJG"]),
+      ("dc.supervisor", .supervisor, nil), ("admin", .admin, nil),
+    ]
+    var generator = SystemRandomNumberGenerator()
+    let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
+    for (username, role, unit) in staff {
+      let password = String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+      try await store.createStaffAccount(
+        username: username, passwordHash: try passwords.hash(password), role: role, unitID: unit?.id, at: now)
+      summary.accounts.append((username, role, unit?.name ?? "—", password))
+    }
     return summary
   }
 

@@ -19,6 +19,11 @@ struct APIErrorMiddleware: AsyncMiddleware {
         request.logger.error("unhandled error: \(String(reflecting: error))")
       }
       let response = Response(status: status)
+      if let abort = error as? any AbortError {
+        for (name, value) in abort.headers where name.lowercased() != "content-type" {
+          response.headers.replaceOrAdd(name: name, value: value)
+        }
+      }
       try response.content.encode(body, as: .json)
       return response
     }
@@ -56,13 +61,17 @@ struct APIErrorMiddleware: AsyncMiddleware {
     case let error as DecodingError:
       return (.badRequest, ErrorResponse(error: "bad_request", message: "请求格式有误", fields: [describe(error)]))
     case let error as any AbortError:
-      let message =
+      // Our own refusals carry a Chinese reason; Vapor's carry English ones, replaced here.
+      let ours = error.reason.unicodeScalars.contains { (0x4E00...0x9FFF).contains($0.value) }
+      let fallback =
         switch error.status {
         case .payloadTooLarge: "请求内容过大"
         case .notFound: "未找到"
+        case .unauthorized: "请先登录"
         case .unsupportedMediaType: "请以 JSON 提交"
         default: error.status.reasonPhrase
         }
+      let message = ours ? error.reason : fallback
       return (error.status, ErrorResponse(error: "http_\(error.status.code)", message: message))
     default:
       return (.internalServerError, ErrorResponse(error: "internal", message: "服务器内部错误，请稍后再试"))

@@ -15,6 +15,8 @@ public enum StoreMigrations {
     M0009_CreateReplies(),
     M0010_CreateEvaluations(),
     M0011_CreateAuditHead(),
+    M0012_CreateStaffAccounts(),
+    M0013_CreateAccessTokens(),
   ]
 }
 
@@ -242,5 +244,43 @@ struct M0011_CreateAuditHead: AsyncMigration {
   }
   func revert(on database: any Database) async throws {
     try await database.schema(AuditHeadModel.schema).delete()
+  }
+}
+
+struct M0012_CreateStaffAccounts: AsyncMigration {
+  var name: String { "0012_CreateStaffAccounts" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("staff_accounts")
+      .id()
+      .field("username", .string, .required)
+      .field("password_hash", .string, .required)
+      .field("role", .string, .required)
+      .field("unit_id", .uuid, .references(UnitModel.schema, .id))
+      .field("disabled", .bool, .required)
+      .field("failed_logins", .int, .required)
+      .field("locked_until", .datetime)
+      .field("created_at", .datetime, .required)
+      .unique(on: "username")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("staff_accounts").delete()
+  }
+}
+
+struct M0013_CreateAccessTokens: AsyncMigration {
+  var name: String { "0013_CreateAccessTokens" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("access_tokens")
+      .id()
+      .field("account_id", .uuid, .required, .references("staff_accounts", .id))
+      .field("token_hash", .string, .required)
+      .field("created_at", .datetime, .required)
+      .field("expires_at", .datetime, .required)
+      .unique(on: "token_hash")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("access_tokens").delete()
   }
 }

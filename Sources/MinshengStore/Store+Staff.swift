@@ -1,0 +1,130 @@
+import FluentKit
+import Foundation
+import MinshengCore
+import SQLKit
+
+/// A stored staff account with its password hash and login state.
+struct StaffRecord: Codable, Sendable {
+  var id: UUID
+  var username: String
+  var passwordHash: String
+  var role: String
+  var unitID: UUID?
+  var disabled: Bool
+  var failedLogins: Int
+  var lockedUntil: Date?
+  var createdAt: Date
+
+  enum CodingKeys: String, CodingKey {
+    case id, username, role, disabled
+    case passwordHash = "password_hash"
+    case unitID = "unit_id"
+    case failedLogins = "failed_logins"
+    case lockedUntil = "locked_until"
+    case createdAt = "created_at"
+  }
+
+  var account: StaffAccount? {
+    Role(rawValue: role).map { StaffAccount(id: id, username: username, role: $0, unitID: unitID, disabled: disabled) }
+  }
+}
+
+/// What a login attempt found; the password itself is checked by the caller's hasher.
+public struct LoginCandidate: Sendable {
+  public var account: StaffAccount
+  public var passwordHash: String
+  public var lockedUntil: Date?
+}
+
+extension Store {
+  /// Creates a staff account; the password arrives already hashed.
+  @discardableResult
+  public func createStaffAccount(
+    username: String, passwordHash: String, role: Role, unitID: UUID?, at now: Date
+  )
+    async throws -> StaffAccount
+  {
+    try StaffAccount.validate(username: username, role: role, unitID: unitID, password: nil)
+    if let unitID, try await unit(unitID) == nil { throw ValidationError(field: "unit", reason: .unknownReference) }
+    let record = StaffRecord(
+      id: ids.newID(), username: username, passwordHash: passwordHash, role: role.rawValue, unitID: unitID,
+      disabled: false, failedLogins: 0, lockedUntil: nil, createdAt: now)
+    do {
+      try await Self.sql(db).insert(into: "staff_accounts").model(record, nilEncodingStrategy: .asNil).run()
+    } catch let error as any DatabaseError where error.isConstraintFailure {
+      throw StoreError.duplicate("用户名 \(username)")
+    }
+    guard let account = record.account else { throw StoreError.notFound("账号") }
+    return account
+  }
+
+  /// The unit with this code.
+  public func unit(code: String) async throws -> MinshengCore.Unit? {
+    try await references.find({ $0.units.values.first { $0.code == code } }, in: db)
+  }
+
+  private func staffRecord(username: String) async throws -> StaffRecord? {
+    try await Self.sql(db).select().column("*").from("staff_accounts").where("username", .equal, username)
+      .first(decoding: StaffRecord.self)
+  }
+
+  /// The account with this username, for a login.
+  public func loginCandidate(username: String) async throws -> LoginCandidate? {
+    guard let record = try await staffRecord(username: username), let account = record.account else { return nil }
+    return LoginCandidate(account: account, passwordHash: record.passwordHash, lockedUntil: record.lockedUntil)
+  }
+
+  /// Records a failed login; five in a row lock the account for fifteen minutes.
+  public func recordFailedLogin(username: String, at now: Date) async throws {
+    guard let record = try await staffRecord(username: username) else { return }
+    let (failures, lockedUntil) = LoginThrottle.afterFailure(failures: record.failedLogins, at: now)
+    try await Self.sql(db).update("staff_accounts").set("failed_logins", to: failures)
+      .set("locked_until", to: lockedUntil ?? record.lockedUntil).where("id", .equal, record.id).run()
+  }
+
+  /// Issues an access token for the account after a successful login; stores only its hash.
+  public func issueToken(
+    for account: StaffAccount, token: String, at now: Date, lifetime: TimeInterval = 30 * 86_400
+  )
+    async throws
+  {
+    let sql = try Self.sql(db)
+    try await sql.update("staff_accounts").set("failed_logins", to: 0).where("id", .equal, account.id).run()
+    try await sql.insert(into: "access_tokens")
+      .columns("id", "account_id", "token_hash", "created_at", "expires_at")
+      .values(
+        SQLBind(ids.newID()), SQLBind(account.id), SQLBind(Hashing.sha256Hex(token)), SQLBind(now),
+        SQLBind(now.addingTimeInterval(lifetime))
+      ).run()
+  }
+
+  /// The enabled account that holds this unexpired token.
+  public func account(forToken token: String, at now: Date) async throws -> StaffAccount? {
+    let sql = try Self.sql(db)
+    guard
+      let row = try await sql.select().column("account_id").column("expires_at").from("access_tokens")
+        .where("token_hash", .equal, Hashing.sha256Hex(token)).first(),
+      try row.decode(column: "expires_at", as: Date.self) > now
+    else { return nil }
+    let id = try row.decode(column: "account_id", as: UUID.self)
+    let record = try await sql.select().column("*").from("staff_accounts").where("id", .equal, id)
+      .first(decoding: StaffRecord.self)
+    guard let account = record?.account, !account.disabled else { return nil }
+    return account
+  }
+
+  /// Sets a new password hash and clears any lock.
+  public func setPassword(username: String, passwordHash: String) async throws {
+    guard try await staffRecord(username: username) != nil else { throw StoreError.notFound("用户 \(username)") }
+    try await Self.sql(db).update("staff_accounts").set("password_hash", to: passwordHash).set("failed_logins", to: 0)
+      .set("locked_until", to: Date?.none).where("username", .equal, username).run()
+  }
+
+  /// Disables an account and revokes its tokens.
+  public func disable(username: String) async throws {
+    guard let record = try await staffRecord(username: username) else { throw StoreError.notFound("用户 \(username)") }
+    let sql = try Self.sql(db)
+    try await sql.update("staff_accounts").set("disabled", to: true).where("id", .equal, record.id).run()
+    try await sql.delete(from: "access_tokens").where("account_id", .equal, record.id).run()
+  }
+}
