@@ -23,6 +23,7 @@ public func configure(
     }
   }
   MessagesController(store: store, clock: clock).register(on: app.routes)
+  ReferenceController(store: store).register(on: app.routes)
   AuthController(store: store, passwords: passwords, clock: clock).register(on: app.routes)
   let staff = app.routes.grouped(BearerAuthentication(store: store, clock: clock))
   ActionsController(store: store, clock: clock).register(on: app.routes, staff: staff)
@@ -48,4 +49,6 @@ private let jsonConfigured: Void = {
   decoder.dateDecodingStrategy = .iso8601
   ContentConfiguration.global.use(encoder: encoder, for: .json)
   ContentConfiguration.global.use(decoder: decoder, for: .json)
+  ContentConfiguration.global.use(
+    urlDecoder: URLEncodedFormDecoder(configuration: .init(dateDecodingStrategy: .iso8601)))
 }()

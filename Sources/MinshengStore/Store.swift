@@ -113,6 +113,10 @@ public struct Store: Sendable {
     try await references.find({ $0.leaders[id] }, in: db)
   }
 
+  public func leaders() async throws -> [Leader] {
+    try await LeaderModel.query(on: db).sort(\.$code).all().map(\.core)
+  }
+
   public func categories() async throws -> [MinshengCore.Category] {
     try await CategoryModel.query(on: db).sort(\.$code).all().map(\.core)
   }

@@ -161,3 +161,61 @@ struct ErrorResponse: Content {
   var message: String
   var fields: [Field]?
 }
+
+/// One line of a message list: enough to show it and where it stands.
+struct MessageSummary: Content {
+  var id: UUID
+  var serial: String
+  var type: MessageType
+  var title: String
+  var status: Status
+  var statusText: String
+  var createdAt: Date
+  var regionID: UUID?
+  var leaderID: UUID?
+  var categoryID: UUID?
+  var leadUnitID: UUID?
+  var overdue: Bool
+  var workingDaysLeft: Int?
+  var daysOverdue: Int?
+
+  enum CodingKeys: String, CodingKey {
+    case id, serial, type, title, status, overdue
+    case statusText = "status_text"
+    case createdAt = "created_at"
+    case regionID = "region_id"
+    case leaderID = "leader_id"
+    case categoryID = "category_id"
+    case leadUnitID = "lead_unit_id"
+    case workingDaysLeft = "working_days_left"
+    case daysOverdue = "days_overdue"
+  }
+
+  init(_ message: Message, deadline: DeadlineStatus) {
+    id = message.id
+    serial = message.serial.description
+    type = message.type
+    title = PrivacyMask.mask(message.title)
+    status = message.status
+    statusText = message.status.chinese
+    createdAt = message.createdAt
+    regionID = message.regionID
+    leaderID = message.leaderID
+    categoryID = message.categoryID
+    leadUnitID = message.leadUnitID
+    overdue = deadline.isOverdue
+    workingDaysLeft = deadline.phase == .none || deadline.isOverdue ? nil : deadline.workingDaysLeft
+    daysOverdue = deadline.isOverdue ? deadline.daysOverdue : nil
+  }
+}
+
+/// A page of a list; `next_cursor` continues it.
+struct MessageListResponse: Content {
+  var items: [MessageSummary]
+  var nextCursor: String?
+
+  enum CodingKeys: String, CodingKey {
+    case items
+    case nextCursor = "next_cursor"
+  }
+}

@@ -11,6 +11,7 @@ struct MessagesController: Sendable {
   func register(on routes: any RoutesBuilder) {
     let messages = routes.grouped("api", "v1", "messages")
     messages.post(use: create)
+    messages.get(use: list)
     messages.get(":id", use: show)
     routes.get("api", "v1", "track", ":tracking_code", use: track)
   }
@@ -27,6 +28,48 @@ struct MessagesController: Sendable {
         statusText: submission.message.status.chinese), as: .json)
     response.headers.replaceOrAdd(name: .location, value: "/api/v1/messages/\(submission.message.id.uuidString)")
     return response
+  }
+
+  /// Query parameters of the public list.
+  struct ListQuery: Content {
+    var region: UUID?
+    var leader: UUID?
+    var unit: UUID?
+    var type: MessageType?
+    var category: UUID?
+    var status: Status?
+    var from: Date?
+    var to: Date?
+    var cursor: String?
+    var limit: Int?
+  }
+
+  /// `GET /api/v1/messages`: public messages, newest first, filtered, with a cursor.
+  func list(_ request: Request) async throws -> MessageListResponse {
+    let query = try request.query.decode(ListQuery.self)
+    var filter = MessageFilter()
+    filter.regionID = query.region
+    filter.leaderID = query.leader
+    filter.leadUnitID = query.unit
+    filter.type = query.type
+    filter.categoryID = query.category
+    filter.status = query.status
+    filter.createdFrom = query.from
+    filter.createdBefore = query.to
+    if let cursor = query.cursor {
+      guard let serial = Serial(cursor) else { throw ValidationError(field: "cursor", reason: .invalid("无效的分页游标")) }
+      filter.after = serial
+    }
+    if let limit = query.limit, !(1...200).contains(limit) {
+      throw ValidationError(field: "limit", reason: .invalid("每页 1 到 200 条"))
+    }
+    let page = try await store.messages(matching: filter, limit: query.limit ?? 50)
+    let now = clock()
+    return MessageListResponse(
+      items: page.messages.map {
+        MessageSummary($0, deadline: DeadlineStatus.of($0, at: now, calendar: store.rules.calendar))
+      },
+      nextCursor: page.nextAfter?.description)
   }
 
   /// `GET /api/v1/messages/{id}`: public messages only; a private one answers 404 like an unknown id.

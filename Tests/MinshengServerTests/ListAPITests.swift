@@ -1,0 +1,79 @@
+import Foundation
+import MinshengCore
+import MinshengServer
+import MinshengStore
+import MinshengTestSupport
+import Testing
+import VaporTesting
+
+@Suite struct ListAPITests {
+  struct Page: Decodable {
+    struct Item: Decodable {
+      var serial: String
+      var title: String
+      var status: String
+    }
+    var items: [Item]
+    var next_cursor: String?
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func publicList_pagesByCursor_filters_andHidesPrivateMessages(db: TestDatabase) async throws {
+    try await db.withStore { (store: Store) async throws in
+      let w = try await SeededWorld.create(in: store)
+      for i in 1...7 {
+        var input = Fixtures.newMessage(title: "噪音 \(i) 电话13800138000", leader: w.secretary.id, category: w.noise.id)
+        input.type = i % 2 == 0 ? .help : .complaint
+        input.isPublic = i != 3
+        let id = try await store.submit(input, at: Fixtures.now).message.id
+        if i == 5 { try await store.perform(.assign(lead: w.housing.id), on: id, by: w.dispatcher, at: Fixtures.now) }
+      }
+      try await withApp(configure: { app in configure(app, store: store, clock: { Fixtures.now }) }) { app in
+        var serials: [String] = []
+        var cursor: String?
+        repeat {
+          let path = "api/v1/messages?limit=2" + (cursor.map { "&cursor=\($0)" } ?? "")
+          try await app.testing().test(.GET, path) { response in
+            #expect(response.status == .ok)
+            let page = try response.content.decode(Page.self)
+            #expect(page.items.count <= 2)
+            #expect(page.items.allSatisfy { $0.title.contains("138****8000") })
+            serials += page.items.map(\.serial)
+            cursor = page.next_cursor
+          }
+        } while cursor != nil
+        #expect(serials == ["2026-000007", "2026-000006", "2026-000005", "2026-000004", "2026-000002", "2026-000001"])
+
+        try await app.testing().test(.GET, "api/v1/messages?type=help&status=received") { response in
+          let page = try response.content.decode(Page.self)
+          #expect(page.items.map(\.serial) == ["2026-000006", "2026-000004", "2026-000002"])
+        }
+        try await app.testing().test(.GET, "api/v1/messages?unit=\(w.housing.id)") { response in
+          let page = try response.content.decode(Page.self)
+          #expect(page.items.map(\.serial) == ["2026-000005"])
+        }
+        try await app.testing().test(.GET, "api/v1/messages?from=2026-03-05T00:00:00Z") { response in
+          let page = try response.content.decode(Page.self)
+          #expect(page.items.isEmpty)
+        }
+        for bad in ["cursor=abc", "limit=0", "limit=1000"] {
+          try await app.testing().test(.GET, "api/v1/messages?\(bad)") { response in
+            #expect(response.status == .unprocessableEntity, "\(bad)")
+          }
+        }
+        for bad in ["type=rumour", "region=not-a-uuid", "from=yesterday"] {
+          try await app.testing().test(.GET, "api/v1/messages?\(bad)") { response in
+            #expect(response.status == .badRequest, "\(bad)")
+          }
+        }
+        try await app.testing().test(.GET, "api/v1/units") { response in
+          #expect(response.status == .ok)
+          #expect(response.body.string.contains("市住建委"))
+        }
+        try await app.testing().test(.GET, "api/v1/regions") { response in
+          #expect(response.body.string.contains("东山县"))
+        }
+      }
+    }
+  }
+}
