@@ -11,8 +11,17 @@ public func configure(
 ) {
   _ = jsonConfigured
   app.routes.defaultMaxBodySize = "1mb"
+  let metrics = RequestMetrics()
   app.middleware = Middlewares()
+  // Metrics outermost, so the status it records is the one the error middleware produced.
+  app.middleware.use(MetricsMiddleware(metrics: metrics))
   app.middleware.use(APIErrorMiddleware())
+  app.get("metrics") { _ async throws -> Response in
+    var headers = HTTPHeaders()
+    headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
+    return Response(
+      status: .ok, headers: headers, body: .init(string: try await metricsText(metrics, store: store, now: clock())))
+  }
 
   app.get("healthz") { _ async -> Response in
     do {

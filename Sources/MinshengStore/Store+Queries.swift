@@ -63,3 +63,21 @@ extension Store {
     return MessagePage(messages: messages, nextAfter: records.count > limit ? messages.last?.serial : nil)
   }
 }
+
+extension Store {
+  /// How many open messages are past their running deadline at `now`: acceptance (assigned) and
+  /// reply (accepted, waiting for an extension decision, or in review). Same rule as `DeadlineStatus`.
+  public func overdueCounts(at now: Date) async throws -> (acceptance: Int, reply: Int) {
+    let sql = try Self.sql(db)
+    let acceptance =
+      try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+      .from(MessageRecord.schema).where("status", .equal, Status.assigned.rawValue)
+      .where("acceptance_due", .lessThanOrEqual, now).first(decodingColumn: "n", as: Int.self) ?? 0
+    let reply =
+      try await sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+      .from(MessageRecord.schema)
+      .where("status", .in, [Status.accepted, .extensionRequested, .reviewing].map(\.rawValue))
+      .where("reply_due", .lessThanOrEqual, now).first(decodingColumn: "n", as: Int.self) ?? 0
+    return (acceptance, reply)
+  }
+}
