@@ -13,6 +13,8 @@ public struct MessageFilter: Sendable, Equatable {
   public var type: MessageType?
   public var categoryID: UUID?
   public var status: Status?
+  /// Any of these statuses (with `status`, both apply).
+  public var statuses: [Status]?
   public var createdFrom: Date?
   public var createdBefore: Date?
   /// Continue after this serial (the last one of the previous page).
@@ -44,6 +46,7 @@ extension Store {
     if let value = filter.type { query.where("type", .equal, value.rawValue) }
     if let value = filter.categoryID { query.where("category_id", .equal, value) }
     if let value = filter.status { query.where("status", .equal, value.rawValue) }
+    if let value = filter.statuses { query.where("status", .in, value.map(\.rawValue)) }
     if let value = filter.createdFrom { query.where("created_at", .greaterThanOrEqual, value) }
     if let value = filter.createdBefore { query.where("created_at", .lessThan, value) }
     if let after = filter.after {

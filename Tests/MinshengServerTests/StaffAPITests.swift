@@ -166,3 +166,40 @@ import VaporTesting
     }
   }
 }
+
+extension StaffAPITests {
+  @Test(arguments: TestDatabase.available)
+  func queues_showEachUnitOnlyItsOwnMessages(db: TestDatabase) async throws {
+    try await withStaffAPI(db) { app, store, w in
+      let toHousing = try await store.submit(Fixtures.newMessage(title: "甲", leader: w.secretary.id), at: Fixtures.now)
+        .message.id
+      let toMarket = try await store.submit(Fixtures.newMessage(title: "乙", leader: w.secretary.id), at: Fixtures.now)
+        .message.id
+      _ = try await store.submit(Fixtures.newMessage(title: "丙", region: w.county.id), at: Fixtures.now)
+      try await store.perform(.assign(lead: w.housing.id), on: toHousing, by: w.dispatcher, at: Fixtures.now)
+      try await store.perform(.assign(lead: w.market.id), on: toMarket, by: w.dispatcher, at: Fixtures.now)
+      func serials(_ user: String, _ path: String, expect status: HTTPStatus = .ok) async throws -> [String] {
+        let token = try await token(app, user)
+        var serials: [String] = []
+        try await app.testing().test(
+          .GET, path,
+          beforeRequest: { request in
+            request.headers.bearerAuthorization = .init(token: token)
+          }
+        ) { response in
+          #expect(response.status == status, "\(user) \(path)")
+          if status == .ok { serials = try response.content.decode(ListAPITests.Page.self).items.map(\.serial) }
+        }
+        return serials
+      }
+      #expect(try await serials("zjw.handler", "api/v1/staff/inbox") == ["2026-000001"])
+      #expect(try await serials("scjg.handler", "api/v1/staff/inbox") == ["2026-000002"])
+      #expect(try await serials("jw.handler", "api/v1/staff/inbox").isEmpty)
+      // The county message is dispatched by the county office, not the city's petition office.
+      #expect(try await serials("xfb.dispatcher", "api/v1/staff/pool").isEmpty)
+      #expect(try await serials("dc.supervisor", "api/v1/staff/pool") == ["2026-000003"])
+      _ = try await serials("zjw.handler", "api/v1/staff/pool", expect: .forbidden)
+      _ = try await serials("xfb.dispatcher", "api/v1/staff/inbox", expect: .forbidden)
+    }
+  }
+}
