@@ -1,5 +1,8 @@
 # Short verbs for Minsheng. Each is a plain command you can also type yourself.
-.PHONY: build test bench format lint workflow-docs clean
+.PHONY: run build test bench bench-http format lint workflow-docs clean
+
+run:
+	swift run minsheng serve --demo
 
 build:
 	swift build
@@ -9,6 +12,9 @@ test:
 
 bench:
 	swift run -c release StoreBenchmark --messages 1000 --rounds 3 --out Benchmarks/results/store-$$(date +%Y-%m-%d)-$$(hostname).md
+
+bench-http:
+	Benchmarks/http-bench.sh --out Benchmarks/results/http-$$(date +%Y-%m-%d)-$$(hostname).md
 
 format:
 	swift format --in-place --recursive Sources Tests Benchmarks Package.swift
