@@ -1,5 +1,6 @@
 import Foundation
 import MinshengCore
+import MinshengStore
 import Vapor
 
 /// The body of `POST /api/v1/messages`.
@@ -213,6 +214,12 @@ struct MessageSummary: Content {
 struct MessageListResponse: Content {
   var items: [MessageSummary]
   var nextCursor: String?
+
+  /// A store page as the API shows it, each item with its deadline status at `now`.
+  init(_ page: MessagePage, at now: Date, calendar: WorkingCalendar) {
+    items = page.messages.map { MessageSummary($0, deadline: DeadlineStatus.of($0, at: now, calendar: calendar)) }
+    nextCursor = page.nextAfter?.description
+  }
 
   enum CodingKeys: String, CodingKey {
     case items

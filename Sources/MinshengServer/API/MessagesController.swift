@@ -64,12 +64,7 @@ struct MessagesController: Sendable {
       throw ValidationError(field: "limit", reason: .invalid("每页 1 到 200 条"))
     }
     let page = try await store.messages(matching: filter, limit: query.limit ?? 50)
-    let now = clock()
-    return MessageListResponse(
-      items: page.messages.map {
-        MessageSummary($0, deadline: DeadlineStatus.of($0, at: now, calendar: store.rules.calendar))
-      },
-      nextCursor: page.nextAfter?.description)
+    return MessageListResponse(page, at: clock(), calendar: store.rules.calendar)
   }
 
   /// `GET /api/v1/messages/{id}`: public messages only; a private one answers 404 like an unknown id.

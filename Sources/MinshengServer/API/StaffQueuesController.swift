@@ -68,11 +68,6 @@ struct StaffQueuesController: Sendable {
     let limit = try request.query.decode(QueueQuery.self).limit ?? 50
     guard (1...200).contains(limit) else { throw ValidationError(field: "limit", reason: .invalid("每页 1 到 200 条")) }
     let page = try await store.messages(matching: filter, limit: limit)
-    let now = clock()
-    return MessageListResponse(
-      items: page.messages.map {
-        MessageSummary($0, deadline: DeadlineStatus.of($0, at: now, calendar: store.rules.calendar))
-      },
-      nextCursor: page.nextAfter?.description)
+    return MessageListResponse(page, at: clock(), calendar: store.rules.calendar)
   }
 }

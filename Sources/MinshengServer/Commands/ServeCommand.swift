@@ -58,10 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
           let demoStore = Store(database: database, rules: store.rules, ids: SeededIdentifiers(seed: 2023))
           let summary = try await Demo.load(into: demoStore, messages: 1_000, seed: 2023, now: Date())
           logger.notice("demonstration loaded: \(summary.messages) messages")
-          print("工作人员账号（密码只显示这一次）：")
+          // Written straight away: a buffered print would only show up when the server exits.
+          var text = "工作人员账号（密码只显示这一次）：\n"
           for account in summary.accounts {
-            print("  \(account.username)  \(account.role.chinese)  \(account.unit)  密码: \(account.password)")
+            text += "  \(account.username)  \(account.role.chinese)  \(account.unit)  密码: \(account.password)\n"
           }
+          FileHandle.standardOutput.write(Data(text.utf8))
         } else {
           logger.notice("the database already has data; --demo left it as it is")
         }
