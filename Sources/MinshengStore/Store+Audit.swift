@@ -99,7 +99,10 @@ extension Store {
 
   /// The history of a message, oldest first.
   public func events(of messageID: UUID) async throws -> [Event] {
-    try await Self.sql(db).select().column("*").from(EventRecord.schema).where("message_id", .equal, messageID)
+    if let readers = database.sqliteReaders {
+      return try await readers.run { try Self.events(of: messageID, on: $0) }
+    }
+    return try await Self.sql(db).select().column("*").from(EventRecord.schema).where("message_id", .equal, messageID)
       .orderBy("message_seq").all(decoding: EventRecord.self).compactMap(\.core)
   }
 

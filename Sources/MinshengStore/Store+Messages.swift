@@ -9,6 +9,13 @@ public struct Submission: Sendable, Equatable {
   public var trackingCode: String
 }
 
+/// A message with its history and published replies, as read at one moment.
+public struct CaseFile: Sendable, Equatable {
+  public var message: Message
+  public var events: [Event]
+  public var replies: [Reply]
+}
+
 extension Store {
   /// 受理: stores a new message and its `received` event in one transaction.
   ///
@@ -20,7 +27,10 @@ extension Store {
   )
     async throws -> Submission
   {
-    try await database.onDatabaseLoop { try await self.receive(input, by: actor, at: now) }
+    // On SQLite the writes run on the writer's own thread, so the checks before them are better
+    // spread over the caller's threads than queued on the database's event loop.
+    if database.sqliteWriter != nil { return try await receive(input, by: actor, at: now) }
+    return try await database.onDatabaseLoop { try await self.receive(input, by: actor, at: now) }
   }
 
   private func receive(_ input: NewMessage, by actor: Actor, at now: Date) async throws -> Submission {
@@ -52,21 +62,27 @@ extension Store {
     let received = new
 
     let trackingHash = Hashing.sha256Hex(normalizedCode)
-    let message = try await db.transaction { tx in
-      let place = try await self.claimChainPlace(on: tx)
-      var message = Message(
-        id: id, serial: Serial(year: year, number: 0), type: received.type, title: received.title,
-        body: received.body, leaderID: received.leaderID, regionID: received.regionID,
-        categoryID: received.categoryID, channel: received.channel, location: received.location,
-        contact: received.contact, isPublic: received.isPublic, urgent: received.urgent, status: .received,
-        dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now)
-      let (event, tip) = self.seal(EventDraft.received(message, by: actor), at: place, after: .empty)
-      message.serial.number = try await Self.insert(
-        MessageRecord(message, trackingHash: trackingHash, chainTip: tip), on: tx)
-      try await self.insert(event, on: tx)
-      return message
+    let message = Message(
+      id: id, serial: Serial(year: year, number: 0), type: received.type, title: received.title,
+      body: received.body, leaderID: received.leaderID, regionID: received.regionID,
+      categoryID: received.categoryID, channel: received.channel, location: received.location,
+      contact: received.contact, isPublic: received.isPublic, urgent: received.urgent, status: .received,
+      dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now)
+    let stored: Message
+    if let writer = database.sqliteWriter {
+      stored = try await storeReceived(message, trackingHash: trackingHash, by: actor, on: writer)
+    } else {
+      stored = try await db.transaction { tx in
+        var message = message
+        let place = try await self.claimChainPlace(on: tx)
+        let (event, tip) = self.seal(EventDraft.received(message, by: actor), at: place, after: .empty)
+        message.serial.number = try await Self.insert(
+          MessageRecord(message, trackingHash: trackingHash, chainTip: tip), on: tx)
+        try await self.insert(event, on: tx)
+        return message
+      }
     }
-    return Submission(message: message, trackingCode: code)
+    return Submission(message: stored, trackingCode: code)
   }
 
   /// The unit that the routing rules suggest for a category in a region.
@@ -79,12 +95,37 @@ extension Store {
 
   /// The message with this id, with everything staff may see.
   public func message(_ id: UUID) async throws -> Message? {
-    try await Self.sql(db).message(id)?.0
+    if let readers = database.sqliteReaders {
+      return try await readers.run { handle in try handle.snapshot { try Self.message(id, on: handle) } }
+    }
+    return try await Self.sql(db).message(id)?.0
+  }
+
+  /// Everything the public and the author may see of a message in one consistent read: the
+  /// message, its events and its published replies.
+  public func caseFile(_ id: UUID) async throws -> CaseFile? {
+    if let readers = database.sqliteReaders {
+      return try await readers.run { handle in
+        try handle.snapshot {
+          guard let message = try Self.message(id, on: handle) else { return nil }
+          return CaseFile(
+            message: message, events: try Self.events(of: id, on: handle),
+            replies: try Self.publishedReplies(of: id, on: handle))
+        }
+      }
+    }
+    guard let message = try await message(id) else { return nil }
+    return CaseFile(message: message, events: try await events(of: id), replies: try await publishedReplies(of: id))
   }
 
   /// The message whose author holds this tracking code.
   public func message(trackingCode: String) async throws -> Message? {
     guard let code = TrackingCode.normalized(trackingCode) else { return nil }
+    if let readers = database.sqliteReaders {
+      let hash = Hashing.sha256Hex(code)
+      return try await readers.run { handle in try handle.snapshot { try Self.message(trackingHash: hash, on: handle) }
+      }
+    }
     let sql = try Self.sql(db)
     guard
       let record = try await sql.select().column("*").from(MessageRecord.schema)
@@ -262,7 +303,10 @@ extension Store {
 
   /// The published replies of a message, oldest first.
   public func publishedReplies(of messageID: UUID) async throws -> [Reply] {
-    try await ReplyModel.query(on: db).filter(\.$messageID == messageID).filter(\.$state == "published")
+    if let readers = database.sqliteReaders {
+      return try await readers.run { try Self.publishedReplies(of: messageID, on: $0) }
+    }
+    return try await ReplyModel.query(on: db).filter(\.$messageID == messageID).filter(\.$state == "published")
       .sort(\.$publishedAt).all().compactMap { model in
         guard let id = model.id, let at = model.publishedAt else { return nil }
         return Reply(id: id, messageID: model.messageID, unitID: model.unitID, body: model.body, publishedAt: at)

@@ -73,12 +73,34 @@ public final class StoreDatabase: Sendable {
   private let threadPool: NIOThreadPool
   /// For SQLite, the one event loop as a task executor (see `onDatabaseLoop`).
   private let executor: EventLoopTaskExecutor?
+  /// For SQLite, the connection that takes intake in whole transactions with group commit.
+  let sqliteWriter: SQLiteWorker?
+  /// For SQLite, query-only connections for the hot public reads, beside the writers.
+  let sqliteReaders: SQLiteReaders?
+  private let checkpointer: SQLiteCheckpointer?
 
   /// Opens the database; nothing is migrated yet.
   public static func open(
     _ location: DatabaseLocation, logger: Logger = Logger(label: "minsheng.store"), maxConnections: Int = 8
   ) async throws -> StoreDatabase {
-    let database = StoreDatabase(location: location, logger: logger, maxConnections: maxConnections)
+    var writer: SQLiteWorker?
+    var readers: SQLiteReaders?
+    var checkpointer: SQLiteCheckpointer?
+    if case .sqlite(let path) = location {
+      do {
+        writer = try SQLiteWorker(
+          path: path, name: "minsheng-sqlite-write", queryOnly: false, spin: .microseconds(250))
+        readers = try SQLiteReaders(path: path, count: 2)
+        checkpointer = try SQLiteCheckpointer(path: path)
+      } catch {
+        writer?.close()
+        readers?.close()
+        throw DatabaseLocationError(reason: "无法打开 SQLite 数据库 \(path)：\(error)")
+      }
+    }
+    let database = StoreDatabase(
+      location: location, logger: logger, maxConnections: maxConnections, writer: writer, readers: readers,
+      checkpointer: checkpointer)
     do {
       try await database.prepareConnection()
     } catch {
@@ -88,8 +110,14 @@ public final class StoreDatabase: Sendable {
     return database
   }
 
-  private init(location: DatabaseLocation, logger: Logger, maxConnections: Int) {
+  private init(
+    location: DatabaseLocation, logger: Logger, maxConnections: Int, writer: SQLiteWorker?, readers: SQLiteReaders?,
+    checkpointer: SQLiteCheckpointer?
+  ) {
+    self.checkpointer = checkpointer
     self.location = location
+    self.sqliteWriter = writer
+    self.sqliteReaders = readers
     self.logger = logger
     let threadPool = NIOThreadPool(numberOfThreads: 1)
     threadPool.start()
@@ -141,6 +169,7 @@ public final class StoreDatabase: Sendable {
     if case .sqlite = location {
       try await sql.raw("PRAGMA journal_mode = WAL").run()
       try await sql.raw("PRAGMA synchronous = FULL").run()
+      try await sql.raw("PRAGMA wal_autocheckpoint = 0").run()
     } else {
       try await sql.raw("SELECT 1").run()
     }
@@ -194,7 +223,10 @@ public final class StoreDatabase: Sendable {
 
   /// Closes the connections and stops the event loops.
   public func close() async {
+    sqliteWriter?.close()
+    sqliteReaders?.close()
     await databases.shutdownAsync()
+    checkpointer?.close()
     try? await group.shutdownGracefully()
     try? await threadPool.shutdownGracefully()
   }

@@ -9,6 +9,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   case conflict(messageID: UUID, expectedVersion: Int, currentVersion: Int?)
   /// A code (region, unit, leader, category) is already taken.
   case duplicate(String)
+  /// The store is shutting down and takes no more work.
+  case unavailable
 
   public var description: String { message }
 
@@ -18,6 +20,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notFound(let what): "未找到\(what)"
     case .conflict: "该留言已被他人处理，请刷新后重试"
     case .duplicate(let what): "\(what)已存在"
+    case .unavailable: "服务正在停止，请稍后再试"
     }
   }
 }

@@ -69,10 +69,10 @@ struct MessagesController: Sendable {
 
   /// `GET /api/v1/messages/{id}`: public messages only; a private one answers 404 like an unknown id.
   func show(_ request: Request) async throws -> PublicMessageResponse {
-    guard let id = request.parameters.get("id", as: UUID.self), let message = try await store.message(id),
-      message.isPublic
+    guard let id = request.parameters.get("id", as: UUID.self), let file = try await store.caseFile(id),
+      file.message.isPublic
     else { throw StoreError.notFound("留言") }
-    return try await publicView(of: message)
+    return PublicMessageResponse(file.message, events: file.events, replies: file.replies)
   }
 
   /// `GET /api/v1/track/{tracking_code}`: the author's view, private messages included.

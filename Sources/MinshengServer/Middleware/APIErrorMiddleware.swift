@@ -57,6 +57,7 @@ struct APIErrorMiddleware: AsyncMiddleware {
       case .notFound: return (.notFound, ErrorResponse(error: "not_found", message: error.message))
       case .conflict: return (.conflict, ErrorResponse(error: "conflict", message: error.message))
       case .duplicate: return (.conflict, ErrorResponse(error: "duplicate", message: error.message))
+      case .unavailable: return (.serviceUnavailable, ErrorResponse(error: "unavailable", message: error.message))
       }
     case let error as DecodingError:
       return (.badRequest, ErrorResponse(error: "bad_request", message: "请求格式有误", fields: [describe(error)]))
