@@ -7,7 +7,7 @@ import Vapor
 /// Tests call this with an in-memory application; `minsheng serve` with a listening one.
 public func configure(
   _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(),
-  clock: @escaping @Sendable () -> Date = { Date() }
+  baseURL: URL? = nil, clock: @escaping @Sendable () -> Date = { Date() }
 ) {
   _ = jsonConfigured
   app.routes.defaultMaxBodySize = "1mb"
@@ -34,9 +34,10 @@ public func configure(
     }
   }
   MessagesController(store: store, clock: clock).register(on: app.routes)
-  ReferenceController(store: store).register(on: app.routes)
-  AuthController(store: store, passwords: passwords, clock: clock).register(on: app.routes)
-  let staff = app.routes.grouped(BearerAuthentication(store: store, clock: clock))
+  let staff = app.routes.grouped(StaffAuthentication(store: store, clock: clock))
+  ReferenceController(store: store, clock: clock).register(on: app.routes, staff: staff)
+  AuthController(store: store, passwords: passwords, clock: clock, secureCookies: baseURL?.scheme == "https")
+    .register(on: app.routes, staff: staff)
   ActionsController(store: store, clock: clock).register(on: app.routes, staff: staff)
   StaffQueuesController(store: store, clock: clock).register(on: staff)
 

@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
   public var calendarFiles: [URL]
   /// An SLA rules file replacing the shipped defaults.
   public var slaFile: URL?
+  /// The address citizens and staff reach this service at (links, and `Secure` cookies when https).
+  public var baseURL: URL?
 
   /// Problems found while reading the environment.
   public struct Problems: Error, CustomStringConvertible, Sendable {
@@ -23,8 +25,8 @@ public struct Configuration: Sendable {
     }
   }
 
-  /// Reads `DATABASE_URL`, `LOG_LEVEL`, `MINSHENG_CALENDAR_FILES` (paths separated by `:`) and
-  /// `MINSHENG_SLA_FILE`.
+  /// Reads `DATABASE_URL`, `BASE_URL`, `LOG_LEVEL`, `MINSHENG_CALENDAR_FILES` (paths separated by
+  /// `:`) and `MINSHENG_SLA_FILE`.
   public static func read(
     from environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws(Problems)
@@ -61,8 +63,17 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_SLA_FILE: 无法读取 \(path)")
       }
     }
+    var baseURL: URL?
+    if let value = environment["BASE_URL"], !value.isEmpty {
+      if let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false {
+        baseURL = url
+      } else {
+        problems.append("BASE_URL: 须为 http:// 或 https:// 开头的完整地址，实为 \(value)")
+      }
+    }
     guard problems.isEmpty else { throw Problems(lines: problems) }
-    return Configuration(database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile)
+    return Configuration(
+      database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, baseURL: baseURL)
   }
 
   /// The calendar and SLA rules: the shipped ones plus the configured files.

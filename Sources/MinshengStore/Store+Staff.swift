@@ -120,11 +120,48 @@ extension Store {
       .set("locked_until", to: Date?.none).where("username", .equal, username).run()
   }
 
-  /// Disables an account and revokes its tokens.
+  /// Opens a browser session for the account after a successful login; stores only the hash of
+  /// the session key. Sessions live in the database, so every instance behind a load balancer
+  /// knows them.
+  public func openSession(
+    for account: StaffAccount, key: String, csrfToken: String, at now: Date, lifetime: TimeInterval
+  ) async throws {
+    let sql = try Self.sql(db)
+    try await sql.update("staff_accounts").set("failed_logins", to: 0).where("id", .equal, account.id).run()
+    try await sql.insert(into: "staff_sessions")
+      .columns("id", "account_id", "session_hash", "csrf_token", "created_at", "expires_at")
+      .values(
+        SQLBind(ids.newID()), SQLBind(account.id), SQLBind(Hashing.sha256Hex(key)), SQLBind(csrfToken),
+        SQLBind(now), SQLBind(now.addingTimeInterval(lifetime))
+      ).run()
+  }
+
+  /// The enabled account of an unexpired session, with the session's CSRF token.
+  public func session(forKey key: String, at now: Date) async throws -> (account: StaffAccount, csrfToken: String)? {
+    let sql = try Self.sql(db)
+    guard
+      let row = try await sql.select().column("account_id").column("csrf_token").column("expires_at")
+        .from("staff_sessions").where("session_hash", .equal, Hashing.sha256Hex(key)).first(),
+      try row.decode(column: "expires_at", as: Date.self) > now
+    else { return nil }
+    let id = try row.decode(column: "account_id", as: UUID.self)
+    let record = try await sql.select().column("*").from("staff_accounts").where("id", .equal, id)
+      .first(decoding: StaffRecord.self)
+    guard let account = record?.account, !account.disabled else { return nil }
+    return (account, try row.decode(column: "csrf_token", as: String.self))
+  }
+
+  /// Ends a session (logout).
+  public func closeSession(key: String) async throws {
+    try await Self.sql(db).delete(from: "staff_sessions").where("session_hash", .equal, Hashing.sha256Hex(key)).run()
+  }
+
+  /// Disables an account and revokes its tokens and sessions.
   public func disable(username: String) async throws {
     guard let record = try await staffRecord(username: username) else { throw StoreError.notFound("用户 \(username)") }
     let sql = try Self.sql(db)
     try await sql.update("staff_accounts").set("disabled", to: true).where("id", .equal, record.id).run()
     try await sql.delete(from: "access_tokens").where("account_id", .equal, record.id).run()
+    try await sql.delete(from: "staff_sessions").where("account_id", .equal, record.id).run()
   }
 }

@@ -25,75 +25,114 @@ public struct Store: Sendable {
   // MARK: Reference data
 
   /// Adds a region under `parent` (nil for the root).
-  public func createRegion(code: String, name: String, parent: UUID? = nil) async throws -> Region {
+  public func createRegion(
+    code: String, name: String, parent: UUID? = nil, by actor: String = "system", at now: Date = Date()
+  ) async throws -> Region {
+    try Self.checkCode(code)
+    try Self.checkName(name, field: "name")
+    if let parent, try await references.find({ $0.regions[parent] }, in: db) == nil {
+      throw ValidationError(field: "parent_id", reason: .unknownReference)
+    }
     let model = RegionModel()
     model.id = ids.newID()
     model.code = code
     model.name = name
     model.parentID = parent
-    try await insertUnique(model, what: "区划代码 \(code)")
-    references.invalidate()
+    try await insertUnique(model, what: "区划代码 \(code)", change: { $0.region(model.core) }, by: actor, at: now)
     return model.core
   }
 
   /// Names the office that dispatches messages sent to `region` without a leader.
   public func setDispatchingUnit(_ unitID: UUID, forRegion regionID: UUID) async throws {
-    guard let region = try await RegionModel.find(regionID, on: db) else { throw StoreError.notFound("区划") }
-    region.dispatchingUnitID = unitID
-    try await region.save(on: db)
-    references.invalidate()
+    _ = try await updateRegion(regionID, dispatchingUnit: unitID, by: "system", at: Date())
   }
 
   /// Adds a unit.
   public func createUnit(
-    code: String, name: String, region: UUID, requiresReplyReview: Bool = false
+    code: String, name: String, region: UUID, requiresReplyReview: Bool = false, by actor: String = "system",
+    at now: Date = Date()
   ) async throws
     -> MinshengCore.Unit
   {
+    try Self.checkCode(code)
+    try Self.checkName(name, field: "name")
+    try await requireRegion(region)
     let model = UnitModel()
     model.id = ids.newID()
     model.code = code
     model.name = name
     model.regionID = region
     model.requiresReplyReview = requiresReplyReview
-    try await insertUnique(model, what: "单位代码 \(code)")
-    references.invalidate()
+    try await insertUnique(model, what: "单位代码 \(code)", change: { $0.unit(model.core) }, by: actor, at: now)
     return model.core
   }
 
   /// Adds a leader's board, dispatched by `dispatchingUnit`.
-  public func createLeader(code: String, title: String, region: UUID, dispatchingUnit: UUID?) async throws -> Leader {
+  public func createLeader(
+    code: String, title: String, region: UUID, dispatchingUnit: UUID?, by actor: String = "system",
+    at now: Date = Date()
+  ) async throws -> Leader {
+    try Self.checkCode(code)
+    try Self.checkName(title, field: "title")
+    try await requireRegion(region)
+    if let dispatchingUnit, try await unit(dispatchingUnit) == nil {
+      throw ValidationError(field: "dispatching_unit_id", reason: .unknownReference)
+    }
     let model = LeaderModel()
     model.id = ids.newID()
     model.code = code
     model.title = title
     model.regionID = region
     model.dispatchingUnitID = dispatchingUnit
-    try await insertUnique(model, what: "领导信箱代码 \(code)")
-    references.invalidate()
+    try await insertUnique(model, what: "领导信箱代码 \(code)", change: { $0.leader(model.core) }, by: actor, at: now)
     return model.core
   }
 
   /// Adds a category under `parent` (nil for a first-level category).
-  public func createCategory(code: String, name: String, parent: UUID? = nil) async throws -> MinshengCore.Category {
+  public func createCategory(
+    code: String, name: String, parent: UUID? = nil, by actor: String = "system", at now: Date = Date()
+  ) async throws -> MinshengCore.Category {
+    try Self.checkCode(code)
+    try Self.checkName(name, field: "name")
+    if let parent, try await references.find({ $0.categories[parent] }, in: db) == nil {
+      throw ValidationError(field: "parent_id", reason: .unknownReference)
+    }
     let model = CategoryModel()
     model.id = ids.newID()
     model.code = code
     model.name = name
     model.parentID = parent
-    try await insertUnique(model, what: "领域代码 \(code)")
-    references.invalidate()
+    try await insertUnique(model, what: "领域代码 \(code)", change: { $0.category(model.core) }, by: actor, at: now)
     return model.core
   }
 
   /// Adds a routing rule: `category` in `regionCode` (and below; nil for everywhere) goes to `unit`.
-  public func addRoutingRule(_ rule: RoutingRule) async throws {
+  public func addRoutingRule(_ rule: RoutingRule, by actor: String = "system", at now: Date = Date()) async throws {
+    if try await references.find({ $0.categories[rule.categoryID] }, in: db) == nil {
+      throw ValidationError(field: "category_id", reason: .unknownReference)
+    }
+    if try await unit(rule.unitID) == nil { throw ValidationError(field: "unit_id", reason: .unknownReference) }
+    if let code = rule.regionCode,
+      try await references.find({ $0.regions.values.first { $0.code == code } }, in: db) == nil
+    {
+      throw ValidationError(field: "region_code", reason: .unknownReference)
+    }
     let model = RoutingRuleModel()
-    model.id = ids.newID()
+    let id = ids.newID()
+    model.id = id
     model.categoryID = rule.categoryID
     model.regionCode = rule.regionCode
     model.unitID = rule.unitID
-    try await model.create(on: db)
+    try await db.transaction { tx in
+      try await model.create(on: tx)
+      try await self.record(
+        ReferenceChange(
+          entity: "routing_rule", id: id,
+          after: [
+            "category_id": rule.categoryID.uuidString, "region_code": rule.regionCode ?? "",
+            "unit_id": rule.unitID.uuidString,
+          ]), action: "create", by: actor, at: now, on: tx)
+    }
     references.invalidate()
   }
 
@@ -142,11 +181,19 @@ public struct Store: Sendable {
     return path
   }
 
-  private func insertUnique(_ model: some Model, what: String) async throws {
+  /// Inserts a reference row and its audit record in one transaction; a taken code is a duplicate.
+  private func insertUnique<M: Model>(
+    _ model: M, what: String, change: @escaping @Sendable (ReferenceChange.Type) -> ReferenceChange,
+    by actor: String, at now: Date
+  ) async throws {
     do {
-      try await model.create(on: db)
+      try await db.transaction { tx in
+        try await model.create(on: tx)
+        try await self.record(change(ReferenceChange.self), action: "create", by: actor, at: now, on: tx)
+      }
     } catch let error as any DatabaseError where error.isConstraintFailure {
       throw StoreError.duplicate(what)
     }
+    references.invalidate()
   }
 }

@@ -17,6 +17,8 @@ public enum StoreMigrations {
     M0011_CreateAuditHead(),
     M0012_CreateStaffAccounts(),
     M0013_CreateAccessTokens(),
+    M0014_CreateStaffSessions(),
+    M0015_CreateReferenceChanges(),
   ]
 }
 
@@ -282,5 +284,41 @@ struct M0013_CreateAccessTokens: AsyncMigration {
   }
   func revert(on database: any Database) async throws {
     try await database.schema("access_tokens").delete()
+  }
+}
+
+struct M0014_CreateStaffSessions: AsyncMigration {
+  var name: String { "0014_CreateStaffSessions" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("staff_sessions")
+      .id()
+      .field("account_id", .uuid, .required, .references("staff_accounts", .id))
+      .field("session_hash", .string, .required)
+      .field("csrf_token", .string, .required)
+      .field("created_at", .datetime, .required)
+      .field("expires_at", .datetime, .required)
+      .unique(on: "session_hash")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("staff_sessions").delete()
+  }
+}
+
+struct M0015_CreateReferenceChanges: AsyncMigration {
+  var name: String { "0015_CreateReferenceChanges" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("reference_changes")
+      .id()
+      .field("at", .datetime, .required)
+      .field("actor_id", .string, .required)
+      .field("entity", .string, .required)
+      .field("entity_id", .uuid, .required)
+      .field("action", .string, .required)
+      .field("after", .string, .required)
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("reference_changes").delete()
   }
 }

@@ -1,0 +1,185 @@
+import FluentKit
+import Foundation
+import MinshengCore
+import SQLKit
+
+/// A change to reference data as recorded in `reference_changes`: what changed, and the row's
+/// values after the change.
+public struct ReferenceChange: Sendable, Equatable {
+  public var entity: String
+  public var id: UUID
+  public var after: [String: String]
+
+  static func region(_ region: Region) -> ReferenceChange {
+    ReferenceChange(
+      entity: "region", id: region.id,
+      after: [
+        "code": region.code, "name": region.name, "parent_id": region.parentID?.uuidString ?? "",
+        "dispatching_unit_id": region.dispatchingUnitID?.uuidString ?? "",
+      ])
+  }
+
+  static func unit(_ unit: MinshengCore.Unit) -> ReferenceChange {
+    ReferenceChange(
+      entity: "unit", id: unit.id,
+      after: [
+        "code": unit.code, "name": unit.name, "region_id": unit.regionID.uuidString,
+        "requires_reply_review": unit.requiresReplyReview ? "true" : "false",
+      ])
+  }
+
+  static func leader(_ leader: Leader) -> ReferenceChange {
+    ReferenceChange(
+      entity: "leader", id: leader.id,
+      after: [
+        "code": leader.code, "title": leader.title, "region_id": leader.regionID.uuidString,
+        "dispatching_unit_id": leader.dispatchingUnitID?.uuidString ?? "",
+      ])
+  }
+
+  static func category(_ category: MinshengCore.Category) -> ReferenceChange {
+    ReferenceChange(
+      entity: "category", id: category.id,
+      after: ["code": category.code, "name": category.name, "parent_id": category.parentID?.uuidString ?? ""])
+  }
+}
+
+/// One recorded change, as read back.
+public struct ReferenceChangeRecord: Sendable, Equatable {
+  public var at: Date
+  public var actorID: String
+  public var action: String
+  public var change: ReferenceChange
+}
+
+extension Store {
+  /// Records a change to reference data inside the caller's transaction.
+  func record(
+    _ change: ReferenceChange, action: String, by actor: String, at now: Date, on tx: any Database
+  )
+    async throws
+  {
+    try await Self.sql(tx).insert(into: "reference_changes")
+      .columns("id", "at", "actor_id", "entity", "entity_id", "action", "after")
+      .values(
+        SQLBind(ids.newID()), SQLBind(now), SQLBind(actor), SQLBind(change.entity), SQLBind(change.id),
+        SQLBind(action), SQLBind(EventRecord.encodePayload(change.after))
+      ).run()
+  }
+
+  /// The recorded changes to one row of reference data, oldest first.
+  public func referenceChanges(of id: UUID) async throws -> [ReferenceChangeRecord] {
+    let rows = try await Self.sql(db).select().column("*").from("reference_changes").where("entity_id", .equal, id)
+      .orderBy("at").all()
+    return try rows.map { row in
+      let after = try JSONDecoder().decode(
+        [String: String].self, from: Data(try row.decode(column: "after", as: String.self).utf8))
+      return ReferenceChangeRecord(
+        at: try row.decode(column: "at", as: Date.self), actorID: try row.decode(column: "actor_id", as: String.self),
+        action: try row.decode(column: "action", as: String.self),
+        change: ReferenceChange(
+          entity: try row.decode(column: "entity", as: String.self), id: id, after: after))
+    }
+  }
+
+  /// Renames a region or names the office that dispatches its messages; nil leaves a field as it is.
+  public func updateRegion(
+    _ id: UUID, name: String? = nil, dispatchingUnit: UUID? = nil, by actor: String, at now: Date
+  ) async throws -> Region {
+    try Self.checkName(name, field: "name")
+    if let dispatchingUnit { try await requireUnit(dispatchingUnit, field: "dispatching_unit_id") }
+    let region = try await db.transaction { tx -> Region in
+      guard let model = try await RegionModel.find(id, on: tx) else { throw StoreError.notFound("区划") }
+      if let name { model.name = Self.trimmed(name) }
+      if let dispatchingUnit { model.dispatchingUnitID = dispatchingUnit }
+      try await model.save(on: tx)
+      try await self.record(.region(model.core), action: "update", by: actor, at: now, on: tx)
+      return model.core
+    }
+    references.invalidate()
+    return region
+  }
+
+  /// Renames a unit or changes whether its replies need a reviewer's approval.
+  public func updateUnit(
+    _ id: UUID, name: String? = nil, requiresReplyReview: Bool? = nil, by actor: String, at now: Date
+  ) async throws -> MinshengCore.Unit {
+    try Self.checkName(name, field: "name")
+    let unit = try await db.transaction { tx -> MinshengCore.Unit in
+      guard let model = try await UnitModel.find(id, on: tx) else { throw StoreError.notFound("单位") }
+      if let name { model.name = Self.trimmed(name) }
+      if let requiresReplyReview { model.requiresReplyReview = requiresReplyReview }
+      try await model.save(on: tx)
+      try await self.record(.unit(model.core), action: "update", by: actor, at: now, on: tx)
+      return model.core
+    }
+    references.invalidate()
+    return unit
+  }
+
+  /// Retitles a leader's board or hands its dispatching to another office.
+  public func updateLeader(
+    _ id: UUID, title: String? = nil, dispatchingUnit: UUID? = nil, by actor: String, at now: Date
+  ) async throws -> Leader {
+    try Self.checkName(title, field: "title")
+    if let dispatchingUnit { try await requireUnit(dispatchingUnit, field: "dispatching_unit_id") }
+    let leader = try await db.transaction { tx -> Leader in
+      guard let model = try await LeaderModel.find(id, on: tx) else { throw StoreError.notFound("领导信箱") }
+      if let title { model.title = Self.trimmed(title) }
+      if let dispatchingUnit { model.dispatchingUnitID = dispatchingUnit }
+      try await model.save(on: tx)
+      try await self.record(.leader(model.core), action: "update", by: actor, at: now, on: tx)
+      return model.core
+    }
+    references.invalidate()
+    return leader
+  }
+
+  /// Renames a category.
+  public func updateCategory(
+    _ id: UUID, name: String?, by actor: String, at now: Date
+  ) async throws
+    -> MinshengCore.Category
+  {
+    try Self.checkName(name, field: "name")
+    let category = try await db.transaction { tx -> MinshengCore.Category in
+      guard let model = try await CategoryModel.find(id, on: tx) else { throw StoreError.notFound("领域") }
+      if let name { model.name = Self.trimmed(name) }
+      try await model.save(on: tx)
+      try await self.record(.category(model.core), action: "update", by: actor, at: now, on: tx)
+      return model.core
+    }
+    references.invalidate()
+    return category
+  }
+
+  func requireRegion(_ id: UUID) async throws {
+    if try await references.find({ $0.regions[id] }, in: db) == nil {
+      throw ValidationError(field: "region_id", reason: .unknownReference)
+    }
+  }
+
+  /// A code: 1–32 letters, digits, `-` or `_`.
+  static func checkCode(_ code: String) throws {
+    let allowed = code.unicodeScalars.allSatisfy {
+      ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+    }
+    if !(1...32).contains(code.count) || !allowed {
+      throw ValidationError(field: "code", reason: .invalid("代码须为 1 到 32 位字母、数字、- 或 _"))
+    }
+  }
+
+  private func requireUnit(_ id: UUID, field: String) async throws {
+    if try await unit(id) == nil { throw ValidationError(field: field, reason: .unknownReference) }
+  }
+
+  /// A name or title: 1–100 characters after trimming.
+  static func checkName(_ name: String?, field: String) throws {
+    guard let name else { return }
+    if !(1...100).contains(trimmed(name).count) {
+      throw ValidationError(field: field, reason: .invalid("须为 1 到 100 个字"))
+    }
+  }
+
+  static func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+}
