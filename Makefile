@@ -1,5 +1,5 @@
 # Short verbs for Minsheng. Each is a plain command you can also type yourself.
-.PHONY: run build test bench bench-http format lint workflow-docs clean
+.PHONY: run build test e2e bench bench-http format lint workflow-docs clean
 
 run:
 	swift run minsheng serve --demo
@@ -10,8 +10,15 @@ build:
 test:
 	scripts/test.sh
 
+# The server end to end: 16 clients posting while it gets SIGTERM (must exit 0) and SIGKILL; every
+# message answered 201 must be there after a restart. SQLite, then a throwaway PostgreSQL.
+e2e:
+	swift build
+	python3 scripts/kill-test.py
+	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 scripts/kill-test.py'
+
 bench:
-	swift run -c release StoreBenchmark --messages 1000 --rounds 3 --out Benchmarks/results/store-$$(date +%Y-%m-%d)-$$(hostname).md
+	swift run -c release StoreBenchmark --messages 1000 --rounds 5 --out Benchmarks/results/store-$$(date +%Y-%m-%d)-$$(hostname).md
 
 bench-http:
 	Benchmarks/http-bench.sh --out Benchmarks/results/http-$$(date +%Y-%m-%d)-$$(hostname).md

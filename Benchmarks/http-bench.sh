@@ -6,7 +6,7 @@
 # Builds the release binary, starts `minsheng serve` on a fresh SQLite file (WAL, synchronous=FULL:
 # every 201 is a durable commit) on 127.0.0.1, loads 200 messages, then runs wrk (16 connections,
 # 2 threads, 10 s each) against GET /ping (the framework's ceiling), POST /api/v1/messages and
-# GET /api/v1/messages/{id}, alternating rounds. Reports requests/s, the ratios to the ceiling, p99
+# GET /api/v1/messages/{id} (over the 200 loaded messages in turn), alternating rounds. Reports requests/s, the ratios to the ceiling, p99
 # latencies and the server's peak resident memory. Needs wrk (Debian: apt-get install wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,9 +24,16 @@ SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 BODY='{"type":"complaint","title":"夜间施工噪音扰民","body":"小区旁工地每天夜里十一点后仍在施工，噪音很大，影响休息。","contact":{"name":"顾女士","phone":"13800138000"}}'
+IDS=()
 for _ in $(seq 1 200); do
-  ID=$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$PORT/api/v1/messages" | python3 -c 'import sys, json; print(json.load(sys.stdin)["id"])')
+  IDS+=("$(curl -s -X POST -H 'Content-Type: application/json' -d "$BODY" "http://127.0.0.1:$PORT/api/v1/messages" | python3 -c 'import sys, json; print(json.load(sys.stdin)["id"])')")
 done
+# GET walks over all 200 messages in turn, not one hot row.
+{
+  printf 'ids = {'
+  printf '"%s",' "${IDS[@]}"
+  printf '}\ncounter = 0\nrequest = function()\n  counter = counter + 1\n  return wrk.format("GET", "/api/v1/messages/" .. ids[counter %% #ids + 1])\nend\n'
+} >"$WORK/get.lua"
 cat >"$WORK/post.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -48,7 +55,7 @@ RESULTS=()
 for round in 1 2 3; do
   RESULTS+=("$(run ping "http://127.0.0.1:$PORT/ping")")
   RESULTS+=("$(run post -s "$WORK/post.lua" "http://127.0.0.1:$PORT/api/v1/messages")")
-  RESULTS+=("$(run get "http://127.0.0.1:$PORT/api/v1/messages/$ID")")
+  RESULTS+=("$(run get -s "$WORK/get.lua" "http://127.0.0.1:$PORT")")
 done
 PEAK=$(awk '/VmHWM/ {print $2 " " $3}' /proc/$SERVER/status)
 kill -TERM $SERVER; wait $SERVER || true

@@ -55,9 +55,7 @@ public func configure(
 
 /// ISO 8601 dates in JSON, set once for the process (Vapor's content configuration is global).
 private let jsonConfigured: Void = {
-  let encoder = JSONEncoder()
-  encoder.dateEncodingStrategy = .iso8601
-  encoder.outputFormatting = [.withoutEscapingSlashes]
+  let encoder = JSONEncoder.api
   let decoder = JSONDecoder()
   decoder.dateDecodingStrategy = .iso8601
   ContentConfiguration.global.use(encoder: encoder, for: .json)
@@ -65,3 +63,13 @@ private let jsonConfigured: Void = {
   ContentConfiguration.global.use(
     urlDecoder: URLEncodedFormDecoder(configuration: .init(dateDecodingStrategy: .iso8601)))
 }()
+
+extension JSONEncoder {
+  /// The API's JSON: ISO 8601 dates, slashes unescaped.
+  static let api: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    return encoder
+  }()
+}

@@ -101,6 +101,24 @@ extension Store {
     return try await Self.sql(db).message(id)?.0
   }
 
+  /// A message's current version and whether it is public, in one indexed read: enough to tell
+  /// whether a view rendered earlier is still current.
+  public func publicStamp(of id: UUID) async throws -> (version: Int, isPublic: Bool)? {
+    if let readers = database.sqliteReaders {
+      return try await readers.run { handle in
+        guard let row = try handle.query("SELECT version, is_public FROM messages WHERE id = ?", [.text(id.uuidString)])
+          .first, case .integer(let version)? = row["version"], case .integer(let isPublic)? = row["is_public"]
+        else { return nil }
+        return (Int(version), isPublic != 0)
+      }
+    }
+    guard
+      let row = try await Self.sql(db).select().column("version").column("is_public").from(MessageRecord.schema)
+        .where("id", .equal, id).first()
+    else { return nil }
+    return (try row.decode(column: "version", as: Int.self), try row.decode(column: "is_public", as: Bool.self))
+  }
+
   /// Everything the public and the author may see of a message in one consistent read: the
   /// message, its events and its published replies.
   public func caseFile(_ id: UUID) async throws -> CaseFile? {

@@ -171,3 +171,41 @@ func freeLoopbackPort() throws -> Int {
     }
   }
 }
+
+extension MessagesAPITests {
+  @Test(arguments: TestDatabase.available)
+  func publicView_isAlwaysCurrent_withTheVersionAsETag(db: TestDatabase) async throws {
+    try await withAPI(db) { app, store in
+      let world = try await SeededWorld.create(in: store)
+      let id = try await store.submit(Fixtures.newMessage(leader: world.secretary.id), at: Fixtures.now).message.id
+      func get(ifNoneMatch: String? = nil) async throws -> (HTTPStatus, String, String) {
+        var result: (HTTPStatus, String, String) = (.internalServerError, "", "")
+        try await app.testing().test(
+          .GET, "api/v1/messages/\(id)",
+          beforeRequest: { request in
+            if let ifNoneMatch { request.headers.replaceOrAdd(name: .ifNoneMatch, value: ifNoneMatch) }
+          }
+        ) { response in
+          result = (response.status, response.headers.first(name: .eTag) ?? "", response.body.string)
+        }
+        return result
+      }
+      let (status, etag, first) = try await get()
+      #expect(status == .ok)
+      #expect(etag == "W/\"\(id.uuidString.lowercased())-1\"")
+      #expect(!first.contains("assigned"))
+      #expect(try await get().2 == first)  // served again for the same version
+      #expect(try await get(ifNoneMatch: etag).0 == .notModified)
+
+      try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: Fixtures.now)
+      let (after, newTag, second) = try await get(ifNoneMatch: etag)
+      #expect(after == .ok)
+      #expect(newTag.hasSuffix("-2\""))
+      #expect(second.contains(#""status":"assigned""#))
+
+      // A message made private disappears at once, as if it never existed.
+      try await store.database.executeAdministrative("UPDATE messages SET is_public = false")
+      #expect(try await get().0 == .notFound)
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MinshengCore
 import MinshengStore
 import Vapor
@@ -7,6 +8,7 @@ import Vapor
 struct MessagesController: Sendable {
   let store: Store
   let clock: @Sendable () -> Date
+  let views = RenderedViews(capacity: 2_000)
 
   func register(on routes: any RoutesBuilder) {
     let messages = routes.grouped("api", "v1", "messages")
@@ -68,11 +70,33 @@ struct MessagesController: Sendable {
   }
 
   /// `GET /api/v1/messages/{id}`: public messages only; a private one answers 404 like an unknown id.
-  func show(_ request: Request) async throws -> PublicMessageResponse {
-    guard let id = request.parameters.get("id", as: UUID.self), let file = try await store.caseFile(id),
-      file.message.isPublic
+  ///
+  /// The public view is a function of the stored message alone, and every change to a message gives
+  /// it a new version. So each request reads the current version (one indexed row) and serves the
+  /// view rendered for that version when there is one, rendering it otherwise. The answer is always
+  /// current, on every instance. The version is also the `ETag`.
+  func show(_ request: Request) async throws -> Response {
+    guard let id = request.parameters.get("id", as: UUID.self), let stamp = try await store.publicStamp(of: id),
+      stamp.isPublic
     else { throw StoreError.notFound("留言") }
-    return PublicMessageResponse(file.message, events: file.events, replies: file.replies)
+    let etag = "W/\"\(id.uuidString.lowercased())-\(stamp.version)\""
+    if request.headers.first(name: .ifNoneMatch) == etag {
+      return Response(status: .notModified, headers: ["ETag": etag])
+    }
+    var body = views.view(of: id, version: stamp.version)
+    var version = stamp.version
+    if body == nil {
+      guard let file = try await store.caseFile(id), file.message.isPublic else { throw StoreError.notFound("留言") }
+      let rendered = try JSONEncoder.api.encode(
+        PublicMessageResponse(file.message, events: file.events, replies: file.replies))
+      version = file.message.version
+      views.remember(ByteBuffer(data: rendered), of: id, version: version)
+      body = ByteBuffer(data: rendered)
+    }
+    var headers = HTTPHeaders()
+    headers.contentType = .json
+    headers.replaceOrAdd(name: .eTag, value: "W/\"\(id.uuidString.lowercased())-\(version)\"")
+    return Response(status: .ok, headers: headers, body: .init(buffer: body ?? ByteBuffer()))
   }
 
   /// `GET /api/v1/track/{tracking_code}`: the author's view, private messages included.
@@ -91,5 +115,41 @@ struct MessagesController: Sendable {
     PublicMessageResponse(
       message, events: try await store.events(of: message.id), replies: try await store.publishedReplies(of: message.id)
     )
+  }
+}
+
+/// Public views of messages as rendered for one version each, the most recent few thousand.
+final class RenderedViews: Sendable {
+  private struct State {
+    var views: [UUID: (version: Int, body: ByteBuffer)] = [:]
+    var order: [UUID] = []
+  }
+
+  private let capacity: Int
+  private let state = Mutex(State())
+
+  init(capacity: Int) {
+    self.capacity = capacity
+  }
+
+  /// The view rendered for exactly this version, if it is still kept.
+  func view(of id: UUID, version: Int) -> ByteBuffer? {
+    state.withLock { state in
+      guard let kept = state.views[id], kept.version == version else { return nil }
+      return kept.body
+    }
+  }
+
+  func remember(_ body: ByteBuffer, of id: UUID, version: Int) {
+    state.withLock { state in
+      if state.views.updateValue((version, body), forKey: id) == nil {
+        state.order.append(id)
+        if state.order.count > capacity {
+          let dropped = state.order.count - capacity
+          for old in state.order.prefix(dropped) { state.views[old] = nil }
+          state.order.removeFirst(dropped)
+        }
+      }
+    }
   }
 }
