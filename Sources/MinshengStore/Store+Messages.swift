@@ -106,8 +106,9 @@ extension Store {
   public func publicStamp(of id: UUID) async throws -> (version: Int, isPublic: Bool)? {
     if let readers = database.sqliteReaders {
       return try await readers.run { handle in
-        guard let row = try handle.query("SELECT version, is_public FROM messages WHERE id = ?", [.text(id.uuidString)])
-          .first, case .integer(let version)? = row["version"], case .integer(let isPublic)? = row["is_public"]
+        guard
+          let row = try handle.query("SELECT version, is_public FROM messages WHERE id = ?", [.text(id.uuidString)])
+            .first, case .integer(let version)? = row["version"], case .integer(let isPublic)? = row["is_public"]
         else { return nil }
         return (Int(version), isPublic != 0)
       }

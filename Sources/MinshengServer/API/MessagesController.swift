@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import MinshengCore
 import MinshengStore
+import Synchronization
 import Vapor
 
 /// The public JSON API for messages: intake, the public view, the author's view.
