@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import MinshengText
+
+/// `minsheng classify train|predict|evaluate`: the category classifier on labelled CSV files
+/// (columns `title`, `body`, `label`; others are ignored).
+struct ClassifyCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "classify", abstract: "Train, use and evaluate the message category classifier.",
+    subcommands: [ClassifyTrainCommand.self, ClassifyPredictCommand.self, ClassifyEvaluateCommand.self])
+}
+
+/// Training settings on the command line.
+struct TrainingFlags: ParsableArguments {
+  @ArgumentParser.Option(help: "SVM penalty C.") var c: Double = TrainingOptions().c
+  @ArgumentParser.Option(help: "Hash dimensions as a power of two (8–24).") var bits: Int = TrainingOptions().features
+    .bits
+  @ArgumentParser.Option(help: "Seed for the order of training examples.") var seed: UInt64 = TrainingOptions().seed
+  @ArgumentParser.Option(help: "Longest character n-gram.") var ngrams: Int = TrainingOptions().features.largest
+  @ArgumentParser.Flag(inversion: .prefixedNo, help: "Weigh categories by the inverse of their size.")
+  var balanced = TrainingOptions().balanced
+
+  var options: TrainingOptions {
+    var options = TrainingOptions()
+    options.c = c
+    options.features = TextFeatures(bits: bits, sizes: 1...ngrams)
+    options.seed = seed
+    options.balanced = balanced
+    return options
+  }
+
+  func validate() throws {
+    guard c > 0, c.isFinite else { throw ValidationError("--c 须为正数") }
+    guard (8...24).contains(bits) else { throw ValidationError("--bits 须在 8 到 24 之间") }
+    guard (1...6).contains(ngrams) else { throw ValidationError("--ngrams 须在 1 到 6 之间") }
+  }
+}
+
+enum LabelledCSV {
+  /// The labelled messages of a CSV file with `title`, `body` and `label` columns.
+  static func read(_ path: String) throws -> [LabelledText] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ValidationError("无法读取 \(path)")
+    }
+    let records = try CSV.records(String(decoding: data, as: UTF8.self))
+    guard let first = records.first else { throw ValidationError("\(path) 没有数据行") }
+    for column in ["title", "body", "label"] where first[column] == nil {
+      throw ValidationError("\(path) 缺少 \(column) 列")
+    }
+    return records.compactMap { record in
+      guard let label = record["label"]?.trimmingCharacters(in: .whitespaces), !label.isEmpty else { return nil }
+      return LabelledText(title: record["title"] ?? "", body: record["body"] ?? "", label: label)
+    }
+  }
+}
+
+struct ClassifyTrainCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "train", abstract: "Train a model on a labelled CSV file and write it to --out.")
+
+  @ArgumentParser.Option(help: "Labelled CSV file (title, body, label).") var csv: String
+  @ArgumentParser.Option(help: "Where to write the model.") var out: String
+  @OptionGroup var training: TrainingFlags
+
+  func run() async throws {
+    let examples = try LabelledCSV.read(csv)
+    let start = DispatchTime.now().uptimeNanoseconds
+    let model = try TextClassifier.train(examples, options: training.options)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    try model.encoded().write(to: URL(fileURLWithPath: out), options: .atomic)
+    print(
+      "trained on \(examples.count) messages, \(model.labels.count) categories in \(String(format: "%.3f", seconds)) s; wrote \(out)"
+    )
+  }
+}
+
+struct ClassifyPredictCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "predict", abstract: "The three likeliest categories of a text, with confidence and reasons.")
+
+  @ArgumentParser.Option(help: "Model file written by `classify train`.") var model: String
+  @ArgumentParser.Option(help: "The message's title (the text is its body).") var title: String = ""
+  @Argument(help: "The message's text.") var text: String
+
+  func run() async throws {
+    guard let data = FileManager.default.contents(atPath: model) else { throw ValidationError("无法读取 \(model)") }
+    let classifier = try TextClassifier(decoding: data)
+    let prediction = classifier.predict(title: title, body: text)
+    for candidate in prediction.top {
+      print("\(candidate.label)\t\(String(format: "%.3f", candidate.confidence))")
+    }
+    print("依据: " + prediction.reasons.map { "\($0.gram)(\(String(format: "%.3f", $0.weight)))" }.joined(separator: " "))
+  }
+}
+
+struct ClassifyEvaluateCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "evaluate",
+    abstract: "Per-category precision, recall and F1, the confusion matrix, and accuracy and macro-F1 last.",
+    discussion: """
+      With --test, trains on --train and evaluates on --test. With --cv K, K-fold cross-validation on \
+      --train: row i (in file order, from 0) is in fold i mod K.
+      """)
+
+  @ArgumentParser.Option(help: "Labelled CSV file to train on.") var train: String
+  @ArgumentParser.Option(help: "Labelled CSV file to evaluate on.") var test: String?
+  @ArgumentParser.Option(help: "Cross-validate with K folds instead of a test file.") var cv: Int?
+  @OptionGroup var training: TrainingFlags
+
+  func validate() throws {
+    guard (test == nil) != (cv == nil) else { throw ValidationError("须给出 --test 或 --cv 之一") }
+    if let cv, cv < 2 { throw ValidationError("--cv 须至少为 2") }
+  }
+
+  func run() async throws {
+    let examples = try LabelledCSV.read(train)
+    let report: ClassificationReport
+    var timing = ""
+    if let cv {
+      let (result, seconds, calibration) = try ClassificationReport.crossValidate(
+        examples, folds: cv, options: training.options)
+      report = result
+      timing =
+        "training seconds per fold: " + seconds.map { String(format: "%.3f", $0) }.joined(separator: " ") + "\n"
+        + calibration.text
+    } else {
+      let held = try LabelledCSV.read(test ?? "")
+      let start = DispatchTime.now().uptimeNanoseconds
+      let model = try TextClassifier.train(examples, options: training.options)
+      let trained = DispatchTime.now().uptimeNanoseconds
+      let predicted = held.map { model.label(title: $0.title, body: $0.body) }
+      let done = DispatchTime.now().uptimeNanoseconds
+      report = ClassificationReport(truth: held.map(\.label), predicted: predicted)
+      timing = String(
+        format: "training seconds: %.3f; predictions per second: %.0f", Double(trained - start) / 1e9,
+        Double(held.count) / (Double(done - trained) / 1e9))
+    }
+    FileHandle.standardError.write(Data((timing + "\n").utf8))
+    print(report.text)
+  }
+}

@@ -1,0 +1,271 @@
+import Foundation
+
+/// A labelled message for training or evaluation.
+public struct LabelledText: Sendable, Equatable {
+  public var title: String
+  public var body: String
+  public var label: String
+
+  public init(title: String, body: String, label: String) {
+    self.title = title
+    self.body = body
+    self.label = label
+  }
+}
+
+/// What the classifier says about a message: the likeliest categories with calibrated confidence,
+/// and the n-grams that weighed most for the first.
+public struct Prediction: Sendable, Equatable {
+  public struct Candidate: Sendable, Equatable {
+    public var label: String
+    /// A probability: the candidates of all labels sum to 1.
+    public var confidence: Double
+  }
+
+  public struct Reason: Sendable, Equatable {
+    public var gram: String
+    public var weight: Double
+  }
+
+  /// The three likeliest labels, likeliest first.
+  public var top: [Candidate]
+  /// The n-grams of the text that pushed most towards the first label, strongest first.
+  public var reasons: [Reason]
+
+  public var label: String { top.first?.label ?? "" }
+}
+
+/// Training settings. The defaults are the ones evaluated in `Benchmarks/results/classify-*.md`.
+public struct TrainingOptions: Sendable, Equatable, Codable {
+  public var features = TextFeatures()
+  /// The SVM's penalty for margin violations (larger: fits the training data harder).
+  public var c: Double = 1
+  /// Coordinate descent stops when the projected gradients span less than this.
+  public var tolerance: Double = 0.1
+  public var maxEpochs = 200
+  /// Weighs each example by the inverse of its category's share (n / (k · n_c)), so that small
+  /// categories count as much as large ones.
+  public var balanced = true
+  /// Seeds the order in which training examples are visited; the same seed gives the same model.
+  public var seed: UInt64 = 2023
+
+  public init() {}
+}
+
+/// A linear text classifier: one-vs-rest linear SVMs (L2-regularised, squared hinge loss, trained by
+/// dual coordinate descent as in LIBLINEAR) over hashed character n-gram TF-IDF features, with a
+/// softmax over the decision values whose temperature is fitted on leave-one-out estimates.
+public struct TextClassifier: Sendable, Equatable {
+  public var labels: [String]
+  public var tfidf: TFIDF
+  /// One weight vector per label, `dimension + 1` long (the last weight is the bias).
+  public var weights: [[Float]]
+  /// Multiplies the decision values before the softmax.
+  public var scale: Double
+  public var options: TrainingOptions
+
+  public init(labels: [String], tfidf: TFIDF, weights: [[Float]], scale: Double, options: TrainingOptions) {
+    self.labels = labels
+    self.tfidf = tfidf
+    self.weights = weights
+    self.scale = scale
+    self.options = options
+  }
+
+  // MARK: Training
+
+  /// Trains on `examples`. Every fifth example is first held out: the model of the others fits the
+  /// confidence scale on it, then training goes on over all examples from where it stopped (the held-out
+  /// examples join with weight zero), which costs a fraction of a second training.
+  public static func train(
+    _ examples: [LabelledText], options: TrainingOptions = TrainingOptions()
+  ) throws(TrainingError) -> TextClassifier {
+    let labels = Array(Set(examples.map(\.label))).sorted()
+    guard labels.count >= 2 else { throw TrainingError(reason: "至少需要两个类别的样本") }
+    let counts = examples.map { options.features.counts(title: $0.title, body: $0.body) }
+    let classes = examples.map { labels.firstIndex(of: $0.label) ?? 0 }
+    let tfidf = TFIDF.fit(counts, features: options.features)
+    let vectors = counts.map { tfidf.vector($0) }
+    var perClass = [Double](repeating: 0, count: labels.count)
+    for c in classes { perClass[c] += 1 }
+    let classWeight = perClass.map {
+      options.balanced && $0 > 0 ? Double(classes.count) / (Double(labels.count) * $0) : 1
+    }
+    let penalties = classes.map { options.c * classWeight[$0] }
+    let dimension = options.features.dimension
+    let heldOut = vectors.indices.map { $0 % 5 == 4 && vectors.count >= 10 }
+    let kept = vectors.indices.filter { !heldOut[$0] }
+
+    var weights: [[Float]] = []
+    var heldOutScores = Array(repeating: [Double](repeating: 0, count: labels.count), count: vectors.count)
+    for label in labels.indices {
+      let positive = classes.map { $0 == label }
+      let partial = trainBinary(
+        vectors: kept.map { vectors[$0] }, positive: kept.map { positive[$0] }, penalties: kept.map { penalties[$0] },
+        dimension: dimension, options: options)
+      partial.weights.withUnsafeBufferPointer { w in
+        for i in vectors.indices where heldOut[i] {
+          heldOutScores[i][label] = Double(dot(w, vectors[i], bias: w[dimension]))
+        }
+      }
+      var start = [Double](repeating: 0, count: vectors.count)
+      for (position, i) in kept.enumerated() { start[i] = partial.alpha[position] }
+      weights.append(
+        trainBinary(
+          vectors: vectors, positive: positive, penalties: penalties, dimension: dimension, options: options,
+          startingFrom: (partial.weights, start)
+        ).weights)
+    }
+    let held = vectors.indices.filter { heldOut[$0] }
+    let scale = held.isEmpty ? 1 : bestScale(scores: held.map { heldOutScores[$0] }, truth: held.map { classes[$0] })
+    return TextClassifier(labels: labels, tfidf: tfidf, weights: weights, scale: scale, options: options)
+  }
+
+  /// One label against the rest: dual coordinate descent for the L2-loss SVM with a bias feature of 1.
+  static func trainBinary(
+    vectors: [SparseVector], positive: [Bool], penalties: [Double], dimension: Int, options: TrainingOptions,
+    startingFrom start: (weights: [Float], alpha: [Double])? = nil
+  ) -> (weights: [Float], alpha: [Double]) {
+    var w = start?.weights ?? [Float](repeating: 0, count: dimension + 1)
+    let n = vectors.count
+    let diagonals = penalties.map { 1 / (2 * $0) }
+    var alpha = start?.alpha ?? [Double](repeating: 0, count: n)
+    let q = vectors.indices.map { Double(vectors[$0].squaredNorm) + 1 + diagonals[$0] }
+    var order = Array(0..<n)
+    var random = SplitMix64(seed: options.seed)
+    w.withUnsafeMutableBufferPointer { w in
+      for _ in 0..<options.maxEpochs {
+        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+        var maxPG = -Double.infinity
+        var minPG = Double.infinity
+        for i in order {
+          let vector = vectors[i]
+          let y: Double = positive[i] ? 1 : -1
+          let dot = Double(Self.dot(w, vector, bias: w[dimension]))
+          let g = y * dot - 1 + diagonals[i] * alpha[i]
+          let pg = alpha[i] == 0 ? min(g, 0) : g
+          maxPG = max(maxPG, pg)
+          minPG = min(minPG, pg)
+          guard abs(pg) > 1e-12 else { continue }
+          let old = alpha[i]
+          alpha[i] = max(old - g / q[i], 0)
+          let step = Float((alpha[i] - old) * y)
+          vector.indices.withUnsafeBufferPointer { indices in
+            vector.values.withUnsafeBufferPointer { values in
+              for k in 0..<indices.count { w[Int(indices[k])] += step * values[k] }
+            }
+          }
+          w[dimension] += step
+        }
+        if maxPG - minPG <= options.tolerance { break }
+      }
+    }
+    return (w, alpha)
+  }
+
+  @inline(__always)
+  static func dot(_ w: UnsafeMutableBufferPointer<Float>, _ vector: SparseVector, bias: Float) -> Float {
+    dot(UnsafeBufferPointer(w), vector, bias: bias)
+  }
+
+  @inline(__always)
+  static func dot(_ w: UnsafeBufferPointer<Float>, _ vector: SparseVector, bias: Float) -> Float {
+    vector.indices.withUnsafeBufferPointer { indices in
+      vector.values.withUnsafeBufferPointer { values in
+        var sum = bias
+        for k in 0..<indices.count { sum += w[Int(indices[k])] * values[k] }
+        return sum
+      }
+    }
+  }
+
+  /// The softmax scale with the least log-loss on held-out decision values.
+  static func bestScale(scores: [[Double]], truth: [Int]) -> Double {
+    var best = (scale: 1.0, loss: Double.infinity)
+    for step in 1...80 {
+      let scale = Double(step) * 0.25
+      var loss = 0.0
+      for (row, label) in zip(scores, truth) {
+        let probabilities = softmax(row, scale: scale)
+        loss -= log(max(probabilities[label], 1e-12))
+      }
+      if loss < best.loss { best = (scale, loss) }
+    }
+    return best.scale
+  }
+
+  static func softmax(_ scores: [Double], scale: Double) -> [Double] {
+    let top = scores.max() ?? 0
+    let exps = scores.map { exp(($0 - top) * scale) }
+    let sum = exps.reduce(0, +)
+    return exps.map { $0 / sum }
+  }
+
+  // MARK: Prediction
+
+  /// The decision value of each label for a feature vector.
+  func scores(_ vector: SparseVector) -> [Double] {
+    let dimension = tfidf.features.dimension
+    return weights.map { w in w.withUnsafeBufferPointer { Double(Self.dot($0, vector, bias: $0[dimension])) } }
+  }
+
+  /// The label alone (for evaluation).
+  public func label(title: String, body: String) -> String {
+    let scores = scores(tfidf.vector(tfidf.features.counts(title: title, body: body)))
+    return labels[scores.indices.max { scores[$0] < scores[$1] } ?? 0]
+  }
+
+  /// The three likeliest labels with their confidence, and the n-grams that weighed most for the first.
+  public func predict(title: String, body: String, reasons count: Int = 8) -> Prediction {
+    let grams = tfidf.features.grams(title: title, body: body)
+    let vector = tfidf.vector(GramCounts(occurrences: grams.map(\.index)))
+    let probabilities = Self.softmax(scores(vector), scale: scale)
+    let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] }
+    let top = ranked.prefix(3).map { Prediction.Candidate(label: labels[$0], confidence: probabilities[$0]) }
+
+    // A gram's weight: its feature's share of the first label's decision value.
+    let w = weights[ranked[0]]
+    var value: [Int32: Float] = [:]
+    for (index, x) in zip(vector.indices, vector.values) { value[index] = x }
+    var seen = Set<String>()
+    var reasons: [Prediction.Reason] = []
+    for (index, gram) in grams where seen.insert(gram).inserted {
+      let contribution = Double(w[Int(index)] * (value[index] ?? 0))
+      if contribution > 0,
+        !gram.unicodeScalars.allSatisfy({
+          [
+            .otherPunctuation, .openPunctuation, .closePunctuation, .dashPunctuation, .initialPunctuation,
+            .finalPunctuation, .connectorPunctuation, .mathSymbol, .otherSymbol,
+          ].contains($0.properties.generalCategory) || $0 == "0"
+        })
+      {
+        reasons.append(.init(gram: gram, weight: contribution))
+      }
+    }
+    reasons.sort { $0.weight > $1.weight || ($0.weight == $1.weight && $0.gram < $1.gram) }
+    return Prediction(top: top, reasons: Array(reasons.prefix(count)))
+  }
+}
+
+/// Training cannot start.
+public struct TrainingError: Error, Equatable, CustomStringConvertible {
+  public var reason: String
+  public var description: String { reason }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so that training is reproducible.
+struct SplitMix64: RandomNumberGenerator {
+  private var state: UInt64
+
+  init(seed: UInt64) {
+    state = seed
+  }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
