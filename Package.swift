@@ -60,7 +60,7 @@ let package = Package(
     .testTarget(
       name: "MinshengServerTests",
       dependencies: [
-        "MinshengServer", "MinshengStore", "MinshengCore", "MinshengTestSupport",
+        "MinshengServer", "MinshengStore", "MinshengCore", "MinshengText", "MinshengTestSupport",
         .product(name: "VaporTesting", package: "vapor"),
       ]),
   ],

@@ -1,5 +1,6 @@
 import Foundation
 import MinshengStore
+import MinshengText
 import Vapor
 
 /// Sets up a Vapor application around a store: JSON settings, limits, error handling and routes.
@@ -7,7 +8,7 @@ import Vapor
 /// Tests call this with an in-memory application; `minsheng serve` with a listening one.
 public func configure(
   _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(),
-  baseURL: URL? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+  baseURL: URL? = nil, classifier: TextClassifier? = nil, clock: @escaping @Sendable () -> Date = { Date() }
 ) {
   _ = jsonConfigured
   app.routes.defaultMaxBodySize = "1mb"
@@ -33,13 +34,14 @@ public func configure(
       return Response(status: .serviceUnavailable, body: .init(string: "database unavailable\n"))
     }
   }
-  MessagesController(store: store, clock: clock).register(on: app.routes)
+  MessagesController(store: store, clock: clock, classifier: classifier).register(on: app.routes)
   let staff = app.routes.grouped(StaffAuthentication(store: store, clock: clock))
   ReferenceController(store: store, clock: clock).register(on: app.routes, staff: staff)
   AuthController(store: store, passwords: passwords, clock: clock, secureCookies: baseURL?.scheme == "https")
     .register(on: app.routes, staff: staff)
   ActionsController(store: store, clock: clock).register(on: app.routes, staff: staff)
   StaffQueuesController(store: store, clock: clock).register(on: staff)
+  ActionsController(store: store, clock: clock).registerDetail(on: staff)
 
   // The committed OpenAPI document (Resources/OpenAPI/openapi.json), read once at start.
   let documentPath = app.directory.resourcesDirectory + "OpenAPI/openapi.json"

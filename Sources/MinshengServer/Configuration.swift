@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
   public var calendarFiles: [URL]
   /// An SLA rules file replacing the shipped defaults.
   public var slaFile: URL?
+  /// The category classifier's model file (`minsheng classify train`); nil: no suggestions.
+  public var classifierModel: URL?
   /// The address citizens and staff reach this service at (links, and `Secure` cookies when https).
   public var baseURL: URL?
 
@@ -72,8 +74,11 @@ public struct Configuration: Sendable {
       }
     }
     guard problems.isEmpty else { throw Problems(lines: problems) }
+    // Not checked here: a model that cannot be loaded is logged at start, and intake goes on without it.
+    let model = environment["MINSHENG_CLASSIFIER_MODEL"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
     return Configuration(
-      database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, baseURL: baseURL)
+      database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
+      baseURL: baseURL)
   }
 
   /// The calendar and SLA rules: the shipped ones plus the configured files.

@@ -22,18 +22,28 @@ extension Store {
   /// The message is validated; the leader, region and category must exist. Without a region the
   /// leader's region is used. The dispatching office is the leader's, or else the nearest
   /// region's; the suggested unit comes from the routing rules. Returns only after the commit.
+  ///
+  /// A classifier's `suggestion` is stored with the message, its category found by name and its unit
+  /// by the routing rules; when the author chose no category, the suggested unit is the suggestion's.
   public func submit(
-    _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date
+    _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date,
+    suggestion: CategorySuggestion? = nil
   )
     async throws -> Submission
   {
     // On SQLite the writes run on the writer's own thread, so the checks before them are better
     // spread over the caller's threads than queued on the database's event loop.
-    if database.sqliteWriter != nil { return try await receive(input, by: actor, at: now) }
-    return try await database.onDatabaseLoop { try await self.receive(input, by: actor, at: now) }
+    if database.sqliteWriter != nil { return try await receive(input, by: actor, at: now, suggestion: suggestion) }
+    return try await database.onDatabaseLoop {
+      try await self.receive(input, by: actor, at: now, suggestion: suggestion)
+    }
   }
 
-  private func receive(_ input: NewMessage, by actor: Actor, at now: Date) async throws -> Submission {
+  private func receive(
+    _ input: NewMessage, by actor: Actor, at now: Date, suggestion: CategorySuggestion?
+  )
+    async throws -> Submission
+  {
     var new = try input.validated()
     var problems: [ValidationError.Problem] = []
     var leader: Leader?
@@ -52,7 +62,19 @@ extension Store {
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
 
     let dispatcher = leader?.dispatchingUnitID ?? path.lazy.compactMap(\.dispatchingUnitID).first
-    let suggested = try await suggestUnit(category: new.categoryID, region: RegionPath(codes: path.map(\.code)))
+    let region = RegionPath(codes: path.map(\.code))
+    var resolvedSuggestion = suggestion
+    if var resolved = suggestion {
+      let snapshot = try await references.snapshot(from: db)
+      resolved.categoryID =
+        snapshot.categories.values.filter { $0.name == resolved.label }
+        .min { ($0.parentID == nil ? 0 : 1, $0.code) < ($1.parentID == nil ? 0 : 1, $1.code) }?.id
+      resolved.unitID = try await suggestUnit(category: resolved.categoryID, region: region)
+      resolvedSuggestion = resolved
+    }
+    let suggested =
+      try await suggestUnit(category: new.categoryID, region: region)
+      ?? (new.categoryID == nil ? resolvedSuggestion?.unitID : nil)
     let code = ids.trackingCode()
     guard let normalizedCode = TrackingCode.normalized(code) else {
       preconditionFailure("identifier source made an invalid tracking code")
@@ -68,9 +90,11 @@ extension Store {
       categoryID: received.categoryID, channel: received.channel, location: received.location,
       contact: received.contact, isPublic: received.isPublic, urgent: received.urgent, status: .received,
       dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now)
+    let suggestionRecord = resolvedSuggestion.map { SuggestionRecord($0, messageID: id) }
     let stored: Message
     if let writer = database.sqliteWriter {
-      stored = try await storeReceived(message, trackingHash: trackingHash, by: actor, on: writer)
+      stored = try await storeReceived(
+        message, trackingHash: trackingHash, by: actor, suggestion: suggestionRecord, on: writer)
     } else {
       stored = try await db.transaction { tx in
         var message = message
@@ -79,6 +103,10 @@ extension Store {
         message.serial.number = try await Self.insert(
           MessageRecord(message, trackingHash: trackingHash, chainTip: tip), on: tx)
         try await self.insert(event, on: tx)
+        if let suggestionRecord {
+          try await Self.sql(tx).insert(into: SuggestionRecord.schema)
+            .model(suggestionRecord, nilEncodingStrategy: .asNil).run()
+        }
         return message
       }
     }
@@ -99,6 +127,12 @@ extension Store {
       return try await readers.run { handle in try handle.snapshot { try Self.message(id, on: handle) } }
     }
     return try await Self.sql(db).message(id)?.0
+  }
+
+  /// The classifier's suggestion stored with a message at intake, if there was one.
+  public func suggestion(for messageID: UUID) async throws -> CategorySuggestion? {
+    try await Self.sql(db).select().column("*").from(SuggestionRecord.schema).where("message_id", .equal, messageID)
+      .first(decoding: SuggestionRecord.self)?.core
   }
 
   /// A message's current version and whether it is public, in one indexed read: enough to tell

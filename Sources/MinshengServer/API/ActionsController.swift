@@ -84,9 +84,33 @@ struct StaffMessageResponse: Content {
   var acceptanceDue: Date?
   var replyDue: Date?
   var overdue: Bool
+  /// The classifier's suggestion at intake (category, unit, confidence, runners-up, reasons).
+  var suggestion: SuggestionBody?
+
+  struct SuggestionBody: Content {
+    var label: String
+    var categoryID: UUID?
+    var unitID: UUID?
+    var confidence: Double
+    var top: [CategorySuggestion.Alternative]
+    var reasons: [CategorySuggestion.Reason]
+
+    enum CodingKeys: String, CodingKey {
+      case label, confidence, top, reasons
+      case categoryID = "category_id"
+      case unitID = "unit_id"
+    }
+
+    init(_ suggestion: CategorySuggestion) {
+      (label, categoryID, unitID, confidence, top, reasons) = (
+        suggestion.label, suggestion.categoryID, suggestion.unitID, suggestion.confidence, suggestion.top,
+        suggestion.reasons
+      )
+    }
+  }
 
   enum CodingKeys: String, CodingKey {
-    case message, version, contact, urgent, overdue
+    case message, version, contact, urgent, overdue, suggestion
     case dispatchingUnit = "dispatching_unit"
     case leadUnit = "lead_unit"
     case assistingUnits = "assisting_units"
@@ -116,6 +140,34 @@ struct ActionsController: Sendable {
   func register(on routes: any RoutesBuilder, staff: any RoutesBuilder) {
     staff.post("api", "v1", "messages", ":id", "actions", ":action", use: act)
     routes.post("api", "v1", "messages", ":id", "evaluation", use: evaluate)
+  }
+
+  func registerDetail(on staff: any RoutesBuilder) {
+    staff.get("api", "v1", "staff", "messages", ":id", use: detail)
+  }
+
+  /// `GET /api/v1/staff/messages/{id}`: everything staff may see of a message, with the classifier's
+  /// suggestion, for those who work on it: its dispatching office, its lead and assisting units,
+  /// supervisors and administrators. Anyone else gets 403 and learns nothing about it.
+  func detail(_ request: Request) async throws -> StaffMessageResponse {
+    let account = try request.auth.require(AuthenticatedStaff.self).account
+    guard let id = request.parameters.get("id", as: UUID.self) else { throw StoreError.notFound("留言") }
+    guard let message = try await store.message(id) else {
+      // The same answer as for someone else's message, so ids cannot be probed.
+      throw Abort(.forbidden, reason: "无权查看该留言")
+    }
+    let mayRead: Bool
+    switch account.role {
+    case .supervisor, .admin: mayRead = true
+    case .dispatcher: mayRead = account.unitID != nil && account.unitID == message.dispatchingUnitID
+    case .handler, .reviewer:
+      mayRead =
+        account.unitID != nil
+        && (account.unitID == message.leadUnitID || message.assistingUnitIDs.contains { $0 == account.unitID })
+    case .citizen, .system: mayRead = false
+    }
+    guard mayRead else { throw Abort(.forbidden, reason: "无权查看该留言") }
+    return try await staffView(of: message)
   }
 
   /// `POST /api/v1/messages/{id}/actions/{action}`: the role and the unit are checked by the workflow.
@@ -156,6 +208,7 @@ struct ActionsController: Sendable {
       contact: .init(name: message.contact.name, phone: message.contact.phone, email: message.contact.email),
       urgent: message.urgent, dispatchingUnit: message.dispatchingUnitID, leadUnit: message.leadUnitID,
       assistingUnits: message.assistingUnitIDs, acceptanceDue: message.acceptanceDue, replyDue: message.replyDue,
-      overdue: deadline.isOverdue)
+      overdue: deadline.isOverdue,
+      suggestion: try await store.suggestion(for: message.id).map { StaffMessageResponse.SuggestionBody($0) })
   }
 }

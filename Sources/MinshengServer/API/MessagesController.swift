@@ -1,6 +1,7 @@
 import Foundation
 import MinshengCore
 import MinshengStore
+import MinshengText
 import Synchronization
 import Vapor
 
@@ -8,6 +9,8 @@ import Vapor
 struct MessagesController: Sendable {
   let store: Store
   let clock: @Sendable () -> Date
+  /// Suggests the category at intake; nil when no model is configured or it failed to load.
+  let classifier: TextClassifier?
   let views = RenderedViews(capacity: 2_000)
 
   func register(on routes: any RoutesBuilder) {
@@ -21,7 +24,8 @@ struct MessagesController: Sendable {
   /// `POST /api/v1/messages`: 201 only after the message and its event are committed.
   func create(_ request: Request) async throws -> Response {
     let body = try request.content.decode(NewMessageRequest.self)
-    let submission = try await store.submit(body.newMessage, at: clock())
+    let suggestion = classifier.map { CategorySuggestion(prediction: $0.predict(title: body.title, body: body.body)) }
+    let submission = try await store.submit(body.newMessage, at: clock(), suggestion: suggestion)
     let response = Response(status: .created)
     try response.content.encode(
       SubmissionResponse(
@@ -151,5 +155,31 @@ final class RenderedViews: Sendable {
         }
       }
     }
+  }
+}
+
+extension CategorySuggestion {
+  /// The classifier's prediction as stored with a message (its category and unit are resolved by
+  /// the store).
+  init(prediction: Prediction) {
+    self.init(
+      label: prediction.label, confidence: prediction.top.first?.confidence ?? 0,
+      top: prediction.top.map { Alternative(label: $0.label, confidence: $0.confidence) },
+      reasons: prediction.reasons.map { Reason(gram: $0.gram, weight: $0.weight) })
+  }
+}
+
+/// Loads the classifier model named by the configuration. A missing or damaged file is logged and
+/// gives nil: intake goes on without suggestions.
+public func loadClassifier(at url: URL?, logger: Logger) -> TextClassifier? {
+  guard let url else { return nil }
+  do {
+    let model = try TextClassifier(decoding: try Data(contentsOf: url))
+    logger.notice("classifier loaded from \(url.path): \(model.labels.count) categories")
+    return model
+  } catch {
+    logger.error(
+      "classifier not loaded from \(url.path) (\(error)); messages are taken in without category suggestions")
+    return nil
   }
 }

@@ -72,7 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
         Environment(
           name: "production", arguments: ["minsheng", "serve", "--hostname", hostname, "--port", String(port)]))
       app.logger = logger
-      configure(app, store: store, baseURL: configuration.baseURL)
+      let classifier = loadClassifier(at: configuration.classifierModel, logger: logger)
+      configure(app, store: store, baseURL: configuration.baseURL, classifier: classifier)
       do {
         // Vapor's serve command handles SIGINT and SIGTERM: it stops accepting, finishes the requests
         // in flight and returns. The store's database is closed only after that.

@@ -19,6 +19,7 @@ public enum StoreMigrations {
     M0013_CreateAccessTokens(),
     M0014_CreateStaffSessions(),
     M0015_CreateReferenceChanges(),
+    M0016_CreateMessageSuggestions(),
   ]
 }
 
@@ -320,5 +321,23 @@ struct M0015_CreateReferenceChanges: AsyncMigration {
   }
   func revert(on database: any Database) async throws {
     try await database.schema("reference_changes").delete()
+  }
+}
+
+struct M0016_CreateMessageSuggestions: AsyncMigration {
+  var name: String { "0016_CreateMessageSuggestions" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("message_suggestions")
+      .field("message_id", .uuid, .required, .references(MessageRecord.schema, .id))
+      .field("label", .string, .required)
+      .field("category_id", .uuid)
+      .field("unit_id", .uuid)
+      .field("confidence", .double, .required)
+      .field("detail", .string, .required)
+      .unique(on: "message_id")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("message_suggestions").delete()
   }
 }

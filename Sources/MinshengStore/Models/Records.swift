@@ -249,3 +249,48 @@ extension SQLDatabase {
     return (try record.core(assisting: await assistingUnits(of: id)), record.chainTip)
   }
 }
+
+/// A row of `message_suggestions`: the classifier's suggestion at intake.
+struct SuggestionRecord: Codable, Sendable {
+  static let schema = "message_suggestions"
+
+  var messageID: UUID
+  var label: String
+  var categoryID: UUID?
+  var unitID: UUID?
+  var confidence: Double
+  /// The runners-up and the reasons, as JSON.
+  var detail: String
+
+  enum CodingKeys: String, CodingKey {
+    case label, confidence, detail
+    case messageID = "message_id"
+    case categoryID = "category_id"
+    case unitID = "unit_id"
+  }
+
+  struct Detail: Codable {
+    var top: [CategorySuggestion.Alternative]
+    var reasons: [CategorySuggestion.Reason]
+  }
+
+  init(_ suggestion: CategorySuggestion, messageID: UUID) {
+    self.messageID = messageID
+    label = suggestion.label
+    categoryID = suggestion.categoryID
+    unitID = suggestion.unitID
+    confidence = suggestion.confidence
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    detail =
+      (try? encoder.encode(Detail(top: suggestion.top, reasons: suggestion.reasons)))
+      .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+  }
+
+  var core: CategorySuggestion {
+    let detail = try? JSONDecoder().decode(Detail.self, from: Data(self.detail.utf8))
+    return CategorySuggestion(
+      label: label, categoryID: categoryID, unitID: unitID, confidence: confidence, top: detail?.top ?? [],
+      reasons: detail?.reasons ?? [])
+  }
+}

@@ -9,7 +9,7 @@ extension Store {
   /// 受理 on SQLite: claims the chain place, numbers and stores the message and stores its
   /// `received` event, in a savepoint of a transaction that concurrent intakes may share.
   func storeReceived(
-    _ message: Message, trackingHash: String, by actor: Actor, on writer: SQLiteWorker
+    _ message: Message, trackingHash: String, by actor: Actor, suggestion: SuggestionRecord?, on writer: SQLiteWorker
   ) async throws -> Message {
     try await writer.grouped { handle in
       var message = message
@@ -18,6 +18,7 @@ extension Store {
       message.serial.number = try Self.insert(
         MessageRecord(message, trackingHash: trackingHash, chainTip: tip), on: handle)
       try Self.insert(EventRecord(event), into: EventRecord.schema, on: handle)
+      if let suggestion { try Self.insert(suggestion, into: SuggestionRecord.schema, on: handle) }
       return message
     }
   }
