@@ -1,5 +1,5 @@
 # Short verbs for Minsheng. Each is a plain command you can also type yourself.
-.PHONY: run build test e2e bench bench-http format lint workflow-docs clean
+.PHONY: run build test e2e bench bench-http bench-text format lint workflow-docs clean
 
 run:
 	swift run minsheng serve --demo
@@ -22,6 +22,12 @@ bench:
 
 bench-http:
 	Benchmarks/http-bench.sh --out Benchmarks/results/http-$$(date +%Y-%m-%d)-$$(hostname).md
+
+# The classifier against scikit-learn, and near-duplicate detection, on the real messages read by
+# path from ../shared/data/tipdm2020c (never copied into the repository).
+bench-text:
+	Benchmarks/classify-bench.sh --out Benchmarks/results/classify-$$(date +%Y-%m-%d)-$$(hostname).md
+	swift run -c release DuplicatesBenchmark --csv ../shared/data/tipdm2020c/hot_messages.csv --index 1000000 --out Benchmarks/results/duplicates-$$(date +%Y-%m-%d)-$$(hostname).md
 
 format:
 	swift format --in-place --recursive Sources Tests Benchmarks Package.swift

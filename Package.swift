@@ -53,6 +53,11 @@ let package = Package(
       ],
       path: "Benchmarks/StoreBenchmark"
     ),
+    .executableTarget(
+      name: "DuplicatesBenchmark",
+      dependencies: ["MinshengText"],
+      path: "Benchmarks/DuplicatesBenchmark"
+    ),
     .testTarget(name: "MinshengCoreTests", dependencies: ["MinshengCore", "MinshengTestSupport"]),
     .testTarget(name: "MinshengTextTests", dependencies: ["MinshengText"]),
     .testTarget(
