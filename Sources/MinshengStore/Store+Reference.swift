@@ -88,16 +88,12 @@ extension Store {
   ) async throws -> Region {
     try Self.checkName(name, field: "name")
     if let dispatchingUnit { try await requireUnit(dispatchingUnit, field: "dispatching_unit_id") }
-    let region = try await db.transaction { tx -> Region in
-      guard let model = try await RegionModel.find(id, on: tx) else { throw StoreError.notFound("区划") }
+    return try await change(RegionModel.self, id, what: "区划", by: actor, at: now) { model in
       if let name { model.name = Self.trimmed(name) }
       if let dispatchingUnit { model.dispatchingUnitID = dispatchingUnit }
-      try await model.save(on: tx)
-      try await self.record(.region(model.core), action: "update", by: actor, at: now, on: tx)
-      return model.core
+    } result: {
+      ($0.core, .region($0.core))
     }
-    references.invalidate()
-    return region
   }
 
   /// Renames a unit or changes whether its replies need a reviewer's approval.
@@ -105,16 +101,12 @@ extension Store {
     _ id: UUID, name: String? = nil, requiresReplyReview: Bool? = nil, by actor: String, at now: Date
   ) async throws -> MinshengCore.Unit {
     try Self.checkName(name, field: "name")
-    let unit = try await db.transaction { tx -> MinshengCore.Unit in
-      guard let model = try await UnitModel.find(id, on: tx) else { throw StoreError.notFound("单位") }
+    return try await change(UnitModel.self, id, what: "单位", by: actor, at: now) { model in
       if let name { model.name = Self.trimmed(name) }
       if let requiresReplyReview { model.requiresReplyReview = requiresReplyReview }
-      try await model.save(on: tx)
-      try await self.record(.unit(model.core), action: "update", by: actor, at: now, on: tx)
-      return model.core
+    } result: {
+      ($0.core, .unit($0.core))
     }
-    references.invalidate()
-    return unit
   }
 
   /// Retitles a leader's board or hands its dispatching to another office.
@@ -123,16 +115,12 @@ extension Store {
   ) async throws -> Leader {
     try Self.checkName(title, field: "title")
     if let dispatchingUnit { try await requireUnit(dispatchingUnit, field: "dispatching_unit_id") }
-    let leader = try await db.transaction { tx -> Leader in
-      guard let model = try await LeaderModel.find(id, on: tx) else { throw StoreError.notFound("领导信箱") }
+    return try await change(LeaderModel.self, id, what: "领导信箱", by: actor, at: now) { model in
       if let title { model.title = Self.trimmed(title) }
       if let dispatchingUnit { model.dispatchingUnitID = dispatchingUnit }
-      try await model.save(on: tx)
-      try await self.record(.leader(model.core), action: "update", by: actor, at: now, on: tx)
-      return model.core
+    } result: {
+      ($0.core, .leader($0.core))
     }
-    references.invalidate()
-    return leader
   }
 
   /// Renames a category.
@@ -142,15 +130,28 @@ extension Store {
     -> MinshengCore.Category
   {
     try Self.checkName(name, field: "name")
-    let category = try await db.transaction { tx -> MinshengCore.Category in
-      guard let model = try await CategoryModel.find(id, on: tx) else { throw StoreError.notFound("领域") }
+    return try await change(CategoryModel.self, id, what: "领域", by: actor, at: now) { model in
       if let name { model.name = Self.trimmed(name) }
+    } result: {
+      ($0.core, .category($0.core))
+    }
+  }
+
+  /// Changes one reference row and records the change, in one transaction; the snapshot is reloaded.
+  private func change<M: Model, T: Sendable>(
+    _ type: M.Type, _ id: UUID, what: String, by actor: String, at now: Date,
+    apply: @escaping @Sendable (M) -> Void, result: @escaping @Sendable (M) -> (T, ReferenceChange)
+  ) async throws -> T where M.IDValue == UUID {
+    let value = try await db.transaction { tx -> T in
+      guard let model = try await M.find(id, on: tx) else { throw StoreError.notFound(what) }
+      apply(model)
       try await model.save(on: tx)
-      try await self.record(.category(model.core), action: "update", by: actor, at: now, on: tx)
-      return model.core
+      let (value, change) = result(model)
+      try await self.record(change, action: "update", by: actor, at: now, on: tx)
+      return value
     }
     references.invalidate()
-    return category
+    return value
   }
 
   func requireRegion(_ id: UUID) async throws {
