@@ -83,9 +83,9 @@ struct MessagesController: Sendable {
     guard let id = request.parameters.get("id", as: UUID.self), let stamp = try await store.publicStamp(of: id),
       stamp.isPublic
     else { throw StoreError.notFound("留言") }
-    let etag = "W/\"\(id.uuidString.lowercased())-\(stamp.version)\""
-    if request.headers.first(name: .ifNoneMatch) == etag {
-      return Response(status: .notModified, headers: ["ETag": etag])
+    func etag(_ version: Int) -> String { "W/\"\(id.uuidString.lowercased())-\(version)\"" }
+    if request.headers.first(name: .ifNoneMatch) == etag(stamp.version) {
+      return Response(status: .notModified, headers: ["ETag": etag(stamp.version)])
     }
     var body = views.view(of: id, version: stamp.version)
     var version = stamp.version
@@ -99,7 +99,7 @@ struct MessagesController: Sendable {
     }
     var headers = HTTPHeaders()
     headers.contentType = .json
-    headers.replaceOrAdd(name: .eTag, value: "W/\"\(id.uuidString.lowercased())-\(version)\"")
+    headers.replaceOrAdd(name: .eTag, value: etag(version))
     return Response(status: .ok, headers: headers, body: .init(buffer: body ?? ByteBuffer()))
   }
 
