@@ -16,6 +16,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+    .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
   ],
   targets: [
     .target(name: "MinshengCore", resources: [.copy("Data")]),
@@ -38,6 +39,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Vapor", package: "vapor"),
+        .product(name: "Leaf", package: "leaf"),
       ]
     ),
     .executableTarget(name: "minsheng", dependencies: ["MinshengServer"]),

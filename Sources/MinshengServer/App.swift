@@ -1,4 +1,6 @@
 import Foundation
+import Leaf
+import MinshengCore
 import MinshengStore
 import MinshengText
 import Vapor
@@ -8,7 +10,8 @@ import Vapor
 /// Tests call this with an in-memory application; `minsheng serve` with a listening one.
 public func configure(
   _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(),
-  baseURL: URL? = nil, classifier: TextClassifier? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+  baseURL: URL? = nil, classifier: TextClassifier? = nil, publicNameStyle: PrivacyMask.NameStyle = .address,
+  clock: @escaping @Sendable () -> Date = { Date() }
 ) {
   _ = jsonConfigured
   app.routes.defaultMaxBodySize = "1mb"
@@ -17,6 +20,17 @@ public func configure(
   // Metrics outermost, so the status it records is the one the error middleware produced.
   app.middleware.use(MetricsMiddleware(metrics: metrics))
   app.middleware.use(APIErrorMiddleware())
+  // Stylesheet and script of the public pages (Public/), with their own caching headers.
+  app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+
+  // Server-rendered pages: Leaf templates under Resources/Views, parsed once and kept.
+  app.views.use(.leaf)
+  app.leaf.cache.isEnabled = true
+  let secureCookies = baseURL?.scheme == "https"
+  PublicPages(
+    store: store, clock: clock, classifier: classifier, nameStyle: publicNameStyle,
+    renderer: PageRenderer(secureCookies: secureCookies)
+  ).register(on: app.routes)
   app.get("metrics") { _ async throws -> Response in
     var headers = HTTPHeaders()
     headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
@@ -37,7 +51,7 @@ public func configure(
   MessagesController(store: store, clock: clock, classifier: classifier).register(on: app.routes)
   let staff = app.routes.grouped(StaffAuthentication(store: store, clock: clock))
   ReferenceController(store: store, clock: clock).register(on: app.routes, staff: staff)
-  AuthController(store: store, passwords: passwords, clock: clock, secureCookies: baseURL?.scheme == "https")
+  AuthController(store: store, passwords: passwords, clock: clock, secureCookies: secureCookies)
     .register(on: app.routes, staff: staff)
   ActionsController(store: store, clock: clock).register(on: app.routes, staff: staff)
   StaffQueuesController(store: store, clock: clock).register(on: staff)

@@ -18,6 +18,8 @@ public struct Configuration: Sendable {
   public var classifierModel: URL?
   /// The address citizens and staff reach this service at (links, and `Secure` cookies when https).
   public var baseURL: URL?
+  /// How authors' names appear on public pages (`MINSHENG_PUBLIC_NAME_STYLE`: `address` or `stars`).
+  public var publicNameStyle: PrivacyMask.NameStyle = .address
 
   /// Problems found while reading the environment.
   public struct Problems: Error, CustomStringConvertible, Sendable {
@@ -73,12 +75,20 @@ public struct Configuration: Sendable {
         problems.append("BASE_URL: 须为 http:// 或 https:// 开头的完整地址，实为 \(value)")
       }
     }
+    var nameStyle = PrivacyMask.NameStyle.address
+    if let value = environment["MINSHENG_PUBLIC_NAME_STYLE"], !value.isEmpty {
+      if let style = PrivacyMask.NameStyle(rawValue: value) {
+        nameStyle = style
+      } else {
+        problems.append("MINSHENG_PUBLIC_NAME_STYLE: 须为 address（顾女士）或 stars（顾***），实为 \(value)")
+      }
+    }
     guard problems.isEmpty else { throw Problems(lines: problems) }
     // Not checked here: a model that cannot be loaded is logged at start, and intake goes on without it.
     let model = environment["MINSHENG_CLASSIFIER_MODEL"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
     return Configuration(
       database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
-      baseURL: baseURL)
+      baseURL: baseURL, publicNameStyle: nameStyle)
   }
 
   /// The calendar and SLA rules: the shipped ones plus the configured files.

@@ -25,26 +25,32 @@ extension Store {
   ///
   /// A classifier's `suggestion` is stored with the message, its category found by name and its unit
   /// by the routing rules; when the author chose no category, the suggested unit is the suggestion's.
+  ///
+  /// `images` (at most three JPEG, PNG or WebP images of up to 5 MB, checked by content) are stored in
+  /// the same transaction as the message.
   public func submit(
     _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date,
-    suggestion: CategorySuggestion? = nil
+    suggestion: CategorySuggestion? = nil, images: [Data] = []
   )
     async throws -> Submission
   {
     // On SQLite the writes run on the writer's own thread, so the checks before them are better
     // spread over the caller's threads than queued on the database's event loop.
-    if database.sqliteWriter != nil { return try await receive(input, by: actor, at: now, suggestion: suggestion) }
+    if database.sqliteWriter != nil {
+      return try await receive(input, by: actor, at: now, suggestion: suggestion, images: images)
+    }
     return try await database.onDatabaseLoop {
-      try await self.receive(input, by: actor, at: now, suggestion: suggestion)
+      try await self.receive(input, by: actor, at: now, suggestion: suggestion, images: images)
     }
   }
 
   private func receive(
-    _ input: NewMessage, by actor: Actor, at now: Date, suggestion: CategorySuggestion?
+    _ input: NewMessage, by actor: Actor, at now: Date, suggestion: CategorySuggestion?, images: [Data]
   )
     async throws -> Submission
   {
     var new = try input.validated()
+    _ = try Self.checkImages(images)
     var problems: [ValidationError.Problem] = []
     var leader: Leader?
     if let id = new.leaderID {
@@ -92,7 +98,7 @@ extension Store {
       dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now)
     let suggestionRecord = resolvedSuggestion.map { SuggestionRecord($0, messageID: id) }
     let stored: Message
-    if let writer = database.sqliteWriter {
+    if let writer = database.sqliteWriter, images.isEmpty {
       stored = try await storeReceived(
         message, trackingHash: trackingHash, by: actor, suggestion: suggestionRecord, on: writer)
     } else {
@@ -103,6 +109,7 @@ extension Store {
         message.serial.number = try await Self.insert(
           MessageRecord(message, trackingHash: trackingHash, chainTip: tip), on: tx)
         try await self.insert(event, on: tx)
+        try await self.insertAttachments(images, of: message.id, at: now, on: tx)
         if let suggestionRecord {
           try await Self.sql(tx).insert(into: SuggestionRecord.schema)
             .model(suggestionRecord, nilEncodingStrategy: .asNil).run()
@@ -274,7 +281,7 @@ extension Store {
 
   /// Writes the new state and chain tip only if the row still has the version the transition started
   /// from; the version also guards the tip, since every event comes with a new version.
-  private static func compareAndSwap(
+  static func compareAndSwap(
     from old: Message, to new: Message, chainTip: ChainTip, on tx: any Database
   )
     async throws

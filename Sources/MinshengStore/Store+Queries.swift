@@ -19,6 +19,9 @@ public struct MessageFilter: Sendable, Equatable {
   public var createdBefore: Date?
   /// Continue after this serial (the last one of the previous page).
   public var after: Serial?
+  /// Words to find in the title, the body or a published reply, as the public sees them (masked):
+  /// plain substring search, so a two-character query such as 噪音 matches, on both databases.
+  public var text: String?
 
   public init() {}
 }
@@ -37,6 +40,33 @@ extension Store {
   public func messages(matching filter: MessageFilter, limit: Int = 50) async throws -> MessagePage {
     let limit = max(1, min(limit, 200))
     let sql = try Self.sql(db)
+    let words = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""
+    var found: [MessageRecord] = []
+    var after = filter.after
+    // A text match in the stored text may fall inside a masked number, which the public never sees;
+    // such rows are dropped, and the next rows fetched, until the page is full.
+    while found.count <= limit {
+      let batch = try await fetch(filter, words: words, after: after, limit: limit + 1, on: sql)
+      for record in batch {
+        if words.isEmpty {
+          found.append(record)
+        } else if try await publiclyContains(record, words, on: sql) {
+          found.append(record)
+        }
+      }
+      guard batch.count == limit + 1, let last = batch.last else { break }
+      after = Serial(year: last.serialYear, number: last.serialNumber)
+    }
+    var messages: [Message] = []
+    for record in found.prefix(limit) {
+      messages.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
+    }
+    return MessagePage(messages: messages, nextAfter: found.count > limit ? messages.last?.serial : nil)
+  }
+
+  private func fetch(
+    _ filter: MessageFilter, words: String, after: Serial?, limit: Int, on sql: any SQLDatabase
+  ) async throws -> [MessageRecord] {
     let query = sql.select().column("*").from(MessageRecord.schema)
     if filter.publicOnly { query.where("is_public", .equal, true) }
     if let value = filter.regionID { query.where("region_id", .equal, value) }
@@ -49,7 +79,17 @@ extension Store {
     if let value = filter.statuses { query.where("status", .in, value.map(\.rawValue)) }
     if let value = filter.createdFrom { query.where("created_at", .greaterThanOrEqual, value) }
     if let value = filter.createdBefore { query.where("created_at", .lessThan, value) }
-    if let after = filter.after {
+    if !words.isEmpty {
+      let pattern = "%" + Self.escapedForLike(words) + "%"
+      query.where(
+        SQLQueryString(
+          """
+          (LOWER(title) LIKE \(bind: pattern) ESCAPE '!' OR LOWER(body) LIKE \(bind: pattern) ESCAPE '!'
+           OR id IN (SELECT message_id FROM replies WHERE state = 'published'
+                     AND LOWER(body) LIKE \(bind: pattern) ESCAPE '!'))
+          """))
+    }
+    if let after {
       query.where { group in
         group.where("serial_year", .lessThan, after.year)
           .orWhere { inner in
@@ -57,13 +97,28 @@ extension Store {
           }
       }
     }
-    let records = try await query.orderBy("serial_year", .descending).orderBy("serial_number", .descending)
-      .limit(limit + 1).all(decoding: MessageRecord.self)
-    var messages: [Message] = []
-    for record in records.prefix(limit) {
-      messages.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
+    return try await query.orderBy("serial_year", .descending).orderBy("serial_number", .descending)
+      .limit(limit).all(decoding: MessageRecord.self)
+  }
+
+  /// Whether the public, masked text of a message or of one of its published replies contains `words`.
+  private func publiclyContains(_ record: MessageRecord, _ words: String, on sql: any SQLDatabase) async throws -> Bool
+  {
+    if PrivacyMask.mask(record.title).lowercased().contains(words) { return true }
+    if PrivacyMask.mask(record.body).lowercased().contains(words) { return true }
+    let replies = try await sql.select().column("body").from("replies").where("message_id", .equal, record.id)
+      .where("state", .equal, "published").all(decodingColumn: "body", as: String.self)
+    return replies.contains { PrivacyMask.mask($0).lowercased().contains(words) }
+  }
+
+  /// `text` with LIKE's wildcards and the escape character itself escaped by `!`.
+  static func escapedForLike(_ text: String) -> String {
+    var result = ""
+    for character in text {
+      if character == "%" || character == "_" || character == "!" { result.append("!") }
+      result.append(character)
     }
-    return MessagePage(messages: messages, nextAfter: records.count > limit ? messages.last?.serial : nil)
+    return result
   }
 }
 

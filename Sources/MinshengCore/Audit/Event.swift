@@ -46,15 +46,19 @@ public struct EventDraft: Sendable, Equatable {
   }
 }
 
-/// What an event records: the arrival of a message or a workflow action.
+/// What an event records: the arrival of a message, a workflow action, or the author's thanks.
 public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible {
   case received
   case workflow(Action)
+  /// 感谢信: the author thanked the unit for a reply; the status does not change.
+  case thanked
 
   /// Parses the stored name.
   public init?(_ name: String) {
     if name == "received" {
       self = .received
+    } else if name == "thanked" {
+      self = .thanked
     } else if let action = Action(rawValue: name) {
       self = .workflow(action)
     } else {
@@ -66,6 +70,7 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
   public var description: String {
     switch self {
     case .received: "received"
+    case .thanked: "thanked"
     case .workflow(let action): action.rawValue
     }
   }

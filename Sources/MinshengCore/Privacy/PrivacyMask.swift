@@ -63,3 +63,31 @@ public enum PrivacyMask {
     ]
   }()
 }
+
+extension PrivacyMask {
+  /// How an author's name appears in public.
+  public enum NameStyle: String, Sendable, CaseIterable {
+    /// 顾女士, 陈先生 when the author wrote a form of address; otherwise the surname and three stars.
+    case address
+    /// Always the surname and three stars: 陈***.
+    case stars
+  }
+
+  /// Forms of address that may stay after the surname.
+  private static let addresses = ["女士", "先生", "老师", "同志", "师傅", "阿姨", "大爷", "同学"]
+
+  /// The author's name as public pages show it: never the full name.
+  ///
+  /// `顾女士` stays `顾女士`; `顾晓红女士` becomes `顾女士`; `陈建国` becomes `陈***`; with `.stars` every
+  /// name becomes its first character and `***`. An empty name becomes `网友`.
+  public static func displayName(_ name: String, style: NameStyle = .address) -> String {
+    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard let first = trimmed.first else { return "网友" }
+    if style == .address, let address = addresses.first(where: { trimmed.hasSuffix($0) }),
+      trimmed.count > address.count
+    {
+      return String(first) + address
+    }
+    return String(first) + "***"
+  }
+}

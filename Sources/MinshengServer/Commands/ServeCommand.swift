@@ -73,7 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
           name: "production", arguments: ["minsheng", "serve", "--hostname", hostname, "--port", String(port)]))
       app.logger = logger
       let classifier = loadClassifier(at: configuration.classifierModel, logger: logger)
-      configure(app, store: store, baseURL: configuration.baseURL, classifier: classifier)
+      configure(
+        app, store: store, baseURL: configuration.baseURL, classifier: classifier,
+        publicNameStyle: configuration.publicNameStyle)
       do {
         // Vapor's serve command handles SIGINT and SIGTERM: it stops accepting, finishes the requests
         // in flight and returns. The store's database is closed only after that.

@@ -24,9 +24,35 @@ struct APIErrorMiddleware: AsyncMiddleware {
           response.headers.replaceOrAdd(name: name, value: value)
         }
       }
+      if Self.wantsPage(request) {
+        response.headers.contentType = .html
+        response.body = .init(string: Self.errorPage(status: status, message: body.message))
+        PageRenderer.addSecurityHeaders(to: response)
+        return response
+      }
       try response.content.encode(body, as: .json)
       return response
     }
+  }
+
+  /// Pages (anything outside `/api/` and the service endpoints) get their errors as a page.
+  static func wantsPage(_ request: Request) -> Bool {
+    let path = request.url.path
+    return !path.hasPrefix("/api/") && !["/metrics", "/healthz", "/ping"].contains(path)
+  }
+
+  /// A plain error page in the site's style; the message is escaped.
+  static func errorPage(status: HTTPResponseStatus, message: String) -> String {
+    let text = htmlEscaped(message)
+    let title = status == .notFound ? "未找到" : "出错了"
+    return """
+      <!DOCTYPE html>
+      <html lang="zh-CN"><head><meta charset="utf-8">
+      <meta name="viewport" content="width=device-width, initial-scale=1">
+      <title>\(title) · 民生之声</title><link rel="stylesheet" href="/css/site.css"></head>
+      <body><main id="main" class="page narrow"><h1>\(title)</h1><p class="notice">\(text)</p>
+      <p><a href="/">返回首页</a></p></main></body></html>
+      """
   }
 
   static func describe(_ error: any Error) -> (HTTPResponseStatus, ErrorResponse) {
@@ -94,4 +120,21 @@ struct APIErrorMiddleware: AsyncMiddleware {
     @unknown default: return .init(field: "body", message: "无法解析")
     }
   }
+}
+
+/// Text safe to place in HTML, also inside quoted attributes.
+func htmlEscaped(_ text: String) -> String {
+  var result = ""
+  result.reserveCapacity(text.utf8.count)
+  for character in text {
+    switch character {
+    case "&": result += "&amp;"
+    case "<": result += "&lt;"
+    case ">": result += "&gt;"
+    case "\"": result += "&quot;"
+    case "'": result += "&#39;"
+    default: result.append(character)
+    }
+  }
+  return result
 }

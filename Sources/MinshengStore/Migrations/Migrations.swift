@@ -20,6 +20,8 @@ public enum StoreMigrations {
     M0014_CreateStaffSessions(),
     M0015_CreateReferenceChanges(),
     M0016_CreateMessageSuggestions(),
+    M0017_CreateAttachments(),
+    M0018_CreateThanksLetters(),
   ]
 }
 
@@ -339,5 +341,43 @@ struct M0016_CreateMessageSuggestions: AsyncMigration {
   }
   func revert(on database: any Database) async throws {
     try await database.schema("message_suggestions").delete()
+  }
+}
+
+struct M0017_CreateAttachments: AsyncMigration {
+  var name: String { "0017_CreateAttachments" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("attachments")
+      .id()
+      .field("message_id", .uuid, .required, .references(MessageRecord.schema, .id))
+      .field("position", .int, .required)
+      .field("content_type", .string, .required)
+      .field("byte_count", .int, .required)
+      .field("sha256", .string, .required)
+      .field("data", .data, .required)
+      .field("created_at", .datetime, .required)
+      .unique(on: "message_id", "position")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("attachments").delete()
+  }
+}
+
+struct M0018_CreateThanksLetters: AsyncMigration {
+  var name: String { "0018_CreateThanksLetters" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("thanks_letters")
+      .id()
+      .field("message_id", .uuid, .required, .references(MessageRecord.schema, .id))
+      .field("unit_id", .uuid, .references(UnitModel.schema, .id))
+      .field("author", .string, .required)
+      .field("body", .string, .required)
+      .field("created_at", .datetime, .required)
+      .unique(on: "message_id")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("thanks_letters").delete()
   }
 }

@@ -1,0 +1,144 @@
+import Crypto
+import Foundation
+import MinshengCore
+import MinshengStore
+import Synchronization
+import Vapor
+
+/// What every public page carries besides its own content: the language, its texts, the form token.
+struct Page<Content: Encodable & Sendable>: Encodable, Sendable {
+  var lang: String
+  var t: [String: String]
+  var title: String
+  /// The link that switches language and comes back to this page.
+  var switchURL: String
+  /// The token every form on the page sends back (`_csrf`).
+  var csrf: String
+  var body: Content
+}
+
+/// The cookies and headers of the public pages.
+enum PageCookies {
+  static let language = "minsheng_lang"
+  static let form = "minsheng_form"
+  static let track = "minsheng_track"
+}
+
+extension Request {
+  /// The page language: the `lang` query parameter, else the cookie, else Chinese.
+  var pageLanguage: PageLanguage {
+    if let value = query[String.self, at: "lang"], let language = PageLanguage(rawValue: value) { return language }
+    if let value = cookies[PageCookies.language]?.string, let language = PageLanguage(rawValue: value) {
+      return language
+    }
+    return .zh
+  }
+
+  /// The form token of this browser (double-submit cookie), and whether it was made just now.
+  var formToken: (value: String, isNew: Bool) {
+    if let value = cookies[PageCookies.form]?.string, value.count == 43,
+      value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+    {
+      return (value, false)
+    }
+    return (PageTokens.random(), true)
+  }
+
+  /// Refuses a form whose `_csrf` field is not this browser's form token.
+  func checkFormToken(_ sent: String?) throws {
+    guard let cookie = cookies[PageCookies.form]?.string, let sent, !sent.isEmpty,
+      PageTokens.equal(cookie, sent)
+    else {
+      throw Abort(.forbidden, reason: "页面已过期或来源不明，请刷新页面后重新提交")
+    }
+  }
+}
+
+enum PageTokens {
+  /// 32 random bytes, base64url without padding (43 characters).
+  static func random() -> String {
+    let key = SymmetricKey(size: .bits256)
+    let data = key.withUnsafeBytes { Data($0) }
+    return data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+      .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+  }
+
+  /// Compares in time that does not depend on where the strings differ.
+  static func equal(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8)
+    let y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var difference: UInt8 = 0
+    for index in x.indices { difference |= x[index] ^ y[index] }
+    return difference == 0
+  }
+}
+
+/// Renders public pages with their common parts and headers.
+struct PageRenderer: Sendable {
+  let secureCookies: Bool
+
+  /// Renders `template` with `body`; sets the form cookie when it is new, and the headers every page has.
+  func render<Content: Encodable & Sendable>(
+    _ request: Request, _ template: String, title: String, _ body: Content, status: HTTPResponseStatus = .ok,
+    cacheable: Bool = false
+  ) async throws -> Response {
+    let language = request.pageLanguage
+    let token = request.formToken
+    let back = request.url.path.hasPrefix("/") ? request.url.path : "/"
+    let page = Page(
+      lang: language.htmlTag, t: language.texts, title: title,
+      switchURL: "/lang/\(language.other.rawValue)?back="
+        + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"),
+      csrf: token.value, body: body)
+    let view = try await request.view.render(template, page)
+    let response = try await view.encodeResponse(status: status, for: request)
+    Self.addSecurityHeaders(to: response)
+    response.headers.replaceOrAdd(name: .cacheControl, value: cacheable ? "no-cache" : "no-store")
+    if token.isNew {
+      response.cookies[PageCookies.form] = HTTPCookies.Value(
+        string: token.value, maxAge: 86_400 * 30, path: "/", isSecure: secureCookies, isHTTPOnly: true,
+        sameSite: .strict)
+    }
+    return response
+  }
+
+  /// No inline script, no framing, no foreign sources.
+  static func addSecurityHeaders(to response: Response) {
+    response.headers.replaceOrAdd(
+      name: "Content-Security-Policy",
+      value:
+        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
+        + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+    response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+    response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+    response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+  }
+}
+
+/// Board and unit figures, recomputed at most every 30 seconds per instance.
+final class FiguresCache: Sendable {
+  struct Entry: Sendable {
+    var year: Int
+    var leaders: [UUID: Figures]
+    var units: [UUID: Figures]
+    var at: Date
+  }
+
+  private let state = Mutex<Entry?>(nil)
+  let maximumAge: TimeInterval = 30
+
+  func figures(store: Store, now: Date) async throws -> Entry {
+    let year = store.rules.calendar.day(of: now).year
+    if let entry = state.withLock({ $0 }), entry.year == year, now.timeIntervalSince(entry.at) < maximumAge,
+      now >= entry.at
+    {
+      return entry
+    }
+    let entry = Entry(
+      year: year, leaders: try await store.figures(year: year, by: .leader),
+      units: try await store.figures(year: year, by: .leadUnit), at: now)
+    state.withLock { $0 = entry }
+    return entry
+  }
+}
