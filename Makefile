@@ -1,5 +1,5 @@
 # Short verbs for Minsheng. Each is a plain command you can also type yourself.
-.PHONY: run build test e2e bench bench-http bench-text format lint workflow-docs clean
+.PHONY: run build test e2e screenshots bench-pages bench bench-http bench-text format lint workflow-docs clean
 
 run:
 	swift run minsheng serve --demo
@@ -11,17 +11,31 @@ test:
 	scripts/test.sh
 
 # The server end to end: 16 clients posting while it gets SIGTERM (must exit 0) and SIGKILL; every
-# message answered 201 must be there after a restart. SQLite, then a throwaway PostgreSQL.
+# message answered 201 must be there after a restart. Then the public board in headless Chromium
+# (write with an image, staff reply, evaluate, thank, XSS payloads, search 噪音, 360 px phone).
+# SQLite, then a throwaway PostgreSQL. Needs chromium, chromium-driver, fonts-noto-cjk and selenium
+# (scripts/install-e2e.sh installs them).
 e2e:
 	swift build
+	scripts/install-e2e.sh
 	python3 scripts/kill-test.py
 	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 scripts/kill-test.py'
+	python3 e2e/test_public_board.py
+	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_public_board.py'
+
+# The screenshots in docs/screenshots, taken by the browser test (SQLite, demonstration data).
+screenshots:
+	swift build
+	python3 e2e/test_public_board.py --screenshots docs/screenshots
 
 bench:
 	swift run -c release StoreBenchmark --messages 1000 --rounds 5 --out Benchmarks/results/store-$$(date +%Y-%m-%d)-$$(hostname).md
 
 bench-http:
 	Benchmarks/http-bench.sh --out Benchmarks/results/http-$$(date +%Y-%m-%d)-$$(hostname).md
+
+bench-pages:
+	Benchmarks/pages-bench.sh --out Benchmarks/results/pages-$$(date +%Y-%m-%d)-$$(hostname).md
 
 # The classifier against scikit-learn, and near-duplicate detection, on the real messages read by
 # path from ../shared/data/tipdm2020c (never copied into the repository).

@@ -27,12 +27,21 @@ struct MessageItem: Encodable, Sendable {
     status = language.status(message.status)
     statusClass = message.status.rawValue
     date = language.date(message.createdAt)
-    board =
-      message.leaderID.flatMap { names.leaders[$0]?.title } ?? message.regionID.flatMap { names.regions[$0]?.name }
-      ?? ""
+    board = Self.boardName(message, names: names)
     let deadline = DeadlineStatus.of(message, at: now, calendar: calendar)
     timeLeft = language.timeLeft(deadline) ?? ""
     overdue = deadline.isOverdue
+  }
+}
+
+extension MessageItem {
+  /// The board a message was written to, with its region unless that is the whole city: 中心区 区长.
+  static func boardName(_ message: Message, names: ReferenceNames) -> String {
+    guard let leader = message.leaderID.flatMap({ names.leaders[$0] }) else {
+      return message.regionID.flatMap { names.regions[$0]?.name } ?? ""
+    }
+    guard let region = names.regions[leader.regionID], region.parentID != nil else { return leader.title }
+    return region.name + " " + leader.title
   }
 }
 

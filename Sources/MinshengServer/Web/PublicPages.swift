@@ -133,7 +133,11 @@ struct PublicPages: Sendable {
       heading: words.isEmpty ? language.text("list_title") : language.text("results_for") + words,
       empty: items.isEmpty, items: items, nextURL: nextURL,
       regions: Self.treeOrder(names.regions).map { option($0.id, $0.name, filter.regionID) },
-      boards: names.leaders.values.sorted { $0.code < $1.code }.map { option($0.id, $0.title, filter.leaderID) },
+      boards: names.leaders.values.sorted { $0.code < $1.code }.map { leader in
+        let region = names.regions[leader.regionID]
+        let label = region?.parentID == nil ? leader.title : (region?.name ?? "") + " " + leader.title
+        return option(leader.id, label, filter.leaderID)
+      },
       types: MessageType.citizenTypes.map {
         Option(value: $0.rawValue, label: language.type($0), selected: $0 == filter.type)
       },
@@ -181,7 +185,7 @@ struct PublicPages: Sendable {
       title: PrivacyMask.mask(message.title), paragraphs: Self.paragraphs(PrivacyMask.mask(message.body)),
       type: language.type(message.type), status: language.status(message.status),
       statusClass: message.status.rawValue, created: language.dateTime(message.createdAt),
-      board: message.leaderID.flatMap { names.leaders[$0]?.title } ?? "",
+      board: message.leaderID == nil ? "" : MessageItem.boardName(message, names: names),
       boardID: message.leaderID?.uuidString.lowercased() ?? "",
       region: message.regionID.flatMap { names.regions[$0]?.name } ?? "",
       category: message.categoryID.flatMap { names.categories[$0]?.name } ?? "",
@@ -369,8 +373,8 @@ struct PublicPages: Sendable {
     var boards: [Option] = []
     for region in regions {
       for board in names.leaders.values.filter({ $0.regionID == region.id }).sorted(by: { $0.code < $1.code }) {
-        boards.append(
-          Option(value: board.id.uuidString.lowercased(), label: "\(board.title)", selected: board.id == leader))
+        let label = region.parentID == nil ? board.title : region.name + " " + board.title
+        boards.append(Option(value: board.id.uuidString.lowercased(), label: label, selected: board.id == leader))
       }
     }
     return WriteContent(

@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""The public board end to end, in a real headless Chromium (Debian's chromium and chromium-driver).
+
+Starts `minsheng` on a fresh database with the demonstration loaded (SQLite by default; the database
+named by DATABASE_URL when it is set, e.g. the throwaway PostgreSQL of scripts/with-postgres.sh), then:
+
+  write a message with an image and XSS payloads in every text field → see the serial and tracking
+  code → staff assign, accept and reply through the API → the reply appears → evaluate unsatisfied →
+  the reopen request is on the timeline → write a thanks letter → it shows on the message and the
+  unit page. No alert or dialog may open; the payloads must show as literal text. Also: searching
+  噪音 finds the demonstration's noise complaints, the English switch, keyboard focus, page weight
+  (HTML+CSS+JS under 100 KB) and layout at 360 px. With --screenshots DIR it saves the main pages at
+  desktop and phone width.
+
+Usage: python3 e2e/test_public_board.py [--binary .build/debug/minsheng] [--screenshots docs/screenshots]
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import zlib
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+XSS_TITLE = "<script>alert('title')</script>夜间施工噪音扰民"
+XSS_BODY = "工地每晚十一点后仍在施工。<img src=x onerror=alert('body')> javascript:alert('link')"
+XSS_ADDRESS = "\"><svg onload=alert('address')>滨江路18号"
+XSS_NAME = "顾<b onmouseover=alert('name')>女士"
+XSS_REPLY = "已责令整改。<script>alert('reply')</script>"
+XSS_COMMENT = "<iframe src=javascript:alert('comment')>没有解决"
+XSS_THANKS = "感谢及时处理！<a href=\"javascript:alert('thanks')\">点我</a>"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def png(width=40, height=30):
+    """A small red PNG made here, so the test needs no image files."""
+    rows = b"".join(b"\x00" + b"\xc0\x20\x20" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+class Server:
+    def __init__(self, binary, env):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        demo = subprocess.run([binary, "demo"], env=env, capture_output=True, text=True, timeout=600)
+        if demo.returncode != 0:
+            sys.exit("demo failed:\n" + demo.stdout + demo.stderr)
+        self.passwords = dict(re.findall(r"^\s+(\S+)\s+\S+\s+\S+\s+密码: (\S+)$", demo.stdout, re.M))
+        self.process = subprocess.Popen(
+            [binary, "serve", "--hostname", "127.0.0.1", "--port", str(self.port)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                if self.request("GET", "/healthz")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.process.kill()
+        sys.exit("server did not become healthy")
+
+    def request(self, method, path, body=None, token=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = "Bearer " + token
+        conn.request(method, path, json.dumps(body) if body is not None else None, headers)
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, data
+
+    def api(self, method, path, body=None, token=None, expect=200):
+        status, data = self.request(method, path, body, token)
+        if status != expect:
+            raise AssertionError(f"{method} {path}: {status} {data[:300]!r}")
+        return json.loads(data) if data else None
+
+    def token(self, username):
+        return self.api("POST", "/api/v1/auth/token", {"username": username, "password": self.passwords[username]},
+                        expect=201)["token"]
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def browser(width=1280, height=900, phone=False):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    if phone:
+        # A phone's viewport (desktop windows have a minimum width).
+        options.add_experimental_option(
+            "mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--lang=zh-CN", f"--window-size={width},{height}"):
+        options.add_argument(argument)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def no_dialog(driver, where):
+    try:
+        alert = driver.switch_to.alert
+        raise AssertionError(f"{where}: a dialog opened: {alert.text!r}")
+    except NoAlertPresentException:
+        pass
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    print("  ok:", message)
+
+
+def page_weight(server, path):
+    """Bytes of HTML plus the stylesheets and scripts it loads, as on a first visit."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    conn.request("GET", path)
+    html = conn.getresponse().read()
+    total = len(html)
+    for asset in re.findall(rb'(?:href|src)="(/(?:css|js)/[^"]+)"', html):
+        conn.request("GET", asset.decode())
+        total += len(conn.getresponse().read())
+    return total
+
+
+def shot(driver, directory, name):
+    if not directory:
+        return
+    os.makedirs(directory, exist_ok=True)
+    height = driver.execute_script("return Math.min(document.body.scrollHeight, 4000)")
+    width = driver.execute_script("return window.outerWidth")
+    driver.set_window_size(width, max(height + 100, 700))
+    driver.save_screenshot(os.path.join(directory, name + ".png"))
+
+
+def run(binary, screenshots):
+    env = dict(os.environ)
+    env.setdefault("SWIFT_BACKTRACE", "enable=no")
+    temporary = tempfile.mkdtemp(prefix="minsheng-e2e-")
+    if not env.get("DATABASE_URL"):
+        env["DATABASE_URL"] = "sqlite://" + os.path.join(temporary, "e2e.sqlite")
+    print("database:", env["DATABASE_URL"].split("@")[-1])
+    if env["DATABASE_URL"].startswith("postgres"):
+        subprocess.run([binary, "migrate"], env=env, check=True, capture_output=True)
+    server = Server(binary, env)
+    image = os.path.join(temporary, "photo.png")
+    with open(image, "wb") as f:
+        f.write(png())
+    driver = browser()
+    try:
+        base = server.base
+        # Home: boards and figures, keyboard reaches the skip link first.
+        driver.get(base + "/")
+        check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN", "home is lang=zh-CN")
+        check("市委书记" in driver.page_source and "答复率" in driver.page_source, "home shows boards with figures")
+        shot(driver, screenshots, "home-desktop")
+        driver.set_window_size(1280, 900)
+        driver.get(base + "/")
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        check(driver.switch_to.active_element.get_attribute("class") == "skip", "the first Tab reaches the skip link")
+
+        # Search 噪音 over the demonstration.
+        driver.set_window_size(1280, 900)
+        driver.get(base + "/")
+        box = driver.find_element(By.ID, "q")
+        box.send_keys("噪音")
+        box.submit()
+        titles = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".item-title")]
+        check(len(titles) > 0 and all(t for t in titles), f"searching 噪音 lists {len(titles)} messages")
+        check(sum("噪音" in t for t in titles) >= 1, "the noise complaints are among them")
+        shot(driver, screenshots, "search-desktop")
+
+        # Write to the Party secretary's board, with an image and XSS payloads.
+        driver.set_window_size(1280, 900)
+        driver.get(base + "/")
+        secretary = driver.find_element(By.XPATH, "//li[contains(@class,'board')][.//a[text()='市委书记']]")
+        secretary.find_element(By.CSS_SELECTOR, "a.button").click()
+        check("/write?leader=" in driver.current_url, "the board's button opens the form for that board")
+        driver.find_element(By.ID, "title").send_keys(XSS_TITLE)
+        driver.find_element(By.ID, "body").send_keys(XSS_BODY)
+        counter = driver.find_element(By.ID, "body-count").text
+        check(counter.startswith(str(len(XSS_BODY)) + " / 2000"), f"the live counter shows {counter!r}")
+        driver.find_element(By.ID, "address").send_keys(XSS_ADDRESS)
+        driver.find_element(By.ID, "images").send_keys(image)
+        driver.find_element(By.ID, "name").send_keys(XSS_NAME)
+        driver.find_element(By.ID, "phone").send_keys("13800138000")
+        driver.find_element(By.NAME, "consent").click()
+        shot(driver, screenshots, "write-desktop")
+        driver.set_window_size(1280, 900)
+        driver.find_element(By.CSS_SELECTOR, "form.write button[type=submit]").click()
+        no_dialog(driver, "after writing")
+        serial = driver.find_element(By.ID, "serial").text
+        code = driver.find_element(By.ID, "tracking-code").text
+        check(re.fullmatch(r"\d{4}-\d{6}", serial) is not None, f"the serial is shown: {serial}")
+        check(len(code.replace("-", "")) == 16, "the tracking code is shown")
+        check("受理期限" in driver.page_source, "the acceptance promise is shown")
+        shot(driver, screenshots, "written-desktop")
+
+        tracked = server.api("GET", "/api/v1/track/" + urllib.parse.quote(code))
+        message_id = tracked["message"]["id"]
+
+        # Staff: the dispatcher assigns to 市市场监督管理局, its handler accepts and replies.
+        units = server.api("GET", "/api/v1/units")
+        market = next(u for u in units if u["code"] == "SCJG")["id"]
+        dispatcher, handler = server.token("xfb.dispatcher"), server.token("scjg.handler")
+        actions = f"/api/v1/messages/{message_id}/actions/"
+        server.api("POST", actions + "assign", {"lead_unit": market, "instruction": "请尽快核查"}, dispatcher)
+        server.api("POST", actions + "accept", {}, handler)
+        server.api("POST", actions + "reply", {"body": XSS_REPLY}, handler)
+
+        driver.set_window_size(1280, 900)
+        driver.get(base + "/messages/" + message_id)
+        no_dialog(driver, "message page")
+        text = driver.find_element(By.TAG_NAME, "main").text
+        for payload in (XSS_TITLE, XSS_BODY, XSS_REPLY):
+            check(payload in text, f"shown as literal text: {payload[:30]!r}")
+        check("<svg onload=alert('address')>滨江路18号" in text, "the address payload is literal text")
+        check("13800138000" not in driver.page_source, "the mobile number is not on the public page")
+        check(driver.find_elements(By.CSS_SELECTOR, "main script, main iframe, main svg") == [], "no element came from the payloads")
+        photo = driver.find_element(By.CSS_SELECTOR, ".photo img")
+        check(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", photo) == 40,
+              "the image is served and shown")
+        check("市市场监督管理局" in text, "the reply names the unit")
+
+        # Track, evaluate unsatisfied: the reopen request shows on the timeline.
+        driver.get(base + "/track")
+        if driver.find_elements(By.ID, "code"):
+            driver.find_element(By.ID, "code").send_keys(code)
+            driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        for name in ("resolution", "attitude", "speed"):
+            driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value='1']").click()
+        driver.find_element(By.ID, "comment").send_keys(XSS_COMMENT)
+        shot(driver, screenshots, "track-desktop")
+        driver.set_window_size(1280, 900)
+        driver.find_element(By.XPATH, "//form[@action='/track/evaluate']//button").click()
+        no_dialog(driver, "after evaluating")
+        check("申请重新办理" in driver.find_element(By.CLASS_NAME, "timeline").text, "the reopen request is on the timeline")
+        check(XSS_COMMENT in driver.find_element(By.TAG_NAME, "main").text, "the comment is literal text")
+
+        # Thanks letter: on the message page and the unit's page, counted for the unit.
+        driver.find_element(By.ID, "thanks-body").send_keys(XSS_THANKS)
+        driver.find_element(By.ID, "thanks-author").send_keys("顾女士")
+        driver.find_element(By.XPATH, "//form[@action='/track/thanks']//button").click()
+        no_dialog(driver, "after thanking")
+        driver.get(base + "/messages/" + message_id)
+        main = driver.find_element(By.TAG_NAME, "main")
+        check(XSS_THANKS in main.text, "the thanks letter shows on the message page, as literal text")
+        check(all(a.get_attribute("href").startswith("http") for a in main.find_elements(By.TAG_NAME, "a")),
+              "no javascript: link on the page")
+        shot(driver, screenshots, "message-desktop")
+        driver.set_window_size(1280, 900)
+        driver.get(base + "/units/" + market)
+        check(XSS_THANKS in driver.find_element(By.TAG_NAME, "main").text, "the thanks letter shows on the unit page")
+        no_dialog(driver, "unit page")
+
+        # English.
+        driver.get(base + "/")
+        driver.find_element(By.CSS_SELECTOR, "a.lang").click()
+        check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "the English switch works")
+        driver.get(base + "/lang/zh?back=/")
+
+        # Page weight on first load.
+        for path in ("/", "/messages", "/write", "/messages/" + message_id, "/track"):
+            weight = page_weight(server, path)
+            check(weight < 100_000, f"{path}: {weight} bytes of HTML+CSS+JS")
+
+        # A 360 px phone: nothing wider than the screen.
+        phone = browser(360, 740, phone=True)
+        try:
+            for name, path in (("home", "/"), ("search", "/messages?q=%E5%99%AA%E9%9F%B3"),
+                               ("message", "/messages/" + message_id), ("write", "/write")):
+                phone.get(base + path)
+                overflow = phone.execute_script("return document.documentElement.scrollWidth")
+                check(phone.execute_script("return window.innerWidth") == 360, "the phone viewport is 360 px")
+                check(overflow <= 360, f"{path} fits 360 px (scroll width {overflow})")
+                if screenshots:
+                    phone.save_screenshot(os.path.join(screenshots, name + "-phone.png"))
+        finally:
+            phone.quit()
+    finally:
+        driver.quit()
+        server.stop()
+    print("e2e public board: passed")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=".build/debug/minsheng")
+    parser.add_argument("--screenshots", default="")
+    arguments = parser.parse_args()
+    run(os.path.abspath(arguments.binary), arguments.screenshots)
