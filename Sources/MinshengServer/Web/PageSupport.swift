@@ -92,7 +92,18 @@ struct PageRenderer: Sendable {
         + (back.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"),
       csrf: token.value, body: body)
     let view = try await request.view.render(template, page)
-    let response = try await view.encodeResponse(status: status, for: request)
+    return respond(request, html: view.data, status: status, cacheable: cacheable, token: token)
+  }
+
+  /// A page already rendered, with the headers every page has and the form cookie when it is new.
+  func respond(
+    _ request: Request, html: ByteBuffer, status: HTTPResponseStatus = .ok, cacheable: Bool = false,
+    token: (value: String, isNew: Bool)? = nil
+  ) -> Response {
+    let token = token ?? request.formToken
+    var headers = HTTPHeaders()
+    headers.contentType = .html
+    let response = Response(status: status, headers: headers, body: .init(buffer: html))
     Self.addSecurityHeaders(to: response)
     response.headers.replaceOrAdd(name: .cacheControl, value: cacheable ? "no-cache" : "no-store")
     if token.isNew {
@@ -113,6 +124,27 @@ struct PageRenderer: Sendable {
     response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
     response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
     response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+  }
+}
+
+/// Whole pages that are the same for everyone, kept for a few seconds per language (the home page).
+final class SharedPages: Sendable {
+  private let state = Mutex<[String: (at: ContinuousClock.Instant, html: ByteBuffer)]>([:])
+  let maximumAge: Duration
+
+  init(maximumAge: Duration = .seconds(5)) {
+    self.maximumAge = maximumAge
+  }
+
+  func page(_ key: String) -> ByteBuffer? {
+    state.withLock { pages in
+      guard let kept = pages[key], ContinuousClock.now - kept.at < maximumAge else { return nil }
+      return kept.html
+    }
+  }
+
+  func remember(_ html: ByteBuffer, as key: String) {
+    state.withLock { $0[key] = (ContinuousClock.now, html) }
   }
 }
 

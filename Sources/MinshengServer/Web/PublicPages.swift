@@ -13,6 +13,8 @@ struct PublicPages: Sendable {
   let nameStyle: PrivacyMask.NameStyle
   let renderer: PageRenderer
   let figures = FiguresCache()
+  /// The home page is the same for everyone in a language; it is rendered at most every 5 seconds.
+  let shared = SharedPages(maximumAge: .seconds(5))
 
   func register(on routes: any RoutesBuilder) {
     routes.get(use: home)
@@ -36,6 +38,9 @@ struct PublicPages: Sendable {
 
   func home(_ request: Request) async throws -> Response {
     let language = request.pageLanguage
+    if let html = shared.page(language.rawValue) {
+      return renderer.respond(request, html: html, cacheable: true)
+    }
     let now = clock()
     let names = try await store.referenceNames()
     let entry = try await figures.figures(store: store, now: now)
@@ -55,7 +60,10 @@ struct PublicPages: Sendable {
     let content = HomeContent(
       year: String(format: language.text("figures_year"), entry.year), regions: regions, hasLatest: !latest.isEmpty,
       items: latest)
-    return try await renderer.render(request, "public/home", title: language.text("tagline"), content, cacheable: true)
+    let response = try await renderer.render(
+      request, "public/home", title: language.text("tagline"), content, cacheable: true)
+    if let html = response.body.buffer { shared.remember(html, as: language.rawValue) }
+    return response
   }
 
   /// Regions with each parent before its children (市 → 区/县), siblings by code.
