@@ -40,6 +40,11 @@ extension MessageItem {
     guard let leader = message.leaderID.flatMap({ names.leaders[$0] }) else {
       return message.regionID.flatMap { names.regions[$0]?.name } ?? ""
     }
+    return boardLabel(leader, names: names)
+  }
+
+  /// A board's name with its region unless that is the whole city: 中心区 区长, 市委书记.
+  static func boardLabel(_ leader: Leader, names: ReferenceNames) -> String {
     guard let region = names.regions[leader.regionID], region.parentID != nil else { return leader.title }
     return region.name + " " + leader.title
   }

@@ -141,10 +141,8 @@ struct PublicPages: Sendable {
       heading: words.isEmpty ? language.text("list_title") : language.text("results_for") + words,
       empty: items.isEmpty, items: items, nextURL: nextURL,
       regions: Self.treeOrder(names.regions).map { option($0.id, $0.name, filter.regionID) },
-      boards: names.leaders.values.sorted { $0.code < $1.code }.map { leader in
-        let region = names.regions[leader.regionID]
-        let label = region?.parentID == nil ? leader.title : (region?.name ?? "") + " " + leader.title
-        return option(leader.id, label, filter.leaderID)
+      boards: names.leaders.values.sorted { $0.code < $1.code }.map {
+        option($0.id, MessageItem.boardLabel($0, names: names), filter.leaderID)
       },
       types: MessageType.citizenTypes.map {
         Option(value: $0.rawValue, label: language.type($0), selected: $0 == filter.type)
@@ -381,8 +379,10 @@ struct PublicPages: Sendable {
     var boards: [Option] = []
     for region in regions {
       for board in names.leaders.values.filter({ $0.regionID == region.id }).sorted(by: { $0.code < $1.code }) {
-        let label = region.parentID == nil ? board.title : region.name + " " + board.title
-        boards.append(Option(value: board.id.uuidString.lowercased(), label: label, selected: board.id == leader))
+        boards.append(
+          Option(
+            value: board.id.uuidString.lowercased(), label: MessageItem.boardLabel(board, names: names),
+            selected: board.id == leader))
       }
     }
     return WriteContent(
