@@ -32,6 +32,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 from selenium.webdriver.common.keys import Keys
 
 XSS_TITLE = "<script>alert('title')</script>夜间施工噪音扰民"
@@ -68,9 +69,12 @@ class Server:
         if demo.returncode != 0:
             sys.exit("demo failed:\n" + demo.stdout + demo.stderr)
         self.passwords = dict(re.findall(r"^\s+(\S+)\s+\S+\s+\S+\s+密码: (\S+)$", demo.stdout, re.M))
+        # The log is kept: in development the SMS one-time codes are written there.
+        self.log_path = os.path.join(tempfile.mkdtemp(prefix="minsheng-e2e-log-"), "server.log")
+        self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [binary, "serve", "--hostname", "127.0.0.1", "--port", str(self.port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 120
         while time.time() < deadline:
             try:
@@ -100,6 +104,21 @@ class Server:
     def token(self, username):
         return self.api("POST", "/api/v1/auth/token", {"username": username, "password": self.passwords[username]},
                         expect=201)["token"]
+
+    def sms_code(self, since=0):
+        """The newest one-time code in the server's log after byte offset `since` (waits up to 10 s)."""
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                f.seek(since)
+                codes = re.findall(r"验证码是 (\d{6})", f.read())
+            if codes:
+                return codes[-1]
+            time.sleep(0.2)
+        raise AssertionError("no one-time code reached the log")
+
+    def log_size(self):
+        return os.path.getsize(self.log_path)
 
     def stop(self):
         self.process.terminate()
@@ -209,25 +228,40 @@ def run(binary, screenshots):
         driver.find_element(By.ID, "images").send_keys(image)
         driver.find_element(By.ID, "name").send_keys(XSS_NAME)
         driver.find_element(By.ID, "phone").send_keys("13800138000")
+        # 获取验证码: sent without leaving the page (the chosen image stays chosen), read from the log.
+        offset = server.log_size()
+        driver.find_element(By.ID, "send-code").click()
+        WebDriverWait(driver, 10).until(lambda d: "138****8000" in d.find_element(By.ID, "code-status").text)
+        driver.find_element(By.ID, "code").send_keys(server.sms_code(offset))
         driver.find_element(By.NAME, "consent").click()
+        check(driver.find_element(By.ID, "images").get_attribute("value").endswith("photo.png"), "the image is still chosen")
         shot(driver, screenshots, "write-desktop")
         driver.set_window_size(1280, 900)
-        driver.find_element(By.CSS_SELECTOR, "form.write button[type=submit]").click()
+        driver.find_element(By.CSS_SELECTOR, "form.write button.primary").click()
         no_dialog(driver, "after writing")
         serial = driver.find_element(By.ID, "serial").text
         code = driver.find_element(By.ID, "tracking-code").text
         check(re.fullmatch(r"\d{4}-\d{6}", serial) is not None, f"the serial is shown: {serial}")
         check(len(code.replace("-", "")) == 16, "the tracking code is shown")
         check("受理期限" in driver.page_source, "the acceptance promise is shown")
+        check("审核后公开" in driver.find_element(By.ID, "pending-note").text, "publication after moderation is promised")
         shot(driver, screenshots, "written-desktop")
 
         tracked = server.api("GET", "/api/v1/track/" + urllib.parse.quote(code))
         message_id = tracked["message"]["id"]
 
+        # 发布审核: not public until the secretary's dispatching office publishes it.
+        check(server.request("GET", "/messages/" + message_id)[0] == 404, "the message waits for moderation")
+        dispatcher = server.token("xfb.dispatcher")
+        queue = server.api("GET", "/api/v1/staff/moderation", token=dispatcher)
+        check(any(item["id"] == message_id for item in queue["items"]), "the message is in the moderators' queue")
+        server.api("POST", f"/api/v1/messages/{message_id}/moderation", {"decision": "publish"}, dispatcher)
+        check(server.request("GET", "/messages/" + message_id)[0] == 200, "published after moderation")
+
         # Staff: the dispatcher assigns to 市市场监督管理局, its handler accepts and replies.
         units = server.api("GET", "/api/v1/units")
         market = next(u for u in units if u["code"] == "SCJG")["id"]
-        dispatcher, handler = server.token("xfb.dispatcher"), server.token("scjg.handler")
+        handler = server.token("scjg.handler")
         actions = f"/api/v1/messages/{message_id}/actions/"
         server.api("POST", actions + "assign", {"lead_unit": market, "instruction": "请尽快核查"}, dispatcher)
         server.api("POST", actions + "accept", {}, handler)
@@ -278,6 +312,19 @@ def run(binary, screenshots):
         check(XSS_THANKS in driver.find_element(By.TAG_NAME, "main").text, "the thanks letter shows on the unit page")
         no_dialog(driver, "unit page")
 
+        # 我的留言: log in with the mobile number and a code; the message is listed.
+        driver.get(base + "/account")
+        driver.find_element(By.ID, "phone").send_keys("13800138000")
+        offset = server.log_size()
+        driver.find_element(By.XPATH, "//button[@formaction='/account/code']").click()
+        check("138****8000" in driver.find_element(By.ID, "notice").text, "the code was sent")
+        driver.find_element(By.ID, "code").send_keys(server.sms_code(offset))
+        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        mine = driver.find_element(By.ID, "my-messages").text
+        check(XSS_TITLE in mine, "my messages lists the message, as literal text")
+        no_dialog(driver, "my messages")
+        driver.find_element(By.XPATH, "//form[@action='/account/logout']//button").click()
+
         # English.
         driver.get(base + "/")
         driver.find_element(By.CSS_SELECTOR, "a.lang").click()
@@ -285,7 +332,7 @@ def run(binary, screenshots):
         driver.get(base + "/lang/zh?back=/")
 
         # Page weight on first load.
-        for path in ("/", "/messages", "/write", "/messages/" + message_id, "/track"):
+        for path in ("/", "/messages", "/write", "/messages/" + message_id, "/track", "/account"):
             weight = page_weight(server, path)
             check(weight < 100_000, f"{path}: {weight} bytes of HTML+CSS+JS")
 

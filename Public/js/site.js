@@ -15,4 +15,53 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   var errors = document.getElementById("errors");
   if (errors) errors.focus();
+
+  // 获取验证码 without leaving the page (so chosen images stay chosen); the button works without it.
+  var send = document.getElementById("send-code");
+  var form = document.getElementById("write-form");
+  if (send && form && window.fetch && window.FormData) {
+    send.addEventListener("click", function (event) {
+      event.preventDefault();
+      var status = document.getElementById("code-status");
+      var data = new FormData();
+      data.append("_csrf", form.elements["_csrf"].value);
+      data.append("phone", form.elements["phone"].value);
+      send.disabled = true;
+      fetch("/write/code", { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (result) { status.textContent = result.message; })
+        .catch(function () { status.textContent = ""; form.submit(); })
+        .finally(function () { setTimeout(function () { send.disabled = false; }, 60000); });
+    });
+  }
+
+  // The classifier's suggested area, offered once the author has written a little.
+  var hint = document.getElementById("category-suggestion");
+  if (hint && form && window.fetch) {
+    var timer = null;
+    var ask = function () {
+      var title = form.elements["title"].value, body = form.elements["body"].value;
+      if (Array.from(title + body).length < 8) return;
+      var data = new FormData();
+      data.append("_csrf", form.elements["_csrf"].value);
+      data.append("title", title);
+      data.append("body", body);
+      fetch("/write/suggest", { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (s) {
+          hint.textContent = "";
+          if (!s.found) return;
+          hint.appendChild(document.createTextNode(s.text));
+          var use = document.createElement("button");
+          use.type = "button";
+          use.textContent = hint.getAttribute("data-use");
+          use.addEventListener("click", function () { form.elements["category"].value = s.categoryID; });
+          hint.appendChild(use);
+        })
+        .catch(function () {});
+    };
+    ["title", "body"].forEach(function (name) {
+      form.elements[name].addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(ask, 700); });
+    });
+  }
 });

@@ -11,7 +11,7 @@ import Vapor
 public func configure(
   _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(),
   baseURL: URL? = nil, classifier: TextClassifier? = nil, publicNameStyle: PrivacyMask.NameStyle = .address,
-  clock: @escaping @Sendable () -> Date = { Date() }
+  intake: CitizenIntake = CitizenIntake(), clock: @escaping @Sendable () -> Date = { Date() }
 ) {
   _ = jsonConfigured
   app.routes.defaultMaxBodySize = "1mb"
@@ -27,10 +27,11 @@ public func configure(
   app.views.use(.leaf)
   app.leaf.cache.isEnabled = true
   let secureCookies = baseURL?.scheme == "https"
-  PublicPages(
+  let pages = PublicPages(
     store: store, clock: clock, classifier: classifier, nameStyle: publicNameStyle,
-    renderer: PageRenderer(secureCookies: secureCookies)
-  ).register(on: app.routes)
+    renderer: PageRenderer(secureCookies: secureCookies), intake: intake)
+  pages.register(on: app.routes)
+  CitizenPages(pages: pages).register(on: app.routes)
   app.get("metrics") { _ async throws -> Response in
     var headers = HTTPHeaders()
     headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
@@ -48,13 +49,14 @@ public func configure(
       return Response(status: .serviceUnavailable, body: .init(string: "database unavailable\n"))
     }
   }
-  MessagesController(store: store, clock: clock, classifier: classifier).register(on: app.routes)
+  MessagesController(store: store, clock: clock, classifier: classifier, intake: intake).register(on: app.routes)
   let staff = app.routes.grouped(StaffAuthentication(store: store, clock: clock))
   ReferenceController(store: store, clock: clock).register(on: app.routes, staff: staff)
   AuthController(store: store, passwords: passwords, clock: clock, secureCookies: secureCookies)
     .register(on: app.routes, staff: staff)
   ActionsController(store: store, clock: clock).register(on: app.routes, staff: staff)
   StaffQueuesController(store: store, clock: clock).register(on: staff)
+  ModerationController(store: store, clock: clock).register(on: staff)
   ActionsController(store: store, clock: clock).registerDetail(on: staff)
 
   // The committed OpenAPI document (Resources/OpenAPI/openapi.json), read once at start.

@@ -20,6 +20,10 @@ public struct Configuration: Sendable {
   public var baseURL: URL?
   /// How authors' names appear on public pages (`MINSHENG_PUBLIC_NAME_STYLE`: `address` or `stars`).
   public var publicNameStyle: PrivacyMask.NameStyle = .address
+  /// Moderation before publication and the rate limits of citizens' intake.
+  public var intakePolicy = Configuration.defaultPolicy
+  /// How the write form checks the author's mobile number, and where addresses come from.
+  public var citizenIntake = CitizenIntake()
 
   /// Problems found while reading the environment.
   public struct Problems: Error, CustomStringConvertible, Sendable {
@@ -83,13 +87,52 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_PUBLIC_NAME_STYLE: 须为 address（顾女士）或 stars（顾***），实为 \(value)")
       }
     }
+    var policy = Configuration.defaultPolicy
+    func onOff(_ key: String, default value: Bool) -> Bool {
+      guard let text = environment[key], !text.isEmpty else { return value }
+      switch text.lowercased() {
+      case "on", "true", "1", "yes": return true
+      case "off", "false", "0", "no": return false
+      default:
+        problems.append("\(key): 须为 on 或 off，实为 \(text)")
+        return value
+      }
+    }
+    func limit(_ key: String, default value: RateLimit?) -> RateLimit? {
+      guard let text = environment[key], !text.isEmpty else { return value }
+      if text.lowercased() == "off" { return nil }
+      if let limit = RateLimit(text) { return limit }
+      problems.append("\(key): 须为 N/minute、N/hour、N/day 或 off，实为 \(text)")
+      return value
+    }
+    policy.moderation = onOff("MINSHENG_MODERATION", default: true)
+    policy.perPhone = limit("MINSHENG_RATE_LIMIT_PHONE", default: policy.perPhone)
+    policy.perAddress = limit("MINSHENG_RATE_LIMIT_ADDRESS", default: policy.perAddress)
+    var intake = CitizenIntake()
+    intake.verifyPhone = onOff("MINSHENG_VERIFY_PHONE", default: true)
+    intake.trustForwardedFor = onOff("MINSHENG_TRUST_X_FORWARDED_FOR", default: false)
+    if let path = environment["MINSHENG_IP_REGIONS"], !path.isEmpty {
+      if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
+        do {
+          intake.regions = try IPRegionTable(csv: text)
+        } catch {
+          problems.append("MINSHENG_IP_REGIONS: \(error.problems.first?.message ?? "格式有误")")
+        }
+      } else {
+        problems.append("MINSHENG_IP_REGIONS: 无法读取 \(path)")
+      }
+    }
     guard problems.isEmpty else { throw Problems(lines: problems) }
     // Not checked here: a model that cannot be loaded is logged at start, and intake goes on without it.
     let model = environment["MINSHENG_CLASSIFIER_MODEL"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
     return Configuration(
       database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
-      baseURL: baseURL, publicNameStyle: nameStyle)
+      baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake)
   }
+
+  /// Moderation on, 10 messages a day per mobile number, 30 an hour per network address.
+  public static let defaultPolicy = IntakePolicy(
+    moderation: true, perPhone: RateLimit(count: 10, window: 86_400), perAddress: RateLimit(count: 30, window: 3_600))
 
   /// The calendar and SLA rules: the shipped ones plus the configured files.
   public func caseRules() throws -> CaseRules {
@@ -108,5 +151,20 @@ public struct Configuration: Sendable {
     var logger = Logger(label: label)
     logger.logLevel = logLevel
     return logger
+  }
+}
+
+/// How the citizens' pages take messages: whether the mobile number is verified by a one-time code,
+/// whether `X-Forwarded-For` names the author's address (behind a trusted proxy only), and the
+/// table that turns an address into the region kept with the message.
+public struct CitizenIntake: Sendable {
+  public var verifyPhone: Bool
+  public var trustForwardedFor: Bool
+  public var regions: IPRegionTable
+
+  public init(verifyPhone: Bool = false, trustForwardedFor: Bool = false, regions: IPRegionTable = IPRegionTable()) {
+    self.verifyPhone = verifyPhone
+    self.trustForwardedFor = trustForwardedFor
+    self.regions = regions
   }
 }

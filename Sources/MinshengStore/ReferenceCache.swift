@@ -4,7 +4,7 @@ import MinshengCore
 import SQLKit
 import Synchronization
 
-/// Regions, leaders, units, categories and routing rules, held in memory between reloads.
+/// Regions, leaders, units, categories, routing rules and banned words, held in memory between reloads.
 ///
 /// Intake and transitions consult them on every call; they change rarely. The snapshot is reloaded
 /// when it is older than `maximumAge`, after this store changes reference data, and when a look-up
@@ -17,6 +17,7 @@ final class ReferenceCache: Sendable {
     var units: [UUID: MinshengCore.Unit] = [:]
     var categories: [UUID: MinshengCore.Category] = [:]
     var routingRules: [RoutingRule] = []
+    var bannedWords: [BannedWord] = []
     var loadedAt: ContinuousClock.Instant
   }
 
@@ -86,6 +87,12 @@ final class ReferenceCache: Sendable {
     var unit_id: UUID
   }
 
+  private struct BannedWordRow: Decodable {
+    var id: UUID
+    var word: String
+    var severity: String
+  }
+
   private static func load(from database: any Database) async throws -> Snapshot {
     guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
     func rows<R: Decodable>(_ table: String, _ type: R.Type) async throws -> [R] {
@@ -110,6 +117,10 @@ final class ReferenceCache: Sendable {
     snapshot.routingRules = try await rows("routing_rules", RuleRow.self).map {
       RoutingRule(categoryID: $0.category_id, regionCode: $0.region_code, unitID: $0.unit_id)
     }
+    snapshot.bannedWords = try await sql.select().column("*").from("banned_words").orderBy("word")
+      .all(decoding: BannedWordRow.self).compactMap { row in
+        BannedWord.Severity(rawValue: row.severity).map { BannedWord(id: row.id, word: row.word, severity: $0) }
+      }
     return snapshot
   }
 }

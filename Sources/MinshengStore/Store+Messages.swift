@@ -28,29 +28,36 @@ extension Store {
   ///
   /// `images` (at most three JPEG, PNG or WebP images of up to 5 MB, checked by content) are stored in
   /// the same transaction as the message.
+  ///
+  /// A citizen's own message (one with an `origin`) is screened against the banned words and counted
+  /// against the policy's rate limits in the same transaction; only the origin's region is stored.
+  /// Under a moderation policy the message waits for a moderator before the public sees it.
   public func submit(
     _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date,
-    suggestion: CategorySuggestion? = nil, images: [Data] = []
+    suggestion: CategorySuggestion? = nil, images: [Data] = [], origin: IntakeOrigin? = nil
   )
     async throws -> Submission
   {
     // On SQLite the writes run on the writer's own thread, so the checks before them are better
     // spread over the caller's threads than queued on the database's event loop.
     if database.sqliteWriter != nil {
-      return try await receive(input, by: actor, at: now, suggestion: suggestion, images: images)
+      return try await receive(input, by: actor, at: now, suggestion: suggestion, images: images, origin: origin)
     }
     return try await database.onDatabaseLoop {
-      try await self.receive(input, by: actor, at: now, suggestion: suggestion, images: images)
+      try await self.receive(input, by: actor, at: now, suggestion: suggestion, images: images, origin: origin)
     }
   }
 
   private func receive(
-    _ input: NewMessage, by actor: Actor, at now: Date, suggestion: CategorySuggestion?, images: [Data]
+    _ input: NewMessage, by actor: Actor, at now: Date, suggestion: CategorySuggestion?, images: [Data],
+    origin: IntakeOrigin?
   )
     async throws -> Submission
   {
     var new = try input.validated()
     _ = try Self.checkImages(images)
+    if origin != nil { _ = try await screen(new) }
+    let limits = try await limits(for: new, from: origin)
     var problems: [ValidationError.Problem] = []
     var leader: Leader?
     if let id = new.leaderID {
@@ -95,14 +102,16 @@ extension Store {
       body: received.body, leaderID: received.leaderID, regionID: received.regionID,
       categoryID: received.categoryID, channel: received.channel, location: received.location,
       contact: received.contact, isPublic: received.isPublic, urgent: received.urgent, status: .received,
-      dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now)
+      dispatchingUnitID: dispatcher, suggestedUnitID: suggested, version: 1, createdAt: now,
+      publication: policy.moderation ? .pending : .published, sourceRegion: origin?.region)
     let suggestionRecord = resolvedSuggestion.map { SuggestionRecord($0, messageID: id) }
     let stored: Message
     if let writer = database.sqliteWriter, images.isEmpty {
       stored = try await storeReceived(
-        message, trackingHash: trackingHash, by: actor, suggestion: suggestionRecord, on: writer)
+        message, trackingHash: trackingHash, by: actor, suggestion: suggestionRecord, limits: limits, on: writer)
     } else {
       stored = try await db.transaction { tx in
+        try await Self.count(limits, at: now, on: try Self.sql(tx))
         var message = message
         let place = try await self.claimChainPlace(on: tx)
         let (event, tip) = self.seal(EventDraft.received(message, by: actor), at: place, after: .empty)
@@ -142,23 +151,31 @@ extension Store {
       .first(decoding: SuggestionRecord.self)?.core
   }
 
-  /// A message's current version and whether it is public, in one indexed read: enough to tell
-  /// whether a view rendered earlier is still current.
+  /// A message's current version and whether the public may read it (made public by its author
+  /// and released by a moderator), in one indexed read: enough to tell whether a view rendered
+  /// earlier is still current.
   public func publicStamp(of id: UUID) async throws -> (version: Int, isPublic: Bool)? {
     if let readers = database.sqliteReaders {
       return try await readers.run { handle in
         guard
-          let row = try handle.query("SELECT version, is_public FROM messages WHERE id = ?", [.text(id.uuidString)])
-            .first, case .integer(let version)? = row["version"], case .integer(let isPublic)? = row["is_public"]
+          let row = try handle.query(
+            """
+            SELECT version, CASE WHEN is_public AND publication = 'published' THEN 1 ELSE 0 END AS shown
+            FROM messages WHERE id = ?
+            """, [.text(id.uuidString)]
+          ).first, case .integer(let version)? = row["version"], case .integer(let shown)? = row["shown"]
         else { return nil }
-        return (Int(version), isPublic != 0)
+        return (Int(version), shown != 0)
       }
     }
     guard
-      let row = try await Self.sql(db).select().column("version").column("is_public").from(MessageRecord.schema)
-        .where("id", .equal, id).first()
+      let row = try await Self.sql(db).select().column("version").column("is_public").column("publication")
+        .from(MessageRecord.schema).where("id", .equal, id).first()
     else { return nil }
-    return (try row.decode(column: "version", as: Int.self), try row.decode(column: "is_public", as: Bool.self))
+    let shown =
+      try row.decode(column: "is_public", as: Bool.self)
+      && (try row.decode(column: "publication", as: String.self)) == Publication.published.rawValue
+    return (try row.decode(column: "version", as: Int.self), shown)
   }
 
   /// Everything the public and the author may see of a message in one consistent read: the
@@ -296,6 +313,9 @@ extension Store {
       .set("acceptance_due", to: new.acceptanceDue)
       .set("reply_due", to: new.replyDue)
       .set("merged_into_id", to: new.mergedIntoID)
+      .set("publication", to: new.publication.rawValue)
+      .set("public_title", to: new.publicTitle)
+      .set("public_body", to: new.publicBody)
       .set("version", to: new.version)
       .set("event_count", to: chainTip.count)
       .set("last_event_hash", to: chainTip.hash)

@@ -100,7 +100,7 @@ extension Store {
       SELECT m.* FROM messages m
       JOIN (SELECT message_id, MAX(published_at) AS at FROM replies WHERE state = 'published' GROUP BY message_id) r
         ON r.message_id = m.id
-      WHERE m.is_public = \(bind: true)
+      WHERE m.is_public = \(bind: true) AND m.publication = 'published'
       ORDER BY r.at DESC, m.serial_number DESC
       LIMIT \(bind: max(1, min(limit, 50)))
       """
@@ -269,6 +269,12 @@ extension Store {
     guard let message = try await message(trackingCode: trackingCode) else {
       throw StoreError.notFound("与查询码对应的留言")
     }
+    return try await thank(message, author: author, body: body, at: now)
+  }
+
+  /// The same for a message whose author proved who they are otherwise (a citizen's session).
+  @discardableResult
+  public func thank(_ message: Message, author: String, body: String, at now: Date) async throws -> ThanksLetter {
     let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
     let name = author.trimmingCharacters(in: .whitespacesAndNewlines)
     var problems: [ValidationError.Problem] = []
@@ -316,7 +322,7 @@ extension Store {
     let rows = try await Self.sql(db).raw(
       """
       SELECT t.* FROM thanks_letters t JOIN messages m ON m.id = t.message_id
-      WHERE t.\(unsafeRaw: column) = \(bind: value) AND m.is_public = \(bind: true)
+      WHERE t.\(unsafeRaw: column) = \(bind: value) AND m.is_public = \(bind: true) AND m.publication = 'published'
       ORDER BY t.created_at DESC LIMIT \(bind: limit)
       """
     ).all()
@@ -330,17 +336,20 @@ extension Store {
     }
   }
 
-  /// Records an event that leaves the status as it is (a thanks letter, for instance) together with
-  /// other writes, in one transaction: the audit chains, the message's new version, and the writes.
+  /// Records an event that leaves the status as it is (a thanks letter, a moderator's decision)
+  /// together with other writes, in one transaction: the audit chains, the message's new version
+  /// (with `update` applied to its publication fields), and the writes.
   func recordEvent(
     on messageID: UUID, expectedVersion: Int, at now: Date, _ draft: @Sendable (Message) -> EventDraft,
-    alongside writes: @Sendable @escaping (any Database) async throws -> Void
+    changing update: @Sendable (inout Message) -> Void = { _ in },
+    alongside writes: @Sendable @escaping (any Database) async throws -> Void = { _ in }
   ) async throws {
     guard let (current, tip) = try await Self.sql(db).message(messageID) else { throw StoreError.notFound("留言") }
     guard current.version == expectedVersion else {
       throw StoreError.conflict(messageID: messageID, expectedVersion: expectedVersion, currentVersion: current.version)
     }
     var next = current
+    update(&next)
     next.version += 1
     next.updatedAt = now
     let event = draft(current)

@@ -5,7 +5,10 @@ import SQLKit
 
 /// What a list of messages is narrowed to; every field is optional.
 public struct MessageFilter: Sendable, Equatable {
+  /// Only messages the public may read: made public by their authors and released by a moderator.
   public var publicOnly = true
+  /// Only messages in this publication state (the moderators' queue).
+  public var publication: Publication?
   public var regionID: UUID?
   public var leaderID: UUID?
   public var leadUnitID: UUID?
@@ -68,7 +71,10 @@ extension Store {
     _ filter: MessageFilter, words: String, after: Serial?, limit: Int, on sql: any SQLDatabase
   ) async throws -> [MessageRecord] {
     let query = sql.select().column("*").from(MessageRecord.schema)
-    if filter.publicOnly { query.where("is_public", .equal, true) }
+    if filter.publicOnly {
+      query.where("is_public", .equal, true).where("publication", .equal, Publication.published.rawValue)
+    }
+    if let value = filter.publication { query.where("publication", .equal, value.rawValue) }
     if let value = filter.regionID { query.where("region_id", .equal, value) }
     if let value = filter.leaderID { query.where("leader_id", .equal, value) }
     if let value = filter.leadUnitID { query.where("lead_unit_id", .equal, value) }
@@ -84,7 +90,8 @@ extension Store {
       query.where(
         SQLQueryString(
           """
-          (LOWER(title) LIKE \(bind: pattern) ESCAPE '!' OR LOWER(body) LIKE \(bind: pattern) ESCAPE '!'
+          (LOWER(COALESCE(public_title, title)) LIKE \(bind: pattern) ESCAPE '!'
+           OR LOWER(COALESCE(public_body, body)) LIKE \(bind: pattern) ESCAPE '!'
            OR id IN (SELECT message_id FROM replies WHERE state = 'published'
                      AND LOWER(body) LIKE \(bind: pattern) ESCAPE '!'))
           """))
@@ -104,8 +111,8 @@ extension Store {
   /// Whether the public, masked text of a message or of one of its published replies contains `words`.
   private func publiclyContains(_ record: MessageRecord, _ words: String, on sql: any SQLDatabase) async throws -> Bool
   {
-    if PrivacyMask.mask(record.title).lowercased().contains(words) { return true }
-    if PrivacyMask.mask(record.body).lowercased().contains(words) { return true }
+    if PrivacyMask.mask(record.publicTitle ?? record.title).lowercased().contains(words) { return true }
+    if PrivacyMask.mask(record.publicBody ?? record.body).lowercased().contains(words) { return true }
     let replies = try await sql.select().column("body").from("replies").where("message_id", .equal, record.id)
       .where("state", .equal, "published").all(decodingColumn: "body", as: String.self)
     return replies.contains { PrivacyMask.mask($0).lowercased().contains(words) }

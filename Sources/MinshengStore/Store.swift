@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import MinshengCore
 import SQLKit
+import Synchronization
 
 /// The persistence of Minsheng as named operations over core values.
 ///
@@ -12,12 +13,20 @@ public struct Store: Sendable {
   public let rules: CaseRules
   let ids: any IdentifierSource
   let references: ReferenceCache
+  /// What intake enforces for citizens' messages: moderation before publication and rate limits.
+  public let policy: IntakePolicy
+  /// The store's own keys, once read from `store_secrets`.
+  let secrets = SecretCache()
 
-  public init(database: StoreDatabase, rules: CaseRules, ids: any IdentifierSource = RandomIdentifiers()) {
+  public init(
+    database: StoreDatabase, rules: CaseRules, ids: any IdentifierSource = RandomIdentifiers(),
+    policy: IntakePolicy = .open
+  ) {
     self.database = database
     self.rules = rules
     self.ids = ids
     self.references = ReferenceCache()
+    self.policy = policy
   }
 
   var db: any Database { database.database }
@@ -195,5 +204,14 @@ public struct Store: Sendable {
       throw StoreError.duplicate(what)
     }
     references.invalidate()
+  }
+}
+
+/// Secrets read from the database, kept for the life of the store.
+final class SecretCache: Sendable {
+  private let values = Mutex<[String: String]>([:])
+
+  func withLock<T: Sendable>(_ body: (inout [String: String]) -> T) -> T {
+    values.withLock { body(&$0) }
   }
 }

@@ -11,6 +11,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   case duplicate(String)
   /// The store is shutting down and takes no more work.
   case unavailable
+  /// The caller may not do this to this message (403).
+  case forbidden(String)
+  /// A rate limit of intake was reached (429); the window ends at `retryAfter`.
+  case rateLimited(what: String, limit: RateLimit, retryAfter: Date)
 
   public var description: String { message }
 
@@ -21,6 +25,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case .conflict: "该留言已被他人处理，请刷新后重试"
     case .duplicate(let what): "\(what)已存在"
     case .unavailable: "服务正在停止，请稍后再试"
+    case .forbidden(let why): why
+    case .rateLimited(let what, let limit, _):
+      "\(what)\(limit.chineseWindow)最多提交 \(limit.count) 条留言，已达上限，请稍后再试"
     }
   }
 }

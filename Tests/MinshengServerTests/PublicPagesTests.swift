@@ -93,6 +93,12 @@ import VaporTesting
       #expect(!wildcard.1.contains("小区停车难"))
       let search = try await page(app, "/search?q=%E5%99%AA%E9%9F%B3")
       #expect(search.1.contains("夜里机器声太大"))
+      // The unit filter: every message here was answered by 市场监管局, none by 住建委.
+      let market = try await page(app, "/messages?unit=\(world.market.id.uuidString)")
+      #expect(market.1.contains("小区停车难") && market.1.contains("夜里机器声太大"))
+      #expect(market.1.contains(#"<option value="\#(world.market.id.uuidString.lowercased())" selected>"#))
+      let housing = try await page(app, "/messages?unit=\(world.housing.id.uuidString)")
+      #expect(!housing.1.contains("小区停车难"))
     }
   }
 

@@ -52,6 +52,9 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
   case workflow(Action)
   /// 感谢信: the author thanked the unit for a reply; the status does not change.
   case thanked
+  /// 发布审核: a moderator published (perhaps redacted) or withheld the message; the status does not
+  /// change. The decision is in the payload (`publication`).
+  case moderated
 
   /// Parses the stored name.
   public init?(_ name: String) {
@@ -59,6 +62,8 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
       self = .received
     } else if name == "thanked" {
       self = .thanked
+    } else if name == "moderated" {
+      self = .moderated
     } else if let action = Action(rawValue: name) {
       self = .workflow(action)
     } else {
@@ -71,6 +76,7 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
     switch self {
     case .received: "received"
     case .thanked: "thanked"
+    case .moderated: "moderated"
     case .workflow(let action): action.rawValue
     }
   }

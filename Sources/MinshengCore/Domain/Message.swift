@@ -132,6 +132,14 @@ public struct Message: Sendable, Equatable, Identifiable {
   public var version: Int
   public var createdAt: Date
   public var updatedAt: Date
+  /// 发布审核: whether a moderator has released the message to the public.
+  public var publication: Publication
+  /// The title and body the public sees when a moderator redacted them; nil for the original.
+  /// The original stays for the units that handle the message.
+  public var publicTitle: String?
+  public var publicBody: String?
+  /// The region of the network address the message came from (the address itself is not kept).
+  public var sourceRegion: String?
 
   public init(
     id: UUID, serial: Serial, type: MessageType, title: String, body: String,
@@ -140,7 +148,9 @@ public struct Message: Sendable, Equatable, Identifiable {
     status: Status = .received, closure: Closure? = nil, dispatchingUnitID: UUID? = nil,
     leadUnitID: UUID? = nil, assistingUnitIDs: [UUID] = [], replyNeedsReview: Bool = false,
     suggestedUnitID: UUID? = nil, acceptanceDue: Date? = nil, replyDue: Date? = nil,
-    mergedIntoID: UUID? = nil, version: Int = 1, createdAt: Date, updatedAt: Date? = nil
+    mergedIntoID: UUID? = nil, version: Int = 1, createdAt: Date, updatedAt: Date? = nil,
+    publication: Publication = .published, publicTitle: String? = nil, publicBody: String? = nil,
+    sourceRegion: String? = nil
   ) {
     self.id = id
     self.serial = serial
@@ -168,5 +178,18 @@ public struct Message: Sendable, Equatable, Identifiable {
     self.version = version
     self.createdAt = createdAt
     self.updatedAt = updatedAt ?? createdAt
+    self.publication = publication
+    self.publicTitle = publicTitle
+    self.publicBody = publicBody
+    self.sourceRegion = sourceRegion
   }
+
+  /// Whether anyone may read the message: the author made it public and a moderator released it.
+  public var isShownPublicly: Bool { isPublic && publication == .published }
+
+  /// The title as the public sees it, before masking: the moderator's redaction or the original.
+  public var titleForPublic: String { publicTitle ?? title }
+
+  /// The body as the public sees it, before masking.
+  public var bodyForPublic: String { publicBody ?? body }
 }

@@ -47,6 +47,8 @@ public struct NewMessage: Sendable, Equatable {
     copy.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
     copy.contact.name = contact.name.trimmingCharacters(in: .whitespacesAndNewlines)
     copy.contact.phone = contact.phone.trimmingCharacters(in: .whitespacesAndNewlines)
+    // A mobile number is kept as its 11 digits, however it was typed, so that 我的留言 finds it.
+    if let mobile = PhoneNumber.mobile(copy.contact.phone) { copy.contact.phone = mobile }
     copy.contact.email = contact.email?.trimmingCharacters(in: .whitespacesAndNewlines)
     if copy.contact.email?.isEmpty == true { copy.contact.email = nil }
     if var location = copy.location {
@@ -102,6 +104,17 @@ public enum PhoneNumber {
     guard allowed, !text.dropFirst().contains("+") else { return false }
     let digits = text.unicodeScalars.filter { ("0"..."9").contains($0) }.count
     return (7...20).contains(digits)
+  }
+
+  /// A mainland mobile number as 11 digits (`+86`, spaces and hyphens removed), or nil when the
+  /// text is not one. Only mobile numbers can receive a one-time code.
+  public static func mobile(_ text: String) -> String? {
+    guard isPlausible(text) else { return nil }
+    var digits = text.filter(\.isASCII).filter(\.isNumber)
+    if digits.count == 13, digits.hasPrefix("86") { digits.removeFirst(2) }
+    guard digits.count == 11, digits.hasPrefix("1"), let second = digits.dropFirst().first, ("3"..."9").contains(second)
+    else { return nil }
+    return digits
   }
 }
 

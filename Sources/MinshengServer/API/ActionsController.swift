@@ -86,6 +86,13 @@ struct StaffMessageResponse: Content {
   var overdue: Bool
   /// The classifier's suggestion at intake (category, unit, confidence, runners-up, reasons).
   var suggestion: SuggestionBody?
+  /// The title and body as the author wrote them (`message` shows them as the public does).
+  var originalTitle: String
+  var originalBody: String
+  /// 发布审核: pending, published or withheld.
+  var publication: Publication
+  /// The region the author wrote from (the network address itself is not kept).
+  var sourceRegion: String?
 
   struct SuggestionBody: Content {
     var label: String
@@ -110,7 +117,10 @@ struct StaffMessageResponse: Content {
   }
 
   enum CodingKeys: String, CodingKey {
-    case message, version, contact, urgent, overdue, suggestion
+    case message, version, contact, urgent, overdue, suggestion, publication
+    case originalTitle = "original_title"
+    case originalBody = "original_body"
+    case sourceRegion = "source_region"
     case dispatchingUnit = "dispatching_unit"
     case leadUnit = "lead_unit"
     case assistingUnits = "assisting_units"
@@ -209,6 +219,8 @@ struct ActionsController: Sendable {
       urgent: message.urgent, dispatchingUnit: message.dispatchingUnitID, leadUnit: message.leadUnitID,
       assistingUnits: message.assistingUnitIDs, acceptanceDue: message.acceptanceDue, replyDue: message.replyDue,
       overdue: deadline.isOverdue,
-      suggestion: try await store.suggestion(for: message.id).map { StaffMessageResponse.SuggestionBody($0) })
+      suggestion: try await store.suggestion(for: message.id).map { StaffMessageResponse.SuggestionBody($0) },
+      originalTitle: message.title, originalBody: message.body, publication: message.publication,
+      sourceRegion: message.sourceRegion)
   }
 }

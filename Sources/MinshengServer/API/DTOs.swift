@@ -118,8 +118,8 @@ struct PublicMessageResponse: Content {
     id = message.id
     serial = message.serial.description
     type = message.type
-    title = PrivacyMask.mask(message.title)
-    body = PrivacyMask.mask(message.body)
+    title = PrivacyMask.mask(message.titleForPublic)
+    body = PrivacyMask.mask(message.bodyForPublic)
     status = message.status
     statusText = message.status.chinese
     channel = message.channel
@@ -196,7 +196,7 @@ struct MessageSummary: Content {
     id = message.id
     serial = message.serial.description
     type = message.type
-    title = PrivacyMask.mask(message.title)
+    title = PrivacyMask.mask(message.titleForPublic)
     status = message.status
     statusText = message.status.chinese
     createdAt = message.createdAt

@@ -11,6 +11,8 @@ struct MessagesController: Sendable {
   let clock: @Sendable () -> Date
   /// Suggests the category at intake; nil when no model is configured or it failed to load.
   let classifier: TextClassifier?
+  /// Addresses and regions of citizens' intake (for the rate limits).
+  let intake: CitizenIntake
   let views = RenderedViews(capacity: 2_000)
 
   func register(on routes: any RoutesBuilder) {
@@ -25,7 +27,8 @@ struct MessagesController: Sendable {
   func create(_ request: Request) async throws -> Response {
     let body = try request.content.decode(NewMessageRequest.self)
     let suggestion = classifier.map { CategorySuggestion(prediction: $0.predict(title: body.title, body: body.body)) }
-    let submission = try await store.submit(body.newMessage, at: clock(), suggestion: suggestion)
+    let submission = try await store.submit(
+      body.newMessage, at: clock(), suggestion: suggestion, origin: request.intakeOrigin(intake))
     let response = Response(status: .created)
     try response.content.encode(
       SubmissionResponse(
@@ -90,7 +93,9 @@ struct MessagesController: Sendable {
     var body = views.view(of: id, version: stamp.version)
     var version = stamp.version
     if body == nil {
-      guard let file = try await store.caseFile(id), file.message.isPublic else { throw StoreError.notFound("留言") }
+      guard let file = try await store.caseFile(id), file.message.isShownPublicly else {
+        throw StoreError.notFound("留言")
+      }
       let rendered = try JSONEncoder.api.encode(
         PublicMessageResponse(file.message, events: file.events, replies: file.replies))
       version = file.message.version

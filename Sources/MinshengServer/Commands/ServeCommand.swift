@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("applying \(pending.count) migrations to \(configuration.database)")
         try await database.migrate()
       }
-      let store = Store(database: database, rules: try configuration.caseRules())
+      let store = Store(database: database, rules: try configuration.caseRules(), policy: configuration.intakePolicy)
       if demo {
         if try await store.regions().isEmpty {
           logger.notice("loading the demonstration (1000 messages) …")
@@ -75,20 +75,47 @@ struct ServeCommand: AsyncParsableCommand {
       let classifier = loadClassifier(at: configuration.classifierModel, logger: logger)
       configure(
         app, store: store, baseURL: configuration.baseURL, classifier: classifier,
-        publicNameStyle: configuration.publicNameStyle)
+        publicNameStyle: configuration.publicNameStyle, intake: configuration.citizenIntake)
+      // The outbox is sent once a second; until a gateway is configured, SMS go to the log.
+      let delivery = Task {
+        let senders: [any OutboxSender] = [LogSMSSender(logger: logger)]
+        while !Task.isCancelled {
+          do {
+            try await store.deliverOutbox(using: senders, at: Date())
+          } catch {
+            logger.warning("outbox: \(String(describing: error))")
+          }
+          try? await Task.sleep(for: .seconds(1))
+        }
+      }
       do {
         // Vapor's serve command handles SIGINT and SIGTERM: it stops accepting, finishes the requests
         // in flight and returns. The store's database is closed only after that.
         try await app.execute()
       } catch {
         try? await app.asyncShutdown()
+        delivery.cancel()
+        await delivery.value
         throw error
       }
       try await app.asyncShutdown()
+      delivery.cancel()
+      await delivery.value
     } catch {
       await database.close()
       throw error
     }
     await database.close()
+  }
+}
+
+/// The development SMS sender: writes each text to the log (with the number masked), so the
+/// one-time codes can be read there.
+struct LogSMSSender: OutboxSender {
+  let logger: Logger
+  var channel: String { "sms" }
+
+  func send(to recipient: String, body: String) async throws {
+    logger.notice("短信 → \(PrivacyMask.mask(recipient))：\(body)")
   }
 }

@@ -24,6 +24,10 @@ struct APIErrorMiddleware: AsyncMiddleware {
           response.headers.replaceOrAdd(name: name, value: value)
         }
       }
+      if case .rateLimited(_, _, let retryAfter)? = error as? StoreError {
+        let seconds = max(1, Int(retryAfter.timeIntervalSinceNow.rounded(.up)))
+        response.headers.replaceOrAdd(name: .retryAfter, value: String(seconds))
+      }
       if Self.wantsPage(request) {
         response.headers.contentType = .html
         response.body = .init(string: Self.errorPage(status: status, message: body.message))
@@ -84,6 +88,8 @@ struct APIErrorMiddleware: AsyncMiddleware {
       case .conflict: return (.conflict, ErrorResponse(error: "conflict", message: error.message))
       case .duplicate: return (.conflict, ErrorResponse(error: "duplicate", message: error.message))
       case .unavailable: return (.serviceUnavailable, ErrorResponse(error: "unavailable", message: error.message))
+      case .forbidden: return (.forbidden, ErrorResponse(error: "forbidden", message: error.message))
+      case .rateLimited: return (.tooManyRequests, ErrorResponse(error: "rate_limited", message: error.message))
       }
     case let error as DecodingError:
       return (.badRequest, ErrorResponse(error: "bad_request", message: "请求格式有误", fields: [describe(error)]))

@@ -154,6 +154,14 @@ enum PageTexts {
     "replied": "已答复", "thanks_count": "感谢信", "unit_messages": "办理的留言", "board_messages": "收到的留言",
     "figures_year": "%d 年数据", "not_found_title": "未找到", "error_title": "出错了", "back_home": "返回首页",
     "footer": "民生之声 · 开源的群众留言办理平台 · 联系方式一律不公开", "view_all": "查看全部",
+    "code": "短信验证码", "send_code": "获取验证码", "code_hint": "验证码发送到上面的手机号码，10 分钟内有效。",
+    "code_sent": "验证码已发送至 %@，10 分钟内有效。", "code_images_again": "如已选择图片，请重新选择。",
+    "phone_verified": "手机号已验证：%@", "pending_note": "您的留言将在审核后公开显示；审核期间照常交办办理。",
+    "publication": "公开状态", "publication_pending": "待审核，审核通过后公开", "publication_published": "已公开",
+    "publication_withheld": "不予公开（照常办理）", "nav_account": "我的留言", "account_title": "我的留言",
+    "account_intro": "用手机号码和短信验证码登录，查看您用这个号码写的全部留言，包括不公开的留言。",
+    "login": "登录", "logout": "退出登录", "account_empty": "这个号码还没有留言。", "account_phone": "当前号码：%@",
+    "open_case": "查看办理进度", "suggested": "系统建议领域：", "use_suggestion": "采用",
   ]
 
   static let english: [String: String] = [
@@ -198,5 +206,18 @@ enum PageTexts {
     "error_title": "Something went wrong", "back_home": "Back to the home page",
     "footer": "Minsheng · open-source platform for citizens' messages · contact details are never published",
     "view_all": "View all",
+    "code": "SMS code", "send_code": "Send code",
+    "code_hint": "The code goes to the mobile number above and is valid for 10 minutes.",
+    "code_sent": "A code was sent to %@; it is valid for 10 minutes.",
+    "code_images_again": " If you chose images, choose them again.",
+    "phone_verified": "Mobile number verified: %@",
+    "pending_note": "Your message will be published after moderation; it is dispatched and handled meanwhile.",
+    "publication": "Publication", "publication_pending": "Waiting for moderation", "publication_published": "Published",
+    "publication_withheld": "Not published (still handled)", "nav_account": "My messages",
+    "account_title": "My messages",
+    "account_intro":
+      "Log in with your mobile number and an SMS code to see every message you wrote with it, private ones included.",
+    "login": "Log in", "logout": "Log out", "account_empty": "No messages were written with this number.",
+    "account_phone": "Number: %@", "open_case": "Track", "suggested": "Suggested area: ", "use_suggestion": "Use",
   ]
 }

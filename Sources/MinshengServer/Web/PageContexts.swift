@@ -22,7 +22,7 @@ struct MessageItem: Encodable, Sendable {
   init(_ message: Message, names: ReferenceNames, language: PageLanguage, now: Date, calendar: WorkingCalendar) {
     id = message.id.uuidString.lowercased()
     serial = message.serial.description
-    title = PrivacyMask.mask(message.title)
+    title = PrivacyMask.mask(message.titleForPublic)
     type = language.type(message.type)
     status = language.status(message.status)
     statusClass = message.status.rawValue
@@ -102,6 +102,7 @@ struct ListContent: Encodable, Sendable {
   var nextURL: String
   var regions: [Option]
   var boards: [Option]
+  var units: [Option]
   var types: [Option]
   var categories: [Option]
   var statuses: [Option]
@@ -193,6 +194,14 @@ struct WriteContent: Encodable, Sendable {
   var isPrivate: Bool
   var consent: Bool
   var byRegion: Bool
+  /// Whether the mobile number is verified by a one-time code.
+  var askCode: Bool
+  /// "手机号已验证：138****8000" when the citizen is logged in; a code is then not needed for it.
+  var verifiedPhone: String
+  /// "验证码已发送至 …" after the 获取验证码 button without a script.
+  var notice: String
+  /// Whether the classifier can suggest an area as the author types.
+  var canSuggest: Bool
 }
 
 struct WrittenContent: Encodable, Sendable {
@@ -200,6 +209,8 @@ struct WrittenContent: Encodable, Sendable {
   var trackingCode: String
   var promise: String
   var messageURL: String
+  /// Public, and waiting for a moderator before it appears.
+  var pending: Bool
 }
 
 struct TrackContent: Encodable, Sendable {
@@ -211,6 +222,8 @@ struct TrackContent: Encodable, Sendable {
   var canThank: Bool
   var scores: [Int]
   var errors: [String]
+  /// The author's view of publication: 待审核 / 已公开 / 不予公开 (empty for a private message).
+  var publication: String
 }
 
 struct UnitContent: Encodable, Sendable {

@@ -22,9 +22,26 @@ enum PageCookies {
   static let language = "minsheng_lang"
   static let form = "minsheng_form"
   static let track = "minsheng_track"
+  /// A message opened from 我的留言 (its id; valid only with the citizen's session of its number).
+  static let trackedCase = "minsheng_case"
+  /// The citizen's session (phone + code login).
+  static let citizen = "minsheng_citizen"
 }
 
 extension Request {
+  /// The author's network address (from `X-Forwarded-For` only behind a trusted proxy) and its
+  /// region, for the rate limits and the region kept with a message.
+  func intakeOrigin(_ intake: CitizenIntake) -> IntakeOrigin {
+    var address = remoteAddress?.ipAddress
+    if intake.trustForwardedFor,
+      let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").first?
+        .trimmingCharacters(in: .whitespaces), !forwarded.isEmpty
+    {
+      address = forwarded
+    }
+    return IntakeOrigin(address: address, region: address.map(intake.regions.region(of:)))
+  }
+
   /// The page language: the `lang` query parameter, else the cookie, else Chinese.
   var pageLanguage: PageLanguage {
     if let value = query[String.self, at: "lang"], let language = PageLanguage(rawValue: value) { return language }

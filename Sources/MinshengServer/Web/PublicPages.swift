@@ -12,6 +12,8 @@ struct PublicPages: Sendable {
   let classifier: TextClassifier?
   let nameStyle: PrivacyMask.NameStyle
   let renderer: PageRenderer
+  /// Phone verification, address handling and the region table of the write form.
+  let intake: CitizenIntake
   let figures = FiguresCache()
   /// The home page is the same for everyone in a language; it is rendered at most every 5 seconds.
   let shared = SharedPages(maximumAge: .seconds(5))
@@ -23,6 +25,8 @@ struct PublicPages: Sendable {
     routes.get("messages", ":id", use: show)
     routes.get("write", use: writeForm)
     routes.on(.POST, "write", body: .collect(maxSize: "16mb"), use: write)
+    routes.on(.POST, "write", "code", body: .collect(maxSize: "16mb"), use: sendWriteCode)
+    routes.post("write", "suggest", use: suggest)
     routes.get("track", use: track)
     routes.post("track", use: openTrack)
     routes.post("track", "evaluate", use: evaluate)
@@ -144,6 +148,7 @@ struct PublicPages: Sendable {
       boards: names.leaders.values.sorted { $0.code < $1.code }.map {
         option($0.id, MessageItem.boardLabel($0, names: names), filter.leaderID)
       },
+      units: names.units.values.sorted { $0.code < $1.code }.map { option($0.id, $0.name, filter.leadUnitID) },
       types: MessageType.citizenTypes.map {
         Option(value: $0.rawValue, label: language.type($0), selected: $0 == filter.type)
       },
@@ -162,7 +167,7 @@ struct PublicPages: Sendable {
 
   func show(_ request: Request) async throws -> Response {
     guard let id = request.parameters.get("id", as: UUID.self), let file = try await store.caseFile(id),
-      file.message.isPublic
+      file.message.isShownPublicly
     else { throw StoreError.notFound("留言") }
     let view = try await messageView(file, language: request.pageLanguage)
     return try await renderer.render(
@@ -180,7 +185,9 @@ struct PublicPages: Sendable {
     let letter = try await store.thanksLetter(of: message.id)
     let merged = try await store.mergedCount(into: message.id)
     var parentSerial = ""
-    if let parent = message.mergedIntoID, let parentMessage = try await store.message(parent), parentMessage.isPublic {
+    if let parent = message.mergedIntoID, let parentMessage = try await store.message(parent),
+      parentMessage.isShownPublicly
+    {
       parentSerial = parentMessage.serial.description
     }
     let images = try await store.attachments(of: message.id).enumerated().map { index, image in
@@ -188,7 +195,8 @@ struct PublicPages: Sendable {
     }
     return MessageView(
       id: message.id.uuidString.lowercased(), serial: message.serial.description,
-      title: PrivacyMask.mask(message.title), paragraphs: Self.paragraphs(PrivacyMask.mask(message.body)),
+      title: PrivacyMask.mask(message.titleForPublic),
+      paragraphs: Self.paragraphs(PrivacyMask.mask(message.bodyForPublic)),
       type: language.type(message.type), status: language.status(message.status),
       statusClass: message.status.rawValue, created: language.dateTime(message.createdAt),
       board: message.leaderID == nil ? "" : MessageItem.boardName(message, names: names),
@@ -248,6 +256,7 @@ struct PublicPages: Sendable {
     switch event.action {
     case .received: return zh ? "收到留言" : "Message received"
     case .thanked: return zh ? "留言人写来感谢信" : "The author sent a thanks letter"
+    case .moderated: return zh ? "审核发布" : "Moderated"
     case .workflow(let action):
       switch action {
       case .assign: return zh ? "交办至 \(unit("lead_unit"))" : "Dispatched to \(unit("lead_unit"))"
@@ -281,7 +290,7 @@ struct PublicPages: Sendable {
     let language = request.pageLanguage
     let leader = request.query[String.self, at: "leader"].flatMap(UUID.init(uuidString:))
     let content = try await writeContent(
-      language: language, errors: [], leader: leader, region: nil, type: nil, category: nil, fields: WriteForm())
+      request, errors: [], leader: leader, region: nil, type: nil, category: nil, fields: WriteForm())
     return try await renderer.render(request, "public/write", title: language.text("write_title"), content)
   }
 
@@ -299,6 +308,7 @@ struct PublicPages: Sendable {
     var name: String?
     var phone: String?
     var consent: String?
+    var code: String?
     var images: [File]?
   }
 
@@ -339,11 +349,22 @@ struct PublicPages: Sendable {
     } catch let error as ValidationError {
       errors += error.problems.map { language.text("images") + "：" + $0.message }
     }
+    let verifiedPhone = try await citizenPhone(request)
+    let needsCode =
+      intake.verifyPhone && (verifiedPhone == nil || verifiedPhone != PhoneNumber.mobile(input.contact.phone))
+    if needsCode, errors.isEmpty {
+      do {
+        try await store.verifyPhoneCode(form.code ?? "", for: input.contact.phone, at: clock())
+      } catch let error as PhoneCodeError {
+        errors.append(language.text("code") + "：" + error.message)
+      }
+    }
     if errors.isEmpty {
       let suggestion = classifier.map { CategorySuggestion(prediction: $0.predict(title: title, body: body)) }
       do {
         let now = clock()
-        let submission = try await store.submit(input, at: now, suggestion: suggestion, images: images)
+        let submission = try await store.submit(
+          input, at: now, suggestion: suggestion, images: images, origin: request.intakeOrigin(intake))
         let message = submission.message
         let names = try await store.referenceNames()
         let path = RegionPath.of(message.regionID, in: names.regions)
@@ -355,25 +376,128 @@ struct PublicPages: Sendable {
           serial: message.serial.description,
           trackingCode: Self.grouped(TrackingCode.normalized(submission.trackingCode) ?? submission.trackingCode),
           promise: promise,
-          messageURL: "/messages/\(message.id.uuidString.lowercased())")
+          messageURL: "/messages/\(message.id.uuidString.lowercased())",
+          pending: message.isPublic && message.publication == .pending)
         let response = try await renderer.render(
           request, "public/written", title: language.text("written_title"), content, status: .created)
         response.cookies[PageCookies.track] = trackCookie(submission.trackingCode)
         return response
       } catch let error as ValidationError {
         errors += error.problems.map { fieldLabel($0.field, language) + "：" + $0.message }
+      } catch let error as StoreError {
+        guard case .rateLimited = error else { throw error }
+        let content = try await writeContent(
+          request, errors: [error.message], leader: leader, region: region, type: type, category: category,
+          fields: form)
+        let response = try await renderer.render(
+          request, "public/write", title: language.text("write_title"), content, status: .tooManyRequests)
+        if case .rateLimited(_, _, let retryAfter) = error {
+          response.headers.replaceOrAdd(
+            name: .retryAfter, value: String(max(1, Int(retryAfter.timeIntervalSince(clock())))))
+        }
+        return response
       }
     }
     let content = try await writeContent(
-      language: language, errors: errors, leader: leader, region: region, type: type, category: category, fields: form)
+      request, errors: errors, leader: leader, region: region, type: type, category: category, fields: form)
     return try await renderer.render(
       request, "public/write", title: language.text("write_title"), content, status: .unprocessableEntity)
   }
 
+  /// `POST /write/code` (the form's 获取验证码 button): sends a one-time code to the mobile number in
+  /// the form. Scripts get JSON; without a script the form comes back filled in, with the notice.
+  func sendWriteCode(_ request: Request) async throws -> Response {
+    let language = request.pageLanguage
+    let form = (try? request.content.decode(WriteForm.self)) ?? WriteForm()
+    try request.checkFormToken(form._csrf)
+    let (status, notice, error) = await sendCode(to: form.phone ?? "", language: language)
+    if request.headers.accept.contains(where: { $0.mediaType == .json }) {
+      return try await CodeResult(ok: error.isEmpty, message: error.isEmpty ? notice : error)
+        .encodeResponse(status: status, for: request)
+    }
+    var content = try await writeContent(
+      request, errors: error.isEmpty ? [] : [error], leader: form.board.flatMap(UUID.init(uuidString:)),
+      region: form.region.flatMap(UUID.init(uuidString:)), type: form.type.flatMap(MessageType.init(rawValue:)),
+      category: form.category.flatMap(UUID.init(uuidString:)), fields: form)
+    if error.isEmpty {
+      let hadImages = (form.images ?? []).contains { $0.data.readableBytes > 0 }
+      content.notice = notice + (hadImages ? language.text("code_images_again") : "")
+    }
+    return try await renderer.render(
+      request, "public/write", title: language.text("write_title"), content, status: status)
+  }
+
+  /// The answer to a script's request for a code.
+  struct CodeResult: Content {
+    var ok: Bool
+    var message: String
+  }
+
+  /// Issues a code; returns the status, the notice on success, or the error.
+  func sendCode(to phone: String, language: PageLanguage) async -> (HTTPResponseStatus, String, String) {
+    do {
+      try await store.issuePhoneCode(to: phone, at: clock())
+      let masked = PrivacyMask.mask(PhoneNumber.mobile(phone) ?? phone)
+      return (.ok, String(format: language.text("code_sent"), masked as NSString), "")
+    } catch let error as PhoneCodeError {
+      let status: HTTPResponseStatus =
+        switch error {
+        case .tooSoon: .tooManyRequests
+        default: .unprocessableEntity
+        }
+      return (status, "", language.text("code") + "：" + error.message)
+    } catch let error as StoreError {
+      return (.tooManyRequests, "", error.message)
+    } catch {
+      return (.serviceUnavailable, "", language.text("code") + "：" + StoreError.unavailable.message)
+    }
+  }
+
+  /// `POST /write/suggest`: the classifier's suggested area for the title and body typed so far.
+  func suggest(_ request: Request) async throws -> SuggestResult {
+    struct Form: Decodable {
+      var _csrf: String?
+      var title: String?
+      var body: String?
+    }
+    let form = (try? request.content.decode(Form.self)) ?? Form()
+    try request.checkFormToken(form._csrf)
+    let text = (form.title ?? "") + (form.body ?? "")
+    guard let classifier, text.count >= 8, text.count <= NewMessage.maxBodyLength + NewMessage.maxTitleLength else {
+      return SuggestResult(found: false, categoryID: "", label: "", confidence: 0, text: "")
+    }
+    let prediction = classifier.predict(title: form.title ?? "", body: form.body ?? "")
+    let names = try await store.referenceNames()
+    guard let top = prediction.top.first,
+      let category = names.categories.values.first(where: { $0.parentID == nil && $0.name == top.label })
+    else { return SuggestResult(found: false, categoryID: "", label: "", confidence: 0, text: "") }
+    let percent = Int((top.confidence * 100).rounded())
+    let language = request.pageLanguage
+    return SuggestResult(
+      found: true, categoryID: category.id.uuidString.lowercased(), label: category.name, confidence: top.confidence,
+      text: language.text("suggested") + category.name + "（\(percent)%）")
+  }
+
+  struct SuggestResult: Content {
+    var found: Bool
+    var categoryID: String
+    var label: String
+    var confidence: Double
+    var text: String
+  }
+
+  /// The verified mobile number of the citizen's session, if the browser has one.
+  func citizenPhone(_ request: Request) async throws -> String? {
+    guard let key = request.cookies[PageCookies.citizen]?.string, !key.isEmpty else { return nil }
+    return try await store.citizenPhone(forSession: key, at: clock())
+  }
+
   private func writeContent(
-    language: PageLanguage, errors: [String], leader: UUID?, region: UUID?, type: MessageType?, category: UUID?,
+    _ request: Request, errors: [String], leader: UUID?, region: UUID?, type: MessageType?, category: UUID?,
     fields: WriteForm
   ) async throws -> WriteContent {
+    let language = request.pageLanguage
+    let verified = try await citizenPhone(request)
     let names = try await store.referenceNames()
     let regions = Self.treeOrder(names.regions)
     var boards: [Option] = []
@@ -397,8 +521,12 @@ struct PublicPages: Sendable {
         Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == category)
       },
       title: fields.title ?? "", body: fields.body ?? "", address: fields.address ?? "", name: fields.name ?? "",
-      phone: fields.phone ?? "", isPrivate: fields.visibility == "private", consent: fields.consent == "yes",
-      byRegion: leader == nil && region != nil)
+      phone: fields.phone ?? verified ?? "", isPrivate: fields.visibility == "private",
+      consent: fields.consent == "yes",
+      byRegion: leader == nil && region != nil, askCode: intake.verifyPhone,
+      verifiedPhone: verified.map { String(format: language.text("phone_verified"), PrivacyMask.mask($0) as NSString) }
+        ?? "",
+      notice: "", canSuggest: classifier != nil)
   }
 
   private func fieldLabel(_ field: String, _ language: PageLanguage) -> String {
@@ -412,6 +540,7 @@ struct PublicPages: Sendable {
     case "leader": language.text("choose_board")
     case "region": language.text("choose_region")
     case "category": language.text("choose_category")
+    case "code": language.text("code")
     default: field
     }
   }
@@ -448,20 +577,31 @@ struct PublicPages: Sendable {
   }
 
   func track(_ request: Request) async throws -> Response {
-    try await trackPage(request, code: request.cookies[PageCookies.track]?.string, error: "", errors: [])
+    try await trackPage(request, message: try await trackedMessage(request), error: "", errors: [])
   }
 
-  private func trackPage(
-    _ request: Request, code: String?, error: String, errors: [String], status: HTTPResponseStatus = .ok
+  /// The message this browser follows: by the tracking code in its cookie, or a message opened from
+  /// 我的留言 whose mobile number is the one the citizen's session verified.
+  func trackedMessage(_ request: Request) async throws -> Message? {
+    if let code = request.cookies[PageCookies.track]?.string, !code.isEmpty {
+      return try await store.message(trackingCode: code)
+    }
+    guard let id = request.cookies[PageCookies.trackedCase].flatMap({ UUID(uuidString: $0.string) }),
+      let phone = try await citizenPhone(request), let message = try await store.message(id),
+      PhoneNumber.mobile(message.contact.phone) == phone
+    else { return nil }
+    return message
+  }
+
+  func trackPage(
+    _ request: Request, message: Message?, error: String, errors: [String], status: HTTPResponseStatus = .ok
   ) async throws -> Response {
     let language = request.pageLanguage
     var content = TrackContent(
       error: error, found: false, message: [], deadline: "", canEvaluate: false, canThank: false,
       scores: [5, 4, 3, 2, 1],
-      errors: errors)
-    if let code, let message = try await store.message(trackingCode: code),
-      let file = try await store.caseFile(message.id)
-    {
+      errors: errors, publication: "")
+    if let message, let file = try await store.caseFile(message.id) {
       content.found = true
       let view = try await messageView(file, language: language)
       content.message = [view]
@@ -472,6 +612,9 @@ struct PublicPages: Sendable {
       content.canThank =
         !file.replies.isEmpty && view.thanks.isEmpty
         && [.replied, .closed, .reopenRequested].contains(file.message.status)
+      if file.message.isPublic {
+        content.publication = language.text("publication_" + file.message.publication.rawValue)
+      }
     }
     return try await renderer.render(
       request, "public/track", title: language.text("track_title"), content, status: status)
@@ -489,11 +632,13 @@ struct PublicPages: Sendable {
     guard let code = form.code.flatMap(TrackingCode.normalized), try await store.message(trackingCode: code) != nil
     else {
       return try await trackPage(
-        request, code: nil, error: language == .zh ? "查询码不正确，请核对后重试。" : "No message has this tracking code.",
+        request, message: nil,
+        error: language == .zh ? "查询码不正确，请核对后重试。" : "No message has this tracking code.",
         errors: [], status: .notFound)
     }
     let response = request.redirect(to: "/track", redirectType: .normal)
     response.cookies[PageCookies.track] = trackCookie(code)
+    response.cookies[PageCookies.trackedCase] = expiredCookie()
     return response
   }
 
@@ -501,10 +646,16 @@ struct PublicPages: Sendable {
     let form = try request.content.decode(TrackForm.self)
     try request.checkFormToken(form._csrf)
     let response = request.redirect(to: "/track", redirectType: .normal)
-    response.cookies[PageCookies.track] = HTTPCookies.Value(
+    response.cookies[PageCookies.track] = expiredCookie()
+    response.cookies[PageCookies.trackedCase] = expiredCookie()
+    return response
+  }
+
+  /// A cookie value that makes the browser forget the cookie.
+  func expiredCookie() -> HTTPCookies.Value {
+    HTTPCookies.Value(
       string: "", expires: Date(timeIntervalSince1970: 0), maxAge: 0, path: "/", isSecure: renderer.secureCookies,
       isHTTPOnly: true, sameSite: .strict)
-    return response
   }
 
   struct EvaluateForm: Decodable {
@@ -519,20 +670,20 @@ struct PublicPages: Sendable {
     let form = (try? request.content.decode(EvaluateForm.self)) ?? EvaluateForm()
     try request.checkFormToken(form._csrf)
     let language = request.pageLanguage
-    guard let code = request.cookies[PageCookies.track]?.string,
-      let message = try await store.message(trackingCode: code)
-    else { return request.redirect(to: "/track", redirectType: .normal) }
+    guard let message = try await trackedMessage(request) else {
+      return request.redirect(to: "/track", redirectType: .normal)
+    }
     let scores = [form.resolution, form.attitude, form.speed]
     guard scores.allSatisfy({ ($0 ?? 0) >= 1 && ($0 ?? 0) <= 5 }) else {
       return try await trackPage(
-        request, code: code, error: "",
+        request, message: message, error: "",
         errors: [language == .zh ? "请为三项各打 1 到 5 分。" : "Give each of the three a score from 1 to 5."],
         status: .unprocessableEntity)
     }
     let comment = form.comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     if comment.count > 500 {
       return try await trackPage(
-        request, code: code, error: "", errors: [language == .zh ? "意见最多 500 字。" : "At most 500 characters."],
+        request, message: message, error: "", errors: [language == .zh ? "意见最多 500 字。" : "At most 500 characters."],
         status: .unprocessableEntity)
     }
     let evaluation = Evaluation(
@@ -543,10 +694,10 @@ struct PublicPages: Sendable {
         .evaluate(evaluation), on: message.id, by: Actor(role: .citizen, id: "citizen"), at: clock(),
         expectedVersion: message.version)
     } catch let error as WorkflowError {
-      return try await trackPage(request, code: code, error: "", errors: [error.message], status: .conflict)
+      return try await trackPage(request, message: message, error: "", errors: [error.message], status: .conflict)
     } catch StoreError.conflict {
       return try await trackPage(
-        request, code: code, error: "",
+        request, message: message, error: "",
         errors: [StoreError.conflict(messageID: message.id, expectedVersion: 0, currentVersion: nil).message],
         status: .conflict)
     }
@@ -562,16 +713,17 @@ struct PublicPages: Sendable {
   func thank(_ request: Request) async throws -> Response {
     let form = (try? request.content.decode(ThanksForm.self)) ?? ThanksForm()
     try request.checkFormToken(form._csrf)
-    guard let code = request.cookies[PageCookies.track]?.string, try await store.message(trackingCode: code) != nil
-    else { return request.redirect(to: "/track", redirectType: .normal) }
+    guard let message = try await trackedMessage(request) else {
+      return request.redirect(to: "/track", redirectType: .normal)
+    }
     do {
-      try await store.thank(trackingCode: code, author: form.author ?? "", body: form.body ?? "", at: clock())
+      try await store.thank(message, author: form.author ?? "", body: form.body ?? "", at: clock())
     } catch let error as ValidationError {
       return try await trackPage(
-        request, code: code, error: "", errors: error.problems.map(\.message), status: .unprocessableEntity)
+        request, message: message, error: "", errors: error.problems.map(\.message), status: .unprocessableEntity)
     } catch StoreError.duplicate(let what) {
       return try await trackPage(
-        request, code: code, error: "", errors: [StoreError.duplicate(what).message], status: .conflict)
+        request, message: message, error: "", errors: [StoreError.duplicate(what).message], status: .conflict)
     }
     return request.redirect(to: "/track", redirectType: .normal)
   }
@@ -627,10 +779,8 @@ struct PublicPages: Sendable {
     guard let id = request.parameters.get("id", as: UUID.self), let image = try await store.attachment(id),
       let message = try await store.message(image.messageID)
     else { throw StoreError.notFound("图片") }
-    var allowed = message.isPublic
-    if !allowed, let code = request.cookies[PageCookies.track]?.string,
-      let tracked = try await store.message(trackingCode: code)
-    {
+    var allowed = message.isShownPublicly
+    if !allowed, let tracked = try await trackedMessage(request) {
       allowed = tracked.id == message.id
     }
     guard allowed else { throw StoreError.notFound("图片") }
@@ -641,7 +791,8 @@ struct PublicPages: Sendable {
       name: .contentDisposition, value: "inline; filename=\"minsheng-\(id.uuidString.lowercased()).\(ext)\"")
     headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
     headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; sandbox")
-    headers.replaceOrAdd(name: .cacheControl, value: message.isPublic ? "public, max-age=86400" : "private, no-store")
+    headers.replaceOrAdd(
+      name: .cacheControl, value: message.isShownPublicly ? "public, max-age=300" : "private, no-store")
     return Response(status: .ok, headers: headers, body: .init(data: image.data))
   }
 

@@ -1,5 +1,6 @@
 import FluentKit
 import MinshengCore
+import SQLKit
 
 /// Every schema change, in order. Append only: a released migration is never edited.
 public enum StoreMigrations {
@@ -22,6 +23,9 @@ public enum StoreMigrations {
     M0016_CreateMessageSuggestions(),
     M0017_CreateAttachments(),
     M0018_CreateThanksLetters(),
+    M0019_UpdateMessagesAddPublication(),
+    M0020_CreateModerationTables(),
+    M0021_CreateCitizenTables(),
   ]
 }
 
@@ -379,5 +383,99 @@ struct M0018_CreateThanksLetters: AsyncMigration {
   }
   func revert(on database: any Database) async throws {
     try await database.schema("thanks_letters").delete()
+  }
+}
+
+/// 发布审核 and the source region: messages received before moderation existed stay published.
+struct M0019_UpdateMessagesAddPublication: AsyncMigration {
+  var name: String { "0019_UpdateMessagesAddPublication" }
+  func prepare(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    // One column per statement: SQLite adds one column per ALTER TABLE.
+    try await sql.raw("ALTER TABLE messages ADD COLUMN publication TEXT NOT NULL DEFAULT 'published'").run()
+    try await sql.raw("ALTER TABLE messages ADD COLUMN public_title TEXT").run()
+    try await sql.raw("ALTER TABLE messages ADD COLUMN public_body TEXT").run()
+    try await sql.raw("ALTER TABLE messages ADD COLUMN source_region TEXT").run()
+    try await sql.create(index: "messages_publication").on("messages").column("publication")
+      .column("dispatching_unit_id").run()
+    try await sql.create(index: "messages_contact_phone").on("messages").column("contact_phone").run()
+  }
+  func revert(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    try await sql.drop(index: "messages_contact_phone").run()
+    try await sql.drop(index: "messages_publication").run()
+    for column in ["source_region", "public_body", "public_title", "publication"] {
+      try await sql.raw("ALTER TABLE messages DROP COLUMN \(unsafeRaw: column)").run()
+    }
+  }
+}
+
+/// 敏感词 and the intake counters of the rate limits.
+struct M0020_CreateModerationTables: AsyncMigration {
+  var name: String { "0020_CreateModerationTables" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("banned_words")
+      .id()
+      .field("word", .string, .required)
+      .field("severity", .string, .required)
+      .field("created_at", .datetime, .required)
+      .unique(on: "word")
+      .create()
+    // A counter per keyed hash (of a mobile number or network address) and fixed window; rows of
+    // past windows are deleted as new ones are counted.
+    try await database.schema("intake_counters")
+      .field("key", .string, .required)
+      .field("window_start", .int64, .required)
+      .field("count", .int, .required)
+      .unique(on: "key", "window_start")
+      .create()
+    // Keys the store makes for itself (the key of the counters' hashes), shared by all instances.
+    try await database.schema("store_secrets")
+      .field("name", .string, .required)
+      .field("value", .string, .required)
+      .unique(on: "name")
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("store_secrets").delete()
+    try await database.schema("intake_counters").delete()
+    try await database.schema("banned_words").delete()
+  }
+}
+
+/// One-time codes for mobile numbers, citizens' sessions, and the outbox of notifications.
+struct M0021_CreateCitizenTables: AsyncMigration {
+  var name: String { "0021_CreateCitizenTables" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("phone_codes")
+      .field("phone_hash", .string, .required)
+      .field("code_hash", .string, .required)
+      .field("sent_at", .datetime, .required)
+      .field("expires_at", .datetime, .required)
+      .field("attempts", .int, .required)
+      .unique(on: "phone_hash")
+      .create()
+    try await database.schema("citizen_sessions")
+      .field("session_hash", .string, .required)
+      .field("phone", .string, .required)
+      .field("created_at", .datetime, .required)
+      .field("expires_at", .datetime, .required)
+      .unique(on: "session_hash")
+      .create()
+    try await database.schema("outbox")
+      .id()
+      .field("channel", .string, .required)
+      .field("recipient", .string, .required)
+      .field("body", .string, .required)
+      .field("created_at", .datetime, .required)
+      .field("sent_at", .datetime)
+      .field("attempts", .int, .required)
+      .field("last_error", .string)
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("outbox").delete()
+    try await database.schema("citizen_sessions").delete()
+    try await database.schema("phone_codes").delete()
   }
 }

@@ -43,9 +43,17 @@ struct MessageRecord: Codable, Sendable {
   var lastEventHash: String
   var createdAt: Date
   var updatedAt: Date
+  var publication: String
+  var publicTitle: String?
+  var publicBody: String?
+  var sourceRegion: String?
 
   enum CodingKeys: String, CodingKey {
     case id, type, title, body, channel, address, latitude, longitude, urgent, status, closure, version
+    case publication
+    case publicTitle = "public_title"
+    case publicBody = "public_body"
+    case sourceRegion = "source_region"
     case serialYear = "serial_year"
     case serialNumber = "serial_number"
     case trackingHash = "tracking_hash"
@@ -103,6 +111,10 @@ struct MessageRecord: Codable, Sendable {
     lastEventHash = chainTip.hash
     createdAt = message.createdAt
     updatedAt = message.updatedAt
+    publication = message.publication.rawValue
+    publicTitle = message.publicTitle
+    publicBody = message.publicBody
+    sourceRegion = message.sourceRegion
   }
 
   /// The tip of this message's audit chain as stored.
@@ -111,7 +123,7 @@ struct MessageRecord: Codable, Sendable {
   /// The core value; a row with values no current code knows is reported, not guessed.
   func core(assisting: [UUID]) throws -> Message {
     guard let type = MessageType(rawValue: type), let channel = Channel(rawValue: channel),
-      let status = Status(rawValue: status)
+      let status = Status(rawValue: status), let publication = Publication(rawValue: publication)
     else { throw StoreError.notFound("可识别的留言记录") }
     let location: Location? =
       (address == nil && latitude == nil && longitude == nil)
@@ -123,7 +135,8 @@ struct MessageRecord: Codable, Sendable {
       urgent: urgent, status: status, closure: closure.flatMap(Closure.init(rawValue:)),
       dispatchingUnitID: dispatchingUnitID, leadUnitID: leadUnitID, assistingUnitIDs: assisting,
       replyNeedsReview: replyNeedsReview, suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue,
-      replyDue: replyDue, mergedIntoID: mergedIntoID, version: version, createdAt: createdAt, updatedAt: updatedAt)
+      replyDue: replyDue, mergedIntoID: mergedIntoID, version: version, createdAt: createdAt, updatedAt: updatedAt,
+      publication: publication, publicTitle: publicTitle, publicBody: publicBody, sourceRegion: sourceRegion)
   }
 }
 

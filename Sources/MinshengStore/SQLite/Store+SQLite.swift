@@ -9,9 +9,11 @@ extension Store {
   /// 受理 on SQLite: claims the chain place, numbers and stores the message and stores its
   /// `received` event, in a savepoint of a transaction that concurrent intakes may share.
   func storeReceived(
-    _ message: Message, trackingHash: String, by actor: Actor, suggestion: SuggestionRecord?, on writer: SQLiteWorker
+    _ message: Message, trackingHash: String, by actor: Actor, suggestion: SuggestionRecord?,
+    limits: [CountedLimit] = [], on writer: SQLiteWorker
   ) async throws -> Message {
     try await writer.grouped { handle in
+      try Self.count(limits, at: message.createdAt, on: handle)
       var message = message
       let place = try Self.claimChainPlace(on: handle)
       let (event, tip) = self.seal(EventDraft.received(message, by: actor), at: place, after: .empty)

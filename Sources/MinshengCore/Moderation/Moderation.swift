@@ -1,0 +1,200 @@
+import Foundation
+
+/// 发布审核: whether the public may see a message. Moderation governs publication only; the
+/// message is assigned and handled whatever its publication state.
+public enum Publication: String, Sendable, Codable, CaseIterable {
+  /// 待审核: received, not yet seen by a moderator; not shown publicly.
+  case pending
+  /// 已公开: a moderator released it (perhaps with personal data redacted from the public text).
+  case published
+  /// 不予公开: a moderator withheld it (abuse, personal data that cannot be redacted, …).
+  case withheld
+}
+
+/// 敏感词: a word or phrase that intake watches for.
+public struct BannedWord: Sendable, Equatable, Codable, Identifiable {
+  public enum Severity: String, Sendable, Codable, CaseIterable {
+    /// The message is refused at intake, naming the word, so the author can rephrase it.
+    case block
+    /// The message is received but its moderator sees the word highlighted.
+    case review
+  }
+
+  public var id: UUID
+  public var word: String
+  public var severity: Severity
+
+  public init(id: UUID, word: String, severity: Severity) {
+    self.id = id
+    self.word = word
+    self.severity = severity
+  }
+}
+
+/// Finds banned words in text, also when they are written in full-width letters, in other letter
+/// case or with spaces and punctuation between their characters ("傻 逼", "ＢＡＤ").
+public struct BannedWordList: Sendable {
+  private let entries: [(word: BannedWord, folded: [Character])]
+
+  public init(_ words: [BannedWord]) {
+    entries = words.compactMap { word in
+      let folded = Self.fold(word.word)
+      return folded.isEmpty ? nil : (word, folded)
+    }
+  }
+
+  /// The banned words that occur in any of the texts, each once, in the list's order.
+  public func matches(in texts: [String]) -> [BannedWord] {
+    guard !entries.isEmpty else { return [] }
+    let folded = texts.map { String(Self.fold($0)) }
+    return entries.filter { entry in
+      let needle = String(entry.folded)
+      return folded.contains { $0.contains(needle) }
+    }.map(\.word)
+  }
+
+  /// NFKC (full-width → half-width), lower case, without white space, punctuation and symbols.
+  static func fold(_ text: String) -> [Character] {
+    let normalized = text.precomposedStringWithCompatibilityMapping.lowercased()
+    return normalized.unicodeScalars.filter { scalar in
+      !(CharacterSet.whitespacesAndNewlines.contains(scalar) || CharacterSet.punctuationCharacters.contains(scalar)
+        || CharacterSet.symbols.contains(scalar))
+    }.map(Character.init)
+  }
+
+  /// Checks a new entry: 1 to 20 characters that are not all spaces or punctuation.
+  public static func validate(word: String) throws(ValidationError) {
+    let folded = fold(word)
+    guard !folded.isEmpty, word.count <= 20 else {
+      throw ValidationError(field: "word", reason: .invalid("敏感词须为 1 到 20 个字，不能只有空格或标点"))
+    }
+  }
+}
+
+/// 频率限制: at most `count` messages (or codes) in a sliding `window` of seconds, for example
+/// `5/day` or `20/hour`.
+public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
+  public var count: Int
+  public var window: TimeInterval
+
+  public init(count: Int, window: TimeInterval) {
+    self.count = count
+    self.window = window
+  }
+
+  /// Parses `N/minute`, `N/hour` or `N/day` (N ≥ 1); nil for anything else.
+  public init?(_ text: String) {
+    let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let count = Int(parts[0].trimmingCharacters(in: .whitespaces)), count >= 1 else {
+      return nil
+    }
+    switch parts[1].trimmingCharacters(in: .whitespaces) {
+    case "minute": window = 60
+    case "hour": window = 3_600
+    case "day": window = 86_400
+    default: return nil
+    }
+    self.count = count
+  }
+
+  /// The start of the fixed window that `now` falls in (windows start at multiples of the window
+  /// length since 1970, so every instance counts in the same window).
+  public func windowStart(at now: Date) -> Date {
+    Date(timeIntervalSince1970: (now.timeIntervalSince1970 / window).rounded(.down) * window)
+  }
+
+  /// When the window that `now` falls in ends.
+  public func windowEnd(at now: Date) -> Date { windowStart(at: now).addingTimeInterval(window) }
+
+  public var description: String {
+    let unit =
+      switch window {
+      case 60: "minute"
+      case 3_600: "hour"
+      case 86_400: "day"
+      default: "\(Int(window))s"
+      }
+    return "\(count)/\(unit)"
+  }
+
+  /// The window in Chinese: 每分钟, 每小时, 每天.
+  public var chineseWindow: String {
+    switch window {
+    case 60: "每分钟"
+    case 3_600: "每小时"
+    case 86_400: "每天"
+    default: "每 \(Int(window)) 秒"
+    }
+  }
+}
+
+/// What intake enforces before a citizen's message is stored.
+public struct IntakePolicy: Sendable, Equatable {
+  /// Whether public messages wait for a moderator before they appear publicly.
+  public var moderation: Bool
+  /// Messages per mobile number; nil for no limit.
+  public var perPhone: RateLimit?
+  /// Messages per network address; nil for no limit. Only a keyed hash of the address is counted,
+  /// and only for the length of the window.
+  public var perAddress: RateLimit?
+
+  public init(moderation: Bool = true, perPhone: RateLimit? = nil, perAddress: RateLimit? = nil) {
+    self.moderation = moderation
+    self.perPhone = perPhone
+    self.perAddress = perAddress
+  }
+
+  /// Everything open: no moderation, no limits (for imports and benchmarks).
+  public static let open = IntakePolicy(moderation: false)
+}
+
+/// The rules of 发布审核.
+public enum Moderation {
+  /// Who may moderate a message: the dispatchers of its dispatching office, and admins.
+  public static func mayModerate(_ actor: Actor, _ message: Message) -> Bool {
+    switch actor.role {
+    case .admin: true
+    case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
+    default: false
+    }
+  }
+
+  /// Which moderator may see the queue of which office: a dispatcher their own office's, an admin
+  /// every office's (nil); anyone else none.
+  public static func queueScope(of actor: Actor) -> QueueScope {
+    switch actor.role {
+    case .admin: .all
+    case .dispatcher: actor.unitID.map(QueueScope.office) ?? .none
+    default: .none
+    }
+  }
+
+  public enum QueueScope: Sendable, Equatable {
+    case all
+    case office(UUID)
+    case none
+  }
+
+  /// A moderator's redacted public title and body, checked: trimmed, not empty, not longer than a
+  /// message may be. Nil, an empty text or the original itself means "keep the original".
+  public static func redaction(
+    title: String?, body: String?, of message: Message
+  ) throws(ValidationError) -> (title: String?, body: String?) {
+    func cleaned(_ text: String?, original: String) -> String? {
+      guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty, text != original
+      else { return nil }
+      return text
+    }
+    let newTitle = cleaned(title, original: message.title)
+    let newBody = cleaned(body, original: message.body)
+    var problems: [ValidationError.Problem] = []
+    if let newTitle, newTitle.count > NewMessage.maxTitleLength {
+      problems.append(.init(field: "public_title", reason: .tooLong(max: NewMessage.maxTitleLength)))
+    }
+    if let newBody, newBody.count > NewMessage.maxBodyLength {
+      problems.append(.init(field: "public_body", reason: .tooLong(max: NewMessage.maxBodyLength)))
+    }
+    guard problems.isEmpty else { throw ValidationError(problems: problems) }
+    return (newTitle, newBody)
+  }
+}
