@@ -4,8 +4,10 @@
 Starts `minsheng` on a fresh database with the demonstration loaded (SQLite by default; the database
 named by DATABASE_URL when it is set, e.g. the throwaway PostgreSQL of scripts/with-postgres.sh), then:
 
-  write a message with an image and XSS payloads in every text field → see the serial and tracking
-  code → staff assign, accept and reply through the API → the reply appears → evaluate unsatisfied →
+  write a message with an image and XSS payloads in every text field, the mobile number verified by
+  an SMS code read from the server's log → see the serial and tracking code → in the staff workbench
+  the dispatcher publishes it (moderation) and assigns it, the unit's handler accepts and replies →
+  the reply appears → 我的留言 lists it after a phone + code login → evaluate unsatisfied →
   the reopen request is on the timeline → write a thanks letter → it shows on the message and the
   unit page. No alert or dialog may open; the payloads must show as literal text. Also: searching
   噪音 finds the demonstration's noise complaints, the English switch, keyboard focus, page weight
@@ -32,7 +34,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from selenium.webdriver.common.keys import Keys
 
 XSS_TITLE = "<script>alert('title')</script>夜间施工噪音扰民"
@@ -139,6 +141,24 @@ def browser(width=1280, height=900, phone=False):
                      "--lang=zh-CN", f"--window-size={width},{height}"):
         options.add_argument(argument)
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def staff_login(driver, base, username, password):
+    driver.get(base + "/staff/login")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+    check(username in driver.find_element(By.ID, "who").text, f"{username} is logged in")
+
+
+def staff_logout(driver):
+    driver.find_element(By.XPATH, "//form[@action='/staff/logout']//button").click()
+    WebDriverWait(driver, 10).until(lambda d: "/staff/login" in d.current_url)
+    check(d_has(driver, "username"), f"logged out (at {driver.current_url})")
+
+
+def d_has(driver, element_id):
+    return bool(driver.find_elements(By.ID, element_id))
 
 
 def no_dialog(driver, where):
@@ -250,29 +270,64 @@ def run(binary, screenshots):
         tracked = server.api("GET", "/api/v1/track/" + urllib.parse.quote(code))
         message_id = tracked["message"]["id"]
 
-        # 发布审核: not public until the secretary's dispatching office publishes it.
+        # 发布审核 in the staff workbench: not public until the secretary's dispatching office publishes it.
         check(server.request("GET", "/messages/" + message_id)[0] == 404, "the message waits for moderation")
-        dispatcher = server.token("xfb.dispatcher")
-        queue = server.api("GET", "/api/v1/staff/moderation", token=dispatcher)
-        check(any(item["id"] == message_id for item in queue["items"]), "the message is in the moderators' queue")
-        server.api("POST", f"/api/v1/messages/{message_id}/moderation", {"decision": "publish"}, dispatcher)
+        staff_login(driver, base, "xfb.dispatcher", server.passwords["xfb.dispatcher"])
+        driver.get(base + "/staff/moderation")
+        card = driver.find_element(By.ID, "m-" + message_id.lower())
+        check(XSS_BODY in card.find_element(By.TAG_NAME, "textarea").get_attribute("value"),
+              "the moderator sees the original text")
+        no_dialog(driver, "moderation page")
+        shot(driver, screenshots, "staff-moderation-desktop")
+        driver.set_window_size(1280, 900)
+        card = driver.find_element(By.ID, "m-" + message_id.lower())
+        card.find_element(By.CSS_SELECTOR, "button.primary").click()
+        check("已公开" in driver.find_element(By.ID, "notice").text, "the moderator published it")
         check(server.request("GET", "/messages/" + message_id)[0] == 200, "published after moderation")
 
-        # Staff: the dispatcher assigns to 市市场监督管理局, its handler accepts and replies.
+        # The dispatcher assigns to 市市场监督管理局 from the pool and the case page.
         units = server.api("GET", "/api/v1/units")
         market = next(u for u in units if u["code"] == "SCJG")["id"]
-        handler = server.token("scjg.handler")
-        actions = f"/api/v1/messages/{message_id}/actions/"
-        server.api("POST", actions + "assign", {"lead_unit": market, "instruction": "请尽快核查"}, dispatcher)
-        server.api("POST", actions + "accept", {}, handler)
-        server.api("POST", actions + "reply", {"body": XSS_REPLY}, handler)
+        driver.get(base + "/staff/pool")
+        check(XSS_TITLE in driver.find_element(By.ID, "q-new").text, "the new message is in the pool, as literal text")
+        shot(driver, screenshots, "staff-pool-desktop")
+        driver.set_window_size(1280, 900)
+        driver.get(base + "/staff/messages/" + message_id.lower())
+        no_dialog(driver, "case page")
+        check(driver.find_elements(By.CSS_SELECTOR, "main script, main iframe, main svg") == [], "no element from the payloads")
+        form = driver.find_element(By.CSS_SELECTOR, "#a-assign form")
+        Select(form.find_element(By.NAME, "lead_unit")).select_by_value(market.lower())
+        form.find_element(By.NAME, "instruction").send_keys("请尽快核查")
+        shot(driver, screenshots, "staff-case-desktop")
+        driver.set_window_size(1280, 900)
+        driver.find_element(By.CSS_SELECTOR, "#a-assign form button").click()
+        check("已执行「交办」" in driver.find_element(By.ID, "notice").text, "assigned from the case page")
+        staff_logout(driver)
+
+        # The unit's handler accepts and replies from the inbox.
+        staff_login(driver, base, "scjg.handler", server.passwords["scjg.handler"])
+        inbox = driver.find_element(By.ID, "q-accept")
+        check(XSS_TITLE in inbox.text, "the message waits in the unit's inbox to be accepted")
+        row = inbox.find_element(By.XPATH, f".//a[@href='/staff/messages/{message_id.lower()}']/ancestor::li")
+        check("due-ok" in row.get_attribute("class"), "its deadline is shown green")
+        shot(driver, screenshots, "staff-inbox-desktop")
+        driver.set_window_size(1280, 900)
+        inbox = driver.find_element(By.ID, "q-accept")
+        inbox.find_element(By.CSS_SELECTOR, f"a.item-title[href='/staff/messages/{message_id.lower()}']").click()
+        driver.find_element(By.CSS_SELECTOR, "#a-accept form button").click()
+        check("已执行「签收」" in driver.find_element(By.ID, "notice").text, "accepted")
+        driver.find_element(By.CSS_SELECTOR, "#a-reply form textarea[name=body]").send_keys(XSS_REPLY)
+        driver.find_element(By.CSS_SELECTOR, "#a-reply form button").click()
+        check("已执行「答复」" in driver.find_element(By.ID, "notice").text, "replied")
+        no_dialog(driver, "after replying")
+        staff_logout(driver)
 
         driver.set_window_size(1280, 900)
         driver.get(base + "/messages/" + message_id)
         no_dialog(driver, "message page")
         text = driver.find_element(By.TAG_NAME, "main").text
         for payload in (XSS_TITLE, XSS_BODY, XSS_REPLY):
-            check(payload in text, f"shown as literal text: {payload[:30]!r}")
+            check(payload in text, f"shown as literal text: {payload[:30]!r} in {text[:2000]!r}")
         check("<svg onload=alert('address')>滨江路18号" in text, "the address payload is literal text")
         check("13800138000" not in driver.page_source, "the mobile number is not on the public page")
         check(driver.find_elements(By.CSS_SELECTOR, "main script, main iframe, main svg") == [], "no element came from the payloads")

@@ -32,6 +32,10 @@ public func configure(
     renderer: PageRenderer(secureCookies: secureCookies), intake: intake)
   pages.register(on: app.routes)
   CitizenPages(pages: pages).register(on: app.routes)
+  StaffPages(
+    store: store, clock: clock, renderer: pages.renderer,
+    auth: AuthController(store: store, passwords: passwords, clock: clock, secureCookies: secureCookies)
+  ).register(on: app.routes)
   app.get("metrics") { _ async throws -> Response in
     var headers = HTTPHeaders()
     headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")

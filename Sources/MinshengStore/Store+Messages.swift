@@ -393,6 +393,65 @@ extension Store {
       }
   }
 
+  /// The message with this public serial (2026-000123).
+  public func message(serial: Serial) async throws -> Message? {
+    let sql = try Self.sql(db)
+    guard
+      let record = try await sql.select().column("*").from(MessageRecord.schema)
+        .where("serial_year", .equal, serial.year).where("serial_number", .equal, serial.number)
+        .first(decoding: MessageRecord.self)
+    else { return nil }
+    return try record.core(assisting: try await sql.assistingUnits(of: record.id))
+  }
+
+  /// Open messages in which a unit assists (协办), newest first.
+  public func messages(assistedBy unitID: UUID, limit: Int = 200) async throws -> [Message] {
+    let sql = try Self.sql(db)
+    let open = Status.allCases.filter(\.isOpen).map(\.rawValue)
+    let records = try await sql.raw(
+      """
+      SELECT m.* FROM messages m JOIN message_assisting_units a ON a.message_id = m.id
+      WHERE a.unit_id = \(bind: unitID) AND m.status IN (\(binds: open))
+      ORDER BY m.created_at DESC LIMIT \(bind: max(1, min(limit, 500)))
+      """
+    )
+    .all(decoding: MessageRecord.self)
+    var result: [Message] = []
+    for record in records {
+      result.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
+    }
+    return result
+  }
+
+  /// The reply draft waiting for the unit's reviewer, if there is one.
+  public func draftReply(of messageID: UUID) async throws -> (body: String, unitID: UUID)? {
+    guard
+      let model = try await ReplyModel.query(on: db).filter(\.$messageID == messageID).filter(\.$state == "draft")
+        .first()
+    else { return nil }
+    return (model.body, model.unitID)
+  }
+
+  /// 督办台: open messages whose running deadline (acceptance while assigned, reply while accepted,
+  /// waiting for an extension decision or in review) falls before `before`, for one lead unit or all.
+  public func casesDue(before: Date, leadUnit: UUID? = nil, limit: Int = 500) async throws -> [Message] {
+    let sql = try Self.sql(db)
+    let replying = [Status.accepted, .extensionRequested, .reviewing].map(\.rawValue)
+    let query = sql.select().column("*").from(MessageRecord.schema)
+      .where { group in
+        group.where { $0.where("status", .equal, Status.assigned.rawValue).where("acceptance_due", .lessThan, before) }
+          .orWhere { $0.where("status", .in, replying).where("reply_due", .lessThan, before) }
+      }
+    if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
+    let records = try await query.orderBy("created_at").limit(max(1, min(limit, 2_000)))
+      .all(decoding: MessageRecord.self)
+    var result: [Message] = []
+    for record in records {
+      result.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
+    }
+    return result
+  }
+
   /// Messages by status, newest first (for dispatch pools, inboxes and checks).
   public func messages(status: Status? = nil, leadUnit: UUID? = nil, limit: Int = 100) async throws -> [Message] {
     let sql = try Self.sql(db)

@@ -61,3 +61,18 @@ public enum LoginThrottle {
     return count >= maxFailures ? (0, now.addingTimeInterval(lockDuration)) : (count, nil)
   }
 }
+
+/// 查看权限: which staff may read a message's whole case file (contact details, internal notes):
+/// its dispatching office, its lead and assisting units, supervisors and administrators.
+public enum CaseAccess {
+  public static func mayRead(_ actor: Actor, _ message: Message) -> Bool {
+    switch actor.role {
+    case .supervisor, .admin: true
+    case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
+    case .handler, .reviewer:
+      actor.unitID != nil
+        && (actor.unitID == message.leadUnitID || message.assistingUnitIDs.contains { $0 == actor.unitID })
+    case .citizen, .system: false
+    }
+  }
+}

@@ -166,17 +166,7 @@ struct ActionsController: Sendable {
       // The same answer as for someone else's message, so ids cannot be probed.
       throw Abort(.forbidden, reason: "无权查看该留言")
     }
-    let mayRead: Bool
-    switch account.role {
-    case .supervisor, .admin: mayRead = true
-    case .dispatcher: mayRead = account.unitID != nil && account.unitID == message.dispatchingUnitID
-    case .handler, .reviewer:
-      mayRead =
-        account.unitID != nil
-        && (account.unitID == message.leadUnitID || message.assistingUnitIDs.contains { $0 == account.unitID })
-    case .citizen, .system: mayRead = false
-    }
-    guard mayRead else { throw Abort(.forbidden, reason: "无权查看该留言") }
+    guard CaseAccess.mayRead(account.actor, message) else { throw Abort(.forbidden, reason: "无权查看该留言") }
     return try await staffView(of: message)
   }
 

@@ -174,7 +174,7 @@ struct AuthController: Sendable {
   }
 
   /// The account for these credentials; counts failures and refuses locked or disabled accounts.
-  private func authenticate(_ credentials: Credentials) async throws -> StaffAccount {
+  func authenticate(_ credentials: Credentials) async throws -> StaffAccount {
     let now = clock()
     let refused = Abort(.unauthorized, reason: "用户名或密码错误")
     guard let candidate = try await store.loginCandidate(username: credentials.username) else {

@@ -1,0 +1,159 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+
+/// The frame of every staff page: who is logged in, the navigation, the session's CSRF token.
+struct StaffPage<Body: Encodable & Sendable>: Encodable, Sendable {
+  var title: String
+  var user: String
+  var csrf: String
+  var nav: [NavLink]
+  var notice: String
+  var errors: [String]
+  var body: Body
+}
+
+struct NavLink: Encodable, Sendable {
+  var href: String
+  var label: String
+  var current: Bool
+}
+
+/// One case in a queue: enough to decide what to open first.
+struct CaseRow: Encodable, Sendable {
+  var id: String
+  var serial: String
+  var title: String
+  var status: String
+  var statusClass: String
+  var urgent: Bool
+  var unit: String
+  var created: String
+  var due: String
+  /// `ok` (green), `soon` (amber: less than one working day left), `late` (red), or empty.
+  var dueClass: String
+  var timeLeft: String
+  var hint: String
+  /// The deadline as seconds since 1970, for ordering (no deadline sorts last).
+  var dueSort: Double
+
+  init(_ message: Message, names: ReferenceNames, now: Date, calendar: WorkingCalendar, hint: String = "") {
+    id = message.id.uuidString.lowercased()
+    serial = message.serial.description
+    title = message.title
+    status = message.status.chinese
+    statusClass = message.status.rawValue
+    urgent = message.urgent
+    unit = message.leadUnitID.flatMap { names.units[$0]?.name } ?? ""
+    created = PageLanguage.zh.dateTime(message.createdAt)
+    let deadline = DeadlineStatus.of(message, at: now, calendar: calendar)
+    due = deadline.due.map(PageLanguage.zh.deadline) ?? ""
+    dueClass = Self.dueClass(deadline)
+    timeLeft = PageLanguage.zh.timeLeft(deadline) ?? ""
+    self.hint = hint
+    dueSort = deadline.due?.timeIntervalSince1970 ?? .greatestFiniteMagnitude
+  }
+
+  static func dueClass(_ deadline: DeadlineStatus) -> String {
+    guard deadline.due != nil else { return "" }
+    if deadline.isOverdue { return "late" }
+    return deadline.isDueSoon ? "soon" : "ok"
+  }
+}
+
+struct QueueSection: Encodable, Sendable {
+  var id: String
+  var title: String
+  var rows: [CaseRow]
+}
+
+struct QueueContent: Encodable, Sendable {
+  var heading: String
+  var intro: String
+  var sections: [QueueSection]
+  /// The supervision board's unit filter (empty elsewhere).
+  var units: [Option]
+  var filterPath: String
+}
+
+struct StaffLoginContent: Encodable, Sendable {
+  var username: String
+  var error: String
+  var formToken: String
+}
+
+/// The whole case file as staff see it, with a form for every action the viewer may take now.
+struct CaseContent: Encodable, Sendable {
+  var id: String
+  var version: Int
+  var serial: String
+  var title: String
+  var paragraphs: [String]
+  var facts: [Fact]
+  var images: [String]
+  var suggestion: String
+  var reasons: String
+  var due: String
+  var dueClass: String
+  var timeLeft: String
+  var timeline: [StaffEventView]
+  var replies: [StaffReplyView]
+  var draft: [StaffReplyView]
+  var forms: [ActionForm]
+}
+
+struct Fact: Encodable, Sendable {
+  var label: String
+  var value: String
+}
+
+struct StaffEventView: Encodable, Sendable {
+  var at: String
+  var who: String
+  var what: String
+  var note: String
+  var isInternal: Bool
+}
+
+struct StaffReplyView: Encodable, Sendable {
+  var unit: String
+  var date: String
+  var paragraphs: [String]
+}
+
+/// One action's form: which fields it asks for.
+struct ActionForm: Encodable, Sendable {
+  var action: String
+  var label: String
+  var primary: Bool
+  var unit: Bool
+  var assisting: Bool
+  var instruction: Bool
+  var reason: Bool
+  var note: Bool
+  var noteRequired: Bool
+  var days: Bool
+  var body: Bool
+  var comment: Bool
+  var into: Bool
+  var urgent: Bool
+  var units: [Option]
+  var urgentNow: Bool
+}
+
+struct ModerationContent: Encodable, Sendable {
+  var backlog: Int
+  var items: [ModerationView]
+}
+
+struct ModerationView: Encodable, Sendable {
+  var id: String
+  var version: Int
+  var serial: String
+  var title: String
+  var body: String
+  var masked: String
+  var created: String
+  var flagged: String
+  var board: String
+}

@@ -1,0 +1,622 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import MinshengText
+import Vapor
+
+/// 工作台: the staff's pages under `/staff` — login, the dispatcher's pool, the unit's inbox, the
+/// supervision board, moderation, and the case file with a form for every action the viewer may take.
+///
+/// Pages need the staff session cookie (the same session as `POST /api/v1/auth/session`); every form
+/// carries the session's CSRF token. Every page and action checks the role and the unit.
+struct StaffPages: Sendable {
+  let store: Store
+  let clock: @Sendable () -> Date
+  let renderer: PageRenderer
+  let auth: AuthController
+
+  func register(on routes: any RoutesBuilder) {
+    let staff = routes.grouped("staff")
+    staff.get("login", use: loginForm)
+    staff.post("login", use: login)
+    staff.post("logout", use: logout)
+    staff.get(use: home)
+    staff.get("pool", use: pool)
+    staff.get("inbox", use: inbox)
+    staff.get("supervision", use: supervision)
+    staff.get("moderation", use: moderation)
+    staff.post("moderation", ":id", use: moderate)
+    staff.get("messages", ":id", use: caseFile)
+    staff.post("messages", ":id", "actions", ":action", use: act)
+    staff.get("media", ":id", use: media)
+  }
+
+  /// A logged-in member of staff.
+  struct Session: Sendable {
+    var account: StaffAccount
+    var csrf: String
+    var key: String
+  }
+
+  func session(_ request: Request) async throws -> Session? {
+    guard let key = request.cookies[SessionCookie.name]?.string, !key.isEmpty,
+      let found = try await store.session(forKey: key, at: clock())
+    else { return nil }
+    return Session(account: found.account, csrf: found.csrfToken, key: key)
+  }
+
+  /// Where a request without a session goes.
+  private func toLogin(_ request: Request) -> Response {
+    request.redirect(to: "/staff/login", redirectType: .normal)
+  }
+
+  /// Refuses a form without the session's CSRF token.
+  private func checkCSRF(_ sent: String?, _ session: Session) throws {
+    guard let sent, PageTokens.equal(sent, session.csrf) else {
+      throw Abort(.forbidden, reason: "页面已过期或来源不明，请刷新页面后重新提交")
+    }
+  }
+
+  private func render<Body: Encodable & Sendable>(
+    _ request: Request, _ template: String, title: String, session: Session, _ body: Body,
+    notice: String = "", errors: [String] = [], status: HTTPResponseStatus = .ok
+  ) async throws -> Response {
+    let page = StaffPage(
+      title: title, user: Self.describe(session.account, names: try await store.referenceNames()),
+      csrf: session.csrf, nav: Self.nav(for: session.account.role, current: request.url.path), notice: notice,
+      errors: errors, body: body)
+    let view = try await request.view.render(template, page)
+    return renderer.respond(request, html: view.data, status: status)
+  }
+
+  static func describe(_ account: StaffAccount, names: ReferenceNames) -> String {
+    let unit = account.unitID.flatMap { names.units[$0]?.name }
+    return account.username + "（" + account.role.chinese + (unit.map { " · " + $0 } ?? "") + "）"
+  }
+
+  static func nav(for role: Role, current: String) -> [NavLink] {
+    var links: [(String, String)] = []
+    switch role {
+    case .dispatcher: links = [("/staff/pool", "交办池"), ("/staff/moderation", "发布审核")]
+    case .handler, .reviewer: links = [("/staff/inbox", "办件箱")]
+    case .supervisor: links = [("/staff/supervision", "督办台"), ("/staff/pool", "交办池")]
+    case .admin:
+      links = [("/staff/pool", "交办池"), ("/staff/moderation", "发布审核"), ("/staff/supervision", "督办台")]
+    case .citizen, .system: links = []
+    }
+    return links.map { NavLink(href: $0.0, label: $0.1, current: current == $0.0) }
+  }
+
+  // MARK: Login
+
+  struct LoginForm: Decodable {
+    var _csrf: String?
+    var username: String?
+    var password: String?
+  }
+
+  func loginForm(_ request: Request) async throws -> Response {
+    if try await session(request) != nil { return request.redirect(to: "/staff", redirectType: .normal) }
+    return try await loginPage(request, username: "", error: "", status: .ok)
+  }
+
+  private func loginPage(
+    _ request: Request, username: String, error: String, status: HTTPResponseStatus
+  )
+    async throws -> Response
+  {
+    let token = request.formToken
+    let view = try await request.view.render(
+      "staff/login", StaffLoginContent(username: username, error: error, formToken: token.value))
+    return renderer.respond(request, html: view.data, status: status, token: token)
+  }
+
+  func login(_ request: Request) async throws -> Response {
+    let form = (try? request.content.decode(LoginForm.self)) ?? LoginForm()
+    try request.checkFormToken(form._csrf)
+    let account: StaffAccount
+    do {
+      account = try await auth.authenticate(
+        AuthController.Credentials(username: form.username ?? "", password: form.password ?? ""))
+    } catch let error as Abort {
+      return try await loginPage(request, username: form.username ?? "", error: error.reason, status: error.status)
+    }
+    let key = randomSecret(prefix: "")
+    try await store.openSession(
+      for: account, key: key, csrfToken: randomSecret(prefix: ""), at: clock(), lifetime: SessionCookie.lifetime)
+    let response = request.redirect(to: "/staff", redirectType: .normal)
+    response.cookies[SessionCookie.name] = SessionCookie.value(key, secure: renderer.secureCookies)
+    return response
+  }
+
+  struct TokenForm: Decodable {
+    var _csrf: String?
+  }
+
+  func logout(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else {
+      return request.redirect(to: "/staff/login", redirectType: .normal)
+    }
+    try checkCSRF((try? request.content.decode(TokenForm.self))?._csrf, session)
+    try await store.closeSession(key: session.key)
+    let response = request.redirect(to: "/staff/login", redirectType: .normal)
+    response.cookies[SessionCookie.name] = SessionCookie.expired(secure: renderer.secureCookies)
+    return response
+  }
+
+  /// `/staff`: each role's first page.
+  func home(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    let target = Self.nav(for: session.account.role, current: "").first?.href ?? "/staff/login"
+    return request.redirect(to: target, redirectType: .normal)
+  }
+
+  // MARK: Queues
+
+  /// 交办池: what waits for the caller's dispatching office (all offices for supervisors and admins):
+  /// new messages (urgent first) with the routing rule's and the classifier's suggestions, returns,
+  /// extension requests and reopen requests.
+  func pool(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    var filter = MessageFilter()
+    filter.publicOnly = false
+    switch session.account.role {
+    case .dispatcher:
+      guard let unit = session.account.unitID else { throw Abort(.forbidden, reason: "交办员须属于一个交办单位") }
+      filter.dispatchingUnitID = unit
+    case .supervisor, .admin: break
+    default: throw Abort(.forbidden, reason: "只有交办单位、督查和管理员可以查看交办池")
+    }
+    let names = try await store.referenceNames()
+    let now = clock()
+    var sections: [QueueSection] = []
+    for (id, title, status) in [
+      ("new", "待交办", Status.received), ("returned", "退回待处理", .returned),
+      ("extension", "延期申请", .extensionRequested), ("reopen", "重办申请", .reopenRequested),
+    ] {
+      var scoped = filter
+      scoped.status = status
+      var messages = try await store.messages(matching: scoped, limit: 100).messages
+      if status == .received { messages.sort { ($0.urgent ? 0 : 1, $1.createdAt) < ($1.urgent ? 0 : 1, $0.createdAt) } }
+      var rows: [CaseRow] = []
+      for message in messages {
+        var hint = ""
+        if status == .received {
+          var parts: [String] = []
+          if let unit = message.suggestedUnitID.flatMap({ names.units[$0]?.name }) { parts.append("规则建议：" + unit) }
+          if let suggestion = try await store.suggestion(for: message.id) {
+            parts.append(
+              "模型建议：\(suggestion.label)（\(Int((suggestion.confidence * 100).rounded()))%）"
+                + (suggestion.unitID.flatMap { names.units[$0]?.name }.map { " → " + $0 } ?? ""))
+          }
+          hint = parts.joined(separator: "；")
+        }
+        rows.append(CaseRow(message, names: names, now: now, calendar: store.rules.calendar, hint: hint))
+      }
+      sections.append(QueueSection(id: id, title: title + "（\(rows.count)）", rows: rows))
+    }
+    let content = QueueContent(
+      heading: "交办池", intro: "新留言按急件优先、时间倒序排列。点开一件即可交办、改派、并单或作无效件处理。", sections: sections,
+      units: [], filterPath: "")
+    return try await render(request, "staff/queue", title: "交办池", session: session, content)
+  }
+
+  /// 办件箱: the unit's open messages by deadline — to accept, in hand, in review, and those it assists.
+  func inbox(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    guard [.handler, .reviewer].contains(session.account.role), let unit = session.account.unitID else {
+      throw Abort(.forbidden, reason: "只有承办单位的工作人员有办件箱")
+    }
+    var filter = MessageFilter()
+    filter.publicOnly = false
+    filter.leadUnitID = unit
+    filter.statuses = Status.allCases.filter(\.isOpen)
+    let led = try await store.messages(matching: filter, limit: 200).messages
+    let assisted = try await store.messages(assistedBy: unit)
+    let names = try await store.referenceNames()
+    let now = clock()
+    func rows(_ messages: [Message]) -> [CaseRow] {
+      messages.map { CaseRow($0, names: names, now: now, calendar: store.rules.calendar) }
+        .sorted { ($0.dueSort, $0.serial) < ($1.dueSort, $1.serial) }
+    }
+    let content = QueueContent(
+      heading: "办件箱",
+      intro: "按期限排列：绿色为期限内，黄色为剩余不足一个工作日，红色为已超期。",
+      sections: [
+        QueueSection(id: "accept", title: "待签收", rows: rows(led.filter { $0.status == .assigned })),
+        QueueSection(
+          id: "handling", title: "办理中",
+          rows: rows(led.filter { [.accepted, .extensionRequested, .returned].contains($0.status) })),
+        QueueSection(id: "review", title: "待审核答复", rows: rows(led.filter { $0.status == .reviewing })),
+        QueueSection(id: "assist", title: "协办", rows: rows(assisted)),
+      ], units: [], filterPath: "")
+    return try await render(request, "staff/queue", title: "办件箱", session: session, content)
+  }
+
+  /// 督办台: overdue cases and those due within one working day, across units (supervisors, admins).
+  func supervision(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    guard [.supervisor, .admin].contains(session.account.role) else {
+      throw Abort(.forbidden, reason: "只有督查和管理员可以查看督办台")
+    }
+    let names = try await store.referenceNames()
+    let unit = request.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:))
+    let now = clock()
+    let calendar = store.rules.calendar
+    // Everything due before the end of the next working day.
+    let horizon = calendar.deadline(workingDays: 1, after: now)
+    let due = try await store.casesDue(before: horizon, leadUnit: unit)
+    let rows = due.map { CaseRow($0, names: names, now: now, calendar: calendar) }
+    let content = QueueContent(
+      heading: "督办台", intro: "已超期和剩余不足一个工作日的件。点开一件可以催办、督办。",
+      sections: [
+        QueueSection(
+          id: "late", title: "已超期", rows: rows.filter { $0.dueClass == "late" }.sorted { $0.dueSort < $1.dueSort }),
+        QueueSection(
+          id: "soon", title: "即将到期", rows: rows.filter { $0.dueClass != "late" }.sorted { $0.dueSort < $1.dueSort }),
+      ],
+      units: names.units.values.sorted { $0.code < $1.code }.map {
+        Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == unit)
+      }, filterPath: "/staff/supervision")
+    return try await render(request, "staff/queue", title: "督办台", session: session, content)
+  }
+
+  // MARK: Moderation
+
+  func moderation(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    return try await moderationPage(request, session: session, notice: "", errors: [])
+  }
+
+  private func moderationPage(
+    _ request: Request, session: Session, notice: String, errors: [String], status: HTTPResponseStatus = .ok
+  ) async throws -> Response {
+    let office: UUID?
+    switch Moderation.queueScope(of: session.account.actor) {
+    case .all: office = nil
+    case .office(let unit): office = unit
+    case .none: throw Abort(.forbidden, reason: "只有交办单位和管理员可以审核发布")
+    }
+    let names = try await store.referenceNames()
+    let items = try await store.moderationQueue(dispatchingUnit: office)
+    let content = ModerationContent(
+      backlog: try await store.moderationBacklog(dispatchingUnit: office),
+      items: items.map { item in
+        let message = item.message
+        return ModerationView(
+          id: message.id.uuidString.lowercased(), version: message.version, serial: message.serial.description,
+          title: message.title, body: message.body,
+          masked: PrivacyMask.mask(message.title) + "\n" + PrivacyMask.mask(message.body),
+          created: PageLanguage.zh.dateTime(message.createdAt),
+          flagged: item.flagged.map(\.word).joined(separator: "、"),
+          board: MessageItem.boardName(message, names: names))
+      })
+    return try await render(
+      request, "staff/moderation", title: "发布审核", session: session, content, notice: notice, errors: errors,
+      status: status)
+  }
+
+  struct ModerationForm: Decodable {
+    var _csrf: String?
+    var decision: String?
+    var public_title: String?
+    var public_body: String?
+    var reason: String?
+    var expected_version: String?
+  }
+
+  func moderate(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    let form = (try? request.content.decode(ModerationForm.self)) ?? ModerationForm()
+    try checkCSRF(form._csrf, session)
+    guard let id = request.parameters.get("id", as: UUID.self), let message = try await store.message(id),
+      Moderation.mayModerate(session.account.actor, message)
+    else { throw Abort(.notFound, reason: "未找到这条待审核的留言") }
+    let decision: ModerationDecision =
+      form.decision == "withhold"
+      ? .withhold(reason: form.reason ?? "") : .publish(title: form.public_title, body: form.public_body)
+    do {
+      try await store.moderate(
+        id, expectedVersion: form.expected_version.flatMap { Int($0) }, decision: decision, by: session.account.actor,
+        at: clock())
+    } catch let error as ValidationError {
+      return try await moderationPage(
+        request, session: session, notice: "", errors: error.problems.map { Self.label($0.field) + "：" + $0.message },
+        status: .unprocessableEntity)
+    } catch let error as StoreError {
+      guard case .conflict = error else { throw error }
+      return try await moderationPage(
+        request, session: session, notice: "", errors: [error.message], status: .conflict)
+    }
+    let done = form.decision == "withhold" ? "已决定不予公开" : "已公开"
+    return try await moderationPage(request, session: session, notice: "\(message.serial)：\(done)", errors: [])
+  }
+
+  // MARK: The case file
+
+  func caseFile(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    let message = try await readable(request, session)
+    let done = request.query[String.self, at: "done"].flatMap(Action.init(rawValue:))
+    return try await casePage(
+      request, session: session, message: message, notice: done.map { "已执行「\($0.chinese)」" } ?? "", errors: [])
+  }
+
+  /// The message in the path, if the viewer may read it; 404 otherwise, the same for an unknown id.
+  private func readable(_ request: Request, _ session: Session) async throws -> Message {
+    guard let id = request.parameters.get("id", as: UUID.self), let message = try await store.message(id),
+      CaseAccess.mayRead(session.account.actor, message)
+    else { throw Abort(.notFound, reason: "未找到该留言，或您无权查看") }
+    return message
+  }
+
+  private func casePage(
+    _ request: Request, session: Session, message: Message, notice: String, errors: [String],
+    status: HTTPResponseStatus = .ok
+  ) async throws -> Response {
+    let names = try await store.referenceNames()
+    let now = clock()
+    let calendar = store.rules.calendar
+    let deadline = DeadlineStatus.of(message, at: now, calendar: calendar)
+    func unit(_ id: UUID?) -> String { id.flatMap { names.units[$0]?.name } ?? "—" }
+    let suggestion = try await store.suggestion(for: message.id)
+    var facts: [Fact] = [
+      Fact(label: "编号", value: message.serial.description),
+      Fact(label: "状态", value: message.status.chinese + (message.urgent ? "（急件）" : "")),
+      Fact(label: "类型", value: PageLanguage.zh.type(message.type)),
+      Fact(label: "渠道", value: Self.channel(message.channel)),
+      Fact(label: "收到", value: PageLanguage.zh.dateTime(message.createdAt)),
+      Fact(label: "写给", value: message.leaderID == nil ? "按地区分派" : MessageItem.boardName(message, names: names)),
+      Fact(label: "地区", value: message.regionID.flatMap { names.regions[$0]?.name } ?? "—"),
+      Fact(label: "领域", value: message.categoryID.flatMap { names.categories[$0]?.name } ?? "—"),
+      Fact(label: "地址", value: message.location?.address ?? "—"),
+      Fact(label: "留言人", value: message.contact.name),
+      Fact(label: "手机", value: message.contact.phone),
+      Fact(label: "交办单位", value: unit(message.dispatchingUnitID)),
+      Fact(label: "主办单位", value: unit(message.leadUnitID)),
+      Fact(
+        label: "协办单位",
+        value: message.assistingUnitIDs.isEmpty ? "—" : message.assistingUnitIDs.map { unit($0) }.joined(separator: "、")
+      ),
+      Fact(
+        label: "公开",
+        value: message.isPublic
+          ? ["pending": "公开，待审核", "published": "已公开", "withheld": "不予公开"][message.publication.rawValue] ?? ""
+          : "留言人选择不公开"),
+      Fact(label: "来源地区", value: message.sourceRegion ?? "—"),
+    ]
+    if let email = message.contact.email { facts.insert(Fact(label: "邮箱", value: email), at: 11) }
+    let events = try await store.events(of: message.id)
+    let timeline = events.map { event in
+      StaffEventView(
+        at: PageLanguage.zh.dateTime(event.draft.at),
+        who: event.draft.actor.role.chinese
+          + (event.draft.actor.unitID.flatMap { names.units[$0]?.name }.map { " · " + $0 } ?? "")
+          + (event.draft.actor.id.isEmpty ? "" : "（\(event.draft.actor.id)）"),
+        what: Self.describe(event.draft, names: names), note: event.draft.note ?? "",
+        isInternal: event.draft.visibility == .internal)
+    }
+    let replies = try await store.publishedReplies(of: message.id).map {
+      StaffReplyView(
+        unit: unit($0.unitID), date: PageLanguage.zh.dateTime($0.publishedAt),
+        paragraphs: PublicPages.paragraphs($0.body))
+    }
+    let draft =
+      try await store.draftReply(of: message.id).map {
+        [StaffReplyView(unit: unit($0.unitID), date: "", paragraphs: PublicPages.paragraphs($0.body))]
+      } ?? []
+    let images = try await store.attachments(of: message.id).map { "/staff/media/\($0.id.uuidString.lowercased())" }
+    let content = CaseContent(
+      id: message.id.uuidString.lowercased(), version: message.version, serial: message.serial.description,
+      title: message.title, paragraphs: PublicPages.paragraphs(message.body), facts: facts, images: images,
+      suggestion: suggestion.map {
+        "\($0.label)（\(Int(($0.confidence * 100).rounded()))%）" + ($0.unitID.map { " → " + unit($0) } ?? "")
+          + ($0.top.count > 1
+            ? "；其次："
+              + $0.top.dropFirst().map { "\($0.label) \(Int(($0.confidence * 100).rounded()))%" }.joined(separator: "、")
+            : "")
+      } ?? "",
+      reasons: suggestion.map { $0.reasons.prefix(6).map(\.gram).joined(separator: " · ") } ?? "",
+      due: deadline.due.map(PageLanguage.zh.deadline) ?? "", dueClass: CaseRow.dueClass(deadline),
+      timeLeft: PageLanguage.zh.timeLeft(deadline) ?? "", timeline: timeline, replies: replies, draft: draft,
+      forms: forms(for: message, actor: session.account.actor, names: names, now: now))
+    return try await render(
+      request, "staff/case", title: message.serial.description + " " + message.title, session: session, content,
+      notice: notice, errors: errors, status: status)
+  }
+
+  /// A form for each action the viewer may take on the message now: the workflow table's actions for
+  /// the role, less those the workflow refuses for the viewer's unit.
+  func forms(for message: Message, actor: Actor, names: ReferenceNames, now: Date) -> [ActionForm] {
+    let region = RegionPath.of(message.regionID, in: names.regions)
+    let units = names.units.values.sorted { $0.code < $1.code }.map {
+      Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == message.suggestedUnitID)
+    }
+    return Workflow.actions(from: message.status, for: actor.role).compactMap { (action: Action) -> ActionForm? in
+      guard action != .evaluate, let sample = Self.sample(action, message: message) else { return nil }
+      do {
+        _ = try Workflow.transition(
+          from: message, action: sample, by: actor, at: now, rules: store.rules, region: region)
+      } catch let error as WorkflowError {
+        switch error {
+        case .notAllowed, .notYourUnit: return nil
+        case .reasonRequired, .invalidParameter: break
+        }
+      } catch {
+        return nil
+      }
+      let needsUnit = [.assign, .reassign, .transfer].contains(action)
+      return ActionForm(
+        action: action.rawValue, label: action.chinese,
+        primary: [.assign, .accept, .reply, .approveReply, .approveExtension, .grantReopen].contains(action),
+        unit: needsUnit, assisting: needsUnit, instruction: [.assign, .reassign].contains(action),
+        reason: [
+          .transfer, .returnToDispatcher, .rejectReturn, .requestExtension, .denyExtension, .declineReopen, .close,
+          .markInvalid, .setUrgent,
+        ].contains(action),
+        note: [.accept, .approveExtension, .approveReply, .grantReopen, .merge, .remind, .supervise, .note].contains(
+          action),
+        noteRequired: [.supervise, .note].contains(action),
+        days: [.requestExtension, .approveExtension].contains(action), body: [.reply, .contribute].contains(action),
+        comment: action == .sendBackReply, into: action == .merge, urgent: action == .setUrgent,
+        units: needsUnit ? units : [], urgentNow: message.urgent)
+    }
+  }
+
+  /// A command for the dry run that decides whether to offer an action.
+  static func sample(_ action: Action, message: Message) -> MinshengCore.Command? {
+    let unit = message.leadUnitID ?? message.suggestedUnitID ?? UUID()
+    switch action {
+    case .assign: return .assign(lead: unit)
+    case .reassign: return .reassign(lead: unit)
+    case .transfer: return .transfer(lead: unit, reason: "—")
+    case .accept: return .accept()
+    case .returnToDispatcher: return .returnToDispatcher(reason: "—")
+    case .rejectReturn: return .rejectReturn(reason: "—")
+    case .requestExtension: return .requestExtension(workingDays: 5, reason: "—")
+    case .approveExtension: return .approveExtension(workingDays: 5)
+    case .denyExtension: return .denyExtension(reason: "—")
+    case .reply: return .reply(body: "—")
+    case .approveReply: return .approveReply()
+    case .sendBackReply: return .sendBackReply(comment: "—")
+    case .grantReopen: return .grantReopen()
+    case .declineReopen: return .declineReopen(reason: "—")
+    case .close: return .close(reason: "—")
+    case .markInvalid: return .markInvalid(reason: "—")
+    case .merge: return .merge(into: UUID())
+    case .setUrgent: return .setUrgent(!message.urgent, reason: "—")
+    case .remind: return .remind()
+    case .supervise: return .supervise(note: "—")
+    case .contribute: return .contribute(text: "—")
+    case .note: return .note(text: "—")
+    case .evaluate: return nil
+    }
+  }
+
+  struct ActionFields: Decodable {
+    var _csrf: String?
+    var expected_version: String?
+    var lead_unit: String?
+    var assisting_units: [String]?
+    var instruction: String?
+    var reason: String?
+    var note: String?
+    var working_days: String?
+    var body: String?
+    var comment: String?
+    var into_serial: String?
+    var urgent: String?
+  }
+
+  /// `POST /staff/messages/{id}/actions/{action}`: one workflow action from the case page. The
+  /// workflow checks the role and the unit; on success the case page is shown again.
+  func act(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    let form = (try? request.content.decode(ActionFields.self)) ?? ActionFields()
+    try checkCSRF(form._csrf, session)
+    let message = try await readable(request, session)
+    guard let name = request.parameters.get("action"), let action = Action(rawValue: name), action != .evaluate else {
+      throw Abort(.notFound)
+    }
+    func text(_ value: String?) -> String? {
+      guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+      return value
+    }
+    var errors: [String] = []
+    var into: UUID?
+    if action == .merge {
+      if let serial = text(form.into_serial).flatMap(Serial.init), let parent = try await store.message(serial: serial)
+      {
+        into = parent.id
+      } else {
+        errors.append("并入的留言编号：请填写形如 2026-000123 的编号")
+      }
+    }
+    var days: Int?
+    if let value = text(form.working_days) {
+      if let number = Int(value) { days = number } else { errors.append("工作日数：须为整数") }
+    }
+    var status = HTTPResponseStatus.unprocessableEntity
+    if errors.isEmpty {
+      let body = ActionRequest(
+        leadUnit: text(form.lead_unit).flatMap(UUID.init(uuidString:)),
+        assistingUnits: (form.assisting_units ?? []).compactMap(UUID.init(uuidString:)),
+        instruction: text(form.instruction), reason: text(form.reason), note: text(form.note), workingDays: days,
+        body: text(form.body), comment: text(form.comment), into: into, urgent: form.urgent == "yes",
+        expectedVersion: text(form.expected_version).flatMap { Int($0) })
+      do {
+        try await store.perform(
+          try body.command(for: action), on: message.id, by: session.account.actor, at: clock(),
+          expectedVersion: body.expectedVersion)
+        return request.redirect(
+          to: "/staff/messages/\(message.id.uuidString.lowercased())?done=\(action.rawValue)", redirectType: .normal)
+      } catch let error as ValidationError {
+        errors = error.problems.map { Self.label($0.field) + "：" + $0.message }
+      } catch let error as WorkflowError {
+        errors = [error.message]
+        switch error {
+        case .notYourUnit: status = .forbidden
+        case .notAllowed: status = .conflict
+        case .reasonRequired, .invalidParameter: status = .unprocessableEntity
+        }
+      } catch let error as StoreError {
+        guard case .conflict = error else { throw error }
+        errors = [error.message]
+        status = .conflict
+      }
+    }
+    let current = try await store.message(message.id) ?? message
+    return try await casePage(request, session: session, message: current, notice: "", errors: errors, status: status)
+  }
+
+  /// An image of a message, for the staff who may read it.
+  func media(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { throw Abort(.unauthorized) }
+    guard let id = request.parameters.get("id", as: UUID.self), let image = try await store.attachment(id),
+      let message = try await store.message(image.messageID), CaseAccess.mayRead(session.account.actor, message)
+    else { throw StoreError.notFound("图片") }
+    var headers = HTTPHeaders()
+    headers.replaceOrAdd(name: .contentType, value: image.contentType)
+    headers.replaceOrAdd(
+      name: .contentDisposition, value: "inline; filename=\"minsheng-\(id.uuidString.lowercased())\"")
+    headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+    headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; sandbox")
+    headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+    return Response(status: .ok, headers: headers, body: .init(data: image.data))
+  }
+
+  // MARK: Words
+
+  static func label(_ field: String) -> String {
+    [
+      "lead_unit": "主办单位", "reason": "理由", "note": "说明", "working_days": "工作日数", "body": "内容",
+      "comment": "意见", "into": "并入的留言", "urgent": "急件", "public_title": "公开标题", "public_body": "公开内容",
+      "instruction": "交办意见",
+    ][field] ?? field
+  }
+
+  static func channel(_ channel: MinshengCore.Channel) -> String {
+    switch channel {
+    case .web: "网站"
+    case .app: "客户端"
+    case .api: "接口"
+    case .hotline: "热线电话"
+    case .mailbox: "信件"
+    case .imported: "导入"
+    case .social: "社交媒体"
+    }
+  }
+
+  /// An event for staff: the public wording, or the internal one.
+  static func describe(_ event: EventDraft, names: ReferenceNames) -> String {
+    switch event.action {
+    case .moderated:
+      return event.payload["publication"] == "published"
+        ? "审核公开" + ((event.payload["redacted"] ?? "").isEmpty ? "" : "（已删改公开文本）") : "审核：不予公开"
+    case .workflow(let action) where [.note, .contribute, .remind, .supervise, .returnToDispatcher].contains(action):
+      return action.chinese
+    default:
+      return PublicPages.describe(event, names: names, language: .zh)
+    }
+  }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import MinshengCore
+import MinshengServer
+import MinshengStore
+import MinshengTestSupport
+import Testing
+import VaporTesting
+
+/// The staff workbench in the browser: login, queues, the case page and its actions, moderation,
+/// supervision, and the role × unit checks on every page and action.
+@Suite struct StaffPagesTests: SiteTesting {
+  /// A logged-in browser: its cookies and the session's CSRF token.
+  struct Browser {
+    var cookies: String
+    var csrf: String
+  }
+
+  func logIn(_ app: Application, _ username: String) async throws -> Browser {
+    let (formCookie, token) = try await formToken(app, "/staff/login")
+    let (status, _, headers) = try await post(
+      app, "/staff/login", [("username", username), ("password", sitePassword), ("_csrf", token)], cookies: formCookie)
+    #expect(status == .seeOther, "login \(username)")
+    let session = try #require(Self.cookie("minsheng_session", in: headers))
+    let cookies = formCookie + "; " + session
+    // Each role's first page (where /staff leads) carries the session's token in its logout form.
+    var first = ""
+    try await app.testing().test(
+      .GET, "/staff", beforeRequest: { $0.headers.replaceOrAdd(name: .cookie, value: cookies) }
+    ) {
+      first = $0.headers.first(name: .location) ?? ""
+    }
+    let (_, html) = try await get(app, first, cookies: cookies)
+    let marker = #"name="_csrf" value=""#
+    let start = try #require(html.range(of: marker)).upperBound
+    return Browser(cookies: cookies, csrf: String(html[start...].prefix { $0 != "\"" }))
+  }
+
+  func act(
+    _ app: Application, _ browser: Browser, _ id: UUID, _ action: String, _ fields: [(String, String)] = []
+  ) async throws -> (HTTPStatus, String, HTTPHeaders) {
+    try await post(
+      app, "/staff/messages/\(id.uuidString.lowercased())/actions/\(action)", fields + [("_csrf", browser.csrf)],
+      cookies: browser.cookies)
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func login_opensASession_everyPageNeedsIt_andEveryFormNeedsItsToken(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let app = site.app
+      var request = Fixtures.newMessage(
+        title: "工地夜间施工", leader: site.world.secretary.id, category: site.world.construction.id)
+      request.urgent = true
+      let id = try await site.store.submit(request, at: Fixtures.now).message.id
+      // Without a session: to the login page.
+      var location = ""
+      try await app.testing().test(.GET, "/staff/pool") { response in
+        #expect(response.status == .seeOther)
+        location = response.headers.first(name: .location) ?? ""
+      }
+      #expect(location == "/staff/login")
+      let (formCookie, token) = try await formToken(app, "/staff/login")
+      let wrong = try await post(
+        app, "/staff/login", [("username", "xfb.dispatcher"), ("password", "wrong password!"), ("_csrf", token)],
+        cookies: formCookie)
+      #expect(wrong.0 == .unauthorized)
+      #expect(wrong.1.contains("用户名或密码错误"))
+      #expect(wrong.1.contains(#"value="xfb.dispatcher""#))
+      let forged = try await post(
+        app, "/staff/login", [("username", "xfb.dispatcher"), ("password", sitePassword)], cookies: formCookie)
+      #expect(forged.0 == .forbidden)
+
+      let dispatcher = try await logIn(app, "xfb.dispatcher")
+      let pool = try await get(app, "/staff/pool", cookies: dispatcher.cookies)
+      #expect(pool.0 == .ok)
+      #expect(pool.1.contains("交办池"))
+      #expect(pool.1.contains("工地夜间施工"))
+      #expect(pool.1.contains("规则建议：市住建委"))
+      #expect(pool.1.contains(#"<span class="urgent">急</span>"#))
+      #expect(pool.1.contains("xfb.dispatcher（交办员 · 市信访办）"))
+      // A form without the session's token, or with another: refused, nothing done.
+      let lead = ("lead_unit", site.world.housing.id.uuidString)
+      #expect(
+        try await post(app, "/staff/messages/\(id)/actions/assign", [lead], cookies: dispatcher.cookies).0 == .forbidden
+      )
+      #expect(
+        try await post(
+          app, "/staff/messages/\(id)/actions/assign", [lead, ("_csrf", String(repeating: "x", count: 43))],
+          cookies: dispatcher.cookies
+        ).0 == .forbidden)
+      #expect(try await site.store.message(id)?.status == .received)
+      // Logout ends the session on the server.
+      #expect(
+        try await post(app, "/staff/logout", [("_csrf", dispatcher.csrf)], cookies: dispatcher.cookies).0 == .seeOther)
+      try await app.testing().test(
+        .GET, "/staff/pool", beforeRequest: { $0.headers.replaceOrAdd(name: .cookie, value: dispatcher.cookies) }
+      ) { response in #expect(response.status == .seeOther) }
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func aCaseGoesThroughTheWorkbench_assign_accept_note_reply_review_publish(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let id = try await store.submit(
+        Fixtures.newMessage(title: "滨江路工地夜间施工", leader: world.secretary.id), at: Fixtures.now
+      ).message.id
+      let dispatcher = try await logIn(app, "xfb.dispatcher")
+      let page = try await get(app, "/staff/messages/\(id)", cookies: dispatcher.cookies)
+      #expect(page.0 == .ok)
+      #expect(page.1.contains("13800138000"))
+      #expect(page.1.contains(#"id="a-assign""#))
+      #expect(page.1.contains(#"id="a-mark_invalid""#))
+      #expect(!page.1.contains(#"id="a-accept""#))
+      // A missing unit is named; then the assignment.
+      let missing = try await act(app, dispatcher, id, "assign", [("instruction", "请核查")])
+      #expect(missing.0 == .unprocessableEntity)
+      #expect(missing.1.contains("主办单位"))
+      let (assigned, _, headers) = try await act(
+        app, dispatcher, id, "assign",
+        [
+          ("lead_unit", world.housing.id.uuidString), ("assisting_units[]", world.market.id.uuidString),
+          ("instruction", "请三日内核查"),
+        ])
+      #expect(assigned == .seeOther)
+      #expect(headers.first(name: .location)?.hasSuffix("?done=assign") == true)
+      #expect(try await store.message(id)?.assistingUnitIDs == [world.market.id])
+
+      let handler = try await logIn(app, "zjw.handler")
+      let inbox = try await get(app, "/staff/inbox", cookies: handler.cookies)
+      #expect(inbox.1.contains("滨江路工地夜间施工"))
+      #expect(inbox.1.contains("due-ok"))
+      // The assisting unit sees it among 协办 and may give its input, not accept.
+      let market = try await logIn(app, "scjg.handler")
+      #expect(try await get(app, "/staff/inbox", cookies: market.cookies).1.contains("滨江路工地夜间施工"))
+      let assisting = try await get(app, "/staff/messages/\(id)", cookies: market.cookies)
+      #expect(assisting.1.contains(#"id="a-contribute""#) || !assisting.1.contains(#"id="a-accept""#))
+      #expect(try await act(app, market, id, "accept").0 == .forbidden)
+
+      #expect(try await act(app, handler, id, "accept").0 == .seeOther)
+      #expect(try await act(app, handler, id, "note", [("note", "已电话联系顾女士，约定明日到现场。")]).0 == .seeOther)
+      #expect(try await act(app, handler, id, "reply", [("body", "经现场核查，已责令施工单位夜间停工。")]).0 == .seeOther)
+      #expect(try await store.message(id)?.status == .reviewing)
+      // A stale form: the version moved on.
+      #expect(try await act(app, handler, id, "note", [("note", "旧页面"), ("expected_version", "1")]).0 == .conflict)
+
+      let reviewer = try await logIn(app, "zjw.reviewer")
+      let review = try await get(app, "/staff/messages/\(id)", cookies: reviewer.cookies)
+      #expect(review.1.contains("待审核的答复"))
+      #expect(review.1.contains("经现场核查"))
+      #expect(review.1.contains("已电话联系顾女士"))
+      #expect(try await act(app, reviewer, id, "approve_reply").0 == .seeOther)
+      #expect(try await store.message(id)?.status == .replied)
+      // The public page shows the reply, not the internal note.
+      let (_, publicPage) = try await get(app, "/messages/\(id)")
+      #expect(publicPage.contains("已责令施工单位夜间停工"))
+      #expect(!publicPage.contains("已电话联系顾女士"))
+      #expect(try await store.verifyAudit().isIntact)
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func roleAndUnit_aHandlerOfAnotherUnitGetsNothing_onAnyPageOrAction(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let id = try await store.submit(
+        Fixtures.newMessage(title: "住建委的件", leader: world.secretary.id), at: Fixtures.now
+      ).message.id
+      try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: Fixtures.now)
+      let png = try #require(
+        Data(
+          base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
+      )
+      let withImage = try await store.submit(
+        Fixtures.newMessage(title: "带图片的件", leader: world.secretary.id), at: Fixtures.now, images: [png]
+      ).message.id
+      try await store.perform(.assign(lead: world.housing.id), on: withImage, by: world.dispatcher, at: Fixtures.now)
+      let image = try #require(try await store.attachments(of: withImage).first).id
+
+      let outsider = try await logIn(app, "scjg.handler")
+      #expect(try await get(app, "/staff/messages/\(id)", cookies: outsider.cookies).0 == .notFound)
+      for action in Action.allCases {
+        let (status, _, _) = try await act(
+          app, outsider, id, action.rawValue, [("reason", "试试"), ("note", "试试"), ("body", "试试")])
+        #expect(status == .notFound, "\(action)")
+      }
+      #expect(try await get(app, "/staff/media/\(image)", cookies: outsider.cookies).0 == .notFound)
+      #expect(try await get(app, "/staff/pool", cookies: outsider.cookies).0 == .forbidden)
+      #expect(try await get(app, "/staff/supervision", cookies: outsider.cookies).0 == .forbidden)
+      #expect(try await get(app, "/staff/moderation", cookies: outsider.cookies).0 == .forbidden)
+      // Another office's dispatcher neither.
+      let county = try await logIn(app, "xq.dispatcher")
+      #expect(try await get(app, "/staff/messages/\(id)", cookies: county.cookies).0 == .notFound)
+      #expect(try await act(app, county, id, "reassign", [("lead_unit", world.market.id.uuidString)]).0 == .notFound)
+      #expect(!(try await get(app, "/staff/pool", cookies: county.cookies).1.contains("住建委的件")))
+      // The lead unit's handler reads it and its image; the pool is not theirs.
+      let handler = try await logIn(app, "zjw.handler")
+      #expect(try await get(app, "/staff/messages/\(id)", cookies: handler.cookies).0 == .ok)
+      #expect(try await get(app, "/staff/media/\(image)", cookies: handler.cookies).0 == .ok)
+      #expect(try await get(app, "/staff/pool", cookies: handler.cookies).0 == .forbidden)
+      #expect(try await get(app, "/staff/inbox", cookies: county.cookies).0 == .forbidden)
+      #expect(try await store.message(id)?.version == 2)
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func supervision_showsOverdueAndDueSoon_andRemindsFromTheCasePage(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let late = try await store.submit(
+        Fixtures.newMessage(title: "早已超期的件", leader: world.secretary.id), at: Fixtures.now
+      )
+      .message.id
+      try await store.perform(.assign(lead: world.housing.id), on: late, by: world.dispatcher, at: Fixtures.now)
+      site.clock.advance(10 * 86_400)
+      let soon = try await store.submit(
+        Fixtures.newMessage(title: "刚交办的件", leader: world.secretary.id), at: site.clock.now
+      )
+      .message.id
+      try await store.perform(.assign(lead: world.market.id), on: soon, by: world.dispatcher, at: site.clock.now)
+      // A day later, for the same unit: the inbox lists the earlier deadline first.
+      site.clock.advance(86_400)
+      let newer = try await store.submit(
+        Fixtures.newMessage(title: "新交办的住建委件", leader: world.secretary.id), at: site.clock.now
+      )
+      .message.id
+      try await store.perform(.assign(lead: world.housing.id), on: newer, by: world.dispatcher, at: site.clock.now)
+      let handler = try await logIn(app, "zjw.handler")
+      let inbox = try await get(app, "/staff/inbox", cookies: handler.cookies).1
+      let older = try #require(inbox.range(of: "早已超期的件")).lowerBound
+      let later = try #require(inbox.range(of: "新交办的住建委件")).lowerBound
+      #expect(older < later)
+
+      let supervisor = try await logIn(app, "dc.supervisor")
+      let board = try await get(app, "/staff/supervision", cookies: supervisor.cookies)
+      #expect(board.0 == .ok)
+      let lateSection = try #require(board.1.range(of: #"id="q-late""#))
+      let soonSection = try #require(board.1.range(of: #"id="q-soon""#))
+      let lateHTML = String(board.1[lateSection.upperBound..<soonSection.lowerBound])
+      #expect(lateHTML.contains("早已超期的件"))
+      #expect(lateHTML.contains("已超期"))
+      #expect(!board.1.contains("刚交办的件"))
+      // Filtered by unit.
+      let market = try await get(
+        app, "/staff/supervision?unit=\(world.market.id.uuidString)", cookies: supervisor.cookies)
+      #expect(!market.1.contains("早已超期的件"))
+      #expect(try await act(app, supervisor, late, "remind", [("note", "请今日内签收")]).0 == .seeOther)
+      #expect(try await act(app, supervisor, late, "supervise", [("note", "督办：逾期未签收")]).0 == .seeOther)
+      let events = try await store.events(of: late).map(\.draft.action)
+      #expect(events.suffix(2) == [.workflow(.remind), .workflow(.supervise)])
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func moderationPage_publishesARedactedText_orWithholdsWithAReason(db: TestDatabase) async throws {
+    try await withSite(db) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      var input = Fixtures.newMessage(title: "幸福小区施工", leader: world.secretary.id)
+      input.body = "我住幸福小区5栋，夜里施工。"
+      let first = try await store.submit(input, at: Fixtures.now).message
+      let second = try await store.submit(
+        Fixtures.newMessage(title: "另一条", leader: world.secretary.id), at: Fixtures.now
+      )
+      .message
+      let dispatcher = try await logIn(app, "xfb.dispatcher")
+      let page = try await get(app, "/staff/moderation", cookies: dispatcher.cookies)
+      #expect(page.1.contains("待审核 2 件"))
+      #expect(page.1.contains("我住幸福小区5栋"))
+      let published = try await post(
+        app, "/staff/moderation/\(first.id)",
+        [
+          ("decision", "publish"), ("public_title", "某小区施工"), ("public_body", "我住某小区，夜里施工。"),
+          ("expected_version", String(first.version)), ("_csrf", dispatcher.csrf),
+        ], cookies: dispatcher.cookies)
+      #expect(published.0 == .ok)
+      #expect(published.1.contains("已公开"))
+      #expect(try await get(app, "/messages/\(first.id)").1.contains("我住某小区"))
+      let noReason = try await post(
+        app, "/staff/moderation/\(second.id)", [("decision", "withhold"), ("_csrf", dispatcher.csrf)],
+        cookies: dispatcher.cookies)
+      #expect(noReason.0 == .unprocessableEntity)
+      #expect(
+        try await post(
+          app, "/staff/moderation/\(second.id)",
+          [("decision", "withhold"), ("reason", "重复提交"), ("_csrf", dispatcher.csrf)],
+          cookies: dispatcher.cookies
+        ).0 == .ok)
+      #expect(try await store.message(second.id)?.publication == .withheld)
+      let county = try await logIn(app, "xq.dispatcher")
+      #expect(
+        try await post(
+          app, "/staff/moderation/\(second.id)", [("decision", "publish"), ("_csrf", county.csrf)],
+          cookies: county.cookies
+        ).0 == .notFound)
+    }
+  }
+}
