@@ -24,6 +24,10 @@ public struct Configuration: Sendable {
   public var intakePolicy = Configuration.defaultPolicy
   /// How the write form checks the author's mobile number, and where addresses come from.
   public var citizenIntake = CitizenIntake()
+  /// 催办、督办、自动办结: the shipped schedule or `MINSHENG_SUPERVISION_FILE`.
+  public var supervisionSchedule = SupervisionSchedule()
+  /// Seconds between runs of the scheduled jobs inside `serve` (`MINSHENG_JOBS_INTERVAL`); 0: off.
+  public var jobsInterval = 60
 
   /// Problems found while reading the environment.
   public struct Problems: Error, CustomStringConvertible, Sendable {
@@ -122,12 +126,36 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_IP_REGIONS: 无法读取 \(path)")
       }
     }
+    var schedule = SupervisionSchedule()
+    do {
+      schedule = try SupervisionSchedule.bundledDefault()
+    } catch {
+      problems.append("内置的 supervision-default.json 无法读取")
+    }
+    if let path = environment["MINSHENG_SUPERVISION_FILE"], !path.isEmpty {
+      if let data = FileManager.default.contents(atPath: path),
+        let decoded = try? JSONDecoder().decode(SupervisionSchedule.self, from: data)
+      {
+        schedule = decoded
+      } else {
+        problems.append("MINSHENG_SUPERVISION_FILE: 无法读取或格式有误 \(path)")
+      }
+    }
+    var jobsInterval = 60
+    if let text = environment["MINSHENG_JOBS_INTERVAL"], !text.isEmpty {
+      if let value = Int(text), value >= 0 {
+        jobsInterval = value
+      } else {
+        problems.append("MINSHENG_JOBS_INTERVAL: 须为不小于 0 的整数（秒），实为 \(text)")
+      }
+    }
     guard problems.isEmpty else { throw Problems(lines: problems) }
     // Not checked here: a model that cannot be loaded is logged at start, and intake goes on without it.
     let model = environment["MINSHENG_CLASSIFIER_MODEL"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
     return Configuration(
       database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
-      baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake)
+      baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
+      supervisionSchedule: schedule, jobsInterval: jobsInterval)
   }
 
   /// Moderation on, 10 messages a day per mobile number, 30 an hour per network address.

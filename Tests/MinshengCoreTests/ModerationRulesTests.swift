@@ -97,3 +97,46 @@ import Testing
     #expect(pending.titleForPublic == "某小区施工")
   }
 }
+
+@Suite struct ScheduleTests {
+  @Test func theShippedSchedule_loads() throws {
+    let schedule = try SupervisionSchedule.bundledDefault()
+    #expect(schedule.remindWithinHours == 24)
+    #expect(schedule.autoCloseAfterDays == 7)
+  }
+
+  @Test func jobs_areDecidedFromTheRunningDeadline() throws {
+    let calendar = try WorkingCalendar.bundledChina()
+    let schedule = SupervisionSchedule()
+    let due = Date(timeIntervalSince1970: 1_773_000_000)
+    var message = Message(
+      id: UUID(), serial: Serial(year: 2026, number: 7), type: .complaint, title: "t", body: "b",
+      contact: Contact(name: "顾女士", phone: "13800138000"), status: .assigned, leadUnitID: UUID(), acceptanceDue: due,
+      createdAt: due.addingTimeInterval(-7 * 86_400))
+    #expect(
+      Jobs.due(message, repliedAt: nil, schedule: schedule, calendar: calendar, at: due.addingTimeInterval(-30 * 3_600))
+        == nil)
+    #expect(
+      Jobs.due(message, repliedAt: nil, schedule: schedule, calendar: calendar, at: due.addingTimeInterval(-3_600))
+        == .remind(deadline: due, phase: .acceptance))
+    #expect(
+      Jobs.due(message, repliedAt: nil, schedule: schedule, calendar: calendar, at: due.addingTimeInterval(3_600))
+        == nil)
+    #expect(
+      Jobs.due(message, repliedAt: nil, schedule: schedule, calendar: calendar, at: due.addingTimeInterval(24 * 3_600))
+        == .supervise(deadline: due, phase: .acceptance))
+    message.status = .replied
+    let replied = due
+    #expect(
+      Jobs.due(
+        message, repliedAt: replied, schedule: schedule, calendar: calendar, at: due.addingTimeInterval(6 * 86_400))
+        == nil)
+    #expect(
+      Jobs.due(
+        message, repliedAt: replied, schedule: schedule, calendar: calendar, at: due.addingTimeInterval(7 * 86_400))
+        == .autoClose(repliedAt: replied))
+    #expect(
+      DueJob.remind(deadline: due, phase: .reply).key
+        != DueJob.remind(deadline: due.addingTimeInterval(86_400), phase: .reply).key)
+  }
+}

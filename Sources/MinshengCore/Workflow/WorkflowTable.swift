@@ -51,14 +51,16 @@ extension Workflow {
   public static let table: [WorkflowRule] = {
     let dispatch: Set<Role> = [.dispatcher, .admin]
     let urging: Set<Role> = [.dispatcher, .supervisor, .admin]
+    // Scheduled reminders and notices are the platform's own (SupervisionSchedule).
+    let reminding: Set<Role> = [.dispatcher, .supervisor, .admin, .system]
     let staffNotes: Set<Role> = [.dispatcher, .handler, .reviewer, .supervisor, .admin]
     return [
       .init(.received, .assign, dispatch, .to(.assigned), .public),
       .init(.received, .markInvalid, dispatch, .to(.closed), .internal),
       .init(.received, .merge, dispatch, .to(.closed), .public),
       .init(.received, .setUrgent, urging, .unchanged, .internal),
-      .init(.received, .remind, [.supervisor, .admin], .unchanged, .internal),
-      .init(.received, .supervise, [.supervisor], .unchanged, .internal),
+      .init(.received, .remind, [.supervisor, .admin, .system], .unchanged, .internal),
+      .init(.received, .supervise, [.supervisor, .system], .unchanged, .internal),
       .init(.received, .note, [.dispatcher, .supervisor, .admin], .unchanged, .internal),
 
       .init(.assigned, .accept, [.handler], .to(.accepted), .public),
@@ -66,8 +68,8 @@ extension Workflow {
       .init(.assigned, .transfer, dispatch, .to(.assigned), .public),
       .init(.assigned, .merge, dispatch, .to(.closed), .public),
       .init(.assigned, .setUrgent, urging, .unchanged, .internal),
-      .init(.assigned, .remind, urging, .unchanged, .internal),
-      .init(.assigned, .supervise, [.supervisor], .unchanged, .internal),
+      .init(.assigned, .remind, reminding, .unchanged, .internal),
+      .init(.assigned, .supervise, [.supervisor, .system], .unchanged, .internal),
       .init(.assigned, .note, staffNotes, .unchanged, .internal),
 
       .init(.accepted, .reply, [.handler], .replyOrReview, .public),
@@ -75,8 +77,8 @@ extension Workflow {
       .init(.accepted, .returnToDispatcher, [.handler], .to(.returned), .internal),
       .init(.accepted, .transfer, dispatch, .to(.assigned), .public),
       .init(.accepted, .setUrgent, urging, .unchanged, .internal),
-      .init(.accepted, .remind, urging, .unchanged, .internal),
-      .init(.accepted, .supervise, [.supervisor], .unchanged, .internal),
+      .init(.accepted, .remind, reminding, .unchanged, .internal),
+      .init(.accepted, .supervise, [.supervisor, .system], .unchanged, .internal),
       .init(.accepted, .contribute, [.handler], .unchanged, .internal),
       .init(.accepted, .note, staffNotes, .unchanged, .internal),
 
@@ -84,16 +86,16 @@ extension Workflow {
       .init(.extensionRequested, .denyExtension, dispatch, .to(.accepted), .internal),
       .init(.extensionRequested, .reply, [.handler], .replyOrReview, .public),
       .init(.extensionRequested, .setUrgent, urging, .unchanged, .internal),
-      .init(.extensionRequested, .remind, urging, .unchanged, .internal),
-      .init(.extensionRequested, .supervise, [.supervisor], .unchanged, .internal),
+      .init(.extensionRequested, .remind, reminding, .unchanged, .internal),
+      .init(.extensionRequested, .supervise, [.supervisor, .system], .unchanged, .internal),
       .init(.extensionRequested, .contribute, [.handler], .unchanged, .internal),
       .init(.extensionRequested, .note, staffNotes, .unchanged, .internal),
 
       .init(.reviewing, .approveReply, [.reviewer], .to(.replied), .public),
       .init(.reviewing, .sendBackReply, [.reviewer], .to(.accepted), .internal),
       .init(.reviewing, .setUrgent, urging, .unchanged, .internal),
-      .init(.reviewing, .remind, urging, .unchanged, .internal),
-      .init(.reviewing, .supervise, [.supervisor], .unchanged, .internal),
+      .init(.reviewing, .remind, reminding, .unchanged, .internal),
+      .init(.reviewing, .supervise, [.supervisor, .system], .unchanged, .internal),
       .init(.reviewing, .contribute, [.handler], .unchanged, .internal),
       .init(.reviewing, .note, staffNotes, .unchanged, .internal),
 
@@ -102,8 +104,8 @@ extension Workflow {
       .init(.returned, .markInvalid, dispatch, .to(.closed), .internal),
       .init(.returned, .merge, dispatch, .to(.closed), .public),
       .init(.returned, .setUrgent, urging, .unchanged, .internal),
-      .init(.returned, .remind, [.supervisor, .admin], .unchanged, .internal),
-      .init(.returned, .supervise, [.supervisor], .unchanged, .internal),
+      .init(.returned, .remind, [.supervisor, .admin, .system], .unchanged, .internal),
+      .init(.returned, .supervise, [.supervisor, .system], .unchanged, .internal),
       .init(.returned, .note, [.dispatcher, .supervisor, .admin], .unchanged, .internal),
 
       .init(.replied, .evaluate, [.citizen], .byEvaluation, .public),
@@ -112,8 +114,8 @@ extension Workflow {
 
       .init(.reopenRequested, .grantReopen, dispatch, .to(.accepted), .public),
       .init(.reopenRequested, .declineReopen, dispatch, .to(.closed), .public),
-      .init(.reopenRequested, .remind, [.supervisor, .admin], .unchanged, .internal),
-      .init(.reopenRequested, .supervise, [.supervisor], .unchanged, .internal),
+      .init(.reopenRequested, .remind, [.supervisor, .admin, .system], .unchanged, .internal),
+      .init(.reopenRequested, .supervise, [.supervisor, .system], .unchanged, .internal),
       .init(.reopenRequested, .note, [.dispatcher, .supervisor, .admin], .unchanged, .internal),
     ]
   }()

@@ -76,10 +76,25 @@ struct ServeCommand: AsyncParsableCommand {
       configure(
         app, store: store, baseURL: configuration.baseURL, classifier: classifier,
         publicNameStyle: configuration.publicNameStyle, intake: configuration.citizenIntake)
-      // The outbox is sent once a second; until a gateway is configured, SMS go to the log.
+      // The outbox is sent once a second; until a gateway is configured, SMS and staff notices go to
+      // the log. The scheduled jobs run every `MINSHENG_JOBS_INTERVAL` seconds under a database lease,
+      // so with several instances one runs them at a time.
+      let holder = JobsCommand.holderName()
+      let schedule = configuration.supervisionSchedule
+      let interval = configuration.jobsInterval
       let delivery = Task {
-        let senders: [any OutboxSender] = [LogSMSSender(logger: logger)]
+        let senders: [any OutboxSender] = [LogSMSSender(logger: logger), LogStaffSender(logger: logger)]
+        var lastJobs = ContinuousClock.now - .seconds(interval)
         while !Task.isCancelled {
+          if interval > 0, ContinuousClock.now - lastJobs >= .seconds(interval) {
+            lastJobs = ContinuousClock.now
+            do {
+              let report = try await store.runScheduledJobs(schedule: schedule, holder: holder, at: Date())
+              if report.reminded + report.noticed + report.closed > 0 { logger.notice("jobs: \(report)") }
+            } catch {
+              logger.warning("jobs: \(String(describing: error))")
+            }
+          }
           do {
             try await store.deliverOutbox(using: senders, at: Date())
           } catch {
@@ -117,5 +132,15 @@ struct LogSMSSender: OutboxSender {
 
   func send(to recipient: String, body: String) async throws {
     logger.notice("短信 → \(PrivacyMask.mask(recipient))：\(body)")
+  }
+}
+
+/// The development sender for staff notifications (reminders, supervision notices): the log.
+struct LogStaffSender: OutboxSender {
+  let logger: Logger
+  var channel: String { "staff" }
+
+  func send(to recipient: String, body: String) async throws {
+    logger.notice("通知 → \(recipient)：\(body)")
   }
 }
