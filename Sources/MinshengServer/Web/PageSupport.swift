@@ -160,8 +160,16 @@ final class SharedPages: Sendable {
     }
   }
 
-  func remember(_ html: ByteBuffer, as key: String) {
-    state.withLock { $0[key] = (ContinuousClock.now, html) }
+  /// Keeps a page; past `limit` pages the expired ones are dropped first, and all if that is not enough.
+  func remember(_ html: ByteBuffer, as key: String, limit: Int = 10_000) {
+    state.withLock { pages in
+      if pages.count >= limit {
+        let now = ContinuousClock.now
+        pages = pages.filter { now - $0.value.at < maximumAge }
+        if pages.count >= limit { pages.removeAll(keepingCapacity: true) }
+      }
+      pages[key] = (ContinuousClock.now, html)
+    }
   }
 }
 

@@ -17,6 +17,8 @@ struct PublicPages: Sendable {
   let figures = FiguresCache()
   /// The home page is the same for everyone in a language; it is rendered at most every 5 seconds.
   let shared = SharedPages(maximumAge: .seconds(5))
+  /// Message pages by (message, version, language), for up to 30 seconds.
+  let messagePages = SharedPages(maximumAge: .seconds(30))
 
   func register(on routes: any RoutesBuilder) {
     routes.get(use: home)
@@ -165,13 +167,28 @@ struct PublicPages: Sendable {
 
   // MARK: One message
 
+  /// A message page. Each request reads the message's current version and whether it is public (one
+  /// indexed row); the page rendered for that version is served for up to 30 seconds, so the time
+  /// left and the merged count may be that old, and everything else is current.
   func show(_ request: Request) async throws -> Response {
-    guard let id = request.parameters.get("id", as: UUID.self), let file = try await store.caseFile(id),
-      file.message.isShownPublicly
+    guard let id = request.parameters.get("id", as: UUID.self), let stamp = try await store.publicStamp(of: id),
+      stamp.isPublic
     else { throw StoreError.notFound("留言") }
-    let view = try await messageView(file, language: request.pageLanguage)
-    return try await renderer.render(
+    let language = request.pageLanguage
+    let key = "\(id.uuidString)-\(stamp.version)-\(language.rawValue)"
+    if let html = messagePages.page(key) {
+      return renderer.respond(request, html: html, cacheable: true)
+    }
+    guard let file = try await store.caseFile(id), file.message.isShownPublicly else {
+      throw StoreError.notFound("留言")
+    }
+    let view = try await messageView(file, language: language)
+    let response = try await renderer.render(
       request, "public/message", title: view.title, MessageContent(message: [view]), cacheable: true)
+    if let html = response.body.buffer {
+      messagePages.remember(html, as: "\(id.uuidString)-\(file.message.version)-\(language.rawValue)")
+    }
+    return response
   }
 
   /// Everything the public (or the author) may see of a message, in display form.
