@@ -148,6 +148,8 @@ def staff_login(driver, base, username, password):
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+    # The server may be busy (its scheduled jobs run at start on the demonstration): wait for the page.
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "who"))
     check(username in driver.find_element(By.ID, "who").text, f"{username} is logged in")
 
 
