@@ -34,23 +34,26 @@ extension Store {
   /// Under a moderation policy the message waits for a moderator before the public sees it.
   public func submit(
     _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date,
-    suggestion: CategorySuggestion? = nil, images: [Data] = [], origin: IntakeOrigin? = nil
+    suggestion: CategorySuggestion? = nil, images: [Data] = [], origin: IntakeOrigin? = nil,
+    fingerprint: Fingerprint? = nil
   )
     async throws -> Submission
   {
     // On SQLite the writes run on the writer's own thread, so the checks before them are better
     // spread over the caller's threads than queued on the database's event loop.
     if database.sqliteWriter != nil {
-      return try await receive(input, by: actor, at: now, suggestion: suggestion, images: images, origin: origin)
+      return try await receive(
+        input, by: actor, at: now, suggestion: suggestion, images: images, origin: origin, fingerprint: fingerprint)
     }
     return try await database.onDatabaseLoop {
-      try await self.receive(input, by: actor, at: now, suggestion: suggestion, images: images, origin: origin)
+      try await self.receive(
+        input, by: actor, at: now, suggestion: suggestion, images: images, origin: origin, fingerprint: fingerprint)
     }
   }
 
   private func receive(
     _ input: NewMessage, by actor: Actor, at now: Date, suggestion: CategorySuggestion?, images: [Data],
-    origin: IntakeOrigin?
+    origin: IntakeOrigin?, fingerprint: Fingerprint?
   )
     async throws -> Submission
   {
@@ -108,7 +111,8 @@ extension Store {
     let stored: Message
     if let writer = database.sqliteWriter, images.isEmpty {
       stored = try await storeReceived(
-        message, trackingHash: trackingHash, by: actor, suggestion: suggestionRecord, limits: limits, on: writer)
+        message, trackingHash: trackingHash, by: actor, suggestion: suggestionRecord, limits: limits,
+        fingerprint: fingerprint, on: writer)
     } else {
       stored = try await db.transaction { tx in
         try await Self.count(limits, at: now, on: try Self.sql(tx))
@@ -116,7 +120,7 @@ extension Store {
         let place = try await self.claimChainPlace(on: tx)
         let (event, tip) = self.seal(EventDraft.received(message, by: actor), at: place, after: .empty)
         message.serial.number = try await Self.insert(
-          MessageRecord(message, trackingHash: trackingHash, chainTip: tip), on: tx)
+          MessageRecord(message, trackingHash: trackingHash, chainTip: tip, fingerprint: fingerprint), on: tx)
         try await self.insert(event, on: tx)
         try await self.insertAttachments(images, of: message.id, at: now, on: tx)
         if let suggestionRecord {

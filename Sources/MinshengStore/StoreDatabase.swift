@@ -128,7 +128,12 @@ public final class StoreDatabase: Sendable {
       group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
       executor = EventLoopTaskExecutor(group.next())
       databases = Databases(threadPool: threadPool, on: group)
-      databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+      // A burst queues for the one connection rather than failing after Fluent's default 10 s.
+      databases.use(
+        .sqlite(
+          .file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(60), dataEncoder: .init(),
+          dataDecoder: .init(), sqlLogLevel: nil),
+        as: .sqlite)
     case .postgres(let url):
       group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
       executor = nil

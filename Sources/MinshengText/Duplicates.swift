@@ -57,7 +57,7 @@ public struct MinHashSignature: Sendable, Equatable {
   }
 
   /// The band keys under which the signature is filed.
-  var bandKeys: [UInt32] {
+  public var bandKeys: [UInt32] {
     (0..<Self.bands).map { band in
       var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(band + 1)
       for row in 0..<Self.rows { hash = Self.mix(hash ^ UInt64(values[band * Self.rows + row])) }

@@ -152,11 +152,7 @@ public struct IntakePolicy: Sendable, Equatable {
 public enum Moderation {
   /// Who may moderate a message: the dispatchers of its dispatching office, and admins.
   public static func mayModerate(_ actor: Actor, _ message: Message) -> Bool {
-    switch actor.role {
-    case .admin: true
-    case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
-    default: false
-    }
+    CaseAccess.mayDispatch(actor, message)
   }
 
   /// Which moderator may see the queue of which office: a dispatcher their own office's, an admin

@@ -75,4 +75,13 @@ public enum CaseAccess {
     case .citizen, .system: false
     }
   }
+
+  /// Who decides for the dispatching office (publication, duplicates): its dispatchers, and admins.
+  public static func mayDispatch(_ actor: Actor, _ message: Message) -> Bool {
+    switch actor.role {
+    case .admin: true
+    case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
+    default: false
+    }
+  }
 }

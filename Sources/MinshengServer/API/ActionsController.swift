@@ -93,6 +93,17 @@ struct StaffMessageResponse: Content {
   var publication: Publication
   /// The region the author wrote from (the network address itself is not kept).
   var sourceRegion: String?
+  /// 并单候选: earlier messages with nearly the same text, most similar first.
+  var duplicates: [DuplicateBody]
+
+  struct DuplicateBody: Content {
+    var id: UUID
+    var serial: String
+    var title: String
+    var status: Status
+    var similarity: Double
+    var state: String
+  }
 
   struct SuggestionBody: Content {
     var label: String
@@ -117,7 +128,7 @@ struct StaffMessageResponse: Content {
   }
 
   enum CodingKeys: String, CodingKey {
-    case message, version, contact, urgent, overdue, suggestion, publication
+    case message, version, contact, urgent, overdue, suggestion, publication, duplicates
     case originalTitle = "original_title"
     case originalBody = "original_body"
     case sourceRegion = "source_region"
@@ -154,6 +165,20 @@ struct ActionsController: Sendable {
 
   func registerDetail(on staff: any RoutesBuilder) {
     staff.get("api", "v1", "staff", "messages", ":id", use: detail)
+    staff.post("api", "v1", "messages", ":id", "duplicates", ":candidate", "dismiss", use: dismissDuplicate)
+  }
+
+  /// `POST /api/v1/messages/{id}/duplicates/{candidate}/dismiss`: not the same matter (the dispatching
+  /// office or an admin). Merging goes through the `merge` action.
+  func dismissDuplicate(_ request: Request) async throws -> StaffMessageResponse {
+    let account = try request.auth.require(AuthenticatedStaff.self).account
+    guard let id = request.parameters.get("id", as: UUID.self),
+      let candidate = request.parameters.get("candidate", as: UUID.self)
+    else { throw StoreError.notFound("并单候选") }
+    guard try await store.message(id) != nil else { throw Abort(.forbidden, reason: "无权处理该留言") }
+    try await store.dismissDuplicate(id, candidate: candidate, by: account.actor, at: clock())
+    guard let message = try await store.message(id) else { throw StoreError.notFound("留言") }
+    return try await staffView(of: message)
   }
 
   /// `GET /api/v1/staff/messages/{id}`: everything staff may see of a message, with the classifier's
@@ -211,6 +236,11 @@ struct ActionsController: Sendable {
       overdue: deadline.isOverdue,
       suggestion: try await store.suggestion(for: message.id).map { StaffMessageResponse.SuggestionBody($0) },
       originalTitle: message.title, originalBody: message.body, publication: message.publication,
-      sourceRegion: message.sourceRegion)
+      sourceRegion: message.sourceRegion,
+      duplicates: try await store.duplicateCandidates(of: message.id).map {
+        .init(
+          id: $0.message.id, serial: $0.message.serial.description, title: $0.message.title, status: $0.message.status,
+          similarity: $0.similarity, state: $0.state.rawValue)
+      })
   }
 }

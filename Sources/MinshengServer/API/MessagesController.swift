@@ -28,7 +28,8 @@ struct MessagesController: Sendable {
     let body = try request.content.decode(NewMessageRequest.self)
     let suggestion = classifier.map { CategorySuggestion(prediction: $0.predict(title: body.title, body: body.body)) }
     let submission = try await store.submit(
-      body.newMessage, at: clock(), suggestion: suggestion, origin: request.intakeOrigin(intake))
+      body.newMessage, at: clock(), suggestion: suggestion, origin: request.intakeOrigin(intake),
+      fingerprint: .of(title: body.title, body: body.body))
     let response = Response(status: .created)
     try response.content.encode(
       SubmissionResponse(

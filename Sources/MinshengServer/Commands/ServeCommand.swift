@@ -76,8 +76,8 @@ struct ServeCommand: AsyncParsableCommand {
       configure(
         app, store: store, baseURL: configuration.baseURL, classifier: classifier,
         publicNameStyle: configuration.publicNameStyle, intake: configuration.citizenIntake)
-      // The outbox is sent once a second; until a gateway is configured, SMS and staff notices go to
-      // the log. The scheduled jobs run every `MINSHENG_JOBS_INTERVAL` seconds under a database lease,
+      // New messages are checked for near-duplicates and the outbox is sent once a second; until a
+      // gateway is configured, SMS and staff notices go to the log. The scheduled jobs run every `MINSHENG_JOBS_INTERVAL` seconds under a database lease,
       // so with several instances one runs them at a time.
       let holder = JobsCommand.holderName()
       let schedule = configuration.supervisionSchedule
@@ -94,6 +94,11 @@ struct ServeCommand: AsyncParsableCommand {
             } catch {
               logger.warning("jobs: \(String(describing: error))")
             }
+          }
+          do {
+            try await store.indexPendingDuplicates()
+          } catch {
+            logger.warning("duplicates: \(String(describing: error))")
           }
           do {
             try await store.deliverOutbox(using: senders, at: Date())

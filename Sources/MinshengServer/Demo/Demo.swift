@@ -164,7 +164,9 @@ enum Demo {
           name: surname + (Bool.random(using: &rng) ? "女士" : "先生"),
           phone: "139" + String(format: "%08d", Int.random(in: 0..<100_000_000, using: &rng))),
         isPublic: Int.random(in: 0..<10, using: &rng) > 0, urgent: Int.random(in: 0..<40, using: &rng) == 0)
-      let message = try await store.submit(input, at: created).message
+      let message = try await store.submit(
+        input, at: created, fingerprint: .of(title: input.title, body: input.body)
+      ).message
       var stage = stages.randomElement(using: &rng) ?? .received
       if stage == .merged, earlier[topicIndex]?.isEmpty ?? true { stage = .received }
       if stage == .reviewing, !unit.requiresReplyReview { stage = .accepted }

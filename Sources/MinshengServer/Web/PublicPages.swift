@@ -381,7 +381,8 @@ struct PublicPages: Sendable {
       do {
         let now = clock()
         let submission = try await store.submit(
-          input, at: now, suggestion: suggestion, images: images, origin: request.intakeOrigin(intake))
+          input, at: now, suggestion: suggestion, images: images, origin: request.intakeOrigin(intake),
+          fingerprint: .of(title: title, body: body))
         let message = submission.message
         let names = try await store.referenceNames()
         let path = RegionPath.of(message.regionID, in: names.regions)

@@ -100,6 +100,19 @@ struct CaseContent: Encodable, Sendable {
   var replies: [StaffReplyView]
   var draft: [StaffReplyView]
   var forms: [ActionForm]
+  /// 并单候选, with the forms to merge into one or dismiss it when the viewer may.
+  var duplicates: [DuplicateView]
+}
+
+struct DuplicateView: Encodable, Sendable {
+  var id: String
+  var serial: String
+  var title: String
+  var status: String
+  var similarity: String
+  var state: String
+  var canMerge: Bool
+  var canDismiss: Bool
 }
 
 struct Fact: Encodable, Sendable {

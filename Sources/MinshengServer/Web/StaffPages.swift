@@ -28,6 +28,7 @@ struct StaffPages: Sendable {
     staff.post("moderation", ":id", use: moderate)
     staff.get("messages", ":id", use: caseFile)
     staff.post("messages", ":id", "actions", ":action", use: act)
+    staff.post("messages", ":id", "duplicates", ":candidate", "dismiss", use: dismissDuplicate)
     staff.get("media", ":id", use: media)
   }
 
@@ -184,6 +185,8 @@ struct StaffPages: Sendable {
         if status == .received {
           var parts: [String] = []
           if let unit = message.suggestedUnitID.flatMap({ names.units[$0]?.name }) { parts.append("规则建议：" + unit) }
+          let duplicates = try await store.openDuplicateCount(of: message.id)
+          if duplicates > 0 { parts.append("可能重复 \(duplicates) 件") }
           if let suggestion = try await store.suggestion(for: message.id) {
             parts.append(
               "模型建议：\(suggestion.label)（\(Int((suggestion.confidence * 100).rounded()))%）"
@@ -406,6 +409,17 @@ struct StaffPages: Sendable {
         [StaffReplyView(unit: unit($0.unitID), date: "", paragraphs: PublicPages.paragraphs($0.body))]
       } ?? []
     let images = try await store.attachments(of: message.id).map { "/staff/media/\($0.id.uuidString.lowercased())" }
+    let forms = forms(for: message, actor: session.account.actor, names: names, now: now)
+    let mayMerge = forms.contains { $0.action == Action.merge.rawValue }
+    let mayDismiss = CaseAccess.mayDispatch(session.account.actor, message)
+    let duplicates = try await store.duplicateCandidates(of: message.id).map { candidate in
+      DuplicateView(
+        id: candidate.message.id.uuidString.lowercased(), serial: candidate.message.serial.description,
+        title: candidate.message.title, status: candidate.message.status.chinese,
+        similarity: "\(Int((candidate.similarity * 100).rounded()))%",
+        state: ["open": "待判断", "merged": "已并入", "dismissed": "不是重复"][candidate.state.rawValue] ?? "",
+        canMerge: mayMerge && candidate.state == .open, canDismiss: mayDismiss && candidate.state == .open)
+    }
     let content = CaseContent(
       id: message.id.uuidString.lowercased(), version: message.version, serial: message.serial.description,
       title: message.title, paragraphs: PublicPages.paragraphs(message.body), facts: facts, images: images,
@@ -419,7 +433,7 @@ struct StaffPages: Sendable {
       reasons: suggestion.map { $0.reasons.prefix(6).map(\.gram).joined(separator: " · ") } ?? "",
       due: deadline.due.map(PageLanguage.zh.deadline) ?? "", dueClass: CaseRow.dueClass(deadline),
       timeLeft: PageLanguage.zh.timeLeft(deadline) ?? "", timeline: timeline, replies: replies, draft: draft,
-      forms: forms(for: message, actor: session.account.actor, names: names, now: now))
+      forms: forms, duplicates: duplicates)
     return try await render(
       request, "staff/case", title: message.serial.description + " " + message.title, session: session, content,
       notice: notice, errors: errors, status: status)
@@ -567,6 +581,22 @@ struct StaffPages: Sendable {
     }
     let current = try await store.message(message.id) ?? message
     return try await casePage(request, session: session, message: current, notice: "", errors: errors, status: status)
+  }
+
+  /// `POST /staff/messages/{id}/duplicates/{candidate}/dismiss`: 不是重复.
+  func dismissDuplicate(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    try checkCSRF((try? request.content.decode(TokenForm.self))?._csrf, session)
+    let message = try await readable(request, session)
+    guard let candidate = request.parameters.get("candidate", as: UUID.self) else { throw Abort(.notFound) }
+    do {
+      try await store.dismissDuplicate(message.id, candidate: candidate, by: session.account.actor, at: clock())
+    } catch let error as StoreError {
+      guard case .forbidden = error else { throw error }
+      return try await casePage(
+        request, session: session, message: message, notice: "", errors: [error.message], status: .forbidden)
+    }
+    return try await casePage(request, session: session, message: message, notice: "已标记为不是重复", errors: [])
   }
 
   /// An image of a message, for the staff who may read it.

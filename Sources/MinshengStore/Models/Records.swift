@@ -47,6 +47,9 @@ struct MessageRecord: Codable, Sendable {
   var publicTitle: String?
   var publicBody: String?
   var sourceRegion: String?
+  /// The MinHash fingerprint (`Fingerprint.stored`) and whether it still waits to be indexed for duplicates.
+  var fingerprint: String?
+  var fingerprintPending: Bool
 
   enum CodingKeys: String, CodingKey {
     case id, type, title, body, channel, address, latitude, longitude, urgent, status, closure, version
@@ -54,6 +57,8 @@ struct MessageRecord: Codable, Sendable {
     case publicTitle = "public_title"
     case publicBody = "public_body"
     case sourceRegion = "source_region"
+    case fingerprint
+    case fingerprintPending = "fingerprint_pending"
     case serialYear = "serial_year"
     case serialNumber = "serial_number"
     case trackingHash = "tracking_hash"
@@ -77,7 +82,7 @@ struct MessageRecord: Codable, Sendable {
     case updatedAt = "updated_at"
   }
 
-  init(_ message: Message, trackingHash: String, chainTip: ChainTip) {
+  init(_ message: Message, trackingHash: String, chainTip: ChainTip, fingerprint: Fingerprint? = nil) {
     id = message.id
     serialYear = message.serial.year
     serialNumber = message.serial.number
@@ -115,6 +120,8 @@ struct MessageRecord: Codable, Sendable {
     publicTitle = message.publicTitle
     publicBody = message.publicBody
     sourceRegion = message.sourceRegion
+    self.fingerprint = fingerprint?.stored
+    fingerprintPending = fingerprint != nil
   }
 
   /// The tip of this message's audit chain as stored.

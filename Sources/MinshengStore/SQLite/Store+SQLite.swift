@@ -10,7 +10,7 @@ extension Store {
   /// `received` event, in a savepoint of a transaction that concurrent intakes may share.
   func storeReceived(
     _ message: Message, trackingHash: String, by actor: Actor, suggestion: SuggestionRecord?,
-    limits: [CountedLimit] = [], on writer: SQLiteWorker
+    limits: [CountedLimit] = [], fingerprint: Fingerprint? = nil, on writer: SQLiteWorker
   ) async throws -> Message {
     try await writer.grouped { handle in
       try Self.count(limits, at: message.createdAt, on: handle)
@@ -18,7 +18,7 @@ extension Store {
       let place = try Self.claimChainPlace(on: handle)
       let (event, tip) = self.seal(EventDraft.received(message, by: actor), at: place, after: .empty)
       message.serial.number = try Self.insert(
-        MessageRecord(message, trackingHash: trackingHash, chainTip: tip), on: handle)
+        MessageRecord(message, trackingHash: trackingHash, chainTip: tip, fingerprint: fingerprint), on: handle)
       try Self.insert(EventRecord(event), into: EventRecord.schema, on: handle)
       if let suggestion { try Self.insert(suggestion, into: SuggestionRecord.schema, on: handle) }
       return message

@@ -1,0 +1,134 @@
+import FluentKit
+import Foundation
+import MinshengCore
+import SQLKit
+
+/// A possible duplicate of a message: an earlier message whose text is nearly the same.
+public struct DuplicateCandidate: Sendable, Equatable {
+  public enum State: String, Sendable {
+    /// Not decided yet.
+    case open
+    /// The message was merged into this candidate (并单).
+    case merged
+    /// The dispatcher judged it not the same matter.
+    case dismissed
+  }
+
+  public var message: Message
+  public var similarity: Double
+  public var state: State
+}
+
+extension Store {
+  /// 并单候选: indexes messages whose fingerprints wait (at most `limit`, oldest first). For each, the
+  /// earlier messages that share a band key and whose estimated similarity reaches
+  /// `Fingerprint.threshold` are recorded as candidates (the five most similar), and its own band keys
+  /// are filed — in one transaction, claimed first, so that several instances never index a message
+  /// twice. Returns how many messages were indexed. `serve` runs this every second.
+  @discardableResult
+  public func indexPendingDuplicates(limit: Int = 200) async throws -> Int {
+    let sql = try Self.sql(db)
+    let pending = try await sql.select().column("id").column("fingerprint").from(MessageRecord.schema)
+      .where("fingerprint_pending", .equal, true).orderBy("created_at").orderBy("serial_number").limit(limit).all()
+    var indexed = 0
+    for row in pending {
+      let id = try row.decode(column: "id", as: UUID.self)
+      guard let text = try row.decode(column: "fingerprint", as: String?.self),
+        let fingerprint = Fingerprint(stored: text)
+      else {
+        try await sql.update(MessageRecord.schema).set("fingerprint_pending", to: false).where("id", .equal, id).run()
+        continue
+      }
+      let keys = fingerprint.bandKeys.map { Int64($0) }
+      let neighbours = try await sql.raw(
+        """
+        SELECT id, fingerprint FROM messages
+        WHERE id IN (SELECT message_id FROM message_bands WHERE band_key IN (\(binds: keys))) AND id <> \(bind: id)
+        """
+      ).all()
+      var found: [(UUID, Double)] = []
+      for neighbour in neighbours {
+        guard
+          let other = try neighbour.decode(column: "fingerprint", as: String?.self).flatMap(Fingerprint.init(stored:))
+        else { continue }
+        let similarity = fingerprint.similarity(to: other)
+        if similarity >= Fingerprint.threshold {
+          found.append((try neighbour.decode(column: "id", as: UUID.self), similarity))
+        }
+      }
+      found.sort { $0.1 > $1.1 }
+      let best = found.prefix(5)
+      let done = try await db.transaction { tx -> Bool in
+        let sql = try Self.sql(tx)
+        let claimed = try await sql.raw(
+          """
+          UPDATE messages SET fingerprint_pending = \(bind: false)
+          WHERE id = \(bind: id) AND fingerprint_pending = \(bind: true) RETURNING id
+          """
+        ).all()
+        guard !claimed.isEmpty else { return false }
+        for key in keys {
+          try await sql.insert(into: "message_bands").columns("band_key", "message_id").values(
+            SQLBind(key), SQLBind(id)
+          )
+          .run()
+        }
+        for (candidate, similarity) in best {
+          try await sql.insert(into: "duplicate_candidates")
+            .columns("message_id", "candidate_id", "similarity", "state")
+            .values(
+              SQLBind(id), SQLBind(candidate), SQLBind(similarity), SQLBind(DuplicateCandidate.State.open.rawValue)
+            )
+            .run()
+        }
+        return true
+      }
+      if done { indexed += 1 }
+    }
+    return indexed
+  }
+
+  /// The possible duplicates found for a message, most similar first; a candidate the message was
+  /// merged into shows as merged.
+  public func duplicateCandidates(of messageID: UUID) async throws -> [DuplicateCandidate] {
+    let sql = try Self.sql(db)
+    guard let message = try await message(messageID) else { return [] }
+    let rows = try await sql.select().column("candidate_id").column("similarity").column("state")
+      .from("duplicate_candidates").where("message_id", .equal, messageID).orderBy("similarity", .descending).all()
+    var result: [DuplicateCandidate] = []
+    for row in rows {
+      guard let candidate = try await self.message(try row.decode(column: "candidate_id", as: UUID.self)) else {
+        continue
+      }
+      var state = DuplicateCandidate.State(rawValue: try row.decode(column: "state", as: String.self)) ?? .open
+      if message.mergedIntoID == candidate.id { state = .merged }
+      result.append(
+        DuplicateCandidate(
+          message: candidate, similarity: try row.decode(column: "similarity", as: Double.self), state: state))
+    }
+    return result
+  }
+
+  /// How many undecided candidates a message has.
+  public func openDuplicateCount(of messageID: UUID) async throws -> Int {
+    try await Self.sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+      .from("duplicate_candidates").where("message_id", .equal, messageID)
+      .where("state", .equal, DuplicateCandidate.State.open.rawValue).first(decodingColumn: "n", as: Int.self) ?? 0
+  }
+
+  /// 不是重复: the dispatching office (or an admin) dismisses a candidate; who and when are kept.
+  public func dismissDuplicate(_ messageID: UUID, candidate: UUID, by actor: Actor, at now: Date) async throws {
+    guard let message = try await message(messageID) else { throw StoreError.notFound("留言") }
+    guard CaseAccess.mayDispatch(actor, message) else {
+      throw StoreError.forbidden("只有该留言的交办单位和管理员可以判断重复件")
+    }
+    let updated = try await Self.sql(db).raw(
+      """
+      UPDATE duplicate_candidates SET state = \(bind: DuplicateCandidate.State.dismissed.rawValue),
+        decided_by = \(bind: actor.id), decided_at = \(bind: now)
+      WHERE message_id = \(bind: messageID) AND candidate_id = \(bind: candidate) RETURNING candidate_id
+      """
+    ).all()
+    guard !updated.isEmpty else { throw StoreError.notFound("并单候选") }
+  }
+}
