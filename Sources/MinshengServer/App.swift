@@ -11,8 +11,11 @@ import Vapor
 public func configure(
   _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(),
   baseURL: URL? = nil, classifier: TextClassifier? = nil, publicNameStyle: PrivacyMask.NameStyle = .address,
-  intake: CitizenIntake = CitizenIntake(), clock: @escaping @Sendable () -> Date = { Date() }
+  intake: CitizenIntake = CitizenIntake(), autoAssignConfidence: Double? = nil,
+  classifierHolder: ClassifierHolder? = nil, clock: @escaping @Sendable () -> Date = { Date() }
 ) {
+  let classifiers = classifierHolder ?? ClassifierHolder(classifier)
+  let autoAssigner = AutoAssigner(store: store, threshold: autoAssignConfidence)
   _ = jsonConfigured
   app.routes.defaultMaxBodySize = "1mb"
   let metrics = RequestMetrics()
@@ -28,8 +31,8 @@ public func configure(
   app.leaf.cache.isEnabled = true
   let secureCookies = baseURL?.scheme == "https"
   let pages = PublicPages(
-    store: store, clock: clock, classifier: classifier, nameStyle: publicNameStyle,
-    renderer: PageRenderer(secureCookies: secureCookies), intake: intake)
+    store: store, clock: clock, classifiers: classifiers, nameStyle: publicNameStyle,
+    renderer: PageRenderer(secureCookies: secureCookies), intake: intake, autoAssigner: autoAssigner)
   pages.register(on: app.routes)
   CitizenPages(pages: pages).register(on: app.routes)
   StaffPages(
@@ -53,7 +56,9 @@ public func configure(
       return Response(status: .serviceUnavailable, body: .init(string: "database unavailable\n"))
     }
   }
-  MessagesController(store: store, clock: clock, classifier: classifier, intake: intake).register(on: app.routes)
+  MessagesController(
+    store: store, clock: clock, classifiers: classifiers, intake: intake, autoAssigner: autoAssigner
+  ).register(on: app.routes)
   let staff = app.routes.grouped(StaffAuthentication(store: store, clock: clock))
   ReferenceController(store: store, clock: clock).register(on: app.routes, staff: staff)
   AuthController(store: store, passwords: passwords, clock: clock, secureCookies: secureCookies)

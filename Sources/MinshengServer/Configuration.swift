@@ -28,6 +28,9 @@ public struct Configuration: Sendable {
   public var supervisionSchedule = SupervisionSchedule()
   /// Seconds between runs of the scheduled jobs inside `serve` (`MINSHENG_JOBS_INTERVAL`); 0: off.
   public var jobsInterval = 60
+  /// 智能分派: assign at intake when the classifier's confidence reaches this (`MINSHENG_AUTO_ASSIGN_CONFIDENCE`);
+  /// nil (the default): never.
+  public var autoAssignConfidence: Double?
 
   /// Problems found while reading the environment.
   public struct Problems: Error, CustomStringConvertible, Sendable {
@@ -149,13 +152,21 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_JOBS_INTERVAL: 须为不小于 0 的整数（秒），实为 \(text)")
       }
     }
+    var autoAssign: Double?
+    if let text = environment["MINSHENG_AUTO_ASSIGN_CONFIDENCE"], !text.isEmpty, text.lowercased() != "off" {
+      if let value = Double(text), value > 0, value <= 1 {
+        autoAssign = value
+      } else {
+        problems.append("MINSHENG_AUTO_ASSIGN_CONFIDENCE: 须为 0 到 1 之间的置信度（如 0.9）或 off，实为 \(text)")
+      }
+    }
     guard problems.isEmpty else { throw Problems(lines: problems) }
     // Not checked here: a model that cannot be loaded is logged at start, and intake goes on without it.
     let model = environment["MINSHENG_CLASSIFIER_MODEL"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
     return Configuration(
       database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
       baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
-      supervisionSchedule: schedule, jobsInterval: jobsInterval)
+      supervisionSchedule: schedule, jobsInterval: jobsInterval, autoAssignConfidence: autoAssign)
   }
 
   /// Moderation on, 10 messages a day per mobile number, 30 an hour per network address.

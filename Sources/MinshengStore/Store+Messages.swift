@@ -351,7 +351,7 @@ extension Store {
     let messageID = transition.message.id
     let now = transition.event.at
     switch command {
-    case .reply(let body):
+    case .reply(let body), .answerDirectly(let body):
       guard let unit = transition.message.leadUnitID else { return }
       let reply = ReplyModel()
       reply.id = ids.newID()
@@ -454,6 +454,24 @@ extension Store {
       result.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
     }
     return result
+  }
+
+  /// 训练样本: the platform's own handled messages with the category they ended with — closed as
+  /// resolved, unevaluated, by the dispatcher or after a declined reopening (not invalid, not merged),
+  /// newest first, at most `limit`.
+  public func handledMessagesWithCategory(
+    limit: Int = 100_000
+  ) async throws -> [(title: String, body: String, category: UUID)] {
+    let closures = [Closure.resolved, .unevaluated, .closedByDispatcher, .reopenDeclined].map(\.rawValue)
+    let rows = try await Self.sql(db).select().column("title").column("body").column("category_id")
+      .from(MessageRecord.schema).where("status", .equal, Status.closed.rawValue).where("closure", .in, closures)
+      .where("category_id", .isNot, SQLLiteral.null).orderBy("created_at", .descending).limit(limit).all()
+    return try rows.map {
+      (
+        try $0.decode(column: "title", as: String.self), try $0.decode(column: "body", as: String.self),
+        try $0.decode(column: "category_id", as: UUID.self)
+      )
+    }
   }
 
   /// Messages by status, newest first (for dispatch pools, inboxes and checks).

@@ -238,7 +238,14 @@ import VaporTesting
       let lateHTML = String(board.1[lateSection.upperBound..<soonSection.lowerBound])
       #expect(lateHTML.contains("早已超期的件"))
       #expect(lateHTML.contains("已超期"))
-      #expect(!board.1.contains("刚交办的件"))
+      #expect(!String(board.1[lateSection.lowerBound...]).contains("刚交办的件"))
+      // The two messages of the last seven days say the same thing: one topic, grown from the one
+      // message of the week before.
+      let topics = try #require(board.1.range(of: #"id="topics""#))
+      let topicsHTML = String(board.1[topics.upperBound..<lateSection.lowerBound])
+      #expect(topicsHTML.contains("2 条"))
+      #expect(topicsHTML.contains("较前 7 天 +100%"))
+      #expect(topicsHTML.contains("新交办的住建委件") || topicsHTML.contains("刚交办的件"))
       // Filtered by unit.
       let market = try await get(
         app, "/staff/supervision?unit=\(world.market.id.uuidString)", cookies: supervisor.cookies)
@@ -291,6 +298,53 @@ import VaporTesting
           app, "/staff/moderation/\(second.id)", [("decision", "publish"), ("_csrf", county.csrf)],
           cookies: county.cookies
         ).0 == .notFound)
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func operatorsIntake_recordsAPhoneCall_andAnswersItAtOnce_orLeavesItForDispatch(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let operatorBrowser = try await logIn(app, "xfb.dispatcher")
+      let form = try await get(app, "/staff/intake", cookies: operatorBrowser.cookies)
+      #expect(form.0 == .ok)
+      #expect(form.1.contains("市委书记"))
+      let fields: [(String, String)] = [
+        ("channel", "hotline"), ("board", world.secretary.id.uuidString), ("type", "consultation"),
+        ("title", "咨询公积金提取"), ("body", "来电人询问租房提取公积金需要哪些材料。"), ("name", "陈先生"),
+        ("phone", "13800138000"), ("visibility", "public"), ("_csrf", operatorBrowser.csrf),
+      ]
+      let missing = try await post(
+        app, "/staff/intake", fields.filter { $0.0 != "title" }, cookies: operatorBrowser.cookies)
+      #expect(missing.0 == .unprocessableEntity)
+      #expect(missing.1.contains("标题"))
+      #expect(missing.1.contains("来电人询问租房提取公积金"))
+
+      let answered = try await post(
+        app, "/staff/intake", fields + [("answer", "租房提取需身份证、租赁合同和完税证明，可在网上办理。")],
+        cookies: operatorBrowser.cookies)
+      #expect(answered.0 == .seeOther)
+      let id = try #require(
+        answered.2.first(name: .location).flatMap { $0.split(separator: "/").last?.split(separator: "?").first }
+          .flatMap { UUID(uuidString: String($0)) })
+      let message = try #require(try await store.message(id))
+      #expect(message.channel == .hotline)
+      #expect(message.status == .replied)
+      #expect(message.leadUnitID == world.petitionOffice.id)
+      #expect(try await store.events(of: id).last?.draft.action == .workflow(.answerDirectly))
+      #expect(try await get(app, "/messages/\(id)").1.contains("租房提取需身份证"))
+
+      let waiting = try await post(
+        app, "/staff/intake", fields.map { $0.0 == "title" ? ("title", "反映路灯不亮") : $0 },
+        cookies: operatorBrowser.cookies)
+      #expect(waiting.0 == .seeOther)
+      #expect(try await get(app, "/staff/pool", cookies: operatorBrowser.cookies).1.contains("反映路灯不亮"))
+
+      let handler = try await logIn(app, "zjw.handler")
+      #expect(try await get(app, "/staff/intake", cookies: handler.cookies).0 == .forbidden)
+      #expect(
+        try await post(app, "/staff/intake", fields + [("_csrf", handler.csrf)], cookies: handler.cookies).0
+          == .forbidden)
     }
   }
 }

@@ -48,3 +48,21 @@ public struct CategorySuggestion: Sendable, Equatable, Codable {
     self.reasons = reasons
   }
 }
+
+/// 智能分派: assigning a new message without a dispatcher when the classifier is sure enough.
+/// Off unless a threshold is configured.
+public enum AutoAssignment {
+  /// The unit to assign to: the suggestion's (found through the routing rules) when its confidence
+  /// reaches `threshold` and the message still waits for its first assignment.
+  public static func unit(for suggestion: CategorySuggestion?, of message: Message, threshold: Double?) -> UUID? {
+    guard let threshold, let suggestion, let unit = suggestion.unitID, message.status == .received,
+      suggestion.confidence >= threshold
+    else { return nil }
+    return unit
+  }
+
+  /// The instruction recorded with the automatic assignment.
+  public static func instruction(for suggestion: CategorySuggestion) -> String {
+    "系统按分类建议自动交办：\(suggestion.label)（置信度 \(Int((suggestion.confidence * 100).rounded()))%）"
+  }
+}

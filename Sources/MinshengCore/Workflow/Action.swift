@@ -48,6 +48,9 @@ public enum Action: String, Sendable, Codable, CaseIterable {
   case contribute
   /// 内部备注: never public.
   case note
+  /// 直办: the office that took the message (a hotline operator, a mailbox clerk) answers it at once
+  /// from what it knows; counted as resolved at first contact. The author can still evaluate.
+  case answerDirectly = "answer_directly"
 }
 
 /// An action with what it needs: the unit, the reason, the reply text, the scores.
@@ -75,6 +78,7 @@ public enum Command: Sendable, Equatable {
   case supervise(note: String)
   case contribute(text: String)
   case note(text: String)
+  case answerDirectly(body: String)
 
   /// The action this command performs.
   public var action: Action {
@@ -102,6 +106,7 @@ public enum Command: Sendable, Equatable {
     case .supervise: .supervise
     case .contribute: .contribute
     case .note: .note
+    case .answerDirectly: .answerDirectly
     }
   }
 
@@ -117,7 +122,7 @@ public enum Command: Sendable, Equatable {
       .declineReopen(let text), .close(let text), .markInvalid(let text), .setUrgent(_, let text),
       .supervise(let text), .contribute(let text), .note(let text):
       text
-    case .reply(let body): body
+    case .reply(let body), .answerDirectly(let body): body
     case .evaluate(let evaluation): evaluation.comment
     }
   }
@@ -126,7 +131,8 @@ public enum Command: Sendable, Equatable {
   var requiresText: Bool {
     switch self {
     case .returnToDispatcher, .rejectReturn, .transfer, .requestExtension, .denyExtension, .reply,
-      .sendBackReply, .declineReopen, .close, .markInvalid, .setUrgent, .supervise, .contribute, .note:
+      .sendBackReply, .declineReopen, .close, .markInvalid, .setUrgent, .supervise, .contribute, .note,
+      .answerDirectly:
       true
     default: false
     }

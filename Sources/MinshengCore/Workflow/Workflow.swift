@@ -110,6 +110,15 @@ public enum Workflow {
           next.replyDue = min(due, urgentPolicy.reply.deadline(after: now, in: calendar))
         }
       }
+    case .answerDirectly:
+      // The answering office becomes the lead unit, so the reply and the figures count for it.
+      guard let office = actor.unitID ?? message.dispatchingUnitID else {
+        throw .invalidParameter(action: action, detail: "直办须由交办单位答复")
+      }
+      next.leadUnitID = office
+      next.acceptanceDue = nil
+      next.replyDue = nil
+      payload["lead_unit"] = office.uuidString
     case .returnToDispatcher, .rejectReturn, .denyExtension, .reply, .approveReply, .sendBackReply,
       .declineReopen, .close, .markInvalid, .remind, .supervise, .contribute, .note:
       break

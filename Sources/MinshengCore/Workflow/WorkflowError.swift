@@ -70,6 +70,7 @@ extension Action {
     case .supervise: "督办"
     case .contribute: "协办意见"
     case .note: "内部备注"
+    case .answerDirectly: "直接答复（直办）"
     }
   }
 }

@@ -55,7 +55,9 @@ extension Workflow {
     let reminding: Set<Role> = [.dispatcher, .supervisor, .admin, .system]
     let staffNotes: Set<Role> = [.dispatcher, .handler, .reviewer, .supervisor, .admin]
     return [
-      .init(.received, .assign, dispatch, .to(.assigned), .public),
+      .init(.received, .answerDirectly, dispatch, .to(.replied), .public),
+      // The system assigns only when auto-assignment is configured (AutoAssignment).
+      .init(.received, .assign, [.dispatcher, .admin, .system], .to(.assigned), .public),
       .init(.received, .markInvalid, dispatch, .to(.closed), .internal),
       .init(.received, .merge, dispatch, .to(.closed), .public),
       .init(.received, .setUrgent, urging, .unchanged, .internal),

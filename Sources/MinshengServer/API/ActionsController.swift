@@ -66,6 +66,10 @@ struct ActionRequest: Content {
     case .supervise: return .supervise(note: try required(note, "note"))
     case .contribute: return .contribute(text: try required(body, "body"))
     case .note: return .note(text: try required(note, "note"))
+    case .answerDirectly:
+      let text = try required(body, "body")
+      guard text.count <= 5_000 else { throw ValidationError(field: "body", reason: .tooLong(max: 5_000)) }
+      return .answerDirectly(body: text)
     case .evaluate:
       throw ValidationError(field: "action", reason: .invalid("评价由留言人通过 /api/v1/messages/{id}/evaluation 提交"))
     }

@@ -10,9 +10,11 @@ struct MessagesController: Sendable {
   let store: Store
   let clock: @Sendable () -> Date
   /// Suggests the category at intake; nil when no model is configured or it failed to load.
-  let classifier: TextClassifier?
+  let classifiers: ClassifierHolder
   /// Addresses and regions of citizens' intake (for the rate limits).
   let intake: CitizenIntake
+  /// Assigns confident suggestions at once, when configured.
+  let autoAssigner: AutoAssigner
   let views = RenderedViews(capacity: 2_000)
 
   func register(on routes: any RoutesBuilder) {
@@ -26,10 +28,13 @@ struct MessagesController: Sendable {
   /// `POST /api/v1/messages`: 201 only after the message and its event are committed.
   func create(_ request: Request) async throws -> Response {
     let body = try request.content.decode(NewMessageRequest.self)
-    let suggestion = classifier.map { CategorySuggestion(prediction: $0.predict(title: body.title, body: body.body)) }
+    let suggestion = classifiers.current.map {
+      CategorySuggestion(prediction: $0.predict(title: body.title, body: body.body))
+    }
     let submission = try await store.submit(
       body.newMessage, at: clock(), suggestion: suggestion, origin: request.intakeOrigin(intake),
       fingerprint: .of(title: body.title, body: body.body))
+    await autoAssigner.run(on: submission.message, at: clock(), logger: request.logger)
     let response = Response(status: .created)
     try response.content.encode(
       SubmissionResponse(
@@ -187,5 +192,38 @@ public func loadClassifier(at url: URL?, logger: Logger) -> TextClassifier? {
     logger.error(
       "classifier not loaded from \(url.path) (\(error)); messages are taken in without category suggestions")
     return nil
+  }
+}
+
+/// The classifier in use. `serve` replaces it when its model file changes, so a model retrained from
+/// the platform's own messages (`classify train --from-db`, run on a schedule) takes effect without a
+/// restart; a file that cannot be read leaves the current model in place, and says so in the log.
+public final class ClassifierHolder: Sendable {
+  private let state: Mutex<(model: TextClassifier?, modified: Date?)>
+
+  public init(_ model: TextClassifier?, modified: Date? = nil) {
+    state = Mutex((model, modified))
+  }
+
+  public var current: TextClassifier? { state.withLock { $0.model } }
+
+  /// Loads the model again when the file's modification time is not the one loaded.
+  public func reloadIfChanged(from url: URL, logger: Logger) {
+    let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+    guard let modified, modified != state.withLock({ $0.modified }) else { return }
+    do {
+      let model = try TextClassifier(decoding: try Data(contentsOf: url))
+      state.withLock { $0 = (model, modified) }
+      logger.notice("classifier reloaded from \(url.path): \(model.labels.count) categories")
+    } catch {
+      state.withLock { $0.modified = modified }
+      logger.error("classifier file \(url.path) changed but cannot be loaded (\(error)); the previous model stays")
+    }
+  }
+
+  /// The modification time of a file, if it can be read.
+  public static func modified(_ url: URL?) -> Date? {
+    guard let url else { return nil }
+    return (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MinshengStore
 import MinshengText
 
 /// `minsheng classify train|predict|evaluate`: the category classifier on labelled CSV files
@@ -56,14 +57,32 @@ enum LabelledCSV {
 
 struct ClassifyTrainCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "train", abstract: "Train a model on a labelled CSV file and write it to --out.")
+    commandName: "train",
+    abstract:
+      "Train a model on a labelled CSV file, or on the platform's own handled messages (--from-db), and write it to --out.",
+    discussion: """
+      With --from-db the examples are the configured database's closed messages (resolved, unevaluated, \
+      closed by the dispatcher, reopening declined) with the top-level name of the category they ended \
+      with. Run it on a schedule with --out set to MINSHENG_CLASSIFIER_MODEL: the file is replaced \
+      atomically and a running `serve` loads it within a minute.
+      """)
 
-  @ArgumentParser.Option(help: "Labelled CSV file (title, body, label).") var csv: String
+  @ArgumentParser.Option(help: "Labelled CSV file (title, body, label).") var csv: String?
+  @ArgumentParser.Flag(help: "Train on the database's handled messages instead of a CSV file.") var fromDb = false
   @ArgumentParser.Option(help: "Where to write the model.") var out: String
   @OptionGroup var training: TrainingFlags
 
+  func validate() throws {
+    guard (csv != nil) != fromDb else { throw ValidationError("须给出 --csv FILE 或 --from-db 之一") }
+  }
+
   func run() async throws {
-    let examples = try LabelledCSV.read(csv)
+    let examples: [LabelledText]
+    if let csv {
+      examples = try LabelledCSV.read(csv)
+    } else {
+      examples = try await withConfiguredStore { store, _ in try await ClassifierTraining.examples(from: store) }
+    }
     let start = DispatchTime.now().uptimeNanoseconds
     let model = try TextClassifier.train(examples, options: training.options)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -71,6 +90,22 @@ struct ClassifyTrainCommand: AsyncParsableCommand {
     print(
       "trained on \(examples.count) messages, \(model.labels.count) categories in \(String(format: "%.3f", seconds)) s; wrote \(out)"
     )
+  }
+}
+
+/// Training data from the platform itself.
+public enum ClassifierTraining {
+  /// The handled messages as examples, labelled with their category's top-level name.
+  public static func examples(from store: Store) async throws -> [LabelledText] {
+    let names = try await store.referenceNames()
+    func root(_ id: UUID) -> String? {
+      var current = names.categories[id]
+      while let parent = current?.parentID, let next = names.categories[parent] { current = next }
+      return current?.name
+    }
+    return try await store.handledMessagesWithCategory().compactMap { message in
+      root(message.category).map { LabelledText(title: message.title, body: message.body, label: $0) }
+    }
   }
 }
 

@@ -72,13 +72,18 @@ struct ServeCommand: AsyncParsableCommand {
         Environment(
           name: "production", arguments: ["minsheng", "serve", "--hostname", hostname, "--port", String(port)]))
       app.logger = logger
-      let classifier = loadClassifier(at: configuration.classifierModel, logger: logger)
+      let classifiers = ClassifierHolder(
+        loadClassifier(at: configuration.classifierModel, logger: logger),
+        modified: ClassifierHolder.modified(configuration.classifierModel))
+      let modelFile = configuration.classifierModel
       configure(
-        app, store: store, baseURL: configuration.baseURL, classifier: classifier,
-        publicNameStyle: configuration.publicNameStyle, intake: configuration.citizenIntake)
+        app, store: store, baseURL: configuration.baseURL, publicNameStyle: configuration.publicNameStyle,
+        intake: configuration.citizenIntake, autoAssignConfidence: configuration.autoAssignConfidence,
+        classifierHolder: classifiers)
       // New messages are checked for near-duplicates and the outbox is sent once a second; until a
-      // gateway is configured, SMS and staff notices go to the log. The scheduled jobs run every `MINSHENG_JOBS_INTERVAL` seconds under a database lease,
-      // so with several instances one runs them at a time.
+      // gateway is configured, SMS and staff notices go to the log. The scheduled jobs run every
+      // `MINSHENG_JOBS_INTERVAL` seconds under a database lease, so with several instances one runs
+      // them at a time; and the classifier is reloaded when its model file changed (a retraining).
       let holder = JobsCommand.holderName()
       let schedule = configuration.supervisionSchedule
       let interval = configuration.jobsInterval
@@ -88,6 +93,7 @@ struct ServeCommand: AsyncParsableCommand {
         while !Task.isCancelled {
           if interval > 0, ContinuousClock.now - lastJobs >= .seconds(interval) {
             lastJobs = ContinuousClock.now
+            if let modelFile { classifiers.reloadIfChanged(from: modelFile, logger: logger) }
             do {
               let report = try await store.runScheduledJobs(schedule: schedule, holder: holder, at: Date())
               if report.reminded + report.noticed + report.closed > 0 { logger.notice("jobs: \(report)") }

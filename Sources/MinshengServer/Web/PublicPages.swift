@@ -9,11 +9,13 @@ import Vapor
 struct PublicPages: Sendable {
   let store: Store
   let clock: @Sendable () -> Date
-  let classifier: TextClassifier?
+  let classifiers: ClassifierHolder
   let nameStyle: PrivacyMask.NameStyle
   let renderer: PageRenderer
   /// Phone verification, address handling and the region table of the write form.
   let intake: CitizenIntake
+  /// Assigns confident suggestions at once, when configured.
+  let autoAssigner: AutoAssigner
   let figures = FiguresCache()
   /// The home page is the same for everyone in a language; it is rendered at most every 5 seconds.
   let shared = SharedPages(maximumAge: .seconds(5))
@@ -377,13 +379,16 @@ struct PublicPages: Sendable {
       }
     }
     if errors.isEmpty {
-      let suggestion = classifier.map { CategorySuggestion(prediction: $0.predict(title: title, body: body)) }
+      let suggestion = classifiers.current.map {
+        CategorySuggestion(prediction: $0.predict(title: title, body: body))
+      }
       do {
         let now = clock()
         let submission = try await store.submit(
           input, at: now, suggestion: suggestion, images: images, origin: request.intakeOrigin(intake),
           fingerprint: .of(title: title, body: body))
         let message = submission.message
+        await autoAssigner.run(on: message, at: now, logger: request.logger)
         let names = try await store.referenceNames()
         let path = RegionPath.of(message.regionID, in: names.regions)
         let policy = store.rules.sla.policy(type: message.type, urgent: false, region: path)
@@ -481,7 +486,9 @@ struct PublicPages: Sendable {
     let form = (try? request.content.decode(Form.self)) ?? Form()
     try request.checkFormToken(form._csrf)
     let text = (form.title ?? "") + (form.body ?? "")
-    guard let classifier, text.count >= 8, text.count <= NewMessage.maxBodyLength + NewMessage.maxTitleLength else {
+    guard let classifier = classifiers.current, text.count >= 8,
+      text.count <= NewMessage.maxBodyLength + NewMessage.maxTitleLength
+    else {
       return SuggestResult(found: false, categoryID: "", label: "", confidence: 0, text: "")
     }
     let prediction = classifier.predict(title: form.title ?? "", body: form.body ?? "")
@@ -544,7 +551,7 @@ struct PublicPages: Sendable {
       byRegion: leader == nil && region != nil, askCode: intake.verifyPhone,
       verifiedPhone: verified.map { String(format: language.text("phone_verified"), PrivacyMask.mask($0) as NSString) }
         ?? "",
-      notice: "", canSuggest: classifier != nil)
+      notice: "", canSuggest: classifiers.current != nil)
   }
 
   private func fieldLabel(_ field: String, _ language: PageLanguage) -> String {

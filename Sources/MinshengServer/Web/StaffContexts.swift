@@ -74,6 +74,15 @@ struct QueueContent: Encodable, Sendable {
   /// The supervision board's unit filter (empty elsewhere).
   var units: [Option]
   var filterPath: String
+  /// 热点: the supervision board's topics of the last seven days (empty elsewhere).
+  var topics: [TopicView] = []
+}
+
+struct TopicView: Encodable, Sendable {
+  var label: String
+  var size: Int
+  var growth: String
+  var titles: [String]
 }
 
 struct StaffLoginContent: Encodable, Sendable {
@@ -152,6 +161,21 @@ struct ActionForm: Encodable, Sendable {
   var urgent: Bool
   var units: [Option]
   var urgentNow: Bool
+}
+
+/// 来电来信登记: the operator's form, kept as typed when it comes back with errors.
+struct IntakeContent: Encodable, Sendable {
+  var boards: [Option]
+  var types: [Option]
+  var categories: [Option]
+  var channels: [Option]
+  var title: String
+  var body: String
+  var address: String
+  var name: String
+  var phone: String
+  var answer: String
+  var isPrivate: Bool
 }
 
 struct ModerationContent: Encodable, Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import MinshengCore
 import MinshengStore
 import MinshengText
+import Synchronization
 import Vapor
 
 /// 工作台: the staff's pages under `/staff` — login, the dispatcher's pool, the unit's inbox, the
@@ -14,6 +15,8 @@ struct StaffPages: Sendable {
   let clock: @Sendable () -> Date
   let renderer: PageRenderer
   let auth: AuthController
+  /// The supervision board's topics, recomputed at most every five minutes per instance.
+  let topics = TopicsCache()
 
   func register(on routes: any RoutesBuilder) {
     let staff = routes.grouped("staff")
@@ -24,6 +27,8 @@ struct StaffPages: Sendable {
     staff.get("pool", use: pool)
     staff.get("inbox", use: inbox)
     staff.get("supervision", use: supervision)
+    staff.get("intake", use: intakeForm)
+    staff.post("intake", use: intake)
     staff.get("moderation", use: moderation)
     staff.post("moderation", ":id", use: moderate)
     staff.get("messages", ":id", use: caseFile)
@@ -78,11 +83,15 @@ struct StaffPages: Sendable {
   static func nav(for role: Role, current: String) -> [NavLink] {
     var links: [(String, String)] = []
     switch role {
-    case .dispatcher: links = [("/staff/pool", "交办池"), ("/staff/moderation", "发布审核")]
+    case .dispatcher:
+      links = [("/staff/pool", "交办池"), ("/staff/intake", "来电来信登记"), ("/staff/moderation", "发布审核")]
     case .handler, .reviewer: links = [("/staff/inbox", "办件箱")]
     case .supervisor: links = [("/staff/supervision", "督办台"), ("/staff/pool", "交办池")]
     case .admin:
-      links = [("/staff/pool", "交办池"), ("/staff/moderation", "发布审核"), ("/staff/supervision", "督办台")]
+      links = [
+        ("/staff/pool", "交办池"), ("/staff/intake", "来电来信登记"), ("/staff/moderation", "发布审核"),
+        ("/staff/supervision", "督办台"),
+      ]
     case .citizen, .system: links = []
     }
     return links.map { NavLink(href: $0.0, label: $0.1, current: current == $0.0) }
@@ -250,7 +259,7 @@ struct StaffPages: Sendable {
     let horizon = calendar.deadline(workingDays: 1, after: now)
     let due = try await store.casesDue(before: horizon, leadUnit: unit)
     let rows = due.map { CaseRow($0, names: names, now: now, calendar: calendar) }
-    let content = QueueContent(
+    var content = QueueContent(
       heading: "督办台", intro: "已超期和剩余不足一个工作日的件。点开一件可以催办、督办。",
       sections: [
         QueueSection(
@@ -261,7 +270,122 @@ struct StaffPages: Sendable {
       units: names.units.values.sorted { $0.code < $1.code }.map {
         Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == unit)
       }, filterPath: "/staff/supervision")
+    content.topics = try await topics.topics(store: store, now: now)
     return try await render(request, "staff/queue", title: "督办台", session: session, content)
+  }
+
+  // MARK: Operators' intake
+
+  struct IntakeFields: Decodable {
+    var _csrf: String?
+    var channel: String?
+    var board: String?
+    var type: String?
+    var category: String?
+    var title: String?
+    var body: String?
+    var address: String?
+    var name: String?
+    var phone: String?
+    var visibility: String?
+    var answer: String?
+  }
+
+  /// `GET /staff/intake`: 12345 operators and mailbox clerks (the dispatching office's staff) enter a
+  /// message taken by phone or letter.
+  func intakeForm(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    try requireIntake(session)
+    return try await intakePage(request, session: session, fields: IntakeFields(), errors: [])
+  }
+
+  private func requireIntake(_ session: Session) throws {
+    guard [.dispatcher, .admin].contains(session.account.role) else {
+      throw Abort(.forbidden, reason: "只有交办单位（话务员、来信登记员）和管理员可以登记来电来信")
+    }
+  }
+
+  private func intakePage(
+    _ request: Request, session: Session, fields: IntakeFields, errors: [String], status: HTTPResponseStatus = .ok
+  ) async throws -> Response {
+    let names = try await store.referenceNames()
+    let office = session.account.role == .dispatcher ? session.account.unitID : nil
+    let boards = names.leaders.values.filter { office == nil || $0.dispatchingUnitID == office }
+      .sorted { $0.code < $1.code }
+    let content = IntakeContent(
+      boards: boards.map {
+        Option(
+          value: $0.id.uuidString.lowercased(), label: MessageItem.boardLabel($0, names: names),
+          selected: $0.id.uuidString.lowercased() == fields.board?.lowercased())
+      },
+      types: MessageType.citizenTypes.map {
+        Option(
+          value: $0.rawValue, label: PageLanguage.zh.type($0), selected: $0.rawValue == (fields.type ?? "complaint"))
+      },
+      categories: names.categories.values.filter { $0.parentID == nil }.sorted { $0.code < $1.code }.map {
+        Option(
+          value: $0.id.uuidString.lowercased(), label: $0.name,
+          selected: $0.id.uuidString.lowercased() == fields.category?.lowercased())
+      },
+      channels: [("hotline", "热线电话"), ("mailbox", "来信")].map {
+        Option(value: $0.0, label: $0.1, selected: $0.0 == (fields.channel ?? "hotline"))
+      },
+      title: fields.title ?? "", body: fields.body ?? "", address: fields.address ?? "", name: fields.name ?? "",
+      phone: fields.phone ?? "", answer: fields.answer ?? "", isPrivate: fields.visibility == "private")
+    return try await render(
+      request, "staff/intake", title: "来电来信登记", session: session, content, errors: errors, status: status)
+  }
+
+  /// `POST /staff/intake`: stores the message with its channel; with an answer, answers it at once (直办,
+  /// resolved at first contact), else it waits in the pool like any other.
+  func intake(_ request: Request) async throws -> Response {
+    guard let session = try await session(request) else { return toLogin(request) }
+    try requireIntake(session)
+    let fields = (try? request.content.decode(IntakeFields.self)) ?? IntakeFields()
+    try checkCSRF(fields._csrf, session)
+    let channel = MinshengCore.Channel(rawValue: fields.channel ?? "") ?? .hotline
+    let address = (fields.address ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    let input = NewMessage(
+      type: MessageType(rawValue: fields.type ?? "") ?? .complaint, title: fields.title ?? "", body: fields.body ?? "",
+      leaderID: fields.board.flatMap(UUID.init(uuidString:)), regionID: nil,
+      categoryID: fields.category.flatMap(UUID.init(uuidString:)),
+      channel: [.hotline, .mailbox].contains(channel) ? channel : .hotline,
+      location: address.isEmpty ? nil : Location(address: address),
+      contact: Contact(name: fields.name ?? "", phone: fields.phone ?? ""), isPublic: fields.visibility != "private")
+    let answer = (fields.answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    let now = clock()
+    let message: Message
+    do {
+      message = try await store.submit(
+        input, by: session.account.actor, at: now, fingerprint: .of(title: input.title, body: input.body)
+      ).message
+    } catch let error as ValidationError {
+      return try await intakePage(
+        request, session: session, fields: fields,
+        errors: error.problems.map { Self.intakeLabel($0.field) + "：" + $0.message }, status: .unprocessableEntity)
+    }
+    guard !answer.isEmpty else {
+      return request.redirect(
+        to: "/staff/messages/\(message.id.uuidString.lowercased())?done=intake", redirectType: .normal)
+    }
+    do {
+      try await store.perform(
+        .answerDirectly(body: answer), on: message.id, by: session.account.actor, at: now,
+        expectedVersion: message.version)
+    } catch let error as WorkflowError {
+      return try await casePage(
+        request, session: session, message: message, notice: "已登记，但未能直接答复", errors: [error.message],
+        status: .unprocessableEntity)
+    }
+    return request.redirect(
+      to: "/staff/messages/\(message.id.uuidString.lowercased())?done=answer_directly", redirectType: .normal)
+  }
+
+  static func intakeLabel(_ field: String) -> String {
+    [
+      "title": "标题", "body": "内容", "contact.name": "来电（来信）人", "contact.phone": "联系电话",
+      "location.address": "地址", "leader": "留言板", "category": "领域",
+    ][field] ?? field
   }
 
   // MARK: Moderation
@@ -340,9 +464,10 @@ struct StaffPages: Sendable {
   func caseFile(_ request: Request) async throws -> Response {
     guard let session = try await session(request) else { return toLogin(request) }
     let message = try await readable(request, session)
-    let done = request.query[String.self, at: "done"].flatMap(Action.init(rawValue:))
-    return try await casePage(
-      request, session: session, message: message, notice: done.map { "已执行「\($0.chinese)」" } ?? "", errors: [])
+    let done = request.query[String.self, at: "done"]
+    let notice =
+      done == "intake" ? "已登记，等待交办" : done.flatMap(Action.init(rawValue:)).map { "已执行「\($0.chinese)」" } ?? ""
+    return try await casePage(request, session: session, message: message, notice: notice, errors: [])
   }
 
   /// The message in the path, if the viewer may read it; 404 otherwise, the same for an unknown id.
@@ -471,7 +596,8 @@ struct StaffPages: Sendable {
         note: [.accept, .approveExtension, .approveReply, .grantReopen, .merge, .remind, .supervise, .note].contains(
           action),
         noteRequired: [.supervise, .note].contains(action),
-        days: [.requestExtension, .approveExtension].contains(action), body: [.reply, .contribute].contains(action),
+        days: [.requestExtension, .approveExtension].contains(action),
+        body: [.reply, .contribute, .answerDirectly].contains(action),
         comment: action == .sendBackReply, into: action == .merge, urgent: action == .setUrgent,
         units: needsUnit ? units : [], urgentNow: message.urgent)
     }
@@ -503,6 +629,7 @@ struct StaffPages: Sendable {
     case .supervise: return .supervise(note: "—")
     case .contribute: return .contribute(text: "—")
     case .note: return .note(text: "—")
+    case .answerDirectly: return .answerDirectly(body: "—")
     case .evaluate: return nil
     }
   }
@@ -648,5 +775,28 @@ struct StaffPages: Sendable {
     default:
       return PublicPages.describe(event, names: names, language: .zh)
     }
+  }
+}
+
+/// 近期热点 for the supervision board: the messages of the last seven days clustered into topics,
+/// with their growth against the seven days before; kept for five minutes.
+final class TopicsCache: Sendable {
+  private let state = Mutex<(at: Date, topics: [TopicView])?>(nil)
+
+  func topics(store: Store, now: Date) async throws -> [TopicView] {
+    if let kept = state.withLock({ $0 }), now.timeIntervalSince(kept.at) < 300, now >= kept.at { return kept.topics }
+    let week: TimeInterval = 7 * 86_400
+    let current = try await TopicsCommand.fromStore(
+      store, from: now.addingTimeInterval(-week), before: now.addingTimeInterval(1))
+    let previous = try await TopicsCommand.fromStore(
+      store, from: now.addingTimeInterval(-2 * week), before: now.addingTimeInterval(-week))
+    let found = TopicFinder().topics(current: current, previous: previous, limit: 5).map { topic in
+      TopicView(
+        label: topic.label, size: topic.size,
+        growth: topic.growth.map { String(format: "%+.0f%%", $0 * 100) } ?? "新出现",
+        titles: Array(topic.titles.prefix(3)))
+    }
+    state.withLock { $0 = (now, found) }
+    return found
   }
 }
