@@ -108,8 +108,8 @@ class Server:
                         expect=201)["token"]
 
     def sms_code(self, since=0):
-        """The newest one-time code in the server's log after byte offset `since` (waits up to 10 s)."""
-        deadline = time.time() + 10
+        """The newest one-time code in the server's log after byte offset `since` (waits up to 30 s)."""
+        deadline = time.time() + 30
         while time.time() < deadline:
             with open(self.log_path, encoding="utf-8", errors="replace") as f:
                 f.seek(since)
@@ -151,6 +151,13 @@ def staff_login(driver, base, username, password):
     # The server may be busy (its scheduled jobs run at start on the demonstration): wait for the page.
     WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "who"))
     check(username in driver.find_element(By.ID, "who").text, f"{username} is logged in")
+
+
+def notice_after(driver, button):
+    """Clicks a form's button and waits for the next page's notice (the server may be busy)."""
+    button.click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "notice"))
+    return driver.find_element(By.ID, "notice").text
 
 
 def staff_logout(driver):
@@ -283,8 +290,8 @@ def run(binary, screenshots):
         shot(driver, screenshots, "staff-moderation-desktop")
         driver.set_window_size(1280, 900)
         card = driver.find_element(By.ID, "m-" + message_id.lower())
-        card.find_element(By.CSS_SELECTOR, "button.primary").click()
-        check("已公开" in driver.find_element(By.ID, "notice").text, "the moderator published it")
+        check("已公开" in notice_after(driver, card.find_element(By.CSS_SELECTOR, "button.primary")),
+              "the moderator published it")
         check(server.request("GET", "/messages/" + message_id)[0] == 200, "published after moderation")
 
         # The dispatcher assigns to 市市场监督管理局 from the pool and the case page.
@@ -302,8 +309,8 @@ def run(binary, screenshots):
         form.find_element(By.NAME, "instruction").send_keys("请尽快核查")
         shot(driver, screenshots, "staff-case-desktop")
         driver.set_window_size(1280, 900)
-        driver.find_element(By.CSS_SELECTOR, "#a-assign form button").click()
-        check("已执行「交办」" in driver.find_element(By.ID, "notice").text, "assigned from the case page")
+        check("已执行「交办」" in notice_after(driver, driver.find_element(By.CSS_SELECTOR, "#a-assign form button")),
+              "assigned from the case page")
         staff_logout(driver)
 
         # The unit's handler accepts and replies from the inbox.
@@ -316,11 +323,12 @@ def run(binary, screenshots):
         driver.set_window_size(1280, 900)
         inbox = driver.find_element(By.ID, "q-accept")
         inbox.find_element(By.CSS_SELECTOR, f"a.item-title[href='/staff/messages/{message_id.lower()}']").click()
-        driver.find_element(By.CSS_SELECTOR, "#a-accept form button").click()
-        check("已执行「签收」" in driver.find_element(By.ID, "notice").text, "accepted")
+        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "a-accept"))
+        check("已执行「签收」" in notice_after(driver, driver.find_element(By.CSS_SELECTOR, "#a-accept form button")),
+              "accepted")
         driver.find_element(By.CSS_SELECTOR, "#a-reply form textarea[name=body]").send_keys(XSS_REPLY)
-        driver.find_element(By.CSS_SELECTOR, "#a-reply form button").click()
-        check("已执行「答复」" in driver.find_element(By.ID, "notice").text, "replied")
+        check("已执行「答复」" in notice_after(driver, driver.find_element(By.CSS_SELECTOR, "#a-reply form button")),
+              "replied")
         no_dialog(driver, "after replying")
         staff_logout(driver)
 
@@ -349,6 +357,7 @@ def run(binary, screenshots):
         shot(driver, screenshots, "track-desktop")
         driver.set_window_size(1280, 900)
         driver.find_element(By.XPATH, "//form[@action='/track/evaluate']//button").click()
+        WebDriverWait(driver, 30).until(lambda d: "申请重新办理" in d.find_element(By.TAG_NAME, "body").text)
         no_dialog(driver, "after evaluating")
         check("申请重新办理" in driver.find_element(By.CLASS_NAME, "timeline").text, "the reopen request is on the timeline")
         check(XSS_COMMENT in driver.find_element(By.TAG_NAME, "main").text, "the comment is literal text")
@@ -357,6 +366,7 @@ def run(binary, screenshots):
         driver.find_element(By.ID, "thanks-body").send_keys(XSS_THANKS)
         driver.find_element(By.ID, "thanks-author").send_keys("顾女士")
         driver.find_element(By.XPATH, "//form[@action='/track/thanks']//button").click()
+        WebDriverWait(driver, 30).until(lambda d: not d.find_elements(By.ID, "thanks-body"))
         no_dialog(driver, "after thanking")
         driver.get(base + "/messages/" + message_id)
         main = driver.find_element(By.TAG_NAME, "main")
@@ -373,8 +383,8 @@ def run(binary, screenshots):
         driver.get(base + "/account")
         driver.find_element(By.ID, "phone").send_keys("13800138000")
         offset = server.log_size()
-        driver.find_element(By.XPATH, "//button[@formaction='/account/code']").click()
-        check("138****8000" in driver.find_element(By.ID, "notice").text, "the code was sent")
+        check("138****8000" in notice_after(driver, driver.find_element(By.XPATH, "//button[@formaction='/account/code']")),
+              "the code was sent")
         driver.find_element(By.ID, "code").send_keys(server.sms_code(offset))
         driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
         mine = driver.find_element(By.ID, "my-messages").text

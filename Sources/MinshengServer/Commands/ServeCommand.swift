@@ -87,10 +87,26 @@ struct ServeCommand: AsyncParsableCommand {
       let holder = JobsCommand.holderName()
       let schedule = configuration.supervisionSchedule
       let interval = configuration.jobsInterval
+      // The outbox has its own loop, so that a one-time code is not kept waiting behind a long job run.
       let delivery = Task {
         let senders: [any OutboxSender] = [LogSMSSender(logger: logger), LogStaffSender(logger: logger)]
+        while !Task.isCancelled {
+          do {
+            try await store.deliverOutbox(using: senders, at: Date())
+          } catch {
+            logger.warning("outbox: \(String(describing: error))")
+          }
+          try? await Task.sleep(for: .seconds(1))
+        }
+      }
+      let background = Task {
         var lastJobs = ContinuousClock.now - .seconds(interval)
         while !Task.isCancelled {
+          do {
+            try await store.indexPendingDuplicates()
+          } catch {
+            logger.warning("duplicates: \(String(describing: error))")
+          }
           if interval > 0, ContinuousClock.now - lastJobs >= .seconds(interval) {
             lastJobs = ContinuousClock.now
             if let modelFile { classifiers.reloadIfChanged(from: modelFile, logger: logger) }
@@ -100,16 +116,6 @@ struct ServeCommand: AsyncParsableCommand {
             } catch {
               logger.warning("jobs: \(String(describing: error))")
             }
-          }
-          do {
-            try await store.indexPendingDuplicates()
-          } catch {
-            logger.warning("duplicates: \(String(describing: error))")
-          }
-          do {
-            try await store.deliverOutbox(using: senders, at: Date())
-          } catch {
-            logger.warning("outbox: \(String(describing: error))")
           }
           try? await Task.sleep(for: .seconds(1))
         }
@@ -121,12 +127,16 @@ struct ServeCommand: AsyncParsableCommand {
       } catch {
         try? await app.asyncShutdown()
         delivery.cancel()
+        background.cancel()
         await delivery.value
+        await background.value
         throw error
       }
       try await app.asyncShutdown()
       delivery.cancel()
+      background.cancel()
       await delivery.value
+      await background.value
     } catch {
       await database.close()
       throw error
