@@ -35,6 +35,21 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  // 知识库: insert an approved answer or template into the reply being written (staff case page).
+  document.querySelectorAll(".kb-entry").forEach(function (entry) {
+    var button = entry.querySelector(".kb-insert");
+    var text = entry.querySelector(".kb-text");
+    var target = document.querySelector("#a-reply textarea[name=body], #a-answer_directly textarea[name=body]");
+    if (!button || !text || !target) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      target.value = (target.value ? target.value + "\n" : "") + text.textContent;
+      var details = target.closest("details");
+      if (details) details.open = true;
+      target.focus();
+    });
+  });
+
   // The classifier's suggested area, offered once the author has written a little.
   var hint = document.getElementById("category-suggestion");
   if (hint && form && window.fetch) {

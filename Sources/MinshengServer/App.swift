@@ -66,6 +66,7 @@ public func configure(
   ActionsController(store: store, clock: clock).register(on: app.routes, staff: staff)
   StaffQueuesController(store: store, clock: clock).register(on: staff)
   ModerationController(store: store, clock: clock).register(on: staff)
+  KnowledgeController(store: store, clock: clock).register(on: staff)
   ActionsController(store: store, clock: clock).registerDetail(on: staff)
 
   // The committed OpenAPI document (Resources/OpenAPI/openapi.json), read once at start.

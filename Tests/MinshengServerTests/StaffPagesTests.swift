@@ -347,4 +347,51 @@ import VaporTesting
           == .forbidden)
     }
   }
+
+  @Test(arguments: TestDatabase.available)
+  func knowledgeBase_keptByAdmins_isSearchedFromTheReplyEditor(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let admin = try await token(app, "admin")
+      let entry: [String: any Sendable] = [
+        "kind": "answer", "title": "夜间施工噪音的处理口径",
+        "body": "根据《噪声污染防治法》，夜间22时至次日6时禁止产生噪声的建筑施工作业，我局已责令整改。",
+      ]
+      let (created, text, _) = try await call(app, .POST, "api/v1/knowledge", token: admin, json: entry)
+      #expect(created == .created, "\(text)")
+      #expect(
+        try await call(app, .POST, "api/v1/knowledge", token: try await token(app, "zjw.handler"), json: entry).0
+          == .forbidden)
+      #expect(
+        try await call(
+          app, .POST, "api/v1/knowledge", token: admin, json: ["kind": "answer", "title": "", "body": "x"]
+        ).0
+          == .unprocessableEntity)
+      let found = try await call(
+        app, .GET, "api/v1/knowledge?q=%E5%99%AA%E5%A3%B0", token: try await token(app, "zjw.handler"))
+      #expect(found.1.contains("夜间施工噪音的处理口径"))
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+      let idText = try #require(object["id"] as? String)
+      let id = try #require(UUID(uuidString: idText))
+      #expect(try await store.referenceChanges(of: id).map(\.action) == ["create"])
+
+      let message = try await store.submit(
+        Fixtures.newMessage(title: "工地噪音", leader: world.secretary.id), at: Fixtures.now
+      )
+      .message.id
+      try await store.perform(.assign(lead: world.housing.id), on: message, by: world.dispatcher, at: Fixtures.now)
+      let handler = try await logIn(app, "zjw.handler")
+      // Before accepting there is no reply to write, so no search.
+      #expect(
+        !(try await get(app, "/staff/messages/\(message)", cookies: handler.cookies).1.contains(#"id="knowledge""#)))
+      try await store.perform(.accept(), on: message, by: world.housingHandler, at: Fixtures.now)
+      let page = try await get(app, "/staff/messages/\(message)?kb=%E5%A4%9C%E9%97%B4", cookies: handler.cookies).1
+      #expect(page.contains(#"id="knowledge""#))
+      #expect(page.contains("禁止产生噪声的建筑施工作业"))
+      let none = try await get(app, "/staff/messages/\(message)?kb=%E5%AD%A6%E4%BD%8D", cookies: handler.cookies).1
+      #expect(none.contains("没有找到"))
+      #expect(try await call(app, .DELETE, "api/v1/knowledge/\(id)", token: admin).0 == .noContent)
+      #expect(try await store.referenceChanges(of: id).map(\.action) == ["create", "delete"])
+    }
+  }
 }

@@ -111,6 +111,17 @@ struct CaseContent: Encodable, Sendable {
   var forms: [ActionForm]
   /// 并单候选, with the forms to merge into one or dismiss it when the viewer may.
   var duplicates: [DuplicateView]
+  /// 知识库 search from the reply editor: the words, and what they found.
+  var knowledgeQuery: String
+  var knowledge: [KnowledgeView]
+  /// Whether the viewer can reply now (the search is offered then).
+  var canReply: Bool
+}
+
+struct KnowledgeView: Encodable, Sendable {
+  var kind: String
+  var title: String
+  var body: String
 }
 
 struct DuplicateView: Encodable, Sendable {

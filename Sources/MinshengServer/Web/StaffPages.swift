@@ -535,6 +535,9 @@ struct StaffPages: Sendable {
       } ?? []
     let images = try await store.attachments(of: message.id).map { "/staff/media/\($0.id.uuidString.lowercased())" }
     let forms = forms(for: message, actor: session.account.actor, names: names, now: now)
+    let canReply = forms.contains { [Action.reply.rawValue, Action.answerDirectly.rawValue].contains($0.action) }
+    let knowledgeQuery = String((request.query[String.self, at: "kb"] ?? "").prefix(50))
+    let knowledge = canReply ? try await store.searchKnowledge(knowledgeQuery, limit: 10) : []
     let mayMerge = forms.contains { $0.action == Action.merge.rawValue }
     let mayDismiss = CaseAccess.mayDispatch(session.account.actor, message)
     let duplicates = try await store.duplicateCandidates(of: message.id).map { candidate in
@@ -558,7 +561,11 @@ struct StaffPages: Sendable {
       reasons: suggestion.map { $0.reasons.prefix(6).map(\.gram).joined(separator: " · ") } ?? "",
       due: deadline.due.map(PageLanguage.zh.deadline) ?? "", dueClass: CaseRow.dueClass(deadline),
       timeLeft: PageLanguage.zh.timeLeft(deadline) ?? "", timeline: timeline, replies: replies, draft: draft,
-      forms: forms, duplicates: duplicates)
+      forms: forms, duplicates: duplicates, knowledgeQuery: knowledgeQuery,
+      knowledge: knowledge.map {
+        KnowledgeView(kind: $0.kind == .answer ? "答复口径" : "答复模板", title: $0.title, body: $0.body)
+      },
+      canReply: canReply)
     return try await render(
       request, "staff/case", title: message.serial.description + " " + message.title, session: session, content,
       notice: notice, errors: errors, status: status)

@@ -28,6 +28,7 @@ public enum StoreMigrations {
     M0021_CreateCitizenTables(),
     M0022_CreateJobTables(),
     M0023_CreateDuplicateTables(),
+    M0024_CreateKnowledgeBase(),
   ]
 }
 
@@ -537,5 +538,23 @@ struct M0023_CreateDuplicateTables: AsyncMigration {
     try await sql.drop(index: "messages_fingerprint_pending").run()
     try await sql.raw("ALTER TABLE messages DROP COLUMN fingerprint_pending").run()
     try await sql.raw("ALTER TABLE messages DROP COLUMN fingerprint").run()
+  }
+}
+
+/// 知识库: approved answers and reply templates that staff search from the reply editor.
+struct M0024_CreateKnowledgeBase: AsyncMigration {
+  var name: String { "0024_CreateKnowledgeBase" }
+  func prepare(on database: any Database) async throws {
+    try await database.schema("knowledge_entries")
+      .id()
+      .field("kind", .string, .required)
+      .field("title", .string, .required)
+      .field("body", .string, .required)
+      .field("category_id", .uuid, .references(CategoryModel.schema, .id))
+      .field("updated_at", .datetime, .required)
+      .create()
+  }
+  func revert(on database: any Database) async throws {
+    try await database.schema("knowledge_entries").delete()
   }
 }
