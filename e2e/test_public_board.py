@@ -153,6 +153,17 @@ def staff_login(driver, base, username, password):
     check(username in driver.find_element(By.ID, "who").text, f"{username} is logged in")
 
 
+def click_then(driver, element, ready):
+    """Clicks something that loads a page, then waits (up to 30 s: the server may be busy with its
+    start-up jobs) until `ready(driver)` holds on the new page."""
+    element.click()
+    WebDriverWait(driver, 30).until(lambda d: ready(d))
+
+
+def has(element_id):
+    return lambda d: bool(d.find_elements(By.ID, element_id))
+
+
 def notice_after(driver, button):
     """Clicks a form's button and waits for the next page's notice (the server may be busy)."""
     button.click()
@@ -247,7 +258,7 @@ def run(binary, screenshots):
         driver.set_window_size(1280, 900)
         driver.get(base + "/")
         secretary = driver.find_element(By.XPATH, "//li[contains(@class,'board')][.//a[text()='市委书记']]")
-        secretary.find_element(By.CSS_SELECTOR, "a.button").click()
+        click_then(driver, secretary.find_element(By.CSS_SELECTOR, "a.button"), has("title"))
         check("/write?leader=" in driver.current_url, "the board's button opens the form for that board")
         driver.find_element(By.ID, "title").send_keys(XSS_TITLE)
         driver.find_element(By.ID, "body").send_keys(XSS_BODY)
@@ -266,7 +277,7 @@ def run(binary, screenshots):
         check(driver.find_element(By.ID, "images").get_attribute("value").endswith("photo.png"), "the image is still chosen")
         shot(driver, screenshots, "write-desktop")
         driver.set_window_size(1280, 900)
-        driver.find_element(By.CSS_SELECTOR, "form.write button.primary").click()
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "form.write button.primary"), has("serial"))
         no_dialog(driver, "after writing")
         serial = driver.find_element(By.ID, "serial").text
         code = driver.find_element(By.ID, "tracking-code").text
@@ -342,6 +353,8 @@ def run(binary, screenshots):
         check("13800138000" not in driver.page_source, "the mobile number is not on the public page")
         check(driver.find_elements(By.CSS_SELECTOR, "main script, main iframe, main svg") == [], "no element came from the payloads")
         photo = driver.find_element(By.CSS_SELECTOR, ".photo img")
+        WebDriverWait(driver, 30).until(
+            lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", photo) == 40)
         check(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", photo) == 40,
               "the image is served and shown")
         check("市市场监督管理局" in text, "the reply names the unit")
@@ -350,7 +363,7 @@ def run(binary, screenshots):
         driver.get(base + "/track")
         if driver.find_elements(By.ID, "code"):
             driver.find_element(By.ID, "code").send_keys(code)
-            driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+            click_then(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"), has("comment"))
         for name in ("resolution", "attitude", "speed"):
             driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value='1']").click()
         driver.find_element(By.ID, "comment").send_keys(XSS_COMMENT)
@@ -386,15 +399,16 @@ def run(binary, screenshots):
         check("138****8000" in notice_after(driver, driver.find_element(By.XPATH, "//button[@formaction='/account/code']")),
               "the code was sent")
         driver.find_element(By.ID, "code").send_keys(server.sms_code(offset))
-        driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "form button.primary"), has("my-messages"))
         mine = driver.find_element(By.ID, "my-messages").text
         check(XSS_TITLE in mine, "my messages lists the message, as literal text")
         no_dialog(driver, "my messages")
-        driver.find_element(By.XPATH, "//form[@action='/account/logout']//button").click()
+        click_then(driver, driver.find_element(By.XPATH, "//form[@action='/account/logout']//button"), has("phone"))
 
         # English.
         driver.get(base + "/")
-        driver.find_element(By.CSS_SELECTOR, "a.lang").click()
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "a.lang"),
+                   lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
         check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "the English switch works")
         driver.get(base + "/lang/zh?back=/")
 
