@@ -12,7 +12,8 @@ public func configure(
   _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(),
   baseURL: URL? = nil, classifier: TextClassifier? = nil, publicNameStyle: PrivacyMask.NameStyle = .address,
   intake: CitizenIntake = CitizenIntake(), autoAssignConfidence: Double? = nil,
-  classifierHolder: ClassifierHolder? = nil, clock: @escaping @Sendable () -> Date = { Date() }
+  classifierHolder: ClassifierHolder? = nil, supervision: SupervisionSchedule = SupervisionSchedule(),
+  clock: @escaping @Sendable () -> Date = { Date() }
 ) {
   let classifiers = classifierHolder ?? ClassifierHolder(classifier)
   let autoAssigner = AutoAssigner(store: store, threshold: autoAssignConfidence)
@@ -30,9 +31,10 @@ public func configure(
   app.views.use(.leaf)
   app.leaf.cache.isEnabled = true
   let secureCookies = baseURL?.scheme == "https"
-  let pages = PublicPages(
+  var pages = PublicPages(
     store: store, clock: clock, classifiers: classifiers, nameStyle: publicNameStyle,
     renderer: PageRenderer(secureCookies: secureCookies), intake: intake, autoAssigner: autoAssigner)
+  pages.overdueAfterWorkingDays = supervision.publishOverdueAfterWorkingDays
   pages.register(on: app.routes)
   CitizenPages(pages: pages).register(on: app.routes)
   StaffPages(

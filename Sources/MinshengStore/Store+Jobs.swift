@@ -152,3 +152,39 @@ extension Store {
     return result
   }
 }
+
+extension Store {
+  /// 督办公开: public, published messages that were sent a supervision notice and are still overdue
+  /// `workingDays` working days after it, longest overdue first. Each comes with when the first notice
+  /// went out.
+  public func publiclyOverdue(
+    afterWorkingDays workingDays: Int, at now: Date, limit: Int = 200
+  ) async throws
+    -> [(message: Message, noticedAt: Date)]
+  {
+    let sql = try Self.sql(db)
+    let open = [Status.assigned, .accepted, .extensionRequested, .reviewing].map(\.rawValue)
+    let rows = try await sql.raw(
+      """
+      SELECT m.*, n.noticed_ms FROM messages m
+      JOIN (SELECT message_id, MIN(at_ms) AS noticed_ms FROM events WHERE action = 'supervise' GROUP BY message_id) n
+        ON n.message_id = m.id
+      WHERE m.is_public = \(bind: true) AND m.publication = 'published' AND m.status IN (\(binds: open))
+      ORDER BY n.noticed_ms LIMIT \(bind: max(1, min(limit, 1_000)))
+      """
+    ).all()
+    var result: [(Message, Date)] = []
+    for row in rows {
+      let record = try row.decode(model: MessageRecord.self)
+      let message = try record.core(assisting: try await sql.assistingUnits(of: record.id))
+      let noticed = Date(timeIntervalSince1970: Double(try row.decode(column: "noticed_ms", as: Int64.self)) / 1_000)
+      let status = DeadlineStatus.of(message, at: now, calendar: rules.calendar)
+      guard status.isOverdue, rules.calendar.deadline(workingDays: workingDays, after: noticed) <= now else { continue }
+      result.append((message, noticed))
+    }
+    return result.sorted {
+      DeadlineStatus.of($0.0, at: now, calendar: rules.calendar).daysOverdue
+        > DeadlineStatus.of($1.0, at: now, calendar: rules.calendar).daysOverdue
+    }
+  }
+}

@@ -75,6 +75,7 @@ public enum Fixtures {
     case .supervise: .supervise(note: "已超期，请说明原因")
     case .contribute: .contribute(text: "市场监管局已对工地周边流动摊贩进行清理")
     case .note: .note(text: "已电话联系留言人")
+    case .instruct: .instruct(text: "请住建委牵头，一周内拿出整改方案")
     case .answerDirectly: .answerDirectly(body: "您好，小区噪音问题可拨打 12345 或向街道反映，已为您登记。")
     }
   }

@@ -394,4 +394,56 @@ import VaporTesting
       #expect(try await store.referenceChanges(of: id).map(\.action) == ["create", "delete"])
     }
   }
+
+  @Test(arguments: TestDatabase.available)
+  func leadersInstructions_areShownToTheUnit_andOnlySupervisorsGiveThem(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let id = try await store.submit(
+        Fixtures.newMessage(title: "老旧小区加装电梯", leader: world.secretary.id), at: Fixtures.now
+      )
+      .message.id
+      try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: Fixtures.now)
+      let supervisor = try await logIn(app, "dc.supervisor")
+      #expect(try await get(app, "/staff/messages/\(id)", cookies: supervisor.cookies).1.contains(#"id="a-instruct""#))
+      #expect(try await act(app, supervisor, id, "instruct").0 == .unprocessableEntity)
+      #expect(try await act(app, supervisor, id, "instruct", [("note", "请住建委三日内拿出加装方案")]).0 == .seeOther)
+      let handler = try await logIn(app, "zjw.handler")
+      let page = try await get(app, "/staff/messages/\(id)", cookies: handler.cookies).1
+      let box = try #require(page.range(of: #"id="instructions""#))
+      #expect(page[box.upperBound...].prefix(400).contains("请住建委三日内拿出加装方案"))
+      #expect(!page.contains(#"id="a-instruct""#))
+      #expect(try await act(app, handler, id, "instruct", [("note", "自己批示")]).0 == .conflict)
+      #expect(!(try await get(app, "/messages/\(id)").1.contains("请住建委三日内拿出加装方案")))
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func overdueAfterANotice_isPublished_fiveWorkingDaysLater(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let late = try await store.submit(
+        Fixtures.newMessage(title: "拖着不办的件", leader: world.secretary.id), at: Fixtures.now
+      )
+      .message.id
+      let assigned = try await store.perform(
+        .assign(lead: world.housing.id), on: late, by: world.dispatcher, at: Fixtures.now)
+      let due = try #require(assigned.acceptanceDue)
+      let schedule = SupervisionSchedule()
+      let noticeAt = due.addingTimeInterval(25 * 3_600)
+      #expect(try await store.runScheduledJobs(schedule: schedule, holder: "t", at: noticeAt).noticed == 1)
+      site.clock.advance(noticeAt.timeIntervalSince(site.clock.now) + 3_600)
+      #expect(!(try await get(app, "/overdue").1.contains("拖着不办的件")))
+      // Five working days after the notice (a week of calendar days covers them), still overdue: public.
+      site.clock.advance(8 * 86_400)
+      let page = try await get(app, "/overdue")
+      #expect(page.0 == .ok)
+      #expect(page.1.contains("拖着不办的件"))
+      #expect(page.1.contains("市住建委"))
+      #expect(page.1.contains("已超期"))
+      // Accepted at last: no longer on the list.
+      try await store.perform(.accept(), on: late, by: world.housingHandler, at: site.clock.now)
+      #expect(!(try await get(app, "/overdue").1.contains("拖着不办的件")))
+    }
+  }
 }

@@ -51,6 +51,8 @@ public enum Action: String, Sendable, Codable, CaseIterable {
   /// 直办: the office that took the message (a hotline operator, a mailbox clerk) answers it at once
   /// from what it knows; counted as resolved at first contact. The author can still evaluate.
   case answerDirectly = "answer_directly"
+  /// 领导批示: a leader's (or the supervision office's) instruction on a case, shown to the units.
+  case instruct
 }
 
 /// An action with what it needs: the unit, the reason, the reply text, the scores.
@@ -79,6 +81,7 @@ public enum Command: Sendable, Equatable {
   case contribute(text: String)
   case note(text: String)
   case answerDirectly(body: String)
+  case instruct(text: String)
 
   /// The action this command performs.
   public var action: Action {
@@ -107,6 +110,7 @@ public enum Command: Sendable, Equatable {
     case .contribute: .contribute
     case .note: .note
     case .answerDirectly: .answerDirectly
+    case .instruct: .instruct
     }
   }
 
@@ -120,7 +124,7 @@ public enum Command: Sendable, Equatable {
     case .returnToDispatcher(let text), .rejectReturn(let text), .transfer(_, _, let text, _),
       .requestExtension(_, let text), .denyExtension(let text), .sendBackReply(let text),
       .declineReopen(let text), .close(let text), .markInvalid(let text), .setUrgent(_, let text),
-      .supervise(let text), .contribute(let text), .note(let text):
+      .supervise(let text), .contribute(let text), .note(let text), .instruct(let text):
       text
     case .reply(let body), .answerDirectly(let body): body
     case .evaluate(let evaluation): evaluation.comment
@@ -132,7 +136,7 @@ public enum Command: Sendable, Equatable {
     switch self {
     case .returnToDispatcher, .rejectReturn, .transfer, .requestExtension, .denyExtension, .reply,
       .sendBackReply, .declineReopen, .close, .markInvalid, .setUrgent, .supervise, .contribute, .note,
-      .answerDirectly:
+      .answerDirectly, .instruct:
       true
     default: false
     }

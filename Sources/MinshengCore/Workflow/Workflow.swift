@@ -120,7 +120,7 @@ public enum Workflow {
       next.replyDue = nil
       payload["lead_unit"] = office.uuidString
     case .returnToDispatcher, .rejectReturn, .denyExtension, .reply, .approveReply, .sendBackReply,
-      .declineReopen, .close, .markInvalid, .remind, .supervise, .contribute, .note:
+      .declineReopen, .close, .markInvalid, .remind, .supervise, .contribute, .note, .instruct:
       break
     }
 

@@ -71,6 +71,7 @@ extension Action {
     case .contribute: "协办意见"
     case .note: "内部备注"
     case .answerDirectly: "直接答复（直办）"
+    case .instruct: "领导批示"
     }
   }
 }

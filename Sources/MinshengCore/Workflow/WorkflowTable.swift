@@ -63,6 +63,7 @@ extension Workflow {
       .init(.received, .setUrgent, urging, .unchanged, .internal),
       .init(.received, .remind, [.supervisor, .admin, .system], .unchanged, .internal),
       .init(.received, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.received, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.received, .note, [.dispatcher, .supervisor, .admin], .unchanged, .internal),
 
       .init(.assigned, .accept, [.handler], .to(.accepted), .public),
@@ -72,6 +73,7 @@ extension Workflow {
       .init(.assigned, .setUrgent, urging, .unchanged, .internal),
       .init(.assigned, .remind, reminding, .unchanged, .internal),
       .init(.assigned, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.assigned, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.assigned, .note, staffNotes, .unchanged, .internal),
 
       .init(.accepted, .reply, [.handler], .replyOrReview, .public),
@@ -81,6 +83,7 @@ extension Workflow {
       .init(.accepted, .setUrgent, urging, .unchanged, .internal),
       .init(.accepted, .remind, reminding, .unchanged, .internal),
       .init(.accepted, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.accepted, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.accepted, .contribute, [.handler], .unchanged, .internal),
       .init(.accepted, .note, staffNotes, .unchanged, .internal),
 
@@ -90,6 +93,7 @@ extension Workflow {
       .init(.extensionRequested, .setUrgent, urging, .unchanged, .internal),
       .init(.extensionRequested, .remind, reminding, .unchanged, .internal),
       .init(.extensionRequested, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.extensionRequested, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.extensionRequested, .contribute, [.handler], .unchanged, .internal),
       .init(.extensionRequested, .note, staffNotes, .unchanged, .internal),
 
@@ -98,6 +102,7 @@ extension Workflow {
       .init(.reviewing, .setUrgent, urging, .unchanged, .internal),
       .init(.reviewing, .remind, reminding, .unchanged, .internal),
       .init(.reviewing, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.reviewing, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.reviewing, .contribute, [.handler], .unchanged, .internal),
       .init(.reviewing, .note, staffNotes, .unchanged, .internal),
 
@@ -108,6 +113,7 @@ extension Workflow {
       .init(.returned, .setUrgent, urging, .unchanged, .internal),
       .init(.returned, .remind, [.supervisor, .admin, .system], .unchanged, .internal),
       .init(.returned, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.returned, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.returned, .note, [.dispatcher, .supervisor, .admin], .unchanged, .internal),
 
       .init(.replied, .evaluate, [.citizen], .byEvaluation, .public),
@@ -118,6 +124,7 @@ extension Workflow {
       .init(.reopenRequested, .declineReopen, dispatch, .to(.closed), .public),
       .init(.reopenRequested, .remind, [.supervisor, .admin, .system], .unchanged, .internal),
       .init(.reopenRequested, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.reopenRequested, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.reopenRequested, .note, [.dispatcher, .supervisor, .admin], .unchanged, .internal),
     ]
   }()

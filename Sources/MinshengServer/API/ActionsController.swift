@@ -66,6 +66,7 @@ struct ActionRequest: Content {
     case .supervise: return .supervise(note: try required(note, "note"))
     case .contribute: return .contribute(text: try required(body, "body"))
     case .note: return .note(text: try required(note, "note"))
+    case .instruct: return .instruct(text: try required(note, "note"))
     case .answerDirectly:
       let text = try required(body, "body")
       guard text.count <= 5_000 else { throw ValidationError(field: "body", reason: .tooLong(max: 5_000)) }

@@ -79,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
       configure(
         app, store: store, baseURL: configuration.baseURL, publicNameStyle: configuration.publicNameStyle,
         intake: configuration.citizenIntake, autoAssignConfidence: configuration.autoAssignConfidence,
-        classifierHolder: classifiers)
+        classifierHolder: classifiers, supervision: configuration.supervisionSchedule)
       // New messages are checked for near-duplicates and the outbox is sent once a second; until a
       // gateway is configured, SMS and staff notices go to the log. The scheduled jobs run every
       // `MINSHENG_JOBS_INTERVAL` seconds under a database lease, so with several instances one runs

@@ -162,6 +162,9 @@ enum PageTexts {
     "account_intro": "用手机号码和短信验证码登录，查看您用这个号码写的全部留言，包括不公开的留言。",
     "login": "登录", "logout": "退出登录", "account_empty": "这个号码还没有留言。", "account_phone": "当前号码：%@",
     "open_case": "查看办理进度", "suggested": "系统建议领域：", "use_suggestion": "采用",
+    "overdue_title": "督办公开", "overdue_intro": "以下留言在督办通知发出 %d 个工作日后仍未办理完毕，予以公开。",
+    "overdue_none": "目前没有督办后仍超期的留言。", "overdue_unit": "办理单位", "overdue_noticed": "督办于",
+    "nav_overdue": "督办公开",
   ]
 
   static let english: [String: String] = [
@@ -219,5 +222,9 @@ enum PageTexts {
       "Log in with your mobile number and an SMS code to see every message you wrote with it, private ones included.",
     "login": "Log in", "logout": "Log out", "account_empty": "No messages were written with this number.",
     "account_phone": "Number: %@", "open_case": "Track", "suggested": "Suggested area: ", "use_suggestion": "Use",
+    "overdue_title": "Still overdue after a notice",
+    "overdue_intro": "These messages are still not handled %d working days after a formal supervision notice.",
+    "overdue_none": "No message is overdue after a notice.", "overdue_unit": "Unit", "overdue_noticed": "Notice sent",
+    "nav_overdue": "Overdue after notice",
   ]
 }

@@ -94,6 +94,18 @@ struct Option: Encodable, Sendable {
   var selected: Bool
 }
 
+struct OverdueContent: Encodable, Sendable {
+  var intro: String
+  var items: [OverdueItem]
+}
+
+struct OverdueItem: Encodable, Sendable {
+  var item: MessageItem
+  var unit: String
+  var unitID: String
+  var noticed: String
+}
+
 struct ListContent: Encodable, Sendable {
   var query: String
   var heading: String

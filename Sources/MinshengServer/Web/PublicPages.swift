@@ -14,6 +14,8 @@ struct PublicPages: Sendable {
   let renderer: PageRenderer
   /// Phone verification, address handling and the region table of the write form.
   let intake: CitizenIntake
+  /// 督办公开: cases still overdue this many working days after their supervision notice are listed.
+  var overdueAfterWorkingDays = SupervisionSchedule().publishOverdueAfterWorkingDays
   /// Assigns confident suggestions at once, when configured.
   let autoAssigner: AutoAssigner
   let figures = FiguresCache()
@@ -38,6 +40,7 @@ struct PublicPages: Sendable {
     routes.post("track", "forget", use: forgetTrack)
     routes.get("units", ":id", use: unitPage)
     routes.get("leaders", ":id", use: leaderPage)
+    routes.get("overdue", use: overdue)
     routes.get("media", ":id", use: media)
     routes.get("lang", ":code", use: switchLanguage)
   }
@@ -794,6 +797,27 @@ struct PublicPages: Sendable {
       figures: FiguresView(entry.leaders[id], language: language), empty: items.isEmpty, items: items, thanks: [],
       listURL: "/messages?leader=\(id.uuidString.lowercased())")
     return try await renderer.render(request, "public/unit", title: leader.title, content, cacheable: true)
+  }
+
+  // MARK: 督办公开
+
+  /// `/overdue`: public messages still overdue `overdueAfterWorkingDays` working days after their
+  /// supervision notice, longest overdue first, with the unit that has them.
+  func overdue(_ request: Request) async throws -> Response {
+    let language = request.pageLanguage
+    let now = clock()
+    let names = try await store.referenceNames()
+    let found = try await store.publiclyOverdue(afterWorkingDays: overdueAfterWorkingDays, at: now)
+    let content = OverdueContent(
+      intro: String(format: language.text("overdue_intro"), overdueAfterWorkingDays),
+      items: found.map { entry in
+        OverdueItem(
+          item: MessageItem(entry.message, names: names, language: language, now: now, calendar: store.rules.calendar),
+          unit: entry.message.leadUnitID.flatMap { names.units[$0]?.name } ?? "",
+          unitID: entry.message.leadUnitID?.uuidString.lowercased() ?? "", noticed: language.date(entry.noticedAt))
+      })
+    return try await renderer.render(
+      request, "public/overdue", title: language.text("overdue_title"), content, cacheable: true)
   }
 
   // MARK: Images and language

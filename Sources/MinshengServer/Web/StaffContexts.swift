@@ -116,6 +116,8 @@ struct CaseContent: Encodable, Sendable {
   var knowledge: [KnowledgeView]
   /// Whether the viewer can reply now (the search is offered then).
   var canReply: Bool
+  /// 领导批示 on the case, shown above everything else.
+  var instructions: [StaffEventView]
 }
 
 struct KnowledgeView: Encodable, Sendable {

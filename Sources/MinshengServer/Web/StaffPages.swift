@@ -565,7 +565,8 @@ struct StaffPages: Sendable {
       knowledge: knowledge.map {
         KnowledgeView(kind: $0.kind == .answer ? "答复口径" : "答复模板", title: $0.title, body: $0.body)
       },
-      canReply: canReply)
+      canReply: canReply,
+      instructions: zip(events, timeline).filter { $0.0.draft.action == .workflow(.instruct) }.map(\.1))
     return try await render(
       request, "staff/case", title: message.serial.description + " " + message.title, session: session, content,
       notice: notice, errors: errors, status: status)
@@ -600,9 +601,9 @@ struct StaffPages: Sendable {
           .transfer, .returnToDispatcher, .rejectReturn, .requestExtension, .denyExtension, .declineReopen, .close,
           .markInvalid, .setUrgent,
         ].contains(action),
-        note: [.accept, .approveExtension, .approveReply, .grantReopen, .merge, .remind, .supervise, .note].contains(
-          action),
-        noteRequired: [.supervise, .note].contains(action),
+        note: [.accept, .approveExtension, .approveReply, .grantReopen, .merge, .remind, .supervise, .note, .instruct]
+          .contains(action),
+        noteRequired: [.supervise, .note, .instruct].contains(action),
         days: [.requestExtension, .approveExtension].contains(action),
         body: [.reply, .contribute, .answerDirectly].contains(action),
         comment: action == .sendBackReply, into: action == .merge, urgent: action == .setUrgent,
@@ -636,6 +637,7 @@ struct StaffPages: Sendable {
     case .supervise: return .supervise(note: "—")
     case .contribute: return .contribute(text: "—")
     case .note: return .note(text: "—")
+    case .instruct: return .instruct(text: "—")
     case .answerDirectly: return .answerDirectly(body: "—")
     case .evaluate: return nil
     }
@@ -777,7 +779,8 @@ struct StaffPages: Sendable {
     case .moderated:
       return event.payload["publication"] == "published"
         ? "审核公开" + ((event.payload["redacted"] ?? "").isEmpty ? "" : "（已删改公开文本）") : "审核：不予公开"
-    case .workflow(let action) where [.note, .contribute, .remind, .supervise, .returnToDispatcher].contains(action):
+    case .workflow(let action)
+    where [.note, .contribute, .remind, .supervise, .returnToDispatcher, .instruct].contains(action):
       return action.chinese
     default:
       return PublicPages.describe(event, names: names, language: .zh)
