@@ -173,18 +173,15 @@ extension Store {
       ORDER BY n.noticed_ms LIMIT \(bind: max(1, min(limit, 1_000)))
       """
     ).all()
-    var result: [(Message, Date)] = []
+    var result: [(Message, Date, Int)] = []
     for row in rows {
       let record = try row.decode(model: MessageRecord.self)
       let message = try record.core(assisting: try await sql.assistingUnits(of: record.id))
       let noticed = Date(timeIntervalSince1970: Double(try row.decode(column: "noticed_ms", as: Int64.self)) / 1_000)
       let status = DeadlineStatus.of(message, at: now, calendar: rules.calendar)
       guard status.isOverdue, rules.calendar.deadline(workingDays: workingDays, after: noticed) <= now else { continue }
-      result.append((message, noticed))
+      result.append((message, noticed, status.daysOverdue))
     }
-    return result.sorted {
-      DeadlineStatus.of($0.0, at: now, calendar: rules.calendar).daysOverdue
-        > DeadlineStatus.of($1.0, at: now, calendar: rules.calendar).daysOverdue
-    }
+    return result.sorted { $0.2 > $1.2 }.map { ($0.0, $0.1) }
   }
 }

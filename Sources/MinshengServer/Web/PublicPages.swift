@@ -833,15 +833,20 @@ struct PublicPages: Sendable {
       allowed = tracked.id == message.id
     }
     guard allowed else { throw StoreError.notFound("图片") }
+    return Self.imageResponse(image, cache: message.isShownPublicly ? "public, max-age=300" : "private, no-store")
+  }
+
+  /// An image as a download-safe response: its checked type, `nosniff`, an inline file name, and a
+  /// policy that runs nothing (for `/media` and `/staff/media`).
+  static func imageResponse(_ image: Attachment, cache: String) -> Response {
     let ext = image.contentType.split(separator: "/").last.map(String.init) ?? "bin"
     var headers = HTTPHeaders()
     headers.replaceOrAdd(name: .contentType, value: image.contentType)
     headers.replaceOrAdd(
-      name: .contentDisposition, value: "inline; filename=\"minsheng-\(id.uuidString.lowercased()).\(ext)\"")
+      name: .contentDisposition, value: "inline; filename=\"minsheng-\(image.id.uuidString.lowercased()).\(ext)\"")
     headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
     headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; sandbox")
-    headers.replaceOrAdd(
-      name: .cacheControl, value: message.isShownPublicly ? "public, max-age=300" : "private, no-store")
+    headers.replaceOrAdd(name: .cacheControl, value: cache)
     return Response(status: .ok, headers: headers, body: .init(data: image.data))
   }
 

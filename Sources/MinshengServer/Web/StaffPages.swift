@@ -741,14 +741,7 @@ struct StaffPages: Sendable {
     guard let id = request.parameters.get("id", as: UUID.self), let image = try await store.attachment(id),
       let message = try await store.message(image.messageID), CaseAccess.mayRead(session.account.actor, message)
     else { throw StoreError.notFound("图片") }
-    var headers = HTTPHeaders()
-    headers.replaceOrAdd(name: .contentType, value: image.contentType)
-    headers.replaceOrAdd(
-      name: .contentDisposition, value: "inline; filename=\"minsheng-\(id.uuidString.lowercased())\"")
-    headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
-    headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; sandbox")
-    headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
-    return Response(status: .ok, headers: headers, body: .init(data: image.data))
+    return PublicPages.imageResponse(image, cache: "private, no-store")
   }
 
   // MARK: Words
