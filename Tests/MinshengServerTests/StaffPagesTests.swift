@@ -133,10 +133,16 @@ import VaporTesting
       let market = try await logIn(app, "scjg.handler")
       #expect(try await get(app, "/staff/inbox", cookies: market.cookies).1.contains("滨江路工地夜间施工"))
       let assisting = try await get(app, "/staff/messages/\(id)", cookies: market.cookies)
-      #expect(assisting.1.contains(#"id="a-contribute""#) || !assisting.1.contains(#"id="a-accept""#))
+      // Before the lead unit accepts there is nothing to contribute to, and accepting is not theirs.
+      #expect(!assisting.1.contains(#"id="a-accept""#))
+      #expect(!assisting.1.contains(#"id="a-contribute""#))
       #expect(try await act(app, market, id, "accept").0 == .forbidden)
 
       #expect(try await act(app, handler, id, "accept").0 == .seeOther)
+      // Once accepted, the assisting unit may give its input (协办意见), and still not reply.
+      let assistingNow = try await get(app, "/staff/messages/\(id)", cookies: market.cookies).1
+      #expect(assistingNow.contains(#"id="a-contribute""#))
+      #expect(!assistingNow.contains(#"id="a-reply""#))
       #expect(try await act(app, handler, id, "note", [("note", "已电话联系顾女士，约定明日到现场。")]).0 == .seeOther)
       #expect(try await act(app, handler, id, "reply", [("body", "经现场核查，已责令施工单位夜间停工。")]).0 == .seeOther)
       #expect(try await store.message(id)?.status == .reviewing)
