@@ -14,7 +14,8 @@ test:
 # message answered 201 must be there after a restart. Then the public board in headless Chromium
 # (write with an image, staff reply, evaluate, thank, XSS payloads, search 噪音, 360 px phone).
 # SQLite, then a throwaway PostgreSQL. Needs chromium, chromium-driver, fonts-noto-cjk and selenium
-# (scripts/install-e2e.sh installs them).
+# (scripts/install-e2e.sh installs them). Then the staff workbench's two paths (assign with an assisting
+# unit → accept → extension → template → review sent back → approved; return → re-assign).
 e2e:
 	swift build
 	scripts/install-e2e.sh
@@ -22,11 +23,14 @@ e2e:
 	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 scripts/kill-test.py'
 	python3 e2e/test_public_board.py
 	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_public_board.py'
+	python3 e2e/test_staff_workbench.py
+	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_staff_workbench.py'
 
 # The screenshots in docs/screenshots, taken by the browser test (SQLite, demonstration data).
 screenshots:
 	swift build
 	python3 e2e/test_public_board.py --screenshots docs/screenshots
+	python3 e2e/test_staff_workbench.py --screenshots docs/screenshots
 
 bench:
 	swift run -c release StoreBenchmark --messages 1000 --rounds 5 --out Benchmarks/results/store-$$(date +%Y-%m-%d)-$$(hostname).md

@@ -132,6 +132,12 @@ enum Demo {
       topics.append((topic, category, unit))
     }
     summary.categories = topics.count
+    let categoriesByCode = Dictionary(uniqueKeysWithValues: topics.map { ($0.0.code, $0.1.id) })
+    for entry in DemoCatalogue.knowledge {
+      try await store.saveKnowledge(
+        kind: KnowledgeEntry.Kind(rawValue: entry.kind) ?? .answer, title: entry.title, body: entry.body,
+        category: entry.category.flatMap { categoriesByCode[$0] }, by: "demo", at: now)
+    }
 
     let stages = Stage.allCases.flatMap { Array(repeating: $0, count: $0.weight) }
     let channels: [Channel] = [.web, .web, .web, .app, .app, .hotline, .hotline, .mailbox, .imported, .social, .api]
