@@ -154,11 +154,7 @@ extension Store {
     let sql = try Self.sql(db)
     let records = try await sql.select().column("*").from(MessageRecord.schema).where("contact_phone", .equal, mobile)
       .orderBy("created_at", .descending).limit(max(1, min(limit, 500))).all(decoding: MessageRecord.self)
-    var messages: [Message] = []
-    for record in records {
-      messages.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
-    }
-    return messages
+    return try await sql.messages(records)
   }
 }
 

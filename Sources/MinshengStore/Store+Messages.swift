@@ -420,11 +420,7 @@ extension Store {
       """
     )
     .all(decoding: MessageRecord.self)
-    var result: [Message] = []
-    for record in records {
-      result.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
-    }
-    return result
+    return try await sql.messages(records)
   }
 
   /// The reply draft waiting for the unit's reviewer, if there is one.
@@ -449,11 +445,7 @@ extension Store {
     if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
     let records = try await query.orderBy("created_at").limit(max(1, min(limit, 2_000)))
       .all(decoding: MessageRecord.self)
-    var result: [Message] = []
-    for record in records {
-      result.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
-    }
-    return result
+    return try await sql.messages(records)
   }
 
   /// 训练样本: the platform's own handled messages with the category they ended with — closed as
@@ -482,11 +474,7 @@ extension Store {
     if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
     let records = try await query.orderBy("created_at", .descending).orderBy("serial_number", .descending)
       .limit(max(1, min(limit, 1_000))).all(decoding: MessageRecord.self)
-    var result: [Message] = []
-    for record in records {
-      result.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
-    }
-    return result
+    return try await sql.messages(records)
   }
 
   /// The number of messages in each status.

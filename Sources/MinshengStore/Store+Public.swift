@@ -105,9 +105,7 @@ extension Store {
       LIMIT \(bind: max(1, min(limit, 50)))
       """
     ).all(decoding: MessageRecord.self)
-    var messages: [Message] = []
-    for record in rows { messages.append(try record.core(assisting: try await sql.assistingUnits(of: record.id))) }
-    return messages
+    return try await sql.messages(rows)
   }
 
   /// Figures for every board (or lead unit) over the messages received in `year`, keyed by its id.

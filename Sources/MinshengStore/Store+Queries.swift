@@ -60,10 +60,7 @@ extension Store {
       guard batch.count == limit + 1, let last = batch.last else { break }
       after = Serial(year: last.serialYear, number: last.serialNumber)
     }
-    var messages: [Message] = []
-    for record in found.prefix(limit) {
-      messages.append(try record.core(assisting: try await sql.assistingUnits(of: record.id)))
-    }
+    let messages = try await sql.messages(Array(found.prefix(limit)))
     return MessagePage(messages: messages, nextAfter: found.count > limit ? messages.last?.serial : nil)
   }
 

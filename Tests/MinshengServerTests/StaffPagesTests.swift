@@ -208,6 +208,67 @@ import VaporTesting
     }
   }
 
+  /// The supervision board against the core: over cases in every status, assigned, accepted and
+  /// extended at different times, with an urgent one, its 已超期 section lists exactly the messages
+  /// `DeadlineStatus.of` calls overdue and its 即将到期 section exactly those it calls due soon.
+  @Test(arguments: TestDatabase.available)
+  func supervisionBoard_listsExactlyWhatTheCoreComputes(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let units = [world.housing, world.market, world.education]
+      for index in 0..<36 {
+        var request = Fixtures.newMessage(title: "督办核对 \(index)", leader: world.secretary.id)
+        request.urgent = index % 12 == 7  // assigned, with the 2-hour acceptance limit
+        let id = try await store.submit(request, at: site.clock.now).message.id
+        let unit = units[index % 3]
+        let handler = Actor(role: .handler, unitID: unit.id, id: "h\(index % 3)")
+        let steps: [(MinshengCore.Command, Actor)] =
+          [
+            (.assign(lead: unit.id, leadRequiresReview: unit.requiresReplyReview), world.dispatcher),
+            (.accept(), handler), (.requestExtension(workingDays: 3, reason: "取证"), handler),
+            (.approveExtension(workingDays: 3), world.dispatcher), (.reply(body: "已处理"), handler),
+          ]
+        for (command, actor) in steps.prefix(index % 6) {
+          try await store.perform(command, on: id, by: actor, at: site.clock.now)
+        }
+        site.clock.advance(Double(5 + index % 4 * 3) * 3_600)
+      }
+      var all = MessageFilter()
+      all.publicOnly = false
+      let messages = try await store.messages(matching: all, limit: 100).messages
+      #expect(messages.count == 36)
+      // Move on, six hours at a time, to a moment with overdue cases, cases due soon, a case with two
+      // working days left (not due soon, so not on the board) and cases with more time.
+      var late: Set<UUID> = []
+      var soon: Set<UUID> = []
+      var twoDaysLeft = false
+      for _ in 0..<120 {
+        let statuses = messages.map {
+          (id: $0.id, deadline: DeadlineStatus.of($0, at: site.clock.now, calendar: store.rules.calendar))
+        }
+        late = Set(statuses.filter { $0.deadline.isOverdue }.map(\.id))
+        soon = Set(statuses.filter { $0.deadline.isDueSoon && !$0.deadline.isOverdue }.map(\.id))
+        twoDaysLeft = statuses.contains { $0.deadline.phase != .none && !$0.deadline.isDueSoon && $0.deadline.workingDaysLeft == 2 }
+        if !late.isEmpty, !soon.isEmpty, twoDaysLeft, late.count + soon.count < 30 { break }
+        site.clock.advance(6 * 3_600)
+      }
+      #expect(!late.isEmpty && !soon.isEmpty, "the fixture has cases of both kinds: \(late.count), \(soon.count)")
+      #expect(twoDaysLeft && late.count + soon.count < 30, "and cases with time to spare")
+
+      let supervisor = try await logIn(app, "dc.supervisor")
+      let board = try await get(app, "/staff/supervision", cookies: supervisor.cookies).1
+      let lateStart = try #require(board.range(of: #"id="q-late""#))
+      let soonStart = try #require(board.range(of: #"id="q-soon""#))
+      func ids(_ html: Substring) -> Set<UUID> {
+        Set(
+          html.components(separatedBy: "href=\"/staff/messages/").dropFirst()
+            .compactMap { UUID(uuidString: String($0.prefix(36))) })
+      }
+      #expect(ids(board[lateStart.upperBound..<soonStart.lowerBound]) == late)
+      #expect(ids(board[soonStart.upperBound...]) == soon)
+    }
+  }
+
   @Test(arguments: TestDatabase.available)
   func supervision_showsOverdueAndDueSoon_andRemindsFromTheCasePage(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in

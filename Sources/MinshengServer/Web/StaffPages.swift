@@ -255,17 +255,21 @@ struct StaffPages: Sendable {
     let unit = request.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:))
     let now = clock()
     let calendar = store.rules.calendar
-    // Everything due before the end of the next working day.
-    let horizon = calendar.deadline(workingDays: 1, after: now)
-    let due = try await store.casesDue(before: horizon, leadUnit: unit)
+    // The store narrows to what is due before the end of the next working day (and at least the
+    // next 24 hours); the core's deadline status decides which section each case is in.
+    let horizon = max(calendar.deadline(workingDays: 1, after: now), now.addingTimeInterval(86_400))
+    let limit = 1_000
+    let due = try await store.casesDue(before: horizon, leadUnit: unit, limit: limit)
     let rows = due.map { CaseRow($0, names: names, now: now, calendar: calendar) }
     var content = QueueContent(
-      heading: "督办台", intro: "已超期和剩余不足一个工作日的件。点开一件可以催办、督办。",
+      heading: "督办台",
+      intro: "已超期和剩余不足一个工作日的件。点开一件可以催办、督办。"
+        + (due.count == limit ? "件数较多，只列出最早的 \(limit) 件，可按单位筛选查看其余。" : ""),
       sections: [
         QueueSection(
           id: "late", title: "已超期", rows: rows.filter { $0.dueClass == "late" }.sorted { $0.dueSort < $1.dueSort }),
         QueueSection(
-          id: "soon", title: "即将到期", rows: rows.filter { $0.dueClass != "late" }.sorted { $0.dueSort < $1.dueSort }),
+          id: "soon", title: "即将到期", rows: rows.filter { $0.dueClass == "soon" }.sorted { $0.dueSort < $1.dueSort }),
       ],
       units: names.units.values.sorted { $0.code < $1.code }.map {
         Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == unit)

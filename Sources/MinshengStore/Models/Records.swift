@@ -263,6 +263,23 @@ extension SQLDatabase {
       .orderBy("position").all(decodingColumn: "unit_id", as: UUID.self)
   }
 
+  /// Records as core values, with their assisting units read in one query per 500 messages.
+  func messages(_ records: [MessageRecord]) async throws -> [Message] {
+    var assisting: [UUID: [UUID]] = [:]
+    var start = 0
+    while start < records.count {
+      let ids = records[start..<min(start + 500, records.count)].map(\.id)
+      start += 500
+      let rows = try await select().column("message_id").column("unit_id").from("message_assisting_units")
+        .where("message_id", .in, ids).orderBy("position").all()
+      for row in rows {
+        assisting[try row.decode(column: "message_id", as: UUID.self), default: []].append(
+          try row.decode(column: "unit_id", as: UUID.self))
+      }
+    }
+    return try records.map { try $0.core(assisting: assisting[$0.id] ?? []) }
+  }
+
   /// The message with this id as a core value.
   func message(_ id: UUID) async throws -> (Message, ChainTip)? {
     guard let record = try await messageRecord(id) else { return nil }
