@@ -248,7 +248,9 @@ import VaporTesting
         }
         late = Set(statuses.filter { $0.deadline.isOverdue }.map(\.id))
         soon = Set(statuses.filter { $0.deadline.isDueSoon && !$0.deadline.isOverdue }.map(\.id))
-        twoDaysLeft = statuses.contains { $0.deadline.phase != .none && !$0.deadline.isDueSoon && $0.deadline.workingDaysLeft == 2 }
+        twoDaysLeft = statuses.contains {
+          $0.deadline.phase != .none && !$0.deadline.isDueSoon && $0.deadline.workingDaysLeft == 2
+        }
         if !late.isEmpty, !soon.isEmpty, twoDaysLeft, late.count + soon.count < 30 { break }
         site.clock.advance(6 * 3_600)
       }
