@@ -37,10 +37,11 @@ public func configure(
   pages.overdueAfterWorkingDays = supervision.publishOverdueAfterWorkingDays
   pages.register(on: app.routes)
   CitizenPages(pages: pages).register(on: app.routes)
-  StaffPages(
+  let staffPages = StaffPages(
     store: store, clock: clock, renderer: pages.renderer,
-    auth: AuthController(store: store, passwords: passwords, clock: clock, secureCookies: secureCookies)
-  ).register(on: app.routes)
+    auth: AuthController(store: store, passwords: passwords, clock: clock, secureCookies: secureCookies))
+  staffPages.register(on: app.routes)
+  AdminPages(staff: staffPages, passwords: passwords).register(on: app.routes)
   app.get("metrics") { _ async throws -> Response in
     var headers = HTTPHeaders()
     headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")

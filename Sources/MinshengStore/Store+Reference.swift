@@ -69,17 +69,26 @@ extension Store {
 
   /// The recorded changes to one row of reference data, oldest first.
   public func referenceChanges(of id: UUID) async throws -> [ReferenceChangeRecord] {
-    let rows = try await Self.sql(db).select().column("*").from("reference_changes").where("entity_id", .equal, id)
-      .orderBy("at").all()
-    return try rows.map { row in
-      let after = try JSONDecoder().decode(
-        [String: String].self, from: Data(try row.decode(column: "after", as: String.self).utf8))
-      return ReferenceChangeRecord(
-        at: try row.decode(column: "at", as: Date.self), actorID: try row.decode(column: "actor_id", as: String.self),
-        action: try row.decode(column: "action", as: String.self),
-        change: ReferenceChange(
-          entity: try row.decode(column: "entity", as: String.self), id: id, after: after))
-    }
+    try await Self.sql(db).select().column("*").from("reference_changes").where("entity_id", .equal, id)
+      .orderBy("at").all().map(Self.referenceChange)
+  }
+
+  /// The latest changes to reference data, accounts and rules, newest first (the administrators' log).
+  public func recentReferenceChanges(limit: Int = 50) async throws -> [ReferenceChangeRecord] {
+    try await Self.sql(db).select().column("*").from("reference_changes").orderBy("at", .descending)
+      .limit(max(1, min(limit, 500))).all().map(Self.referenceChange)
+  }
+
+  private static func referenceChange(_ row: any SQLRow) throws -> ReferenceChangeRecord {
+    let after = try JSONDecoder().decode(
+      [String: String].self, from: Data(try row.decode(column: "after", as: String.self).utf8))
+    return ReferenceChangeRecord(
+      at: try row.decode(column: "at", as: Date.self), actorID: try row.decode(column: "actor_id", as: String.self),
+      action: try row.decode(column: "action", as: String.self),
+      change: ReferenceChange(
+        entity: try row.decode(column: "entity", as: String.self),
+        id: try row.decode(column: "entity_id", as: UUID.self),
+        after: after))
   }
 
   /// Renames a region or names the office that dispatches its messages; nil leaves a field as it is.

@@ -36,11 +36,23 @@ public struct LoginCandidate: Sendable {
   public var lockedUntil: Date?
 }
 
+extension ReferenceChange {
+  static func staff(_ account: StaffAccount) -> ReferenceChange {
+    ReferenceChange(
+      entity: "staff_account", id: account.id,
+      after: [
+        "username": account.username, "role": account.role.rawValue, "unit_id": account.unitID?.uuidString ?? "",
+        "disabled": account.disabled ? "true" : "false",
+      ])
+  }
+}
+
 extension Store {
-  /// Creates a staff account; the password arrives already hashed.
+  /// Creates a staff account; the password arrives already hashed. Recorded in `reference_changes`
+  /// (never the hash).
   @discardableResult
   public func createStaffAccount(
-    username: String, passwordHash: String, role: Role, unitID: UUID?, at now: Date
+    username: String, passwordHash: String, role: Role, unitID: UUID?, by actor: String = "system", at now: Date
   )
     async throws -> StaffAccount
   {
@@ -49,13 +61,22 @@ extension Store {
     let record = StaffRecord(
       id: ids.newID(), username: username, passwordHash: passwordHash, role: role.rawValue, unitID: unitID,
       disabled: false, failedLogins: 0, lockedUntil: nil, createdAt: now)
+    guard let account = record.account else { throw StoreError.notFound("账号") }
     do {
-      try await Self.sql(db).insert(into: "staff_accounts").model(record, nilEncodingStrategy: .asNil).run()
+      try await db.transaction { tx in
+        try await Self.sql(tx).insert(into: "staff_accounts").model(record, nilEncodingStrategy: .asNil).run()
+        try await self.record(.staff(account), action: "create", by: actor, at: now, on: tx)
+      }
     } catch let error as any DatabaseError where error.isConstraintFailure {
       throw StoreError.duplicate("用户名 \(username)")
     }
-    guard let account = record.account else { throw StoreError.notFound("账号") }
     return account
+  }
+
+  /// Every staff account, by username (for administrators).
+  public func staffAccounts() async throws -> [StaffAccount] {
+    try await Self.sql(db).select().column("*").from("staff_accounts").orderBy("username")
+      .all(decoding: StaffRecord.self).compactMap(\.account)
   }
 
   /// The unit with this code.
@@ -114,10 +135,18 @@ extension Store {
   }
 
   /// Sets a new password hash and clears any lock.
-  public func setPassword(username: String, passwordHash: String) async throws {
-    guard try await staffRecord(username: username) != nil else { throw StoreError.notFound("用户 \(username)") }
-    try await Self.sql(db).update("staff_accounts").set("password_hash", to: passwordHash).set("failed_logins", to: 0)
-      .set("locked_until", to: Date?.none).where("username", .equal, username).run()
+  /// Recorded in `reference_changes` (without the hash).
+  public func setPassword(
+    username: String, passwordHash: String, by actor: String = "system", at now: Date = Date()
+  ) async throws {
+    guard let account = try await staffRecord(username: username)?.account else {
+      throw StoreError.notFound("用户 \(username)")
+    }
+    try await db.transaction { tx in
+      try await Self.sql(tx).update("staff_accounts").set("password_hash", to: passwordHash).set("failed_logins", to: 0)
+        .set("locked_until", to: Date?.none).where("username", .equal, username).run()
+      try await self.record(.staff(account), action: "set_password", by: actor, at: now, on: tx)
+    }
   }
 
   /// Opens a browser session for the account after a successful login; stores only the hash of
@@ -157,11 +186,33 @@ extension Store {
   }
 
   /// Disables an account and revokes its tokens and sessions.
-  public func disable(username: String) async throws {
-    guard let record = try await staffRecord(username: username) else { throw StoreError.notFound("用户 \(username)") }
-    let sql = try Self.sql(db)
-    try await sql.update("staff_accounts").set("disabled", to: true).where("id", .equal, record.id).run()
-    try await sql.delete(from: "access_tokens").where("account_id", .equal, record.id).run()
-    try await sql.delete(from: "staff_sessions").where("account_id", .equal, record.id).run()
+  /// Recorded in `reference_changes`.
+  public func disable(username: String, by actor: String = "system", at now: Date = Date()) async throws {
+    guard let record = try await staffRecord(username: username), var found = record.account else {
+      throw StoreError.notFound("用户 \(username)")
+    }
+    found.disabled = true
+    let account = found
+    try await db.transaction { tx in
+      let sql = try Self.sql(tx)
+      try await sql.update("staff_accounts").set("disabled", to: true).where("id", .equal, record.id).run()
+      try await sql.delete(from: "access_tokens").where("account_id", .equal, record.id).run()
+      try await sql.delete(from: "staff_sessions").where("account_id", .equal, record.id).run()
+      try await self.record(.staff(account), action: "disable", by: actor, at: now, on: tx)
+    }
+  }
+
+  /// Enables a disabled account again (it logs in with its password); recorded in `reference_changes`.
+  public func enable(username: String, by actor: String, at now: Date) async throws {
+    guard let record = try await staffRecord(username: username), var found = record.account else {
+      throw StoreError.notFound("用户 \(username)")
+    }
+    found.disabled = false
+    let account = found
+    try await db.transaction { tx in
+      try await Self.sql(tx).update("staff_accounts").set("disabled", to: false).set("failed_logins", to: 0)
+        .set("locked_until", to: Date?.none).where("id", .equal, record.id).run()
+      try await self.record(.staff(account), action: "enable", by: actor, at: now, on: tx)
+    }
   }
 }

@@ -10,7 +10,10 @@ import Synchronization
 /// transaction with the event that records it.
 public struct Store: Sendable {
   public let database: StoreDatabase
-  public let rules: CaseRules
+  /// The calendar and SLA rules now in force: those the store was opened with, plus the documents
+  /// administrators uploaded (`reloadRules()` reads them again).
+  public var rules: CaseRules { ruleState.current }
+  let ruleState: RuleState
   let ids: any IdentifierSource
   let references: ReferenceCache
   /// What intake enforces for citizens' messages: moderation before publication and rate limits.
@@ -23,7 +26,7 @@ public struct Store: Sendable {
     policy: IntakePolicy = .open
   ) {
     self.database = database
-    self.rules = rules
+    self.ruleState = RuleState(base: rules)
     self.ids = ids
     self.references = ReferenceCache()
     self.policy = policy

@@ -147,32 +147,6 @@ import VaporTesting
     return (cookie, token)
   }
 
-  func multipart(
-    _ fields: [(String, String)], files: [(String, String, Data)] = []
-  )
-    -> @Sendable (inout TestingHTTPRequest) throws -> Void
-  {
-    let boundary = "----minsheng-test-boundary"
-    var body = Data()
-    for (name, value) in fields {
-      body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
-    }
-    for (name, filename, data) in files {
-      body.append(
-        Data(
-          "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: image/png\r\n\r\n"
-            .utf8))
-      body.append(data)
-      body.append(Data("\r\n".utf8))
-    }
-    body.append(Data("--\(boundary)--\r\n".utf8))
-    let finished = body
-    return { request in
-      request.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-      request.body = ByteBuffer(data: finished)
-    }
-  }
-
   /// The smallest PNG: one pixel.
   static let png = Data(
     base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")!

@@ -149,3 +149,30 @@ struct TestSite: Sendable {
   var world: SeededWorld
   var clock: TestClock
 }
+
+/// A multipart form body (fields, then files with their type) for a test request.
+func multipart(
+  _ fields: [(String, String)], files: [(String, String, Data)] = [], fileType: String = "image/png"
+)
+  -> @Sendable (inout TestingHTTPRequest) throws -> Void
+{
+  let boundary = "----minsheng-test-boundary"
+  var body = Data()
+  for (name, value) in fields {
+    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+  }
+  for (name, filename, data) in files {
+    body.append(
+      Data(
+        "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: \(fileType)\r\n\r\n"
+          .utf8))
+    body.append(data)
+    body.append(Data("\r\n".utf8))
+  }
+  body.append(Data("--\(boundary)--\r\n".utf8))
+  let finished = body
+  return { request in
+    request.headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+    request.body = ByteBuffer(data: finished)
+  }
+}

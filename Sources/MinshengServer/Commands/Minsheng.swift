@@ -44,7 +44,9 @@ func withConfiguredStore<T: Sendable>(
         try await database.migrate()
       }
     }
-    let result = try await body(Store(database: database, rules: rules, ids: ids), configuration)
+    let store = Store(database: database, rules: rules, ids: ids)
+    if schemaCheck { try await store.reloadRules() }
+    let result = try await body(store, configuration)
     await database.close()
     return result
   } catch {

@@ -52,6 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await database.migrate()
       }
       let store = Store(database: database, rules: try configuration.caseRules(), policy: configuration.intakePolicy)
+      // Calendars and SLA rules uploaded by administrators apply over the files.
+      for skipped in try await store.reloadRules() { logger.warning("rules: skipped \(skipped)") }
       if demo {
         if try await store.regions().isEmpty {
           logger.notice("loading the demonstration (1000 messages) …")
@@ -101,7 +103,17 @@ struct ServeCommand: AsyncParsableCommand {
       }
       let background = Task {
         var lastJobs = ContinuousClock.now - .seconds(interval)
+        var lastRules = ContinuousClock.now
         while !Task.isCancelled {
+          // Another instance's administrator may have uploaded a calendar or SLA rules.
+          if ContinuousClock.now - lastRules >= .seconds(10) {
+            lastRules = ContinuousClock.now
+            do {
+              try await store.reloadRules()
+            } catch {
+              logger.warning("rules: \(String(describing: error))")
+            }
+          }
           do {
             try await store.indexPendingDuplicates()
           } catch {

@@ -52,18 +52,18 @@ struct StaffPages: Sendable {
   }
 
   /// Where a request without a session goes.
-  private func toLogin(_ request: Request) -> Response {
+  func toLogin(_ request: Request) -> Response {
     request.redirect(to: "/staff/login", redirectType: .normal)
   }
 
   /// Refuses a form without the session's CSRF token.
-  private func checkCSRF(_ sent: String?, _ session: Session) throws {
+  func checkCSRF(_ sent: String?, _ session: Session) throws {
     guard let sent, PageTokens.equal(sent, session.csrf) else {
       throw Abort(.forbidden, reason: "页面已过期或来源不明，请刷新页面后重新提交")
     }
   }
 
-  private func render<Body: Encodable & Sendable>(
+  func render<Body: Encodable & Sendable>(
     _ request: Request, _ template: String, title: String, session: Session, _ body: Body,
     notice: String = "", errors: [String] = [], status: HTTPResponseStatus = .ok
   ) async throws -> Response {
@@ -90,7 +90,7 @@ struct StaffPages: Sendable {
     case .admin:
       links = [
         ("/staff/pool", "交办池"), ("/staff/intake", "来电来信登记"), ("/staff/moderation", "发布审核"),
-        ("/staff/supervision", "督办台"),
+        ("/staff/supervision", "督办台"), ("/staff/admin", "系统管理"),
       ]
     case .citizen, .system: links = []
     }
