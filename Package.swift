@@ -17,6 +17,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
     .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
   ],
   targets: [
     .target(name: "MinshengCore", resources: [.copy("Data")]),
@@ -40,6 +42,9 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Vapor", package: "vapor"),
         .product(name: "Leaf", package: "leaf"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]
     ),
     .executableTarget(name: "minsheng", dependencies: ["MinshengServer"]),
@@ -69,6 +74,8 @@ let package = Package(
       dependencies: [
         "MinshengServer", "MinshengStore", "MinshengCore", "MinshengText", "MinshengTestSupport",
         .product(name: "VaporTesting", package: "vapor"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ]),
   ],
   swiftLanguageModes: [.v6]

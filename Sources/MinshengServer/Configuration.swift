@@ -31,6 +31,10 @@ public struct Configuration: Sendable {
   /// 智能分派: assign at intake when the classifier's confidence reaches this (`MINSHENG_AUTO_ASSIGN_CONFIDENCE`);
   /// nil (the default): never.
   public var autoAssignConfidence: Double?
+  /// Where staff notices are mailed (`MINSHENG_SMTP_URL`); nil writes them to the log.
+  var smtp: SMTPMailer?
+  /// The SMS gateway (`MINSHENG_SMS_GATEWAY_URL`, `MINSHENG_SMS_GATEWAY_TOKEN`); nil writes texts to the log.
+  var smsGateway: HTTPSMSSender.Gateway?
 
   /// Problems found while reading the environment.
   public struct Problems: Error, CustomStringConvertible, Sendable {
@@ -160,13 +164,30 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_AUTO_ASSIGN_CONFIDENCE: 须为 0 到 1 之间的置信度（如 0.9）或 off，实为 \(text)")
       }
     }
+    var smtp: SMTPMailer?
+    if let text = environment["MINSHENG_SMTP_URL"], !text.isEmpty {
+      switch SMTPMailer.parse(text) {
+      case .success(let mailer): smtp = mailer
+      case .failure(let failure): problems.append(failure.description)
+      }
+    }
+    var smsGateway: HTTPSMSSender.Gateway?
+    if let text = environment["MINSHENG_SMS_GATEWAY_URL"], !text.isEmpty {
+      if let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false {
+        let token = environment["MINSHENG_SMS_GATEWAY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        smsGateway = HTTPSMSSender.Gateway(url: text, token: token)
+      } else {
+        problems.append("MINSHENG_SMS_GATEWAY_URL: 须为 http:// 或 https:// 开头的完整地址，实为 \(text)")
+      }
+    }
     guard problems.isEmpty else { throw Problems(lines: problems) }
     // Not checked here: a model that cannot be loaded is logged at start, and intake goes on without it.
     let model = environment["MINSHENG_CLASSIFIER_MODEL"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
     return Configuration(
       database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
       baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
-      supervisionSchedule: schedule, jobsInterval: jobsInterval, autoAssignConfidence: autoAssign)
+      supervisionSchedule: schedule, jobsInterval: jobsInterval, autoAssignConfidence: autoAssign, smtp: smtp,
+      smsGateway: smsGateway)
   }
 
   /// Moderation on, 10 messages a day per mobile number, 30 an hour per network address.

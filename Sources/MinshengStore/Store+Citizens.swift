@@ -170,8 +170,13 @@ extension Store {
 
   /// The outbox, newest first (for one recipient, or all).
   public func outbox(recipient: String? = nil, limit: Int = 50) async throws -> [OutboxMessage] {
+    try await outbox(recipients: recipient.map { [$0] }, limit: limit)
+  }
+
+  /// The outbox for any of `recipients` (all when nil), newest first.
+  public func outbox(recipients: [String]?, limit: Int = 50) async throws -> [OutboxMessage] {
     let query = try Self.sql(db).select().column("*").from("outbox")
-    if let recipient { query.where("recipient", .equal, recipient) }
+    if let recipients { query.where("recipient", .in, recipients) }
     return try await query.orderBy("created_at", .descending).limit(limit).all().map { row in
       OutboxMessage(
         id: try row.decode(column: "id", as: UUID.self), channel: try row.decode(column: "channel", as: String.self),

@@ -117,6 +117,16 @@ extension Store {
       var recipient = "unit:-"
       if let lead = updated.leadUnitID { recipient = "unit:" + (try await unit(lead)?.code ?? lead.uuidString) }
       try await Self.enqueue(id: ids.newID(), channel: "staff", recipient: recipient, body: text, at: now, on: sql)
+      // 督办 is copied to the unit's leaders (抄送单位领导).
+      if case .supervise = job, let lead = updated.leadUnitID {
+        let leaders = try await sql.select().column("username").from("staff_accounts")
+          .where("unit_id", .equal, lead).where("role", .equal, Role.leader.rawValue).where("disabled", .equal, false)
+          .orderBy("username").all(decodingColumn: "username", as: String.self)
+        for leader in leaders {
+          try await Self.enqueue(
+            id: ids.newID(), channel: "staff", recipient: "user:" + leader, body: "【抄送】" + text, at: now, on: sql)
+        }
+      }
       return true
     } catch is WorkflowError {
       // The message moved on (accepted, replied …) since it was read: nothing to do.

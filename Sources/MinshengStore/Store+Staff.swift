@@ -14,9 +14,10 @@ struct StaffRecord: Codable, Sendable {
   var failedLogins: Int
   var lockedUntil: Date?
   var createdAt: Date
+  var email: String?
 
   enum CodingKeys: String, CodingKey {
-    case id, username, role, disabled
+    case id, username, role, disabled, email
     case passwordHash = "password_hash"
     case unitID = "unit_id"
     case failedLogins = "failed_logins"
@@ -60,7 +61,7 @@ extension Store {
     if let unitID, try await unit(unitID) == nil { throw ValidationError(field: "unit", reason: .unknownReference) }
     let record = StaffRecord(
       id: ids.newID(), username: username, passwordHash: passwordHash, role: role.rawValue, unitID: unitID,
-      disabled: false, failedLogins: 0, lockedUntil: nil, createdAt: now)
+      disabled: false, failedLogins: 0, lockedUntil: nil, createdAt: now, email: nil)
     guard let account = record.account else { throw StoreError.notFound("账号") }
     do {
       try await db.transaction { tx in
@@ -71,6 +72,59 @@ extension Store {
       throw StoreError.duplicate("用户名 \(username)")
     }
     return account
+  }
+
+  /// Sets (or, with nil, removes) the address where the account's notices are mailed; recorded in
+  /// `reference_changes`.
+  public func setEmail(username: String, email: String?, by actor: String, at now: Date) async throws {
+    let email = email.map(Self.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+    if let email, !Self.isEmailAddress(email) {
+      throw ValidationError(field: "email", reason: .invalid("邮箱地址格式不对"))
+    }
+    guard let account = try await staffRecord(username: username)?.account else {
+      throw StoreError.notFound("用户 \(username)")
+    }
+    try await db.transaction { tx in
+      try await Self.sql(tx).update("staff_accounts").set("email", to: email).where("id", .equal, account.id).run()
+      var change = ReferenceChange.staff(account)
+      change.after["email"] = email ?? ""
+      try await self.record(change, action: "update", by: actor, at: now, on: tx)
+    }
+  }
+
+  /// The e-mail addresses of the enabled accounts a staff notice is addressed to: `unit:CODE` (every
+  /// account of the unit) or `user:NAME`.
+  public func emailAddresses(forStaffRecipient recipient: String) async throws -> [String] {
+    let query = try Self.sql(db).select().column("email").from("staff_accounts").where("disabled", .equal, false)
+      .where("email", .isNot, SQLLiteral.null)
+    if recipient.hasPrefix("unit:") {
+      guard let unit = try await unit(code: String(recipient.dropFirst(5))) else { return [] }
+      query.where("unit_id", .equal, unit.id)
+    } else if recipient.hasPrefix("user:") {
+      query.where("username", .equal, String(recipient.dropFirst(5)))
+    } else {
+      return []
+    }
+    return try await query.orderBy("username").all(decodingColumn: "email", as: String.self)
+  }
+
+  /// Each account's e-mail address, by username (for the administration pages).
+  public func staffEmails() async throws -> [String: String] {
+    let rows = try await Self.sql(db).select().column("username").column("email").from("staff_accounts")
+      .where("email", .isNot, SQLLiteral.null).all()
+    var result: [String: String] = [:]
+    for row in rows {
+      result[try row.decode(column: "username", as: String.self)] = try row.decode(column: "email", as: String.self)
+    }
+    return result
+  }
+
+  /// Whether `text` is a plain mailbox address (no name, no list).
+  public static func isEmailAddress(_ text: String) -> Bool {
+    let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+    return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".")
+      && !parts[1].hasSuffix(".") && text.count <= 254
+      && !text.contains { $0.isWhitespace || "<>\"\r\n,;".contains($0) }
   }
 
   /// Every staff account, by username (for administrators).

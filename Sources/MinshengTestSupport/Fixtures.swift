@@ -27,7 +27,7 @@ public enum Fixtures {
     let defaultUnit: UUID? =
       switch role {
       case .dispatcher: dispatchOffice
-      case .handler, .reviewer: housingUnit
+      case .handler, .reviewer, .leader: housingUnit
       case .citizen, .supervisor, .admin, .system: nil
       }
     return Actor(role: role, unitID: unit ?? defaultUnit, id: "\(role.rawValue)-1")

@@ -31,9 +31,10 @@ public struct StaffAccount: Sendable, Equatable, Identifiable {
       problems.append(.init(field: "username", reason: .invalid("用户名须为 3 到 32 位字母、数字或 . - _")))
     }
     if role == .citizen || role == .system {
-      problems.append(.init(field: "role", reason: .invalid("工作人员角色须为 dispatcher、handler、reviewer、supervisor 或 admin")))
+      let roles = "dispatcher、handler、reviewer、leader、supervisor 或 admin"
+      problems.append(.init(field: "role", reason: .invalid("工作人员角色须为 " + roles)))
     }
-    if [.dispatcher, .handler, .reviewer].contains(role), unitID == nil {
+    if role.belongsToUnit, unitID == nil {
       problems.append(.init(field: "unit", reason: .invalid("该角色须属于一个单位")))
     }
     if let password, password.count < 10 {
@@ -69,7 +70,7 @@ public enum CaseAccess {
     switch actor.role {
     case .supervisor, .admin: true
     case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
-    case .handler, .reviewer:
+    case .handler, .reviewer, .leader:
       actor.unitID != nil
         && (actor.unitID == message.leadUnitID || message.assistingUnitIDs.contains { $0 == actor.unitID })
     case .citizen, .system: false

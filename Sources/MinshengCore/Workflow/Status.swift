@@ -50,6 +50,9 @@ public enum Role: String, Sendable, Codable, CaseIterable {
   case handler
   /// 审核人: a unit's reviewer of replies.
   case reviewer
+  /// 单位领导: a unit's head — reads the unit's cases and receives copies of supervision notices
+  /// (督办), but takes no step in the workflow.
+  case leader
   /// 督查: supervision office staff, across all units.
   case supervisor
   /// 管理员

@@ -167,7 +167,7 @@ public enum Workflow {
       if let office = message.dispatchingUnitID, actor.unitID != office {
         throw .notYourUnit(action: action, role: actor.role)
       }
-    case .handler, .reviewer:
+    case .handler, .reviewer, .leader:
       guard let unit = actor.unitID else { throw .notYourUnit(action: action, role: actor.role) }
       let isLead = unit == message.leadUnitID
       let isAssisting = message.assistingUnitIDs.contains(unit)

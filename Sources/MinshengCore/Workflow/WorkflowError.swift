@@ -36,6 +36,7 @@ extension Role {
     case .dispatcher: "交办员"
     case .handler: "承办人"
     case .reviewer: "审核人"
+    case .leader: "单位领导"
     case .supervisor: "督查人员"
     case .admin: "管理员"
     case .system: "系统"
@@ -74,4 +75,10 @@ extension Action {
     case .instruct: "领导批示"
     }
   }
+}
+
+extension Role {
+  /// Whether an account with this role must belong to a unit: dispatchers, handlers, reviewers and
+  /// unit leaders do; supervisors and administrators work across units.
+  public var belongsToUnit: Bool { [.dispatcher, .handler, .reviewer, .leader].contains(self) }
 }

@@ -91,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
       let interval = configuration.jobsInterval
       // The outbox has its own loop, so that a one-time code is not kept waiting behind a long job run.
       let delivery = Task {
-        let senders: [any OutboxSender] = [LogSMSSender(logger: logger), LogStaffSender(logger: logger)]
+        let senders = Senders.configured(configuration, store: store, client: app.client, logger: logger)
         while !Task.isCancelled {
           do {
             try await store.deliverOutbox(using: senders, at: Date())
@@ -154,26 +154,5 @@ struct ServeCommand: AsyncParsableCommand {
       throw error
     }
     await database.close()
-  }
-}
-
-/// The development SMS sender: writes each text to the log (with the number masked), so the
-/// one-time codes can be read there.
-struct LogSMSSender: OutboxSender {
-  let logger: Logger
-  var channel: String { "sms" }
-
-  func send(to recipient: String, body: String) async throws {
-    logger.notice("短信 → \(PrivacyMask.mask(recipient))：\(body)")
-  }
-}
-
-/// The development sender for staff notifications (reminders, supervision notices): the log.
-struct LogStaffSender: OutboxSender {
-  let logger: Logger
-  var channel: String { "staff" }
-
-  func send(to recipient: String, body: String) async throws {
-    logger.notice("通知 → \(recipient)：\(body)")
   }
 }

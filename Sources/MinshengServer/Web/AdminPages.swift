@@ -340,17 +340,25 @@ struct AdminPages: Sendable {
       ]
 
     case .users:
-      content.intro = "交办员、承办人和审核人须属于一个单位；督查和管理员不属于单位。停用的账号不能登录，其会话和令牌立即失效。"
-      let roles: [Role] = [.dispatcher, .handler, .reviewer, .supervisor, .admin]
+      content.intro =
+        "交办员、承办人、审核人和单位领导须属于一个单位；督查和管理员不属于单位。单位领导可查看本单位的件，并收到督办通知的抄送。停用的账号不能登录，其会话和令牌立即失效。"
+      let roles: [Role] = [.dispatcher, .handler, .reviewer, .leader, .supervisor, .admin]
+      let emails = try await store.staffEmails()
       content.tables = [
         AdminTable(
-          id: "users", title: "账号", headers: ["用户名", "角色", "单位", "状态"],
+          id: "users", title: "账号", headers: ["用户名", "角色", "单位", "通知邮箱", "状态"],
           rows: try await store.staffAccounts().map { account in
             let id = account.id.uuidString.lowercased()
             var forms = [
               AdminForm(
                 id: "password-" + id, title: "重设密码", action: "\(base)/password/\(id)", submit: "重设",
-                fields: [.password("password", "新密码（至少 10 位）")])
+                fields: [.password("password", "新密码（至少 10 位）")]),
+              AdminForm(
+                id: "email-" + id, title: "通知邮箱", action: "\(base)/email/\(id)", submit: "保存",
+                fields: [
+                  .text(
+                    "email", "邮箱", emails[account.username] ?? "", maxlength: 254, hint: "催办、督办通知发到这里；留空则不发邮件")
+                ]),
             ]
             if account.id != me.id {
               forms.append(
@@ -378,6 +386,7 @@ struct AdminPages: Sendable {
               "role", "角色",
               roles.map { Option(value: $0.rawValue, label: $0.chinese, selected: $0 == .handler) }, required: true),
             .select("unit_id", "单位", unitOptions(nil, none: "（督查、管理员不选）")),
+            .text("email", "通知邮箱（可选）", "", maxlength: 254),
             .password("password", "初始密码（至少 10 位）"),
           ])
       ]
@@ -523,12 +532,20 @@ struct AdminPages: Sendable {
         guard let role = Role(rawValue: text("role")) else { throw ValidationError(field: "role", reason: .missing) }
         let password = fields["password"] ?? ""
         try StaffAccount.validate(username: text("username"), role: role, unitID: uuid("unit_id"), password: password)
-        guard [.dispatcher, .handler, .reviewer].contains(role) || uuid("unit_id") == nil else {
+        guard role.belongsToUnit || uuid("unit_id") == nil else {
           throw ValidationError(field: "unit", reason: .invalid("督查和管理员不属于单位"))
+        }
+        if !text("email").isEmpty, !Store.isEmailAddress(text("email")) {
+          throw ValidationError(field: "email", reason: .invalid("邮箱地址格式不对"))
         }
         _ = try await store.createStaffAccount(
           username: text("username"), passwordHash: try passwords.hash(password), role: role, unitID: uuid("unit_id"),
           by: actor, at: now)
+        if !text("email").isEmpty {
+          try await store.setEmail(username: text("username"), email: text("email"), by: actor, at: now)
+        }
+      case (.users, "email", _?):
+        try await store.setEmail(username: try await account().username, email: text("email"), by: actor, at: now)
       case (.users, "password", _?):
         let password = fields["password"] ?? ""
         guard password.count >= 10 else {
@@ -581,7 +598,7 @@ struct AdminPages: Sendable {
       "code": "代码", "name": "名称", "title": "名称", "parent_id": "上级", "region_id": "区划", "region_code": "区划代码",
       "dispatching_unit_id": "交办单位", "category_id": "领域", "unit_id": "单位", "unit": "单位", "file": "文件",
       "sla": "时限规则", "word": "词语", "severity": "处理", "username": "用户名", "role": "角色", "password": "密码",
-      "body": "内容", "account": "账号",
+      "body": "内容", "account": "账号", "email": "邮箱",
     ][field] ?? field
   }
 
@@ -606,7 +623,7 @@ struct AdminPages: Sendable {
     let fields: [(String, String)] = [
       ("code", "代码"), ("name", "名称"), ("title", "名称"), ("username", "用户名"), ("role", "角色"), ("word", "词语"),
       ("severity", "处理"), ("kind", "类别"), ("year", "年份"), ("source", "来源"), ("rules", "规则条数"),
-      ("region_code", "区划代码"), ("requires_reply_review", "答复须审核"), ("disabled", "已停用"),
+      ("region_code", "区划代码"), ("requires_reply_review", "答复须审核"), ("disabled", "已停用"), ("email", "邮箱"),
     ]
     var parts = fields.compactMap { key, label in
       change.after[key].flatMap { $0.isEmpty ? nil : label + "：" + $0 }

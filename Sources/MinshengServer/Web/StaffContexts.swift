@@ -76,6 +76,13 @@ struct QueueContent: Encodable, Sendable {
   var filterPath: String
   /// 热点: the supervision board's topics of the last seven days (empty elsewhere).
   var topics: [TopicView] = []
+  /// 通知: the reminders and supervision notices sent to the viewer's unit and to the viewer (the inbox).
+  var notices: [NoticeView] = []
+}
+
+struct NoticeView: Encodable, Sendable {
+  var at: String
+  var body: String
 }
 
 struct TopicView: Encodable, Sendable {

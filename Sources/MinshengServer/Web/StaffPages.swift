@@ -85,7 +85,7 @@ struct StaffPages: Sendable {
     switch role {
     case .dispatcher:
       links = [("/staff/pool", "交办池"), ("/staff/intake", "来电来信登记"), ("/staff/moderation", "发布审核")]
-    case .handler, .reviewer: links = [("/staff/inbox", "办件箱")]
+    case .handler, .reviewer, .leader: links = [("/staff/inbox", "办件箱")]
     case .supervisor: links = [("/staff/supervision", "督办台"), ("/staff/pool", "交办池")]
     case .admin:
       links = [
@@ -216,7 +216,7 @@ struct StaffPages: Sendable {
   /// 办件箱: the unit's open messages by deadline — to accept, in hand, in review, and those it assists.
   func inbox(_ request: Request) async throws -> Response {
     guard let session = try await session(request) else { return toLogin(request) }
-    guard [.handler, .reviewer].contains(session.account.role), let unit = session.account.unitID else {
+    guard [.handler, .reviewer, .leader].contains(session.account.role), let unit = session.account.unitID else {
       throw Abort(.forbidden, reason: "只有承办单位的工作人员有办件箱")
     }
     var filter = MessageFilter()
@@ -231,7 +231,7 @@ struct StaffPages: Sendable {
       messages.map { CaseRow($0, names: names, now: now, calendar: store.rules.calendar) }
         .sorted { ($0.dueSort, $0.serial) < ($1.dueSort, $1.serial) }
     }
-    let content = QueueContent(
+    var content = QueueContent(
       heading: "办件箱",
       intro: "按期限排列：绿色为期限内，黄色为剩余不足一个工作日，红色为已超期。",
       sections: [
@@ -242,6 +242,11 @@ struct StaffPages: Sendable {
         QueueSection(id: "review", title: "待审核答复", rows: rows(led.filter { $0.status == .reviewing })),
         QueueSection(id: "assist", title: "协办", rows: rows(assisted)),
       ], units: [], filterPath: "")
+    var recipients = ["user:" + session.account.username]
+    if let code = names.units[unit]?.code { recipients.append("unit:" + code) }
+    content.notices = try await store.outbox(recipients: recipients, limit: 10).map {
+      NoticeView(at: PageLanguage.zh.dateTime($0.createdAt), body: $0.body)
+    }
     return try await render(request, "staff/queue", title: "办件箱", session: session, content)
   }
 

@@ -30,6 +30,7 @@ public enum StoreMigrations {
     M0023_CreateDuplicateTables(),
     M0024_CreateKnowledgeBase(),
     M0025_CreateRuleDocuments(),
+    M0026_UpdateStaffAddEmail(),
   ]
 }
 
@@ -577,5 +578,21 @@ struct M0025_CreateRuleDocuments: AsyncMigration {
   }
   func revert(on database: any Database) async throws {
     try await database.schema("rule_documents").delete()
+  }
+}
+
+/// Staff e-mail addresses (where notices are mailed when SMTP is configured), and the outbox by
+/// recipient (each member of staff's notices on the workbench).
+struct M0026_UpdateStaffAddEmail: AsyncMigration {
+  var name: String { "0026_UpdateStaffAddEmail" }
+  func prepare(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    try await sql.raw("ALTER TABLE staff_accounts ADD COLUMN email TEXT").run()
+    try await sql.create(index: "outbox_recipient").on("outbox").column("recipient").column("created_at").run()
+  }
+  func revert(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    try await sql.drop(index: "outbox_recipient").run()
+    try await sql.raw("ALTER TABLE staff_accounts DROP COLUMN email").run()
   }
 }

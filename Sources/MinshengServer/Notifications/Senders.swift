@@ -1,0 +1,96 @@
+import Foundation
+import Logging
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// The senders `serve` gives the outbox: SMS through the configured gateway, staff notices by
+/// e-mail through the configured SMTP server — and, where nothing is configured, the log (so that in
+/// development the one-time codes and notices can be read there).
+enum Senders {
+  static func configured(
+    _ configuration: Configuration, store: Store, client: any Client, logger: Logger
+  ) -> [any OutboxSender] {
+    let sms: any OutboxSender =
+      configuration.smsGateway.map { HTTPSMSSender(gateway: $0, client: client) } ?? LogSMSSender(logger: logger)
+    let staff: any OutboxSender =
+      configuration.smtp.map { StaffMailSender(store: store, mailer: $0, logger: logger) }
+      ?? LogStaffSender(logger: logger)
+    return [sms, staff]
+  }
+}
+
+/// The development SMS sender: writes each text to the log (with the number masked), so the
+/// one-time codes can be read there.
+struct LogSMSSender: OutboxSender {
+  let logger: Logger
+  var channel: String { "sms" }
+
+  func send(to recipient: String, body: String) async throws {
+    logger.notice("短信 → \(PrivacyMask.mask(recipient))：\(body)")
+  }
+}
+
+/// The development sender for staff notifications (reminders, supervision notices): the log.
+struct LogStaffSender: OutboxSender {
+  let logger: Logger
+  var channel: String { "staff" }
+
+  func send(to recipient: String, body: String) async throws {
+    logger.notice("通知 → \(recipient)：\(body)")
+  }
+}
+
+/// Staff notices by e-mail: a notice to `unit:CODE` goes to every enabled account of the unit with an
+/// address, one to `user:NAME` to that account. A notice with nobody to mail is only on the
+/// workbench (the inbox lists it), which is not an error.
+struct StaffMailSender: OutboxSender {
+  let store: Store
+  let mailer: SMTPMailer
+  let logger: Logger
+  var channel: String { "staff" }
+
+  func send(to recipient: String, body: String) async throws {
+    let addresses = try await store.emailAddresses(forStaffRecipient: recipient)
+    guard !addresses.isEmpty else {
+      logger.info("通知 → \(recipient)：无邮箱，仅在工作台显示")
+      return
+    }
+    let subject = body.hasPrefix("【抄送】") ? "民生之声：督办通知（抄送）" : "民生之声：办件通知"
+    try await mailer.send(to: addresses, subject: subject, body: body + "\n\n——民生之声工作台（此邮件由系统发送，请勿回复）")
+  }
+}
+
+/// An SMS gateway reached over HTTP: each text is `POST`ed as JSON `{"to": "138…", "text": "…"}` to
+/// `MINSHENG_SMS_GATEWAY_URL`, with `Authorization: Bearer MINSHENG_SMS_GATEWAY_TOKEN` when a token is
+/// set. Any 2xx answer means accepted; anything else is an error, and the outbox tries again later.
+/// A provider with another format is one more `OutboxSender` on the channel `sms`.
+struct HTTPSMSSender: OutboxSender {
+  struct Gateway: Sendable {
+    var url: String
+    var token: String?
+  }
+
+  struct Payload: Content {
+    var to: String
+    var text: String
+  }
+
+  let gateway: Gateway
+  let client: any Client
+  var channel: String { "sms" }
+
+  struct Refused: Error, CustomStringConvertible {
+    var status: HTTPResponseStatus
+    var description: String { "短信网关拒绝了请求：\(status.code) \(status.reasonPhrase)" }
+  }
+
+  func send(to recipient: String, body: String) async throws {
+    let response = try await client.post(URI(string: gateway.url)) { request in
+      if let token = gateway.token { request.headers.bearerAuthorization = BearerAuthorization(token: token) }
+      try request.content.encode(Payload(to: recipient, text: body), as: .json)
+      request.timeout = .seconds(15)
+    }
+    guard (200..<300).contains(response.status.code) else { throw Refused(status: response.status) }
+  }
+}
