@@ -143,3 +143,37 @@ extension Store {
     return (acceptance, reply)
   }
 }
+
+/// 一次解决率: of the messages taken by phone or letter in a period, those answered on the spot (直办).
+public struct FirstContactResolution: Sendable, Equatable {
+  public var received: Int
+  public var resolved: Int
+
+  /// The share resolved at first contact, nil when nothing was received.
+  public var rate: Double? { received == 0 ? nil : Double(resolved) / Double(received) }
+}
+
+extension Store {
+  /// Hotline and mailbox messages received in `[from, before)` (of one dispatching office, or all),
+  /// and how many of them the office answered directly (an `answer_directly` event).
+  public func firstContactResolution(
+    from: Date, before: Date, dispatchingUnit: UUID? = nil
+  ) async throws -> FirstContactResolution {
+    let sql = try Self.sql(db)
+    let channels = [Channel.hotline, .mailbox].map(\.rawValue)
+    let office = dispatchingUnit.map { SQLQueryString("AND m.dispatching_unit_id = \(bind: $0)") } ?? SQLQueryString("")
+    let row = try await sql.raw(
+      """
+      SELECT COUNT(*) AS received,
+        COUNT(CASE WHEN EXISTS (
+          SELECT 1 FROM events e WHERE e.message_id = m.id AND e.action = \(bind: Action.answerDirectly.rawValue)
+        ) THEN 1 END) AS resolved
+      FROM messages m
+      WHERE m.channel IN (\(binds: channels)) AND m.created_at >= \(bind: from) AND m.created_at < \(bind: before) \(office)
+      """
+    ).first()
+    return FirstContactResolution(
+      received: try row?.decode(column: "received", as: Int.self) ?? 0,
+      resolved: try row?.decode(column: "resolved", as: Int.self) ?? 0)
+  }
+}

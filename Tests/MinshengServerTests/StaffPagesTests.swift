@@ -208,6 +208,55 @@ import VaporTesting
     }
   }
 
+  /// 联系记录: the note form doubles as the contact log — how and when the unit reached the author —
+  /// shown in order on the case, stored with the event, never public.
+  @Test(arguments: TestDatabase.available)
+  func contactLog_recordsHowAndWhen_onTheCaseOnly(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let id = try await store.submit(
+        Fixtures.newMessage(title: "联系记录测试", leader: world.secretary.id), at: Fixtures.now
+      )
+      .message.id
+      try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: Fixtures.now)
+      let handler = try await logIn(app, "zjw.handler")
+      // Fixtures.now is 2026-03-04 10:00 in Beijing.
+      let phoned = try await act(
+        app, handler, id, "note",
+        [("contact_kind", "phoned"), ("contacted_at", "2026-03-04T09:30"), ("note", "留言人同意周五上午现场查看")])
+      #expect(phoned.0 == .seeOther)
+      let later = try await act(
+        app, handler, id, "note", [("contact_kind", "visited"), ("contacted_at", "2026-03-05T09:30"), ("note", "未来")])
+      #expect(later.0 == .unprocessableEntity)
+      #expect(later.1.contains("联系时间不能晚于现在"))
+      let unknown = try await act(
+        app, handler, id, "note", [("contact_kind", "pigeon"), ("contacted_at", "2026-03-04T09:00"), ("note", "x")])
+      #expect(unknown.0 == .unprocessableEntity)
+      #expect(unknown.1.contains("联系方式：请从列表中选择"))
+      #expect(try await act(app, handler, id, "note", [("note", "只是内部备注")]).0 == .seeOther)
+
+      let page = try await get(app, "/staff/messages/\(id.uuidString.lowercased())", cookies: handler.cookies).1
+      #expect(page.contains("联系记录：电话联系留言人（2026年3月4日 09:30）"))
+      #expect(page.contains("留言人同意周五上午现场查看"))
+      #expect(page.contains(#"<option value="phoned">"#), "the form offers the contact log")
+      let notes = try await store.events(of: id).map(\.draft).filter { $0.action == .workflow(.note) }
+      #expect(notes.count == 2)
+      #expect(notes[0].payload["contact_kind"] == "phoned")
+      #expect(notes[0].payload["contacted_at"] == String(Int64((Fixtures.now.timeIntervalSince1970 - 1_800) * 1000)))
+      #expect(notes[1].payload["contact_kind"] == nil)
+      // Over the API too, and never on the public page.
+      let token = try await token(app, "zjw.handler")
+      let api = try await call(
+        app, .POST, "/api/v1/messages/\(id.uuidString)/actions/note", token: token,
+        json: ["note": "现场核查，噪音属实", "contact_kind": "visited", "contacted_at": "2026-03-04T01:45:00Z"])
+      #expect(api.0 == .ok)
+      #expect(try await store.events(of: id).last?.draft.payload["contact_kind"] == "visited")
+      let publicPage = try await get(app, "/messages/\(id.uuidString.lowercased())").1
+      #expect(publicPage.contains("联系记录测试"))
+      #expect(!publicPage.contains("联系记录：") && !publicPage.contains("留言人同意"))
+    }
+  }
+
   /// The supervision board against the core: over cases in every status, assigned, accepted and
   /// extended at different times, with an urgent one, its 已超期 section lists exactly the messages
   /// `DeadlineStatus.of` calls overdue and its 即将到期 section exactly those it calls due soon.
@@ -408,6 +457,17 @@ import VaporTesting
         cookies: operatorBrowser.cookies)
       #expect(waiting.0 == .seeOther)
       #expect(try await get(app, "/staff/pool", cookies: operatorBrowser.cookies).1.contains("反映路灯不亮"))
+      // 一次解决率: one of the two calls answered on the spot; web messages do not count.
+      _ = try await store.submit(Fixtures.newMessage(title: "网上留言不计入", leader: world.secretary.id), at: Fixtures.now)
+      #expect(
+        try await get(app, "/staff/intake", cookies: operatorBrowser.cookies).1.contains(
+          "本月来电来信 2 件，当场直办 1 件，一次解决率 50.0%"))
+      let supervisor = try await logIn(app, "dc.supervisor")
+      #expect(
+        try await get(app, "/staff/supervision", cookies: supervisor.cookies).1.contains("一次解决率 50.0%"))
+      let lastMonth = try await store.firstContactResolution(
+        from: Fixtures.now.addingTimeInterval(-40 * 86_400), before: Fixtures.now.addingTimeInterval(-30 * 86_400))
+      #expect(lastMonth.received == 0 && lastMonth.resolved == 0 && lastMonth.rate == nil)
 
       let handler = try await logIn(app, "zjw.handler")
       #expect(try await get(app, "/staff/intake", cookies: handler.cookies).0 == .forbidden)

@@ -79,7 +79,8 @@ public enum Command: Sendable, Equatable {
   case remind(note: String? = nil)
   case supervise(note: String)
   case contribute(text: String)
-  case note(text: String)
+  /// An internal note; with `contact`, an entry of the contact log (phoned the author, visited the site …).
+  case note(text: String, contact: ContactRecord? = nil)
   case answerDirectly(body: String)
   case instruct(text: String)
 
@@ -124,7 +125,7 @@ public enum Command: Sendable, Equatable {
     case .returnToDispatcher(let text), .rejectReturn(let text), .transfer(_, _, let text, _),
       .requestExtension(_, let text), .denyExtension(let text), .sendBackReply(let text),
       .declineReopen(let text), .close(let text), .markInvalid(let text), .setUrgent(_, let text),
-      .supervise(let text), .contribute(let text), .note(let text), .instruct(let text):
+      .supervise(let text), .contribute(let text), .note(let text, _), .instruct(let text):
       text
     case .reply(let body), .answerDirectly(let body): body
     case .evaluate(let evaluation): evaluation.comment
@@ -140,5 +141,38 @@ public enum Command: Sendable, Equatable {
       true
     default: false
     }
+  }
+}
+
+/// 联系记录: how and when a unit got in touch with the author or went to the place, kept with an
+/// internal note so the case shows every contact in order.
+public struct ContactRecord: Sendable, Equatable, Codable {
+  public enum Kind: String, Sendable, Codable, CaseIterable {
+    /// 电话联系留言人
+    case phoned
+    /// 现场核查
+    case visited
+    /// 约见面谈
+    case met
+    /// 短信、邮件等其他方式
+    case other
+
+    public var chinese: String {
+      switch self {
+      case .phoned: "电话联系留言人"
+      case .visited: "现场核查"
+      case .met: "约见面谈"
+      case .other: "其他方式联系"
+      }
+    }
+  }
+
+  public var kind: Kind
+  /// When the contact took place (it may be written down later).
+  public var at: Date
+
+  public init(kind: Kind, at: Date) {
+    self.kind = kind
+    self.at = at
   }
 }

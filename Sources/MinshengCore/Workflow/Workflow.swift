@@ -119,6 +119,12 @@ public enum Workflow {
       next.acceptanceDue = nil
       next.replyDue = nil
       payload["lead_unit"] = office.uuidString
+    case .note(_, let contact?):
+      guard contact.at <= now.addingTimeInterval(300) else {
+        throw .invalidParameter(action: action, detail: "联系时间不能晚于现在")
+      }
+      payload["contact_kind"] = contact.kind.rawValue
+      payload["contacted_at"] = Self.timestamp(contact.at)
     case .returnToDispatcher, .rejectReturn, .denyExtension, .reply, .approveReply, .sendBackReply,
       .declineReopen, .close, .markInvalid, .remind, .supervise, .contribute, .note, .instruct:
       break

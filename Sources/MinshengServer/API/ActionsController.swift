@@ -16,6 +16,9 @@ struct ActionRequest: Content {
   var into: UUID?
   var urgent: Bool?
   var expectedVersion: Int?
+  /// With `note`: an entry of the contact log — how (`phoned`, `visited`, `met`, `other`) and when.
+  var contactKind: ContactRecord.Kind?
+  var contactedAt: Date?
 
   enum CodingKeys: String, CodingKey {
     case instruction, reason, note, body, comment, into, urgent
@@ -23,6 +26,8 @@ struct ActionRequest: Content {
     case assistingUnits = "assisting_units"
     case workingDays = "working_days"
     case expectedVersion = "expected_version"
+    case contactKind = "contact_kind"
+    case contactedAt = "contacted_at"
   }
 
   /// The workflow command for `action`; a missing required field is named.
@@ -65,7 +70,10 @@ struct ActionRequest: Content {
     case .remind: return .remind(note: note)
     case .supervise: return .supervise(note: try required(note, "note"))
     case .contribute: return .contribute(text: try required(body, "body"))
-    case .note: return .note(text: try required(note, "note"))
+    case .note:
+      let text = try required(note, "note")
+      guard let contactKind else { return .note(text: text) }
+      return .note(text: text, contact: ContactRecord(kind: contactKind, at: try required(contactedAt, "contacted_at")))
     case .instruct: return .instruct(text: try required(note, "note"))
     case .answerDirectly:
       let text = try required(body, "body")

@@ -113,7 +113,7 @@ enum PageLanguage: String, Sendable, CaseIterable {
     return "\(Int((value * 100).rounded()))%"
   }
 
-  private static let beijing: Calendar = {
+  static let beijing: Calendar = {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3_600)!
     return calendar

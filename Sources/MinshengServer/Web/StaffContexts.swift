@@ -78,6 +78,8 @@ struct QueueContent: Encodable, Sendable {
   var topics: [TopicView] = []
   /// 通知: the reminders and supervision notices sent to the viewer's unit and to the viewer (the inbox).
   var notices: [NoticeView] = []
+  /// A figure for the whole board (the supervision board: this month's first-contact resolution).
+  var figure = ""
 }
 
 struct NoticeView: Encodable, Sendable {
@@ -181,10 +183,16 @@ struct ActionForm: Encodable, Sendable {
   var urgent: Bool
   var units: [Option]
   var urgentNow: Bool
+  /// The note form doubles as the contact log: how the author was reached, and when.
+  var contact: Bool
+  /// Now, as the contact time's default.
+  var now: String
 }
 
 /// 来电来信登记: the operator's form, kept as typed when it comes back with errors.
 struct IntakeContent: Encodable, Sendable {
+  /// This month's first-contact resolution of the office (or all offices).
+  var figure = ""
   var boards: [Option]
   var types: [Option]
   var categories: [Option]

@@ -280,6 +280,7 @@ struct StaffPages: Sendable {
         Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == unit)
       }, filterPath: "/staff/supervision")
     content.topics = try await topics.topics(store: store, now: now)
+    content.figure = try await firstContactFigure(office: nil)
     return try await render(request, "staff/queue", title: "督办台", session: session, content)
   }
 
@@ -321,7 +322,7 @@ struct StaffPages: Sendable {
     let office = session.account.role == .dispatcher ? session.account.unitID : nil
     let boards = names.leaders.values.filter { office == nil || $0.dispatchingUnitID == office }
       .sorted { $0.code < $1.code }
-    let content = IntakeContent(
+    var content = IntakeContent(
       boards: boards.map {
         Option(
           value: $0.id.uuidString.lowercased(), label: MessageItem.boardLabel($0, names: names),
@@ -341,8 +342,21 @@ struct StaffPages: Sendable {
       },
       title: fields.title ?? "", body: fields.body ?? "", address: fields.address ?? "", name: fields.name ?? "",
       phone: fields.phone ?? "", answer: fields.answer ?? "", isPrivate: fields.visibility == "private")
+    content.figure = try await firstContactFigure(office: office)
     return try await render(
       request, "staff/intake", title: "来电来信登记", session: session, content, errors: errors, status: status)
+  }
+
+  /// 一次解决率 this month (Beijing time), in words.
+  func firstContactFigure(office: UUID?) async throws -> String {
+    let now = clock()
+    let calendar = PageLanguage.beijing
+    guard let start = calendar.date(from: calendar.dateComponents([.year, .month], from: now)) else { return "" }
+    let figure = try await store.firstContactResolution(
+      from: start, before: now.addingTimeInterval(1), dispatchingUnit: office)
+    guard let rate = figure.rate else { return "本月尚无来电来信。" }
+    return "本月来电来信 \(figure.received) 件，当场直办 \(figure.resolved) 件，一次解决率 "
+      + String(format: "%.1f%%", rate * 100) + "。"
   }
 
   /// `POST /staff/intake`: stores the message with its channel; with an answer, answers it at once (直办,
@@ -603,7 +617,7 @@ struct StaffPages: Sendable {
       }
       let needsUnit = [.assign, .reassign, .transfer].contains(action)
       return ActionForm(
-        action: action.rawValue, label: action.chinese,
+        action: action.rawValue, label: action == .note ? "内部备注 / 联系记录" : action.chinese,
         primary: [.assign, .accept, .reply, .approveReply, .approveExtension, .grantReopen].contains(action),
         unit: needsUnit, assisting: needsUnit, instruction: [.assign, .reassign].contains(action),
         reason: [
@@ -616,7 +630,8 @@ struct StaffPages: Sendable {
         days: [.requestExtension, .approveExtension].contains(action),
         body: [.reply, .contribute, .answerDirectly].contains(action),
         comment: action == .sendBackReply, into: action == .merge, urgent: action == .setUrgent,
-        units: needsUnit ? units : [], urgentNow: message.urgent)
+        units: needsUnit ? units : [], urgentNow: message.urgent, contact: action == .note,
+        now: Self.localMinute(now))
     }
   }
 
@@ -665,6 +680,8 @@ struct StaffPages: Sendable {
     var comment: String?
     var into_serial: String?
     var urgent: String?
+    var contact_kind: String?
+    var contacted_at: String?
   }
 
   /// `POST /staff/messages/{id}/actions/{action}`: one workflow action from the case page. The
@@ -691,6 +708,14 @@ struct StaffPages: Sendable {
         errors.append("并入的留言编号：请填写形如 2026-000123 的编号")
       }
     }
+    var contactKind: ContactRecord.Kind?
+    var contactedAt: Date?
+    if action == .note, let kind = text(form.contact_kind) {
+      contactKind = ContactRecord.Kind(rawValue: kind)
+      contactedAt = text(form.contacted_at).flatMap(Self.parseLocalMinute)
+      if contactKind == nil { errors.append("联系方式：请从列表中选择") }
+      if contactedAt == nil { errors.append("联系时间：请填写，如 2026-12-01 10:30") }
+    }
     var days: Int?
     if let value = text(form.working_days) {
       if let number = Int(value) { days = number } else { errors.append("工作日数：须为整数") }
@@ -702,7 +727,8 @@ struct StaffPages: Sendable {
         assistingUnits: (form.assisting_units ?? []).compactMap(UUID.init(uuidString:)),
         instruction: text(form.instruction), reason: text(form.reason), note: text(form.note), workingDays: days,
         body: text(form.body), comment: text(form.comment), into: into, urgent: form.urgent == "yes",
-        expectedVersion: text(form.expected_version).flatMap { Int($0) })
+        expectedVersion: text(form.expected_version).flatMap { Int($0) }, contactKind: contactKind,
+        contactedAt: contactedAt)
       do {
         try await store.perform(
           try body.command(for: action), on: message.id, by: session.account.actor, at: clock(),
@@ -755,6 +781,27 @@ struct StaffPages: Sendable {
 
   // MARK: Words
 
+  /// A time as a `datetime-local` field shows it, in China Standard Time (`2026-12-01T10:30`).
+  static func localMinute(_ date: Date) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = WorkingCalendar.chinaStandardTime
+    formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+    return formatter.string(from: date)
+  }
+
+  /// What a `datetime-local` field sends (or the same with a space), read in China Standard Time.
+  static func parseLocalMinute(_ text: String) -> Date? {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = WorkingCalendar.chinaStandardTime
+    for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
+      formatter.dateFormat = format
+      if let date = formatter.date(from: text) { return date }
+    }
+    return nil
+  }
+
   static func label(_ field: String) -> String {
     [
       "lead_unit": "主办单位", "reason": "理由", "note": "说明", "working_days": "工作日数", "body": "内容",
@@ -781,6 +828,12 @@ struct StaffPages: Sendable {
     case .moderated:
       return event.payload["publication"] == "published"
         ? "审核公开" + ((event.payload["redacted"] ?? "").isEmpty ? "" : "（已删改公开文本）") : "审核：不予公开"
+    case .workflow(.note) where event.payload["contact_kind"] != nil:
+      let kind = event.payload["contact_kind"].flatMap(ContactRecord.Kind.init(rawValue:))?.chinese ?? "联系"
+      let at = event.payload["contacted_at"].flatMap(Double.init).map {
+        PageLanguage.zh.dateTime(Date(timeIntervalSince1970: $0 / 1000))
+      }
+      return "联系记录：" + kind + (at.map { "（\($0)）" } ?? "")
     case .workflow(let action)
     where [.note, .contribute, .remind, .supervise, .returnToDispatcher, .instruct].contains(action):
       return action.chinese
