@@ -8,7 +8,8 @@ database named by DATABASE_URL) and walks the two paths of issue #5 through the 
      → the dispatcher (市信访办) assigns it to 市住建委 with 市市场监管局 assisting → the lead unit's
      handler accepts it and asks for 5 more working days → the dispatcher approves from the pool's
      extension queue, and the reply deadline moves → the assisting unit gives its input (协办意见),
-     which the lead unit sees → the handler drafts the reply from a knowledge-base template →
+     which the lead unit sees (the handler logs a phone call with the author in the contact log) → the
+     handler drafts the reply from a knowledge-base template →
      the unit's reviewer sends it back with a comment → the handler revises → the reviewer
      approves → the reply is public on the message page, and the draft that was sent back is not.
   2. A demonstration message assigned weeks ago, its acceptance deadline missed → the unit returns it
@@ -16,7 +17,9 @@ database named by DATABASE_URL) and walks the two paths of issue #5 through the 
      with a fresh acceptance deadline (5 working days from now, green), the old one no longer has it.
 
 Every page a click loads is waited for (the server runs its first scheduled jobs on the
-demonstration at start). With --screenshots DIR it saves the supervision board.
+demonstration at start). Then the supervision board, and an administrator adding a knowledge-base
+entry that the change log then names. With --screenshots DIR it saves the supervision board and the
+administration's units page.
 
 Usage: python3 e2e/test_staff_workbench.py [--binary .build/debug/minsheng] [--screenshots DIR]
 """
@@ -109,6 +112,13 @@ def first_path(driver, server, units, secretary):
           "the lead unit sees the dispatcher's instruction")
     check("已执行「签收」" in act(driver, "accept"), "the lead unit accepted it")
     reply_due = due_text(driver)
+
+    def phoned(form):
+        Select(form.find_element(By.NAME, "contact_kind")).select_by_value("phoned")
+        form.find_element(By.NAME, "note").send_keys("已电话联系林先生，约定周五夜间现场查看")
+    act(driver, "note", phoned)
+    check("联系记录：电话联系留言人" in driver.find_element(By.CLASS_NAME, "staff-timeline").text,
+          "the contact log records the phone call")
 
     def extension(form):
         days = form.find_element(By.NAME, "working_days")
@@ -270,7 +280,26 @@ def run(binary, screenshots):
         login_as(driver, server, "dc.supervisor")
         driver.get(server.base + "/staff/supervision")
         check(driver.find_elements(By.ID, "q-late"), "the supervision board lists overdue cases")
+        check("一次解决率" in driver.find_element(By.ID, "fcr").text or "尚无来电来信" in driver.find_element(By.ID, "fcr").text,
+              "the board shows this month's first-contact resolution")
         shot(driver, screenshots, "staff-supervision-desktop")
+        driver.set_window_size(1280, 900)
+        staff_logout(driver)
+
+        # Administration: an approved answer added in the browser, then in the log.
+        login_as(driver, server, "admin")
+        driver.get(server.base + "/staff/admin/knowledge")
+        form = driver.find_element(By.ID, "f-knowledge-add")
+        form.find_element(By.NAME, "title").send_keys("夜间施工许可怎么查询")
+        form.find_element(By.NAME, "body").send_keys("可在住建委网站“夜间施工公示”栏目按工地名称查询。")
+        check("已保存" in notice_after(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]")),
+              "the administrator added a knowledge entry")
+        check("夜间施工许可怎么查询" in driver.find_element(By.ID, "t-knowledge").text, "it is listed")
+        driver.get(server.base + "/staff/admin")
+        check("夜间施工许可怎么查询" in driver.find_element(By.ID, "t-changes").text and
+              "admin" in driver.find_element(By.ID, "t-changes").text, "the change log names it and who made it")
+        driver.get(server.base + "/staff/admin/units")
+        shot(driver, screenshots, "staff-admin-desktop")
     finally:
         driver.quit()
         server.stop()
