@@ -16,6 +16,44 @@ import Testing
     return try await body(directory.appendingPathComponent("worker.sqlite").path)
   }
 
+  /// Writes that never stop, with a reader open now and then: the log file stays near its limit
+  /// instead of growing with every write (a passive checkpoint alone never starts it over).
+  @Test func checkpointer_keepsTheWriteAheadLogBounded() async throws {
+    try await withFile { path in
+      let writer = try SQLiteHandle(path: path, readOnly: false)
+      defer { writer.close() }
+      try writer.execute("CREATE TABLE t (n INTEGER PRIMARY KEY, text TEXT)")
+      let limit = 256 << 10
+      let checkpointer = try SQLiteCheckpointer(path: path, interval: 0.02, walLimit: limit)
+      let reader = try SQLiteHandle(path: path, readOnly: true)
+      defer { reader.close() }
+      var largest = 0
+      var previous = 0
+      var shrinks = 0
+      let text = String(repeating: "民生", count: 500)
+      for n in 0..<3_000 {
+        if n % 50 == 0 {
+          _ = try reader.snapshot { try reader.query("SELECT COUNT(*) AS c FROM t") }
+        }
+        // A breath every 100 commits, as between bursts of intake, so the checkpointer gets its turn
+        // however busy the machine is.
+        if n % 100 == 99 { try await Task.sleep(for: .milliseconds(60)) }
+        try writer.transaction { try writer.execute("INSERT INTO t VALUES (?, ?)", [.integer(Int64(n)), .text(text)]) }
+        let size = (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        if size < previous { shrinks += 1 }
+        previous = size
+        largest = max(largest, size)
+      }
+      checkpointer.close()
+      let final = (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+      // 3,000 commits of about 12 KB of log each would be 36 MB; the log is emptied again and again.
+      #expect(shrinks >= 3, "the log was emptied \(shrinks) times")
+      #expect(largest < 8 * 1024 * 1024, "largest log: \(largest) bytes")
+      #expect(final <= limit, "log after the last checkpoint: \(final) bytes")
+      #expect(try writer.query("SELECT COUNT(*) AS c FROM t").first?["c"] == .integer(3_000))
+    }
+  }
+
   @Test func groupedJobs_commitTogether_andAFailingJobUndoesOnlyItself() async throws {
     try await withFile { path in
       let worker = try SQLiteWorker(path: path, name: "test-writer", queryOnly: false)

@@ -199,16 +199,26 @@ private final class Counter: @unchecked Sendable {
 /// so often an intake would wait for the copy and a second fsync. Here the connections' automatic
 /// checkpoints are off and this thread runs a passive checkpoint (it never blocks writers or
 /// readers) twice a second. Durability is unchanged: a commit is on disk once its log is synced.
+///
+/// A passive checkpoint never starts the log over: under a steady stream of writes with readers
+/// about, the log would grow without end (gigabytes when 100,000 messages are loaded). So when the
+/// file passes `walLimit`, the checkpoint is a TRUNCATE one instead — it waits for the readers of
+/// old pages, holds writers back while it copies what is left, and empties the file.
 final class SQLiteCheckpointer: @unchecked Sendable {
   private let condition = NSCondition()
   private var stopping = false
   private var finished = false
   private let handle: SQLiteHandle
   private let interval: TimeInterval
+  private let walPath: String
+  private let walLimit: Int
 
-  init(path: String, interval: TimeInterval = 0.5) throws {
+  init(path: String, interval: TimeInterval = 0.5, walLimit: Int = 64 << 20) throws {
     handle = try SQLiteHandle(path: path, readOnly: false)
     self.interval = interval
+    walPath = path + "-wal"
+    self.walLimit = walLimit
+    try handle.execute("PRAGMA journal_size_limit = \(walLimit)")
     let thread = Thread { [self] in loop() }
     thread.name = "minsheng-sqlite-checkpoint"
     thread.start()
@@ -230,7 +240,8 @@ final class SQLiteCheckpointer: @unchecked Sendable {
       let stop = stopping
       condition.unlock()
       // A busy or locked database just means trying again on the next tick.
-      try? handle.execute("PRAGMA wal_checkpoint(PASSIVE)")
+      let size = (try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int) ?? 0
+      try? handle.execute(size > walLimit ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
       if stop {
         handle.close()
         condition.lock()
