@@ -63,15 +63,19 @@ echo "/staff/inbox" >"$WORK/inbox.txt"
 echo "/staff/supervision" >"$WORK/supervision.txt"
 # 200 case pages: the supervisor's overdue list through the API is public-only, so take the ids from
 # the supervision board itself (each row links its case page).
-curl -s -H "Cookie: ${COOKIE[supervision]}" "$BASE/staff/supervision" |
-  grep -o 'href="/staff/messages/[0-9a-f-]*"' | sed 's/href="//; s/"$//' | head -200 >"$WORK/case.txt"
+curl -s -H "Cookie: ${COOKIE[supervision]}" "$BASE/staff/supervision" >"$WORK/board.html"
+python3 - "$WORK/board.html" >"$WORK/case.txt" <<'PY'
+import re, sys
+ids = re.findall(r'href="(/staff/messages/[0-9a-f-]+)"', open(sys.argv[1], encoding="utf-8").read())
+print("\n".join(list(dict.fromkeys(ids))[:200]))
+PY
 [ "$(wc -l <"$WORK/case.txt")" -ge 50 ] || { echo "too few case pages found" >&2; exit 1; }
 # Every page answers 200 for its session before it is measured.
 for name in pool inbox supervision case; do
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: ${COOKIE[$name]}" "$BASE$(head -1 "$WORK/$name.txt")")
   [ "$status" = 200 ] || { echo "$name answered $status" >&2; exit 1; }
 done
-ROWS=$(curl -s -H "Cookie: ${COOKIE[supervision]}" "$BASE/staff/supervision" | grep -c 'href="/staff/messages/' || true)
+ROWS=$(python3 -c 'import re, sys; print(len(set(re.findall(r"href=\"/staff/messages/([0-9a-f-]+)\"", open(sys.argv[1], encoding="utf-8").read()))))' "$WORK/board.html")
 export REPORT="$PWD/Benchmarks/wrk/report.lua"
 declare -A LINES
 for round in 1 2 3; do

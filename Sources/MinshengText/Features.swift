@@ -27,11 +27,59 @@ public struct TextFeatures: Sendable, Equatable, Codable {
   /// The n-gram sizes.
   public var smallest: Int
   public var largest: Int
+  /// Whether punctuation gives way to a clause boundary: a run of punctuation becomes one `|`, so
+  /// that n-grams stop at the boundary and "，我" or "。请" count for nothing. Punctuation says little
+  /// about what a message is about and much about how its author types. (Model files from before
+  /// this setting keep every character.)
+  public var clauses: Bool
 
-  public init(bits: Int = 18, sizes: ClosedRange<Int> = 1...3) {
+  public init(bits: Int = 18, sizes: ClosedRange<Int> = 1...3, clauses: Bool = true) {
     self.bits = bits
     self.smallest = sizes.lowerBound
     self.largest = sizes.upperBound
+    self.clauses = clauses
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case bits, smallest, largest, clauses
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    bits = try container.decode(Int.self, forKey: .bits)
+    smallest = try container.decode(Int.self, forKey: .smallest)
+    largest = try container.decode(Int.self, forKey: .largest)
+    clauses = try container.decodeIfPresent(Bool.self, forKey: .clauses) ?? false
+  }
+
+  /// Stands for a run of punctuation when `clauses` is on.
+  public static let boundary: Unicode.Scalar = "|"
+
+  /// The symbols the n-grams are taken from: `symbols(text)`, with punctuation runs made one boundary
+  /// when `clauses` is on.
+  func gramSymbols(_ text: String) -> [Unicode.Scalar] {
+    let symbols = Self.symbols(text)
+    guard clauses else { return symbols }
+    var out: [Unicode.Scalar] = []
+    out.reserveCapacity(symbols.count)
+    for scalar in symbols {
+      if Self.isPunctuation(scalar) {
+        if let last = out.last, last != Self.boundary { out.append(Self.boundary) }
+      } else {
+        out.append(scalar)
+      }
+    }
+    if out.last == Self.boundary { out.removeLast() }
+    return out
+  }
+
+  static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.properties.generalCategory {
+    case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+      .finalPunctuation, .otherPunctuation:
+      true
+    default: false
+    }
   }
 
   public var dimension: Int { 1 << bits }
@@ -80,8 +128,8 @@ public struct TextFeatures: Sendable, Equatable, Codable {
   /// Each n-gram occurrence of the message as (hashed index, the gram), title grams twice.
   public func grams(title: String, body: String) -> [(index: Int32, gram: String)] {
     var result: [(Int32, String)] = []
-    let titleSymbols = Self.symbols(title)
-    forEachGram(of: titleSymbols + ["。"] + Self.symbols(body), space: 0) { result.append(($0, $1())) }
+    let titleSymbols = gramSymbols(title)
+    forEachGram(of: titleSymbols + [separator] + gramSymbols(body), space: 0) { result.append(($0, $1())) }
     forEachGram(of: titleSymbols, space: 1) { result.append(($0, "标题:" + $1())) }
     return result
   }
@@ -89,13 +137,16 @@ public struct TextFeatures: Sendable, Equatable, Codable {
   /// The n-gram counts of the message by hashed index.
   public func counts(title: String, body: String) -> GramCounts {
     var indices: [Int32] = []
-    let titleSymbols = Self.symbols(title)
-    let text = titleSymbols + ["。"] + Self.symbols(body)
+    let titleSymbols = gramSymbols(title)
+    let text = titleSymbols + [separator] + gramSymbols(body)
     indices.reserveCapacity((text.count + titleSymbols.count) * (largest - smallest + 1))
     forEachGram(of: text, space: 0) { index, _ in indices.append(index) }
     forEachGram(of: titleSymbols, space: 1) { index, _ in indices.append(index) }
     return GramCounts(occurrences: indices)
   }
+
+  /// Between the title and the body.
+  private var separator: Unicode.Scalar { clauses ? Self.boundary : "。" }
 
   /// Calls `body` with the hashed index of every n-gram, and a way to spell the gram when needed.
   private func forEachGram(of symbols: [Unicode.Scalar], space: UInt64, _ body: (Int32, () -> String) -> Void) {

@@ -20,11 +20,14 @@ struct TrainingFlags: ParsableArguments {
   @ArgumentParser.Option(help: "Longest character n-gram.") var ngrams: Int = TrainingOptions().features.largest
   @ArgumentParser.Flag(inversion: .prefixedNo, help: "Weigh categories by the inverse of their size.")
   var balanced = TrainingOptions().balanced
+  @ArgumentParser.Flag(
+    inversion: .prefixedNo, help: "Treat a run of punctuation as one clause boundary (--no-clauses keeps it).")
+  var clauses = TrainingOptions().features.clauses
 
   var options: TrainingOptions {
     var options = TrainingOptions()
     options.c = c
-    options.features = TextFeatures(bits: bits, sizes: 1...ngrams)
+    options.features = TextFeatures(bits: bits, sizes: 1...ngrams, clauses: clauses)
     options.seed = seed
     options.balanced = balanced
     return options
