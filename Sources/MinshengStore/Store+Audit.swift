@@ -102,8 +102,10 @@ extension Store {
     if let readers = database.sqliteReaders {
       return try await readers.run { try Self.events(of: messageID, on: $0) }
     }
-    return try await Self.sql(db).select().column("*").from(EventRecord.schema).where("message_id", .equal, messageID)
-      .orderBy("message_seq").all(decoding: EventRecord.self).compactMap(\.core)
+    return try await Self.sql(readDB).select().column("*").from(EventRecord.schema).where(
+      "message_id", .equal, messageID
+    )
+    .orderBy("message_seq").all(decoding: EventRecord.self).compactMap(\.core)
   }
 
   /// Recomputes both chains over every stored event and compares them with the stored hashes and

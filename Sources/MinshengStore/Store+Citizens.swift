@@ -175,7 +175,7 @@ extension Store {
 
   /// The outbox for any of `recipients` (all when nil), newest first.
   public func outbox(recipients: [String]?, limit: Int = 50) async throws -> [OutboxMessage] {
-    let query = try Self.sql(db).select().column("*").from("outbox")
+    let query = try Self.sql(readDB).select().column("*").from("outbox")
     if let recipients { query.where("recipient", .in, recipients) }
     return try await query.orderBy("created_at", .descending).limit(limit).all().map { row in
       OutboxMessage(

@@ -91,7 +91,7 @@ extension Store {
   /// The possible duplicates found for a message, most similar first; a candidate the message was
   /// merged into shows as merged.
   public func duplicateCandidates(of messageID: UUID) async throws -> [DuplicateCandidate] {
-    let sql = try Self.sql(db)
+    let sql = try Self.sql(readDB)
     guard let message = try await message(messageID) else { return [] }
     let rows = try await sql.select().column("candidate_id").column("similarity").column("state")
       .from("duplicate_candidates").where("message_id", .equal, messageID).orderBy("similarity", .descending).all()
@@ -111,7 +111,7 @@ extension Store {
 
   /// How many undecided candidates a message has.
   public func openDuplicateCount(of messageID: UUID) async throws -> Int {
-    try await Self.sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+    try await Self.sql(readDB).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
       .from("duplicate_candidates").where("message_id", .equal, messageID)
       .where("state", .equal, DuplicateCandidate.State.open.rawValue).first(decodingColumn: "n", as: Int.self) ?? 0
   }

@@ -83,7 +83,7 @@ extension Store {
   /// Entries whose title or text contains `query` (all when it is empty), answers first, newest first.
   public func searchKnowledge(_ query: String, limit: Int = 20) async throws -> [KnowledgeEntry] {
     let words = query.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    let select = try Self.sql(db).select().column("*").from("knowledge_entries")
+    let select = try Self.sql(readDB).select().column("*").from("knowledge_entries")
     if !words.isEmpty {
       let pattern = "%" + Self.escapedForLike(words) + "%"
       select.where(

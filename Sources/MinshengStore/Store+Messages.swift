@@ -151,7 +151,7 @@ extension Store {
 
   /// The classifier's suggestion stored with a message at intake, if there was one.
   public func suggestion(for messageID: UUID) async throws -> CategorySuggestion? {
-    try await Self.sql(db).select().column("*").from(SuggestionRecord.schema).where("message_id", .equal, messageID)
+    try await Self.sql(readDB).select().column("*").from(SuggestionRecord.schema).where("message_id", .equal, messageID)
       .first(decoding: SuggestionRecord.self)?.core
   }
 
@@ -410,7 +410,7 @@ extension Store {
 
   /// Open messages in which a unit assists (协办), newest first.
   public func messages(assistedBy unitID: UUID, limit: Int = 200) async throws -> [Message] {
-    let sql = try Self.sql(db)
+    let sql = try Self.sql(readDB)
     let open = Status.allCases.filter(\.isOpen).map(\.rawValue)
     let records = try await sql.raw(
       """
@@ -435,7 +435,7 @@ extension Store {
   /// 督办台: open messages whose running deadline (acceptance while assigned, reply while accepted,
   /// waiting for an extension decision or in review) falls before `before`, for one lead unit or all.
   public func casesDue(before: Date, leadUnit: UUID? = nil, limit: Int = 500) async throws -> [Message] {
-    let sql = try Self.sql(db)
+    let sql = try Self.sql(readDB)
     let replying = [Status.accepted, .extensionRequested, .reviewing].map(\.rawValue)
     let query = sql.select().column("*").from(MessageRecord.schema)
       .where { group in

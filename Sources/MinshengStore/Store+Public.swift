@@ -232,7 +232,7 @@ extension Store {
 
   /// The images of a message, without their bytes' content, in the order they were sent.
   public func attachments(of messageID: UUID) async throws -> [(id: UUID, contentType: String, bytes: Int)] {
-    let rows = try await Self.sql(db).select().column("id").column("content_type").column("byte_count")
+    let rows = try await Self.sql(readDB).select().column("id").column("content_type").column("byte_count")
       .from("attachments").where("message_id", .equal, messageID).orderBy("position").all()
     return try rows.map {
       (

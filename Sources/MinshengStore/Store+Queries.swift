@@ -42,7 +42,7 @@ extension Store {
   /// arrive while someone is paging.
   public func messages(matching filter: MessageFilter, limit: Int = 50) async throws -> MessagePage {
     let limit = max(1, min(limit, 200))
-    let sql = try Self.sql(db)
+    let sql = try Self.sql(readDB)
     let words = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""
     var found: [MessageRecord] = []
     var after = filter.after
@@ -159,7 +159,7 @@ extension Store {
   public func firstContactResolution(
     from: Date, before: Date, dispatchingUnit: UUID? = nil
   ) async throws -> FirstContactResolution {
-    let sql = try Self.sql(db)
+    let sql = try Self.sql(readDB)
     let channels = [Channel.hotline, .mailbox].map(\.rawValue)
     let office = dispatchingUnit.map { SQLQueryString("AND m.dispatching_unit_id = \(bind: $0)") } ?? SQLQueryString("")
     let row = try await sql.raw(

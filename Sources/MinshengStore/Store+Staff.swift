@@ -221,7 +221,7 @@ extension Store {
 
   /// The enabled account of an unexpired session, with the session's CSRF token.
   public func session(forKey key: String, at now: Date) async throws -> (account: StaffAccount, csrfToken: String)? {
-    let sql = try Self.sql(db)
+    let sql = try Self.sql(readDB)
     guard
       let row = try await sql.select().column("account_id").column("csrf_token").column("expires_at")
         .from("staff_sessions").where("session_hash", .equal, Hashing.sha256Hex(key)).first(),

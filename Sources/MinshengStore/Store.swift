@@ -33,6 +33,8 @@ public struct Store: Sendable {
   }
 
   var db: any Database { database.database }
+  /// For reads alone (see `StoreDatabase.readDatabase`).
+  var readDB: any Database { database.readDatabase }
 
   // MARK: Reference data
 

@@ -77,6 +77,11 @@ public final class StoreDatabase: Sendable {
   let sqliteWriter: SQLiteWorker?
   /// For SQLite, query-only connections for the hot public reads, beside the writers.
   let sqliteReaders: SQLiteReaders?
+  /// SQLite only: Fluent connections for reads alone (two, each on its own thread), so that the
+  /// workbench's queries do not queue behind each other and the writes on the one read-write connection.
+  private let readDatabases: Databases?
+  private let readGroup: MultiThreadedEventLoopGroup?
+  private let readThreadPool: NIOThreadPool?
   private let checkpointer: SQLiteCheckpointer?
 
   /// Opens the database; nothing is migrated yet.
@@ -124,6 +129,16 @@ public final class StoreDatabase: Sendable {
     self.threadPool = threadPool
     switch location {
     case .sqlite(let path):
+      let readPool = NIOThreadPool(numberOfThreads: 2)
+      readPool.start()
+      let readers = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+      let reading = Databases(threadPool: readPool, on: readers)
+      reading.use(
+        .sqlite(
+          .file(path), maxConnectionsPerEventLoop: 1, connectionPoolTimeout: .seconds(60), dataEncoder: .init(),
+          dataDecoder: .init(), sqlLogLevel: nil),
+        as: .sqlite)
+      (readDatabases, readGroup, readThreadPool) = (reading, readers, readPool)
       // One event loop, so exactly one SQLite connection: writes are serialised without busy waits.
       group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
       executor = EventLoopTaskExecutor(group.next())
@@ -135,6 +150,7 @@ public final class StoreDatabase: Sendable {
           dataDecoder: .init(), sqlLogLevel: nil),
         as: .sqlite)
     case .postgres(let url):
+      (readDatabases, readGroup, readThreadPool) = (nil, nil, nil)
       group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
       executor = nil
       databases = Databases(threadPool: threadPool, on: group)
@@ -153,6 +169,17 @@ public final class StoreDatabase: Sendable {
   /// A database handle for the store's queries.
   public var database: any Database {
     guard let db = databases.database(logger: logger, on: group.any()) else {
+      preconditionFailure("the database is closed or was not configured")
+    }
+    return db
+  }
+
+  /// A database handle for reads only (the workbench's lists and case files): on SQLite one of the
+  /// read connections, on PostgreSQL the same pool as everything else. What a read returns was
+  /// committed before it began, so a page shown after a change sees the change.
+  public var readDatabase: any Database {
+    guard let readDatabases, let readGroup else { return database }
+    guard let db = readDatabases.database(logger: logger, on: readGroup.any()) else {
       preconditionFailure("the database is closed or was not configured")
     }
     return db
@@ -230,8 +257,11 @@ public final class StoreDatabase: Sendable {
   public func close() async {
     sqliteWriter?.close()
     sqliteReaders?.close()
+    await readDatabases?.shutdownAsync()
     await databases.shutdownAsync()
     checkpointer?.close()
+    try? await readGroup?.shutdownGracefully()
+    try? await readThreadPool?.shutdownGracefully()
     try? await group.shutdownGracefully()
     try? await threadPool.shutdownGracefully()
   }
