@@ -2,7 +2,11 @@
 # Staff workbench benchmark: the /staff pages with 100,000 messages in the database, against the same
 # server's plain-text route, in one run.
 #
-#   Benchmarks/staff-bench.sh [--messages N] [--out FILE]
+#   Benchmarks/staff-bench.sh [--messages N] [--out FILE] [--keep DIR | --reuse DIR]
+#
+# Loading 100,000 messages takes about 20 minutes (every workflow step is its own durable commit):
+# --keep DIR saves the loaded database and the accounts' passwords there, --reuse DIR starts from a
+# copy of them (new migrations are applied when the server starts).
 #
 # Builds the release binary, loads the demonstration with N messages (default 100,000, every stage of
 # the workflow, over the last 50 days) into a fresh SQLite file, starts `minsheng serve` on 127.0.0.1,
@@ -17,11 +21,15 @@ cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
 OUT=""
 COUNT=100000
+KEEP=""
+REUSE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;
     --messages) COUNT="$2"; shift 2 ;;
-    *) echo "usage: $0 [--messages N] [--out FILE]" >&2; exit 2 ;;
+    --keep) KEEP="$2"; shift 2 ;;
+    --reuse) REUSE="$2"; shift 2 ;;
+    *) echo "usage: $0 [--messages N] [--out FILE] [--keep DIR | --reuse DIR]" >&2; exit 2 ;;
   esac
 done
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
@@ -34,9 +42,23 @@ export DATABASE_URL="$WORK/bench.sqlite" LOG_LEVEL=warning
 # while wrk measures.
 export MINSHENG_JOBS_INTERVAL=0
 START=$(date +%s)
-$BIN demo --messages "$COUNT" >"$WORK/demo.txt"
-LOADED=$(( $(date +%s) - START ))
+if [ -n "$REUSE" ]; then
+  cp "$REUSE/bench.sqlite" "$WORK/bench.sqlite"
+  cp "$REUSE/demo.txt" "$WORK/demo.txt"
+  COUNT=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM messages").fetchone()[0])' "$WORK/bench.sqlite")
+  LOADED=$(cat "$REUSE/loaded-seconds" 2>/dev/null || echo "?")
+else
+  $BIN demo --messages "$COUNT" >"$WORK/demo.txt"
+  LOADED=$(( $(date +%s) - START ))
+fi
 echo "demonstration of $COUNT messages loaded in ${LOADED}s" >&2
+if [ -n "$KEEP" ]; then
+  mkdir -p "$KEEP"
+  python3 -c 'import sqlite3, sys; s = sqlite3.connect(sys.argv[1]); d = sqlite3.connect(sys.argv[2]); s.backup(d); d.close()' \
+    "$WORK/bench.sqlite" "$KEEP/bench.sqlite"
+  cp "$WORK/demo.txt" "$KEEP/demo.txt"
+  echo "$LOADED" >"$KEEP/loaded-seconds"
+fi
 $BIN serve --hostname 127.0.0.1 --port "$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -99,7 +121,7 @@ def parse(text):
   return [dict((k, float(v)) for k, v in re.findall(r"(\w+)=([\d.]+)", l)) for l in text.strip().splitlines()]
 data = {k: parse(v) for k, v in lines.items()}
 ping = sum(r["rps"] for r in data["ping"]) / len(data["ping"])
-count, loaded, size, rows = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+count, loaded, size, rows = int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
 out = [f"# Staff workbench benchmark — {datetime.date.today()} on {platform.node()} ({os.cpu_count()} cores)", "",
   f"Command: \`Benchmarks/staff-bench.sh\` (release build, SQLite, demonstration of {count:,} messages in every",
   f"stage — loaded in {loaded} s, {size} MB — wrk -t2 -c16, 10 s per run, 3 alternating rounds, each page with its",

@@ -434,16 +434,40 @@ extension Store {
 
   /// 督办台: open messages whose running deadline (acceptance while assigned, reply while accepted,
   /// waiting for an extension decision or in review) falls before `before`, for one lead unit or all.
-  public func casesDue(before: Date, leadUnit: UUID? = nil, limit: Int = 500) async throws -> [Message] {
+  public func casesDue(
+    from: Date? = nil, before: Date, leadUnit: UUID? = nil, limit: Int = 500
+  ) async throws -> [Message] {
     let sql = try Self.sql(readDB)
-    let replying = [Status.accepted, .extensionRequested, .reviewing].map(\.rawValue)
-    let query = sql.select().column("*").from(MessageRecord.schema)
-      .where { group in
-        group.where { $0.where("status", .equal, Status.assigned.rawValue).where("acceptance_due", .lessThan, before) }
-          .orWhere { $0.where("status", .in, replying).where("reply_due", .lessThan, before) }
+    let limit = max(1, min(limit, 2_000))
+    // One indexed walk per status, in deadline order, so that only `limit` rows are read however
+    // many cases are late.
+    var found: [(due: Date, record: MessageRecord)] = []
+    for status in [Status.assigned, .accepted, .extensionRequested, .reviewing] {
+      let column = status == .assigned ? "acceptance_due" : "reply_due"
+      let query = sql.select().column("*").from(MessageRecord.schema).where("status", .equal, status.rawValue)
+        .where(column, .lessThan, before)
+      if let from { query.where(column, .greaterThanOrEqual, from) }
+      if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
+      for record in try await query.orderBy(column).limit(limit).all(decoding: MessageRecord.self) {
+        found.append(((status == .assigned ? record.acceptanceDue : record.replyDue) ?? .distantPast, record))
       }
-    if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
-    let records = try await query.orderBy("created_at").limit(max(1, min(limit, 2_000)))
+    }
+    let chosen = found.sorted { ($0.due, $0.record.serialNumber) < ($1.due, $1.record.serialNumber) }.prefix(limit)
+    return try await sql.messages(chosen.map(\.record))
+  }
+
+  /// The lead unit's cases in one status, the earliest deadline first (oldest first when the status
+  /// has no deadline), at most `limit` — one indexed walk.
+  public func cases(ledBy unit: UUID, status: Status, limit: Int = 100) async throws -> [Message] {
+    let column =
+      switch status {
+      case .assigned: "acceptance_due"
+      case .accepted, .extensionRequested, .reviewing: "reply_due"
+      default: "created_at"
+      }
+    let sql = try Self.sql(readDB)
+    let records = try await sql.select().column("*").from(MessageRecord.schema).where("lead_unit_id", .equal, unit)
+      .where("status", .equal, status.rawValue).orderBy(column).limit(max(1, min(limit, 500)))
       .all(decoding: MessageRecord.self)
     return try await sql.messages(records)
   }

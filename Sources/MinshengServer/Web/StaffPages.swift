@@ -219,11 +219,11 @@ struct StaffPages: Sendable {
     guard [.handler, .reviewer, .leader].contains(session.account.role), let unit = session.account.unitID else {
       throw Abort(.forbidden, reason: "只有承办单位的工作人员有办件箱")
     }
-    var filter = MessageFilter()
-    filter.publicOnly = false
-    filter.leadUnitID = unit
-    filter.statuses = Status.allCases.filter(\.isOpen)
-    let led = try await store.messages(matching: filter, limit: 200).messages
+    // Each section is read in deadline order, at most 100 cases: the most urgent are never cut off.
+    var led: [Message] = []
+    for status in [Status.assigned, .accepted, .extensionRequested, .returned, .reviewing] {
+      led += try await store.cases(ledBy: unit, status: status, limit: 100)
+    }
     let assisted = try await store.messages(assistedBy: unit)
     let names = try await store.referenceNames()
     let now = clock()
@@ -263,13 +263,17 @@ struct StaffPages: Sendable {
     // The store narrows to what is due before the end of the next working day (and at least the
     // next 24 hours); the core's deadline status decides which section each case is in.
     let horizon = max(calendar.deadline(workingDays: 1, after: now), now.addingTimeInterval(86_400))
-    let limit = 1_000
-    let due = try await store.casesDue(before: horizon, leadUnit: unit, limit: limit)
-    let rows = due.map { CaseRow($0, names: names, now: now, calendar: calendar) }
+    // The most overdue first and the soonest due first, at most `limit` of each, read in deadline
+    // order.
+    let limit = 300
+    let late = try await store.casesDue(before: now, leadUnit: unit, limit: limit)
+    let soon = try await store.casesDue(from: now, before: horizon, leadUnit: unit, limit: limit)
+    let rows = (late + soon).map { CaseRow($0, names: names, now: now, calendar: calendar) }
     var content = QueueContent(
       heading: "督办台",
       intro: "已超期和剩余不足一个工作日的件。点开一件可以催办、督办。"
-        + (due.count == limit ? "件数较多，只列出最早的 \(limit) 件，可按单位筛选查看其余。" : ""),
+        + (late.count == limit || soon.count == limit
+          ? "件数较多，每类只列出最紧迫的 \(limit) 件，可按单位筛选查看其余。" : ""),
       sections: [
         QueueSection(
           id: "late", title: "已超期", rows: rows.filter { $0.dueClass == "late" }.sorted { $0.dueSort < $1.dueSort }),

@@ -32,6 +32,7 @@ public enum StoreMigrations {
     M0025_CreateRuleDocuments(),
     M0026_UpdateStaffAddEmail(),
     M0027_CreateWorkbenchIndexes(),
+    M0028_CreateQueueOrderIndexes(),
   ]
 }
 
@@ -614,6 +615,29 @@ struct M0027_CreateWorkbenchIndexes: AsyncMigration {
     guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
     for index in Self.indexes {
       let create = sql.create(index: index.name).on(index.table)
+      for column in index.columns { _ = create.column(column) }
+      try await create.run()
+    }
+  }
+  func revert(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    for index in Self.indexes.reversed() { try await sql.drop(index: index.name).run() }
+  }
+}
+
+/// The queues in the order they are shown: the pool newest first per office and status, the inbox by
+/// deadline per unit and status — so a page reads its rows and no more.
+struct M0028_CreateQueueOrderIndexes: AsyncMigration {
+  var name: String { "0028_CreateQueueOrderIndexes" }
+  static let indexes: [(name: String, columns: [String])] = [
+    ("messages_office_status_serial", ["dispatching_unit_id", "status", "serial_year", "serial_number"]),
+    ("messages_lead_status_acceptance", ["lead_unit_id", "status", "acceptance_due"]),
+    ("messages_lead_status_reply", ["lead_unit_id", "status", "reply_due"]),
+  ]
+  func prepare(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    for index in Self.indexes {
+      let create = sql.create(index: index.name).on("messages")
       for column in index.columns { _ = create.column(column) }
       try await create.run()
     }
