@@ -20,11 +20,14 @@ public struct DuplicateCandidate: Sendable, Equatable {
 }
 
 extension Store {
+  /// How many of the messages that share bands with a new one are compared with it.
+  static let neighbourLimit = 50
+
   /// 并单候选: indexes messages whose fingerprints wait (at most `limit`, oldest first). For each, the
-  /// earlier messages that share a band key and whose estimated similarity reaches
-  /// `Fingerprint.threshold` are recorded as candidates (the five most similar), and its own band keys
-  /// are filed — in one transaction, claimed first, so that several instances never index a message
-  /// twice. Returns how many messages were indexed. `serve` runs this every second.
+  /// earlier messages that share a band key (the 50 that share the most) and whose estimated
+  /// similarity reaches `Fingerprint.threshold` are recorded as candidates (the five most similar),
+  /// and its own band keys are filed — in one transaction, claimed first, so that several instances
+  /// never index a message twice. Returns how many messages were indexed. `serve` runs this every second.
   @discardableResult
   public func indexPendingDuplicates(limit: Int = 200) async throws -> Int {
     let sql = try Self.sql(db)
@@ -40,10 +43,13 @@ extension Store {
         continue
       }
       let keys = fingerprint.bandKeys.map { Int64($0) }
+      // The messages sharing the most bands first (the LSH estimate of similarity), at most 50 of
+      // them: a complaint posted thousands of times must not make every later one compare with all.
       let neighbours = try await sql.raw(
         """
-        SELECT id, fingerprint FROM messages
-        WHERE id IN (SELECT message_id FROM message_bands WHERE band_key IN (\(binds: keys))) AND id <> \(bind: id)
+        SELECT id, fingerprint FROM messages WHERE id IN (
+          SELECT message_id FROM message_bands WHERE band_key IN (\(binds: keys)) AND message_id <> \(bind: id)
+          GROUP BY message_id ORDER BY COUNT(*) DESC, message_id LIMIT \(bind: Self.neighbourLimit))
         """
       ).all()
       var found: [(UUID, Double)] = []
