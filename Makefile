@@ -1,5 +1,5 @@
 # Short verbs for Minsheng. Each is a plain command you can also type yourself.
-.PHONY: run build test e2e screenshots bench-pages bench bench-http bench-text format lint workflow-docs clean
+.PHONY: run build test e2e screenshots bench-pages bench-staff bench bench-http bench-text format lint workflow-docs clean
 
 run:
 	swift run minsheng serve --demo
@@ -40,6 +40,11 @@ bench-http:
 
 bench-pages:
 	Benchmarks/pages-bench.sh --out Benchmarks/results/pages-$$(date +%Y-%m-%d)-$$(hostname).md
+
+# The staff pages with 100,000 messages (the load takes about 20 minutes; see Benchmarks/README.md
+# for --keep and --reuse).
+bench-staff:
+	Benchmarks/staff-bench.sh --out Benchmarks/results/staff-$$(date +%Y-%m-%d)-$$(hostname).md
 
 # The classifier against scikit-learn, and near-duplicate detection, on the real messages read by
 # path from ../shared/data/tipdm2020c (never copied into the repository).
