@@ -206,7 +206,7 @@ final class FakeSMTPServer: Sendable {
       received.withLock { $0.append((request.headers.bearerAuthorization?.token ?? "", payload.to, payload.text)) }
       return payload.to == "13900000000" ? .serviceUnavailable : .ok
     }
-    try await gateway.server.start()
+    try gateway.server.start()
     do {
       let port = try #require(gateway.http.server.shared.localAddress?.port)
       let sender = HTTPSMSSender(
