@@ -23,25 +23,53 @@ extension Store {
   /// How many of the messages that share bands with a new one are compared with it.
   static let neighbourLimit = 50
 
+  /// How many waiting messages one transaction indexes: a backlog (a bulk load, an instance that
+  /// was down) is filed with one durable commit per batch rather than one per message, and the writer
+  /// is never held for longer than one batch.
+  static let indexBatch = 50
+
   /// 并单候选: indexes messages whose fingerprints wait (at most `limit`, oldest first). For each, the
   /// earlier messages that share a band key (the 50 that share the most) and whose estimated
   /// similarity reaches `Fingerprint.threshold` are recorded as candidates (the five most similar),
-  /// and its own band keys are filed — in one transaction, claimed first, so that several instances
-  /// never index a message twice. Returns how many messages were indexed. `serve` runs this every second.
+  /// and its own band keys are filed. Messages are claimed and indexed in transactions of
+  /// `indexBatch`, in order, so a message sees every earlier one of its batch; a message another
+  /// instance has claimed is left to it, so none is indexed twice. Returns how many messages were
+  /// indexed. `serve` runs this every second.
   @discardableResult
   public func indexPendingDuplicates(limit: Int = 200) async throws -> Int {
-    let sql = try Self.sql(db)
-    let pending = try await sql.select().column("id").column("fingerprint").from(MessageRecord.schema)
+    let pending = try await Self.sql(db).select().column("id").from(MessageRecord.schema)
       .where("fingerprint_pending", .equal, true).orderBy("created_at").orderBy("serial_number").limit(limit).all()
+      .map { try $0.decode(column: "id", as: UUID.self) }
     var indexed = 0
-    for row in pending {
+    var start = 0
+    while start < pending.count {
+      let batch = Array(pending[start..<min(start + Self.indexBatch, pending.count)])
+      start += batch.count
+      indexed += try await db.transaction { tx in try await Self.indexDuplicates(of: batch, on: Self.sql(tx)) }
+    }
+    return indexed
+  }
+
+  /// Indexes the given messages in this order within the caller's transaction; returns how many
+  /// were still waiting (and are now indexed).
+  private static func indexDuplicates(of ids: [UUID], on sql: any SQLDatabase) async throws -> Int {
+    let claimed = try await sql.raw(
+      """
+      UPDATE messages SET fingerprint_pending = \(bind: false)
+      WHERE id IN (\(binds: ids)) AND fingerprint_pending = \(bind: true) RETURNING id, fingerprint
+      """
+    ).all()
+    var fingerprints: [UUID: Fingerprint] = [:]
+    var claimedIDs = Set<UUID>()
+    for row in claimed {
       let id = try row.decode(column: "id", as: UUID.self)
-      guard let text = try row.decode(column: "fingerprint", as: String?.self),
-        let fingerprint = Fingerprint(stored: text)
-      else {
-        try await sql.update(MessageRecord.schema).set("fingerprint_pending", to: false).where("id", .equal, id).run()
-        continue
+      claimedIDs.insert(id)
+      if let fingerprint = try row.decode(column: "fingerprint", as: String?.self).flatMap(Fingerprint.init(stored:)) {
+        fingerprints[id] = fingerprint
       }
+    }
+    for id in ids where claimedIDs.contains(id) {
+      guard let fingerprint = fingerprints[id] else { continue }
       let keys = fingerprint.bandKeys.map { Int64($0) }
       // The messages sharing the most bands first (the LSH estimate of similarity), at most 50 of
       // them: a complaint posted thousands of times must not make every later one compare with all.
@@ -49,7 +77,7 @@ extension Store {
         """
         SELECT id, fingerprint FROM messages WHERE id IN (
           SELECT message_id FROM message_bands WHERE band_key IN (\(binds: keys)) AND message_id <> \(bind: id)
-          GROUP BY message_id ORDER BY COUNT(*) DESC, message_id LIMIT \(bind: Self.neighbourLimit))
+          GROUP BY message_id ORDER BY COUNT(*) DESC, message_id LIMIT \(bind: neighbourLimit))
         """
       ).all()
       var found: [(UUID, Double)] = []
@@ -63,35 +91,21 @@ extension Store {
         }
       }
       found.sort { $0.1 > $1.1 }
+      var bands = sql.insert(into: "message_bands").columns("band_key", "message_id")
+      for key in keys { bands = bands.values(SQLBind(key), SQLBind(id)) }
+      try await bands.run()
       let best = found.prefix(5)
-      let done = try await db.transaction { tx -> Bool in
-        let sql = try Self.sql(tx)
-        let claimed = try await sql.raw(
-          """
-          UPDATE messages SET fingerprint_pending = \(bind: false)
-          WHERE id = \(bind: id) AND fingerprint_pending = \(bind: true) RETURNING id
-          """
-        ).all()
-        guard !claimed.isEmpty else { return false }
-        for key in keys {
-          try await sql.insert(into: "message_bands").columns("band_key", "message_id").values(
-            SQLBind(key), SQLBind(id)
-          )
-          .run()
-        }
+      if !best.isEmpty {
+        var candidates = sql.insert(into: "duplicate_candidates")
+          .columns("message_id", "candidate_id", "similarity", "state")
         for (candidate, similarity) in best {
-          try await sql.insert(into: "duplicate_candidates")
-            .columns("message_id", "candidate_id", "similarity", "state")
-            .values(
-              SQLBind(id), SQLBind(candidate), SQLBind(similarity), SQLBind(DuplicateCandidate.State.open.rawValue)
-            )
-            .run()
+          candidates = candidates.values(
+            SQLBind(id), SQLBind(candidate), SQLBind(similarity), SQLBind(DuplicateCandidate.State.open.rawValue))
         }
-        return true
+        try await candidates.run()
       }
-      if done { indexed += 1 }
     }
-    return indexed
+    return claimedIDs.count
   }
 
   /// The possible duplicates found for a message, most similar first; a candidate the message was

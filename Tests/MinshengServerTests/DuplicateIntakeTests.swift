@@ -1,10 +1,12 @@
 import Foundation
 import MinshengCore
-import MinshengServer
 import MinshengStore
 import MinshengTestSupport
+import MinshengText
 import Testing
 import VaporTesting
+
+@testable import MinshengServer
 
 /// 并单候选 at intake: near-duplicates found across instances, shown to the dispatcher, merged or dismissed.
 @Suite struct DuplicateIntakeTests: SiteTesting {
@@ -80,6 +82,49 @@ import VaporTesting
       #expect(
         try await call(app, .POST, "api/v1/messages/\(third)/duplicates/\(other)/dismiss", token: dispatcher).0
           == .notFound)
+    }
+  }
+
+  /// A backlog (a bulk load, an instance that was down) is filed in transactions of 50: a message
+  /// finds its near-duplicates among the earlier messages of its own batch and of earlier batches.
+  @Test(arguments: TestDatabase.available)
+  func aBacklog_isIndexedInBatches_andDuplicatesAcrossBatchesAreFound(db: TestDatabase) async throws {
+    try await db.withStore { (store: Store) async throws in
+      let world = try await SeededWorld.create(in: store)
+      // Unrelated texts: 30 characters drawn from a few hundred common ones.
+      let alphabet = Array(
+        "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理府研"
+      )
+      var generator = SeededGenerator(state: 7)
+      func unrelated() -> String {
+        String((0..<30).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+      }
+      let original = (title: "滨江路工地夜间施工扰民", body: Self.noise)
+      var ids: [UUID] = []
+      for i in 0..<120 {
+        let (title, body) =
+          switch i {
+          case 0: original
+          case 30: (original.title, Self.noise.replacingOccurrences(of: "十一点", with: "十二点"))
+          case 75: (original.title, Self.noise.replacingOccurrences(of: "打桩", with: "电钻"))
+          default: (unrelated(), unrelated() + unrelated())
+          }
+        var input = Fixtures.newMessage(title: title, leader: world.secretary.id)
+        input.body = body
+        let signature = MinHashSignature(title: title, body: body)
+        let fingerprint = Fingerprint(values: signature.values, bandKeys: signature.bandKeys)
+        ids.append(
+          try await store.submit(input, at: Fixtures.now.addingTimeInterval(Double(i)), fingerprint: fingerprint)
+            .message.id)
+      }
+      #expect(try await store.indexPendingDuplicates(limit: 200) == 120)
+      #expect(try await store.indexPendingDuplicates() == 0)
+      // Message 30 is in the first batch with 0; 75 is in the second, after both.
+      #expect(try await store.duplicateCandidates(of: ids[30]).map(\.message.id) == [ids[0]])
+      #expect(Set(try await store.duplicateCandidates(of: ids[75]).map(\.message.id)) == [ids[0], ids[30]])
+      for i in [0, 1, 29, 31, 50, 74, 76, 119] {
+        #expect(try await store.duplicateCandidates(of: ids[i]).isEmpty, "message \(i)")
+      }
     }
   }
 }

@@ -76,6 +76,8 @@ struct QueueContent: Encodable, Sendable {
   var filterPath: String
   /// 热点: the supervision board's topics of the last seven days (empty elsewhere).
   var topics: [TopicView] = []
+  /// The topics are still being counted for the first time (the board shows them on a later visit).
+  var topicsPending = false
   /// 通知: the reminders and supervision notices sent to the viewer's unit and to the viewer (the inbox).
   var notices: [NoticeView] = []
   /// A figure for the whole board (the supervision board: this month's first-contact resolution).

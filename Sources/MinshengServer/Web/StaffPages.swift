@@ -283,7 +283,11 @@ struct StaffPages: Sendable {
       units: names.units.values.sorted { $0.code < $1.code }.map {
         Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == unit)
       }, filterPath: "/staff/supervision")
-    content.topics = try await topics.topics(store: store, now: now)
+    if let found = await topics.topics(store: store, now: now) {
+      content.topics = found
+    } else {
+      content.topicsPending = true
+    }
     content.figure = try await firstContactFigure(office: nil)
     return try await render(request, "staff/queue", title: "督办台", session: session, content)
   }
@@ -848,24 +852,63 @@ struct StaffPages: Sendable {
 }
 
 /// 近期热点 for the supervision board: the messages of the last seven days clustered into topics,
-/// with their growth against the seven days before; kept for five minutes.
+/// with their growth against the seven days before. Clustering a busy fortnight takes seconds, so no
+/// request waits for it once there is a result: a result older than five minutes is still shown
+/// while one computation (per instance) replaces it in the background. Only the very first request
+/// waits, and for at most `firstWait`; after that the board says the topics are being counted.
 final class TopicsCache: Sendable {
-  private let state = Mutex<(at: Date, topics: [TopicView])?>(nil)
+  private struct State {
+    var kept: (at: Date, topics: [TopicView])?
+    var computing = false
+  }
+  private let state = Mutex(State())
+  let lifetime: TimeInterval
+  let firstWait: Duration
 
-  func topics(store: Store, now: Date) async throws -> [TopicView] {
-    if let kept = state.withLock({ $0 }), now.timeIntervalSince(kept.at) < 300, now >= kept.at { return kept.topics }
+  init(lifetime: TimeInterval = 300, firstWait: Duration = .seconds(2)) {
+    self.lifetime = lifetime
+    self.firstWait = firstWait
+  }
+
+  /// The topics at `now`, or nil while the first computation is still running.
+  func topics(store: Store, now: Date) async -> [TopicView]? {
+    let (kept, start) = state.withLock { state -> ([TopicView]?, Bool) in
+      if let kept = state.kept, now >= kept.at, now.timeIntervalSince(kept.at) < lifetime {
+        return (kept.topics, false)
+      }
+      let start = !state.computing
+      state.computing = true
+      return (state.kept?.topics, start)
+    }
+    if start {
+      Task { [self] in
+        let found = try? await Self.compute(store: store, now: now)
+        state.withLock { state in
+          state.computing = false
+          if let found { state.kept = (now, found) }
+        }
+      }
+    }
+    if let kept { return kept }
+    let deadline = ContinuousClock.now + firstWait
+    while ContinuousClock.now < deadline {
+      try? await Task.sleep(for: .milliseconds(20))
+      if let found = state.withLock({ $0.kept?.topics }) { return found }
+    }
+    return nil
+  }
+
+  static func compute(store: Store, now: Date) async throws -> [TopicView] {
     let week: TimeInterval = 7 * 86_400
     let current = try await TopicsCommand.fromStore(
       store, from: now.addingTimeInterval(-week), before: now.addingTimeInterval(1))
     let previous = try await TopicsCommand.fromStore(
       store, from: now.addingTimeInterval(-2 * week), before: now.addingTimeInterval(-week))
-    let found = TopicFinder().topics(current: current, previous: previous, limit: 5).map { topic in
+    return TopicFinder().topics(current: current, previous: previous, limit: 5).map { topic in
       TopicView(
         label: topic.label, size: topic.size,
         growth: topic.growth.map { String(format: "%+.0f%%", $0 * 100) } ?? "新出现",
         titles: Array(topic.titles.prefix(3)))
     }
-    state.withLock { $0 = (now, found) }
-    return found
   }
 }
