@@ -129,11 +129,22 @@ extension Store {
     return result
   }
 
-  /// How many undecided candidates a message has.
-  public func openDuplicateCount(of messageID: UUID) async throws -> Int {
-    try await Self.sql(readDB).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-      .from("duplicate_candidates").where("message_id", .equal, messageID)
-      .where("state", .equal, DuplicateCandidate.State.open.rawValue).first(decodingColumn: "n", as: Int.self) ?? 0
+  /// How many undecided candidates each of these messages has (absent: none), in one query — the
+  /// pool shows it for every new message.
+  public func openDuplicateCounts(of messageIDs: [UUID]) async throws -> [UUID: Int] {
+    guard !messageIDs.isEmpty else { return [:] }
+    let rows = try await Self.sql(readDB).raw(
+      """
+      SELECT message_id, COUNT(*) AS n FROM duplicate_candidates
+      WHERE message_id IN (\(binds: messageIDs)) AND state = \(bind: DuplicateCandidate.State.open.rawValue)
+      GROUP BY message_id
+      """
+    ).all()
+    var counts: [UUID: Int] = [:]
+    for row in rows {
+      counts[try row.decode(column: "message_id", as: UUID.self)] = try row.decode(column: "n", as: Int.self)
+    }
+    return counts
   }
 
   /// 不是重复: the dispatching office (or an admin) dismisses a candidate; who and when are kept.

@@ -155,6 +155,16 @@ extension Store {
       .first(decoding: SuggestionRecord.self)?.core
   }
 
+  /// The stored suggestions of these messages (absent: none), in one query.
+  public func suggestions(for messageIDs: [UUID]) async throws -> [UUID: CategorySuggestion] {
+    guard !messageIDs.isEmpty else { return [:] }
+    let records = try await Self.sql(readDB).select().column("*").from(SuggestionRecord.schema)
+      .where("message_id", .in, messageIDs).all(decoding: SuggestionRecord.self)
+    var found: [UUID: CategorySuggestion] = [:]
+    for record in records { found[record.messageID] = record.core }
+    return found
+  }
+
   /// A message's current version and whether the public may read it (made public by its author
   /// and released by a moderator), in one indexed read: enough to tell whether a view rendered
   /// earlier is still current.

@@ -188,15 +188,19 @@ struct StaffPages: Sendable {
       scoped.status = status
       var messages = try await store.messages(matching: scoped, limit: 100).messages
       if status == .received { messages.sort { ($0.urgent ? 0 : 1, $1.createdAt) < ($1.urgent ? 0 : 1, $0.createdAt) } }
+      // The hints of every new message in two queries, not two per message.
+      let ids = status == .received ? messages.map(\.id) : []
+      let duplicateCounts = try await store.openDuplicateCounts(of: ids)
+      let suggestions = try await store.suggestions(for: ids)
       var rows: [CaseRow] = []
       for message in messages {
         var hint = ""
         if status == .received {
           var parts: [String] = []
           if let unit = message.suggestedUnitID.flatMap({ names.units[$0]?.name }) { parts.append("规则建议：" + unit) }
-          let duplicates = try await store.openDuplicateCount(of: message.id)
+          let duplicates = duplicateCounts[message.id] ?? 0
           if duplicates > 0 { parts.append("可能重复 \(duplicates) 件") }
-          if let suggestion = try await store.suggestion(for: message.id) {
+          if let suggestion = suggestions[message.id] {
             parts.append(
               "模型建议：\(suggestion.label)（\(Int((suggestion.confidence * 100).rounded()))%）"
                 + (suggestion.unitID.flatMap { names.units[$0]?.name }.map { " → " + $0 } ?? ""))
