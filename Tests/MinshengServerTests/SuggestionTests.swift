@@ -70,6 +70,9 @@ import VaporTesting
         #expect(suggestion.unitID == world.housing.id)  // the routing rule for 城乡建设 in the city
         #expect(suggestion.confidence > 0.5 && suggestion.top.count == 2)
         #expect(!suggestion.reasons.isEmpty)
+        // Read for many messages at once (the pool), the same suggestion; none for others.
+        let many = try await store.suggestions(for: [messageID, UUID()])
+        #expect(many.count == 1 && many[messageID] == suggestion)
         // The author chose no category, so the suggested unit is the classifier's.
         #expect(try await store.message(messageID)?.suggestedUnitID == world.housing.id)
 
