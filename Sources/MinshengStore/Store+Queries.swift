@@ -36,6 +36,15 @@ public struct MessagePage: Sendable {
 }
 
 extension Store {
+  /// The titles and bodies of the messages written in a period (every message, public or not), in
+  /// one indexed read: the texts that topics are found in.
+  public func texts(createdFrom from: Date, before: Date) async throws -> [(title: String, body: String)] {
+    try await Self.sql(readDB).select().column("title").column("body").from(MessageRecord.schema)
+      .where("created_at", .greaterThanOrEqual, from).where("created_at", .lessThan, before)
+      .orderBy("created_at").all()
+      .map { (try $0.decode(column: "title", as: String.self), try $0.decode(column: "body", as: String.self)) }
+  }
+
   /// Messages matching `filter`, newest serial first, at most `limit` (1–200) per page.
   ///
   /// Pages are keyed by serial number, so a page never repeats or skips a message when new ones

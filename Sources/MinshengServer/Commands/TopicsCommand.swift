@@ -83,17 +83,6 @@ struct TopicsCommand: AsyncParsableCommand {
   }
 
   static func fromStore(_ store: Store, from: Date, before: Date) async throws -> [TopicMessage] {
-    var filter = MessageFilter()
-    filter.publicOnly = false
-    filter.createdFrom = from
-    filter.createdBefore = before
-    var messages: [TopicMessage] = []
-    while true {
-      let page = try await store.messages(matching: filter, limit: 200)
-      messages += page.messages.map { TopicMessage(title: $0.title, body: $0.body) }
-      guard let next = page.nextAfter else { break }
-      filter.after = next
-    }
-    return messages
+    try await store.texts(createdFrom: from, before: before).map { TopicMessage(title: $0.title, body: $0.body) }
   }
 }
