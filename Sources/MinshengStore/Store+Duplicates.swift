@@ -37,9 +37,13 @@ extension Store {
   /// indexed. `serve` runs this every second.
   @discardableResult
   public func indexPendingDuplicates(limit: Int = 200) async throws -> Int {
-    let pending = try await Self.sql(db).select().column("id").from(MessageRecord.schema)
-      .where("fingerprint_pending", .equal, true).orderBy("created_at").orderBy("serial_number").limit(limit).all()
-      .map { try $0.decode(column: "id", as: UUID.self) }
+    // `= TRUE` written out, so that PostgreSQL's generic plan also uses the partial index.
+    let pending = try await Self.sql(db).raw(
+      """
+      SELECT id FROM messages WHERE fingerprint_pending = TRUE
+      ORDER BY created_at, serial_number LIMIT \(bind: limit)
+      """
+    ).all().map { try $0.decode(column: "id", as: UUID.self) }
     var indexed = 0
     var start = 0
     while start < pending.count {
