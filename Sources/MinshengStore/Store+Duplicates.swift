@@ -22,6 +22,9 @@ public struct DuplicateCandidate: Sendable, Equatable {
 extension Store {
   /// How many of the messages that share bands with a new one are compared with it.
   static let neighbourLimit = 50
+  /// How many of each band's latest messages are looked at: enough for any real cluster of
+  /// near-duplicates to show, and a bound on the work when one text was written thousands of times.
+  public static let bandDepth = 100
 
   /// How many waiting messages one transaction indexes: a backlog (a bulk load, an instance that
   /// was down) is filed with one durable commit per batch rather than one per message, and the writer
@@ -60,27 +63,34 @@ extension Store {
     let claimed = try await sql.raw(
       """
       UPDATE messages SET fingerprint_pending = \(bind: false)
-      WHERE id IN (\(binds: ids)) AND fingerprint_pending = \(bind: true) RETURNING id, fingerprint
+      WHERE id IN (\(binds: ids)) AND fingerprint_pending = \(bind: true) RETURNING id, fingerprint, created_at
       """
     ).all()
-    var fingerprints: [UUID: Fingerprint] = [:]
+    var fingerprints: [UUID: (fingerprint: Fingerprint, createdAt: Date)] = [:]
     var claimedIDs = Set<UUID>()
     for row in claimed {
       let id = try row.decode(column: "id", as: UUID.self)
       claimedIDs.insert(id)
       if let fingerprint = try row.decode(column: "fingerprint", as: String?.self).flatMap(Fingerprint.init(stored:)) {
-        fingerprints[id] = fingerprint
+        fingerprints[id] = (fingerprint, try row.decode(column: "created_at", as: Date.self))
       }
     }
     for id in ids where claimedIDs.contains(id) {
-      guard let fingerprint = fingerprints[id] else { continue }
+      guard let (fingerprint, createdAt) = fingerprints[id] else { continue }
       let keys = fingerprint.bandKeys.map { Int64($0) }
-      // The messages sharing the most bands first (the LSH estimate of similarity), at most 50 of
-      // them: a complaint posted thousands of times must not make every later one compare with all.
+      // Each band's latest messages (one indexed range per band), then those sharing the most bands
+      // first (the LSH estimate of similarity), at most 50: a complaint posted thousands of times
+      // must not make every later one read and compare with all of them.
+      let bands = keys.enumerated().map { position, key -> SQLQueryString in
+        """
+        SELECT message_id FROM (SELECT message_id FROM message_bands WHERE band_key = \(bind: key)
+          ORDER BY created_at DESC LIMIT \(bind: bandDepth)) AS b\(unsafeRaw: String(position))
+        """
+      }.joined(separator: " UNION ALL ")
       let neighbours = try await sql.raw(
         """
         SELECT id, fingerprint FROM messages WHERE id IN (
-          SELECT message_id FROM message_bands WHERE band_key IN (\(binds: keys)) AND message_id <> \(bind: id)
+          SELECT message_id FROM (\(bands)) AS shared WHERE message_id <> \(bind: id)
           GROUP BY message_id ORDER BY COUNT(*) DESC, message_id LIMIT \(bind: neighbourLimit))
         """
       ).all()
@@ -95,9 +105,9 @@ extension Store {
         }
       }
       found.sort { $0.1 > $1.1 }
-      var bands = sql.insert(into: "message_bands").columns("band_key", "message_id")
-      for key in keys { bands = bands.values(SQLBind(key), SQLBind(id)) }
-      try await bands.run()
+      var postings = sql.insert(into: "message_bands").columns("band_key", "message_id", "created_at")
+      for key in keys { postings = postings.values(SQLBind(key), SQLBind(id), SQLBind(createdAt)) }
+      try await postings.run()
       let best = found.prefix(5)
       if !best.isEmpty {
         var candidates = sql.insert(into: "duplicate_candidates")

@@ -127,4 +127,28 @@ import VaporTesting
       }
     }
   }
+
+  /// One text written many times: a new copy looks at each band's latest 100 messages only, so it
+  /// is matched with recent copies and its cost does not grow with the number of old ones.
+  @Test(arguments: TestDatabase.available)
+  func aTextWrittenManyTimes_isMatchedWithItsLatestCopies(db: TestDatabase) async throws {
+    try await db.withStore { (store: Store) async throws in
+      let world = try await SeededWorld.create(in: store)
+      let signature = MinHashSignature(title: "滨江路工地夜间施工扰民", body: Self.noise)
+      let fingerprint = Fingerprint(values: signature.values, bandKeys: signature.bandKeys)
+      var ids: [UUID] = []
+      for i in 0..<(Store.bandDepth + 30) {
+        var input = Fixtures.newMessage(title: "滨江路工地夜间施工扰民", leader: world.secretary.id)
+        input.body = Self.noise
+        ids.append(
+          try await store.submit(input, at: Fixtures.now.addingTimeInterval(Double(i)), fingerprint: fingerprint)
+            .message.id)
+      }
+      #expect(try await store.indexPendingDuplicates(limit: 500) == ids.count)
+      let found = try await store.duplicateCandidates(of: ids[ids.count - 1]).map(\.message.id)
+      #expect(found.count == 5)
+      let latest = Set(ids.suffix(Store.bandDepth + 1).dropLast())
+      #expect(found.allSatisfy { latest.contains($0) })
+    }
+  }
 }
