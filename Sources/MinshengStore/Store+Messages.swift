@@ -436,7 +436,8 @@ extension Store {
   /// The reply draft waiting for the unit's reviewer, if there is one.
   public func draftReply(of messageID: UUID) async throws -> (body: String, unitID: UUID)? {
     guard
-      let model = try await ReplyModel.query(on: db).filter(\.$messageID == messageID).filter(\.$state == "draft")
+      let model = try await ReplyModel.query(on: readDB).filter(\.$messageID == messageID)
+        .filter(\.$state == "draft")
         .first()
     else { return nil }
     return (model.body, model.unitID)

@@ -36,6 +36,7 @@ public enum StoreMigrations {
     M0029_DropRedundantIndexes(),
     M0030_PartialIndexes(),
     M0031_BandRecency(),
+    M0032_IndexRepliesAndEvaluations(),
   ]
 }
 
@@ -731,5 +732,27 @@ struct M0031_BandRecency: AsyncMigration {
     try await sql.drop(index: "message_bands_key_time").run()
     try await sql.create(index: "message_bands_key").on("message_bands").column("band_key").run()
     try await database.schema("message_bands").deleteField("created_at").update()
+  }
+}
+
+/// Every case page and every public message page reads the message's replies (published and
+/// draft) and its evaluation: without these indexes each read went through the whole table.
+struct M0032_IndexRepliesAndEvaluations: AsyncMigration {
+  var name: String { "0032_IndexRepliesAndEvaluations" }
+  static let indexes: [(name: String, table: String, columns: [String])] = [
+    ("replies_message_state", "replies", ["message_id", "state"]),
+    ("evaluations_message", "evaluations", ["message_id"]),
+  ]
+  func prepare(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    for index in Self.indexes {
+      let create = sql.create(index: index.name).on(index.table)
+      for column in index.columns { _ = create.column(column) }
+      try await create.run()
+    }
+  }
+  func revert(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    for index in Self.indexes.reversed() { try await sql.drop(index: index.name).run() }
   }
 }
