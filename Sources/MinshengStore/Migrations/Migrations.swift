@@ -37,6 +37,7 @@ public enum StoreMigrations {
     M0030_PartialIndexes(),
     M0031_BandRecency(),
     M0032_IndexRepliesAndEvaluations(),
+    M0033_FirstContactIndexes(),
   ]
 }
 
@@ -754,5 +755,29 @@ struct M0032_IndexRepliesAndEvaluations: AsyncMigration {
   func revert(on database: any Database) async throws {
     guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
     for index in Self.indexes.reversed() { try await sql.drop(index: index.name).run() }
+  }
+}
+
+/// 一次解决率 counts the month's calls and letters and those answered on the spot: these partial
+/// indexes hold only such messages and such events, so the figure reads them and nothing else
+/// (without them, a month of 100,000 messages took 200 ms), and web intake writes neither.
+struct M0033_FirstContactIndexes: AsyncMigration {
+  var name: String { "0033_FirstContactIndexes" }
+  func prepare(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    try await sql.raw(
+      """
+      CREATE INDEX messages_first_contact ON messages (created_at, dispatching_unit_id)
+      WHERE \(unsafeRaw: Store.firstContactChannels)
+      """
+    ).run()
+    try await sql.raw(
+      "CREATE INDEX events_answered_directly ON events (message_id) WHERE action = 'answer_directly'"
+    ).run()
+  }
+  func revert(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    try await sql.drop(index: "events_answered_directly").run()
+    try await sql.drop(index: "messages_first_contact").run()
   }
 }
