@@ -419,18 +419,29 @@ extension Store {
   }
 
   /// Open messages in which a unit assists (协办), newest first.
-  public func messages(assistedBy unitID: UUID, limit: Int = 200) async throws -> [Message] {
+  public func messages(assistedBy unitID: UUID, limit: Int = 200, offset: Int = 0) async throws -> [Message] {
     let sql = try Self.sql(readDB)
     let open = Status.allCases.filter(\.isOpen).map(\.rawValue)
     let records = try await sql.raw(
       """
       SELECT m.* FROM messages m JOIN message_assisting_units a ON a.message_id = m.id
       WHERE a.unit_id = \(bind: unitID) AND m.status IN (\(binds: open))
-      ORDER BY m.created_at DESC LIMIT \(bind: max(1, min(limit, 500)))
+      ORDER BY m.created_at DESC LIMIT \(bind: max(1, min(limit, 500))) OFFSET \(bind: max(0, min(offset, 100_000)))
       """
     )
     .all(decoding: MessageRecord.self)
     return try await sql.messages(records)
+  }
+
+  /// How many open messages a unit assists in.
+  public func assistedCount(by unitID: UUID) async throws -> Int {
+    let open = Status.allCases.filter(\.isOpen).map(\.rawValue)
+    return try await Self.sql(readDB).raw(
+      """
+      SELECT COUNT(*) AS n FROM messages m JOIN message_assisting_units a ON a.message_id = m.id
+      WHERE a.unit_id = \(bind: unitID) AND m.status IN (\(binds: open))
+      """
+    ).first(decoding: CountRow.self)?.n ?? 0
   }
 
   /// The reply draft waiting for the unit's reviewer, if there is one.
@@ -446,9 +457,10 @@ extension Store {
   /// 督办台: open messages whose running deadline (acceptance while assigned, reply while accepted,
   /// waiting for an extension decision or in review) falls before `before`, for one lead unit or all.
   public func casesDue(
-    from: Date? = nil, before: Date, leadUnit: UUID? = nil, limit: Int = 500
+    from: Date? = nil, before: Date, leadUnit: UUID? = nil, limit: Int = 500, offset: Int = 0
   ) async throws -> [Message] {
     let sql = try Self.sql(readDB)
+    let offset = max(0, min(offset, 100_000))
     let limit = max(1, min(limit, 2_000))
     // One indexed walk per status, in deadline order, so that only `limit` rows are read however
     // many cases are late.
@@ -459,17 +471,55 @@ extension Store {
         .where(column, .lessThan, before)
       if let from { query.where(column, .greaterThanOrEqual, from) }
       if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
-      for record in try await query.orderBy(column).limit(limit).all(decoding: MessageRecord.self) {
+      for record in try await query.orderBy(column).limit(offset + limit).all(decoding: MessageRecord.self) {
         found.append(((status == .assigned ? record.acceptanceDue : record.replyDue) ?? .distantPast, record))
       }
     }
-    let chosen = found.sorted { ($0.due, $0.record.serialNumber) < ($1.due, $1.record.serialNumber) }.prefix(limit)
+    let chosen = found.sorted { ($0.due, $0.record.serialNumber) < ($1.due, $1.record.serialNumber) }
+      .dropFirst(offset).prefix(limit)
     return try await sql.messages(chosen.map(\.record))
+  }
+
+  /// How many cases `casesDue` would list without a limit: an indexed count per status.
+  public func casesDueCount(from: Date? = nil, before: Date, leadUnit: UUID? = nil) async throws -> Int {
+    let sql = try Self.sql(readDB)
+    var total = 0
+    for status in [Status.assigned, .accepted, .extensionRequested, .reviewing] {
+      let column = status == .assigned ? "acceptance_due" : "reply_due"
+      let query = sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(MessageRecord.schema)
+        .where("status", .equal, status.rawValue).where(column, .lessThan, before)
+      if let from { query.where(column, .greaterThanOrEqual, from) }
+      if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
+      total += try await query.first(decodingColumn: "n", as: Int.self) ?? 0
+    }
+    return total
+  }
+
+  /// How many cases are in a status, for one dispatching office or lead unit (or all): an indexed count.
+  public func caseCount(status: Status, dispatchingUnit: UUID? = nil, leadUnit: UUID? = nil) async throws -> Int {
+    let query = try Self.sql(readDB).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+      .from(MessageRecord.schema).where("status", .equal, status.rawValue)
+    if let dispatchingUnit { query.where("dispatching_unit_id", .equal, dispatchingUnit) }
+    if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
+    return try await query.first(decodingColumn: "n", as: Int.self) ?? 0
+  }
+
+  /// A dispatching office's cases in one status (every office's when nil), newest first — one
+  /// indexed walk, `offset` rows skipped.
+  public func cases(
+    dispatchedBy office: UUID?, status: Status, limit: Int = 50, offset: Int = 0
+  ) async throws -> [Message] {
+    let sql = try Self.sql(readDB)
+    let query = sql.select().column("*").from(MessageRecord.schema).where("status", .equal, status.rawValue)
+    if let office { query.where("dispatching_unit_id", .equal, office) }
+    let records = try await query.orderBy("serial_year", .descending).orderBy("serial_number", .descending)
+      .limit(max(1, min(limit, 500))).offset(max(0, min(offset, 100_000))).all(decoding: MessageRecord.self)
+    return try await sql.messages(records)
   }
 
   /// The lead unit's cases in one status, the earliest deadline first (oldest first when the status
   /// has no deadline), at most `limit` — one indexed walk.
-  public func cases(ledBy unit: UUID, status: Status, limit: Int = 100) async throws -> [Message] {
+  public func cases(ledBy unit: UUID, status: Status, limit: Int = 100, offset: Int = 0) async throws -> [Message] {
     let column =
       switch status {
       case .assigned: "acceptance_due"
@@ -478,8 +528,8 @@ extension Store {
       }
     let sql = try Self.sql(readDB)
     let records = try await sql.select().column("*").from(MessageRecord.schema).where("lead_unit_id", .equal, unit)
-      .where("status", .equal, status.rawValue).orderBy(column).limit(max(1, min(limit, 500)))
-      .all(decoding: MessageRecord.self)
+      .where("status", .equal, status.rawValue).orderBy(column).orderBy("serial_number")
+      .limit(max(1, min(limit, 500))).offset(max(0, min(offset, 100_000))).all(decoding: MessageRecord.self)
     return try await sql.messages(records)
   }
 
@@ -553,3 +603,5 @@ extension Store {
     return try row.decode(column: "serial_number", as: Int.self)
   }
 }
+
+private struct CountRow: Decodable { var n: Int }

@@ -16,6 +16,18 @@ import Testing
     #expect(!status.isDueSoon)
   }
 
+  /// The horizon that lists are read with agrees with `isDueSoon` for every deadline ahead: on an
+  /// ordinary weekday, on a Friday evening and before the National Day holiday.
+  @Test(arguments: [Fixtures.at("2026-03-04", 9), Fixtures.at("2026-03-06", 17), Fixtures.at("2026-09-30", 10)])
+  func dueSoonHorizon_separatesExactlyWhatIsDueSoon(now: Date) {
+    let horizon = DeadlineStatus.dueSoonHorizon(at: now, calendar: calendar)
+    #expect(horizon > now.addingTimeInterval(24 * 3600 - 1))
+    for step in 1...2_000 {
+      let due = now.addingTimeInterval(Double(step) * 7 * 60)  // every 7 minutes for 9.7 days
+      #expect((due < horizon) == DeadlineStatus.isDueSoon(due, at: now, calendar: calendar), "\(due)")
+    }
+  }
+
   @Test func lastHours_areDueSoon() {
     var message = Fixtures.message(status: .accepted)
     message.replyDue = Fixtures.at("2026-03-05", 0)

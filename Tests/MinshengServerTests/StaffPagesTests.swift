@@ -308,15 +308,18 @@ import VaporTesting
 
       let supervisor = try await logIn(app, "dc.supervisor")
       let board = try await get(app, "/staff/supervision", cookies: supervisor.cookies).1
-      let lateStart = try #require(board.range(of: #"id="q-late""#))
-      let soonStart = try #require(board.range(of: #"id="q-soon""#))
-      func ids(_ html: Substring) -> Set<UUID> {
+      #expect(board.contains("已超期（\(late.count)）") && board.contains("即将到期（\(soon.count)）"))
+      func ids(_ html: String) -> Set<UUID> {
         Set(
           html.components(separatedBy: "href=\"/staff/messages/").dropFirst()
             .compactMap { UUID(uuidString: String($0.prefix(36))) })
       }
-      #expect(ids(board[lateStart.upperBound..<soonStart.lowerBound]) == late)
-      #expect(ids(board[soonStart.upperBound...]) == soon)
+      // Each section on its own page lists every case the core puts in it, and nothing else.
+      let latePage = try await get(app, "/staff/supervision?section=late", cookies: supervisor.cookies).1
+      let soonPage = try await get(app, "/staff/supervision?section=soon", cookies: supervisor.cookies).1
+      #expect(ids(latePage) == late)
+      #expect(ids(soonPage) == soon)
+      #expect(!latePage.contains(#"id="q-soon""#) && soonPage.contains("返回总览"))
     }
   }
 
@@ -573,6 +576,45 @@ import VaporTesting
       // Accepted at last: no longer on the list.
       try await store.perform(.accept(), on: late, by: world.housingHandler, at: site.clock.now)
       #expect(!(try await get(app, "/overdue").1.contains("拖着不办的件")))
+    }
+  }
+
+  /// A long queue: the overview shows each section's first 20 with the count and a link; the
+  /// section's own pages show 50 at a time in the same order, every case exactly once.
+  @Test(arguments: TestDatabase.available)
+  func longQueues_arePaged_everyCaseOnExactlyOnePage(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      var assigned: Set<UUID> = []
+      for index in 0..<55 {
+        let id = try await store.submit(
+          Fixtures.newMessage(title: "分页核对 \(index)", leader: world.secretary.id), at: site.clock.now
+        ).message.id
+        try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: site.clock.now)
+        assigned.insert(id)
+        site.clock.advance(600)
+      }
+      func ids(_ html: String) -> [UUID] {
+        html.components(separatedBy: "href=\"/staff/messages/").dropFirst()
+          .compactMap { UUID(uuidString: String($0.prefix(36))) }
+      }
+      let handler = try await logIn(app, "zjw.handler")
+      let overview = try await get(app, "/staff/inbox", cookies: handler.cookies).1
+      #expect(overview.contains("待签收（55）") && overview.contains("第 1–20 件，共 55 件"))
+      #expect(overview.contains("/staff/inbox?section=accept&amp;page=1#q-accept"))
+      #expect(ids(overview).count == 20)
+      let first = try await get(app, "/staff/inbox?section=accept&page=1", cookies: handler.cookies).1
+      let second = try await get(app, "/staff/inbox?section=accept&page=2", cookies: handler.cookies).1
+      #expect(first.contains("第 1–50 件，共 55 件") && first.contains("下一页") && !first.contains("上一页"))
+      #expect(second.contains("第 51–55 件，共 55 件") && second.contains("上一页") && !second.contains("下一页"))
+      #expect(ids(first).count == 50 && ids(second).count == 5)
+      #expect(Set(ids(first) + ids(second)) == assigned)
+      // The overview's first 20 are the first page's first 20: the earliest deadlines.
+      #expect(ids(overview) == Array(ids(first).prefix(20)))
+      // A page past the end is empty, not an error; a nonsense page number is the first page.
+      let beyond = try await get(app, "/staff/inbox?section=accept&page=9", cookies: handler.cookies)
+      #expect(beyond.0 == .ok && ids(beyond.1).isEmpty)
+      #expect(try await get(app, "/staff/inbox?section=accept&page=x", cookies: handler.cookies).0 == .ok)
     }
   }
 }

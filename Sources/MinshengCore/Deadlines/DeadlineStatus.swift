@@ -52,11 +52,36 @@ public struct DeadlineStatus: Sendable, Equatable {
       return DeadlineStatus(
         phase: phase, due: due, isOverdue: true, workingDaysLeft: 0, daysOverdue: max(days, 1), isDueSoon: false)
     }
-    let today = calendar.day(of: now)
-    let lastDay = calendar.day(of: due.addingTimeInterval(-0.001))
-    let left = calendar.workingDays(from: today, through: lastDay)
-    let soon = left <= 1 || due.timeIntervalSince(now) < 24 * 3600
     return DeadlineStatus(
-      phase: phase, due: due, isOverdue: false, workingDaysLeft: left, daysOverdue: 0, isDueSoon: soon)
+      phase: phase, due: due, isOverdue: false,
+      workingDaysLeft: workingDaysLeft(until: due, at: now, calendar: calendar),
+      daysOverdue: 0, isDueSoon: isDueSoon(due, at: now, calendar: calendar))
+  }
+
+  /// Working days from today through the day the deadline falls in (a deadline at midnight
+  /// belongs to the day before).
+  static func workingDaysLeft(until due: Date, at now: Date, calendar: WorkingCalendar) -> Int {
+    calendar.workingDays(from: calendar.day(of: now), through: calendar.day(of: due.addingTimeInterval(-0.001)))
+  }
+
+  /// Whether a deadline still ahead counts as due soon: at most one working day left, or less than
+  /// 24 hours.
+  public static func isDueSoon(_ due: Date, at now: Date, calendar: WorkingCalendar) -> Bool {
+    due > now
+      && (workingDaysLeft(until: due, at: now, calendar: calendar) <= 1 || due.timeIntervalSince(now) < 24 * 3600)
+  }
+
+  /// The moment that separates due soon from not yet: a deadline after `now` is due soon exactly
+  /// when it is before the horizon (to the millisecond). Lists of what is due soon are read from the
+  /// database with it. Found by halving, since the longer a deadline is away the more working days
+  /// it leaves.
+  public static func dueSoonHorizon(at now: Date, calendar: WorkingCalendar) -> Date {
+    var soon = now  // every deadline just after this is due soon
+    var later = now.addingTimeInterval(60 * 86_400)  // no run of holidays is this long
+    while later.timeIntervalSince(soon) > 0.0005 {
+      let middle = soon.addingTimeInterval(later.timeIntervalSince(soon) / 2)
+      if isDueSoon(middle, at: now, calendar: calendar) { soon = middle } else { later = middle }
+    }
+    return later
   }
 }

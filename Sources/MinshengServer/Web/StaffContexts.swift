@@ -65,6 +65,64 @@ struct QueueSection: Encodable, Sendable {
   var id: String
   var title: String
   var rows: [CaseRow]
+  /// How many cases the section has in all, and which of them are shown ("第 21–40 件，共 4,123 件").
+  var extent = ""
+  /// Links to the section's other pages (empty when everything is shown).
+  var previous = ""
+  var next = ""
+  /// In the overview: the section on its own; on a section's page: back to the overview.
+  var all = ""
+  var overview = ""
+}
+
+/// Which part of a queue is shown: the first cases of every section (the overview), or one
+/// section a page at a time (`?section=ID&page=N`). Every section is read in its own order with an
+/// offset, so no page reads more than it shows.
+struct QueueWindow: Sendable {
+  /// Cases per section in the overview.
+  static let preview = 20
+  /// Cases per page of one section.
+  static let pageSize = 50
+
+  var section: String?
+  var page: Int
+  /// Extra query items kept in the links (the supervision board's unit filter).
+  var keep: [(String, String)]
+
+  init(section: String?, page: Int, keep: [(String, String)] = []) {
+    self.section = section
+    self.page = max(1, min(page, 2_000))
+    self.keep = keep
+  }
+
+  /// Whether the section appears at all.
+  func shows(_ id: String) -> Bool { section == nil || section == id }
+  /// The section's cases to read: `offset` skipped, at most `limit`.
+  var offset: Int { section == nil ? 0 : (page - 1) * Self.pageSize }
+  var limit: Int { section == nil ? Self.preview : Self.pageSize }
+
+  /// The section with its counts and links, on a page at `path`.
+  func section(
+    id: String, title: String, rows: [CaseRow], total: Int, path: String
+  ) -> QueueSection {
+    var section = QueueSection(id: id, title: title + "（\(total)）", rows: rows)
+    guard total > rows.count || self.section != nil else { return section }
+    func link(_ page: Int?) -> String {
+      var items = keep.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }
+      if let page { items += ["section=\(id)", "page=\(page)"] }
+      return path + (items.isEmpty ? "" : "?" + items.joined(separator: "&")) + "#q-\(id)"
+    }
+    let first = offset + (rows.isEmpty ? 0 : 1)
+    section.extent = "第 \(first)–\(offset + rows.count) 件，共 \(total) 件"
+    if self.section == nil {
+      section.all = link(1)
+    } else {
+      if page > 1 { section.previous = link(page - 1) }
+      if offset + rows.count < total { section.next = link(page + 1) }
+      section.overview = link(nil)
+    }
+    return section
+  }
 }
 
 struct QueueContent: Encodable, Sendable {

@@ -168,25 +168,24 @@ struct StaffPages: Sendable {
   /// extension requests and reopen requests.
   func pool(_ request: Request) async throws -> Response {
     guard let session = try await session(request) else { return toLogin(request) }
-    var filter = MessageFilter()
-    filter.publicOnly = false
+    let office: UUID?
     switch session.account.role {
     case .dispatcher:
       guard let unit = session.account.unitID else { throw Abort(.forbidden, reason: "交办员须属于一个交办单位") }
-      filter.dispatchingUnitID = unit
-    case .supervisor, .admin: break
+      office = unit
+    case .supervisor, .admin: office = nil
     default: throw Abort(.forbidden, reason: "只有交办单位、督查和管理员可以查看交办池")
     }
     let names = try await store.referenceNames()
     let now = clock()
+    let window = queueWindow(request)
     var sections: [QueueSection] = []
     for (id, title, status) in [
       ("new", "待交办", Status.received), ("returned", "退回待处理", .returned),
       ("extension", "延期申请", .extensionRequested), ("reopen", "重办申请", .reopenRequested),
-    ] {
-      var scoped = filter
-      scoped.status = status
-      var messages = try await store.messages(matching: scoped, limit: 100).messages
+    ] where window.shows(id) {
+      var messages = try await store.cases(
+        dispatchedBy: office, status: status, limit: window.limit, offset: window.offset)
       if status == .received { messages.sort { ($0.urgent ? 0 : 1, $1.createdAt) < ($1.urgent ? 0 : 1, $0.createdAt) } }
       // The hints of every new message in two queries, not two per message.
       let ids = status == .received ? messages.map(\.id) : []
@@ -209,12 +208,20 @@ struct StaffPages: Sendable {
         }
         rows.append(CaseRow(message, names: names, now: now, calendar: store.rules.calendar, hint: hint))
       }
-      sections.append(QueueSection(id: id, title: title + "（\(rows.count)）", rows: rows))
+      let total = try await store.caseCount(status: status, dispatchingUnit: office)
+      sections.append(window.section(id: id, title: title, rows: rows, total: total, path: "/staff/pool"))
     }
     let content = QueueContent(
-      heading: "交办池", intro: "新留言按急件优先、时间倒序排列。点开一件即可交办、改派、并单或作无效件处理。", sections: sections,
+      heading: "交办池", intro: "新留言按时间倒序排列，每页中急件在前。点开一件即可交办、改派、并单或作无效件处理。", sections: sections,
       units: [], filterPath: "")
     return try await render(request, "staff/queue", title: "交办池", session: session, content)
+  }
+
+  /// The part of a queue page asked for: `?section=ID&page=N`, else the overview.
+  func queueWindow(_ request: Request, keep: [(String, String)] = []) -> QueueWindow {
+    QueueWindow(
+      section: request.query[String.self, at: "section"].flatMap { $0.isEmpty ? nil : String($0.prefix(20)) },
+      page: request.query[Int.self, at: "page"] ?? 1, keep: keep)
   }
 
   /// 办件箱: the unit's open messages by deadline — to accept, in hand, in review, and those it assists.
@@ -223,29 +230,43 @@ struct StaffPages: Sendable {
     guard [.handler, .reviewer, .leader].contains(session.account.role), let unit = session.account.unitID else {
       throw Abort(.forbidden, reason: "只有承办单位的工作人员有办件箱")
     }
-    // Each section is read in deadline order, at most 100 cases: the most urgent are never cut off.
-    var led: [Message] = []
-    for status in [Status.assigned, .accepted, .extensionRequested, .returned, .reviewing] {
-      led += try await store.cases(ledBy: unit, status: status, limit: 100)
-    }
-    let assisted = try await store.messages(assistedBy: unit)
+    // Each section is read in deadline order (the most urgent are never cut off), a page at a time.
+    let window = queueWindow(request)
     let names = try await store.referenceNames()
     let now = clock()
     func rows(_ messages: [Message]) -> [CaseRow] {
       messages.map { CaseRow($0, names: names, now: now, calendar: store.rules.calendar) }
         .sorted { ($0.dueSort, $0.serial) < ($1.dueSort, $1.serial) }
     }
+    /// Several statuses in one section: each read up to the end of the page, merged in deadline order.
+    func section(_ id: String, _ title: String, _ statuses: [Status]) async throws -> QueueSection? {
+      guard window.shows(id) else { return nil }
+      var led: [Message] = []
+      var total = 0
+      for status in statuses {
+        led += try await store.cases(ledBy: unit, status: status, limit: window.offset + window.limit)
+        total += try await store.caseCount(status: status, leadUnit: unit)
+      }
+      let page = Array(rows(led).dropFirst(window.offset).prefix(window.limit))
+      return window.section(id: id, title: title, rows: page, total: total, path: "/staff/inbox")
+    }
+    var sections: [QueueSection] = []
+    if let accept = try await section("accept", "待签收", [.assigned]) { sections.append(accept) }
+    if let handling = try await section("handling", "办理中", [.accepted, .extensionRequested, .returned]) {
+      sections.append(handling)
+    }
+    if let review = try await section("review", "待审核答复", [.reviewing]) { sections.append(review) }
+    if window.shows("assist") {
+      let assisted = try await store.messages(assistedBy: unit, limit: window.limit, offset: window.offset)
+      sections.append(
+        window.section(
+          id: "assist", title: "协办", rows: rows(assisted), total: try await store.assistedCount(by: unit),
+          path: "/staff/inbox"))
+    }
     var content = QueueContent(
       heading: "办件箱",
       intro: "按期限排列：绿色为期限内，黄色为剩余不足一个工作日，红色为已超期。",
-      sections: [
-        QueueSection(id: "accept", title: "待签收", rows: rows(led.filter { $0.status == .assigned })),
-        QueueSection(
-          id: "handling", title: "办理中",
-          rows: rows(led.filter { [.accepted, .extensionRequested, .returned].contains($0.status) })),
-        QueueSection(id: "review", title: "待审核答复", rows: rows(led.filter { $0.status == .reviewing })),
-        QueueSection(id: "assist", title: "协办", rows: rows(assisted)),
-      ], units: [], filterPath: "")
+      sections: sections, units: [], filterPath: "")
     var recipients = ["user:" + session.account.username]
     if let code = names.units[unit]?.code { recipients.append("unit:" + code) }
     content.notices = try await store.outbox(recipients: recipients, limit: 10).map {
@@ -264,26 +285,24 @@ struct StaffPages: Sendable {
     let unit = request.query[String.self, at: "unit"].flatMap(UUID.init(uuidString:))
     let now = clock()
     let calendar = store.rules.calendar
-    // The store narrows to what is due before the end of the next working day (and at least the
-    // next 24 hours); the core's deadline status decides which section each case is in.
-    let horizon = max(calendar.deadline(workingDays: 1, after: now), now.addingTimeInterval(86_400))
-    // The most overdue first and the soonest due first, at most `limit` of each, read in deadline
-    // order.
-    let limit = 300
-    let late = try await store.casesDue(before: now, leadUnit: unit, limit: limit)
-    let soon = try await store.casesDue(from: now, before: horizon, leadUnit: unit, limit: limit)
-    let rows = (late + soon).map { CaseRow($0, names: names, now: now, calendar: calendar) }
+    // Read from the database in deadline order, a page at a time: what is overdue, and what the
+    // core calls due soon (the deadlines before its horizon).
+    let horizon = DeadlineStatus.dueSoonHorizon(at: now, calendar: calendar)
+    let window = queueWindow(request, keep: [("unit", unit?.uuidString.lowercased() ?? "")])
+    var sections: [QueueSection] = []
+    for (id, title, from, before) in [("late", "已超期", nil, now), ("soon", "即将到期", now, horizon)]
+    where window.shows(id) {
+      let cases = try await store.casesDue(
+        from: from, before: before, leadUnit: unit, limit: window.limit, offset: window.offset)
+      let rows = cases.map { CaseRow($0, names: names, now: now, calendar: calendar) }
+        .filter { $0.dueClass == id }.sorted { ($0.dueSort, $0.serial) < ($1.dueSort, $1.serial) }
+      let total = try await store.casesDueCount(from: from, before: before, leadUnit: unit)
+      sections.append(window.section(id: id, title: title, rows: rows, total: total, path: "/staff/supervision"))
+    }
     var content = QueueContent(
       heading: "督办台",
-      intro: "已超期和剩余不足一个工作日的件。点开一件可以催办、督办。"
-        + (late.count == limit || soon.count == limit
-          ? "件数较多，每类只列出最紧迫的 \(limit) 件，可按单位筛选查看其余。" : ""),
-      sections: [
-        QueueSection(
-          id: "late", title: "已超期", rows: rows.filter { $0.dueClass == "late" }.sorted { $0.dueSort < $1.dueSort }),
-        QueueSection(
-          id: "soon", title: "即将到期", rows: rows.filter { $0.dueClass == "soon" }.sorted { $0.dueSort < $1.dueSort }),
-      ],
+      intro: "已超期和剩余不足一个工作日的件，最紧迫的在前。点开一件可以催办、督办；可按单位筛选。",
+      sections: sections,
       units: names.units.values.sorted { $0.code < $1.code }.map {
         Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: $0.id == unit)
       }, filterPath: "/staff/supervision")
