@@ -459,13 +459,43 @@ extension Store {
   public func casesDue(
     from: Date? = nil, before: Date, leadUnit: UUID? = nil, limit: Int = 500, offset: Int = 0
   ) async throws -> [Message] {
-    let sql = try Self.sql(readDB)
     let offset = max(0, min(offset, 100_000))
     let limit = max(1, min(limit, 2_000))
+    let statuses = [Status.assigned, .accepted, .extensionRequested, .reviewing]
+    if let readers = database.sqliteReaders {
+      // The same reads on a reader's own connection, decoded without SQLKit (the board's hot path).
+      return try await readers.run { handle in
+        try handle.snapshot {
+          var found: [(due: Date, record: MessageRecord)] = []
+          for status in statuses {
+            let column = status == .assigned ? "acceptance_due" : "reply_due"
+            var sql = "SELECT * FROM messages WHERE status = ? AND \(column) < ?"
+            var binds: [SQLiteValue] = [.text(status.rawValue), before.sqliteValue]
+            if let from {
+              sql += " AND \(column) >= ?"
+              binds.append(from.sqliteValue)
+            }
+            if let leadUnit {
+              sql += " AND lead_unit_id = ?"
+              binds.append(.text(leadUnit.uuidString))
+            }
+            sql += " ORDER BY \(column) LIMIT ?"
+            binds.append(.integer(Int64(offset + limit)))
+            for record in try Self.messageRecords(sql, binds, on: handle) {
+              found.append(((status == .assigned ? record.acceptanceDue : record.replyDue) ?? .distantPast, record))
+            }
+          }
+          let chosen = found.sorted { ($0.due, $0.record.serialNumber) < ($1.due, $1.record.serialNumber) }
+            .dropFirst(offset).prefix(limit)
+          return try Self.messages(chosen.map(\.record), on: handle)
+        }
+      }
+    }
+    let sql = try Self.sql(readDB)
     // One indexed walk per status, in deadline order, so that only `limit` rows are read however
     // many cases are late.
     var found: [(due: Date, record: MessageRecord)] = []
-    for status in [Status.assigned, .accepted, .extensionRequested, .reviewing] {
+    for status in statuses {
       let column = status == .assigned ? "acceptance_due" : "reply_due"
       let query = sql.select().column("*").from(MessageRecord.schema).where("status", .equal, status.rawValue)
         .where(column, .lessThan, before)
@@ -509,11 +539,28 @@ extension Store {
   public func cases(
     dispatchedBy office: UUID?, status: Status, limit: Int = 50, offset: Int = 0
   ) async throws -> [Message] {
+    let limit = max(1, min(limit, 500))
+    let offset = max(0, min(offset, 100_000))
+    if let readers = database.sqliteReaders {
+      return try await readers.run { handle in
+        try handle.snapshot {
+          var sql = "SELECT * FROM messages WHERE status = ?"
+          var binds: [SQLiteValue] = [.text(status.rawValue)]
+          if let office {
+            sql += " AND dispatching_unit_id = ?"
+            binds.append(.text(office.uuidString))
+          }
+          sql += " ORDER BY serial_year DESC, serial_number DESC LIMIT ? OFFSET ?"
+          binds += [.integer(Int64(limit)), .integer(Int64(offset))]
+          return try Self.messages(Self.messageRecords(sql, binds, on: handle), on: handle)
+        }
+      }
+    }
     let sql = try Self.sql(readDB)
     let query = sql.select().column("*").from(MessageRecord.schema).where("status", .equal, status.rawValue)
     if let office { query.where("dispatching_unit_id", .equal, office) }
     let records = try await query.orderBy("serial_year", .descending).orderBy("serial_number", .descending)
-      .limit(max(1, min(limit, 500))).offset(max(0, min(offset, 100_000))).all(decoding: MessageRecord.self)
+      .limit(limit).offset(offset).all(decoding: MessageRecord.self)
     return try await sql.messages(records)
   }
 
@@ -526,10 +573,25 @@ extension Store {
       case .accepted, .extensionRequested, .reviewing: "reply_due"
       default: "created_at"
       }
+    let limit = max(1, min(limit, 500))
+    let offset = max(0, min(offset, 100_000))
+    if let readers = database.sqliteReaders {
+      return try await readers.run { handle in
+        try handle.snapshot {
+          let records = try Self.messageRecords(
+            """
+            SELECT * FROM messages WHERE lead_unit_id = ? AND status = ? ORDER BY \(column), serial_number
+            LIMIT ? OFFSET ?
+            """, [.text(unit.uuidString), .text(status.rawValue), .integer(Int64(limit)), .integer(Int64(offset))],
+            on: handle)
+          return try Self.messages(records, on: handle)
+        }
+      }
+    }
     let sql = try Self.sql(readDB)
     let records = try await sql.select().column("*").from(MessageRecord.schema).where("lead_unit_id", .equal, unit)
       .where("status", .equal, status.rawValue).orderBy(column).orderBy("serial_number")
-      .limit(max(1, min(limit, 500))).offset(max(0, min(offset, 100_000))).all(decoding: MessageRecord.self)
+      .limit(limit).offset(offset).all(decoding: MessageRecord.self)
     return try await sql.messages(records)
   }
 

@@ -86,6 +86,17 @@ extension Store {
     return try record.core(assisting: assistingUnits(of: record.id, on: handle))
   }
 
+  /// The message rows a query returns, decoded without SQLKit, each with its assisting units.
+  static func messageRecords(_ sql: String, _ binds: [SQLiteValue], on handle: SQLiteHandle) throws -> [MessageRecord]
+  {
+    let decoder = SQLiteRecordDecoder()
+    return try handle.query(sql, binds).map { try decoder.decode(MessageRecord.self, from: $0) }
+  }
+
+  static func messages(_ records: [MessageRecord], on handle: SQLiteHandle) throws -> [Message] {
+    try records.map { try $0.core(assisting: assistingUnits(of: $0.id, on: handle)) }
+  }
+
   static func assistingUnits(of id: UUID, on handle: SQLiteHandle) throws -> [UUID] {
     try handle.query(
       "SELECT unit_id FROM message_assisting_units WHERE message_id = ? ORDER BY position", [.text(id.uuidString)]
