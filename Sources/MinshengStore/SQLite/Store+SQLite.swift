@@ -87,8 +87,7 @@ extension Store {
   }
 
   /// The message rows a query returns, decoded without SQLKit, each with its assisting units.
-  static func messageRecords(_ sql: String, _ binds: [SQLiteValue], on handle: SQLiteHandle) throws -> [MessageRecord]
-  {
+  static func messageRecords(_ sql: String, _ binds: [SQLiteValue], on handle: SQLiteHandle) throws -> [MessageRecord] {
     let decoder = SQLiteRecordDecoder()
     return try handle.query(sql, binds).map { try decoder.decode(MessageRecord.self, from: $0) }
   }
