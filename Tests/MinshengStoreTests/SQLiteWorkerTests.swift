@@ -161,4 +161,25 @@ import Testing
           Row.self, from: SQLiteRow(columns: SQLiteColumns(["id"]), values: [.text("not a uuid")]))
       })
   }
+
+  /// Identifiers are read back as Foundation reads them, in either case; anything malformed is not
+  /// an identifier.
+  @Test func identifiersParse_likeFoundation() {
+    for _ in 0..<1_000 {
+      let id = UUID()
+      #expect(SQLiteRecordDecoder.uuid(id.uuidString) == id)
+      #expect(SQLiteRecordDecoder.uuid(id.uuidString.lowercased()) == id)
+    }
+    #expect(
+      SQLiteRecordDecoder.uuid("00000000-0000-0000-0000-000000000000")
+        == UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+    for bad in [
+      "", "not-a-uuid", "E621E1F8-C36C-495A-93FC-0C247A3E6E5", "E621E1F8-C36C-495A-93FC-0C247A3E6E5FF",
+      "E621E1F8C36C-495A-93FC-0C247A3E6E5F0", "G621E1F8-C36C-495A-93FC-0C247A3E6E5F",
+      "E621E1F8-C36C-495A-93FC-0C247A3E6E5阿",
+    ] {
+      #expect(SQLiteRecordDecoder.uuid(bad) == nil, "\(bad)")
+      #expect(UUID(uuidString: bad) == nil, "Foundation agrees about \(bad)")
+    }
+  }
 }

@@ -140,7 +140,7 @@ struct SQLiteRecordDecoder {
   static func decode<T>(_ type: T.Type, from value: SQLiteValue) -> T? {
     switch (type, value) {
     case (is String.Type, .text(let text)): return text as? T
-    case (is UUID.Type, .text(let text)): return UUID(uuidString: text) as? T
+    case (is UUID.Type, .text(let text)): return (Self.uuid(text) ?? UUID(uuidString: text)) as? T
     case (is Date.Type, .real(let seconds)): return date(seconds) as? T
     case (is Date.Type, .integer(let seconds)): return date(Double(seconds)) as? T
     case (is Bool.Type, .integer(let int)): return (int != 0) as? T
@@ -153,6 +153,42 @@ struct SQLiteRecordDecoder {
   }
 
   /// Rounded to microseconds, as SQLiteNIO does, so that dates compare equal after a round trip.
+  /// The canonical 36-character form (8-4-4-4-12 hex digits) parsed directly: Foundation's parser
+  /// goes through `sscanf`, which was a twentieth of a staff page's time. Anything else is nil.
+  static func uuid(_ text: String) -> UUID? {
+    text.utf8.withContiguousStorageIfAvailable { bytes -> UUID? in
+      guard bytes.count == 36 else { return nil }
+      var high: UInt64 = 0
+      var low: UInt64 = 0
+      var digits = 0
+      for (index, byte) in bytes.enumerated() {
+        if index == 8 || index == 13 || index == 18 || index == 23 {
+          guard byte == UInt8(ascii: "-") else { return nil }
+          continue
+        }
+        guard let nibble = hex(byte) else { return nil }
+        if digits < 16 { high = high << 4 | UInt64(nibble) } else { low = low << 4 | UInt64(nibble) }
+        digits += 1
+      }
+      func byte(_ word: UInt64, _ position: Int) -> UInt8 { UInt8(truncatingIfNeeded: word >> (56 - 8 * position)) }
+      return UUID(
+        uuid: (
+          byte(high, 0), byte(high, 1), byte(high, 2), byte(high, 3), byte(high, 4), byte(high, 5), byte(high, 6),
+          byte(high, 7), byte(low, 0), byte(low, 1), byte(low, 2), byte(low, 3), byte(low, 4), byte(low, 5),
+          byte(low, 6), byte(low, 7)
+        ))
+    } ?? nil
+  }
+
+  private static func hex(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: nil
+    }
+  }
+
   private static func date(_ secondsSince1970: Double) -> Date {
     let sinceReference = secondsSince1970 - Date.timeIntervalBetween1970AndReferenceDate
     return Date(timeIntervalSinceReferenceDate: (sinceReference * 1e6).rounded() / 1e6)
