@@ -96,9 +96,12 @@ echo "/staff/pool" >"$WORK/pool.txt"
 echo "/staff/inbox" >"$WORK/inbox.txt"
 echo "/staff/supervision" >"$WORK/supervision.txt"
 # 200 case pages: the supervisor's overdue list through the API is public-only, so take the ids from
-# the supervision board itself (each row links its case page).
+# the supervision board's overdue section, four pages of 50 (each row links its case page).
 curl -s -H "Cookie: ${COOKIE[supervision]}" "$BASE/staff/supervision" >"$WORK/board.html"
-python3 - "$WORK/board.html" >"$WORK/case.txt" <<'PY'
+for page in 1 2 3 4; do
+  curl -s -H "Cookie: ${COOKIE[supervision]}" "$BASE/staff/supervision?section=late&page=$page"
+done >"$WORK/late.html"
+python3 - "$WORK/late.html" >"$WORK/case.txt" <<'PY'
 import re, sys
 ids = re.findall(r'href="(/staff/messages/[0-9a-f-]+)"', open(sys.argv[1], encoding="utf-8").read())
 print("\n".join(list(dict.fromkeys(ids))[:200]))
@@ -110,6 +113,8 @@ for name in pool inbox supervision case; do
   [ "$status" = 200 ] || { echo "$name answered $status" >&2; exit 1; }
 done
 ROWS=$(python3 -c 'import re, sys; print(len(set(re.findall(r"href=\"/staff/messages/([0-9a-f-]+)\"", open(sys.argv[1], encoding="utf-8").read()))))' "$WORK/board.html")
+# The board's section counts, e.g. "已超期（41234）".
+LATE=$(python3 -c 'import re, sys; m = re.search(r"已超期（(\d+)）", open(sys.argv[1], encoding="utf-8").read()); print(m.group(1) if m else "?")' "$WORK/board.html")
 export REPORT="$PWD/Benchmarks/wrk/report.lua"
 declare -A LINES
 for round in 1 2 3; do
@@ -123,7 +128,7 @@ for round in 1 2 3; do
 done
 RSS=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
 SIZE=$(du -m "$WORK/bench.sqlite" | cut -f1)
-python3 - "$OUT" "$RSS" "$COUNT" "$LOADED" "$SIZE" "$ROWS" "$INDEXING" <<PY
+python3 - "$OUT" "$RSS" "$COUNT" "$LOADED" "$SIZE" "$ROWS" "$INDEXING" "$LATE" <<PY
 import re, sys, datetime, platform, os
 lines = {
   "ping": """${LINES[ping]}""", "pool": """${LINES[pool]}""", "inbox": """${LINES[inbox]}""",
@@ -142,7 +147,7 @@ out = [f"# Staff workbench benchmark — {datetime.date.today()} on {platform.no
   "| page | requests/s (mean) | ratio to /ping | p50 ms | p95 ms (worst round) | p99 ms (worst round) | errors |",
   "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
 names = {"ping": "GET /ping (ceiling)", "pool": "GET /staff/pool (dispatcher)", "inbox": "GET /staff/inbox (handler)",
-         "supervision": f"GET /staff/supervision (supervisor, {rows} cases listed)",
+         "supervision": f"GET /staff/supervision (supervisor: {rows} cases listed of {sys.argv[8]} overdue and those due soon)",
          "case": "GET /staff/messages/{id} (200 in turn, admin)"}
 for key in ("ping", "pool", "inbox", "supervision", "case"):
   rows_ = data[key]

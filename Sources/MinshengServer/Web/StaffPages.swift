@@ -17,6 +17,8 @@ struct StaffPages: Sendable {
   let auth: AuthController
   /// The supervision board's topics, recomputed at most every five minutes per instance.
   let topics = TopicsCache()
+  /// The queues' section counts: a large one is reused for a few seconds.
+  let counts = CountCache()
 
   func register(on routes: any RoutesBuilder) {
     let staff = routes.grouped("staff")
@@ -208,7 +210,9 @@ struct StaffPages: Sendable {
         }
         rows.append(CaseRow(message, names: names, now: now, calendar: store.rules.calendar, hint: hint))
       }
-      let total = try await store.caseCount(status: status, dispatchingUnit: office)
+      let total = try await counts.count("pool \(office?.uuidString ?? "all") \(status.rawValue)") {
+        try await store.caseCount(status: status, dispatchingUnit: office)
+      }
       sections.append(window.section(id: id, title: title, rows: rows, total: total, path: "/staff/pool"))
     }
     let content = QueueContent(
@@ -245,7 +249,9 @@ struct StaffPages: Sendable {
       var total = 0
       for status in statuses {
         led += try await store.cases(ledBy: unit, status: status, limit: window.offset + window.limit)
-        total += try await store.caseCount(status: status, leadUnit: unit)
+        total += try await counts.count("inbox \(unit.uuidString) \(status.rawValue)") {
+          try await store.caseCount(status: status, leadUnit: unit)
+        }
       }
       let page = Array(rows(led).dropFirst(window.offset).prefix(window.limit))
       return window.section(id: id, title: title, rows: page, total: total, path: "/staff/inbox")
@@ -260,7 +266,8 @@ struct StaffPages: Sendable {
       let assisted = try await store.messages(assistedBy: unit, limit: window.limit, offset: window.offset)
       sections.append(
         window.section(
-          id: "assist", title: "协办", rows: rows(assisted), total: try await store.assistedCount(by: unit),
+          id: "assist", title: "协办", rows: rows(assisted),
+          total: try await counts.count("assist \(unit.uuidString)") { try await store.assistedCount(by: unit) },
           path: "/staff/inbox"))
     }
     var content = QueueContent(
@@ -296,7 +303,9 @@ struct StaffPages: Sendable {
         from: from, before: before, leadUnit: unit, limit: window.limit, offset: window.offset)
       let rows = cases.map { CaseRow($0, names: names, now: now, calendar: calendar) }
         .filter { $0.dueClass == id }.sorted { ($0.dueSort, $0.serial) < ($1.dueSort, $1.serial) }
-      let total = try await store.casesDueCount(from: from, before: before, leadUnit: unit)
+      let total = try await counts.count("due \(id) \(unit?.uuidString ?? "all")") {
+        try await store.casesDueCount(from: from, before: before, leadUnit: unit)
+      }
       sections.append(window.section(id: id, title: title, rows: rows, total: total, path: "/staff/supervision"))
     }
     var content = QueueContent(
@@ -871,6 +880,32 @@ struct StaffPages: Sendable {
     default:
       return PublicPages.describe(event, names: names, language: .zh)
     }
+  }
+}
+
+/// The queues' section counts. Counting 25,000 overdue cases reads 25,000 index entries, which was
+/// the largest part of the supervision board's time; so a count of `large` or more is reused for
+/// `lifetime` seconds (the list under it is always read afresh), while a smaller count — the ones a
+/// handler watches go down as they work — is always exact.
+final class CountCache: Sendable {
+  private let kept = Mutex<[String: (value: Int, at: ContinuousClock.Instant)]>([:])
+  let large: Int
+  let lifetime: Duration
+
+  init(large: Int = 500, lifetime: Duration = .seconds(10)) {
+    self.large = large
+    self.lifetime = lifetime
+  }
+
+  func count(_ key: String, _ compute: () async throws -> Int) async throws -> Int {
+    let now = ContinuousClock.now
+    if let found = kept.withLock({ $0[key] }), found.value >= large, now - found.at < lifetime { return found.value }
+    let value = try await compute()
+    kept.withLock { kept in
+      if kept.count > 10_000 { kept.removeAll() }
+      kept[key] = (value, now)
+    }
+    return value
   }
 }
 
