@@ -576,11 +576,13 @@ extension Store {
     let limit = max(1, min(limit, 500))
     let offset = max(0, min(offset, 100_000))
     if let readers = database.sqliteReaders {
+      // In the index's order: equal deadlines follow the row order, which is the order of arrival.
+      // (Naming a second key would make SQLite sort every case of the status.)
       return try await readers.run { handle in
         try handle.snapshot {
           let records = try Self.messageRecords(
             """
-            SELECT * FROM messages WHERE lead_unit_id = ? AND status = ? ORDER BY \(column), serial_number
+            SELECT * FROM messages WHERE lead_unit_id = ? AND status = ? ORDER BY \(column)
             LIMIT ? OFFSET ?
             """, [.text(unit.uuidString), .text(status.rawValue), .integer(Int64(limit)), .integer(Int64(offset))],
             on: handle)
