@@ -63,17 +63,32 @@ def due_text(driver):
     return found[0].text if found else ""
 
 
+def queue_item(driver, section, message_id):
+    """The message's row in a queue section, or None. The overview shows each section's first 20
+    cases; when the message is not among them, 查看全部 opens the section alone and 下一页 pages on."""
+    selector = f"a.item-title[href='/staff/messages/{message_id.lower()}']"
+    while True:
+        queue = driver.find_element(By.ID, "q-" + section)
+        links = queue.find_elements(By.CSS_SELECTOR, selector)
+        if links:
+            return links[0].find_element(By.XPATH, "./ancestor::li")
+        more = queue.find_elements(By.LINK_TEXT, "查看全部") or queue.find_elements(By.LINK_TEXT, "下一页")
+        if not more:
+            return None
+        more[0].click()
+        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "q-" + section))
+
+
 def open_from_queue(driver, section, message_id):
-    """Clicks the message's title in a queue section and waits for its case page."""
-    queue = driver.find_element(By.ID, "q-" + section)
-    link = queue.find_element(By.CSS_SELECTOR, f"a.item-title[href='/staff/messages/{message_id.lower()}']")
-    link.click()
+    """Clicks the message's title in a queue section (on whichever page it is) and waits for its case page."""
+    row = queue_item(driver, section, message_id)
+    check(row is not None, f"the message is in the {section} queue")
+    row.find_element(By.CSS_SELECTOR, "a.item-title").click()
     WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "case-title"))
 
 
 def in_queue(driver, section, message_id):
-    queue = driver.find_element(By.ID, "q-" + section)
-    return bool(queue.find_elements(By.CSS_SELECTOR, f"a[href='/staff/messages/{message_id.lower()}']"))
+    return queue_item(driver, section, message_id) is not None
 
 
 def login_as(driver, server, username):
@@ -245,9 +260,8 @@ def second_path(driver, server, units, secretary):
     staff_logout(driver)
 
     login_as(driver, server, new_handler)
-    queue = driver.find_element(By.ID, "q-accept")
-    row = queue.find_element(By.XPATH, f".//a[@href='/staff/messages/{message_id.lower()}']/ancestor::li")
-    check("due-ok" in row.get_attribute("class"), "the new unit sees it green")
+    row = queue_item(driver, "accept", message_id)
+    check(row is not None and "due-ok" in row.get_attribute("class"), "the new unit sees it green")
     open_from_queue(driver, "accept", message_id)
     new_due = due_text(driver)
     check(new_due != old_due and "due-ok" in driver.find_element(By.ID, "due").get_attribute("class"),
