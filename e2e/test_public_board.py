@@ -34,6 +34,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from selenium.webdriver.common.keys import Keys
 
@@ -165,8 +166,10 @@ def has(element_id):
 
 
 def notice_after(driver, button):
-    """Clicks a form's button and waits for the next page's notice (the server may be busy)."""
+    """Clicks a form's button and waits for the next page's notice (the server may be busy). The
+    page being left may show a notice of its own, so first wait until it is gone."""
     button.click()
+    WebDriverWait(driver, 30).until(staleness_of(button))
     WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "notice"))
     return driver.find_element(By.ID, "notice").text
 
