@@ -604,18 +604,12 @@ struct M0026_UpdateStaffAddEmail: AsyncMigration {
   }
 }
 
-/// The workbench's queries by unit, status and deadline, and the periods of the figures: with
-/// 100,000 messages each of them would otherwise read the whole table.
-struct M0027_CreateWorkbenchIndexes: AsyncMigration {
-  var name: String { "0027_CreateWorkbenchIndexes" }
-  static let indexes: [(name: String, table: String, columns: [String])] = [
-    ("messages_lead_status", "messages", ["lead_unit_id", "status"]),
-    ("messages_office_status", "messages", ["dispatching_unit_id", "status"]),
-    ("messages_status_acceptance", "messages", ["status", "acceptance_due"]),
-    ("messages_status_reply", "messages", ["status", "reply_due"]),
-    ("messages_created", "messages", ["created_at"]),
-    ("assisting_units_unit", "message_assisting_units", ["unit_id"]),
-  ]
+/// A migration that creates plain indexes, and drops them when reverted.
+protocol CreateIndexesMigration: AsyncMigration {
+  static var indexes: [(name: String, table: String, columns: [String])] { get }
+}
+
+extension CreateIndexesMigration {
   func prepare(on database: any Database) async throws {
     guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
     for index in Self.indexes {
@@ -630,27 +624,29 @@ struct M0027_CreateWorkbenchIndexes: AsyncMigration {
   }
 }
 
+/// The workbench's queries by unit, status and deadline, and the periods of the figures: with
+/// 100,000 messages each of them would otherwise read the whole table.
+struct M0027_CreateWorkbenchIndexes: CreateIndexesMigration {
+  var name: String { "0027_CreateWorkbenchIndexes" }
+  static let indexes: [(name: String, table: String, columns: [String])] = [
+    ("messages_lead_status", "messages", ["lead_unit_id", "status"]),
+    ("messages_office_status", "messages", ["dispatching_unit_id", "status"]),
+    ("messages_status_acceptance", "messages", ["status", "acceptance_due"]),
+    ("messages_status_reply", "messages", ["status", "reply_due"]),
+    ("messages_created", "messages", ["created_at"]),
+    ("assisting_units_unit", "message_assisting_units", ["unit_id"]),
+  ]
+}
+
 /// The queues in the order they are shown: the pool newest first per office and status, the inbox by
 /// deadline per unit and status — so a page reads its rows and no more.
-struct M0028_CreateQueueOrderIndexes: AsyncMigration {
+struct M0028_CreateQueueOrderIndexes: CreateIndexesMigration {
   var name: String { "0028_CreateQueueOrderIndexes" }
-  static let indexes: [(name: String, columns: [String])] = [
-    ("messages_office_status_serial", ["dispatching_unit_id", "status", "serial_year", "serial_number"]),
-    ("messages_lead_status_acceptance", ["lead_unit_id", "status", "acceptance_due"]),
-    ("messages_lead_status_reply", ["lead_unit_id", "status", "reply_due"]),
+  static let indexes: [(name: String, table: String, columns: [String])] = [
+    ("messages_office_status_serial", "messages", ["dispatching_unit_id", "status", "serial_year", "serial_number"]),
+    ("messages_lead_status_acceptance", "messages", ["lead_unit_id", "status", "acceptance_due"]),
+    ("messages_lead_status_reply", "messages", ["lead_unit_id", "status", "reply_due"]),
   ]
-  func prepare(on database: any Database) async throws {
-    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
-    for index in Self.indexes {
-      let create = sql.create(index: index.name).on("messages")
-      for column in index.columns { _ = create.column(column) }
-      try await create.run()
-    }
-  }
-  func revert(on database: any Database) async throws {
-    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
-    for index in Self.indexes.reversed() { try await sql.drop(index: index.name).run() }
-  }
 }
 
 /// Two of 0027's indexes are the leading columns of two of 0028's, which serve the same queries:
@@ -738,24 +734,12 @@ struct M0031_BandRecency: AsyncMigration {
 
 /// Every case page and every public message page reads the message's replies (published and
 /// draft) and its evaluation: without these indexes each read went through the whole table.
-struct M0032_IndexRepliesAndEvaluations: AsyncMigration {
+struct M0032_IndexRepliesAndEvaluations: CreateIndexesMigration {
   var name: String { "0032_IndexRepliesAndEvaluations" }
   static let indexes: [(name: String, table: String, columns: [String])] = [
     ("replies_message_state", "replies", ["message_id", "state"]),
     ("evaluations_message", "evaluations", ["message_id"]),
   ]
-  func prepare(on database: any Database) async throws {
-    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
-    for index in Self.indexes {
-      let create = sql.create(index: index.name).on(index.table)
-      for column in index.columns { _ = create.column(column) }
-      try await create.run()
-    }
-  }
-  func revert(on database: any Database) async throws {
-    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
-    for index in Self.indexes.reversed() { try await sql.drop(index: index.name).run() }
-  }
 }
 
 /// 一次解决率 counts the month's calls and letters and those answered on the spot: these partial
