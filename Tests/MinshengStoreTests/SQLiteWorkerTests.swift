@@ -102,6 +102,21 @@ import Testing
     }
   }
 
+  /// Readers map the file and keep a larger page cache (the pragmas take effect in this build of SQLite).
+  @Test func aReader_mapsTheFile_andKeepsALargerCache() async throws {
+    try await withFile { path in
+      let writer = try SQLiteWorker(path: path, name: "test-writer", queryOnly: false)
+      try await writer.run { try $0.execute("CREATE TABLE t (n INTEGER)") }
+      let reader = try SQLiteWorker(path: path, name: "test-reader", queryOnly: true)
+      let mapped = try await reader.run { try $0.query("PRAGMA mmap_size").first?["mmap_size"] }
+      let cache = try await reader.run { try $0.query("PRAGMA cache_size").first?["cache_size"] }
+      #expect(mapped == .integer(1_073_741_824))
+      #expect(cache == .integer(-32_768))
+      reader.close()
+      writer.close()
+    }
+  }
+
   @Test func aQueryOnlyConnection_refusesWrites() async throws {
     try await withFile { path in
       let writer = try SQLiteWorker(path: path, name: "test-writer", queryOnly: false)
