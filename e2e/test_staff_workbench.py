@@ -29,6 +29,7 @@ import subprocess
 import tempfile
 import urllib.parse
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -76,7 +77,7 @@ def queue_item(driver, section, message_id):
         if not more:
             return None
         more[0].click()
-        WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "q-" + section))
+        WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "q-" + section))
 
 
 def open_from_queue(driver, section, message_id):
@@ -84,7 +85,7 @@ def open_from_queue(driver, section, message_id):
     row = queue_item(driver, section, message_id)
     check(row is not None, f"the message is in the {section} queue")
     row.find_element(By.CSS_SELECTOR, "a.item-title").click()
-    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "case-title"))
+    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "case-title"))
 
 
 def in_queue(driver, section, message_id):
@@ -174,7 +175,7 @@ def first_path(driver, server, units, secretary):
     search = driver.find_element(By.ID, "kb")
     search.send_keys("噪音")
     search.submit()
-    WebDriverWait(driver, 30).until(lambda d: "kb=" in d.current_url and d.find_elements(By.ID, "knowledge"))
+    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "kb=" in d.current_url and d.find_elements(By.ID, "knowledge"))
     entry = driver.find_element(By.XPATH, "//li[contains(@class,'kb-entry')][.//strong[contains(.,'夜间施工噪音')]]")
     entry.find_element(By.CSS_SELECTOR, "button.kb-insert").click()
     draft = driver.find_element(By.CSS_SELECTOR, "#a-reply textarea[name=body]")
