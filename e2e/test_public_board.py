@@ -31,10 +31,9 @@ import urllib.parse
 import zlib
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from selenium.webdriver.common.keys import Keys
 
@@ -150,7 +149,7 @@ def staff_login(driver, base, username, password):
     driver.find_element(By.ID, "password").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "form button.primary").click()
     # The server may be busy (its scheduled jobs run at start on the demonstration): wait for the page.
-    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "who"))
+    wait_until(driver, 30, lambda d: d.find_elements(By.ID, "who"))
     check(username in driver.find_element(By.ID, "who").text, f"{username} is logged in")
 
 
@@ -158,7 +157,40 @@ def click_then(driver, element, ready):
     """Clicks something that loads a page, then waits (up to 30 s: the server may be busy with its
     start-up jobs) until `ready(driver)` holds on the new page."""
     element.click()
-    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: ready(d))
+    wait_until(driver, 30, lambda d: ready(d))
+
+
+def detached(error):
+    """True when a WebDriver error only says that an element left the document: the page is being
+    replaced. Chromium reports this either as a stale element or as an inspector error."""
+    return isinstance(error, StaleElementReferenceException) or (
+        isinstance(error, WebDriverException) and "does not belong to the document" in (error.msg or ""))
+
+
+def wait_until(driver, seconds, condition):
+    """Waits for `condition(driver)` to be truthy. A condition that trips over a node of the page
+    being left is tried again; any other error fails the test at once."""
+    def attempt(d):
+        try:
+            return condition(d)
+        except WebDriverException as error:
+            if detached(error):
+                return False
+            raise
+    return WebDriverWait(driver, seconds).until(attempt)
+
+
+def gone(element):
+    """A condition: the element is no longer in the document (the next page has replaced it)."""
+    def check_gone(_):
+        try:
+            element.is_enabled()
+            return False
+        except WebDriverException as error:
+            if detached(error):
+                return True
+            raise
+    return check_gone
 
 
 def has(element_id):
@@ -169,14 +201,14 @@ def notice_after(driver, button):
     """Clicks a form's button and waits for the next page's notice (the server may be busy). The
     page being left may show a notice of its own, so first wait until it is gone."""
     button.click()
-    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(staleness_of(button))
-    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "notice"))
+    wait_until(driver, 30, gone(button))
+    wait_until(driver, 30, lambda d: d.find_elements(By.ID, "notice"))
     return driver.find_element(By.ID, "notice").text
 
 
 def staff_logout(driver):
     driver.find_element(By.XPATH, "//form[@action='/staff/logout']//button").click()
-    WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "/staff/login" in d.current_url)
+    wait_until(driver, 10, lambda d: "/staff/login" in d.current_url)
     check(d_has(driver, "username"), f"logged out (at {driver.current_url})")
 
 
@@ -274,7 +306,7 @@ def run(binary, screenshots):
         # 获取验证码: sent without leaving the page (the chosen image stays chosen), read from the log.
         offset = server.log_size()
         driver.find_element(By.ID, "send-code").click()
-        WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "138****8000" in d.find_element(By.ID, "code-status").text)
+        wait_until(driver, 10, lambda d: "138****8000" in d.find_element(By.ID, "code-status").text)
         driver.find_element(By.ID, "code").send_keys(server.sms_code(offset))
         driver.find_element(By.NAME, "consent").click()
         check(driver.find_element(By.ID, "images").get_attribute("value").endswith("photo.png"), "the image is still chosen")
@@ -337,7 +369,7 @@ def run(binary, screenshots):
         driver.set_window_size(1280, 900)
         inbox = driver.find_element(By.ID, "q-accept")
         inbox.find_element(By.CSS_SELECTOR, f"a.item-title[href='/staff/messages/{message_id.lower()}']").click()
-        WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "a-accept"))
+        wait_until(driver, 30, lambda d: d.find_elements(By.ID, "a-accept"))
         check("已执行「签收」" in notice_after(driver, driver.find_element(By.CSS_SELECTOR, "#a-accept form button")),
               "accepted")
         driver.find_element(By.CSS_SELECTOR, "#a-reply form textarea[name=body]").send_keys(XSS_REPLY)
@@ -356,8 +388,8 @@ def run(binary, screenshots):
         check("13800138000" not in driver.page_source, "the mobile number is not on the public page")
         check(driver.find_elements(By.CSS_SELECTOR, "main script, main iframe, main svg") == [], "no element came from the payloads")
         photo = driver.find_element(By.CSS_SELECTOR, ".photo img")
-        WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(
-            lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", photo) == 40)
+        wait_until(driver, 30,
+                   lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", photo) == 40)
         check(driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", photo) == 40,
               "the image is served and shown")
         check("市市场监督管理局" in text, "the reply names the unit")
@@ -373,7 +405,7 @@ def run(binary, screenshots):
         shot(driver, screenshots, "track-desktop")
         driver.set_window_size(1280, 900)
         driver.find_element(By.XPATH, "//form[@action='/track/evaluate']//button").click()
-        WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "申请重新办理" in d.find_element(By.TAG_NAME, "body").text)
+        wait_until(driver, 30, lambda d: "申请重新办理" in d.find_element(By.TAG_NAME, "body").text)
         no_dialog(driver, "after evaluating")
         check("申请重新办理" in driver.find_element(By.CLASS_NAME, "timeline").text, "the reopen request is on the timeline")
         check(XSS_COMMENT in driver.find_element(By.TAG_NAME, "main").text, "the comment is literal text")
@@ -382,7 +414,7 @@ def run(binary, screenshots):
         driver.find_element(By.ID, "thanks-body").send_keys(XSS_THANKS)
         driver.find_element(By.ID, "thanks-author").send_keys("顾女士")
         driver.find_element(By.XPATH, "//form[@action='/track/thanks']//button").click()
-        WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: not d.find_elements(By.ID, "thanks-body"))
+        wait_until(driver, 30, lambda d: not d.find_elements(By.ID, "thanks-body"))
         no_dialog(driver, "after thanking")
         driver.get(base + "/messages/" + message_id)
         main = driver.find_element(By.TAG_NAME, "main")

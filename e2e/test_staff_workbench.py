@@ -29,11 +29,10 @@ import subprocess
 import tempfile
 import urllib.parse
 
-from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from test_public_board import Server, browser, check, no_dialog, notice_after, shot, staff_login, staff_logout
+from test_public_board import Server, browser, check, no_dialog, notice_after, shot, staff_login, staff_logout, wait_until
 
 REPLY_TEMPLATE_WORDS = "经我单位工作人员现场核查"
 SENT_BACK = "请写明整改期限和复查结果"
@@ -77,7 +76,7 @@ def queue_item(driver, section, message_id):
         if not more:
             return None
         more[0].click()
-        WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "q-" + section))
+        wait_until(driver, 30, lambda d: d.find_elements(By.ID, "q-" + section))
 
 
 def open_from_queue(driver, section, message_id):
@@ -85,7 +84,7 @@ def open_from_queue(driver, section, message_id):
     row = queue_item(driver, section, message_id)
     check(row is not None, f"the message is in the {section} queue")
     row.find_element(By.CSS_SELECTOR, "a.item-title").click()
-    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: d.find_elements(By.ID, "case-title"))
+    wait_until(driver, 30, lambda d: d.find_elements(By.ID, "case-title"))
 
 
 def in_queue(driver, section, message_id):
@@ -175,7 +174,7 @@ def first_path(driver, server, units, secretary):
     search = driver.find_element(By.ID, "kb")
     search.send_keys("噪音")
     search.submit()
-    WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "kb=" in d.current_url and d.find_elements(By.ID, "knowledge"))
+    wait_until(driver, 30, lambda d: "kb=" in d.current_url and d.find_elements(By.ID, "knowledge"))
     entry = driver.find_element(By.XPATH, "//li[contains(@class,'kb-entry')][.//strong[contains(.,'夜间施工噪音')]]")
     entry.find_element(By.CSS_SELECTOR, "button.kb-insert").click()
     draft = driver.find_element(By.CSS_SELECTOR, "#a-reply textarea[name=body]")
