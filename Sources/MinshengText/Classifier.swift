@@ -57,9 +57,31 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
 /// softmax over the decision values whose temperature is fitted on leave-one-out estimates.
 public struct TextClassifier: Sendable, Equatable {
   public var labels: [String]
-  public var tfidf: TFIDF
-  /// One weight vector per label, `dimension + 1` long (the last weight is the bias).
-  public var weights: [[Float]]
+  /// One weight vector per label, `dimension + 1` long (the last weight is the bias). Read and
+  /// written through `packed`, where the weights are kept.
+  public var weights: [[Float]] {
+    get {
+      (0..<labelCount).map { label in (0..<length).map { packed[$0 * (labelCount + 1) + 1 + label] } }
+    }
+    set {
+      labelCount = newValue.count
+      length = newValue.first?.count ?? 0
+      packed = Self.pack(idf: tfidf.idf, weights: newValue)
+    }
+  }
+  public var tfidf: TFIDF {
+    didSet {
+      for i in 0..<min(length, tfidf.idf.count) { packed[i * (labelCount + 1)] = tfidf.idf[i] }
+    }
+  }
+  /// The model as a prediction reads it, feature by feature: feature i's IDF at
+  /// `i * (labels + 1)`, then each label's weight for it. A prediction finds everything about one of
+  /// its n-grams in one place in memory instead of in the IDF table and in as many weight vectors as
+  /// there are labels (each a megabyte): those cache misses were most of a prediction's time.
+  private var packed: [Float]
+  /// The number of weight vectors, and their length.
+  private var labelCount: Int
+  private var length: Int
   /// Multiplies the decision values before the softmax.
   public var scale: Double
   public var options: TrainingOptions
@@ -67,9 +89,27 @@ public struct TextClassifier: Sendable, Equatable {
   public init(labels: [String], tfidf: TFIDF, weights: [[Float]], scale: Double, options: TrainingOptions) {
     self.labels = labels
     self.tfidf = tfidf
-    self.weights = weights
+    self.labelCount = weights.count
+    self.length = weights.first?.count ?? 0
+    self.packed = Self.pack(idf: tfidf.idf, weights: weights)
     self.scale = scale
     self.options = options
+  }
+
+  /// A label's weight for a feature (the bias at feature `dimension`).
+  func weight(label: Int, feature: Int) -> Float {
+    packed[feature * (labelCount + 1) + 1 + label]
+  }
+
+  private static func pack(idf: [Float], weights: [[Float]]) -> [Float] {
+    let length = weights.first?.count ?? 0
+    let stride = weights.count + 1
+    var out = [Float](repeating: 0, count: length * stride)
+    for i in 0..<min(length, idf.count) { out[i * stride] = idf[i] }
+    for (label, w) in weights.enumerated() {
+      for i in 0..<min(length, w.count) { out[i * stride + 1 + label] = w[i] }
+    }
+    return out
   }
 
   // MARK: Training
@@ -205,13 +245,59 @@ public struct TextClassifier: Sendable, Equatable {
 
   /// The decision value of each label for a feature vector.
   func scores(_ vector: SparseVector) -> [Double] {
-    let dimension = tfidf.features.dimension
-    return weights.map { w in w.withUnsafeBufferPointer { Double(Self.dot($0, vector, bias: $0[dimension])) } }
+    let count = labelCount
+    guard count > 0, length > tfidf.features.dimension else { return [] }
+    let stride = count + 1
+    let bias = tfidf.features.dimension * stride
+    var sums = [Float](repeating: 0, count: count)
+    packed.withUnsafeBufferPointer { p in
+      sums.withUnsafeMutableBufferPointer { sums in
+        vector.indices.withUnsafeBufferPointer { indices in
+          vector.values.withUnsafeBufferPointer { values in
+            for k in 0..<indices.count {
+              let base = Int(indices[k]) * stride + 1
+              for label in 0..<count { sums[label] += p[base + label] * values[k] }
+            }
+          }
+        }
+        for label in 0..<count { sums[label] += p[bias + 1 + label] }
+      }
+    }
+    return sums.map(Double.init)
+  }
+
+  /// The decision value of each label for a message's counted n-grams: the TF-IDF weighting, the
+  /// scaling to unit length and every label's dot product in one pass over the n-grams (the same
+  /// values as `scores(tfidf.vector(counts))`, up to rounding).
+  func scores(_ counts: GramCounts) -> [Double] {
+    let count = labelCount
+    guard count > 0, length > tfidf.features.dimension else { return [] }
+    let stride = count + 1
+    let bias = tfidf.features.dimension * stride
+    var sums = [Float](repeating: 0, count: count)
+    packed.withUnsafeBufferPointer { p in
+      sums.withUnsafeMutableBufferPointer { sums in
+        var squares: Float = 0
+        counts.indices.withUnsafeBufferPointer { indices in
+          counts.counts.withUnsafeBufferPointer { tallies in
+            for k in 0..<indices.count {
+              let base = Int(indices[k]) * stride
+              let x = TFIDF.termWeight(tallies[k]) * p[base]
+              squares += x * x
+              for label in 0..<count { sums[label] += p[base + 1 + label] * x }
+            }
+          }
+        }
+        let scale: Float = squares > 0 ? 1 / squares.squareRoot() : 0
+        for label in 0..<count { sums[label] = sums[label] * scale + p[bias + 1 + label] }
+      }
+    }
+    return sums.map(Double.init)
   }
 
   /// The label alone (for evaluation).
   public func label(title: String, body: String) -> String {
-    let scores = scores(tfidf.vector(tfidf.features.counts(title: title, body: body)))
+    let scores = scores(tfidf.features.counts(title: title, body: body))
     return labels[scores.indices.max { scores[$0] < scores[$1] } ?? 0]
   }
 
@@ -224,14 +310,15 @@ public struct TextClassifier: Sendable, Equatable {
     let top = ranked.prefix(3).map { Prediction.Candidate(label: labels[$0], confidence: probabilities[$0]) }
 
     // A gram's weight: its feature's share of the first label's decision value.
-    let w = weights[ranked[0]]
+    let first = ranked[0]
     var value: [Int32: Float] = [:]
     for (index, x) in zip(vector.indices, vector.values) { value[index] = x }
     var seen = Set<String>()
     var reasons: [Prediction.Reason] = []
     for (index, gram) in grams where seen.insert(gram).inserted {
-      let contribution = Double(w[Int(index)] * (value[index] ?? 0))
-      if contribution > 0,
+      let contribution = Double(weight(label: first, feature: Int(index)) * (value[index] ?? 0))
+      // A gram across a clause boundary ("|噪") means "at the start of a clause": no reason to show.
+      if contribution > 0, !(tfidf.features.clauses && gram.unicodeScalars.contains(TextFeatures.boundary)),
         !gram.unicodeScalars.allSatisfy({
           [
             .otherPunctuation, .openPunctuation, .closePunctuation, .dashPunctuation, .initialPunctuation,

@@ -88,11 +88,41 @@ enum ClassifierFixture {
       #expect(prediction.top.map(\.confidence).reduce(0, +) <= 1.0000001)
       #expect(prediction.top[0].confidence > 1.0 / 3)
       #expect(!prediction.reasons.isEmpty)
+      #expect(!prediction.reasons.contains { $0.gram.unicodeScalars.contains(TextFeatures.boundary) })
       #expect(prediction.reasons.map(\.weight) == prediction.reasons.map(\.weight).sorted(by: >))
       #expect(model.label(title: title, body: body) == expected)
     }
     let why = model.predict(title: "污水排放", body: "工厂把污水排进河里，请环保部门来查。").reasons.map(\.gram)
     #expect(why.contains { $0.contains("环保") || $0.contains("污") }, "\(why)")
+  }
+
+  @Test func scores_equalEachLabelsOwnDotProduct_alsoAfterTheWeightsOrIDFChange() throws {
+    var model = try TextClassifier.train(ClassifierFixture.examples, options: ClassifierFixture.options)
+    let dimension = model.tfidf.features.dimension
+    func direct(_ vector: SparseVector) -> [Double] {
+      model.weights.map { w in w.withUnsafeBufferPointer { Double(TextClassifier.dot($0, vector, bias: $0[dimension])) }
+      }
+    }
+    let texts = [("公交站点太远", "希望增设公交站。"), ("", ""), ("噪音", "工地夜间施工，电话13800138000。")]
+    for (title, body) in texts {
+      let counts = model.tfidf.features.counts(title: title, body: body)
+      let vector = model.tfidf.vector(counts)
+      for (fast, slow) in zip(model.scores(vector), direct(vector)) { #expect(abs(fast - slow) < 1e-5) }
+      for (fast, slow) in zip(model.scores(counts), direct(vector)) { #expect(abs(fast - slow) < 1e-5) }
+      #expect(model.scores(counts).count == model.labels.count)
+    }
+    // A changed weight reaches the predictions (the feature-by-feature copy follows).
+    let vector = model.tfidf.vector(model.tfidf.features.counts(title: "噪音", body: "施工"))
+    let before = model.scores(vector)
+    model.weights[0][dimension] += 10
+    #expect(abs(model.scores(vector)[0] - before[0] - 10) < 1e-4)
+    for (fast, slow) in zip(model.scores(vector), direct(vector)) { #expect(abs(fast - slow) < 1e-5) }
+    // So does a changed IDF table.
+    let counts = model.tfidf.features.counts(title: "噪音", body: "施工")
+    model.tfidf.idf = model.tfidf.idf.map { $0 * 2 + 1 }
+    for (fast, slow) in zip(model.scores(counts), direct(model.tfidf.vector(counts))) {
+      #expect(abs(fast - slow) < 1e-5)
+    }
   }
 
   @Test func training_needsTwoCategories() {
@@ -181,6 +211,21 @@ enum ClassifierFixture {
     // A text outside the fast set takes Foundation's path and gets the same treatment.
     #expect(Normalizer.normalize("ｶﾀｶﾅ と ①") == "カタカナ と 1")
     #expect(Normalizer.normalize("Cafe\u{301}") == "caf\u{E9}")
+  }
+
+  @Test func theFastPunctuationCheck_agreesWithTheUnicodeCategories_onEveryScalar() {
+    var punctuation = 0
+    for value in UInt32(0)...0x10FFFF {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      let fast = TextFeatures.isPunctuation(scalar)
+      if fast != TextFeatures.hasPunctuationCategory(scalar) {
+        Issue.record("U+\(String(value, radix: 16)): fast path says \(fast)")
+      }
+      if fast { punctuation += 1 }
+    }
+    #expect(punctuation > 700)
+    #expect(TextFeatures.isPunctuation("，") && TextFeatures.isPunctuation("!") && !TextFeatures.isPunctuation("噪"))
+    #expect(String(String.UnicodeScalarView(TextFeatures().gramSymbols("噪音！！请尽快，处理。"))) == "噪音|请尽快|处理")
   }
 }
 

@@ -166,12 +166,19 @@ struct ClassifyEvaluateCommand: AsyncParsableCommand {
       let start = DispatchTime.now().uptimeNanoseconds
       let model = try TextClassifier.train(examples, options: training.options)
       let trained = DispatchTime.now().uptimeNanoseconds
-      let predicted = held.map { model.label(title: $0.title, body: $0.body) }
-      let done = DispatchTime.now().uptimeNanoseconds
+      // Predicting is timed over five passes and the median pass counts: one pass of a few thousand
+      // messages is too short to time on a shared machine. The benchmark's reference does the same.
+      var predicted: [String] = []
+      var rates: [Double] = []
+      for _ in 0..<5 {
+        let begun = DispatchTime.now().uptimeNanoseconds
+        predicted = held.map { model.label(title: $0.title, body: $0.body) }
+        rates.append(Double(held.count) / (Double(DispatchTime.now().uptimeNanoseconds - begun) / 1e9))
+      }
       report = ClassificationReport(truth: held.map(\.label), predicted: predicted)
       timing = String(
-        format: "training seconds: %.3f; predictions per second: %.0f", Double(trained - start) / 1e9,
-        Double(held.count) / (Double(done - trained) / 1e9))
+        format: "training seconds: %.3f; predictions per second: %.0f (median of 5 passes)",
+        Double(trained - start) / 1e9, rates.sorted()[rates.count / 2])
     }
     FileHandle.standardError.write(Data((timing + "\n").utf8))
     print(report.text)
