@@ -32,14 +32,22 @@ def model():
     return TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True), LinearSVC()
 
 
+PASSES = 5
+
+
 def fit_predict(train_x, train_y, test_x):
     vectorizer, svm = model()
     start = time.perf_counter()
     svm.fit(vectorizer.fit_transform(train_x), train_y)
     trained = time.perf_counter()
-    predicted = list(svm.predict(vectorizer.transform(test_x)))
-    done = time.perf_counter()
-    return predicted, trained - start, len(test_x) / (done - trained)
+    # Predicting is timed over PASSES passes and the median pass counts, as on Minsheng's side:
+    # one pass of a few thousand messages is too short to time on a shared machine.
+    rates = []
+    for _ in range(PASSES):
+        begun = time.perf_counter()
+        predicted = list(svm.predict(vectorizer.transform(test_x)))
+        rates.append(len(test_x) / (time.perf_counter() - begun))
+    return predicted, trained - start, sorted(rates)[len(rates) // 2]
 
 
 def main():
