@@ -37,6 +37,15 @@ public struct ReferenceChange: Sendable, Equatable {
       ])
   }
 
+  static func routingRule(_ rule: RoutingRule, id: UUID) -> ReferenceChange {
+    ReferenceChange(
+      entity: "routing_rule", id: id,
+      after: [
+        "category_id": rule.categoryID.uuidString, "region_code": rule.regionCode ?? "",
+        "unit_id": rule.unitID.uuidString,
+      ])
+  }
+
   static func category(_ category: MinshengCore.Category) -> ReferenceChange {
     ReferenceChange(
       entity: "category", id: category.id,

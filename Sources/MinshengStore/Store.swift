@@ -139,15 +139,34 @@ public struct Store: Sendable {
     model.unitID = rule.unitID
     try await db.transaction { tx in
       try await model.create(on: tx)
-      try await self.record(
-        ReferenceChange(
-          entity: "routing_rule", id: id,
-          after: [
-            "category_id": rule.categoryID.uuidString, "region_code": rule.regionCode ?? "",
-            "unit_id": rule.unitID.uuidString,
-          ]), action: "create", by: actor, at: now, on: tx)
+      try await self.record(.routingRule(rule, id: id), action: "create", by: actor, at: now, on: tx)
     }
     references.invalidate()
+  }
+
+  /// Removes a routing rule: messages received afterwards are no longer suggested its unit (those
+  /// already received keep their suggestion). The removal, with the rule's values, is recorded in
+  /// `reference_changes` in the same transaction.
+  public func removeRoutingRule(_ id: UUID, by actor: String, at now: Date) async throws {
+    try await db.transaction { tx in
+      guard let model = try await RoutingRuleModel.find(id, on: tx) else { throw StoreError.notFound("分派规则") }
+      let rule = RoutingRule(categoryID: model.categoryID, regionCode: model.regionCode, unitID: model.unitID)
+      try await model.delete(on: tx)
+      try await self.record(.routingRule(rule, id: id), action: "delete", by: actor, at: now, on: tx)
+    }
+    references.invalidate()
+  }
+
+  /// The routing rules with their ids, ordered by category, region and unit, as administrators see them.
+  public func routingRuleEntries() async throws -> [(id: UUID, rule: RoutingRule)] {
+    try await RoutingRuleModel.query(on: db).all().compactMap { model in
+      model.id.map {
+        ($0, RoutingRule(categoryID: model.categoryID, regionCode: model.regionCode, unitID: model.unitID))
+      }
+    }.sorted {
+      ($0.rule.categoryID.uuidString, $0.rule.regionCode ?? "", $0.rule.unitID.uuidString, $0.id.uuidString)
+        < ($1.rule.categoryID.uuidString, $1.rule.regionCode ?? "", $1.rule.unitID.uuidString, $1.id.uuidString)
+    }
   }
 
   public func regions() async throws -> [Region] {

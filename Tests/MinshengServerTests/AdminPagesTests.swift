@@ -104,6 +104,36 @@ import VaporTesting
         try await store.routingRules().contains {
           $0.categoryID == world.noise.id && $0.regionCode == world.county.code && $0.unitID == health.id
         })
+      // The rule routes noise in the county to the new unit, until it is removed through its row's form.
+      let county = RegionPath(codes: [world.county.code, world.city.code])
+      #expect(try await store.suggestUnit(category: world.noise.id, region: county) == health.id)
+      let rule = try #require(
+        try await store.routingRuleEntries().first {
+          $0.rule.unitID == health.id && $0.rule.categoryID == world.noise.id
+        })
+      let ruleID = rule.id.uuidString.lowercased()
+      let categoriesPage = try await get(app, "/staff/admin/categories", cookies: admin.cookies).1
+      #expect(categoriesPage.contains("/staff/admin/categories/rule-delete/\(ruleID)"))
+      let dispatcher = try await logIn(app, "xfb.dispatcher")
+      #expect(
+        try await post(
+          app, "/staff/admin/categories/rule-delete/\(ruleID)", [("_csrf", dispatcher.csrf)],
+          cookies: dispatcher.cookies
+        ).0 == .forbidden)
+      #expect(
+        try await post(app, "/staff/admin/categories/rule-delete/\(ruleID)", [], cookies: admin.cookies).0
+          == .forbidden, "without the token")
+      #expect(try await store.routingRuleEntries().contains { $0.id == rule.id })
+      #expect(try await send("/staff/admin/categories/rule-delete/\(ruleID)", []).0 == .seeOther)
+      #expect(try await store.routingRuleEntries().allSatisfy { $0.id != rule.id })
+      #expect(try await store.suggestUnit(category: world.noise.id, region: county) != health.id)
+      #expect(try await send("/staff/admin/categories/rule-delete/\(ruleID)", []).0 == .notFound, "already removed")
+      #expect(try await send("/staff/admin/categories/rule-delete/not-an-id", []).0 == .notFound)
+      let ruleChanges = try await store.referenceChanges(of: rule.id)
+      #expect(ruleChanges.map(\.action).sorted() == ["create", "delete"])
+      #expect(ruleChanges.first { $0.action == "delete" }?.change.after["unit_id"] == health.id.uuidString)
+      #expect(ruleChanges.allSatisfy { $0.actorID == "admin" })
+
       // The unit no longer needs review; the region gets a new dispatching office.
       #expect(
         try await send("/staff/admin/units/update/\(health.id.uuidString.lowercased())", [("name", "市卫生健康委")]).0

@@ -239,12 +239,18 @@ struct AdminPages: Sendable {
           }),
         AdminTable(
           id: "rules", title: "分派规则", headers: ["领域", "区划代码", "默认承办单位"],
-          rows: try await store.routingRules().enumerated().map { index, rule in
-            AdminRow(
-              id: "rule-\(index)",
-              cells: [
-                names.categories[rule.categoryID]?.name ?? "—", rule.regionCode ?? "全部", unitName(rule.unitID),
-              ], forms: [])
+          rows: try await store.routingRuleEntries().map { entry in
+            (entry, names.categories[entry.rule.categoryID]?.name ?? "—")
+          }.sorted { ($0.1, $0.0.rule.regionCode ?? "") < ($1.1, $1.0.rule.regionCode ?? "") }.map { entry, category in
+            let id = entry.id.uuidString.lowercased()
+            return AdminRow(
+              id: "rule-" + id,
+              cells: [category, entry.rule.regionCode ?? "全部", unitName(entry.rule.unitID)],
+              forms: [
+                AdminForm(
+                  id: "rule-delete-" + id, title: "删除", action: "\(base)/rule-delete/\(id)", submit: "确认删除",
+                  danger: true, fields: [])
+              ])
           }),
       ]
       content.forms = [
@@ -515,6 +521,9 @@ struct AdminPages: Sendable {
             categoryID: try required("category_id"),
             regionCode: text("region_code").isEmpty ? nil : text("region_code"),
             unitID: try required("unit_id")), by: actor, at: now)
+      case (.categories, "rule-delete", let id?):
+        try await store.removeRoutingRule(id, by: actor, at: now)
+        return done(request, section, "分派规则已删除；此后收到的留言不再按它建议承办单位")
       case (.rules, "calendar", nil):
         guard let upload, !upload.isEmpty else { throw ValidationError(field: "file", reason: .missing) }
         let year = try await store.saveCalendarYear(json: upload, by: actor, at: now)
