@@ -534,33 +534,81 @@ extension Store {
     return try await query.first(decodingColumn: "n", as: Int.self) ?? 0
   }
 
+  /// New urgent messages, as written in the partial index of migration 0034 and in the queries that
+  /// use it (the literal condition lets PostgreSQL's generic plans use the index too).
+  static let urgentNew = "urgent = TRUE AND status = 'received'"
+
   /// A dispatching office's cases in one status (every office's when nil), newest first — one
-  /// indexed walk, `offset` rows skipped.
+  /// indexed walk, `offset` rows skipped. New messages (`received`) list the urgent ones first
+  /// (急事急办), each part newest first.
   public func cases(
     dispatchedBy office: UUID?, status: Status, limit: Int = 50, offset: Int = 0
   ) async throws -> [Message] {
     let limit = max(1, min(limit, 500))
     let offset = max(0, min(offset, 100_000))
+    // For new messages: the urgent ones (few; a partial index), then the others after them.
+    let parts: [(condition: String, first: Bool)] =
+      status == .received
+      ? [(Self.urgentNew, true), ("urgent = FALSE AND status = 'received'", false)] : [("status = ?", false)]
+
     if let readers = database.sqliteReaders {
       return try await readers.run { handle in
         try handle.snapshot {
-          var sql = "SELECT * FROM messages WHERE status = ?"
-          var binds: [SQLiteValue] = [.text(status.rawValue)]
-          if let office {
-            sql += " AND dispatching_unit_id = ?"
-            binds.append(.text(office.uuidString))
+          var records: [MessageRecord] = []
+          var skip = offset
+          for part in parts where records.count < limit {
+            // SQLite's planner would rather walk the office's whole queue by (office, status), which
+            // has more equal columns, than the small partial index; it is told.
+            let table = part.first ? "messages INDEXED BY messages_urgent_new" : "messages"
+            var sql = "SELECT * FROM \(table) WHERE \(part.condition)"
+            var binds: [SQLiteValue] = part.condition.contains("?") ? [.text(status.rawValue)] : []
+            if let office {
+              sql += " AND dispatching_unit_id = ?"
+              binds.append(.text(office.uuidString))
+            }
+            if part.first {
+              // How many this part holds, to know how far into the next part the page starts.
+              let count = try handle.query(
+                sql.replacingOccurrences(of: "SELECT *", with: "SELECT COUNT(*) AS n"), binds)
+              let total: Int = if case .integer(let n)? = count.first?["n"] { Int(n) } else { 0 }
+              if skip >= total {
+                skip -= total
+                continue
+              }
+            }
+            sql += " ORDER BY serial_year DESC, serial_number DESC LIMIT ? OFFSET ?"
+            binds += [.integer(Int64(limit - records.count)), .integer(Int64(skip))]
+            records += try Self.messageRecords(sql, binds, on: handle)
+            skip = 0
           }
-          sql += " ORDER BY serial_year DESC, serial_number DESC LIMIT ? OFFSET ?"
-          binds += [.integer(Int64(limit)), .integer(Int64(offset))]
-          return try Self.messages(Self.messageRecords(sql, binds, on: handle), on: handle)
+          return try Self.messages(records, on: handle)
         }
       }
     }
     let sql = try Self.sql(readDB)
-    let query = sql.select().column("*").from(MessageRecord.schema).where("status", .equal, status.rawValue)
-    if let office { query.where("dispatching_unit_id", .equal, office) }
-    let records = try await query.orderBy("serial_year", .descending).orderBy("serial_number", .descending)
-      .limit(limit).offset(offset).all(decoding: MessageRecord.self)
+    var records: [MessageRecord] = []
+    var skip = offset
+    for part in parts where records.count < limit {
+      let condition: SQLQueryString =
+        part.condition.contains("?") ? "status = \(bind: status.rawValue)" : "\(unsafeRaw: part.condition)"
+      let officeCondition: SQLQueryString = office.map { "AND dispatching_unit_id = \(bind: $0)" } ?? ""
+      if part.first {
+        let total =
+          try await sql.raw("SELECT COUNT(*) AS n FROM messages WHERE \(condition) \(officeCondition)")
+          .first(decodingColumn: "n", as: Int.self) ?? 0
+        if skip >= total {
+          skip -= total
+          continue
+        }
+      }
+      records += try await sql.raw(
+        """
+        SELECT * FROM messages WHERE \(condition) \(officeCondition)
+        ORDER BY serial_year DESC, serial_number DESC LIMIT \(bind: limit - records.count) OFFSET \(bind: skip)
+        """
+      ).all(decoding: MessageRecord.self)
+      skip = 0
+    }
     return try await sql.messages(records)
   }
 

@@ -579,6 +579,44 @@ import VaporTesting
     }
   }
 
+  /// 急事急办: new urgent messages head the pool however old they are, newest first, then the others
+  /// newest first; the pages follow the same order, every message exactly once.
+  @Test(arguments: TestDatabase.available)
+  func urgentMessages_headThePool_onEveryPage(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      var created: [UUID] = []
+      for index in 0..<25 {
+        let input = Fixtures.newMessage(title: "急件排序 \(index)", leader: world.secretary.id, urgent: index < 2)
+        created.append(try await store.submit(input, at: site.clock.now).message.id)
+        site.clock.advance(600)
+      }
+      let expected = [created[1], created[0]] + created[2...].reversed()
+      let mine = Set(created)
+      func ids(_ html: String) -> [UUID] {
+        html.components(separatedBy: "href=\"/staff/messages/").dropFirst()
+          .compactMap { UUID(uuidString: String($0.prefix(36))) }.filter(mine.contains)
+      }
+      let dispatcher = try await logIn(app, "xfb.dispatcher")
+      let overview = try await get(app, "/staff/pool", cookies: dispatcher.cookies).1
+      #expect(ids(overview) == Array(expected.prefix(20)), "the two urgent ones first, though the oldest")
+      let page = try await get(app, "/staff/pool?section=new&page=1", cookies: dispatcher.cookies).1
+      #expect(ids(page) == expected)
+      // Pages that start inside the urgent part, at its end, and after it.
+      for (offset, limit) in [(0, 1), (1, 3), (2, 5), (4, 30)] {
+        let slice = try await store.cases(
+          dispatchedBy: world.petitionOffice.id, status: .received, limit: limit, offset: offset
+        ).map(\.id).filter(mine.contains)
+        #expect(slice == Array(expected.dropFirst(offset).prefix(limit)), "offset \(offset), limit \(limit)")
+      }
+      // Dispatched, an urgent message leaves the head of the pool.
+      try await store.perform(.assign(lead: world.housing.id), on: created[1], by: world.dispatcher, at: site.clock.now)
+      let after = try await store.cases(dispatchedBy: nil, status: .received, limit: 3).map(\.id)
+      #expect(after.first == created[0])
+      #expect(!after.contains(created[1]))
+    }
+  }
+
   /// A long queue: the overview shows each section's first 20 with the count and a link; the
   /// section's own pages show 50 at a time in the same order, every case exactly once.
   @Test(arguments: TestDatabase.available)

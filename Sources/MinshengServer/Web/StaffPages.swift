@@ -186,9 +186,9 @@ struct StaffPages: Sendable {
       ("new", "待交办", Status.received), ("returned", "退回待处理", .returned),
       ("extension", "延期申请", .extensionRequested), ("reopen", "重办申请", .reopenRequested),
     ] where window.shows(id) {
-      var messages = try await store.cases(
+      // New messages come urgent first (急事急办), each part newest first; the store pages in that order.
+      let messages = try await store.cases(
         dispatchedBy: office, status: status, limit: window.limit, offset: window.offset)
-      if status == .received { messages.sort { ($0.urgent ? 0 : 1, $1.createdAt) < ($1.urgent ? 0 : 1, $0.createdAt) } }
       // The hints of every new message in two queries, not two per message.
       let ids = status == .received ? messages.map(\.id) : []
       let duplicateCounts = try await store.openDuplicateCounts(of: ids)

@@ -38,6 +38,7 @@ public enum StoreMigrations {
     M0031_BandRecency(),
     M0032_IndexRepliesAndEvaluations(),
     M0033_FirstContactIndexes(),
+    M0034_UrgentNewMessages(),
   ]
 }
 
@@ -763,5 +764,25 @@ struct M0033_FirstContactIndexes: AsyncMigration {
     guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
     try await sql.drop(index: "events_answered_directly").run()
     try await sql.drop(index: "messages_first_contact").run()
+  }
+}
+
+/// 急事急办: the pool lists new urgent messages before every other new message, however old. This
+/// partial index holds only those (few at any time), so they are read first without sorting the
+/// office's whole queue; a message leaves it when it is dispatched or no longer urgent.
+struct M0034_UrgentNewMessages: AsyncMigration {
+  var name: String { "0034_UrgentNewMessages" }
+  func prepare(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    try await sql.raw(
+      """
+      CREATE INDEX messages_urgent_new ON messages (dispatching_unit_id, serial_year, serial_number)
+      WHERE \(unsafeRaw: Store.urgentNew)
+      """
+    ).run()
+  }
+  func revert(on database: any Database) async throws {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
+    try await sql.drop(index: "messages_urgent_new").run()
   }
 }
