@@ -245,31 +245,20 @@ public struct TextClassifier: Sendable, Equatable {
 
   /// The decision value of each label for a feature vector.
   func scores(_ vector: SparseVector) -> [Double] {
-    let count = labelCount
-    guard count > 0, length > tfidf.features.dimension else { return [] }
-    let stride = count + 1
-    let bias = tfidf.features.dimension * stride
-    var sums = [Float](repeating: 0, count: count)
-    packed.withUnsafeBufferPointer { p in
-      sums.withUnsafeMutableBufferPointer { sums in
-        vector.indices.withUnsafeBufferPointer { indices in
-          vector.values.withUnsafeBufferPointer { values in
-            for k in 0..<indices.count {
-              let base = Int(indices[k]) * stride + 1
-              for label in 0..<count { sums[label] += p[base + label] * values[k] }
-            }
-          }
-        }
-        for label in 0..<count { sums[label] += p[bias + 1 + label] }
-      }
-    }
-    return sums.map(Double.init)
+    decisionValues(vector.indices, vector.values, weighted: false)
   }
 
   /// The decision value of each label for a message's counted n-grams: the TF-IDF weighting, the
   /// scaling to unit length and every label's dot product in one pass over the n-grams (the same
   /// values as `scores(tfidf.vector(counts))`, up to rounding).
   func scores(_ counts: GramCounts) -> [Double] {
+    decisionValues(counts.indices, counts.counts, weighted: true)
+  }
+
+  /// Each label's bias plus the dot product of its weights with the features' values. `weighted`
+  /// values are term counts, weighted by TF-IDF here and scaled to unit length; otherwise they are
+  /// used as they are.
+  private func decisionValues(_ indices: [Int32], _ values: [Float], weighted: Bool) -> [Double] {
     let count = labelCount
     guard count > 0, length > tfidf.features.dimension else { return [] }
     let stride = count + 1
@@ -278,17 +267,17 @@ public struct TextClassifier: Sendable, Equatable {
     packed.withUnsafeBufferPointer { p in
       sums.withUnsafeMutableBufferPointer { sums in
         var squares: Float = 0
-        counts.indices.withUnsafeBufferPointer { indices in
-          counts.counts.withUnsafeBufferPointer { tallies in
+        indices.withUnsafeBufferPointer { indices in
+          values.withUnsafeBufferPointer { values in
             for k in 0..<indices.count {
               let base = Int(indices[k]) * stride
-              let x = TFIDF.termWeight(tallies[k]) * p[base]
+              let x = weighted ? TFIDF.termWeight(values[k]) * p[base] : values[k]
               squares += x * x
               for label in 0..<count { sums[label] += p[base + 1 + label] * x }
             }
           }
         }
-        let scale: Float = squares > 0 ? 1 / squares.squareRoot() : 0
+        let scale: Float = weighted ? (squares > 0 ? 1 / squares.squareRoot() : 0) : 1
         for label in 0..<count { sums[label] = sums[label] * scale + p[bias + 1 + label] }
       }
     }
