@@ -70,7 +70,7 @@ extension Store {
     var report = JobReport(ran: true)
     do {
       let horizon = now.addingTimeInterval(TimeInterval(schedule.remindWithinHours) * 3_600)
-      for message in try await casesDue(before: horizon, limit: 2_000) {
+      for message in try await messagesDue(before: horizon, limit: 2_000) {
         guard let job = Jobs.due(message, repliedAt: nil, schedule: schedule, calendar: rules.calendar, at: now)
         else { continue }
         if try await run(job, on: message, at: now) {

@@ -418,19 +418,18 @@ extension Store {
     return try record.core(assisting: try await sql.assistingUnits(of: record.id))
   }
 
-  /// Open messages in which a unit assists (协办), newest first.
-  public func messages(assistedBy unitID: UUID, limit: Int = 200, offset: Int = 0) async throws -> [Message] {
-    let sql = try Self.sql(readDB)
+  /// The open cases a unit assists in (协办), newest first, as a queue lists them.
+  public func cases(assistedBy unitID: UUID, limit: Int = 200, offset: Int = 0) async throws -> [CaseSummary] {
     let open = Status.allCases.filter(\.isOpen).map(\.rawValue)
-    let records = try await sql.raw(
+    return try await Self.sql(readDB).raw(
       """
-      SELECT m.* FROM messages m JOIN message_assisting_units a ON a.message_id = m.id
+      SELECT \(unsafeRaw: CaseSummaryRecord.columns(of: "m.")) FROM messages m
+      JOIN message_assisting_units a ON a.message_id = m.id
       WHERE a.unit_id = \(bind: unitID) AND m.status IN (\(binds: open))
       ORDER BY m.created_at DESC LIMIT \(bind: max(1, min(limit, 500))) OFFSET \(bind: max(0, min(offset, 100_000)))
       """
     )
-    .all(decoding: MessageRecord.self)
-    return try await sql.messages(records)
+    .all(decoding: CaseSummaryRecord.self).map { try $0.core() }
   }
 
   /// How many open messages a unit assists in.
@@ -454,22 +453,42 @@ extension Store {
     return (model.body, model.unitID)
   }
 
-  /// 督办台: open messages whose running deadline (acceptance while assigned, reply while accepted,
-  /// waiting for an extension decision or in review) falls before `before`, for one lead unit or all.
+  /// 督办台: open cases whose running deadline (acceptance while assigned, reply while accepted,
+  /// waiting for an extension decision or in review) falls before `before`, for one lead unit or all,
+  /// the earliest first, as a queue lists them.
   public func casesDue(
     from: Date? = nil, before: Date, leadUnit: UUID? = nil, limit: Int = 500, offset: Int = 0
-  ) async throws -> [Message] {
+  ) async throws -> [CaseSummary] {
+    try await due(CaseSummaryRecord.self, from: from, before: before, leadUnit: leadUnit, limit: limit, offset: offset)
+      .map { try $0.core() }
+  }
+
+  /// The same cases as whole messages (for the scheduled jobs, which act on them).
+  func messagesDue(before: Date, limit: Int) async throws -> [Message] {
+    let records = try await due(MessageRecord.self, from: nil, before: before, leadUnit: nil, limit: limit, offset: 0)
+    return try await Self.sql(readDB).messages(records)
+  }
+
+  /// One indexed walk per status, in deadline order, so that only `offset + limit` rows are read
+  /// however many cases are late; merged by deadline (then serial).
+  private func due<Record: QueueRecord>(
+    _ type: Record.Type, from: Date?, before: Date, leadUnit: UUID?, limit: Int, offset: Int
+  ) async throws -> [Record] {
     let offset = max(0, min(offset, 100_000))
     let limit = max(1, min(limit, 2_000))
     let statuses = [Status.assigned, .accepted, .extensionRequested, .reviewing]
+    @Sendable func chosen(_ found: [(due: Date, record: Record)]) -> [Record] {
+      found.sorted { ($0.due, $0.record.serialNumber) < ($1.due, $1.record.serialNumber) }
+        .dropFirst(offset).prefix(limit).map(\.record)
+    }
     if let readers = database.sqliteReaders {
       // The same reads on a reader's own connection, decoded without SQLKit (the board's hot path).
       return try await readers.run { handle in
         try handle.snapshot {
-          var found: [(due: Date, record: MessageRecord)] = []
+          var found: [(due: Date, record: Record)] = []
           for status in statuses {
             let column = status == .assigned ? "acceptance_due" : "reply_due"
-            var sql = "SELECT * FROM messages WHERE status = ? AND \(column) < ?"
+            var sql = "SELECT \(Record.columns(of: "")) FROM messages WHERE status = ? AND \(column) < ?"
             var binds: [SQLiteValue] = [.text(status.rawValue), before.sqliteValue]
             if let from {
               sql += " AND \(column) >= ?"
@@ -481,33 +500,27 @@ extension Store {
             }
             sql += " ORDER BY \(column) LIMIT ?"
             binds.append(.integer(Int64(offset + limit)))
-            for record in try Self.messageRecords(sql, binds, on: handle) {
+            for record in try Self.records(Record.self, sql, binds, on: handle) {
               found.append(((status == .assigned ? record.acceptanceDue : record.replyDue) ?? .distantPast, record))
             }
           }
-          let chosen = found.sorted { ($0.due, $0.record.serialNumber) < ($1.due, $1.record.serialNumber) }
-            .dropFirst(offset).prefix(limit)
-          return try Self.messages(chosen.map(\.record), on: handle)
+          return chosen(found)
         }
       }
     }
     let sql = try Self.sql(readDB)
-    // One indexed walk per status, in deadline order, so that only `limit` rows are read however
-    // many cases are late.
-    var found: [(due: Date, record: MessageRecord)] = []
+    var found: [(due: Date, record: Record)] = []
     for status in statuses {
       let column = status == .assigned ? "acceptance_due" : "reply_due"
-      let query = sql.select().column("*").from(MessageRecord.schema).where("status", .equal, status.rawValue)
-        .where(column, .lessThan, before)
+      let query = sql.select().column(SQLRaw(Record.columns(of: ""))).from(MessageRecord.schema)
+        .where("status", .equal, status.rawValue).where(column, .lessThan, before)
       if let from { query.where(column, .greaterThanOrEqual, from) }
       if let leadUnit { query.where("lead_unit_id", .equal, leadUnit) }
-      for record in try await query.orderBy(column).limit(offset + limit).all(decoding: MessageRecord.self) {
+      for record in try await query.orderBy(column).limit(offset + limit).all(decoding: Record.self) {
         found.append(((status == .assigned ? record.acceptanceDue : record.replyDue) ?? .distantPast, record))
       }
     }
-    let chosen = found.sorted { ($0.due, $0.record.serialNumber) < ($1.due, $1.record.serialNumber) }
-      .dropFirst(offset).prefix(limit)
-    return try await sql.messages(chosen.map(\.record))
+    return chosen(found)
   }
 
   /// How many cases `casesDue` would list without a limit: an indexed count per status.
@@ -540,10 +553,10 @@ extension Store {
 
   /// A dispatching office's cases in one status (every office's when nil), newest first — one
   /// indexed walk, `offset` rows skipped. New messages (`received`) list the urgent ones first
-  /// (急事急办), each part newest first.
+  /// (急事急办), each part newest first. As a queue lists them.
   public func cases(
     dispatchedBy office: UUID?, status: Status, limit: Int = 50, offset: Int = 0
-  ) async throws -> [Message] {
+  ) async throws -> [CaseSummary] {
     let limit = max(1, min(limit, 500))
     let offset = max(0, min(offset, 100_000))
     // For new messages: the urgent ones (few; a partial index), then the others after them.
@@ -554,7 +567,7 @@ extension Store {
     if let readers = database.sqliteReaders {
       return try await readers.run { handle in
         try handle.snapshot {
-          var records: [MessageRecord] = []
+          var records: [CaseSummaryRecord] = []
           var skip = offset
           for part in parts where records.count < limit {
             // SQLite's planner would rather walk the office's whole queue by (office, status), which
@@ -578,15 +591,18 @@ extension Store {
             }
             sql += " ORDER BY serial_year DESC, serial_number DESC LIMIT ? OFFSET ?"
             binds += [.integer(Int64(limit - records.count)), .integer(Int64(skip))]
-            records += try Self.messageRecords(sql, binds, on: handle)
+            records += try Self.records(
+              CaseSummaryRecord.self,
+              sql.replacingOccurrences(of: "SELECT *", with: "SELECT " + CaseSummaryRecord.columns(of: "")), binds,
+              on: handle)
             skip = 0
           }
-          return try Self.messages(records, on: handle)
+          return try records.map { try $0.core() }
         }
       }
     }
     let sql = try Self.sql(readDB)
-    var records: [MessageRecord] = []
+    var records: [CaseSummaryRecord] = []
     var skip = offset
     for part in parts where records.count < limit {
       let condition: SQLQueryString =
@@ -603,18 +619,20 @@ extension Store {
       }
       records += try await sql.raw(
         """
-        SELECT * FROM messages WHERE \(condition) \(officeCondition)
+        SELECT \(unsafeRaw: CaseSummaryRecord.columns(of: "")) FROM messages WHERE \(condition) \(officeCondition)
         ORDER BY serial_year DESC, serial_number DESC LIMIT \(bind: limit - records.count) OFFSET \(bind: skip)
         """
-      ).all(decoding: MessageRecord.self)
+      ).all(decoding: CaseSummaryRecord.self)
       skip = 0
     }
-    return try await sql.messages(records)
+    return try records.map { try $0.core() }
   }
 
   /// The lead unit's cases in one status, the earliest deadline first (oldest first when the status
-  /// has no deadline), at most `limit` — one indexed walk.
-  public func cases(ledBy unit: UUID, status: Status, limit: Int = 100, offset: Int = 0) async throws -> [Message] {
+  /// has no deadline), at most `limit` — one indexed walk. As a queue lists them.
+  public func cases(
+    ledBy unit: UUID, status: Status, limit: Int = 100, offset: Int = 0
+  ) async throws -> [CaseSummary] {
     let column =
       switch status {
       case .assigned: "acceptance_due"
@@ -628,21 +646,21 @@ extension Store {
       // (Naming a second key would make SQLite sort every case of the status.)
       return try await readers.run { handle in
         try handle.snapshot {
-          let records = try Self.messageRecords(
+          try Self.records(
+            CaseSummaryRecord.self,
             """
-            SELECT * FROM messages WHERE lead_unit_id = ? AND status = ? ORDER BY \(column)
-            LIMIT ? OFFSET ?
+            SELECT \(CaseSummaryRecord.columns(of: "")) FROM messages WHERE lead_unit_id = ? AND status = ?
+            ORDER BY \(column) LIMIT ? OFFSET ?
             """, [.text(unit.uuidString), .text(status.rawValue), .integer(Int64(limit)), .integer(Int64(offset))],
-            on: handle)
-          return try Self.messages(records, on: handle)
+            on: handle
+          ).map { try $0.core() }
         }
       }
     }
     let sql = try Self.sql(readDB)
-    let records = try await sql.select().column("*").from(MessageRecord.schema).where("lead_unit_id", .equal, unit)
-      .where("status", .equal, status.rawValue).orderBy(column).orderBy("serial_number")
-      .limit(limit).offset(offset).all(decoding: MessageRecord.self)
-    return try await sql.messages(records)
+    return try await sql.select().column(SQLRaw(CaseSummaryRecord.columns(of: ""))).from(MessageRecord.schema)
+      .where("lead_unit_id", .equal, unit).where("status", .equal, status.rawValue).orderBy(column)
+      .orderBy("serial_number").limit(limit).offset(offset).all(decoding: CaseSummaryRecord.self).map { try $0.core() }
   }
 
   /// 训练样本: the platform's own handled messages with the category they ended with — closed as

@@ -36,11 +36,22 @@ public struct DeadlineStatus: Sendable, Equatable {
   /// The acceptance deadline runs while the message is assigned; the reply deadline while it is
   /// accepted, waiting for an extension decision, or in review.
   public static func of(_ message: Message, at now: Date, calendar: WorkingCalendar) -> DeadlineStatus {
+    of(message.status, acceptanceDue: message.acceptanceDue, replyDue: message.replyDue, at: now, calendar: calendar)
+  }
+
+  /// The status of a case as a queue lists it, at `now` (the same as for the whole message).
+  public static func of(_ summary: CaseSummary, at now: Date, calendar: WorkingCalendar) -> DeadlineStatus {
+    of(summary.status, acceptanceDue: summary.acceptanceDue, replyDue: summary.replyDue, at: now, calendar: calendar)
+  }
+
+  static func of(
+    _ status: Status, acceptanceDue: Date?, replyDue: Date?, at now: Date, calendar: WorkingCalendar
+  ) -> DeadlineStatus {
     let phase: Phase
     let due: Date?
-    switch message.status {
-    case .assigned: (phase, due) = (.acceptance, message.acceptanceDue)
-    case .accepted, .extensionRequested, .reviewing: (phase, due) = (.reply, message.replyDue)
+    switch status {
+    case .assigned: (phase, due) = (.acceptance, acceptanceDue)
+    case .accepted, .extensionRequested, .reviewing: (phase, due) = (.reply, replyDue)
     case .received, .returned, .replied, .reopenRequested, .closed: (phase, due) = (.none, nil)
     }
     guard let due else {

@@ -37,7 +37,7 @@ struct CaseRow: Encodable, Sendable {
   /// The deadline as seconds since 1970, for ordering (no deadline sorts last).
   var dueSort: Double
 
-  init(_ message: Message, names: ReferenceNames, now: Date, calendar: WorkingCalendar, hint: String = "") {
+  init(_ message: CaseSummary, names: ReferenceNames, now: Date, calendar: WorkingCalendar, hint: String = "") {
     id = message.id.uuidString.lowercased()
     serial = message.serial.description
     title = message.title

@@ -238,14 +238,14 @@ struct StaffPages: Sendable {
     let window = queueWindow(request)
     let names = try await store.referenceNames()
     let now = clock()
-    func rows(_ messages: [Message]) -> [CaseRow] {
+    func rows(_ messages: [CaseSummary]) -> [CaseRow] {
       messages.map { CaseRow($0, names: names, now: now, calendar: store.rules.calendar) }
         .sorted { ($0.dueSort, $0.serial) < ($1.dueSort, $1.serial) }
     }
     /// Several statuses in one section: each read up to the end of the page, merged in deadline order.
     func section(_ id: String, _ title: String, _ statuses: [Status]) async throws -> QueueSection? {
       guard window.shows(id) else { return nil }
-      var led: [Message] = []
+      var led: [CaseSummary] = []
       var total = 0
       for status in statuses {
         led += try await store.cases(ledBy: unit, status: status, limit: window.offset + window.limit)
@@ -263,7 +263,7 @@ struct StaffPages: Sendable {
     }
     if let review = try await section("review", "待审核答复", [.reviewing]) { sections.append(review) }
     if window.shows("assist") {
-      let assisted = try await store.messages(assistedBy: unit, limit: window.limit, offset: window.offset)
+      let assisted = try await store.cases(assistedBy: unit, limit: window.limit, offset: window.offset)
       sections.append(
         window.section(
           id: "assist", title: "协办", rows: rows(assisted),

@@ -147,6 +147,58 @@ struct MessageRecord: Codable, Sendable {
   }
 }
 
+/// What a queue read decodes from `messages`: the whole row, or the columns a queue row shows.
+protocol QueueRecord: Decodable, Sendable {
+  /// The columns read, each prefixed with `table` (`m.` in a join), or `*`.
+  static func columns(of table: String) -> String
+  var serialNumber: Int { get }
+  var acceptanceDue: Date? { get }
+  var replyDue: Date? { get }
+}
+
+extension MessageRecord: QueueRecord {
+  static func columns(of table: String) -> String { table + "*" }
+}
+
+/// The columns of `messages` a queue row shows: no text, no contact details, no assisting units.
+struct CaseSummaryRecord: QueueRecord {
+  var id: UUID
+  var serialYear: Int
+  var serialNumber: Int
+  var title: String
+  var status: String
+  var urgent: Bool
+  var leadUnitID: UUID?
+  var suggestedUnitID: UUID?
+  var acceptanceDue: Date?
+  var replyDue: Date?
+  var createdAt: Date
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case id, title, status, urgent
+    case serialYear = "serial_year"
+    case serialNumber = "serial_number"
+    case leadUnitID = "lead_unit_id"
+    case suggestedUnitID = "suggested_unit_id"
+    case acceptanceDue = "acceptance_due"
+    case replyDue = "reply_due"
+    case createdAt = "created_at"
+  }
+
+  static func columns(of table: String) -> String {
+    CodingKeys.allCases.map { table + $0.rawValue }.joined(separator: ", ")
+  }
+
+  /// The core value; a status no current code knows is reported, not guessed.
+  func core() throws -> CaseSummary {
+    guard let status = Status(rawValue: status) else { throw StoreError.notFound("可识别的留言记录") }
+    return CaseSummary(
+      id: id, serial: Serial(year: serialYear, number: serialNumber), title: title, status: status, urgent: urgent,
+      leadUnitID: leadUnitID, suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue, replyDue: replyDue,
+      createdAt: createdAt)
+  }
+}
+
 /// A row of `events`.
 struct EventRecord: Codable, Sendable {
   static let schema = "events"

@@ -86,10 +86,12 @@ extension Store {
     return try record.core(assisting: assistingUnits(of: record.id, on: handle))
   }
 
-  /// The message rows a query returns, decoded without SQLKit, each with its assisting units.
-  static func messageRecords(_ sql: String, _ binds: [SQLiteValue], on handle: SQLiteHandle) throws -> [MessageRecord] {
+  /// The rows a query returns as records, decoded without SQLKit.
+  static func records<Record: Decodable>(
+    _ type: Record.Type, _ sql: String, _ binds: [SQLiteValue], on handle: SQLiteHandle
+  ) throws -> [Record] {
     let decoder = SQLiteRecordDecoder()
-    return try handle.query(sql, binds).map { try decoder.decode(MessageRecord.self, from: $0) }
+    return try handle.query(sql, binds).map { try decoder.decode(Record.self, from: $0) }
   }
 
   static func messages(_ records: [MessageRecord], on handle: SQLiteHandle) throws -> [Message] {

@@ -1,0 +1,42 @@
+import Foundation
+
+/// What a queue shows of a case: enough to list it, order it and show its deadline, without the
+/// text, the contact details or the assisting units. Queue pages read thousands of these.
+public struct CaseSummary: Sendable, Hashable, Identifiable {
+  public var id: UUID
+  public var serial: Serial
+  public var title: String
+  public var status: Status
+  public var urgent: Bool
+  public var leadUnitID: UUID?
+  /// The routing rule's suggestion at intake.
+  public var suggestedUnitID: UUID?
+  public var acceptanceDue: Date?
+  public var replyDue: Date?
+  public var createdAt: Date
+
+  public init(
+    id: UUID, serial: Serial, title: String, status: Status, urgent: Bool, leadUnitID: UUID?,
+    suggestedUnitID: UUID?, acceptanceDue: Date?, replyDue: Date?, createdAt: Date
+  ) {
+    self.id = id
+    self.serial = serial
+    self.title = title
+    self.status = status
+    self.urgent = urgent
+    self.leadUnitID = leadUnitID
+    self.suggestedUnitID = suggestedUnitID
+    self.acceptanceDue = acceptanceDue
+    self.replyDue = replyDue
+    self.createdAt = createdAt
+  }
+}
+
+extension Message {
+  /// The message as a queue lists it.
+  public var summary: CaseSummary {
+    CaseSummary(
+      id: id, serial: serial, title: title, status: status, urgent: urgent, leadUnitID: leadUnitID,
+      suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue, replyDue: replyDue, createdAt: createdAt)
+  }
+}
