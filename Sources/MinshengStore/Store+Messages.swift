@@ -628,6 +628,9 @@ extension Store {
     return try records.map { try $0.core() }
   }
 
+  /// Returned cases, as written in the partial index of migration 0035 and in the query that uses it.
+  static let returnedCases = "status = 'returned'"
+
   /// The lead unit's cases in one status, the earliest deadline first (oldest first when the status
   /// has no deadline), at most `limit` — one indexed walk. As a queue lists them.
   public func cases(
@@ -639,28 +642,40 @@ extension Store {
       case .accepted, .extensionRequested, .reviewing: "reply_due"
       default: "created_at"
       }
+    // Returned cases have their own small index by arrival (0035), used when the query names the
+    // status literally; every other status is in a (lead unit, status, deadline) index.
+    let returned = status == .returned
     let limit = max(1, min(limit, 500))
     let offset = max(0, min(offset, 100_000))
     if let readers = database.sqliteReaders {
       // In the index's order: equal deadlines follow the row order, which is the order of arrival.
       // (Naming a second key would make SQLite sort every case of the status.)
+      let table = returned ? "messages INDEXED BY messages_lead_returned" : "messages"
+      let condition = returned ? Self.returnedCases : "status = ?"
       return try await readers.run { handle in
         try handle.snapshot {
           try Self.records(
             CaseSummaryRecord.self,
             """
-            SELECT \(CaseSummaryRecord.columns(of: "")) FROM messages WHERE lead_unit_id = ? AND status = ?
+            SELECT \(CaseSummaryRecord.columns(of: "")) FROM \(table) WHERE lead_unit_id = ? AND \(condition)
             ORDER BY \(column) LIMIT ? OFFSET ?
-            """, [.text(unit.uuidString), .text(status.rawValue), .integer(Int64(limit)), .integer(Int64(offset))],
+            """,
+            [.text(unit.uuidString)] + (returned ? [] : [.text(status.rawValue)])
+              + [.integer(Int64(limit)), .integer(Int64(offset))],
             on: handle
           ).map { try $0.core() }
         }
       }
     }
-    let sql = try Self.sql(readDB)
-    return try await sql.select().column(SQLRaw(CaseSummaryRecord.columns(of: ""))).from(MessageRecord.schema)
-      .where("lead_unit_id", .equal, unit).where("status", .equal, status.rawValue).orderBy(column)
-      .orderBy("serial_number").limit(limit).offset(offset).all(decoding: CaseSummaryRecord.self).map { try $0.core() }
+    let condition: SQLQueryString =
+      returned ? "\(unsafeRaw: Self.returnedCases)" : "status = \(bind: status.rawValue)"
+    return try await Self.sql(readDB).raw(
+      """
+      SELECT \(unsafeRaw: CaseSummaryRecord.columns(of: "")) FROM messages
+      WHERE lead_unit_id = \(bind: unit) AND \(condition)
+      ORDER BY \(unsafeRaw: column), serial_number LIMIT \(bind: limit) OFFSET \(bind: offset)
+      """
+    ).all(decoding: CaseSummaryRecord.self).map { try $0.core() }
   }
 
   /// 训练样本: the platform's own handled messages with the category they ended with — closed as

@@ -11,13 +11,13 @@ import Testing
     try await db.withStore { (store: Store) async throws in
       let world = try await SeededWorld.create(in: store)
       var ids: [UUID] = []
-      for index in 0..<8 {
+      for index in 0..<10 {
         let input = Fixtures.newMessage(
           title: "第\(index + 1)件：夜间施工噪音", leader: world.secretary.id, urgent: index == 0)
         ids.append(try await store.submit(input, at: Fixtures.now.addingTimeInterval(Double(index) * 60)).message.id)
       }
       // Two stay new (the older one urgent); two assigned with an assisting unit; two accepted; one
-      // accepted with an extension asked for; one assigned to another unit.
+      // accepted with an extension asked for; one assigned to another unit; two returned by the unit.
       let at = Fixtures.now.addingTimeInterval(3_600)
       for id in ids[2..<7] {
         _ = try await store.perform(
@@ -28,6 +28,11 @@ import Testing
       for id in ids[4..<7] { _ = try await store.perform(.accept(), on: id, by: world.housingHandler, at: at) }
       _ = try await store.perform(
         .requestExtension(workingDays: 5, reason: "需现场复测"), on: ids[6], by: world.housingHandler, at: at)
+      for id in ids[8..<10].reversed() {
+        _ = try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: at)
+        _ = try await store.perform(
+          .returnToDispatcher(reason: "不属于本单位职责"), on: id, by: world.housingHandler, at: at)
+      }
 
       var whole: [UUID: Message] = [:]
       for id in ids { whole[id] = try await store.message(id) }
@@ -57,6 +62,11 @@ import Testing
       check(try await store.cases(ledBy: world.housing.id, status: .assigned), ids[2..<4], "待签收")
       check(try await store.cases(ledBy: world.housing.id, status: .accepted), ids[4..<6], "办理中")
       check(try await store.cases(ledBy: world.housing.id, status: .extensionRequested), ids[6..<7], "延期")
+      let returned = try await store.cases(ledBy: world.housing.id, status: .returned)
+      check(returned, ids[8..<10], "退回")
+      #expect(returned.map(\.id) == [ids[8], ids[9]], "returned cases oldest first")
+      #expect(try await store.cases(ledBy: world.housing.id, status: .returned, offset: 1).map(\.id) == [ids[9]])
+      #expect(try await store.cases(ledBy: world.market.id, status: .returned).isEmpty)
       check(try await store.cases(assistedBy: world.market.id), ids[2..<7], "协办")
       let due = try await store.casesDue(before: Fixtures.now.addingTimeInterval(400 * 86_400))
       check(due, ids[2..<8], "督办台")

@@ -76,25 +76,28 @@ enum PageLanguage: String, Sendable, CaseIterable {
 
   /// A date and time in Beijing time: 2026年12月1日 14:30 / 2026-12-01 14:30.
   func dateTime(_ date: Date) -> String {
-    let parts = PageLanguage.beijing.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-    let (y, m, d, h, min) = (parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
-    let time = String(format: "%02d:%02d", h, min)
-    return self == .zh ? "\(y)年\(m)月\(d)日 \(time)" : String(format: "%04d-%02d-%02d ", y, m, d) + time
+    let t = BeijingTime(date)
+    let time = Self.twoDigits(t.hour) + ":" + Self.twoDigits(t.minute)
+    return self == .zh
+      ? "\(t.year)年\(t.month)月\(t.day)日 " + time
+      : "\(t.year)-" + Self.twoDigits(t.month) + "-" + Self.twoDigits(t.day) + " " + time
   }
 
   /// A deadline: one at midnight is the end of the day before (2026年12月22日), others with the time.
   func deadline(_ due: Date) -> String {
-    let parts = PageLanguage.beijing.dateComponents([.hour, .minute, .second], from: due)
-    if parts.hour == 0, parts.minute == 0, parts.second == 0 { return date(due.addingTimeInterval(-1)) }
+    let t = BeijingTime(due)
+    if t.hour == 0, t.minute == 0, t.second == 0 { return date(due.addingTimeInterval(-1)) }
     return dateTime(due)
   }
 
   /// A date in Beijing time: 2026年12月1日 / 2026-12-01.
   func date(_ date: Date) -> String {
-    let parts = PageLanguage.beijing.dateComponents([.year, .month, .day], from: date)
-    let (y, m, d) = (parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
-    return self == .zh ? "\(y)年\(m)月\(d)日" : String(format: "%04d-%02d-%02d", y, m, d)
+    let t = BeijingTime(date)
+    return self == .zh
+      ? "\(t.year)年\(t.month)月\(t.day)日" : "\(t.year)-" + Self.twoDigits(t.month) + "-" + Self.twoDigits(t.day)
   }
+
+  private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 
   /// Hours as the figures show them: 36 小时, 2.5 天.
   func duration(hours: Double?) -> String {
@@ -113,6 +116,7 @@ enum PageLanguage: String, Sendable, CaseIterable {
     return "\(Int((value * 100).rounded()))%"
   }
 
+  /// Beijing time as Foundation computes it (from the time-zone database).
   static let beijing: Calendar = {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3_600)!
@@ -227,4 +231,43 @@ enum PageTexts {
     "overdue_none": "No message is overdue after a notice.", "overdue_unit": "Unit", "overdue_noticed": "Notice sent",
     "nav_overdue": "Overdue after notice",
   ]
+}
+
+/// A moment on the clock in Beijing. Since China's last daylight-saving summer (1991) that is UTC+8
+/// all year, which is plain arithmetic; earlier moments ask the time-zone database. Queue pages show
+/// a few hundred dates each, and Foundation's calendar was a twentieth of their time.
+struct BeijingTime: Equatable {
+  var year: Int
+  var month: Int
+  var day: Int
+  var hour: Int
+  var minute: Int
+  var second: Int
+
+  /// 1992-01-01 00:00 in Beijing, after which the offset never changed.
+  static let fixedOffsetSince: Double = 694_195_200
+
+  init(_ date: Date) {
+    let seconds = date.timeIntervalSince1970
+    guard seconds >= Self.fixedOffsetSince, seconds < 1e12 else {
+      let parts = PageLanguage.beijing.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+      (year, month, day) = (parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+      (hour, minute, second) = (parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+      return
+    }
+    let local = Int((seconds + 8 * 3_600).rounded(.down))
+    let days = local / 86_400
+    let time = local % 86_400
+    (hour, minute, second) = (time / 3_600, time % 3_600 / 60, time % 60)
+    // Days since 1970-01-01 to the civil date (H. Hinnant's algorithm, for days ≥ 0).
+    let z = days + 719_468
+    let era = z / 146_097
+    let dayOfEra = z - era * 146_097
+    let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+    let monthIndex = (5 * dayOfYear + 2) / 153
+    day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+    month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+    year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+  }
 }

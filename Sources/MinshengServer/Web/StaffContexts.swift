@@ -55,11 +55,14 @@ struct CaseRow: Encodable, Sendable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case id, serial, title, status, statusClass, urgent, unit, created, due, dueClass, timeLeft, hint, dueSort
+    case id, serial, title, status, statusClass, urgent, unit, created, due, dueClass, timeLeft, hint
+    case hasUnit, hasDue, hasHint
   }
 
-  /// Empty optional texts are left out, so the template tests them with `#if(row.hint):` — Leaf's
-  /// `!= ""` builds sets of types on every comparison and was a tenth of a queue page's time.
+  /// What the template shows. Optional parts come with a flag that is there only when true, tested
+  /// with `#if(row.hasDue):`: Leaf turns a text into a truth value (and a number into text) by
+  /// building a set of all its conversions each time, which was a tenth of a queue page's time; a
+  /// flag is already one, and a missing key is false at once. (`dueSort` is for sorting here only.)
   func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(id, forKey: .id)
@@ -70,10 +73,13 @@ struct CaseRow: Encodable, Sendable {
     try container.encode(urgent, forKey: .urgent)
     try container.encode(created, forKey: .created)
     try container.encode(dueClass, forKey: .dueClass)
-    try container.encode(dueSort, forKey: .dueSort)
-    for (key, value) in [(CodingKeys.unit, unit), (.due, due), (.timeLeft, timeLeft), (.hint, hint)]
-    where !value.isEmpty {
+    // The deadline and the time left come together: both exist exactly when a unit's clock runs.
+    for (flag, key, value) in [
+      (CodingKeys.hasUnit, CodingKeys.unit, unit), (.hasDue, .due, due), (.hasDue, .timeLeft, timeLeft),
+      (.hasHint, .hint, hint),
+    ] where !value.isEmpty {
       try container.encode(value, forKey: key)
+      if key != .timeLeft { try container.encode(true, forKey: flag) }
     }
   }
 
