@@ -152,7 +152,7 @@ names = {"ping": "GET /ping (ceiling)", "pool": "GET /staff/pool (dispatcher)", 
 for key in ("ping", "pool", "inbox", "supervision", "case"):
   rows_ = data[key]
   rps = sum(r["rps"] for r in rows_) / len(rows_)
-  out.append(f"| {names[key]} | {rps:,.0f} | {rps / ping:.2f} | {max(r['p50_ms'] for r in rows_):.2f} | "
+  out.append(f"| {names[key]} | {rps:,.0f} | {rps / ping:.3f} | {max(r['p50_ms'] for r in rows_):.2f} | "
              f"{max(r['p95_ms'] for r in rows_):.2f} | {max(r['p99_ms'] for r in rows_):.2f} | {int(sum(r['errors'] for r in rows_))} |")
 out += ["", f"Server peak RSS: {int(sys.argv[2]) // 1024} MB."]
 text = "\n".join(out) + "\n"
