@@ -125,6 +125,44 @@ enum ClassifierFixture {
     }
   }
 
+  @Test func naiveBayesRatios_favourWhatALabelsExamplesHave() {
+    // Feature 0 only in the positives, 1 only in the negatives, 2 in one of each, 3 nowhere.
+    let vectors = [
+      SparseVector(indices: [0, 2], values: [0.5, 0.5]), SparseVector(indices: [0], values: [1]),
+      SparseVector(indices: [1, 2], values: [0.3, 0.7]), SparseVector(indices: [1], values: [1]),
+    ]
+    let r = TextClassifier.naiveBayesRatios(vectors, positive: [true, true, false, false], smoothing: 1, dimension: 4)
+    // Both sides count 3 occurrences plus 1 for each of the 3 features seen: 6.
+    #expect(abs(Double(r[0]) - log((3.0 / 6) / (1.0 / 6))) < 1e-6)
+    #expect(abs(Double(r[1]) - log((1.0 / 6) / (3.0 / 6))) < 1e-6)
+    #expect(abs(r[2]) < 1e-6)
+    #expect(r[3] == 0)
+    let scaled = TextClassifier.scaled(vectors[0], by: r)
+    #expect(scaled.indices == [0, 2] && abs(scaled.values[0] - 0.5 * r[0]) < 1e-6)
+    #expect(TextClassifier.scaled(vectors[0], by: nil) == vectors[0])
+  }
+
+  @Test func naiveBayesScaling_isFoldedIntoTheWeights_andCanBeLeftOut() throws {
+    var without = ClassifierFixture.options
+    without.naiveBayesSmoothing = nil
+    let plain = try TextClassifier.train(ClassifierFixture.examples, options: without)
+    let scaled = try TextClassifier.train(ClassifierFixture.examples, options: ClassifierFixture.options)
+    #expect(ClassifierFixture.options.naiveBayesSmoothing == 2)
+    #expect(plain.weights != scaled.weights)
+    // Each label's SVM was trained on r ⊙ x; the stored weights are w ⊙ r, so a feature that never
+    // occurs in training has no weight, and the model still separates its own training examples.
+    for model in [plain, scaled] {
+      for example in ClassifierFixture.examples {
+        #expect(model.label(title: example.title, body: example.body) == example.label, "\(example.title)")
+      }
+    }
+    // A model file from before the option existed (no such key) reads as trained without it.
+    let data = try JSONEncoder().encode(without)
+    #expect(!String(decoding: data, as: UTF8.self).contains("naiveBayes"))
+    #expect(try JSONDecoder().decode(TrainingOptions.self, from: data).naiveBayesSmoothing == nil)
+    #expect(try TextClassifier(decoding: try plain.encoded()) == plain)
+  }
+
   @Test func training_needsTwoCategories() {
     #expect(throws: TrainingError.self) {
       try TextClassifier.train([LabelledText(title: "a", body: "b", label: "x")])

@@ -23,6 +23,8 @@ struct TrainingFlags: ParsableArguments {
   @ArgumentParser.Flag(
     inversion: .prefixedNo, help: "Treat a run of punctuation as one clause boundary (--no-clauses keeps it).")
   var clauses = TrainingOptions().features.clauses
+  @ArgumentParser.Option(help: "Naive-Bayes feature scaling with this smoothing (0: none).")
+  var naiveBayes: Double = TrainingOptions().naiveBayesSmoothing ?? 0
 
   var options: TrainingOptions {
     var options = TrainingOptions()
@@ -30,6 +32,7 @@ struct TrainingFlags: ParsableArguments {
     options.features = TextFeatures(bits: bits, sizes: 1...ngrams, clauses: clauses)
     options.seed = seed
     options.balanced = balanced
+    options.naiveBayesSmoothing = naiveBayes > 0 ? naiveBayes : nil
     return options
   }
 
@@ -37,6 +40,7 @@ struct TrainingFlags: ParsableArguments {
     guard c > 0, c.isFinite else { throw ValidationError("--c 须为正数") }
     guard (8...24).contains(bits) else { throw ValidationError("--bits 须在 8 到 24 之间") }
     guard (1...6).contains(ngrams) else { throw ValidationError("--ngrams 须在 1 到 6 之间") }
+    guard naiveBayes >= 0, naiveBayes.isFinite else { throw ValidationError("--naive-bayes 须为非负数") }
   }
 }
 
