@@ -144,42 +144,61 @@ public struct TextClassifier: Sendable, Equatable {
 
     var weights: [[Float]] = []
     var heldOutScores = Array(repeating: [Double](repeating: 0, count: labels.count), count: vectors.count)
+    // Naive-Bayes ratios come from occurrence counts taken once: of the kept examples (for the model
+    // that scores the held-out ones, which must not have seen them) and of all.
+    let smoothing = options.naiveBayesSmoothing
+    let keptCounts = smoothing.map { _ in
+      OccurrenceCounts(
+        kept.map { vectors[$0] }, classes: kept.map { classes[$0] }, labels: labels.count, dimension: dimension)
+    }
+    let allCounts = smoothing.map { _ in
+      OccurrenceCounts(vectors, classes: classes, labels: labels.count, dimension: dimension)
+    }
+    var keptVectors = kept.map { vectors[$0] }
+    var allVectors = vectors
+    var keptRatios = [Float](repeating: 0, count: smoothing == nil ? 0 : dimension)
+    var ratios = keptRatios
     for label in labels.indices {
       let positive = classes.map { $0 == label }
-      // The held-out examples are scored by a model that has not seen them, ratios included.
-      let keptRatios = options.naiveBayesSmoothing.map {
-        naiveBayesRatios(
-          kept.map { vectors[$0] }, positive: kept.map { positive[$0] }, smoothing: $0, dimension: dimension)
+      if let smoothing, let keptCounts {
+        keptCounts.ratios(for: label, smoothing: smoothing, into: &keptRatios)
+        scale(kept.map { vectors[$0] }, by: keptRatios, into: &keptVectors)
       }
-      let keptVectors = kept.map { scaled(vectors[$0], by: keptRatios) }
       let partial = trainBinary(
         vectors: keptVectors, positive: kept.map { positive[$0] }, penalties: kept.map { penalties[$0] },
         dimension: dimension, options: options)
       partial.weights.withUnsafeBufferPointer { w in
         for i in vectors.indices where heldOut[i] {
-          heldOutScores[i][label] = Double(dot(w, scaled(vectors[i], by: keptRatios), bias: w[dimension]))
+          let vector = smoothing == nil ? vectors[i] : scaled(vectors[i], by: keptRatios)
+          heldOutScores[i][label] = Double(dot(w, vector, bias: w[dimension]))
         }
       }
       // Then on every example, from where the held-out model stopped: its multipliers, with the
       // weights they give in this training's own scaled features.
-      let ratios = options.naiveBayesSmoothing.map {
-        naiveBayesRatios(vectors, positive: positive, smoothing: $0, dimension: dimension)
+      if let smoothing, let allCounts {
+        allCounts.ratios(for: label, smoothing: smoothing, into: &ratios)
+        scale(vectors, by: ratios, into: &allVectors)
       }
-      let all = vectors.map { scaled($0, by: ratios) }
       var start = [Double](repeating: 0, count: vectors.count)
       for (position, i) in kept.enumerated() { start[i] = partial.alpha[position] }
       var startWeights = [Float](repeating: 0, count: dimension + 1)
-      for (i, vector) in all.enumerated() where start[i] > 0 {
-        let step = Float(start[i] * (positive[i] ? 1 : -1))
-        for (index, value) in zip(vector.indices, vector.values) { startWeights[Int(index)] += step * value }
-        startWeights[dimension] += step
+      startWeights.withUnsafeMutableBufferPointer { w in
+        for (i, vector) in allVectors.enumerated() where start[i] > 0 {
+          let step = Float(start[i] * (positive[i] ? 1 : -1))
+          vector.indices.withUnsafeBufferPointer { indices in
+            vector.values.withUnsafeBufferPointer { values in
+              for k in 0..<indices.count { w[Int(indices[k])] += step * values[k] }
+            }
+          }
+          w[dimension] += step
+        }
       }
       var trained = trainBinary(
-        vectors: all, positive: positive, penalties: penalties, dimension: dimension, options: options,
+        vectors: allVectors, positive: positive, penalties: penalties, dimension: dimension, options: options,
         startingFrom: (startWeights, start)
       ).weights
       // The ratios folded into the weights: w·(r ⊙ x) = (w ⊙ r)·x.
-      if let ratios { for i in 0..<dimension { trained[i] *= ratios[i] } }
+      if smoothing != nil { for i in 0..<dimension { trained[i] *= ratios[i] } }
       weights.append(trained)
     }
     let held = vectors.indices.filter { heldOut[$0] }
@@ -192,29 +211,26 @@ public struct TextClassifier: Sendable, Equatable {
   static func naiveBayesRatios(
     _ vectors: [SparseVector], positive: [Bool], smoothing: Double, dimension: Int
   ) -> [Float] {
-    var inPositive = [Double](repeating: 0, count: dimension)
-    var inNegative = [Double](repeating: 0, count: dimension)
-    for (vector, isPositive) in zip(vectors, positive) {
-      for (index, value) in zip(vector.indices, vector.values) where value != 0 {
-        if isPositive { inPositive[Int(index)] += 1 } else { inNegative[Int(index)] += 1 }
+    var ratios = [Float](repeating: 0, count: dimension)
+    OccurrenceCounts(vectors, classes: positive.map { $0 ? 0 : 1 }, labels: 2, dimension: dimension)
+      .ratios(for: 0, smoothing: smoothing, into: &ratios)
+    return ratios
+  }
+
+  /// `target` (the same vectors as `source`, values aside) with each value of `source` multiplied by
+  /// its feature's ratio, written in place.
+  static func scale(_ source: [SparseVector], by ratios: [Float], into target: inout [SparseVector]) {
+    ratios.withUnsafeBufferPointer { r in
+      for i in source.indices {
+        source[i].indices.withUnsafeBufferPointer { indices in
+          source[i].values.withUnsafeBufferPointer { values in
+            target[i].values.withUnsafeMutableBufferPointer { out in
+              for k in 0..<indices.count { out[k] = values[k] * r[Int(indices[k])] }
+            }
+          }
+        }
       }
     }
-    var seen = 0.0
-    var positiveTotal = 0.0
-    var negativeTotal = 0.0
-    for i in 0..<dimension where inPositive[i] + inNegative[i] > 0 {
-      seen += 1
-      positiveTotal += inPositive[i]
-      negativeTotal += inNegative[i]
-    }
-    positiveTotal += smoothing * seen
-    negativeTotal += smoothing * seen
-    var ratios = [Float](repeating: 0, count: dimension)
-    for i in 0..<dimension where inPositive[i] + inNegative[i] > 0 {
-      ratios[i] = Float(
-        log(((inPositive[i] + smoothing) / positiveTotal) / ((inNegative[i] + smoothing) / negativeTotal)))
-    }
-    return ratios
   }
 
   /// The vector with each feature multiplied by its ratio (unchanged without ratios).
@@ -406,5 +422,47 @@ struct SplitMix64: RandomNumberGenerator {
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
+  }
+}
+
+/// In how many examples of each label each feature occurs: what the naive-Bayes ratios are made of.
+struct OccurrenceCounts {
+  let labels: Int
+  /// The features that occur at all, ascending.
+  private(set) var seen: [Int32] = []
+  /// For each seen feature, its count in each label's examples (`seen position * labels + label`).
+  private(set) var counts: [Int32] = []
+  /// Each label's counts summed over the features.
+  private(set) var labelTotals: [Double]
+
+  init(_ vectors: [SparseVector], classes: [Int], labels: Int, dimension: Int) {
+    self.labels = labels
+    labelTotals = [Double](repeating: 0, count: labels)
+    var dense = [Int32](repeating: 0, count: dimension * labels)
+    for (vector, label) in zip(vectors, classes) {
+      for (index, value) in zip(vector.indices, vector.values) where value != 0 {
+        dense[Int(index) * labels + label] += 1
+      }
+    }
+    for feature in 0..<dimension {
+      let row = dense[(feature * labels)..<((feature + 1) * labels)]
+      guard row.contains(where: { $0 > 0 }) else { continue }
+      seen.append(Int32(feature))
+      counts += row
+      for (label, n) in row.enumerated() { labelTotals[label] += Double(n) }
+    }
+  }
+
+  /// Writes the label's log-count ratio of every seen feature into `ratios` (others are left alone).
+  func ratios(for label: Int, smoothing: Double, into ratios: inout [Float]) {
+    let extra = smoothing * Double(seen.count)
+    let positiveTotal = labelTotals[label] + extra
+    let negativeTotal = labelTotals.reduce(0, +) - labelTotals[label] + extra
+    for (position, feature) in seen.enumerated() {
+      var all = 0.0
+      for l in 0..<labels { all += Double(counts[position * labels + l]) }
+      let p = Double(counts[position * labels + label])
+      ratios[Int(feature)] = Float(log(((p + smoothing) / positiveTotal) / ((all - p + smoothing) / negativeTotal)))
+    }
   }
 }
