@@ -59,7 +59,8 @@ public struct TrainingOptions: Sendable, Equatable, Codable {
 }
 
 /// A linear text classifier: one-vs-rest linear SVMs (L2-regularised, squared hinge loss, trained by
-/// dual coordinate descent as in LIBLINEAR) over hashed character n-gram TF-IDF features, with a
+/// dual coordinate descent as in LIBLINEAR) over hashed character n-gram TF-IDF features, each
+/// label's scaled by naive-Bayes log-count ratios (NBSVM) that are folded into its weights, with a
 /// softmax over the decision values whose temperature is fitted on leave-one-out estimates.
 public struct TextClassifier: Sendable, Equatable {
   public var labels: [String]
