@@ -21,7 +21,8 @@ import Testing
       // China's daylight-saving summers (1986–1991) go through the database.
       516_729_600, 673_200_000,
     ]
-    var generator = SplitMix(seed: 2026)
+    // The demonstration's seeded generator, so that the sample is the same every run.
+    var generator = SeededGenerator(state: 2026)
     for _ in 0..<20_000 { moments.append(Double(generator.next() % 4_200_000_000) + 0.25) }
     for seconds in moments {
       let date = Date(timeIntervalSince1970: seconds)
@@ -39,18 +40,5 @@ import Testing
     let midnight = Date(timeIntervalSince1970: 1_767_196_800)  // 2026-01-01 00:00 in Beijing
     #expect(PageLanguage.zh.deadline(midnight) == "2025年12月31日")
     #expect(PageLanguage.zh.deadline(midnight.addingTimeInterval(9 * 3_600 + 5 * 60)) == "2026年1月1日 09:05")
-  }
-}
-
-/// A small seeded generator, so that the sample is the same every run.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
