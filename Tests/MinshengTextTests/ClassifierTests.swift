@@ -147,7 +147,7 @@ enum ClassifierFixture {
     without.naiveBayesSmoothing = nil
     let plain = try TextClassifier.train(ClassifierFixture.examples, options: without)
     let scaled = try TextClassifier.train(ClassifierFixture.examples, options: ClassifierFixture.options)
-    #expect(ClassifierFixture.options.naiveBayesSmoothing == 2)
+    #expect(ClassifierFixture.options.naiveBayesSmoothing == 1)
     #expect(plain.weights != scaled.weights)
     // Each label's SVM was trained on r ⊙ x; the stored weights are w ⊙ r, so a feature that never
     // occurs in training has no weight, and the model still separates its own training examples.
