@@ -573,28 +573,26 @@ extension Store {
             // SQLite's planner would rather walk the office's whole queue by (office, status), which
             // has more equal columns, than the small partial index; it is told.
             let table = part.first ? "messages INDEXED BY messages_urgent_new" : "messages"
-            var sql = "SELECT * FROM \(table) WHERE \(part.condition)"
+            var rows = "FROM \(table) WHERE \(part.condition)"
             var binds: [SQLiteValue] = part.condition.contains("?") ? [.text(status.rawValue)] : []
             if let office {
-              sql += " AND dispatching_unit_id = ?"
+              rows += " AND dispatching_unit_id = ?"
               binds.append(.text(office.uuidString))
             }
             if part.first {
               // How many this part holds, to know how far into the next part the page starts.
-              let count = try handle.query(
-                sql.replacingOccurrences(of: "SELECT *", with: "SELECT COUNT(*) AS n"), binds)
+              let count = try handle.query("SELECT COUNT(*) AS n " + rows, binds)
               let total: Int = if case .integer(let n)? = count.first?["n"] { Int(n) } else { 0 }
               if skip >= total {
                 skip -= total
                 continue
               }
             }
-            sql += " ORDER BY serial_year DESC, serial_number DESC LIMIT ? OFFSET ?"
             binds += [.integer(Int64(limit - records.count)), .integer(Int64(skip))]
             records += try Self.records(
               CaseSummaryRecord.self,
-              sql.replacingOccurrences(of: "SELECT *", with: "SELECT " + CaseSummaryRecord.columns(of: "")), binds,
-              on: handle)
+              "SELECT \(CaseSummaryRecord.columns(of: "")) \(rows)"
+                + " ORDER BY serial_year DESC, serial_number DESC LIMIT ? OFFSET ?", binds, on: handle)
             skip = 0
           }
           return try records.map { try $0.core() }

@@ -151,14 +151,14 @@ public struct TextClassifier: Sendable, Equatable {
     // Naive-Bayes ratios come from occurrence counts taken once: of the kept examples (for the model
     // that scores the held-out ones, which must not have seen them) and of all.
     let smoothing = options.naiveBayesSmoothing
+    let keptSource = kept.map { vectors[$0] }
     let keptCounts = smoothing.map { _ in
-      OccurrenceCounts(
-        kept.map { vectors[$0] }, classes: kept.map { classes[$0] }, labels: labels.count, dimension: dimension)
+      OccurrenceCounts(keptSource, classes: kept.map { classes[$0] }, labels: labels.count, dimension: dimension)
     }
     let allCounts = smoothing.map { _ in
       OccurrenceCounts(vectors, classes: classes, labels: labels.count, dimension: dimension)
     }
-    var keptVectors = kept.map { vectors[$0] }
+    var keptVectors = keptSource
     var allVectors = vectors
     var keptRatios = [Float](repeating: 0, count: smoothing == nil ? 0 : dimension)
     var ratios = keptRatios
@@ -166,7 +166,7 @@ public struct TextClassifier: Sendable, Equatable {
       let positive = classes.map { $0 == label }
       if let smoothing, let keptCounts {
         keptCounts.ratios(for: label, smoothing: smoothing, into: &keptRatios)
-        scale(kept.map { vectors[$0] }, by: keptRatios, into: &keptVectors)
+        scale(keptSource, by: keptRatios, into: &keptVectors)
       }
       let partial = trainBinary(
         vectors: keptVectors, positive: kept.map { positive[$0] }, penalties: kept.map { penalties[$0] },

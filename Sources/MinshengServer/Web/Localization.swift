@@ -75,8 +75,9 @@ enum PageLanguage: String, Sendable, CaseIterable {
   }
 
   /// A date and time in Beijing time: 2026年12月1日 14:30 / 2026-12-01 14:30.
-  func dateTime(_ date: Date) -> String {
-    let t = BeijingTime(date)
+  func dateTime(_ date: Date) -> String { dateTime(BeijingTime(date)) }
+
+  private func dateTime(_ t: BeijingTime) -> String {
     let time = Self.twoDigits(t.hour) + ":" + Self.twoDigits(t.minute)
     return self == .zh
       ? "\(t.year)年\(t.month)月\(t.day)日 " + time
@@ -87,7 +88,7 @@ enum PageLanguage: String, Sendable, CaseIterable {
   func deadline(_ due: Date) -> String {
     let t = BeijingTime(due)
     if t.hour == 0, t.minute == 0, t.second == 0 { return date(due.addingTimeInterval(-1)) }
-    return dateTime(due)
+    return dateTime(t)
   }
 
   /// A date in Beijing time: 2026年12月1日 / 2026-12-01.
