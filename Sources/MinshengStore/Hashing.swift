@@ -10,18 +10,29 @@ enum Hashing {
 
   /// Lower-case hex SHA-256 of the bytes.
   static func sha256Hex(_ data: Data) -> String {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    out.reserveCapacity(64)
-    for byte in SHA256.hash(data: data) {
-      out.append(digits[Int(byte >> 4)])
-      out.append(digits[Int(byte & 0x0f)])
-    }
-    return String(decoding: out, as: UTF8.self)
+    hex(SHA256.hash(data: data))
   }
 
-  /// The next hash of a chain: SHA-256(previous hash ‖ canonical encoding).
+  /// The next hash of a chain: SHA-256(previous hash ‖ canonical encoding), hashed from the two
+  /// texts' bytes as they are, without joining them first.
   static func chain(previous: String, canonical: String) -> String {
-    sha256Hex(previous + canonical)
+    var hasher = SHA256()
+    for var text in [previous, canonical] {
+      text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    }
+    return hex(hasher.finalize())
+  }
+
+  private static func hex(_ digest: SHA256.Digest) -> String {
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    return String(unsafeUninitializedCapacity: 64) { buffer in
+      var index = 0
+      for byte in digest {
+        buffer[index] = digits[Int(byte >> 4)]
+        buffer[index + 1] = digits[Int(byte & 0x0f)]
+        index += 2
+      }
+      return 64
+    }
   }
 }

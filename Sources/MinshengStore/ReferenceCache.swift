@@ -34,20 +34,25 @@ final class ReferenceCache: Sendable {
   }
 
   /// The snapshot, reloaded first when it is missing or too old, or when `forceReload` is set.
-  func snapshot(from database: any Database, forceReload: Bool = false) async throws -> Snapshot {
+  ///
+  /// The database is named by an autoclosure: getting a Fluent database is not free, and a fresh
+  /// snapshot needs none.
+  func snapshot(from database: @autoclosure () -> any Database, forceReload: Bool = false) async throws -> Snapshot {
     let now = ContinuousClock.now
     if !forceReload, let current = state.withLock({ $0 }), now - current.loadedAt < maximumAge {
       return current
     }
-    let fresh = try await Self.load(from: database)
+    let fresh = try await Self.load(from: database())
     state.withLock { $0 = fresh }
     return fresh
   }
 
   /// Looks something up, reloading once when it is not found.
-  func find<T: Sendable>(_ lookup: @Sendable (Snapshot) -> T?, in database: any Database) async throws -> T? {
-    if let found = lookup(try await snapshot(from: database)) { return found }
-    return lookup(try await snapshot(from: database, forceReload: true))
+  func find<T: Sendable>(
+    _ lookup: @Sendable (Snapshot) -> T?, in database: @autoclosure () -> any Database
+  ) async throws -> T? {
+    if let found = lookup(try await snapshot(from: database())) { return found }
+    return lookup(try await snapshot(from: database(), forceReload: true))
   }
 
   private struct RegionRow: Decodable {

@@ -43,15 +43,40 @@ public protocol IdentifierSource: Sendable {
 public struct RandomIdentifiers: IdentifierSource {
   public init() {}
 
-  public func newID() -> UUID { UUID() }
+  /// A random (version 4) UUID. Foundation's `UUID()` opens and reads `/dev/urandom` each time on
+  /// Linux; this asks the kernel for 16 bytes in two calls.
+  public func newID() -> UUID {
+    var generator = SystemRandomNumberGenerator()
+    var bytes = (generator.next() as UInt64, generator.next() as UInt64)
+    return withUnsafeMutableBytes(of: &bytes) { raw in
+      raw[6] = raw[6] & 0x0F | 0x40  // version 4
+      raw[8] = raw[8] & 0x3F | 0x80  // RFC 4122 variant
+      return UUID(uuid: raw.load(as: uuid_t.self))
+    }
+  }
 
   /// Sixteen characters from an alphabet without look-alikes (no 0/O, 1/I/L), about 79 bits,
   /// shown in groups of four: `K7PQ-2M9X-H4TR-WB3N`.
+  ///
+  /// Each character comes from one random byte below 248 (8 × 31), taken modulo 31, so every letter
+  /// is equally likely; a byte of 248 or more is skipped. Bytes are drawn 8 at a time.
   public func trackingCode() -> String {
     var generator = SystemRandomNumberGenerator()
-    let alphabet = Array(TrackingCode.alphabet)
-    let characters = (0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
-    return stride(from: 0, to: 16, by: 4).map { String(characters[$0..<$0 + 4]) }.joined(separator: "-")
+    let alphabet = Array(TrackingCode.alphabet.utf8)
+    let accepted = 256 - 256 % alphabet.count
+    var characters: [UInt8] = []
+    characters.reserveCapacity(19)
+    while characters.count < 19 {
+      var word: UInt64 = generator.next()
+      for _ in 0..<8 where characters.count < 19 {
+        let byte = Int(word & 0xFF)
+        word >>= 8
+        guard byte < accepted else { continue }
+        if characters.count % 5 == 4 { characters.append(UInt8(ascii: "-")) }
+        characters.append(alphabet[byte % alphabet.count])
+      }
+    }
+    return String(decoding: characters, as: UTF8.self)
   }
 }
 

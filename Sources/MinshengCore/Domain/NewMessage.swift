@@ -43,16 +43,16 @@ public struct NewMessage: Sendable, Equatable {
   /// show them all.
   public func validated() throws(ValidationError) -> NewMessage {
     var copy = self
-    copy.title = title.trimmingCharacters(in: .whitespacesAndNewlines)
-    copy.body = body.trimmingCharacters(in: .whitespacesAndNewlines)
-    copy.contact.name = contact.name.trimmingCharacters(in: .whitespacesAndNewlines)
-    copy.contact.phone = contact.phone.trimmingCharacters(in: .whitespacesAndNewlines)
+    copy.title = title.trimmedOfWhitespace
+    copy.body = body.trimmedOfWhitespace
+    copy.contact.name = contact.name.trimmedOfWhitespace
+    copy.contact.phone = contact.phone.trimmedOfWhitespace
     // A mobile number is kept as its 11 digits, however it was typed, so that 我的留言 finds it.
     if let mobile = PhoneNumber.mobile(copy.contact.phone) { copy.contact.phone = mobile }
-    copy.contact.email = contact.email?.trimmingCharacters(in: .whitespacesAndNewlines)
+    copy.contact.email = contact.email?.trimmedOfWhitespace
     if copy.contact.email?.isEmpty == true { copy.contact.email = nil }
     if var location = copy.location {
-      location.address = location.address?.trimmingCharacters(in: .whitespacesAndNewlines)
+      location.address = location.address?.trimmedOfWhitespace
       if location.address?.isEmpty == true { location.address = nil }
       copy.location = location
     }
@@ -62,11 +62,11 @@ public struct NewMessage: Sendable, Equatable {
       if !ok { problems.append(.init(field: field, reason: reason)) }
     }
     check(!copy.title.isEmpty, "title", .missing)
-    check(copy.title.count <= Self.maxTitleLength, "title", .tooLong(max: Self.maxTitleLength))
+    check(copy.title.hasAtMost(Self.maxTitleLength), "title", .tooLong(max: Self.maxTitleLength))
     check(!copy.body.isEmpty, "body", .missing)
-    check(copy.body.count <= Self.maxBodyLength, "body", .tooLong(max: Self.maxBodyLength))
+    check(copy.body.hasAtMost(Self.maxBodyLength), "body", .tooLong(max: Self.maxBodyLength))
     check(!copy.contact.name.isEmpty, "contact.name", .missing)
-    check(copy.contact.name.count <= 50, "contact.name", .tooLong(max: 50))
+    check(copy.contact.name.hasAtMost(50), "contact.name", .tooLong(max: 50))
     check(!copy.contact.phone.isEmpty, "contact.phone", .missing)
     check(
       copy.contact.phone.isEmpty || PhoneNumber.isPlausible(copy.contact.phone), "contact.phone",
@@ -75,7 +75,7 @@ public struct NewMessage: Sendable, Equatable {
       check(email.count <= 254 && email.contains("@"), "contact.email", .invalid("电子邮箱格式不正确"))
     }
     if let location = copy.location {
-      check((location.address?.count ?? 0) <= 200, "location.address", .tooLong(max: 200))
+      check(location.address?.hasAtMost(200) ?? true, "location.address", .tooLong(max: 200))
       check((location.latitude == nil) == (location.longitude == nil), "location", .invalid("经纬度须同时提供"))
       if let lat = location.latitude {
         check(lat.isFinite && (-90...90).contains(lat), "location.latitude", .invalid("纬度须在 -90 到 90 之间"))
@@ -85,9 +85,7 @@ public struct NewMessage: Sendable, Equatable {
       }
     }
     for (field, text) in [("title", copy.title), ("body", copy.body), ("contact.name", copy.contact.name)]
-    where text.unicodeScalars.contains(where: {
-      $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r"
-    }) {
+    where text.hasControlCharacter {
       problems.append(.init(field: field, reason: .invalid("含有不可见的控制字符")))
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
@@ -100,9 +98,15 @@ public enum PhoneNumber {
   /// True for a mainland mobile number (11 digits starting with 1) or a landline or service
   /// number of 7 to 20 digits, optionally with `+`, spaces or hyphens.
   public static func isPlausible(_ text: String) -> Bool {
-    let allowed = text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || $0 == "-" || $0 == " " || $0 == "+" }
-    guard allowed, !text.dropFirst().contains("+") else { return false }
-    let digits = text.unicodeScalars.filter { ("0"..."9").contains($0) }.count
+    var digits = 0
+    for (offset, byte) in text.utf8.enumerated() {
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+      case UInt8(ascii: "-"), UInt8(ascii: " "): continue
+      case UInt8(ascii: "+") where offset == 0: continue
+      default: return false
+      }
+    }
     return (7...20).contains(digits)
   }
 
@@ -110,11 +114,12 @@ public enum PhoneNumber {
   /// text is not one. Only mobile numbers can receive a one-time code.
   public static func mobile(_ text: String) -> String? {
     guard isPlausible(text) else { return nil }
-    var digits = text.filter(\.isASCII).filter(\.isNumber)
-    if digits.count == 13, digits.hasPrefix("86") { digits.removeFirst(2) }
-    guard digits.count == 11, digits.hasPrefix("1"), let second = digits.dropFirst().first, ("3"..."9").contains(second)
+    var digits = text.utf8.filter { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    if digits.count == 13, digits.starts(with: "86".utf8) { digits.removeFirst(2) }
+    guard digits.count == 11, digits[0] == UInt8(ascii: "1"),
+      (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(digits[1])
     else { return nil }
-    return digits
+    return String(decoding: digits, as: UTF8.self)
   }
 }
 

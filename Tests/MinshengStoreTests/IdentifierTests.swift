@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+@testable import MinshengStore
+
+@Suite struct IdentifierTests {
+  @Test func newIDs_areRandomVersion4UUIDs() {
+    let ids = (0..<10_000).map { _ in RandomIdentifiers().newID() }
+    #expect(Set(ids).count == ids.count)
+    for id in ids {
+      let text = id.uuidString
+      #expect(Array(text)[14] == "4", "\(text)")
+      #expect("89AB".contains(Array(text)[19]), "\(text)")
+    }
+    // Every other hex digit varies: 10,000 ids show all 16 values in each random position.
+    for position in [0, 12, 20, 35] {
+      #expect(Set(ids.map { Array($0.uuidString)[position] }).count == 16, "position \(position)")
+    }
+  }
+
+  @Test func trackingCodes_areSixteenEvenlyDrawnLettersInGroupsOfFour() {
+    let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
+    var counts: [Character: Int] = [:]
+    var codes = Set<String>()
+    for _ in 0..<5_000 {
+      let code = RandomIdentifiers().trackingCode()
+      #expect(code.count == 19 && code.split(separator: "-").map(\.count) == [4, 4, 4, 4], "\(code)")
+      #expect(TrackingCode.normalized(code) != nil, "\(code)")
+      codes.insert(code)
+      for character in code where character != "-" { counts[character, default: 0] += 1 }
+    }
+    #expect(codes.count == 5_000)
+    #expect(Set(counts.keys) == Set(alphabet))
+    // 80,000 letters over 31: about 2,581 each, standard deviation about 50. A plain byte modulo 31
+    // would favour the first eight letters (9 chances in 256 against 8): about 2,812 each.
+    for letter in alphabet {
+      #expect((2_380...2_780).contains(counts[letter] ?? 0), "\(letter): \(counts[letter] ?? 0)")
+    }
+  }
+}
+
+/// The chain's hashes are plain SHA-256 of the texts joined, as `sha256sum` computes them: events
+/// stored by earlier versions verify with this one.
+@Suite struct HashingTests {
+  @Test func chainHash_isSHA256OfPreviousHashThenCanonicalText() {
+    // printf 'genesis4:minsheng-event-v1;1:1;' | sha256sum
+    #expect(
+      Hashing.chain(previous: "genesis", canonical: "4:minsheng-event-v1;1:1;")
+        == "47422dd9f777adff40a87253dcc7f50c63300d90a91b539e7fbcaa2facc980e9")
+    // printf '' | sha256sum
+    #expect(
+      Hashing.chain(previous: "", canonical: "") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(Hashing.sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    let long = String(repeating: "民生之声", count: 100)
+    #expect(
+      Hashing.chain(previous: String(long.prefix(7)), canonical: String(long.dropFirst(7))) == Hashing.sha256Hex(long))
+  }
+}
