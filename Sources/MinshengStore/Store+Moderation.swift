@@ -192,12 +192,16 @@ extension Store {
 // MARK: - Moderation
 
 extension Store {
+  /// The messages waiting for a moderator, written as a literal so that both databases use the
+  /// partial index that holds only them (migration 0038).
+  static let pendingModeration = "publication = 'pending'"
+
   /// 待审核: public messages waiting for a moderator, oldest first (they have waited longest), for
   /// one dispatching office or, with nil, for all. Each comes with the banned words found in it.
   public func moderationQueue(dispatchingUnit: UUID?, limit: Int = 50) async throws -> [ModerationItem] {
     let sql = try Self.sql(db)
     let query = sql.select().column("*").from(MessageRecord.schema)
-      .where("publication", .equal, Publication.pending.rawValue).where("is_public", .equal, true)
+      .where(SQLRaw(Store.pendingModeration)).where("is_public", .equal, true)
     if let dispatchingUnit { query.where("dispatching_unit_id", .equal, dispatchingUnit) }
     let records = try await query.orderBy("created_at").limit(max(1, min(limit, 200)))
       .all(decoding: MessageRecord.self)
@@ -213,7 +217,7 @@ extension Store {
   /// How many public messages wait for a moderator (for one dispatching office, or all).
   public func moderationBacklog(dispatchingUnit: UUID?) async throws -> Int {
     let query = try Self.sql(db).select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-      .from(MessageRecord.schema).where("publication", .equal, Publication.pending.rawValue)
+      .from(MessageRecord.schema).where(SQLRaw(Store.pendingModeration))
       .where("is_public", .equal, true)
     if let dispatchingUnit { query.where("dispatching_unit_id", .equal, dispatchingUnit) }
     return try await query.first(decodingColumn: "n", as: Int.self) ?? 0

@@ -1,0 +1,94 @@
+import Foundation
+import MinshengCore
+import MinshengTestSupport
+import SQLKit
+import Testing
+
+@testable import MinshengStore
+
+/// Migrations that rebuild or re-key a table keep every row, and the audit chain still verifies.
+@Suite struct SchemaMigrationTests {
+  /// The column(s) of the `events` table's primary key.
+  func eventsKey(_ store: Store) async throws -> [String] {
+    let sql = try store.database.sqlDatabase()
+    if sql.dialect.name == "sqlite" {
+      return try await sql.raw("SELECT name FROM pragma_table_info('events') WHERE pk > 0 ORDER BY pk").all()
+        .map { try $0.decode(column: "name", as: String.self) }
+    }
+    return try await sql.raw(
+      """
+      SELECT a.attname AS name FROM pg_index i
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+      WHERE i.indrelid = 'events'::regclass AND i.indisprimary
+      """
+    ).all().map { try $0.decode(column: "name", as: String.self) }
+  }
+
+  /// The indexes on a table (SQLite's automatic ones and PostgreSQL's constraint indexes included).
+  func indexes(on table: String, _ store: Store) async throws -> Set<String> {
+    let sql = try store.database.sqlDatabase()
+    if sql.dialect.name == "sqlite" {
+      return Set(
+        try await sql.raw("SELECT name FROM pragma_index_list(\(bind: table))").all()
+          .map { try $0.decode(column: "name", as: String.self) })
+    }
+    return Set(
+      try await sql.raw("SELECT indexname AS name FROM pg_indexes WHERE tablename = \(bind: table)").all()
+        .map { try $0.decode(column: "name", as: String.self) })
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func eventsKeyedBySequence_keepsEveryEvent_bothWays(db: TestDatabase) async throws {
+    try await db.withStore { (store: Store) async throws in
+      let w = try await SeededWorld.create(in: store)
+      for i in 0..<4 {
+        let id = try await store.submit(Fixtures.newMessage(title: "留言 \(i)", leader: w.secretary.id), at: Fixtures.now)
+          .message.id
+        try await store.perform(.assign(lead: w.market.id), on: id, by: w.dispatcher, at: Fixtures.now)
+      }
+      let before = try await store.verifyAudit()
+      #expect(before == AuditReport(eventCount: 8, firstBreak: nil))
+      #expect(try await eventsKey(store) == ["seq"])
+      // An appended event writes two B-trees: the rows by seq (on SQLite the rows themselves, on
+      // PostgreSQL the key's index) and the per-message chain; and the partial answered-directly index.
+      let sqlite = try store.database.sqlDatabase().dialect.name == "sqlite"
+      #expect(try await indexes(on: "events", store).count == (sqlite ? 2 : 3))
+
+      try await M0038_PendingModeration().revert(on: store.db)
+      try await M0037_EventsKeyedBySequence().revert(on: store.db)
+      #expect(try await eventsKey(store) == ["id"])
+      #expect(try await store.verifyAudit() == before)
+
+      try await M0037_EventsKeyedBySequence().prepare(on: store.db)
+      try await M0038_PendingModeration().prepare(on: store.db)
+      #expect(try await eventsKey(store) == ["seq"])
+      #expect(try await store.verifyAudit() == before)
+      let next = try await store.submit(Fixtures.newMessage(leader: w.secretary.id), at: Fixtures.now)
+      #expect(try await store.events(of: next.message.id).map(\.sequence) == [9])
+      #expect(try await store.verifyAudit() == AuditReport(eventCount: 9, firstBreak: nil))
+      // A second event in the same place of the chain is refused by the key.
+      await #expect(throws: (any Error).self) {
+        try await store.database.executeAdministrative(
+          "INSERT INTO events SELECT * FROM events WHERE seq = 9")
+      }
+    }
+  }
+
+  /// The moderation queue reads the partial index of waiting messages, which an intake without
+  /// moderation does not write.
+  @Test func pendingModeration_isReadFromItsPartialIndex() async throws {
+    try await TestDatabase.sqlite.withStore { (store: Store) async throws in
+      let sql = try store.database.sqlDatabase()
+      let plan = try await sql.raw(
+        """
+        EXPLAIN QUERY PLAN SELECT * FROM messages WHERE \(unsafeRaw: Store.pendingModeration)
+        AND is_public = 1 AND dispatching_unit_id = 'X' ORDER BY created_at LIMIT 50
+        """
+      ).all().map { try $0.decode(column: "detail", as: String.self) }
+      #expect(plan.contains { $0.contains("messages_pending_moderation") }, "\(plan)")
+      #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "\(plan)")
+      #expect(try await indexes(on: "messages", store).contains("messages_pending_moderation"))
+      #expect(!(try await indexes(on: "messages", store).contains("messages_publication")))
+    }
+  }
+}
