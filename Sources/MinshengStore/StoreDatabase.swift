@@ -201,7 +201,11 @@ public final class StoreDatabase: Sendable {
     if case .sqlite = location {
       try await sql.raw("PRAGMA journal_mode = WAL").run()
       try await sql.raw("PRAGMA synchronous = FULL").run()
-      try await sql.raw("PRAGMA wal_autocheckpoint = 0").run()
+      // This connection writes what the writer thread does not (transitions, reference data).
+      // Under a stream of them the checkpointer thread never reaches the log's end, so the log
+      // could never start over; SQLite's own checkpoint after a commit that leaves 1,000 pages in
+      // the log lets it (a few milliseconds, once in a few dozen transitions).
+      try await sql.raw("PRAGMA wal_autocheckpoint = 1000").run()
     } else {
       try await sql.raw("SELECT 1").run()
     }

@@ -30,7 +30,13 @@ struct SQLiteFailure: Error, CustomStringConvertible {
 /// Statements are prepared once per SQL text and reused, which is most of what makes a whole
 /// transaction run in tens of microseconds.
 final class SQLiteHandle {
+  /// Set by SQLite's log hook after each commit; read on the same thread.
+  private final class LogLength {
+    var frames = 0
+  }
+
   private var db: OpaquePointer?
+  private let logLength = LogLength()
   private var statements: [String: OpaquePointer] = [:]
   private var texts: [ObjectIdentifier: String] = [:]
 
@@ -54,8 +60,28 @@ final class SQLiteHandle {
     }
     try execute("PRAGMA synchronous = FULL")
     try execute("PRAGMA foreign_keys = ON")
-    // Checkpoints run on their own thread (SQLiteCheckpointer), not inside commits.
+    // Checkpoints run on their own thread (SQLiteCheckpointer) and between the writer's jobs
+    // (SQLiteWorker), never inside a commit. Turning SQLite's own off also removes its log hook;
+    // ours takes its place and only counts.
     try execute("PRAGMA wal_autocheckpoint = 0")
+    if !readOnly {
+      sqlite_nio_sqlite3_wal_hook(
+        db,
+        { context, _, _, frames in
+          if let context { Unmanaged<LogLength>.fromOpaque(context).takeUnretainedValue().frames = Int(frames) }
+          return SQLITE_OK
+        }, Unmanaged.passUnretained(logLength).toOpaque())
+    }
+  }
+
+  /// The frames in the write-ahead log after this connection's last commit (0 before the first).
+  var framesInLog: Int { logLength.frames }
+
+  /// Copies what it can of the log into the database without waiting for anyone (a passive
+  /// checkpoint); once everything is copied and no reader still uses the log, the next write
+  /// starts the log over from its beginning.
+  func checkpoint() {
+    sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
   }
 
   deinit { close() }

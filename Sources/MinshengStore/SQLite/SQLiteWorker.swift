@@ -133,7 +133,28 @@ final class SQLiteWorker: @unchecked Sendable {
           job.finish(error)
         }
       }
+      checkpointIfDue()
     }
+  }
+
+  /// The log length, in frames (pages), at which the writer checkpoints between jobs.
+  static let checkpointFrames = 1_000
+  /// The log length when the writer last checkpointed.
+  private var framesAtCheckpoint = 0
+
+  /// Under a steady stream of writes, the checkpointer thread never copies the log to its very end
+  /// (new commits keep arriving while it copies), so the log could never start over: every commit
+  /// appended to a growing file, and each sync had to write the file's new size and blocks too.
+  /// So each time the log has grown by `checkpointFrames`, the writer itself checkpoints, after
+  /// answering the jobs just committed: no later commit can slip in, the checkpointer has already
+  /// copied most pages, and the next write starts the log over and rewrites the same blocks of the
+  /// file. Jobs that arrive meanwhile wait (a few milliseconds) and share the next commit.
+  private func checkpointIfDue() {
+    let frames = handle.framesInLog
+    if frames < framesAtCheckpoint { framesAtCheckpoint = 0 }
+    guard frames - framesAtCheckpoint >= Self.checkpointFrames else { return }
+    handle.checkpoint()
+    framesAtCheckpoint = frames
   }
 
   private func runGroup(_ jobs: [Job]) {
@@ -202,9 +223,11 @@ private final class Counter: @unchecked Sendable {
 /// Copies committed pages from the write-ahead log into the database file, on its own thread.
 ///
 /// SQLite's default makes the commit that crosses 1,000 logged pages do this itself, so every
-/// so often an intake would wait for the copy and a second fsync. Here the connections' automatic
+/// so often an intake would wait for the copy and a second fsync. Here the writer's automatic
 /// checkpoints are off and this thread runs a passive checkpoint (it never blocks writers or
-/// readers) twice a second. Durability is unchanged: a commit is on disk once its log is synced.
+/// readers) twice a second. Under a steady stream of writes it cannot reach the log's end, so the
+/// writer finishes the job between its jobs (`SQLiteWorker.checkpointIfDue`) and the log starts
+/// over. Durability is unchanged: a commit is on disk once its log is synced.
 ///
 /// A passive checkpoint never starts the log over: under a steady stream of writes with readers
 /// about, the log would grow without end (gigabytes when 100,000 messages are loaded). So when the
