@@ -33,7 +33,7 @@ screenshots:
 	python3 e2e/test_staff_workbench.py --screenshots docs/screenshots
 
 bench:
-	swift run -c release StoreBenchmark --messages 1000 --rounds 5 --out Benchmarks/results/store-$$(date +%Y-%m-%d)-$$(hostname).md
+	swift run -c release StoreBenchmark --messages 1000 --rounds 9 --out Benchmarks/results/store-$$(date +%Y-%m-%d)-$$(hostname).md
 
 bench-http:
 	Benchmarks/http-bench.sh --out Benchmarks/results/http-$$(date +%Y-%m-%d)-$$(hostname).md
