@@ -86,9 +86,24 @@ public enum TrackingCode {
 
   /// The code as compared: upper case, without separators or spaces; nil when it has characters
   /// outside the alphabet or the wrong length.
+  ///
+  /// Codes are typed in ASCII, which is read byte by byte; any other text takes the general path
+  /// (Unicode upper case, then the same checks), so both give the same answer.
   public static func normalized(_ code: String) -> String? {
-    let cleaned = code.uppercased().filter { $0 != "-" && $0 != " " }
-    guard cleaned.count == 16, cleaned.allSatisfy({ alphabet.contains($0) }) else { return nil }
-    return cleaned
+    guard code.utf8.allSatisfy({ $0 < 0x80 }) else {
+      let cleaned = code.uppercased().filter { $0 != "-" && $0 != " " }
+      guard cleaned.count == 16, cleaned.allSatisfy({ alphabet.contains($0) }) else { return nil }
+      return cleaned
+    }
+    var letters: [UInt8] = []
+    letters.reserveCapacity(16)
+    for byte in code.utf8 where byte != UInt8(ascii: "-") && byte != UInt8(ascii: " ") {
+      let upper = (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 0x20 : byte
+      guard letters.count < 16, alphabetBytes.contains(upper) else { return nil }
+      letters.append(upper)
+    }
+    return letters.count == 16 ? String(decoding: letters, as: UTF8.self) : nil
   }
+
+  private static let alphabetBytes = Set(alphabet.utf8)
 }

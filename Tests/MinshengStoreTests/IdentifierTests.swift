@@ -56,3 +56,34 @@ import Testing
       Hashing.chain(previous: String(long.prefix(7)), canonical: String(long.dropFirst(7))) == Hashing.sha256Hex(long))
   }
 }
+
+@Suite struct TrackingCodeTests {
+  /// The code as the Unicode path reads it (upper case, separators dropped, 16 letters of the alphabet).
+  static func unicodeNormalized(_ code: String) -> String? {
+    let cleaned = code.uppercased().filter { $0 != "-" && $0 != " " }
+    guard cleaned.count == 16, cleaned.allSatisfy({ "23456789ABCDEFGHJKMNPQRSTUVWXYZ".contains($0) }) else {
+      return nil
+    }
+    return cleaned
+  }
+
+  @Test func normalizing_readsCodesAsTypedInAnyCaseWithSeparators() {
+    #expect(TrackingCode.normalized("k7pq-2m9x-h4tr-wb3n") == "K7PQ2M9XH4TRWB3N")
+    #expect(TrackingCode.normalized(" K7PQ 2M9X H4TR WB3N ") == "K7PQ2M9XH4TRWB3N")
+    #expect(TrackingCode.normalized("K7PQ-2M9X-H4TR-WB3") == nil)
+    #expect(TrackingCode.normalized("K7PQ-2M9X-H4TR-WB3NN") == nil)
+    #expect(TrackingCode.normalized("K7PQ-2M9X-H4TR-WB3O") == nil)  // O is not in the alphabet
+    #expect(TrackingCode.normalized("ＫＺＰＱ-2M9X-H4TR-WB3N") == nil)
+    var generator = SystemRandomNumberGenerator()
+    let pieces = ["K", "7", "p", "q", "-", " ", "0", "O", "i", "2", "ﬀ", "ſ", "中", "Z", "x", "\t"]
+    for _ in 0..<20_000 {
+      let code = (0..<Int.random(in: 0...22, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+        .joined()
+      #expect(TrackingCode.normalized(code) == Self.unicodeNormalized(code), "\(code)")
+    }
+    for _ in 0..<1_000 {
+      let code = RandomIdentifiers().trackingCode()
+      #expect(TrackingCode.normalized(code.lowercased()) == Self.unicodeNormalized(code))
+    }
+  }
+}
