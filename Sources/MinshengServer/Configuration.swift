@@ -31,6 +31,8 @@ public struct Configuration: Sendable {
   /// 智能分派: assign at intake when the classifier's confidence reaches this (`MINSHENG_AUTO_ASSIGN_CONFIDENCE`);
   /// nil (the default): never.
   public var autoAssignConfidence: Double?
+  /// The directory with `Resources/` and `Public/` (`MINSHENG_HOME`); nil: found by `ServerHome`.
+  public var home: String?
   /// Where staff notices are mailed (`MINSHENG_SMTP_URL`); nil writes them to the log.
   var smtp: SMTPMailer?
   /// The SMS gateway (`MINSHENG_SMS_GATEWAY_URL`, `MINSHENG_SMS_GATEWAY_TOKEN`); nil writes texts to the log.
@@ -186,8 +188,8 @@ public struct Configuration: Sendable {
     return Configuration(
       database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
       baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
-      supervisionSchedule: schedule, jobsInterval: jobsInterval, autoAssignConfidence: autoAssign, smtp: smtp,
-      smsGateway: smsGateway)
+      supervisionSchedule: schedule, jobsInterval: jobsInterval, autoAssignConfidence: autoAssign,
+      home: environment["MINSHENG_HOME"].flatMap { $0.isEmpty ? nil : $0 }, smtp: smtp, smsGateway: smsGateway)
   }
 
   /// Moderation on, 10 messages a day per mobile number, 30 an hour per network address.

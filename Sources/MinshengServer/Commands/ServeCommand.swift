@@ -29,6 +29,13 @@ struct ServeCommand: AsyncParsableCommand {
       throw ExitCode(78)
     }
     let logger = configuration.logger()
+    let home: String
+    switch ServerHome.locate(home: configuration.home) {
+    case .success(let found): home = found
+    case .failure(let missing):
+      FileHandle.standardError.write(Data("未启动：\(missing)\n".utf8))
+      throw ExitCode(78)
+    }
     let database = try await StoreDatabase.open(
       configuration.database, logger: configuration.logger(label: "minsheng.store"))
     let pending: [String]
@@ -74,6 +81,9 @@ struct ServeCommand: AsyncParsableCommand {
         Environment(
           name: "production", arguments: ["minsheng", "serve", "--hostname", hostname, "--port", String(port)]))
       app.logger = logger
+      // Templates, the OpenAPI document and Public/ are read from the home, wherever the server
+      // was started.
+      app.directory = DirectoryConfiguration(workingDirectory: home)
       let classifiers = ClassifierHolder(
         loadClassifier(at: configuration.classifierModel, logger: logger),
         modified: ClassifierHolder.modified(configuration.classifierModel))
