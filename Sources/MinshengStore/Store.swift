@@ -121,7 +121,13 @@ public struct Store: Sendable {
   }
 
   /// Adds a routing rule: `category` in `regionCode` (and below; nil for everywhere) goes to `unit`.
-  public func addRoutingRule(_ rule: RoutingRule, by actor: String = "system", at now: Date = Date()) async throws {
+  /// Adds a routing rule and returns its id (for `removeRoutingRule`).
+  @discardableResult
+  public func addRoutingRule(
+    _ rule: RoutingRule, by actor: String = "system", at now: Date = Date()
+  ) async throws
+    -> UUID
+  {
     if try await references.find({ $0.categories[rule.categoryID] }, in: db) == nil {
       throw ValidationError(field: "category_id", reason: .unknownReference)
     }
@@ -142,6 +148,7 @@ public struct Store: Sendable {
       try await self.record(.routingRule(rule, id: id), action: "create", by: actor, at: now, on: tx)
     }
     references.invalidate()
+    return id
   }
 
   /// Removes a routing rule: messages received afterwards are no longer suggested its unit (those

@@ -197,6 +197,31 @@ import VaporTesting
       #expect(
         try await send(a, .GET, "api/v1/routing-rules", as: nil, expect: .ok).contains(#""region_code":"990200""#))
 
+      // A rule is removed by the id it was created with; only administrators may, and the removal is
+      // recorded with the rule's values.
+      let extra = try await send(
+        b, .POST, "api/v1/routing-rules", as: admin, csrf: admin.csrf,
+        json: #"{"category_id":"\#(world.noise.id)","region_code":"990100","unit_id":"\#(unit.id)"}"#,
+        expect: .created)
+      let ruleID = try #require(
+        (try JSONSerialization.jsonObject(with: Data(extra.utf8)) as? [String: Any])?["id"] as? String)
+      #expect(try await send(a, .GET, "api/v1/routing-rules", as: nil, expect: .ok).contains(ruleID))
+      _ = try await send(a, .DELETE, "api/v1/routing-rules/\(ruleID)", as: nil, expect: .unauthorized)
+      _ = try await send(
+        a, .DELETE, "api/v1/routing-rules/\(ruleID)", as: handler, csrf: handler.csrf, expect: .forbidden)
+      _ = try await send(a, .DELETE, "api/v1/routing-rules/\(ruleID)", as: admin, expect: .forbidden)  // no CSRF token
+      _ = try await send(
+        a, .DELETE, "api/v1/routing-rules/\(ruleID)", as: admin, csrf: admin.csrf, expect: .noContent)
+      _ = try await send(
+        a, .DELETE, "api/v1/routing-rules/\(ruleID)", as: admin, csrf: admin.csrf, expect: .notFound)
+      _ = try await send(
+        a, .DELETE, "api/v1/routing-rules/not-an-id", as: admin, csrf: admin.csrf, expect: .notFound)
+      let remaining = try await send(a, .GET, "api/v1/routing-rules", as: nil, expect: .ok)
+      #expect(!remaining.contains(ruleID))
+      #expect(remaining.contains(#""region_code":"990200""#))
+      let removal = try await store.referenceChanges(of: try #require(UUID(uuidString: ruleID)))
+      #expect(removal.map(\.action).sorted() == ["create", "delete"])
+
       // A message taken in by the instance that made the change follows the new settings at once
       // (other instances within the reference cache's five seconds): the secretary's board is now
       // dispatched by the county office.

@@ -86,11 +86,14 @@ struct ReferenceController: Sendable {
   }
 
   struct RoutingRuleBody: Content {
+    /// Given in answers (for `DELETE /api/v1/routing-rules/{id}`); ignored in a new rule.
+    var id: UUID?
     var categoryID: UUID
     var regionCode: String?
     var unitID: UUID
 
     enum CodingKeys: String, CodingKey {
+      case id
       case categoryID = "category_id"
       case regionCode = "region_code"
       case unitID = "unit_id"
@@ -181,8 +184,9 @@ struct ReferenceController: Sendable {
     v1.get("units") { _ async throws in try await store.units().map(UnitBody.init) }
     v1.get("categories") { _ async throws in try await store.categories().map(CategoryBody.init) }
     v1.get("routing-rules") { _ async throws in
-      try await store.routingRules().map {
-        RoutingRuleBody(categoryID: $0.categoryID, regionCode: $0.regionCode, unitID: $0.unitID)
+      try await store.routingRuleEntries().map {
+        RoutingRuleBody(
+          id: $0.id, categoryID: $0.rule.categoryID, regionCode: $0.rule.regionCode, unitID: $0.rule.unitID)
       }
     }
 
@@ -246,11 +250,16 @@ struct ReferenceController: Sendable {
     }
     admin.post("routing-rules") { request async throws -> Response in
       let actor = try Self.administrator(request)
-      let body = try request.content.decode(RoutingRuleBody.self)
-      try await store.addRoutingRule(
+      var body = try request.content.decode(RoutingRuleBody.self)
+      body.id = try await store.addRoutingRule(
         RoutingRule(categoryID: body.categoryID, regionCode: body.regionCode, unitID: body.unitID), by: actor,
         at: clock())
       return try Self.created(body)
+    }
+    admin.delete("routing-rules", ":id") { request async throws -> HTTPStatus in
+      let actor = try Self.administrator(request)
+      try await store.removeRoutingRule(try Self.id(request), by: actor, at: clock())
+      return .noContent
     }
   }
 
