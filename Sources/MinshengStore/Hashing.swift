@@ -17,15 +17,17 @@ enum Hashing {
   /// texts' bytes as they are, without joining them first.
   static func chain(previous: String, canonical: String) -> String {
     var hasher = SHA256()
-    for var text in [previous, canonical] {
-      text.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
-    }
+    var previous = previous
+    var canonical = canonical
+    previous.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+    canonical.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     return hex(hasher.finalize())
   }
 
+  private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
   private static func hex(_ digest: SHA256.Digest) -> String {
-    let digits: [UInt8] = Array("0123456789abcdef".utf8)
-    return String(unsafeUninitializedCapacity: 64) { buffer in
+    String(unsafeUninitializedCapacity: 64) { buffer in
       var index = 0
       for byte in digest {
         buffer[index] = digits[Int(byte >> 4)]

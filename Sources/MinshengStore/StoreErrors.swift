@@ -62,7 +62,7 @@ public struct RandomIdentifiers: IdentifierSource {
   /// is equally likely; a byte of 248 or more is skipped. Bytes are drawn 8 at a time.
   public func trackingCode() -> String {
     var generator = SystemRandomNumberGenerator()
-    let alphabet = Array(TrackingCode.alphabet.utf8)
+    let alphabet = TrackingCode.letters
     let accepted = 256 - 256 % alphabet.count
     var characters: [UInt8] = []
     characters.reserveCapacity(19)
@@ -105,5 +105,7 @@ public enum TrackingCode {
     return letters.count == 16 ? String(decoding: letters, as: UTF8.self) : nil
   }
 
-  private static let alphabetBytes = Set(alphabet.utf8)
+  /// The alphabet's letters as bytes, in order.
+  static let letters = Array(alphabet.utf8)
+  private static let alphabetBytes = Set(letters)
 }
