@@ -7,22 +7,31 @@ let package = Package(
   products: [
     .executable(name: "minsheng", targets: ["minsheng"])
   ],
+  // Each dependency is pinned to the minor version it is tested with (README: "Updating dependencies").
   dependencies: [
-    .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
-    .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
-    .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
-    .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
-    .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
-    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
-    .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
-    .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
-    .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
-    .package(url: "https://github.com/vapor/leaf-kit.git", from: "1.14.3"),
-    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
-    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/vapor/fluent-kit.git", .upToNextMinor(from: "1.57.0")),
+    .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", .upToNextMinor(from: "4.9.0")),
+    .package(url: "https://github.com/vapor/fluent-postgres-driver.git", .upToNextMinor(from: "2.14.0")),
+    // The SQLite fast paths use the sqlite3 library that sqlite-nio vendors (docs/architecture.md);
+    // SQLiteBuildTests fail when an update changes the version or compile options they rely on.
+    .package(url: "https://github.com/vapor/sqlite-nio.git", .upToNextMinor(from: "1.13.2")),
+    .package(url: "https://github.com/apple/swift-crypto.git", .upToNextMinor(from: "3.12.3")),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", .upToNextMinor(from: "1.8.2")),
+    .package(url: "https://github.com/apple/swift-log.git", .upToNextMinor(from: "1.16.2")),
+    .package(url: "https://github.com/apple/swift-metrics.git", .upToNextMinor(from: "2.13.0")),
+    .package(url: "https://github.com/swift-server/swift-prometheus.git", .upToNextMinor(from: "2.4.1")),
+    .package(url: "https://github.com/yaslab/CSV.swift.git", .upToNextMinor(from: "2.5.2")),
+    .package(url: "https://github.com/vapor/vapor.git", .upToNextMinor(from: "4.122.3")),
+    .package(url: "https://github.com/vapor/leaf.git", .upToNextMinor(from: "4.5.2")),
+    .package(url: "https://github.com/vapor/leaf-kit.git", .upToNextMinor(from: "1.14.3")),
+    .package(url: "https://github.com/apple/swift-nio.git", .upToNextMinor(from: "2.101.2")),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", .upToNextMinor(from: "2.37.6")),
   ],
   targets: [
-    .target(name: "MinshengCore", resources: [.copy("Data")]),
+    .target(
+      name: "MinshengCore",
+      resources: [.copy("Data"), .copy("Localization/zh-Hans.json"), .copy("Localization/en.json")]
+    ),
     .target(name: "MinshengText"),
     .target(
       name: "MinshengStore",
@@ -33,6 +42,7 @@ let package = Package(
         .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "SQLiteNIO", package: "sqlite-nio"),
       ]
     ),
     .target(
@@ -47,6 +57,9 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "CSV", package: "CSV.swift"),
       ]
     ),
     .executableTarget(name: "minsheng", dependencies: ["MinshengServer"]),

@@ -27,7 +27,7 @@ document.addEventListener("DOMContentLoaded", function () {
       data.append("_csrf", form.elements["_csrf"].value);
       data.append("phone", form.elements["phone"].value);
       send.disabled = true;
-      fetch("/write/code", { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
+      fetch(send.getAttribute("formaction"), { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (result) { status.textContent = result.message; })
         .catch(function () { status.textContent = ""; form.submit(); })
@@ -61,7 +61,7 @@ document.addEventListener("DOMContentLoaded", function () {
       data.append("_csrf", form.elements["_csrf"].value);
       data.append("title", title);
       data.append("body", body);
-      fetch("/write/suggest", { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
+      fetch(hint.getAttribute("data-url"), { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (s) {
           hint.textContent = "";

@@ -1,7 +1,5 @@
-import FluentKit
 import Foundation
 import MinshengCore
-import SQLKit
 
 /// The outcome of checking the audit chains.
 public struct AuditReport: Sendable, Equatable {
@@ -9,7 +7,7 @@ public struct AuditReport: Sendable, Equatable {
   public struct Break: Sendable, Equatable {
     public var sequence: Int64
     public var eventID: UUID?
-    public var reason: String
+    public var reason: LocalizedText
   }
 
   public var eventCount: Int
@@ -39,73 +37,36 @@ struct ChainPlace: Sendable, Equatable {
 
   /// The place after the event whose chain hash is `previousHash`; only the first event has none.
   init(sequence: Int64, previousHash: String?) throws {
-    guard sequence == 1 || previousHash != nil else { throw StoreError.notFound("审计链上的前一个事件") }
+    guard sequence == 1 || previousHash != nil else {
+      throw StoreError.internal("the event before sequence \(sequence) is missing")
+    }
     self.sequence = sequence
     self.previousChainHash = previousHash ?? AuditChain.genesis
   }
 }
 
-extension Store {
-  /// Claims the next place in the global chain inside the caller's transaction: the sequence number
-  /// and the previous event's chain hash.
-  ///
-  /// Every writing transaction calls this first. It updates the single audit-head row, which takes
-  /// the write lock on it: appends from concurrent transactions queue there, so the global chain
-  /// never forks, on either database, and no two transactions wait on each other in a cycle.
-  func claimChainPlace(on tx: any Database) async throws -> ChainPlace {
-    guard let sql = tx as? any SQLDatabase else { throw StoreError.notFound("SQL 数据库") }
-    let rowID = AuditHeadModel.rowID
-    if !database.location.isPostgres {
-      // SQLite: this store's only connection runs one statement at a time, so one statement can
-      // take the next sequence and read the previous event's hash.
-      let head = try await sql.raw(
-        """
-        UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = \(bind: rowID)
-        RETURNING last_seq, (SELECT e.chain_hash FROM events e WHERE e.seq = audit_head.last_seq - 1) AS previous_hash
-        """
-      ).first()
-      guard let head else { throw StoreError.notFound("审计链头") }
-      return try ChainPlace(
-        sequence: head.decode(column: "last_seq", as: Int64.self),
-        previousHash: head.decode(column: "previous_hash", as: String?.self))
-    }
-    let head = try await sql.raw(
-      "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = \(bind: rowID) RETURNING last_seq"
-    ).first()
-    guard let head else { throw StoreError.notFound("审计链头") }
-    let sequence = try head.decode(column: "last_seq", as: Int64.self)
-    // PostgreSQL: a separate statement on purpose. A statement that waited for the head's lock still
-    // reads with the snapshot it started with, which may not hold the previous event yet.
-    let previous = try await sql.raw("SELECT chain_hash FROM events WHERE seq = \(bind: sequence - 1)").first()
-    return try ChainPlace(sequence: sequence, previousHash: previous?.decode(column: "chain_hash", as: String.self))
-  }
+/// The single row that counts the events of the global audit chain (migration 0011).
+enum AuditHead {
+  static let rowID = UUID(uuidString: "00000000-0000-0000-0000-000000000001")!
+}
 
+extension AuditChain {
   /// The event at its claimed place, hashed into both chains, and the message's new chain tip.
-  func seal(_ draft: EventDraft, at place: ChainPlace, after tip: ChainTip) -> (Event, ChainTip) {
+  static func seal(_ draft: EventDraft, id: UUID, at place: ChainPlace, after tip: ChainTip) -> (Event, ChainTip) {
     let messageSequence = tip.count + 1
-    let canonical = AuditChain.canonicalEncoding(
-      sequence: place.sequence, messageSequence: messageSequence, draft: draft)
+    let canonical = canonicalEncoding(sequence: place.sequence, messageSequence: messageSequence, draft: draft)
     let event = Event(
-      id: ids.newID(), sequence: place.sequence, messageSequence: messageSequence, draft: draft,
+      id: id, sequence: place.sequence, messageSequence: messageSequence, draft: draft,
       messageHash: Hashing.chain(previous: tip.hash, canonical: canonical),
       chainHash: Hashing.chain(previous: place.previousChainHash, canonical: canonical))
     return (event, ChainTip(count: messageSequence, hash: event.messageHash))
   }
+}
 
-  /// Stores a sealed event.
-  func insert(_ event: Event, on tx: any Database) async throws {
-    try await Self.sql(tx).insert(into: EventRecord.schema).model(EventRecord(event), nilEncodingStrategy: .asNil).run()
-  }
-
+extension Store {
   /// The history of a message, oldest first.
   public func events(of messageID: UUID) async throws -> [Event] {
-    if let readers = database.sqliteReaders {
-      return try await readers.run { try Self.events(of: messageID, on: $0) }
-    }
-    return try await Self.sql(readDB).select().column("*").from(EventRecord.schema).where(
-      "message_id", .equal, messageID
-    )
-    .orderBy("message_seq").all(decoding: EventRecord.self).compactMap(\.core)
+    try await cases.events(of: messageID)
   }
 
   /// Recomputes both chains over every stored event and compares them with the stored hashes and
@@ -120,62 +81,75 @@ extension Store {
     var count = 0
     var after: Int64 = 0
     while true {
-      let batch = try await Self.sql(db).select().column("*").from(EventRecord.schema).where("seq", .greaterThan, after)
-        .orderBy("seq").limit(batchSize).all(decoding: EventRecord.self)
+      let batch = try await audit.events(after: after, limit: batchSize)
       if batch.isEmpty { break }
-      for model in batch {
-        func broken(_ reason: String) -> AuditReport {
-          AuditReport(eventCount: count, firstBreak: .init(sequence: model.sequence, eventID: model.id, reason: reason))
+      for record in batch {
+        func broken(_ reason: LocalizedText) -> AuditReport {
+          AuditReport(
+            eventCount: count, firstBreak: .init(sequence: record.sequence, eventID: record.id, reason: reason))
         }
-        guard model.sequence == expected else {
-          return broken("全局序号应为 \(expected)，实为 \(model.sequence)（事件缺失或被插入）")
+        guard record.sequence == expected else {
+          return broken(
+            LocalizedText(
+              "audit_sequence_gap", ["expected": .plain(String(expected)), "actual": .plain(String(record.sequence))]))
         }
-        guard let draft = model.draft else { return broken("事件字段含无法识别的值") }
-        let (lastSequence, lastHash) = lastByMessage[model.messageID] ?? (0, AuditChain.genesis)
-        guard model.messageSequence == lastSequence + 1 else {
-          return broken("留言内序号应为 \(lastSequence + 1)，实为 \(model.messageSequence)")
+        guard let draft = record.draft else { return broken(LocalizedText("audit_unknown_value")) }
+        let (lastSequence, lastHash) = lastByMessage[record.messageID] ?? (0, AuditChain.genesis)
+        guard record.messageSequence == lastSequence + 1 else {
+          return broken(
+            LocalizedText(
+              "audit_message_sequence",
+              ["expected": .number(lastSequence + 1), "actual": .number(record.messageSequence)]
+            ))
         }
-        if model.payload != EventRecord.encodePayload(draft.payload) { return broken("附加数据被改动") }
+        if record.payload != EventRecord.encodePayload(draft.payload) {
+          return broken(LocalizedText("audit_payload_changed"))
+        }
         let canonical = AuditChain.canonicalEncoding(
-          sequence: model.sequence, messageSequence: model.messageSequence, draft: draft)
+          sequence: record.sequence, messageSequence: record.messageSequence, draft: draft)
         let messageHash = Hashing.chain(previous: lastHash, canonical: canonical)
         chainHash = Hashing.chain(previous: chainHash, canonical: canonical)
-        guard messageHash == model.messageHash else { return broken("留言链哈希不符（事件内容被改动）") }
-        guard chainHash == model.chainHash else { return broken("全局链哈希不符（事件内容被改动）") }
-        lastByMessage[model.messageID] = (model.messageSequence, messageHash)
+        guard messageHash == record.messageHash else { return broken(LocalizedText("audit_message_hash")) }
+        guard chainHash == record.chainHash else { return broken(LocalizedText("audit_chain_hash")) }
+        lastByMessage[record.messageID] = (record.messageSequence, messageHash)
         expected += 1
         count += 1
-        after = model.sequence
+        after = record.sequence
       }
     }
-    guard let head = try await AuditHeadModel.find(AuditHeadModel.rowID, on: db) else {
-      return AuditReport(eventCount: count, firstBreak: .init(sequence: expected, eventID: nil, reason: "缺少审计链头"))
+    guard let head = try await audit.auditHead() else {
+      return AuditReport(
+        eventCount: count,
+        firstBreak: .init(sequence: expected, eventID: nil, reason: LocalizedText("audit_head_missing")))
     }
-    if head.lastSequence != Int64(count) {
+    if head != Int64(count) {
       return AuditReport(
         eventCount: count,
         firstBreak: .init(
           sequence: Int64(count) + 1, eventID: nil,
-          reason: "链头记录 \(head.lastSequence) 个事件，实有 \(count) 个（尾部事件被删除或链头被改动）"))
+          reason: LocalizedText("audit_head_mismatch", ["head": .plain(String(head)), "count": .number(count)])))
     }
     // Each message row carries the tip of its chain; a deleted last event of a message shows here.
-    var page = 0
+    var offset = 0
     while true {
-      let messages = try await Self.sql(db).select().column("*").from(MessageRecord.schema).orderBy("id")
-        .limit(batchSize).offset(page * batchSize).all(decoding: MessageRecord.self)
-      if messages.isEmpty { break }
-      for message in messages {
+      let tips = try await audit.messageTips(offset: offset, limit: batchSize)
+      if tips.isEmpty { break }
+      for message in tips {
         let (lastSequence, lastHash) = lastByMessage[message.id] ?? (0, AuditChain.genesis)
-        if message.eventCount != lastSequence || message.lastEventHash != lastHash {
+        if message.tip.count != lastSequence || message.tip.hash != lastHash {
           return AuditReport(
             eventCount: count,
             firstBreak: .init(
               sequence: Int64(count) + 1, eventID: nil,
-              reason:
-                "留言 \(message.serialYear)-\(message.serialNumber) 记录 \(message.eventCount) 个事件，链上实有 \(lastSequence) 个"))
+              reason: LocalizedText(
+                "audit_tip_mismatch",
+                [
+                  "serial": .plain(message.serial.description), "recorded": .number(message.tip.count),
+                  "actual": .number(lastSequence),
+                ])))
         }
       }
-      page += 1
+      offset += tips.count
     }
     return AuditReport(eventCount: count, firstBreak: nil)
   }

@@ -1,8 +1,6 @@
 import Crypto
-import FluentKit
 import Foundation
 import MinshengCore
-import SQLKit
 
 /// 短信验证码: how one-time codes for mobile numbers are issued and checked.
 public enum PhoneCodeRules {
@@ -23,11 +21,15 @@ public enum PhoneCodeError: Error, Sendable, Equatable, CustomStringConvertible 
 
   public var description: String { message }
 
-  public var message: String {
+  /// The refusal in Chinese.
+  public var message: String { text.chinese }
+
+  /// The refusal as a catalogue text, for any language.
+  public var text: LocalizedText {
     switch self {
-    case .notMobile: "请填写 11 位手机号码"
-    case .tooSoon(let seconds): "验证码已发送，请 \(seconds) 秒后再重新获取"
-    case .wrongOrExpired: "验证码不正确或已过期，请重新获取"
+    case .notMobile: LocalizedText("error_phone_not_mobile")
+    case .tooSoon(let seconds): LocalizedText("error_phone_code_too_soon", ["seconds": .number(seconds)])
+    case .wrongOrExpired: LocalizedText("error_phone_code_wrong")
     }
   }
 }
@@ -57,32 +59,22 @@ extension Store {
   public func issuePhoneCode(to phone: String, at now: Date) async throws {
     guard let mobile = PhoneNumber.mobile(phone) else { throw PhoneCodeError.notMobile }
     let phoneHash = try await counterKey("code-phone", mobile)
-    let sql = try Self.sql(db)
-    if let sent = try await sql.select().column("sent_at").from("phone_codes").where("phone_hash", .equal, phoneHash)
-      .first(decodingColumn: "sent_at", as: Date.self), now.timeIntervalSince(sent) < PhoneCodeRules.resendInterval
+    if let sent = try await citizens.codeSentAt(phoneHash: phoneHash),
+      now.timeIntervalSince(sent) < PhoneCodeRules.resendInterval
     {
       throw PhoneCodeError.tooSoon(
         seconds: Int((PhoneCodeRules.resendInterval - now.timeIntervalSince(sent)).rounded(.up)))
     }
     var generator = SystemRandomNumberGenerator()
     let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
-    let codeHash = try await counterKey("code", mobile + ":" + code)
-    let daily = CountedLimit(
-      key: try await counterKey("codes-sent", mobile), limit: PhoneCodeRules.perDay, what: "同一手机号获取验证码")
-    let outboxID = ids.newID()
-    try await db.transaction { tx in
-      let sql = try Self.sql(tx)
-      try await Self.count([daily], at: now, on: sql)
-      try await sql.delete(from: "phone_codes").where("phone_hash", .equal, phoneHash).run()
-      try await sql.insert(into: "phone_codes").columns("phone_hash", "code_hash", "sent_at", "expires_at", "attempts")
-        .values(
-          SQLBind(phoneHash), SQLBind(codeHash), SQLBind(now), SQLBind(now.addingTimeInterval(PhoneCodeRules.lifetime)),
-          SQLBind(0)
-        ).run()
-      try await Self.enqueue(
-        id: outboxID, channel: "sms", recipient: mobile,
-        body: "【民生之声】您的验证码是 \(code)，10 分钟内有效。如非本人操作，请忽略本短信。", at: now, on: sql)
-    }
+    try await citizens.issueCode(
+      phoneHash: phoneHash, codeHash: try await counterKey("code", mobile + ":" + code), at: now,
+      expires: now.addingTimeInterval(PhoneCodeRules.lifetime),
+      limit: CountedLimit(
+        key: try await counterKey("codes-sent", mobile), limit: PhoneCodeRules.perDay, what: .phoneCodes),
+      sms: OutboxRow(
+        id: ids.newID(), channel: "sms", recipient: mobile,
+        body: LocalizedText("sms_code", ["code": .plain(code)]).chinese, createdAt: now))
   }
 
   /// Checks a code for a mobile number. A right code is used up; a wrong one counts as an attempt,
@@ -92,26 +84,16 @@ extension Store {
     let digits = code.filter(\.isNumber)
     let phoneHash = try await counterKey("code-phone", mobile)
     let codeHash = try await counterKey("code", mobile + ":" + digits)
-    let sql = try Self.sql(db)
-    // Count the attempt first, so that guesses in parallel cannot all be checked against one count.
-    let rows = try await sql.raw(
-      """
-      UPDATE phone_codes SET attempts = attempts + 1
-      WHERE phone_hash = \(bind: phoneHash) AND expires_at > \(bind: now) AND attempts < \(bind: PhoneCodeRules.maxAttempts)
-      RETURNING code_hash
-      """
-    ).all()
-    guard let stored = try rows.first?.decode(column: "code_hash", as: String.self), stored == codeHash,
-      digits.count == 6
+    guard
+      let stored = try await citizens.attemptCode(
+        phoneHash: phoneHash, at: now, maxAttempts: PhoneCodeRules.maxAttempts),
+      stored == codeHash, digits.count == 6,
+      try await citizens.consumeCode(phoneHash: phoneHash, codeHash: codeHash)
     else { throw PhoneCodeError.wrongOrExpired }
-    let used = try await sql.raw(
-      "DELETE FROM phone_codes WHERE phone_hash = \(bind: phoneHash) AND code_hash = \(bind: codeHash) RETURNING phone_hash"
-    ).all()
-    guard !used.isEmpty else { throw PhoneCodeError.wrongOrExpired }
   }
 }
 
-// MARK: - Citizens' sessions and their messages
+// MARK: - Citizens' sessions
 
 extension Store {
   /// Opens a citizen's session for a verified mobile number; returns the key for the cookie (only
@@ -125,49 +107,25 @@ extension Store {
       "cs_"
       + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
       .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    let sql = try Self.sql(db)
-    try await sql.delete(from: "citizen_sessions").where("expires_at", .lessThan, now).run()
-    try await sql.insert(into: "citizen_sessions").columns("session_hash", "phone", "created_at", "expires_at")
-      .values(
-        SQLBind(Hashing.sha256Hex(key)), SQLBind(mobile), SQLBind(now), SQLBind(now.addingTimeInterval(30 * 86_400))
-      )
-      .run()
+    try await citizens.openSession(
+      hash: Hashing.sha256Hex(key), phone: mobile, at: now, expires: now.addingTimeInterval(30 * 86_400))
     return key
   }
 
   /// The mobile number of a live citizen's session.
   public func citizenPhone(forSession key: String, at now: Date) async throws -> String? {
-    try await Self.sql(db).select().column("phone").from("citizen_sessions")
-      .where("session_hash", .equal, Hashing.sha256Hex(key)).where("expires_at", .greaterThan, now)
-      .first(decodingColumn: "phone", as: String.self)
+    try await citizens.phone(sessionHash: Hashing.sha256Hex(key), at: now)
   }
 
   /// Ends a citizen's session.
   public func closeCitizenSession(_ key: String) async throws {
-    try await Self.sql(db).delete(from: "citizen_sessions").where("session_hash", .equal, Hashing.sha256Hex(key)).run()
-  }
-
-  /// 我的留言: the messages written with this mobile number (stored as its 11 digits, however it was
-  /// typed), newest first, private ones included.
-  public func messages(ofPhone phone: String, limit: Int = 100) async throws -> [Message] {
-    guard let mobile = PhoneNumber.mobile(phone) else { return [] }
-    let sql = try Self.sql(db)
-    let records = try await sql.select().column("*").from(MessageRecord.schema).where("contact_phone", .equal, mobile)
-      .orderBy("created_at", .descending).limit(max(1, min(limit, 500))).all(decoding: MessageRecord.self)
-    return try await sql.messages(records)
+    try await citizens.closeSession(hash: Hashing.sha256Hex(key))
   }
 }
 
 // MARK: - Outbox
 
 extension Store {
-  static func enqueue(
-    id: UUID, channel: String, recipient: String, body: String, at now: Date, on sql: any SQLDatabase
-  ) async throws {
-    try await sql.insert(into: "outbox").columns("id", "channel", "recipient", "body", "created_at", "attempts")
-      .values(SQLBind(id), SQLBind(channel), SQLBind(recipient), SQLBind(body), SQLBind(now), SQLBind(0)).run()
-  }
-
   /// The outbox, newest first (for one recipient, or all).
   public func outbox(recipient: String? = nil, limit: Int = 50) async throws -> [OutboxMessage] {
     try await outbox(recipients: recipient.map { [$0] }, limit: limit)
@@ -175,17 +133,7 @@ extension Store {
 
   /// The outbox for any of `recipients` (all when nil), newest first.
   public func outbox(recipients: [String]?, limit: Int = 50) async throws -> [OutboxMessage] {
-    let query = try Self.sql(readDB).select().column("*").from("outbox")
-    if let recipients { query.where("recipient", .in, recipients) }
-    return try await query.orderBy("created_at", .descending).limit(limit).all().map { row in
-      OutboxMessage(
-        id: try row.decode(column: "id", as: UUID.self), channel: try row.decode(column: "channel", as: String.self),
-        recipient: try row.decode(column: "recipient", as: String.self),
-        body: try row.decode(column: "body", as: String.self),
-        createdAt: try row.decode(column: "created_at", as: Date.self),
-        sentAt: try row.decode(column: "sent_at", as: Date?.self),
-        attempts: try row.decode(column: "attempts", as: Int.self))
-    }
+    try await jobs.outbox(recipients: recipients, limit: limit)
   }
 
   /// Sends what waits in the outbox on the senders' channels, oldest first. Each row is claimed
@@ -194,33 +142,17 @@ extension Store {
   /// were sent.
   @discardableResult
   public func deliverOutbox(using senders: [any OutboxSender], at now: Date, limit: Int = 100) async throws -> Int {
-    let sql = try Self.sql(db)
-    let channels = senders.map(\.channel)
-    guard !channels.isEmpty else { return 0 }
-    let waiting = try await sql.select().column("id").column("channel").column("recipient").column("body")
-      .from("outbox").where("sent_at", .is, SQLLiteral.null).where("attempts", .lessThan, 5)
-      .where("channel", .in, channels).orderBy("created_at").limit(limit).all()
+    guard !senders.isEmpty else { return 0 }
     var sent = 0
-    for row in waiting {
-      let id = try row.decode(column: "id", as: UUID.self)
-      let channel = try row.decode(column: "channel", as: String.self)
-      let claimed = try await sql.raw(
-        """
-        UPDATE outbox SET sent_at = \(bind: now), attempts = attempts + 1
-        WHERE id = \(bind: id) AND sent_at IS NULL RETURNING id
-        """
-      ).all()
-      guard !claimed.isEmpty, let sender = senders.first(where: { $0.channel == channel }) else { continue }
+    for notice in try await jobs.waitingNotices(channels: senders.map(\.channel), limit: limit) {
+      guard try await jobs.claimNotice(notice.id, at: now),
+        let sender = senders.first(where: { $0.channel == notice.channel })
+      else { continue }
       do {
-        try await sender.send(
-          to: try row.decode(column: "recipient", as: String.self),
-          body: try row.decode(column: "body", as: String.self))
+        try await sender.send(to: notice.recipient, body: notice.body)
         sent += 1
       } catch {
-        try await sql.update("outbox").set("sent_at", to: SQLLiteral.null).set(
-          "last_error", to: String(describing: error)
-        )
-        .where("id", .equal, id).run()
+        try await jobs.releaseNotice(notice.id, error: String(describing: error))
       }
     }
     return sent

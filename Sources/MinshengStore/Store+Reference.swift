@@ -1,7 +1,5 @@
-import FluentKit
 import Foundation
 import MinshengCore
-import SQLKit
 
 /// A change to reference data as recorded in `reference_changes`: what changed, and the row's
 /// values after the change.
@@ -62,43 +60,140 @@ public struct ReferenceChangeRecord: Sendable, Equatable {
 }
 
 extension Store {
-  /// Records a change to reference data inside the caller's transaction.
-  func record(
-    _ change: ReferenceChange, action: String, by actor: String, at now: Date, on tx: any Database
-  )
-    async throws
+  // MARK: Creating
+
+  /// Adds a region under `parent` (nil for the root).
+  public func createRegion(
+    code: String, name: String, parent: UUID? = nil, by actor: String = "system", at now: Date = Date()
+  ) async throws -> Region {
+    try Self.checkCode(code)
+    try Self.checkName(name, field: "name")
+    if let parent, try await find({ $0.regions[parent] }) == nil {
+      throw ValidationError(field: "parent_id", reason: .unknownReference)
+    }
+    let region = Region(id: ids.newID(), code: code, name: Self.trimmed(name), parentID: parent, dispatchingUnitID: nil)
+    try await insert(
+      ReferenceRow(
+        table: .regions,
+        values: [
+          ("id", .uuid(region.id)), ("code", .text(code)), ("name", .text(region.name)),
+          ("parent_id", .optional(parent)),
+        ], duplicate: (.regionCode, code)), change: .region(region), by: actor, at: now)
+    return region
+  }
+
+  /// Names the office that dispatches messages sent to `region` without a leader.
+  public func setDispatchingUnit(_ unitID: UUID, forRegion regionID: UUID) async throws {
+    _ = try await updateRegion(regionID, dispatchingUnit: unitID, by: "system", at: Date())
+  }
+
+  /// Adds a unit.
+  public func createUnit(
+    code: String, name: String, region: UUID, requiresReplyReview: Bool = false, by actor: String = "system",
+    at now: Date = Date()
+  ) async throws -> MinshengCore.Unit {
+    try Self.checkCode(code)
+    try Self.checkName(name, field: "name")
+    try await requireRegion(region)
+    let unit = MinshengCore.Unit(
+      id: ids.newID(), code: code, name: Self.trimmed(name), regionID: region, requiresReplyReview: requiresReplyReview)
+    try await insert(
+      ReferenceRow(
+        table: .units,
+        values: [
+          ("id", .uuid(unit.id)), ("code", .text(code)), ("name", .text(unit.name)), ("region_id", .uuid(region)),
+          ("requires_reply_review", .bool(requiresReplyReview)),
+        ], duplicate: (.unitCode, code)), change: .unit(unit), by: actor, at: now)
+    return unit
+  }
+
+  /// Adds a leader's board, dispatched by `dispatchingUnit`.
+  public func createLeader(
+    code: String, title: String, region: UUID, dispatchingUnit: UUID?, by actor: String = "system",
+    at now: Date = Date()
+  ) async throws -> Leader {
+    try Self.checkCode(code)
+    try Self.checkName(title, field: "title")
+    try await requireRegion(region)
+    if let dispatchingUnit { try await requireUnit(dispatchingUnit, field: "dispatching_unit_id") }
+    let leader = Leader(
+      id: ids.newID(), code: code, title: Self.trimmed(title), regionID: region, dispatchingUnitID: dispatchingUnit)
+    try await insert(
+      ReferenceRow(
+        table: .leaders,
+        values: [
+          ("id", .uuid(leader.id)), ("code", .text(code)), ("title", .text(leader.title)), ("region_id", .uuid(region)),
+          ("dispatching_unit_id", .optional(dispatchingUnit)),
+        ], duplicate: (.leaderCode, code)), change: .leader(leader), by: actor, at: now)
+    return leader
+  }
+
+  /// Adds a category under `parent` (nil for a first-level category).
+  public func createCategory(
+    code: String, name: String, parent: UUID? = nil, by actor: String = "system", at now: Date = Date()
+  ) async throws -> MinshengCore.Category {
+    try Self.checkCode(code)
+    try Self.checkName(name, field: "name")
+    if let parent, try await find({ $0.categories[parent] }) == nil {
+      throw ValidationError(field: "parent_id", reason: .unknownReference)
+    }
+    let category = MinshengCore.Category(id: ids.newID(), code: code, name: Self.trimmed(name), parentID: parent)
+    try await insert(
+      ReferenceRow(
+        table: .categories,
+        values: [
+          ("id", .uuid(category.id)), ("code", .text(code)), ("name", .text(category.name)),
+          ("parent_id", .optional(parent)),
+        ], duplicate: (.categoryCode, code)), change: .category(category), by: actor, at: now)
+    return category
+  }
+
+  /// Adds a routing rule — `category` in `regionCode` (and below; nil for everywhere) goes to `unit`
+  /// — and returns its id (for `removeRoutingRule`).
+  @discardableResult
+  public func addRoutingRule(
+    _ rule: RoutingRule, by actor: String = "system", at now: Date = Date()
+  ) async throws
+    -> UUID
   {
-    try await Self.sql(tx).insert(into: "reference_changes")
-      .columns("id", "at", "actor_id", "entity", "entity_id", "action", "after")
-      .values(
-        SQLBind(ids.newID()), SQLBind(now), SQLBind(actor), SQLBind(change.entity), SQLBind(change.id),
-        SQLBind(action), SQLBind(EventRecord.encodePayload(change.after))
-      ).run()
+    if try await find({ $0.categories[rule.categoryID] }) == nil {
+      throw ValidationError(field: "category_id", reason: .unknownReference)
+    }
+    try await requireUnit(rule.unitID, field: "unit_id")
+    if let code = rule.regionCode, try await find({ $0.regions.values.first { $0.code == code } }) == nil {
+      throw ValidationError(field: "region_code", reason: .unknownReference)
+    }
+    let id = ids.newID()
+    try await insert(
+      ReferenceRow(
+        table: .routingRules,
+        values: [
+          ("id", .uuid(id)), ("category_id", .uuid(rule.categoryID)), ("region_code", .optional(rule.regionCode)),
+          ("unit_id", .uuid(rule.unitID)),
+        ], duplicate: nil), change: .routingRule(rule, id: id), by: actor, at: now)
+    return id
   }
 
-  /// The recorded changes to one row of reference data, oldest first.
-  public func referenceChanges(of id: UUID) async throws -> [ReferenceChangeRecord] {
-    try await Self.sql(db).select().column("*").from("reference_changes").where("entity_id", .equal, id)
-      .orderBy("at").all().map(Self.referenceChange)
+  /// Removes a routing rule: messages received afterwards are no longer suggested its unit (those
+  /// already received keep their suggestion). The removal, with the rule's values, is recorded in
+  /// `reference_changes` in the same transaction.
+  public func removeRoutingRule(_ id: UUID, by actor: String, at now: Date) async throws {
+    guard let rule = try await routingRuleEntries().first(where: { $0.id == id })?.rule else {
+      throw StoreError.notFound(.routingRule)
+    }
+    guard
+      try await reference.delete(
+        .routingRules, id: id, change: changeEntry(.routingRule(rule, id: id), "delete", by: actor, at: now))
+    else { throw StoreError.notFound(.routingRule) }
+    references.invalidate()
   }
 
-  /// The latest changes to reference data, accounts and rules, newest first (the administrators' log).
-  public func recentReferenceChanges(limit: Int = 50) async throws -> [ReferenceChangeRecord] {
-    try await Self.sql(db).select().column("*").from("reference_changes").orderBy("at", .descending)
-      .limit(max(1, min(limit, 500))).all().map(Self.referenceChange)
+  private func insert(_ row: ReferenceRow, change: ReferenceChange, by actor: String, at now: Date) async throws {
+    try await reference.insert(row, change: changeEntry(change, "create", by: actor, at: now))
+    references.invalidate()
   }
 
-  private static func referenceChange(_ row: any SQLRow) throws -> ReferenceChangeRecord {
-    let after = try JSONDecoder().decode(
-      [String: String].self, from: Data(try row.decode(column: "after", as: String.self).utf8))
-    return ReferenceChangeRecord(
-      at: try row.decode(column: "at", as: Date.self), actorID: try row.decode(column: "actor_id", as: String.self),
-      action: try row.decode(column: "action", as: String.self),
-      change: ReferenceChange(
-        entity: try row.decode(column: "entity", as: String.self),
-        id: try row.decode(column: "entity_id", as: UUID.self),
-        after: after))
-  }
+  // MARK: Changing
 
   /// Renames a region or names the office that dispatches its messages; nil leaves a field as it is.
   public func updateRegion(
@@ -106,12 +201,13 @@ extension Store {
   ) async throws -> Region {
     try Self.checkName(name, field: "name")
     if let dispatchingUnit { try await requireUnit(dispatchingUnit, field: "dispatching_unit_id") }
-    return try await change(RegionModel.self, id, what: "区划", by: actor, at: now) { model in
-      if let name { model.name = Self.trimmed(name) }
-      if let dispatchingUnit { model.dispatchingUnitID = dispatchingUnit }
-    } result: {
-      ($0.core, .region($0.core))
-    }
+    guard var region = try await find({ $0.regions[id] }) else { throw StoreError.notFound(.region) }
+    if let name { region.name = Self.trimmed(name) }
+    if let dispatchingUnit { region.dispatchingUnitID = dispatchingUnit }
+    try await update(
+      .regions, id, ["name": .text(region.name), "dispatching_unit_id": .optional(region.dispatchingUnitID)],
+      .region(region), record: .region, by: actor, at: now)
+    return region
   }
 
   /// Renames a unit or changes whether its replies need a reviewer's approval.
@@ -119,12 +215,13 @@ extension Store {
     _ id: UUID, name: String? = nil, requiresReplyReview: Bool? = nil, by actor: String, at now: Date
   ) async throws -> MinshengCore.Unit {
     try Self.checkName(name, field: "name")
-    return try await change(UnitModel.self, id, what: "单位", by: actor, at: now) { model in
-      if let name { model.name = Self.trimmed(name) }
-      if let requiresReplyReview { model.requiresReplyReview = requiresReplyReview }
-    } result: {
-      ($0.core, .unit($0.core))
-    }
+    guard var unit = try await find({ $0.units[id] }) else { throw StoreError.notFound(.unit) }
+    if let name { unit.name = Self.trimmed(name) }
+    if let requiresReplyReview { unit.requiresReplyReview = requiresReplyReview }
+    try await update(
+      .units, id, ["name": .text(unit.name), "requires_reply_review": .bool(unit.requiresReplyReview)], .unit(unit),
+      record: .unit, by: actor, at: now)
+    return unit
   }
 
   /// Retitles a leader's board or hands its dispatching to another office.
@@ -133,12 +230,13 @@ extension Store {
   ) async throws -> Leader {
     try Self.checkName(title, field: "title")
     if let dispatchingUnit { try await requireUnit(dispatchingUnit, field: "dispatching_unit_id") }
-    return try await change(LeaderModel.self, id, what: "领导信箱", by: actor, at: now) { model in
-      if let title { model.title = Self.trimmed(title) }
-      if let dispatchingUnit { model.dispatchingUnitID = dispatchingUnit }
-    } result: {
-      ($0.core, .leader($0.core))
-    }
+    guard var leader = try await find({ $0.leaders[id] }) else { throw StoreError.notFound(.leader) }
+    if let title { leader.title = Self.trimmed(title) }
+    if let dispatchingUnit { leader.dispatchingUnitID = dispatchingUnit }
+    try await update(
+      .leaders, id, ["title": .text(leader.title), "dispatching_unit_id": .optional(leader.dispatchingUnitID)],
+      .leader(leader), record: .leader, by: actor, at: now)
+    return leader
   }
 
   /// Renames a category.
@@ -148,34 +246,101 @@ extension Store {
     -> MinshengCore.Category
   {
     try Self.checkName(name, field: "name")
-    return try await change(CategoryModel.self, id, what: "领域", by: actor, at: now) { model in
-      if let name { model.name = Self.trimmed(name) }
-    } result: {
-      ($0.core, .category($0.core))
-    }
+    guard var category = try await find({ $0.categories[id] }) else { throw StoreError.notFound(.category) }
+    if let name { category.name = Self.trimmed(name) }
+    try await update(
+      .categories, id, ["name": .text(category.name)], .category(category), record: .category, by: actor, at: now)
+    return category
   }
 
   /// Changes one reference row and records the change, in one transaction; the snapshot is reloaded.
-  private func change<M: Model, T: Sendable>(
-    _ type: M.Type, _ id: UUID, what: String, by actor: String, at now: Date,
-    apply: @escaping @Sendable (M) -> Void, result: @escaping @Sendable (M) -> (T, ReferenceChange)
-  ) async throws -> T where M.IDValue == UUID {
-    let value = try await db.transaction { tx -> T in
-      guard let model = try await M.find(id, on: tx) else { throw StoreError.notFound(what) }
-      apply(model)
-      try await model.save(on: tx)
-      let (value, change) = result(model)
-      try await self.record(change, action: "update", by: actor, at: now, on: tx)
-      return value
-    }
+  private func update(
+    _ table: ReferenceTable, _ id: UUID, _ values: [String: StoreValue], _ change: ReferenceChange,
+    record: StoredRecord, by actor: String, at now: Date
+  ) async throws {
+    guard
+      try await reference.update(table, id: id, set: values, change: changeEntry(change, "update", by: actor, at: now))
+    else { throw StoreError.notFound(record) }
     references.invalidate()
-    return value
   }
 
+  // MARK: Reading
+
+  /// The routing rules with their ids, ordered by category, region and unit, as administrators see them.
+  public func routingRuleEntries() async throws -> [(id: UUID, rule: RoutingRule)] {
+    try await reference.routingRuleEntries().sorted {
+      ($0.rule.categoryID.uuidString, $0.rule.regionCode ?? "", $0.rule.unitID.uuidString, $0.id.uuidString)
+        < ($1.rule.categoryID.uuidString, $1.rule.regionCode ?? "", $1.rule.unitID.uuidString, $1.id.uuidString)
+    }
+  }
+
+  public func regions() async throws -> [Region] {
+    try await snapshot(forceReload: true).regions.values.sorted { $0.code < $1.code }
+  }
+
+  public func units() async throws -> [MinshengCore.Unit] {
+    try await snapshot(forceReload: true).units.values.sorted { $0.code < $1.code }
+  }
+
+  public func unit(_ id: UUID) async throws -> MinshengCore.Unit? {
+    try await find { $0.units[id] }
+  }
+
+  /// The unit with this code.
+  public func unit(code: String) async throws -> MinshengCore.Unit? {
+    try await find { $0.units.values.first { $0.code == code } }
+  }
+
+  public func leader(_ id: UUID) async throws -> Leader? {
+    try await find { $0.leaders[id] }
+  }
+
+  public func leaders() async throws -> [Leader] {
+    try await snapshot(forceReload: true).leaders.values.sorted { $0.code < $1.code }
+  }
+
+  public func categories() async throws -> [MinshengCore.Category] {
+    try await snapshot(forceReload: true).categories.values.sorted { $0.code < $1.code }
+  }
+
+  public func routingRules() async throws -> [RoutingRule] {
+    try await snapshot(forceReload: true).routingRules
+  }
+
+  /// The region and its ancestors, nearest first; empty when the region does not exist.
+  public func regionPath(of regionID: UUID?) async throws -> [Region] {
+    guard let regionID, let regions = try await find({ $0.regions[regionID] == nil ? nil : $0.regions }) else {
+      return []
+    }
+    var path: [Region] = []
+    var current: UUID? = regionID
+    while let id = current, path.count < 16, let region = regions[id] {
+      path.append(region)
+      current = region.parentID
+    }
+    return path
+  }
+
+  /// The recorded changes to one row of reference data, oldest first.
+  public func referenceChanges(of id: UUID) async throws -> [ReferenceChangeRecord] {
+    try await reference.changes(of: id)
+  }
+
+  /// The latest changes to reference data, accounts and rules, newest first (the administrators' log).
+  public func recentReferenceChanges(limit: Int = 50) async throws -> [ReferenceChangeRecord] {
+    try await reference.recentChanges(limit: limit)
+  }
+
+  // MARK: Checks
+
   func requireRegion(_ id: UUID) async throws {
-    if try await references.find({ $0.regions[id] }, in: db) == nil {
+    if try await find({ $0.regions[id] }) == nil {
       throw ValidationError(field: "region_id", reason: .unknownReference)
     }
+  }
+
+  func requireUnit(_ id: UUID, field: String) async throws {
+    if try await unit(id) == nil { throw ValidationError(field: field, reason: .unknownReference) }
   }
 
   /// A code: 1–32 letters, digits, `-` or `_`.
@@ -184,21 +349,44 @@ extension Store {
       ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
     }
     if !(1...32).contains(code.count) || !allowed {
-      throw ValidationError(field: "code", reason: .invalid("代码须为 1 到 32 位字母、数字、- 或 _"))
+      throw ValidationError(field: "code", reason: .invalid(LocalizedText("error_code_format")))
     }
-  }
-
-  private func requireUnit(_ id: UUID, field: String) async throws {
-    if try await unit(id) == nil { throw ValidationError(field: field, reason: .unknownReference) }
   }
 
   /// A name or title: 1–100 characters after trimming.
   static func checkName(_ name: String?, field: String) throws {
     guard let name else { return }
     if !(1...100).contains(trimmed(name).count) {
-      throw ValidationError(field: field, reason: .invalid("须为 1 到 100 个字"))
+      throw ValidationError(field: field, reason: .invalid(LocalizedText("error_name_length")))
     }
   }
 
   static func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+  /// `text` with LIKE's wildcards and the escape character itself escaped by `!`.
+  static func escapedForLike(_ text: String) -> String {
+    var result = ""
+    for character in text {
+      if character == "%" || character == "_" || character == "!" { result.append("!") }
+      result.append(character)
+    }
+    return result
+  }
+}
+
+/// Regions, leaders, units and categories as pages name them, at most a few seconds old.
+public struct ReferenceNames: Sendable {
+  public var regions: [UUID: Region]
+  public var leaders: [UUID: Leader]
+  public var units: [UUID: MinshengCore.Unit]
+  public var categories: [UUID: MinshengCore.Category]
+}
+
+extension Store {
+  /// The reference data from the store's cache (reloaded when older than five seconds).
+  public func referenceNames() async throws -> ReferenceNames {
+    let snapshot = try await snapshot()
+    return ReferenceNames(
+      regions: snapshot.regions, leaders: snapshot.leaders, units: snapshot.units, categories: snapshot.categories)
+  }
 }

@@ -1,7 +1,5 @@
-import FluentKit
 import Foundation
 import MinshengCore
-import SQLKit
 import Synchronization
 
 /// The rules a store applies: the ones it was opened with (shipped and configured files) and the
@@ -50,16 +48,17 @@ extension Store {
     } catch {
       throw ValidationError(
         field: "file",
-        reason: .invalid("不是节假日安排文件（JSON，含 year、source、holidays）：\(Self.decodingMessage(error))"))
+        reason: .invalid(LocalizedText("error_calendar_upload", ["detail": .text(Self.decodingMessage(error))])))
     }
     guard !ruleState.base.calendar.covers(year.year) else {
-      throw ValidationError(field: "file", reason: .invalid("\(year.year) 年的安排随系统提供或来自配置文件，不能在此替换"))
+      throw ValidationError(
+        field: "file", reason: .invalid(LocalizedText("error_calendar_shipped_year", ["year": .number(year.year)])))
     }
     var check = ruleState.base.calendar
     do {
       try check.add(year)
     } catch {
-      throw ValidationError(field: "file", reason: .invalid(error.description))
+      throw ValidationError(field: "file", reason: .invalid(error.text))
     }
     try await saveRuleDocument(
       .calendar, key: String(year.year), body: String(decoding: json, as: UTF8.self),
@@ -75,9 +74,13 @@ extension Store {
     do {
       rules = try JSONDecoder().decode(SLAPolicySet.self, from: json)
     } catch {
-      throw ValidationError(field: "sla", reason: .invalid("时限规则无法解析：\(Self.decodingMessage(error))"))
+      throw ValidationError(
+        field: "sla",
+        reason: .invalid(LocalizedText("error_sla_unreadable", ["detail": .text(Self.decodingMessage(error))])))
     }
-    guard !rules.rules.isEmpty else { throw ValidationError(field: "sla", reason: .invalid("至少要有一条规则")) }
+    guard !rules.rules.isEmpty else {
+      throw ValidationError(field: "sla", reason: .invalid(LocalizedText("error_sla_empty")))
+    }
     try await saveRuleDocument(
       .sla, key: "default", body: String(decoding: json, as: UTF8.self),
       summary: ["version": String(rules.version), "rules": String(rules.rules.count)], by: actor, at: now)
@@ -85,38 +88,30 @@ extension Store {
 
   /// The uploaded documents, calendars by year, then the SLA rules.
   public func ruleDocuments() async throws -> [RuleDocument] {
-    let rows = try await Self.sql(db).select().column("*").from("rule_documents").orderBy("kind").orderBy("key").all()
-    return try rows.compactMap { row in
-      guard let kind = RuleDocument.Kind(rawValue: try row.decode(column: "kind", as: String.self)) else { return nil }
-      return RuleDocument(
-        id: try row.decode(column: "id", as: UUID.self), kind: kind,
-        key: try row.decode(column: "key", as: String.self),
-        body: try row.decode(column: "body", as: String.self),
-        updatedAt: try row.decode(column: "updated_at", as: Date.self),
-        updatedBy: try row.decode(column: "updated_by", as: String.self))
-    }
+    try await reference.ruleDocuments()
   }
 
   /// Reads the uploaded documents again and puts the rules they make in force: the store's own rules,
   /// each uploaded year added, the uploaded SLA rules in place of the others. A document that no
   /// longer applies (a year since shipped with Minsheng) is skipped and named in the result.
   @discardableResult
-  public func reloadRules() async throws -> [String] {
+  public func reloadRules() async throws -> [LocalizedText] {
     var rules = ruleState.base
-    var skipped: [String] = []
+    var skipped: [LocalizedText] = []
     for document in try await ruleDocuments() {
       switch document.kind {
       case .calendar:
         do {
           try rules.calendar.add(json: Data(document.body.utf8))
         } catch {
-          skipped.append("\(document.key) 年节假日安排：\(error.description)")
+          skipped.append(
+            LocalizedText("rules_skipped_calendar", ["year": .plain(document.key), "detail": .text(error.text)]))
         }
       case .sla:
         if let sla = try? JSONDecoder().decode(SLAPolicySet.self, from: Data(document.body.utf8)) {
           rules.sla = sla
         } else {
-          skipped.append("时限规则无法解析")
+          skipped.append(LocalizedText("rules_skipped_sla"))
         }
       }
     }
@@ -127,32 +122,21 @@ extension Store {
   private func saveRuleDocument(
     _ kind: RuleDocument.Kind, key: String, body: String, summary: [String: String], by actor: String, at now: Date
   ) async throws {
-    try await db.transaction { tx in
-      let sql = try Self.sql(tx)
-      let existing = try await sql.select().column("id").from("rule_documents").where("kind", .equal, kind.rawValue)
-        .where("key", .equal, key).first(decodingColumn: "id", as: UUID.self)
-      let id = existing ?? ids.newID()
-      if existing != nil {
-        try await sql.update("rule_documents").set("body", to: body).set("updated_at", to: now)
-          .set("updated_by", to: actor).where("id", .equal, id).run()
-      } else {
-        try await sql.insert(into: "rule_documents").columns("id", "kind", "key", "body", "updated_at", "updated_by")
-          .values(SQLBind(id), SQLBind(kind.rawValue), SQLBind(key), SQLBind(body), SQLBind(now), SQLBind(actor)).run()
-      }
-      try await self.record(
-        ReferenceChange(entity: kind == .calendar ? "calendar_year" : "sla_rules", id: id, after: summary),
-        action: existing == nil ? "create" : "update", by: actor, at: now, on: tx)
-    }
+    try await reference.saveRuleDocument(
+      kind, key: key, body: body, newID: ids.newID(), by: actor, at: now, summary: summary, changeID: ids.newID())
     try await reloadRules()
   }
 
-  static func decodingMessage(_ error: any Error) -> String {
+  static func decodingMessage(_ error: any Error) -> LocalizedText {
     switch error {
-    case DecodingError.dataCorrupted(let context): context.debugDescription
-    case DecodingError.keyNotFound(let key, _): "缺少字段 \(key.stringValue)"
+    case DecodingError.dataCorrupted(let context):
+      LocalizedText("error_plain", ["text": .plain(context.debugDescription)])
+    case DecodingError.keyNotFound(let key, _):
+      LocalizedText("error_decoding_missing_field", ["field": .plain(key.stringValue)])
     case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-      "字段 \(context.codingPath.map(\.stringValue).joined(separator: ".")) 的值不对"
-    default: "\(error)"
+      LocalizedText(
+        "error_decoding_bad_value", ["field": .plain(context.codingPath.map(\.stringValue).joined(separator: "."))])
+    default: LocalizedText("error_plain", ["text": .plain("\(error)")])
     }
   }
 }

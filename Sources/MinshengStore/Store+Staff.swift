@@ -1,7 +1,5 @@
-import FluentKit
 import Foundation
 import MinshengCore
-import SQLKit
 
 /// A stored staff account with its password hash and login state.
 struct StaffRecord: Codable, Sendable {
@@ -54,23 +52,14 @@ extension Store {
   @discardableResult
   public func createStaffAccount(
     username: String, passwordHash: String, role: Role, unitID: UUID?, by actor: String = "system", at now: Date
-  )
-    async throws -> StaffAccount
-  {
+  ) async throws -> StaffAccount {
     try StaffAccount.validate(username: username, role: role, unitID: unitID, password: nil)
     if let unitID, try await unit(unitID) == nil { throw ValidationError(field: "unit", reason: .unknownReference) }
     let record = StaffRecord(
       id: ids.newID(), username: username, passwordHash: passwordHash, role: role.rawValue, unitID: unitID,
       disabled: false, failedLogins: 0, lockedUntil: nil, createdAt: now, email: nil)
-    guard let account = record.account else { throw StoreError.notFound("账号") }
-    do {
-      try await db.transaction { tx in
-        try await Self.sql(tx).insert(into: "staff_accounts").model(record, nilEncodingStrategy: .asNil).run()
-        try await self.record(.staff(account), action: "create", by: actor, at: now, on: tx)
-      }
-    } catch let error as any DatabaseError where error.isConstraintFailure {
-      throw StoreError.duplicate("用户名 \(username)")
-    }
+    guard let account = record.account else { throw StoreError.internal("a new account has no role") }
+    try await staff.insertAccount(record, change: changeEntry(.staff(account), "create", by: actor, at: now))
     return account
   }
 
@@ -79,43 +68,31 @@ extension Store {
   public func setEmail(username: String, email: String?, by actor: String, at now: Date) async throws {
     let email = email.map(Self.trimmed).flatMap { $0.isEmpty ? nil : $0 }
     if let email, !Self.isEmailAddress(email) {
-      throw ValidationError(field: "email", reason: .invalid("邮箱地址格式不对"))
+      throw ValidationError(field: "email", reason: .invalid(LocalizedText("error_email_address")))
     }
-    guard let account = try await staffRecord(username: username)?.account else {
-      throw StoreError.notFound("用户 \(username)")
-    }
-    try await db.transaction { tx in
-      try await Self.sql(tx).update("staff_accounts").set("email", to: email).where("id", .equal, account.id).run()
-      var change = ReferenceChange.staff(account)
-      change.after["email"] = email ?? ""
-      try await self.record(change, action: "update", by: actor, at: now, on: tx)
-    }
+    let account = try await account(named: username)
+    var change = ReferenceChange.staff(account)
+    change.after["email"] = email ?? ""
+    try await staff.updateAccount(
+      account.id, set: ["email": .optional(email)], endSessions: false,
+      change: changeEntry(change, "update", by: actor, at: now))
   }
 
   /// The e-mail addresses of the enabled accounts a staff notice is addressed to: `unit:CODE` (every
   /// account of the unit) or `user:NAME`.
   public func emailAddresses(forStaffRecipient recipient: String) async throws -> [String] {
-    let query = try Self.sql(db).select().column("email").from("staff_accounts").where("disabled", .equal, false)
-      .where("email", .isNot, SQLLiteral.null)
     if recipient.hasPrefix("unit:") {
       guard let unit = try await unit(code: String(recipient.dropFirst(5))) else { return [] }
-      query.where("unit_id", .equal, unit.id)
-    } else if recipient.hasPrefix("user:") {
-      query.where("username", .equal, String(recipient.dropFirst(5)))
-    } else {
-      return []
+      return try await staff.emailAddresses(unit: unit.id, username: nil)
     }
-    return try await query.orderBy("username").all(decodingColumn: "email", as: String.self)
+    guard recipient.hasPrefix("user:") else { return [] }
+    return try await staff.emailAddresses(unit: nil, username: String(recipient.dropFirst(5)))
   }
 
   /// Each account's e-mail address, by username (for the administration pages).
   public func staffEmails() async throws -> [String: String] {
-    let rows = try await Self.sql(db).select().column("username").column("email").from("staff_accounts")
-      .where("email", .isNot, SQLLiteral.null).all()
     var result: [String: String] = [:]
-    for row in rows {
-      result[try row.decode(column: "username", as: String.self)] = try row.decode(column: "email", as: String.self)
-    }
+    for record in try await staff.accounts() { if let email = record.email { result[record.username] = email } }
     return result
   }
 
@@ -129,32 +106,18 @@ extension Store {
 
   /// Every staff account, by username (for administrators).
   public func staffAccounts() async throws -> [StaffAccount] {
-    try await Self.sql(db).select().column("*").from("staff_accounts").orderBy("username")
-      .all(decoding: StaffRecord.self).compactMap(\.account)
-  }
-
-  /// The unit with this code.
-  public func unit(code: String) async throws -> MinshengCore.Unit? {
-    try await references.find({ $0.units.values.first { $0.code == code } }, in: db)
-  }
-
-  private func staffRecord(username: String) async throws -> StaffRecord? {
-    try await Self.sql(db).select().column("*").from("staff_accounts").where("username", .equal, username)
-      .first(decoding: StaffRecord.self)
+    try await staff.accounts().compactMap(\.account)
   }
 
   /// The account with this username, for a login.
   public func loginCandidate(username: String) async throws -> LoginCandidate? {
-    guard let record = try await staffRecord(username: username), let account = record.account else { return nil }
+    guard let record = try await staff.account(username: username), let account = record.account else { return nil }
     return LoginCandidate(account: account, passwordHash: record.passwordHash, lockedUntil: record.lockedUntil)
   }
 
-  /// Records a failed login; five in a row lock the account for fifteen minutes.
+  /// Records a failed login, counted in one statement; five in a row lock the account for fifteen minutes.
   public func recordFailedLogin(username: String, at now: Date) async throws {
-    guard let record = try await staffRecord(username: username) else { return }
-    let (failures, lockedUntil) = LoginThrottle.afterFailure(failures: record.failedLogins, at: now)
-    try await Self.sql(db).update("staff_accounts").set("failed_logins", to: failures)
-      .set("locked_until", to: lockedUntil ?? record.lockedUntil).where("id", .equal, record.id).run()
+    try await staff.recordFailedLogin(username: username, at: now)
   }
 
   /// Issues an access token for the account after a successful login; stores only its hash.
@@ -163,44 +126,29 @@ extension Store {
   )
     async throws
   {
-    let sql = try Self.sql(db)
-    try await sql.update("staff_accounts").set("failed_logins", to: 0).where("id", .equal, account.id).run()
-    try await sql.insert(into: "access_tokens")
-      .columns("id", "account_id", "token_hash", "created_at", "expires_at")
-      .values(
-        SQLBind(ids.newID()), SQLBind(account.id), SQLBind(Hashing.sha256Hex(token)), SQLBind(now),
-        SQLBind(now.addingTimeInterval(lifetime))
-      ).run()
+    try await staff.insertToken(
+      id: ids.newID(), account: account.id, hash: Hashing.sha256Hex(token), at: now,
+      expires: now.addingTimeInterval(lifetime))
   }
 
   /// The enabled account that holds this unexpired token.
   public func account(forToken token: String, at now: Date) async throws -> StaffAccount? {
-    let sql = try Self.sql(db)
-    guard
-      let row = try await sql.select().column("account_id").column("expires_at").from("access_tokens")
-        .where("token_hash", .equal, Hashing.sha256Hex(token)).first(),
-      try row.decode(column: "expires_at", as: Date.self) > now
+    guard let account = try await staff.accountForToken(hash: Hashing.sha256Hex(token), at: now)?.account,
+      !account.disabled
     else { return nil }
-    let id = try row.decode(column: "account_id", as: UUID.self)
-    let record = try await sql.select().column("*").from("staff_accounts").where("id", .equal, id)
-      .first(decoding: StaffRecord.self)
-    guard let account = record?.account, !account.disabled else { return nil }
     return account
   }
 
-  /// Sets a new password hash and clears any lock.
-  /// Recorded in `reference_changes` (without the hash).
+  /// Sets a new password hash and clears any lock. Recorded in `reference_changes` (without the hash).
   public func setPassword(
     username: String, passwordHash: String, by actor: String = "system", at now: Date = Date()
-  ) async throws {
-    guard let account = try await staffRecord(username: username)?.account else {
-      throw StoreError.notFound("用户 \(username)")
-    }
-    try await db.transaction { tx in
-      try await Self.sql(tx).update("staff_accounts").set("password_hash", to: passwordHash).set("failed_logins", to: 0)
-        .set("locked_until", to: Date?.none).where("username", .equal, username).run()
-      try await self.record(.staff(account), action: "set_password", by: actor, at: now, on: tx)
-    }
+  )
+    async throws
+  {
+    let account = try await account(named: username)
+    try await staff.updateAccount(
+      account.id, set: ["password_hash": .text(passwordHash), "failed_logins": .integer(0), "locked_until": .null],
+      endSessions: false, change: changeEntry(.staff(account), "set_password", by: actor, at: now))
   }
 
   /// Opens a browser session for the account after a successful login; stores only the hash of
@@ -209,64 +157,46 @@ extension Store {
   public func openSession(
     for account: StaffAccount, key: String, csrfToken: String, at now: Date, lifetime: TimeInterval
   ) async throws {
-    let sql = try Self.sql(db)
-    try await sql.update("staff_accounts").set("failed_logins", to: 0).where("id", .equal, account.id).run()
-    try await sql.insert(into: "staff_sessions")
-      .columns("id", "account_id", "session_hash", "csrf_token", "created_at", "expires_at")
-      .values(
-        SQLBind(ids.newID()), SQLBind(account.id), SQLBind(Hashing.sha256Hex(key)), SQLBind(csrfToken),
-        SQLBind(now), SQLBind(now.addingTimeInterval(lifetime))
-      ).run()
+    try await staff.insertSession(
+      id: ids.newID(), account: account.id, hash: Hashing.sha256Hex(key), csrf: csrfToken, at: now,
+      expires: now.addingTimeInterval(lifetime))
   }
 
   /// The enabled account of an unexpired session, with the session's CSRF token.
   public func session(forKey key: String, at now: Date) async throws -> (account: StaffAccount, csrfToken: String)? {
-    let sql = try Self.sql(readDB)
-    guard
-      let row = try await sql.select().column("account_id").column("csrf_token").column("expires_at")
-        .from("staff_sessions").where("session_hash", .equal, Hashing.sha256Hex(key)).first(),
-      try row.decode(column: "expires_at", as: Date.self) > now
+    guard let found = try await staff.session(hash: Hashing.sha256Hex(key), at: now),
+      let account = found.account.account, !account.disabled
     else { return nil }
-    let id = try row.decode(column: "account_id", as: UUID.self)
-    let record = try await sql.select().column("*").from("staff_accounts").where("id", .equal, id)
-      .first(decoding: StaffRecord.self)
-    guard let account = record?.account, !account.disabled else { return nil }
-    return (account, try row.decode(column: "csrf_token", as: String.self))
+    return (account, found.csrf)
   }
 
   /// Ends a session (logout).
   public func closeSession(key: String) async throws {
-    try await Self.sql(db).delete(from: "staff_sessions").where("session_hash", .equal, Hashing.sha256Hex(key)).run()
+    try await staff.deleteSession(hash: Hashing.sha256Hex(key))
   }
 
-  /// Disables an account and revokes its tokens and sessions.
-  /// Recorded in `reference_changes`.
+  /// Disables an account and revokes its tokens and sessions. Recorded in `reference_changes`.
   public func disable(username: String, by actor: String = "system", at now: Date = Date()) async throws {
-    guard let record = try await staffRecord(username: username), var found = record.account else {
-      throw StoreError.notFound("用户 \(username)")
-    }
-    found.disabled = true
-    let account = found
-    try await db.transaction { tx in
-      let sql = try Self.sql(tx)
-      try await sql.update("staff_accounts").set("disabled", to: true).where("id", .equal, record.id).run()
-      try await sql.delete(from: "access_tokens").where("account_id", .equal, record.id).run()
-      try await sql.delete(from: "staff_sessions").where("account_id", .equal, record.id).run()
-      try await self.record(.staff(account), action: "disable", by: actor, at: now, on: tx)
-    }
+    var account = try await account(named: username)
+    account.disabled = true
+    try await staff.updateAccount(
+      account.id, set: ["disabled": .bool(true)], endSessions: true,
+      change: changeEntry(.staff(account), "disable", by: actor, at: now))
   }
 
   /// Enables a disabled account again (it logs in with its password); recorded in `reference_changes`.
   public func enable(username: String, by actor: String, at now: Date) async throws {
-    guard let record = try await staffRecord(username: username), var found = record.account else {
-      throw StoreError.notFound("用户 \(username)")
+    var account = try await account(named: username)
+    account.disabled = false
+    try await staff.updateAccount(
+      account.id, set: ["disabled": .bool(false), "failed_logins": .integer(0), "locked_until": .null],
+      endSessions: false, change: changeEntry(.staff(account), "enable", by: actor, at: now))
+  }
+
+  private func account(named username: String) async throws -> StaffAccount {
+    guard let account = try await staff.account(username: username)?.account else {
+      throw StoreError.notFound(.account)
     }
-    found.disabled = false
-    let account = found
-    try await db.transaction { tx in
-      try await Self.sql(tx).update("staff_accounts").set("disabled", to: false).set("failed_logins", to: 0)
-        .set("locked_until", to: Date?.none).where("id", .equal, record.id).run()
-      try await self.record(.staff(account), action: "enable", by: actor, at: now, on: tx)
-    }
+    return account
   }
 }

@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
 import Logging
+import MinshengCore
 import NIOCore
 import NIOPosix
 import SQLKit
@@ -22,17 +23,17 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return .sqlite(path: path) }
     if value.hasPrefix("postgres://") || value.hasPrefix("postgresql://") {
       guard let url = URLComponents(string: value), url.host?.isEmpty == false, url.user != nil else {
-        throw DatabaseLocationError(reason: "PostgreSQL 地址须形如 postgres://用户:密码@主机:端口/数据库")
+        throw DatabaseLocationError(reason: LocalizedText("error_database_url_postgres"))
       }
       return .postgres(url: value)
     }
     if value.hasPrefix("sqlite:") {
       let rest = String(value.dropFirst("sqlite:".count)).replacingOccurrences(of: "//", with: "", options: .anchored)
-      guard !rest.isEmpty else { throw DatabaseLocationError(reason: "sqlite: 后须写文件路径") }
+      guard !rest.isEmpty else { throw DatabaseLocationError(reason: LocalizedText("error_database_url_sqlite")) }
       return .sqlite(path: rest)
     }
     if value.contains("://") {
-      throw DatabaseLocationError(reason: "只支持 postgres:// 与 SQLite 文件路径")
+      throw DatabaseLocationError(reason: LocalizedText("error_database_url_scheme"))
     }
     return .sqlite(path: value)
   }
@@ -57,8 +58,23 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
 
 /// A `DATABASE_URL` that cannot be used.
 public struct DatabaseLocationError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var reason: String
-  public var description: String { reason }
+  public var reason: LocalizedText
+  public var description: String { reason.chinese }
+}
+
+/// Which implementation of the storage areas a store uses on SQLite.
+public enum StoreImplementation: String, Sendable, CaseIterable {
+  /// SQLite's own connections for intake, transitions and the hot reads (the default).
+  case native
+  /// SQL through SQLKit throughout, as on PostgreSQL (what the contract suite also runs on SQLite).
+  case portable
+}
+
+/// SQLite's own connections: the writer that takes intake and transitions with group commit, and the
+/// query-only readers.
+struct NativeSQLite: Sendable {
+  let writer: SQLiteWorker
+  let readers: SQLiteReaders
 }
 
 /// An open connection pool to the configured database, with its event loops and migrations.
@@ -73,10 +89,8 @@ public final class StoreDatabase: Sendable {
   private let threadPool: NIOThreadPool
   /// For SQLite, the one event loop as a task executor (see `onDatabaseLoop`).
   private let executor: EventLoopTaskExecutor?
-  /// For SQLite, the connection that takes intake in whole transactions with group commit.
-  let sqliteWriter: SQLiteWorker?
-  /// For SQLite, query-only connections for the hot public reads, beside the writers.
-  let sqliteReaders: SQLiteReaders?
+  /// For SQLite in the native implementation, its own connections.
+  let sqlite: NativeSQLite?
   /// SQLite only: Fluent connections for reads alone (two, each on its own thread), so that the
   /// workbench's queries do not queue behind each other and the writes on the one read-write connection.
   private let readDatabases: Databases?
@@ -86,12 +100,13 @@ public final class StoreDatabase: Sendable {
 
   /// Opens the database; nothing is migrated yet.
   public static func open(
-    _ location: DatabaseLocation, logger: Logger = Logger(label: "minsheng.store"), maxConnections: Int = 8
+    _ location: DatabaseLocation, logger: Logger = Logger(label: "minsheng.store"), maxConnections: Int = 8,
+    implementation: StoreImplementation = .native
   ) async throws -> StoreDatabase {
     var writer: SQLiteWorker?
     var readers: SQLiteReaders?
     var checkpointer: SQLiteCheckpointer?
-    if case .sqlite(let path) = location {
+    if case .sqlite(let path) = location, implementation == .native {
       do {
         writer = try SQLiteWorker(
           path: path, name: "minsheng-sqlite-write", queryOnly: false, spin: .microseconds(250))
@@ -100,7 +115,8 @@ public final class StoreDatabase: Sendable {
       } catch {
         writer?.close()
         readers?.close()
-        throw DatabaseLocationError(reason: "无法打开 SQLite 数据库 \(path)：\(error)")
+        throw DatabaseLocationError(
+          reason: LocalizedText("error_sqlite_open", ["path": .plain(path), "detail": .plain("\(error)")]))
       }
     }
     let database = StoreDatabase(
@@ -121,8 +137,7 @@ public final class StoreDatabase: Sendable {
   ) {
     self.checkpointer = checkpointer
     self.location = location
-    self.sqliteWriter = writer
-    self.sqliteReaders = readers
+    self.sqlite = writer.flatMap { writer in readers.map { NativeSQLite(writer: writer, readers: $0) } }
     self.logger = logger
     let threadPool = NIOThreadPool(numberOfThreads: 1)
     threadPool.start()
@@ -195,7 +210,8 @@ public final class StoreDatabase: Sendable {
   /// Sets up the connection: WAL and full synchronous commits for SQLite; a round trip for both.
   private func prepareConnection() async throws {
     guard databases.configuration() != nil else {
-      throw DatabaseLocationError(reason: "无法使用数据库地址 \(location)")
+      throw DatabaseLocationError(
+        reason: LocalizedText("error_database_url_unusable", ["url": .plain(location.description)]))
     }
     let sql = try sqlDatabase()
     if case .sqlite = location {
@@ -212,7 +228,7 @@ public final class StoreDatabase: Sendable {
   }
 
   func sqlDatabase() throws -> any SQLDatabase {
-    guard let sql = database as? any SQLDatabase else { throw DatabaseLocationError(reason: "数据库不支持 SQL") }
+    guard let sql = database as? any SQLDatabase else { throw StoreError.internal("the database does not speak SQL") }
     return sql
   }
 
@@ -259,8 +275,8 @@ public final class StoreDatabase: Sendable {
 
   /// Closes the connections and stops the event loops.
   public func close() async {
-    sqliteWriter?.close()
-    sqliteReaders?.close()
+    sqlite?.writer.close()
+    sqlite?.readers.close()
     await readDatabases?.shutdownAsync()
     await databases.shutdownAsync()
     checkpointer?.close()

@@ -1,33 +1,69 @@
 import Foundation
 import MinshengCore
 
+/// What kind of record an error is about, by its name in the catalogue.
+public enum StoredRecord: String, Sendable, Equatable, Named {
+  case message, unit, region, leader, category, routingRule, knowledgeEntry, account, image, bannedWord
+  case duplicateCandidate, thanksLetter, trackingCode, board, regionCode, unitCode, leaderCode, categoryCode
+  case username, demonstration, secret, apiKey, webhook
+
+  public var nameKey: String { "record_" + rawValue }
+}
+
+/// What a rate limit counts: each has its own refusal in the catalogue (`error_rate_limited_…`).
+public enum RateLimitSubject: String, Sendable, Equatable {
+  /// Messages per mobile number.
+  case phone
+  /// Messages per network address.
+  case address
+  /// One-time codes per mobile number.
+  case phoneCodes
+}
+
 /// Why a store operation did not happen; nothing was written when one of these is thrown.
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
   /// No such record (or, for a tracking code, none that matches).
-  case notFound(String)
+  case notFound(StoredRecord)
   /// Someone else changed the message first: the version the caller acted on is no longer current.
   case conflict(messageID: UUID, expectedVersion: Int, currentVersion: Int?)
-  /// A code (region, unit, leader, category) is already taken.
-  case duplicate(String)
+  /// A record with this key (a code, a name) already exists.
+  case duplicate(StoredRecord, key: String)
   /// The store is shutting down and takes no more work.
   case unavailable
   /// The caller may not do this to this message (403).
-  case forbidden(String)
+  case forbidden(LocalizedText)
   /// A rate limit of intake was reached (429); the window ends at `retryAfter`.
-  case rateLimited(what: String, limit: RateLimit, retryAfter: Date)
+  case rateLimited(what: RateLimitSubject, limit: RateLimit, retryAfter: Date)
+  /// A scheduled job was already done for this message and deadline (by another instance).
+  case alreadyDone
+  /// The store failed inside (a database answer it cannot read, a broken invariant): never the
+  /// caller's fault, reported as an internal error with the detail only in the log.
+  case `internal`(String)
 
-  public var description: String { message }
+  public var description: String {
+    if case .internal(let detail) = self { return "internal store failure: " + detail }
+    return text.chinese
+  }
 
   /// The error in Chinese, safe to show.
-  public var message: String {
+  public var message: String { text.chinese }
+
+  /// The error as a catalogue text, for any language.
+  public var text: LocalizedText {
     switch self {
-    case .notFound(let what): "未找到\(what)"
-    case .conflict: "该留言已被他人处理，请刷新后重试"
-    case .duplicate(let what): "\(what)已存在"
-    case .unavailable: "服务正在停止，请稍后再试"
+    case .notFound(let record): LocalizedText("error_not_found", ["what": .key(record.nameKey)])
+    case .conflict: LocalizedText("error_conflict")
+    case .duplicate(let record, let key) where key.isEmpty:
+      LocalizedText("error_duplicate_record", ["what": .key(record.nameKey)])
+    case .duplicate(let record, let key):
+      LocalizedText("error_duplicate", ["what": .key(record.nameKey), "key": .plain(key)])
+    case .unavailable: LocalizedText("error_unavailable")
     case .forbidden(let why): why
     case .rateLimited(let what, let limit, _):
-      "\(what)\(limit.chineseWindow)最多提交 \(limit.count) 条留言，已达上限，请稍后再试"
+      LocalizedText(
+        "error_rate_limited_" + what.rawValue, ["window": .text(limit.windowText), "count": .number(limit.count)])
+    case .alreadyDone: LocalizedText("error_already_done")
+    case .internal: LocalizedText("error_internal")
     }
   }
 }

@@ -94,3 +94,18 @@ public enum TestDatabase: String, Sendable, CaseIterable {
 public enum TestDatabaseError: Error {
   case postgresNotConfigured
 }
+
+extension Store {
+  /// Every message, newest serial first, read a page at a time (for checks).
+  public func allMessages() async throws -> [Message] {
+    var filter = MessageFilter()
+    filter.publicOnly = false
+    var all: [Message] = []
+    while true {
+      let page = try await messages(matching: filter, limit: 200)
+      all += page.messages
+      guard let next = page.nextAfter else { return all }
+      filter.after = next
+    }
+  }
+}

@@ -31,7 +31,7 @@ import Testing
     let at = Date(timeIntervalSince1970: 1_772_589_600 + 1_234)
     #expect(hour.windowStart(at: at) == Date(timeIntervalSince1970: 1_772_589_600))
     #expect(hour.windowEnd(at: at) == Date(timeIntervalSince1970: 1_772_589_600 + 3_600))
-    #expect(hour.chineseWindow == "每小时")
+    #expect(hour.windowText.chinese == "每小时")
   }
 
   @Test func ipRegions_longestPrefixWins_privateAndLoopbackNamedWithoutATable() throws {
@@ -76,8 +76,8 @@ import Testing
     #expect(!Moderation.mayModerate(Actor(role: .handler, unitID: office, id: "c"), message))
     #expect(!Moderation.mayModerate(Actor(role: .supervisor, id: "d"), message))
     #expect(Moderation.mayModerate(Actor(role: .admin, id: "e"), message))
-    #expect(Moderation.queueScope(of: Actor(role: .dispatcher, unitID: office, id: "a")) == .office(office))
-    #expect(Moderation.queueScope(of: Actor(role: .handler, unitID: office, id: "c")) == .none)
+    #expect(StaffAccess.scope(of: .moderation, for: Actor(role: .dispatcher, unitID: office, id: "a")) == .unit(office))
+    #expect(StaffAccess.scope(of: .moderation, for: Actor(role: .handler, unitID: office, id: "c")) == .none)
   }
 
   @Test func redaction_keepsTheOriginalWhenUnchanged_andChecksLengths() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import MinshengCore
 import Testing
 
 @testable import MinshengServer
@@ -7,7 +8,7 @@ import Testing
 @Suite struct BeijingTimeTests {
   func fromDatabase(_ date: Date) -> BeijingTime {
     var time = BeijingTime(Date(timeIntervalSince1970: 0))
-    let parts = PageLanguage.beijing.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    let parts = BeijingTime.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
     (time.year, time.month, time.day) = (parts.year!, parts.month!, parts.day!)
     (time.hour, time.minute, time.second) = (parts.hour!, parts.minute!, parts.second!)
     return time
@@ -32,13 +33,13 @@ import Testing
 
   @Test func pagesWriteDatesTheUsualWay() {
     let date = Date(timeIntervalSince1970: 1_764_570_600)  // 2025-12-01 14:30 in Beijing
-    #expect(PageLanguage.zh.dateTime(date) == "2025年12月1日 14:30")
-    #expect(PageLanguage.en.dateTime(date) == "2025-12-01 14:30")
-    #expect(PageLanguage.zh.date(date) == "2025年12月1日")
-    #expect(PageLanguage.en.date(date) == "2025-12-01")
+    #expect(Language.zhHans.dateTime(date) == "2025年12月1日 14:30")
+    #expect(Language.en.dateTime(date) == "2025-12-01 14:30")
+    #expect(Language.zhHans.date(date) == "2025年12月1日")
+    #expect(Language.en.date(date) == "2025-12-01")
     // A deadline at midnight is the end of the day before.
     let midnight = Date(timeIntervalSince1970: 1_767_196_800)  // 2026-01-01 00:00 in Beijing
-    #expect(PageLanguage.zh.deadline(midnight) == "2025年12月31日")
-    #expect(PageLanguage.zh.deadline(midnight.addingTimeInterval(9 * 3_600 + 5 * 60)) == "2026年1月1日 09:05")
+    #expect(Language.zhHans.deadline(midnight) == "2025年12月31日")
+    #expect(Language.zhHans.deadline(midnight.addingTimeInterval(9 * 3_600 + 5 * 60)) == "2026年1月1日 09:05")
   }
 }

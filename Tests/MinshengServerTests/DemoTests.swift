@@ -15,7 +15,7 @@ import Testing
         let store = Store(database: database, rules: Fixtures.rules, ids: SeededIdentifiers(seed: seed))
         let summary = try await Demo.load(
           into: store, messages: 120, seed: seed, now: Fixtures.now, passwords: PasswordHashing(cost: 4))
-        let lines = try await store.messages(limit: 1_000).map { "\($0.serial) \($0.type) \($0.status) \($0.title)" }
+        let lines = try await store.allMessages().map { "\($0.serial) \($0.type) \($0.status) \($0.title)" }
         let audit = try await store.verifyAudit()
         await database.close()
         return (summary, lines.sorted(), audit)

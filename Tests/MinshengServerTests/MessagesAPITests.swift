@@ -167,7 +167,7 @@ func freeLoopbackPort() throws -> Int {
       for path in ["api/v1/messages/not-a-uuid", "api/v1/messages/\(UUID())", "api/v1/track/x"] {
         try await app.testing().test(.GET, path) { response in #expect(response.status == .notFound, "\(path)") }
       }
-      #expect(try await store.messages().isEmpty)
+      #expect(try await store.allMessages().isEmpty)
     }
   }
 }

@@ -26,15 +26,21 @@ import VaporTesting
       let expectedReply = core.filter { $0.isOverdue && $0.phase == .reply }.count
       #expect(expectedAcceptance == 1)  // assigned 03-02, due at the end of 03-09
 
-      try await withApp(configure: { app in configure(app, store: store, clock: { now }) }) { app in
-        try await app.testing().test(.GET, "healthz") { _ in }
-        try await app.testing().test(.GET, "api/v1/messages/\(UUID())") { _ in }
+      // The request series are the process's (swift-metrics has one registry), so the test counts on
+      // routes of its own that no other test can hit.
+      let probe = "probe-\(UUID().uuidString.lowercased())"
+      try await withApp(configure: { app in
+        configure(app, store: store, clock: { now })
+        app.get(PathComponent(stringLiteral: probe)) { _ in "ok" }
+        app.get(PathComponent(stringLiteral: probe), ":id") { _ -> String in throw StoreError.notFound(.message) }
+      }) { app in
+        try await app.testing().test(.GET, probe) { _ in }
+        try await app.testing().test(.GET, "\(probe)/\(UUID())") { _ in }
         try await app.testing().test(.GET, "metrics") { response in
           #expect(response.status == .ok)
           let text = response.body.string
-          #expect(text.contains(#"minsheng_http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
-          #expect(
-            text.contains(#"minsheng_http_requests_total{method="GET",route="/api/v1/messages/:id",status="404"} 1"#))
+          #expect(text.contains(#"minsheng_http_requests_total{method="GET",route="/\#(probe)",status="200"} 1"#))
+          #expect(text.contains(#"minsheng_http_requests_total{method="GET",route="/\#(probe)/:id",status="404"} 1"#))
           #expect(text.contains(#"minsheng_messages{status="assigned"} 3"#))
           #expect(text.contains(#"minsheng_messages_overdue{phase="acceptance"} \#(expectedAcceptance)"#))
           #expect(text.contains(#"minsheng_messages_overdue{phase="reply"} \#(expectedReply)"#))

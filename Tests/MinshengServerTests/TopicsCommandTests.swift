@@ -57,7 +57,7 @@ import Testing
       let cache = TopicsCache(lifetime: 300, firstWait: .zero)
       let now = Fixtures.now.addingTimeInterval(60)
       #expect(await cache.topics(store: store, now: now) == nil)
-      func settled(at time: Date, where done: ([TopicView]) -> Bool) async throws -> [TopicView] {
+      func settled(at time: Date, where done: ([Topic]) -> Bool) async throws -> [Topic] {
         for _ in 0..<500 {
           if let found = await cache.topics(store: store, now: time), done(found) { return found }
           try await Task.sleep(for: .milliseconds(20))

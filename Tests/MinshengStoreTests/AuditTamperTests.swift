@@ -68,7 +68,7 @@ import Testing
       try await store.database.executeAdministrative("DELETE FROM events WHERE seq = 9")
       try await store.database.executeAdministrative("UPDATE audit_head SET last_seq = 8")
       let report = try await store.verifyAudit()
-      #expect(report.firstBreak?.reason.contains("记录 3 个事件，链上实有 2 个") == true)
+      #expect(report.firstBreak?.reason.chinese.contains("记录 3 个事件，链上实有 2 个") == true)
     }
   }
 

@@ -81,7 +81,7 @@ import Testing
       await #expect(throws: WorkflowError.notYourUnit(action: .assign, role: .dispatcher)) {
         try await store.perform(.assign(lead: w.housing.id), on: id, by: other, at: Fixtures.now)
       }
-      await #expect(throws: StoreError.notFound("留言")) {
+      await #expect(throws: StoreError.notFound(.message)) {
         try await store.perform(.accept(), on: UUID(), by: w.housingHandler, at: Fixtures.now)
       }
       let message = try #require(try await store.message(id))

@@ -57,7 +57,7 @@ import Testing
       var bad = Fixtures.newMessage()
       bad.title = ""
       await #expect(throws: ValidationError.self) { try await store.submit(bad, at: Fixtures.now) }
-      #expect(try await store.messages().isEmpty)
+      #expect(try await store.countByStatus().isEmpty)
       #expect(try await store.verifyAudit().eventCount == 0)
     }
   }
@@ -80,7 +80,7 @@ import Testing
   func referenceCodes_areUnique(db: TestDatabase) async throws {
     try await db.withStore { (store: Store) async throws in
       let city = try await store.createRegion(code: "990000", name: "示范市")
-      await #expect(throws: StoreError.duplicate("区划代码 990000")) {
+      await #expect(throws: StoreError.duplicate(.regionCode, key: "990000")) {
         try await store.createRegion(code: "990000", name: "又一个示范市")
       }
       _ = try await store.createUnit(code: "ZJW", name: "市住建委", region: city.id)

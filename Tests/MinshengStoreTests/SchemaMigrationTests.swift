@@ -54,13 +54,13 @@ import Testing
       let sqlite = try store.database.sqlDatabase().dialect.name == "sqlite"
       #expect(try await indexes(on: "events", store).count == (sqlite ? 2 : 3))
 
-      try await M0038_PendingModeration().revert(on: store.db)
-      try await M0037_EventsKeyedBySequence().revert(on: store.db)
+      try await M0038_PendingModeration().revert(on: store.database.database)
+      try await M0037_EventsKeyedBySequence().revert(on: store.database.database)
       #expect(try await eventsKey(store) == ["id"])
       #expect(try await store.verifyAudit() == before)
 
-      try await M0037_EventsKeyedBySequence().prepare(on: store.db)
-      try await M0038_PendingModeration().prepare(on: store.db)
+      try await M0037_EventsKeyedBySequence().prepare(on: store.database.database)
+      try await M0038_PendingModeration().prepare(on: store.database.database)
       #expect(try await eventsKey(store) == ["seq"])
       #expect(try await store.verifyAudit() == before)
       let next = try await store.submit(Fixtures.newMessage(leader: w.secretary.id), at: Fixtures.now)
@@ -81,7 +81,7 @@ import Testing
       let sql = try store.database.sqlDatabase()
       let plan = try await sql.raw(
         """
-        EXPLAIN QUERY PLAN SELECT * FROM messages WHERE \(unsafeRaw: Store.pendingModeration)
+        EXPLAIN QUERY PLAN SELECT * FROM messages WHERE publication = 'pending'
         AND is_public = 1 AND dispatching_unit_id = 'X' ORDER BY created_at LIMIT 50
         """
       ).all().map { try $0.decode(column: "detail", as: String.self) }

@@ -90,3 +90,13 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
   }
 }
+
+extension LocalDate {
+  /// The day as a sentence writes it: 2026年12月1日 / 2026-12-01.
+  public static func longText(_ day: LocalDate) -> LocalizedText {
+    let (year, month, dayOfMonth) = day.components
+    return LocalizedText(
+      "date_long",
+      ["year": .number(year), "month": .number(month), "day": .number(dayOfMonth), "iso": .plain(day.description)])
+  }
+}

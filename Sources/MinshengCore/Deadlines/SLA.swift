@@ -141,7 +141,7 @@ public struct SLAPolicySet: Sendable, Equatable, Codable {
   /// The default SLA file shipped with Minsheng.
   public static func bundledDefault() throws -> SLAPolicySet {
     guard let url = Bundle.module.url(forResource: "sla-default", withExtension: "json", subdirectory: "Data")
-    else { throw CalendarError("缺少默认时限文件 sla-default.json") }
+    else { throw CalendarError(LocalizedText("error_calendar_sla_missing")) }
     return try JSONDecoder().decode(SLAPolicySet.self, from: Data(contentsOf: url))
   }
 }

@@ -37,11 +37,13 @@ public struct HolidayYear: Sendable, Equatable, Codable {
 
 /// Why a holiday file was refused.
 public struct CalendarError: Error, Sendable, Equatable, CustomStringConvertible {
-  public var description: String
+  public var text: LocalizedText
 
-  public init(_ description: String) {
-    self.description = description
+  public init(_ text: LocalizedText) {
+    self.text = text
   }
+
+  public var description: String { text.chinese }
 }
 
 /// 工作日历: which days are working days, in one time zone.
@@ -66,24 +68,37 @@ public struct WorkingCalendar: Sendable {
   /// Adds a year's arrangement after checking it: every date lies in that year, days off run
   /// forwards, make-up days fall on weekends and are not also days off, and the year is new.
   public mutating func add(_ year: HolidayYear) throws(CalendarError) {
-    guard years[year.year] == nil else { throw CalendarError("\(year.year) 年的节假日安排已加载") }
+    guard years[year.year] == nil else {
+      throw CalendarError(LocalizedText("error_calendar_year_loaded", ["year": .number(year.year)]))
+    }
     var off: Set<Int> = []
     var work: Set<Int> = []
     for holiday in year.holidays {
       guard holiday.offFrom <= holiday.offTo else {
-        throw CalendarError("\(year.year) \(holiday.name): 放假起止日期颠倒")
+        throw CalendarError(
+          LocalizedText("error_calendar_reversed", ["year": .number(year.year), "holiday": .plain(holiday.name)]))
       }
       for day in [holiday.offFrom, holiday.offTo] + holiday.work where day.year != year.year {
-        throw CalendarError("\(year.year) \(holiday.name): 日期 \(day) 不在该年度")
+        throw CalendarError(
+          LocalizedText(
+            "error_calendar_outside_year",
+            ["year": .number(year.year), "holiday": .plain(holiday.name), "day": .plain(day.description)]))
       }
       for ordinal in holiday.offFrom.ordinal...holiday.offTo.ordinal { off.insert(ordinal) }
       for day in holiday.work {
-        guard day.isWeekend else { throw CalendarError("\(year.year) \(holiday.name): 调休上班日 \(day) 不是周末") }
+        guard day.isWeekend else {
+          throw CalendarError(
+            LocalizedText(
+              "error_calendar_makeup_weekday",
+              ["year": .number(year.year), "holiday": .plain(holiday.name), "day": .plain(day.description)]))
+        }
         work.insert(day.ordinal)
       }
     }
     if let clash = off.intersection(work).first {
-      throw CalendarError("\(year.year): \(LocalDate(ordinal: clash)) 既是放假日又是调休上班日")
+      throw CalendarError(
+        LocalizedText(
+          "error_calendar_clash", ["year": .number(year.year), "day": .plain(LocalDate(ordinal: clash).description)]))
     }
     offDays.formUnion(off)
     workDays.formUnion(work)
@@ -96,7 +111,7 @@ public struct WorkingCalendar: Sendable {
     do {
       year = try JSONDecoder().decode(HolidayYear.self, from: data)
     } catch {
-      throw CalendarError("节假日文件无法解析: \(error)")
+      throw CalendarError(LocalizedText("error_calendar_unreadable", ["detail": .plain(String(describing: error))]))
     }
     try add(year)
   }
@@ -153,9 +168,11 @@ extension WorkingCalendar {
   public static func bundledChina() throws(CalendarError) -> WorkingCalendar {
     var calendar = WorkingCalendar()
     let files = bundledHolidayFiles()
-    guard !files.isEmpty else { throw CalendarError("找不到随附的节假日文件（Data/calendars）") }
+    guard !files.isEmpty else { throw CalendarError(LocalizedText("error_calendar_none_shipped")) }
     for url in files {
-      guard let data = try? Data(contentsOf: url) else { throw CalendarError("无法读取 \(url.lastPathComponent)") }
+      guard let data = try? Data(contentsOf: url) else {
+        throw CalendarError(LocalizedText("error_calendar_file", ["file": .plain(url.lastPathComponent)]))
+      }
       try calendar.add(json: data)
     }
     return calendar

@@ -1,7 +1,9 @@
 import Foundation
 
 /// 留言类型: what kind of message a citizen leaves.
-public enum MessageType: String, Sendable, Codable, CaseIterable {
+public enum MessageType: String, Sendable, Codable, CaseIterable, Named {
+  public var nameKey: String { "type_" + rawValue }
+
   /// 投诉
   case complaint
   /// 求助
@@ -15,7 +17,9 @@ public enum MessageType: String, Sendable, Codable, CaseIterable {
 }
 
 /// 渠道: where a message entered the case pool; every case keeps its channel.
-public enum Channel: String, Sendable, Codable, CaseIterable {
+public enum Channel: String, Sendable, Codable, CaseIterable, Named {
+  public var nameKey: String { "channel_" + rawValue }
+
   case web
   case app
   case api

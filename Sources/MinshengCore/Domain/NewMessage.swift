@@ -70,23 +70,29 @@ public struct NewMessage: Sendable, Equatable {
     check(!copy.contact.phone.isEmpty, "contact.phone", .missing)
     check(
       copy.contact.phone.isEmpty || PhoneNumber.isPlausible(copy.contact.phone), "contact.phone",
-      .invalid("电话号码格式不正确"))
+      .invalid(LocalizedText("error_phone_format")))
     if let email = copy.contact.email {
-      check(email.count <= 254 && email.contains("@"), "contact.email", .invalid("电子邮箱格式不正确"))
+      check(email.count <= 254 && email.contains("@"), "contact.email", .invalid(LocalizedText("error_email_format")))
     }
     if let location = copy.location {
       check(location.address?.hasAtMost(200) ?? true, "location.address", .tooLong(max: 200))
-      check((location.latitude == nil) == (location.longitude == nil), "location", .invalid("经纬度须同时提供"))
+      check(
+        (location.latitude == nil) == (location.longitude == nil), "location",
+        .invalid(LocalizedText("error_coordinates_pair")))
       if let lat = location.latitude {
-        check(lat.isFinite && (-90...90).contains(lat), "location.latitude", .invalid("纬度须在 -90 到 90 之间"))
+        check(
+          lat.isFinite && (-90...90).contains(lat), "location.latitude", .invalid(LocalizedText("error_latitude_range"))
+        )
       }
       if let lon = location.longitude {
-        check(lon.isFinite && (-180...180).contains(lon), "location.longitude", .invalid("经度须在 -180 到 180 之间"))
+        check(
+          lon.isFinite && (-180...180).contains(lon), "location.longitude",
+          .invalid(LocalizedText("error_longitude_range")))
       }
     }
     for (field, text) in [("title", copy.title), ("body", copy.body), ("contact.name", copy.contact.name)]
     where text.hasControlCharacter {
-      problems.append(.init(field: field, reason: .invalid("含有不可见的控制字符")))
+      problems.append(.init(field: field, reason: .invalid(LocalizedText("error_control_characters"))))
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
     return copy
@@ -129,7 +135,7 @@ public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertib
   public enum Reason: Sendable, Equatable {
     case missing
     case tooLong(max: Int)
-    case invalid(String)
+    case invalid(LocalizedText)
     case unknownReference
   }
 
@@ -143,13 +149,16 @@ public struct ValidationError: Error, Sendable, Equatable, CustomStringConvertib
       self.reason = reason
     }
 
-    /// The problem in Chinese, for citizens.
-    public var message: String {
+    /// The problem in Chinese, the platform's own language.
+    public var message: String { text.chinese }
+
+    /// The problem as a catalogue text, for any language.
+    public var text: LocalizedText {
       switch reason {
-      case .missing: "必填"
-      case .tooLong(let max): "不能超过 \(max) 个字"
+      case .missing: LocalizedText("error_missing")
+      case .tooLong(let max): LocalizedText("error_too_long", ["max": .number(max)])
       case .invalid(let why): why
-      case .unknownReference: "不存在"
+      case .unknownReference: LocalizedText("error_unknown_reference")
       }
     }
   }

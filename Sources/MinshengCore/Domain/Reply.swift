@@ -40,7 +40,7 @@ public struct Evaluation: Sendable, Equatable, Codable {
     var problems: [ValidationError.Problem] = []
     for (field, score) in [("resolution", resolution), ("attitude", attitude), ("speed", speed)]
     where !(1...5).contains(score) {
-      problems.append(.init(field: field, reason: .invalid("评分须在 1 到 5 之间")))
+      problems.append(.init(field: field, reason: .invalid(LocalizedText("error_score_range"))))
     }
     var copy = self
     copy.comment = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -70,7 +70,7 @@ public struct Evaluation: Sendable, Equatable, Codable {
 }
 
 /// 满意度: the five levels of GB/T 39734 (很满意 … 很不满意).
-public enum SatisfactionLevel: String, Sendable, Codable, CaseIterable {
+public enum SatisfactionLevel: String, Sendable, Codable, CaseIterable, Named {
   case verySatisfied
   case satisfied
   case basicallySatisfied
@@ -85,14 +85,5 @@ public enum SatisfactionLevel: String, Sendable, Codable, CaseIterable {
     }
   }
 
-  /// The level in Chinese.
-  public var chinese: String {
-    switch self {
-    case .verySatisfied: "很满意"
-    case .satisfied: "满意"
-    case .basicallySatisfied: "基本满意"
-    case .unsatisfied: "不满意"
-    case .veryUnsatisfied: "很不满意"
-    }
-  }
+  public var nameKey: String { "level_" + rawValue }
 }

@@ -66,7 +66,7 @@ public struct BannedWordList: Sendable {
   public static func validate(word: String) throws(ValidationError) {
     let folded = fold(word)
     guard !folded.isEmpty, word.count <= 20 else {
-      throw ValidationError(field: "word", reason: .invalid("敏感词须为 1 到 20 个字，不能只有空格或标点"))
+      throw ValidationError(field: "word", reason: .invalid(LocalizedText("error_banned_word_format")))
     }
   }
 }
@@ -117,13 +117,13 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     return "\(count)/\(unit)"
   }
 
-  /// The window in Chinese: 每分钟, 每小时, 每天.
-  public var chineseWindow: String {
+  /// The catalogue key of the window: per minute, per hour, per day, or per so many seconds.
+  public var windowText: LocalizedText {
     switch window {
-    case 60: "每分钟"
-    case 3_600: "每小时"
-    case 86_400: "每天"
-    default: "每 \(Int(window)) 秒"
+    case 60: LocalizedText("window_minute")
+    case 3_600: LocalizedText("window_hour")
+    case 86_400: LocalizedText("window_day")
+    default: LocalizedText("window_seconds", ["seconds": .number(Int(window))])
     }
   }
 }
@@ -153,22 +153,6 @@ public enum Moderation {
   /// Who may moderate a message: the dispatchers of its dispatching office, and admins.
   public static func mayModerate(_ actor: Actor, _ message: Message) -> Bool {
     CaseAccess.mayDispatch(actor, message)
-  }
-
-  /// Which moderator may see the queue of which office: a dispatcher their own office's, an admin
-  /// every office's (nil); anyone else none.
-  public static func queueScope(of actor: Actor) -> QueueScope {
-    switch actor.role {
-    case .admin: .all
-    case .dispatcher: actor.unitID.map(QueueScope.office) ?? .none
-    default: .none
-    }
-  }
-
-  public enum QueueScope: Sendable, Equatable {
-    case all
-    case office(UUID)
-    case none
   }
 
   /// A moderator's redacted public title and body, checked: trimmed, not empty, not longer than a

@@ -27,7 +27,9 @@ public struct IPRegionTable: Sendable, Equatable {
       guard parts.count == 2, !parts[1].isEmpty, prefix.count == 2, let bytes = Self.bytes(of: String(prefix[0])),
         let length = Int(prefix[1]), (0...(bytes.count * 8)).contains(length)
       else {
-        throw ValidationError(field: "ip_regions", reason: .invalid("第 \(index + 1) 行应为「地址/前缀长度,地区」：\(line)"))
+        throw ValidationError(
+          field: "ip_regions",
+          reason: .invalid(LocalizedText("error_ip_regions_line", ["line": .number(index + 1), "text": .plain(line)])))
       }
       entries.append(Entry(bytes: bytes, prefixLength: length, region: parts[1]))
     }
@@ -35,23 +37,27 @@ public struct IPRegionTable: Sendable, Equatable {
   }
 
   /// The region of an address: 本机 for loopback, 内网 for private ranges, the table's longest
-  /// matching prefix, or 未知.
+  /// matching prefix, or 未知 (stored with the message in the platform's own language).
   public func region(of address: String) -> String {
-    guard let bytes = Self.bytes(of: address) else { return "未知" }
+    guard let bytes = Self.bytes(of: address) else { return Self.unknown }
     if bytes.count == 4 {
-      if bytes[0] == 127 { return "本机" }
+      if bytes[0] == 127 { return Self.loopback }
       if bytes[0] == 10 || (bytes[0] == 172 && (16...31).contains(bytes[1])) || (bytes[0] == 192 && bytes[1] == 168) {
-        return "内网"
+        return Self.privateNetwork
       }
     } else {
-      if bytes == [UInt8](repeating: 0, count: 15) + [1] { return "本机" }
-      if bytes[0] & 0xfe == 0xfc { return "内网" }
+      if bytes == [UInt8](repeating: 0, count: 15) + [1] { return Self.loopback }
+      if bytes[0] & 0xfe == 0xfc { return Self.privateNetwork }
     }
     for entry in entries where entry.bytes.count == bytes.count && Self.matches(bytes, entry) {
       return entry.region
     }
-    return "未知"
+    return Self.unknown
   }
+
+  static let unknown = LocalizedText("region_unknown").chinese
+  static let loopback = LocalizedText("region_loopback").chinese
+  static let privateNetwork = LocalizedText("region_private").chinese
 
   static func matches(_ bytes: [UInt8], _ entry: Entry) -> Bool {
     var remaining = entry.prefixLength

@@ -54,7 +54,7 @@ public enum PrivacyMask {
       }
       return Rule(expression: expression, keepPrefix: prefix, keepSuffix: suffix, untilAt: untilAt)
     }
-    let provinces = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+    let provinces = language.platePrefixes
     return [
       rule("(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])", 4, 2),
       rule("(?<![0-9])(?:\\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}(?![0-9])", 3, 4),
@@ -74,7 +74,7 @@ extension PrivacyMask {
   }
 
   /// Forms of address that may stay after the surname.
-  private static let addresses = ["女士", "先生", "老师", "同志", "师傅", "阿姨", "大爷", "同学"]
+  private static let addresses = language.formsOfAddress
 
   /// The author's name as public pages show it: never the full name.
   ///
@@ -82,7 +82,7 @@ extension PrivacyMask {
   /// name becomes its first character and `***`. An empty name becomes `网友`.
   public static func displayName(_ name: String, style: NameStyle = .address) -> String {
     let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-    guard let first = trimmed.first else { return "网友" }
+    guard let first = trimmed.first else { return LocalizedText("privacy_anonymous").chinese }
     if style == .address, let address = addresses.first(where: { trimmed.hasSuffix($0) }),
       trimmed.count > address.count
     {
@@ -90,4 +90,26 @@ extension PrivacyMask {
     }
     return String(first) + "***"
   }
+}
+
+extension PrivacyMask {
+  /// What masking knows of Chinese names and plates, as data (`Data/privacy.json`).
+  struct LanguageData: Decodable {
+    /// Forms of address that may follow a surname: 女士, 先生 …
+    var formsOfAddress: [String]
+    /// The one-character province prefixes of car plates.
+    var platePrefixes: String
+
+    enum CodingKeys: String, CodingKey {
+      case formsOfAddress = "forms_of_address"
+      case platePrefixes = "plate_provinces"
+    }
+  }
+
+  static let language: LanguageData = {
+    guard let url = Bundle.module.url(forResource: "privacy", withExtension: "json", subdirectory: "Data"),
+      let data = try? Data(contentsOf: url), let decoded = try? JSONDecoder().decode(LanguageData.self, from: data)
+    else { preconditionFailure("Data/privacy.json is missing from the package's resources") }
+    return decoded
+  }()
 }

@@ -49,12 +49,50 @@ public struct CategorySuggestion: Sendable, Equatable, Codable {
   }
 }
 
-/// 智能分派: assigning a new message without a dispatcher when the classifier is sure enough.
-/// Off unless a threshold is configured.
-public enum AutoAssignment {
-  /// The unit to assign to: the suggestion's (found through the routing rules) when its confidence
-  /// reaches `threshold` and the message still waits for its first assignment.
-  public static func unit(for suggestion: CategorySuggestion?, of message: Message, threshold: Double?) -> UUID? {
+/// 分派建议: which unit a new message is suggested for, and what the classifier's prediction means on
+/// this platform. Decided here once; intake stores the result and the pool shows it.
+public enum DispatchSuggestion {
+  /// The decision for a message just received.
+  public struct Decision: Sendable, Equatable {
+    /// The unit the dispatcher is offered first.
+    public var unitID: UUID?
+    /// The classifier's prediction with its category and unit resolved, when a classifier spoke.
+    public var classifier: CategorySuggestion?
+  }
+
+  /// The routing rules decide for the category the author chose; without one, the classifier's label
+  /// names a category (the first-level one of that name first, then by code) and the rules give its
+  /// unit.
+  public static func decide(
+    category: UUID?, region: RegionPath, prediction: CategorySuggestion?, rules: [RoutingRule],
+    categories: [UUID: Category]
+  ) -> Decision {
+    var resolved = prediction
+    if var suggestion = prediction {
+      suggestion.categoryID = categoryID(named: suggestion.label, in: categories)
+      suggestion.unitID = Router.suggest(
+        category: suggestion.categoryID, region: region, rules: rules, categories: categories)
+      resolved = suggestion
+    }
+    let byRule = Router.suggest(category: category, region: region, rules: rules, categories: categories)
+    return Decision(unitID: byRule ?? (category == nil ? resolved?.unitID : nil), classifier: resolved)
+  }
+
+  /// The category a classifier's label names: of the categories with that name, a first-level one
+  /// first, then the lowest code.
+  public static func categoryID(named label: String, in categories: [UUID: Category]) -> UUID? {
+    categories.values.filter { $0.name == label }
+      .min { ($0.parentID == nil ? 0 : 1, $0.code) < ($1.parentID == nil ? 0 : 1, $1.code) }?.id
+  }
+
+  /// 智能分派: the unit to assign a new message to without a dispatcher — the classifier's (through
+  /// the routing rules) when its confidence reaches `threshold` and the message still waits for its
+  /// first assignment. Off (nil) unless a threshold is configured.
+  public static func automaticUnit(
+    for suggestion: CategorySuggestion?, of message: Message, threshold: Double?
+  )
+    -> UUID?
+  {
     guard let threshold, let suggestion, let unit = suggestion.unitID, message.status == .received,
       suggestion.confidence >= threshold
     else { return nil }
@@ -62,7 +100,10 @@ public enum AutoAssignment {
   }
 
   /// The instruction recorded with the automatic assignment.
-  public static func instruction(for suggestion: CategorySuggestion) -> String {
-    "系统按分类建议自动交办：\(suggestion.label)（置信度 \(Int((suggestion.confidence * 100).rounded()))%）"
+  public static func automaticInstruction(for suggestion: CategorySuggestion) -> String {
+    LocalizedText(
+      "auto_assign_instruction",
+      ["label": .plain(suggestion.label), "percent": .number(Int((suggestion.confidence * 100).rounded()))]
+    ).chinese
   }
 }

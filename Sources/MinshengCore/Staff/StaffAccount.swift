@@ -20,7 +20,7 @@ public struct StaffAccount: Sendable, Equatable, Identifiable {
   public var actor: Actor { Actor(role: role, unitID: unitID, id: username) }
 
   /// Checks a new account: a username of 3–32 letters, digits, `.`, `-` or `_`; a staff role; a unit
-  /// for dispatchers, handlers and reviewers; a password of at least 10 characters.
+  /// for dispatchers, handlers, reviewers and unit leaders; a password that `PasswordPolicy` accepts.
   public static func validate(username: String, role: Role, unitID: UUID?, password: String?) throws(ValidationError) {
     var problems: [ValidationError.Problem] = []
     let allowed = username.unicodeScalars.allSatisfy {
@@ -28,17 +28,16 @@ public struct StaffAccount: Sendable, Equatable, Identifiable {
         || "._-".unicodeScalars.contains($0)
     }
     if !(3...32).contains(username.count) || !allowed {
-      problems.append(.init(field: "username", reason: .invalid("用户名须为 3 到 32 位字母、数字或 . - _")))
+      problems.append(.init(field: "username", reason: .invalid(LocalizedText("error_username_format"))))
     }
     if role == .citizen || role == .system {
-      let roles = "dispatcher、handler、reviewer、leader、supervisor 或 admin"
-      problems.append(.init(field: "role", reason: .invalid("工作人员角色须为 " + roles)))
+      problems.append(.init(field: "role", reason: .invalid(LocalizedText("error_staff_role"))))
     }
     if role.belongsToUnit, unitID == nil {
-      problems.append(.init(field: "unit", reason: .invalid("该角色须属于一个单位")))
+      problems.append(.init(field: "unit", reason: .invalid(LocalizedText("error_role_needs_unit"))))
     }
-    if let password, password.count < 10 {
-      problems.append(.init(field: "password", reason: .invalid("密码至少 10 位")))
+    if let password, let problem = PasswordPolicy.problem(with: password) {
+      problems.append(.init(field: "password", reason: .invalid(problem)))
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
   }
@@ -63,26 +62,14 @@ public enum LoginThrottle {
   }
 }
 
-/// 查看权限: which staff may read a message's whole case file (contact details, internal notes):
-/// its dispatching office, its lead and assisting units, supervisors and administrators.
-public enum CaseAccess {
-  public static func mayRead(_ actor: Actor, _ message: Message) -> Bool {
-    switch actor.role {
-    case .supervisor, .admin: true
-    case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
-    case .handler, .reviewer, .leader:
-      actor.unitID != nil
-        && (actor.unitID == message.leadUnitID || message.assistingUnitIDs.contains { $0 == actor.unitID })
-    case .citizen, .system: false
-    }
-  }
+/// 密码规则: what a staff password must be, for every door that sets one (the command line, the
+/// administration pages, the API).
+public enum PasswordPolicy {
+  /// The shortest password accepted.
+  public static let minimumLength = 10
 
-  /// Who decides for the dispatching office (publication, duplicates): its dispatchers, and admins.
-  public static func mayDispatch(_ actor: Actor, _ message: Message) -> Bool {
-    switch actor.role {
-    case .admin: true
-    case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
-    default: false
-    }
+  /// Why a password is refused, or nil when it is acceptable.
+  public static func problem(with password: String) -> LocalizedText? {
+    password.count < minimumLength ? LocalizedText("error_password_length", ["min": .number(minimumLength)]) : nil
   }
 }

@@ -58,19 +58,25 @@ public enum DueJob: Sendable, Equatable {
     }
   }
 
-  /// The text recorded with the event and sent to the unit.
+  /// The text recorded with the event and sent to the unit, in the platform's own language.
   public func text(serial: Serial, calendar: WorkingCalendar) -> String {
-    func when(_ date: Date) -> String {
-      let day = calendar.day(of: date.addingTimeInterval(-1)).components
-      return "\(day.year)年\(day.month)月\(day.day)日"
+    func when(_ date: Date) -> LocalizedText.Argument {
+      .text(LocalDate.longText(calendar.day(of: date.addingTimeInterval(-1))))
+    }
+    func phaseName(_ phase: DeadlineStatus.Phase) -> LocalizedText.Argument {
+      .key(phase == .acceptance ? "phase_acceptance" : "phase_reply")
     }
     switch self {
     case .remind(let deadline, let phase):
-      return "系统催办：留言 \(serial) 的\(phase == .acceptance ? "签收" : "答复")期限为 \(when(deadline))，请抓紧办理。"
+      return LocalizedText(
+        "job_remind", ["serial": .plain(serial.description), "phase": phaseName(phase), "date": when(deadline)]
+      ).chinese
     case .supervise(let deadline, let phase):
-      return "督办通知：留言 \(serial) 已超过\(phase == .acceptance ? "签收" : "答复")期限（\(when(deadline))），请立即办理并说明原因。"
+      return LocalizedText(
+        "job_supervise", ["serial": .plain(serial.description), "phase": phaseName(phase), "date": when(deadline)]
+      ).chinese
     case .autoClose:
-      return "答复后留言人未在规定时间内评价，系统自动办结（未评价）。"
+      return LocalizedText("job_auto_close").chinese
     }
   }
 }

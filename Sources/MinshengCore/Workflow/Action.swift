@@ -147,7 +147,7 @@ public enum Command: Sendable, Equatable {
 /// 联系记录: how and when a unit got in touch with the author or went to the place, kept with an
 /// internal note so the case shows every contact in order.
 public struct ContactRecord: Sendable, Equatable, Codable {
-  public enum Kind: String, Sendable, Codable, CaseIterable {
+  public enum Kind: String, Sendable, Codable, CaseIterable, Named {
     /// 电话联系留言人
     case phoned
     /// 现场核查
@@ -157,14 +157,7 @@ public struct ContactRecord: Sendable, Equatable, Codable {
     /// 短信、邮件等其他方式
     case other
 
-    public var chinese: String {
-      switch self {
-      case .phoned: "电话联系留言人"
-      case .visited: "现场核查"
-      case .met: "约见面谈"
-      case .other: "其他方式联系"
-      }
-    }
+    public var nameKey: String { "contact_" + rawValue }
   }
 
   public var kind: Kind

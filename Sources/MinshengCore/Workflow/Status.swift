@@ -1,7 +1,7 @@
 import Foundation
 
 /// 状态: where a message stands in the workflow.
-public enum Status: String, Sendable, Codable, CaseIterable {
+public enum Status: String, Sendable, Codable, CaseIterable, Named {
   /// 待交办: in the dispatcher's pool.
   case received
   /// 待签收: assigned to a lead unit, waiting for it to accept.
@@ -24,24 +24,11 @@ public enum Status: String, Sendable, Codable, CaseIterable {
   /// Every status but `closed` still needs someone to act.
   public var isOpen: Bool { self != .closed }
 
-  /// The status in Chinese, as citizens and staff see it.
-  public var chinese: String {
-    switch self {
-    case .received: "待交办"
-    case .assigned: "待签收"
-    case .accepted: "办理中"
-    case .extensionRequested: "延期审批中"
-    case .reviewing: "答复审核中"
-    case .returned: "退回待改派"
-    case .replied: "已答复"
-    case .reopenRequested: "重办申请中"
-    case .closed: "已办结"
-    }
-  }
+  public var nameKey: String { "status_" + rawValue }
 }
 
 /// 角色: what a person may do; staff roles are always held within a unit.
-public enum Role: String, Sendable, Codable, CaseIterable {
+public enum Role: String, Sendable, Codable, CaseIterable, Named {
   /// The author of the message (proved by account or tracking code).
   case citizen
   /// 交办员: staff of a dispatching office (信访办, 网信办 …).
@@ -59,6 +46,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
   case admin
   /// The platform itself, for scheduled jobs (auto-close, reminders).
   case system
+
+  public var nameKey: String { "role_" + rawValue }
 }
 
 /// Who acts: a role, the unit it is held in, and an identifier for the audit trail.

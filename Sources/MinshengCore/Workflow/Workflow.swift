@@ -50,10 +50,10 @@ public enum Workflow {
     case .assign(let lead, let assisting, _, let review), .reassign(let lead, let assisting, _, let review),
       .transfer(let lead, let assisting, _, let review):
       if action == .transfer, lead == message.leadUnitID {
-        throw .invalidParameter(action: action, detail: "转办对象不能是当前主办单位")
+        throw .invalidParameter(action: action, detail: LocalizedText("error_transfer_same_unit"))
       }
       if assisting.contains(lead) {
-        throw .invalidParameter(action: action, detail: "主办单位不能同时是协办单位")
+        throw .invalidParameter(action: action, detail: LocalizedText("error_lead_also_assisting"))
       }
       next.leadUnitID = lead
       var seen: Set<UUID> = []
@@ -71,12 +71,16 @@ public enum Workflow {
       payload["reply_due"] = Self.timestamp(next.replyDue)
     case .requestExtension(let days, _):
       guard (1...policy.maxExtensionWorkingDays).contains(days) else {
-        throw .invalidParameter(action: action, detail: "延期天数须在 1 到 \(policy.maxExtensionWorkingDays) 个工作日之间")
+        throw .invalidParameter(
+          action: action,
+          detail: LocalizedText("error_extension_days", ["max": .number(policy.maxExtensionWorkingDays)]))
       }
       payload["working_days"] = String(days)
     case .approveExtension(let days, _):
       guard (1...policy.maxExtensionWorkingDays).contains(days) else {
-        throw .invalidParameter(action: action, detail: "延期天数须在 1 到 \(policy.maxExtensionWorkingDays) 个工作日之间")
+        throw .invalidParameter(
+          action: action,
+          detail: LocalizedText("error_extension_days", ["max": .number(policy.maxExtensionWorkingDays)]))
       }
       let base = message.replyDue ?? now
       let lastDay = calendar.day(of: base.addingTimeInterval(-0.001))
@@ -94,7 +98,7 @@ public enum Workflow {
       payload["level"] = evaluation.level.rawValue
     case .merge(let parent, _):
       guard parent != message.id else {
-        throw .invalidParameter(action: action, detail: "不能并入自身")
+        throw .invalidParameter(action: action, detail: LocalizedText("error_merge_into_self"))
       }
       next.mergedIntoID = parent
       payload["merged_into"] = parent.uuidString
@@ -113,7 +117,7 @@ public enum Workflow {
     case .answerDirectly:
       // The answering office becomes the lead unit, so the reply and the figures count for it.
       guard let office = actor.unitID ?? message.dispatchingUnitID else {
-        throw .invalidParameter(action: action, detail: "直办须由交办单位答复")
+        throw .invalidParameter(action: action, detail: LocalizedText("error_answer_directly_office"))
       }
       next.leadUnitID = office
       next.acceptanceDue = nil
@@ -121,7 +125,7 @@ public enum Workflow {
       payload["lead_unit"] = office.uuidString
     case .note(_, let contact?):
       guard contact.at <= now.addingTimeInterval(300) else {
-        throw .invalidParameter(action: action, detail: "联系时间不能晚于现在")
+        throw .invalidParameter(action: action, detail: LocalizedText("error_contact_in_future"))
       }
       payload["contact_kind"] = contact.kind.rawValue
       payload["contacted_at"] = Self.timestamp(contact.at)

@@ -9,72 +9,32 @@ public enum WorkflowError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The action needs a written reason or text and none was given.
   case reasonRequired(action: Action)
   /// A parameter is out of range (extension days, a unit that is the current one …).
-  case invalidParameter(action: Action, detail: String)
+  case invalidParameter(action: Action, detail: LocalizedText)
 
   public var description: String { message }
 
   /// The refusal in Chinese, safe to show to the person who tried.
-  public var message: String {
+  public var message: String { text.chinese }
+
+  /// The refusal as a catalogue text, for any language.
+  public var text: LocalizedText {
     switch self {
     case .notAllowed(let action, let from, let role):
-      "当前状态「\(from.chinese)」下，\(role.chinese)不能执行「\(action.chinese)」"
+      LocalizedText(
+        "error_workflow_not_allowed",
+        ["status": .key(from.nameKey), "role": .key(role.nameKey), "action": .key(action.nameKey)])
     case .notYourUnit(let action, _):
-      "您所在单位不负责此件，不能执行「\(action.chinese)」"
+      LocalizedText("error_workflow_not_your_unit", ["action": .key(action.nameKey)])
     case .reasonRequired(let action):
-      "执行「\(action.chinese)」须填写理由或内容"
+      LocalizedText("error_workflow_reason_required", ["action": .key(action.nameKey)])
     case .invalidParameter(_, let detail):
       detail
     }
   }
 }
 
-extension Role {
-  /// The role in Chinese.
-  public var chinese: String {
-    switch self {
-    case .citizen: "留言人"
-    case .dispatcher: "交办员"
-    case .handler: "承办人"
-    case .reviewer: "审核人"
-    case .leader: "单位领导"
-    case .supervisor: "督查人员"
-    case .admin: "管理员"
-    case .system: "系统"
-    }
-  }
-}
-
-extension Action {
-  /// The action in Chinese.
-  public var chinese: String {
-    switch self {
-    case .assign: "交办"
-    case .accept: "签收"
-    case .returnToDispatcher: "退回"
-    case .reassign: "改派"
-    case .rejectReturn: "驳回退回"
-    case .transfer: "转办"
-    case .requestExtension: "申请延期"
-    case .approveExtension: "批准延期"
-    case .denyExtension: "不予延期"
-    case .reply: "答复"
-    case .approveReply: "审核通过"
-    case .sendBackReply: "审核退回"
-    case .evaluate: "评价"
-    case .grantReopen: "同意重办"
-    case .declineReopen: "不予重办"
-    case .close: "办结"
-    case .markInvalid: "作无效处理"
-    case .merge: "并单"
-    case .setUrgent: "设置急件"
-    case .remind: "催办"
-    case .supervise: "督办"
-    case .contribute: "协办意见"
-    case .note: "内部备注"
-    case .answerDirectly: "直接答复（直办）"
-    case .instruct: "领导批示"
-    }
-  }
+extension Action: Named {
+  public var nameKey: String { "action_" + rawValue }
 }
 
 extension Role {

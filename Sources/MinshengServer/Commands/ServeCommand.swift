@@ -58,7 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("applying \(pending.count) migrations to \(configuration.database)")
         try await database.migrate()
       }
-      let store = Store(database: database, rules: try configuration.caseRules(), policy: configuration.intakePolicy)
+      let store = Store(
+        database: database, rules: try configuration.caseRules(), policy: configuration.intakePolicy,
+        publicNameStyle: configuration.publicNameStyle)
       // Calendars and SLA rules uploaded by administrators apply over the files.
       for skipped in try await store.reloadRules() { logger.warning("rules: skipped \(skipped)") }
       if demo {
@@ -89,7 +91,7 @@ struct ServeCommand: AsyncParsableCommand {
         modified: ClassifierHolder.modified(configuration.classifierModel))
       let modelFile = configuration.classifierModel
       configure(
-        app, store: store, baseURL: configuration.baseURL, publicNameStyle: configuration.publicNameStyle,
+        app, store: store, baseURL: configuration.baseURL,
         intake: configuration.citizenIntake, autoAssignConfidence: configuration.autoAssignConfidence,
         classifierHolder: classifiers, supervision: configuration.supervisionSchedule)
       // New messages are checked for near-duplicates and the outbox is sent once a second; until a

@@ -91,7 +91,7 @@ enum Demo {
     into store: Store, messages count: Int, seed: UInt64, now: Date, passwords: PasswordHashing = PasswordHashing()
   ) async throws -> Summary {
     guard try await store.regions().isEmpty else {
-      throw StoreError.duplicate("数据（数据库中已有区划，演示数据只能装入空库）")
+      throw StoreError.duplicate(.demonstration, key: "")
     }
     var rng = SeededGenerator(state: seed)
     var summary = Summary()

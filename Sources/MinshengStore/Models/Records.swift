@@ -1,6 +1,5 @@
 import Foundation
 import MinshengCore
-import SQLKit
 
 // Messages and events are read and written on every intake and transition, so they are plain
 // Codable records moved by SQLKit, without the per-row reflection of Fluent models.
@@ -131,7 +130,7 @@ struct MessageRecord: Codable, Sendable {
   func core(assisting: [UUID]) throws -> Message {
     guard let type = MessageType(rawValue: type), let channel = Channel(rawValue: channel),
       let status = Status(rawValue: status), let publication = Publication(rawValue: publication)
-    else { throw StoreError.notFound("可识别的留言记录") }
+    else { throw StoreError.internal("a message row holds a value this version does not know") }
     let location: Location? =
       (address == nil && latitude == nil && longitude == nil)
       ? nil : Location(address: address, latitude: latitude, longitude: longitude)
@@ -189,9 +188,14 @@ struct CaseSummaryRecord: QueueRecord {
     CodingKeys.allCases.map { table + $0.rawValue }.joined(separator: ", ")
   }
 
+  /// The columns, unprefixed (built once).
+  static let columns = columns(of: "")
+
   /// The core value; a status no current code knows is reported, not guessed.
   func core() throws -> CaseSummary {
-    guard let status = Status(rawValue: status) else { throw StoreError.notFound("可识别的留言记录") }
+    guard let status = Status(rawValue: status) else {
+      throw StoreError.internal("a message row holds a value this version does not know")
+    }
     return CaseSummary(
       id: id, serial: Serial(year: serialYear, number: serialNumber), title: title, status: status, urgent: urgent,
       leadUnitID: leadUnitID, suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue, replyDue: replyDue,
@@ -299,43 +303,6 @@ struct EventRecord: Codable, Sendable {
     return Event(
       id: id, sequence: sequence, messageSequence: messageSequence, draft: draft, messageHash: messageHash,
       chainHash: chainHash)
-  }
-}
-
-extension SQLDatabase {
-  /// The message row with this id.
-  func messageRecord(_ id: UUID) async throws -> MessageRecord? {
-    try await select().column("*").from(MessageRecord.schema).where("id", .equal, id)
-      .first(decoding: MessageRecord.self)
-  }
-
-  /// The assisting units of a message, in the order they were named.
-  func assistingUnits(of messageID: UUID) async throws -> [UUID] {
-    try await select().column("unit_id").from("message_assisting_units").where("message_id", .equal, messageID)
-      .orderBy("position").all(decodingColumn: "unit_id", as: UUID.self)
-  }
-
-  /// Records as core values, with their assisting units read in one query per 500 messages.
-  func messages(_ records: [MessageRecord]) async throws -> [Message] {
-    var assisting: [UUID: [UUID]] = [:]
-    var start = 0
-    while start < records.count {
-      let ids = records[start..<min(start + 500, records.count)].map(\.id)
-      start += 500
-      let rows = try await select().column("message_id").column("unit_id").from("message_assisting_units")
-        .where("message_id", .in, ids).orderBy("position").all()
-      for row in rows {
-        assisting[try row.decode(column: "message_id", as: UUID.self), default: []].append(
-          try row.decode(column: "unit_id", as: UUID.self))
-      }
-    }
-    return try records.map { try $0.core(assisting: assisting[$0.id] ?? []) }
-  }
-
-  /// The message with this id as a core value.
-  func message(_ id: UUID) async throws -> (Message, ChainTip)? {
-    guard let record = try await messageRecord(id) else { return nil }
-    return (try record.core(assisting: await assistingUnits(of: id)), record.chainTip)
   }
 }
 

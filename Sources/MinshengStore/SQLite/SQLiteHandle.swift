@@ -13,6 +13,22 @@ enum SQLiteValue: Sendable, Equatable {
   case integer(Int64)
   case real(Double)
   case text(String)
+  case blob(Data)
+
+  /// A store value as SQLite keeps it (the representation SQLiteNIO uses, so rows written either
+  /// way read back alike).
+  init(_ value: StoreValue) {
+    switch value {
+    case .null: self = .null
+    case .text(let text): self = .text(text)
+    case .integer(let int): self = .integer(int)
+    case .real(let double): self = .real(double)
+    case .bool(let bool): self = .integer(bool ? 1 : 0)
+    case .uuid(let uuid): self = .text(uuid.uuidString)
+    case .date(let date): self = date.sqliteValue
+    case .blob(let data): self = .blob(data)
+    }
+  }
 }
 
 /// An error reported by SQLite, with its extended result code.
@@ -187,6 +203,10 @@ final class SQLiteHandle {
     case .text(let text):
       return sqlite_nio_sqlite3_bind_text64(
         statement, index, text, UInt64(text.utf8.count), transient, UInt8(SQLITE_UTF8))
+    case .blob(let data):
+      return data.withUnsafeBytes { bytes in
+        sqlite_nio_sqlite3_bind_blob64(statement, index, bytes.baseAddress, UInt64(bytes.count), transient)
+      }
     }
   }
 
@@ -194,9 +214,13 @@ final class SQLiteHandle {
     switch sqlite_nio_sqlite3_column_type(statement, index) {
     case SQLITE_INTEGER: return .integer(sqlite_nio_sqlite3_column_int64(statement, index))
     case SQLITE_FLOAT: return .real(sqlite_nio_sqlite3_column_double(statement, index))
-    case SQLITE_TEXT, SQLITE_BLOB:
+    case SQLITE_TEXT:
       guard let bytes = sqlite_nio_sqlite3_column_text(statement, index) else { return .null }
       return .text(String(cString: bytes))
+    case SQLITE_BLOB:
+      let count = Int(sqlite_nio_sqlite3_column_bytes(statement, index))
+      guard count > 0, let bytes = sqlite_nio_sqlite3_column_blob(statement, index) else { return .blob(Data()) }
+      return .blob(Data(bytes: bytes, count: count))
     default: return .null
     }
   }

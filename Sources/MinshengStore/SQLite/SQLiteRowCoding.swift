@@ -148,6 +148,8 @@ struct SQLiteRecordDecoder {
     case (is Int64.Type, .integer(let int)): return int as? T
     case (is Double.Type, .real(let double)): return double as? T
     case (is Double.Type, .integer(let int)): return Double(int) as? T
+    case (is Data.Type, .blob(let data)): return data as? T
+    case (is Data.Type, .text(let text)): return Data(text.utf8) as? T
     default: return nil
     }
   }
@@ -207,3 +209,4 @@ extension Bool: SQLiteStorable { var sqliteValue: SQLiteValue { .integer(self ? 
 extension Int: SQLiteStorable { var sqliteValue: SQLiteValue { .integer(Int64(self)) } }
 extension Int64: SQLiteStorable { var sqliteValue: SQLiteValue { .integer(self) } }
 extension Double: SQLiteStorable { var sqliteValue: SQLiteValue { .real(self) } }
+extension Data: SQLiteStorable { var sqliteValue: SQLiteValue { .blob(self) } }

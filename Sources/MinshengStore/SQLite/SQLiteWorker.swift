@@ -84,7 +84,7 @@ final class SQLiteWorker: @unchecked Sendable {
           } else if let value = result.value {
             continuation.resume(returning: value)
           } else {
-            continuation.resume(throwing: StoreError.notFound("数据库操作的结果"))
+            continuation.resume(throwing: StoreError.internal("a database job finished without a result"))
           }
         })
       condition.lock()

@@ -1,0 +1,90 @@
+import Foundation
+
+/// 工作台: the staff's places — a queue, a page or a group of API calls — each open to some roles.
+public enum StaffPlace: String, Sendable, CaseIterable {
+  /// 交办池: what waits for a dispatching office.
+  case pool
+  /// 办件箱: a unit's cases.
+  case inbox
+  /// 督办台: overdue and due cases across units.
+  case supervision
+  /// 发布审核: public messages waiting for a moderator.
+  case moderation
+  /// 来电来信登记: messages taken by phone or letter.
+  case intake
+  /// 系统管理: reference data, accounts, rules, banned words and the knowledge base.
+  case administration
+  /// 知识库: reading approved answers and reply templates while writing a reply.
+  case knowledge
+}
+
+/// How much of a place a staff member sees: everything, one unit's part, or nothing.
+public enum StaffScope: Sendable, Equatable {
+  case all
+  case unit(UUID)
+  case none
+
+  /// The unit the view is narrowed to; nil for everything (and for nothing).
+  public var unitID: UUID? {
+    if case .unit(let id) = self { return id }
+    return nil
+  }
+}
+
+/// 工作台权限: which places each role may open, and how much of each it sees. The web pages and the
+/// API ask the same function, so a door cannot admit someone another door refuses.
+public enum StaffAccess {
+  /// The scope of `place` for `actor`: `.none` refuses.
+  public static func scope(of place: StaffPlace, for actor: Actor) -> StaffScope {
+    let own = actor.unitID.map(StaffScope.unit) ?? .none
+    switch (place, actor.role) {
+    case (.pool, .dispatcher), (.moderation, .dispatcher), (.intake, .dispatcher): return own
+    case (.pool, .supervisor), (.pool, .admin), (.moderation, .admin), (.intake, .admin): return .all
+    case (.inbox, .handler), (.inbox, .reviewer), (.inbox, .leader): return own
+    case (.supervision, .supervisor), (.supervision, .admin): return .all
+    case (.administration, .admin): return .all
+    case (.knowledge, .dispatcher), (.knowledge, .handler), (.knowledge, .reviewer), (.knowledge, .leader),
+      (.knowledge, .supervisor), (.knowledge, .admin):
+      return .all
+    default: return .none
+    }
+  }
+
+  /// Whether `actor` may open `place` at all.
+  public static func mayOpen(_ place: StaffPlace, _ actor: Actor) -> Bool {
+    scope(of: place, for: actor) != .none
+  }
+
+  /// The places a role's navigation lists, its own work first; the first is where the role starts.
+  public static func places(for role: Role) -> [StaffPlace] {
+    let order: [StaffPlace] =
+      role == .supervisor
+      ? [.supervision, .pool] : [.pool, .inbox, .intake, .moderation, .supervision, .administration]
+    let probe = Actor(role: role, unitID: role.belongsToUnit ? UUID() : nil, id: "-")
+    return order.filter { mayOpen($0, probe) }
+  }
+}
+
+/// 查看权限: which staff may read a message's whole case file (contact details, internal notes):
+/// its dispatching office, its lead and assisting units, supervisors and administrators.
+public enum CaseAccess {
+  public static func mayRead(_ actor: Actor, _ message: Message) -> Bool {
+    switch actor.role {
+    case .supervisor, .admin: true
+    case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
+    case .handler, .reviewer, .leader:
+      actor.unitID != nil
+        && (actor.unitID == message.leadUnitID || message.assistingUnitIDs.contains { $0 == actor.unitID })
+    case .citizen, .system: false
+    }
+  }
+
+  /// Who decides for the dispatching office (publication, duplicates): its dispatchers, and admins.
+  public static func mayDispatch(_ actor: Actor, _ message: Message) -> Bool {
+    switch actor.role {
+    case .admin: true
+    case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
+    default: false
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+extension AdminController {
+  struct CalendarUpload: Decodable {
+    var _csrf: String?
+    var file: File?
+  }
+
+  /// What a form sent: its text fields, and a file where the form takes one.
+  struct Sent: Sendable {
+    var fields: [String: String]
+    var upload: Data?
+
+    func text(_ name: String) -> String { fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
+    func uuid(_ name: String) -> UUID? { UUID(uuidString: text(name)) }
+    func required(_ name: String) throws -> UUID {
+      guard let value = uuid(name) else { throw ValidationError(field: name, reason: .missing) }
+      return value
+    }
+  }
+
+  /// `POST /staff/admin/{section}/{verb}[/{id}]`: one change. On success the section is shown again
+  /// with a notice (303, so a reload does not repeat it); a refused change shows the section with the
+  /// reasons and the add form as it was filled in.
+  func change(_ request: Request) async throws -> Response {
+    guard let session = try await administrator(request) else { return pages.toLogin(request) }
+    guard let section = Section(rawValue: request.parameters.get("section") ?? ""),
+      let verb = request.parameters.get("verb")
+    else { throw PageError(.notFound, "error_page_not_found") }
+    let id = request.parameters.get("id").map { UUID(uuidString: $0) }
+    if case .some(.none) = id { throw PageError(.notFound, "error_page_not_found") }
+    var sent = Sent(fields: [:])
+    if section == .rules, verb == "calendar" {
+      let form = (try? request.content.decode(CalendarUpload.self)) ?? CalendarUpload()
+      sent.fields["_csrf"] = form._csrf
+      sent.upload = form.file.map { Data($0.data.readableBytesView) }
+    } else {
+      sent.fields = (try? request.content.decode([String: String].self)) ?? [:]
+    }
+    try pages.checkCSRF(sent.fields["_csrf"], session)
+    let language = request.pageLanguage
+    let done: String
+    do {
+      done = try await apply(section, verb, id: id ?? nil, sent: sent, session: session)
+    } catch {
+      let mapped = MappedError.of(error)
+      guard [.unprocessableEntity, .notFound, .conflict].contains(mapped.status) else { throw error }
+      return try await render(
+        request, section, session: session,
+        errors: mapped.messages(in: language) { language.text("admin_field_" + $0) },
+        prefill: id == nil ? sent.fields : [:], status: mapped.status)
+    }
+    return request.redirect(to: section.url.path(query: [("done", done)]), redirectType: .normal)
+  }
+
+  /// Makes one change through the store; returns what the notice says (`saved`, `rule-deleted`, …).
+  private func apply(
+    _ section: Section, _ verb: String, id: UUID?, sent: Sent, session: StaffSession
+  ) async throws
+    -> String
+  {
+    let actor = session.account.username
+    let now = context.clock()
+    func account() async throws -> StaffAccount {
+      guard let found = try await store.staffAccounts().first(where: { $0.id == id }) else {
+        throw StoreError.notFound(.account)
+      }
+      return found
+    }
+    switch (section, verb, id) {
+    case (.regions, "add", nil):
+      _ = try await store.createRegion(
+        code: sent.text("code"), name: sent.text("name"), parent: sent.uuid("parent_id"), by: actor, at: now)
+    case (.regions, "update", let id?):
+      _ = try await store.updateRegion(
+        id, name: sent.text("name"), dispatchingUnit: sent.uuid("dispatching_unit_id"), by: actor, at: now)
+    case (.leaders, "add", nil):
+      _ = try await store.createLeader(
+        code: sent.text("code"), title: sent.text("title"), region: try sent.required("region_id"),
+        dispatchingUnit: sent.uuid("dispatching_unit_id"), by: actor, at: now)
+    case (.leaders, "update", let id?):
+      _ = try await store.updateLeader(
+        id, title: sent.text("title"), dispatchingUnit: sent.uuid("dispatching_unit_id"), by: actor, at: now)
+    case (.units, "add", nil):
+      _ = try await store.createUnit(
+        code: sent.text("code"), name: sent.text("name"), region: try sent.required("region_id"),
+        requiresReplyReview: sent.fields["requires_reply_review"] == "yes", by: actor, at: now)
+    case (.units, "update", let id?):
+      _ = try await store.updateUnit(
+        id, name: sent.text("name"), requiresReplyReview: sent.fields["requires_reply_review"] == "yes", by: actor,
+        at: now)
+    case (.categories, "add", nil):
+      _ = try await store.createCategory(
+        code: sent.text("code"), name: sent.text("name"), parent: sent.uuid("parent_id"), by: actor, at: now)
+    case (.categories, "update", let id?):
+      _ = try await store.updateCategory(id, name: sent.text("name"), by: actor, at: now)
+    case (.categories, "rule", nil):
+      try await store.addRoutingRule(
+        RoutingRule(
+          categoryID: try sent.required("category_id"),
+          regionCode: sent.text("region_code").isEmpty ? nil : sent.text("region_code"),
+          unitID: try sent.required("unit_id")), by: actor, at: now)
+    case (.categories, "rule-delete", let id?):
+      try await store.removeRoutingRule(id, by: actor, at: now)
+      return "rule-deleted"
+    case (.rules, "calendar", nil):
+      guard let upload = sent.upload, !upload.isEmpty else { throw ValidationError(field: "file", reason: .missing) }
+      return "calendar-\(try await store.saveCalendarYear(json: upload, by: actor, at: now).year)"
+    case (.rules, "sla", nil):
+      try await store.saveSLA(json: Data(sent.text("sla").utf8), by: actor, at: now)
+    case (.words, "add", nil):
+      guard let severity = BannedWord.Severity(rawValue: sent.text("severity")) else {
+        throw ValidationError(field: "severity", reason: .missing)
+      }
+      _ = try await store.addBannedWord(sent.text("word"), severity: severity, by: actor, at: now)
+    case (.words, "delete", let id?):
+      try await store.removeBannedWord(id, by: actor, at: now)
+    case (.users, "add", nil):
+      try await addAccount(sent, by: actor, at: now)
+    case (.users, "email", _?):
+      try await store.setEmail(username: try await account().username, email: sent.text("email"), by: actor, at: now)
+    case (.users, "password", _?):
+      let password = sent.fields["password"] ?? ""
+      if let problem = PasswordPolicy.problem(with: password) {
+        throw ValidationError(field: "password", reason: .invalid(problem))
+      }
+      try await store.setPassword(
+        username: try await account().username, passwordHash: try context.passwords.hash(password), by: actor, at: now)
+    case (.users, "disable", let id?):
+      guard id != session.account.id else {
+        throw ValidationError(field: "account", reason: .invalid(LocalizedText("error_disable_self")))
+      }
+      try await store.disable(username: try await account().username, by: actor, at: now)
+    case (.users, "enable", _?):
+      try await store.enable(username: try await account().username, by: actor, at: now)
+    case (.knowledge, "add", nil), (.knowledge, "update", _?):
+      try await store.saveKnowledge(
+        id: id, kind: KnowledgeEntry.Kind(rawValue: sent.text("kind")) ?? .answer, title: sent.text("title"),
+        body: sent.text("body"), category: sent.uuid("category_id"), by: actor, at: now)
+    case (.knowledge, "delete", let id?):
+      try await store.deleteKnowledge(id, by: actor, at: now)
+    default:
+      throw PageError(.notFound, "error_page_not_found")
+    }
+    return "saved"
+  }
+
+  private func addAccount(_ sent: Sent, by actor: String, at now: Date) async throws {
+    guard let role = Role(rawValue: sent.text("role")) else { throw ValidationError(field: "role", reason: .missing) }
+    let password = sent.fields["password"] ?? ""
+    try StaffAccount.validate(
+      username: sent.text("username"), role: role, unitID: sent.uuid("unit_id"), password: password)
+    guard role.belongsToUnit || sent.uuid("unit_id") == nil else {
+      throw ValidationError(field: "unit", reason: .invalid(LocalizedText("error_role_without_unit")))
+    }
+    if !sent.text("email").isEmpty, !Store.isEmailAddress(sent.text("email")) {
+      throw ValidationError(field: "email", reason: .invalid(LocalizedText("error_email_address")))
+    }
+    _ = try await store.createStaffAccount(
+      username: sent.text("username"), passwordHash: try context.passwords.hash(password), role: role,
+      unitID: sent.uuid("unit_id"), by: actor, at: now)
+    if !sent.text("email").isEmpty {
+      try await store.setEmail(username: sent.text("username"), email: sent.text("email"), by: actor, at: now)
+    }
+  }
+}

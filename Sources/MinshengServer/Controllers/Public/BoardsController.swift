@@ -1,0 +1,101 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// `/units/{id}`, `/leaders/{id}` and `/overdue`: a unit's or a board's figures and messages, and the
+/// public list of cases still overdue after a supervision notice (督办公开).
+struct BoardsController: Sendable {
+  let context: ServerContext
+
+  func unit(_ request: Request) async throws -> Response {
+    let language = request.pageLanguage
+    let names = try await context.store.referenceNames()
+    guard let id = request.parameters.get("id", as: UUID.self), let unit = names.units[id] else {
+      throw StoreError.notFound(.unit)
+    }
+    var filter = MessageFilter()
+    filter.leadUnitID = id
+    let entry = try await context.figures.figures(store: context.store, now: context.clock())
+    return try await page(
+      request, name: unit.name, heading: language.text("unit_messages"), figures: entry.units[id], filter: filter,
+      thanks: try await context.store.thanksLetters(toUnit: id, limit: 10),
+      listURL: SiteURL.messages.path(query: [("unit", id.uuidString.lowercased())]), names: names)
+  }
+
+  func leader(_ request: Request) async throws -> Response {
+    let language = request.pageLanguage
+    let names = try await context.store.referenceNames()
+    guard let id = request.parameters.get("id", as: UUID.self), let leader = names.leaders[id] else {
+      throw StoreError.notFound(.board)
+    }
+    var filter = MessageFilter()
+    filter.leaderID = id
+    let entry = try await context.figures.figures(store: context.store, now: context.clock())
+    return try await page(
+      request, name: leader.title, heading: language.text("board_messages"), figures: entry.leaders[id], filter: filter,
+      thanks: [], listURL: SiteURL.messages.path(query: [("leader", id.uuidString.lowercased())]), names: names)
+  }
+
+  private func page(
+    _ request: Request, name: String, heading: String, figures: Figures?, filter: MessageFilter,
+    thanks: [PublicThanks], listURL: String, names: ReferenceNames
+  ) async throws -> Response {
+    let language = request.pageLanguage
+    let now = context.clock()
+    let items = try await context.store.publicMessages(matching: filter, limit: 20).items.map {
+      MessageItem($0, names: names, language: language, now: now, calendar: context.calendar)
+    }
+    let content = UnitContent(
+      name: name, heading: heading, figures: FiguresView(figures, language: language), empty: items.isEmpty,
+      items: items, thanks: thanks.map { ThanksView($0, language: language) }, listURL: listURL)
+    return try await context.renderer.render(request, "public/unit", title: name, content, cacheable: true)
+  }
+
+  /// `/overdue`: public messages still overdue `publish_overdue_after_working_days` working days after
+  /// their supervision notice, longest overdue first, with the unit that has them.
+  func overdue(_ request: Request) async throws -> Response {
+    let language = request.pageLanguage
+    let now = context.clock()
+    let names = try await context.store.referenceNames()
+    let days = context.supervision.publishOverdueAfterWorkingDays
+    let found = try await context.store.publiclyOverdue(afterWorkingDays: days, at: now)
+    let content = OverdueContent(
+      intro: language.text("overdue_intro", ["days": .number(days)]),
+      items: found.map { entry in
+        OverdueItem(
+          item: MessageItem(entry.item, names: names, language: language, now: now, calendar: context.calendar),
+          unit: entry.item.leadUnitID.flatMap { names.units[$0]?.name } ?? "",
+          unitURL: entry.item.leadUnitID.map { SiteURL.unit(.value($0)).path } ?? "",
+          noticed: language.date(entry.noticedAt))
+      })
+    return try await context.renderer.render(
+      request, "public/overdue", title: language.text("overdue_title"), content, cacheable: true)
+  }
+}
+
+/// `/lang/{code}?back=…`: remembers the language and goes back to a page of this site.
+struct LanguageController: Sendable {
+  let context: ServerContext
+
+  func switchLanguage(_ request: Request) async throws -> Response {
+    let language = request.parameters.get("code").flatMap(Language.init(code:)) ?? .zhHans
+    let back = Self.safeBack(request.query[String.self, at: "back"])
+    let response = request.redirect(to: back, redirectType: .normal)
+    response.cookies[PageCookies.language] = HTTPCookies.Value(
+      string: language.code, maxAge: 86_400 * 365, path: "/", isSecure: context.renderer.secureCookies,
+      isHTTPOnly: true, sameSite: .lax)
+    return response
+  }
+
+  /// A path of this site to go back to: one absolute path of letters, digits and `/ - _ . ~ %`, without
+  /// `//` (another host) or anything a header could break on; else the home page.
+  static func safeBack(_ value: String?) -> String {
+    guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), value.count <= 512,
+      value.unicodeScalars.allSatisfy({
+        $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "/-_.~%".unicodeScalars.contains($0))
+      })
+    else { return SiteURL.home.path }
+    return value
+  }
+}

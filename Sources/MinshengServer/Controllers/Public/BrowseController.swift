@@ -1,0 +1,124 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// `/messages`, `/search` and `/messages/{id}`: browse and search the public messages, and read one.
+struct BrowseController: Sendable {
+  let context: ServerContext
+  /// Message pages by (message, version, language), for up to 30 seconds.
+  let messagePages = SharedPages(maximumAge: .seconds(30))
+
+  struct ListQuery: Decodable {
+    var q: String?
+    var region: String?
+    var leader: String?
+    var unit: String?
+    var type: String?
+    var category: String?
+    var status: String?
+    var from: String?
+    var to: String?
+    var after: String?
+  }
+
+  func list(_ request: Request) async throws -> Response {
+    let language = request.pageLanguage
+    let query = (try? request.query.decode(ListQuery.self)) ?? ListQuery()
+    let names = try await context.store.referenceNames()
+    let calendar = context.calendar
+    var filter = MessageFilter()
+    let words = String((query.q ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(50))
+    filter.text = words.isEmpty ? nil : words
+    filter.regionID = query.region.flatMap(UUID.init(uuidString:))
+    filter.leaderID = query.leader.flatMap(UUID.init(uuidString:))
+    filter.leadUnitID = query.unit.flatMap(UUID.init(uuidString:))
+    filter.type = query.type.flatMap(MessageType.init(rawValue:))
+    filter.categoryID = query.category.flatMap(UUID.init(uuidString:))
+    filter.status = query.status.flatMap(Status.init(rawValue:))
+    if let from = query.from.flatMap({ LocalDate($0) }) { filter.createdFrom = calendar.start(of: from) }
+    if let to = query.to.flatMap({ LocalDate($0) }) { filter.createdBefore = calendar.start(of: to.adding(days: 1)) }
+    filter.after = query.after.flatMap(Serial.init)
+    let page = try await context.store.publicMessages(matching: filter, limit: 20)
+    let now = context.clock()
+    let items = page.items.map { MessageItem($0, names: names, language: language, now: now, calendar: calendar) }
+    let nextURL =
+      page.nextAfter.map { next in
+        SiteURL.messages.path(query: [
+          ("q", words), ("region", query.region), ("leader", query.leader), ("unit", query.unit), ("type", query.type),
+          ("category", query.category), ("status", query.status), ("from", query.from), ("to", query.to),
+          ("after", next.description),
+        ])
+      } ?? ""
+    let content = ListContent(
+      query: words,
+      heading: words.isEmpty ? language.text("list_title") : language.text("results_for") + words,
+      empty: items.isEmpty, items: items, nextURL: nextURL,
+      regions: names.regionsInTreeOrder.map { Option($0.id, $0.name, selected: filter.regionID) },
+      boards: names.leadersByCode.map {
+        Option($0.id, MessageItem.boardLabel($0, names: names), selected: filter.leaderID)
+      },
+      units: names.unitsByCode.map { Option($0.id, $0.name, selected: filter.leadUnitID) },
+      types: MessageType.citizenTypes.map {
+        Option(value: $0.rawValue, label: language.name($0), selected: $0 == filter.type)
+      },
+      categories: names.firstLevelCategories.map { Option($0.id, $0.name, selected: filter.categoryID) },
+      statuses: Status.allCases.map {
+        Option(value: $0.rawValue, label: language.name($0), selected: $0 == filter.status)
+      },
+      from: query.from.flatMap { LocalDate($0) }.map(\.description) ?? "",
+      to: query.to.flatMap { LocalDate($0) }.map(\.description) ?? "")
+    return try await context.renderer.render(request, "public/list", title: content.heading, content, cacheable: true)
+  }
+
+  /// A message page. Each request reads the message's current version and whether it is public (one
+  /// indexed row); the page rendered for that version is served for up to 30 seconds, so the time
+  /// left and the merged count may be that old, and everything else is current.
+  func show(_ request: Request) async throws -> Response {
+    guard let id = request.parameters.get("id", as: UUID.self), let stamp = try await context.store.publicStamp(of: id),
+      stamp.isPublic
+    else { throw StoreError.notFound(.message) }
+    let language = request.pageLanguage
+    if let html = messagePages.page("\(id.uuidString)-\(stamp.version)-\(language.code)") {
+      return context.renderer.respond(request, html: html, cacheable: true)
+    }
+    guard let file = try await context.store.publicFile(id) else { throw StoreError.notFound(.message) }
+    let view = MessageView(
+      file, names: try await context.store.referenceNames(), language: language, now: context.clock(),
+      calendar: context.calendar)
+    let response = try await context.renderer.render(
+      request, "public/message", title: view.title, MessageContent(message: [view]), cacheable: true)
+    if let html = response.body.buffer {
+      messagePages.remember(html, as: "\(id.uuidString)-\(file.item.version)-\(language.code)")
+    }
+    return response
+  }
+
+  /// An image of a public message, or of the message being tracked in this browser. Served as a
+  /// download-safe image: its checked type, `nosniff`, and a policy that runs nothing.
+  func media(_ request: Request) async throws -> Response {
+    guard let id = request.parameters.get("id", as: UUID.self), let image = try await context.store.attachment(id),
+      let stamp = try await context.store.publicStamp(of: image.messageID)
+    else { throw StoreError.notFound(.image) }
+    var allowed = stamp.isPublic
+    if !allowed, let tracked = try await TrackController(context: context).trackedMessage(request) {
+      allowed = tracked.id == image.messageID
+    }
+    guard allowed else { throw StoreError.notFound(.image) }
+    return Self.imageResponse(image, cache: stamp.isPublic ? "public, max-age=300" : "private, no-store")
+  }
+
+  /// An image as a download-safe response: its checked type, `nosniff`, an inline file name, and a
+  /// policy that runs nothing (for `/media` and `/staff/media`).
+  static func imageResponse(_ image: Attachment, cache: String) -> Response {
+    let ext = image.contentType.split(separator: "/").last.map(String.init) ?? "bin"
+    var headers = HTTPHeaders()
+    headers.replaceOrAdd(name: .contentType, value: image.contentType)
+    headers.replaceOrAdd(
+      name: .contentDisposition, value: "inline; filename=\"minsheng-\(image.id.uuidString.lowercased()).\(ext)\"")
+    headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+    headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; sandbox")
+    headers.replaceOrAdd(name: .cacheControl, value: cache)
+    return Response(status: .ok, headers: headers, body: .init(data: image.data))
+  }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// `/track`: the author's view of a message by its tracking code (kept in an HttpOnly cookie, never
+/// in a URL), or of a message opened from 我的留言 — with the deadline that runs, the evaluation form
+/// and the thanks letter.
+struct TrackController: Sendable {
+  let context: ServerContext
+
+  static func trackCookie(_ code: String, context: ServerContext) -> HTTPCookies.Value {
+    context.cookie(TrackingCode.normalized(code) ?? "", maxAge: 86_400 * 7)
+  }
+
+  func track(_ request: Request) async throws -> Response {
+    try await page(request, message: try await trackedMessage(request))
+  }
+
+  /// The message this browser follows: by the tracking code in its cookie, or a message opened from
+  /// 我的留言 whose mobile number is the one the citizen's session verified.
+  func trackedMessage(_ request: Request) async throws -> Message? {
+    if let code = request.cookies[PageCookies.track]?.string, !code.isEmpty {
+      return try await context.store.message(trackingCode: code)
+    }
+    guard let id = request.cookies[PageCookies.trackedCase].flatMap({ UUID(uuidString: $0.string) }),
+      let phone = try await context.citizenPhone(request), try await context.store.isWritten(id, byPhone: phone)
+    else { return nil }
+    return try await context.store.message(id)
+  }
+
+  private func page(
+    _ request: Request, message: Message?, error: String = "", errors: [String] = [], status: HTTPResponseStatus = .ok
+  ) async throws -> Response {
+    let language = request.pageLanguage
+    var content = TrackContent(
+      error: error, found: false, message: [], deadline: "", canEvaluate: false, canThank: false,
+      scores: [5, 4, 3, 2, 1], errors: errors, publication: "")
+    if let message, let file = try await context.store.authorFile(message.id) {
+      let now = context.clock()
+      let view = MessageView(
+        file, names: try await context.store.referenceNames(), language: language, now: now, calendar: context.calendar)
+      let deadline = DeadlineStatus.of(file.item, at: now, calendar: context.calendar)
+      content.found = true
+      content.message = [view]
+      content.deadline =
+        deadline.due.map {
+          language.deadline($0) + language.text("in_brackets", ["text": .plain(language.timeLeft(deadline) ?? "")])
+        }
+        ?? ""
+      content.canEvaluate = file.item.status == .replied
+      content.canThank =
+        !file.replies.isEmpty && file.thanks == nil && [.replied, .closed, .reopenRequested].contains(file.item.status)
+      if file.item.isPublic { content.publication = language.text("publication_" + file.item.publication.rawValue) }
+    }
+    return try await context.renderer.render(
+      request, "public/track", title: language.text("track_title"), content, status: status)
+  }
+
+  struct TrackForm: Decodable {
+    var _csrf: String?
+    var code: String?
+  }
+
+  /// `POST /track`: opens the message of a tracking code.
+  func open(_ request: Request) async throws -> Response {
+    let form = (try? request.content.decode(TrackForm.self)) ?? TrackForm()
+    try request.checkFormToken(form._csrf)
+    guard let code = form.code.flatMap(TrackingCode.normalized),
+      try await context.store.message(trackingCode: code) != nil
+    else {
+      return try await page(
+        request, message: nil, error: request.pageLanguage.text("track_not_found"), status: .notFound)
+    }
+    let response = request.redirect(to: SiteURL.track.path, redirectType: .normal)
+    response.cookies[PageCookies.track] = Self.trackCookie(code, context: context)
+    response.cookies[PageCookies.trackedCase] = context.expiredCookie()
+    return response
+  }
+
+  func forget(_ request: Request) async throws -> Response {
+    let form = (try? request.content.decode(TrackForm.self)) ?? TrackForm()
+    try request.checkFormToken(form._csrf)
+    let response = request.redirect(to: SiteURL.track.path, redirectType: .normal)
+    response.cookies[PageCookies.track] = context.expiredCookie()
+    response.cookies[PageCookies.trackedCase] = context.expiredCookie()
+    return response
+  }
+
+  struct EvaluateForm: Decodable {
+    var _csrf: String?
+    var resolution: Int?
+    var attitude: Int?
+    var speed: Int?
+    var comment: String?
+  }
+
+  /// `POST /track/evaluate`: the author's three scores and comment; unsatisfied asks for a reopening.
+  func evaluate(_ request: Request) async throws -> Response {
+    let form = (try? request.content.decode(EvaluateForm.self)) ?? EvaluateForm()
+    try request.checkFormToken(form._csrf)
+    guard let message = try await trackedMessage(request) else {
+      return request.redirect(to: SiteURL.track.path, redirectType: .normal)
+    }
+    let language = request.pageLanguage
+    do {
+      let evaluation = try Evaluation(
+        resolution: form.resolution ?? 0, attitude: form.attitude ?? 0, speed: form.speed ?? 0, comment: form.comment
+      ).validated()
+      try await context.store.perform(
+        .evaluate(evaluation), on: message.id, by: Actor(role: .citizen, id: "citizen"), at: context.clock(),
+        expectedVersion: message.version)
+    } catch {
+      let mapped = MappedError.of(error)
+      guard mapped.status.code < 500 else { throw error }
+      return try await page(
+        request, message: message, errors: mapped.messages(in: language) { Self.label($0, language) },
+        status: mapped.status)
+    }
+    return request.redirect(to: SiteURL.track.path, redirectType: .normal)
+  }
+
+  struct ThanksForm: Decodable {
+    var _csrf: String?
+    var author: String?
+    var body: String?
+  }
+
+  /// `POST /track/thanks`: the author's thanks letter to the unit that replied.
+  func thank(_ request: Request) async throws -> Response {
+    let form = (try? request.content.decode(ThanksForm.self)) ?? ThanksForm()
+    try request.checkFormToken(form._csrf)
+    guard let message = try await trackedMessage(request) else {
+      return request.redirect(to: SiteURL.track.path, redirectType: .normal)
+    }
+    let language = request.pageLanguage
+    do {
+      try await context.store.thank(message, author: form.author ?? "", body: form.body ?? "", at: context.clock())
+    } catch {
+      let mapped = MappedError.of(error)
+      guard mapped.status.code < 500 else { throw error }
+      return try await page(
+        request, message: message,
+        errors: mapped.fields.isEmpty ? [language.text(mapped.text)] : mapped.fields.map { language.text($0.text) },
+        status: mapped.status)
+    }
+    return request.redirect(to: SiteURL.track.path, redirectType: .normal)
+  }
+
+  static func label(_ field: String, _ language: Language) -> String {
+    [
+      "resolution": language.text("resolution"), "attitude": language.text("attitude"), "speed": language.text("speed"),
+      "comment": language.text("comment"),
+    ][field] ?? field
+  }
+}

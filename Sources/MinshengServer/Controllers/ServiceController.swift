@@ -1,0 +1,75 @@
+import Foundation
+import Metrics
+import MinshengCore
+import MinshengStore
+import Prometheus
+import Synchronization
+import Vapor
+
+/// The service's own paths: `/healthz`, `/ping`, `/metrics` and the OpenAPI document.
+struct ServiceController: Sendable {
+  let context: ServerContext
+  /// The committed OpenAPI document (`Resources/OpenAPI/openapi.json`), read once at start.
+  let document: Data?
+
+  /// `GET /ping`: plain text without the database, the framework's ceiling in the HTTP benchmark.
+  func ping(_ request: Request) -> String { "pong\n" }
+
+  /// `GET /healthz`: 200 when the database answers.
+  func health(_ request: Request) async -> Response {
+    do {
+      try await context.store.database.ping()
+      return Response(status: .ok, body: .init(string: "ok\n"))
+    } catch {
+      return Response(status: .serviceUnavailable, body: .init(string: "database unavailable\n"))
+    }
+  }
+
+  /// `GET /metrics`: Prometheus text — the requests Vapor counts through swift-metrics (by method,
+  /// route pattern and status, with their latency), messages by status, overdue messages.
+  func metrics(_ request: Request) async throws -> Response {
+    let registry = ServiceMetrics.registry
+    let counts = try await context.store.countByStatus()
+    for status in Status.allCases {
+      registry.makeGauge(name: "minsheng_messages", labels: [("status", status.rawValue)]).set(
+        Double(counts[status] ?? 0))
+    }
+    let overdue = try await context.store.overdueCounts(at: context.clock())
+    registry.makeGauge(name: "minsheng_messages_overdue", labels: [("phase", "acceptance")]).set(
+      Double(overdue.acceptance))
+    registry.makeGauge(name: "minsheng_messages_overdue", labels: [("phase", "reply")]).set(Double(overdue.reply))
+    var buffer: [UInt8] = []
+    registry.emit(into: &buffer)
+    var headers = HTTPHeaders()
+    headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
+    return Response(status: .ok, headers: headers, body: .init(data: Data(buffer)))
+  }
+
+  /// `GET /api/v1/openapi.json`.
+  func openAPI(_ request: Request) throws -> Response {
+    guard let document else { throw PageError(.notFound, "error_page_not_found") }
+    var headers = HTTPHeaders()
+    headers.contentType = .json
+    return Response(status: .ok, headers: headers, body: .init(data: document))
+  }
+}
+
+/// The process's metrics: swift-metrics bootstrapped once with a Prometheus registry. Vapor's request
+/// counters and timers (`http_requests_total`, `http_request_duration_seconds`) are renamed
+/// `minsheng_http_…` with the label `route` for Vapor's `path` (the route pattern, never the raw
+/// path, so nobody can create unbounded series).
+enum ServiceMetrics {
+  static let registry = PrometheusCollectorRegistry()
+
+  private static let bootstrapped: Void = {
+    var factory = PrometheusMetricsFactory(registry: registry)
+    factory.nameAndLabelSanitizer = { name, labels in
+      let renamed = name.hasPrefix("http_") ? "minsheng_" + name : name
+      return (renamed, labels.map { ($0.0 == "path" ? "route" : $0.0, $0.1) })
+    }
+    MetricsSystem.bootstrap(factory)
+  }()
+
+  /// Bootstraps the metrics system on first use; later calls do nothing (swift-metrics allows one).
+  static func bootstrap() { _ = bootstrapped }
+}

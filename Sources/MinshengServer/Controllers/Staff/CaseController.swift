@@ -1,0 +1,365 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// `/staff/messages/{id}`: the whole case for those who may read it (`CaseAccess`), with a form for
+/// each action the viewer may take now; the actions, 不是重复, and the case's images.
+struct CaseController: Sendable {
+  let pages: StaffPages
+
+  var context: ServerContext { pages.context }
+  var store: Store { context.store }
+
+  func show(_ request: Request) async throws -> Response {
+    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
+    let message = try await readable(request, session)
+    let language = request.pageLanguage
+    let done = request.query[String.self, at: "done"]
+    let notice =
+      done == "intake"
+      ? language.text("intake_done")
+      : done.flatMap(Action.init(rawValue:)).map { language.text("action_done", ["action": .key($0.nameKey)]) } ?? ""
+    return try await page(request, session: session, message: message, notice: notice, errors: [])
+  }
+
+  /// The message in the path, if the viewer may read it; 404 otherwise, the same for an unknown id.
+  private func readable(_ request: Request, _ session: StaffSession) async throws -> Message {
+    guard let id = request.parameters.get("id", as: UUID.self), let message = try await store.message(id),
+      CaseAccess.mayRead(session.actor, message)
+    else { throw PageError(.notFound, "error_case_not_found") }
+    return message
+  }
+
+  func page(
+    _ request: Request, session: StaffSession, message: Message, notice: String, errors: [String],
+    status: HTTPResponseStatus = .ok
+  ) async throws -> Response {
+    let language = request.pageLanguage
+    let names = try await store.referenceNames()
+    let now = context.clock()
+    let deadline = DeadlineStatus.of(message, at: now, calendar: context.calendar)
+    func unit(_ id: UUID?) -> String { id.flatMap { names.units[$0]?.name } ?? "—" }
+    let events = try await store.events(of: message.id)
+    let timeline = events.map { StaffEventView($0.draft, names: names, language: language) }
+    let forms = forms(for: message, actor: session.actor, names: names, now: now, language: language)
+    let canReply = forms.contains { [Action.reply.rawValue, Action.answerDirectly.rawValue].contains($0.action) }
+    let knowledgeQuery = String((request.query[String.self, at: "kb"] ?? "").prefix(50))
+    let mayMerge = forms.contains { $0.action == Action.merge.rawValue }
+    let mayDismiss = CaseAccess.mayDispatch(session.actor, message)
+    let suggestion = try await store.suggestion(for: message.id)
+    let content = CaseContent(
+      id: message.id.uuidString.lowercased(), url: SiteURL.staff(.message(.value(message.id))).path,
+      version: message.version, serial: message.serial.description, title: message.title,
+      paragraphs: MessageView.paragraphs(message.body), facts: facts(message, names: names, language: language),
+      images: try await store.attachments(of: message.id).map { SiteURL.staff(.media(.value($0.id))).path },
+      suggestion: suggestion.map { Self.describe($0, names: names, language: language) } ?? "",
+      reasons: suggestion.flatMap { suggestion in
+        suggestion.reasons.isEmpty
+          ? nil
+          : language.text(
+            "case_reasons", ["reasons": .plain(suggestion.reasons.prefix(6).map(\.gram).joined(separator: " · "))])
+      } ?? "",
+      due: deadline.due.map {
+        language.text("case_deadline", ["due": .plain(language.deadline($0))])
+          + (language.timeLeft(deadline).map { language.text("in_brackets", ["text": .plain($0)]) } ?? "")
+      } ?? "",
+      dueClass: CaseRow.dueClass(deadline),
+      timeLeft: language.timeLeft(deadline) ?? "", timeline: timeline,
+      replies: try await store.publishedReplies(of: message.id).map {
+        StaffReplyView(
+          unit: unit($0.unitID), date: language.dateTime($0.publishedAt), paragraphs: MessageView.paragraphs($0.body))
+      },
+      draft: try await store.draftReply(of: message.id).map {
+        [StaffReplyView(unit: unit($0.unitID), date: "", paragraphs: MessageView.paragraphs($0.body))]
+      } ?? [],
+      forms: forms,
+      duplicates: try await store.duplicateCandidates(of: message.id).map { candidate in
+        DuplicateView(
+          id: candidate.message.id.uuidString.lowercased(),
+          url: SiteURL.staff(.message(.value(candidate.message.id))).path,
+          dismissURL: SiteURL.staff(.dismissDuplicate(.value(message.id), candidate: .value(candidate.message.id)))
+            .path,
+          mergeNote: language.text("case_merge_note", ["serial": .plain(candidate.message.serial.description)]),
+          serial: candidate.message.serial.description, title: candidate.message.title,
+          status: language.name(candidate.message.status),
+          similarity: language.text(
+            "case_similarity", ["value": .plain("\(Int((candidate.similarity * 100).rounded()))%")]),
+          state: language.text("duplicate_" + candidate.state.rawValue),
+          canMerge: mayMerge && candidate.state == .open, canDismiss: mayDismiss && candidate.state == .open)
+      },
+      knowledgeQuery: knowledgeQuery,
+      knowledge: canReply
+        ? try await store.searchKnowledge(knowledgeQuery, limit: 10).map {
+          KnowledgeView(kind: language.text("knowledge_" + $0.kind.rawValue), title: $0.title, body: $0.body)
+        } : [],
+      canReply: canReply,
+      instructions: zip(events, timeline).filter { $0.0.draft.action == .workflow(.instruct) }.map(\.1),
+      mergeURL: SiteURL.staff(.action(.value(message.id), .value(Action.merge.rawValue))).path)
+    return try await pages.render(
+      request, "staff/case", title: message.serial.description + " " + message.title, session: session, content,
+      notice: notice, errors: errors, status: status)
+  }
+
+  /// The case's facts as staff read them, contact details included.
+  private func facts(_ message: Message, names: ReferenceNames, language: Language) -> [Fact] {
+    func unit(_ id: UUID?) -> String { id.flatMap { names.units[$0]?.name } ?? "—" }
+    func fact(_ key: String, _ value: String) -> Fact { Fact(label: language.text("fact_" + key), value: value) }
+    let publication =
+      message.isPublic
+      ? language.text("fact_publication_" + message.publication.rawValue) : language.text("fact_private")
+    var facts = [
+      fact("serial", message.serial.description),
+      fact("status", language.name(message.status) + (message.urgent ? language.text("fact_urgent") : "")),
+      fact("type", language.name(message.type)), fact("channel", language.name(message.channel)),
+      fact("received", language.dateTime(message.createdAt)),
+      fact(
+        "board",
+        message.leaderID == nil
+          ? language.text("intake_by_region")
+          : MessageItem.boardName(leader: message.leaderID, region: message.regionID, names: names)),
+      fact("region", message.regionID.flatMap { names.regions[$0]?.name } ?? "—"),
+      fact("category", message.categoryID.flatMap { names.categories[$0]?.name } ?? "—"),
+      fact("address", message.location?.address ?? "—"), fact("author", message.contact.name),
+      fact("phone", message.contact.phone), fact("office", unit(message.dispatchingUnitID)),
+      fact("lead", unit(message.leadUnitID)),
+      fact("assisting", message.assistingUnitIDs.isEmpty ? "—" : language.list(message.assistingUnitIDs.map(unit))),
+      fact("publication", publication), fact("source_region", message.sourceRegion ?? "—"),
+    ]
+    if let email = message.contact.email { facts.insert(fact("email", email), at: 11) }
+    return facts
+  }
+
+  /// The classifier's suggestion in words: 城乡建设（82%）→ 住建委；其次：…
+  static func describe(_ suggestion: CategorySuggestion, names: ReferenceNames, language: Language) -> String {
+    func percent(_ value: Double) -> String { "\(Int((value * 100).rounded()))%" }
+    var text = suggestion.label + language.text("in_brackets", ["text": .plain(percent(suggestion.confidence))])
+    if let unit = suggestion.unitID.flatMap({ names.units[$0]?.name }) { text += " → " + unit }
+    if suggestion.top.count > 1 {
+      text += language.text(
+        "suggestion_runners_up",
+        ["list": .plain(language.list(suggestion.top.dropFirst().map { "\($0.label) " + percent($0.confidence) }))])
+    }
+    return text
+  }
+
+  /// A form for each action the viewer may take on the message now: the workflow table's actions for
+  /// the role, less those the workflow refuses for the viewer's unit; each asks for the fields its
+  /// action takes (`Action.fields`), with the limits of the rules in force.
+  func forms(for message: Message, actor: Actor, names: ReferenceNames, now: Date, language: Language) -> [ActionForm] {
+    let region = RegionPath.of(message.regionID, in: names.regions)
+    let units = pages.unitOptions(names, selected: message.suggestedUnitID)
+    let sample = ActionInput.sample(for: message)
+    let maxDays = context.store.rules.sla.policy(type: message.type, urgent: message.urgent, region: region)
+      .maxExtensionWorkingDays
+    return Workflow.actions(from: message.status, for: actor.role).compactMap { (action: Action) -> ActionForm? in
+      guard action != .evaluate, let command = try? sample.command(for: action) else { return nil }
+      do {
+        _ = try Workflow.transition(
+          from: message, action: command, by: actor, at: now, rules: context.store.rules, region: region)
+      } catch let error as WorkflowError {
+        switch error {
+        case .notAllowed, .notYourUnit: return nil
+        case .reasonRequired, .invalidParameter: break
+        }
+      } catch {
+        return nil
+      }
+      let fields = Dictionary(action.fields.map { ($0.field, $0.required) }, uniquingKeysWith: { $0 || $1 })
+      return ActionForm(
+        action: action.rawValue, url: SiteURL.staff(.action(.value(message.id), .value(action.rawValue))).path,
+        label: language.text(action == .note ? "form_note_or_contact" : action.nameKey),
+        primary: [.assign, .accept, .reply, .approveReply, .approveExtension, .grantReopen].contains(action),
+        unit: fields[.leadUnit] != nil, assisting: fields[.assistingUnits] != nil,
+        instruction: fields[.instruction] != nil, reason: fields[.reason] != nil, note: fields[.note] != nil,
+        noteRequired: fields[.note] == true, days: fields[.workingDays] != nil, daysMax: maxDays,
+        daysHint: language.text("form_days_hint", ["max": .number(maxDays)]),
+        body: fields[.body] != nil, comment: fields[.comment] != nil, into: fields[.into] != nil,
+        urgent: fields[.urgent] != nil, units: fields[.leadUnit] != nil ? units : [], urgentNow: message.urgent,
+        contact: fields[.contact] != nil,
+        contactKinds: ContactRecord.Kind.allCases.map {
+          Option(
+            value: $0.rawValue, label: language.text("form_contact_log", ["kind": .key($0.nameKey)]), selected: false)
+        }, now: Self.localMinute(now))
+    }
+  }
+
+  struct ActionFields: Decodable {
+    var _csrf: String?
+    var expected_version: String?
+    var lead_unit: String?
+    var assisting_units: [String]?
+    var instruction: String?
+    var reason: String?
+    var note: String?
+    var working_days: String?
+    var body: String?
+    var comment: String?
+    var into_serial: String?
+    var urgent: String?
+    var contact_kind: String?
+    var contacted_at: String?
+  }
+
+  /// `POST /staff/messages/{id}/actions/{action}`: one workflow action from the case page. The
+  /// workflow checks the role and the unit; on success the case page is shown again.
+  func act(_ request: Request) async throws -> Response {
+    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
+    let form = (try? request.content.decode(ActionFields.self)) ?? ActionFields()
+    try pages.checkCSRF(form._csrf, session)
+    let message = try await readable(request, session)
+    guard let action = request.parameters.get("action").flatMap(Action.init(rawValue:)), action != .evaluate else {
+      throw PageError(.notFound, "error_page_not_found")
+    }
+    let language = request.pageLanguage
+    func text(_ value: String?) -> String? {
+      guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
+      return value
+    }
+    var errors: [String] = []
+    var input = ActionInput(
+      leadUnit: text(form.lead_unit).flatMap(UUID.init(uuidString:)),
+      assistingUnits: (form.assisting_units ?? []).compactMap(UUID.init(uuidString:)),
+      instruction: text(form.instruction),
+      reason: text(form.reason), note: text(form.note), body: text(form.body), comment: text(form.comment),
+      urgent: form.urgent == "yes")
+    if action == .merge {
+      if let serial = text(form.into_serial).flatMap(Serial.init), let parent = try await store.message(serial: serial)
+      {
+        input.into = parent.id
+      } else {
+        errors.append(
+          Self.label("into", language) + language.text("field_separator") + language.text("form_serial_hint"))
+      }
+    }
+    if action == .note, let kind = text(form.contact_kind) {
+      input.contactKind = ContactRecord.Kind(rawValue: kind)
+      input.contactedAt = text(form.contacted_at).flatMap(Self.parseLocalMinute)
+      if input.contactKind == nil { errors.append(language.text("form_contact_kind_error")) }
+      if input.contactedAt == nil { errors.append(language.text("form_contact_time_error")) }
+    }
+    if let value = text(form.working_days) {
+      if let days = Int(value) {
+        input.workingDays = days
+      } else {
+        errors.append(
+          Self.label("working_days", language) + language.text("field_separator") + language.text("form_integer"))
+      }
+    }
+    var status = HTTPResponseStatus.unprocessableEntity
+    if errors.isEmpty {
+      do {
+        try await store.perform(
+          try input.command(for: action), on: message.id, by: session.actor, at: context.clock(),
+          expectedVersion: text(form.expected_version).flatMap { Int($0) })
+        return request.redirect(
+          to: SiteURL.staff(.message(.value(message.id))).path(query: [("done", action.rawValue)]),
+          redirectType: .normal)
+      } catch {
+        let mapped = MappedError.of(error)
+        guard mapped.status.code < 500, mapped.status != .notFound else { throw error }
+        errors = mapped.messages(in: language) { Self.label($0, language) }
+        status = mapped.status
+      }
+    }
+    let current = try await store.message(message.id) ?? message
+    return try await page(request, session: session, message: current, notice: "", errors: errors, status: status)
+  }
+
+  /// `POST /staff/messages/{id}/duplicates/{candidate}/dismiss`: 不是重复.
+  func dismissDuplicate(_ request: Request) async throws -> Response {
+    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
+    try pages.checkCSRF((try? request.content.decode(LoginController.TokenForm.self))?._csrf, session)
+    let message = try await readable(request, session)
+    guard let candidate = request.parameters.get("candidate", as: UUID.self) else {
+      throw StoreError.notFound(.duplicateCandidate)
+    }
+    let language = request.pageLanguage
+    do {
+      try await store.dismissDuplicate(message.id, candidate: candidate, by: session.actor, at: context.clock())
+    } catch let error as StoreError {
+      guard case .forbidden = error else { throw error }
+      return try await page(
+        request, session: session, message: message, notice: "", errors: [language.text(error.text)], status: .forbidden
+      )
+    }
+    return try await page(
+      request, session: session, message: message, notice: language.text("duplicate_dismissed_notice"), errors: [])
+  }
+
+  /// An image of a message, for the staff who may read it.
+  func media(_ request: Request) async throws -> Response {
+    guard let session = try await pages.session(request) else { throw PageError(.unauthorized, "error_login_first") }
+    guard let id = request.parameters.get("id", as: UUID.self), let image = try await store.attachment(id),
+      let message = try await store.message(image.messageID), CaseAccess.mayRead(session.actor, message)
+    else { throw StoreError.notFound(.image) }
+    return BrowseController.imageResponse(image, cache: "private, no-store")
+  }
+
+  /// A time as a `datetime-local` field shows it, in China Standard Time (`2026-12-01T10:30`).
+  static func localMinute(_ date: Date) -> String {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = WorkingCalendar.chinaStandardTime
+    formatter.dateFormat = "yyyy-MM-dd'T'HH:mm"
+    return formatter.string(from: date)
+  }
+
+  /// What a `datetime-local` field sends (or the same with a space), read in China Standard Time.
+  static func parseLocalMinute(_ text: String) -> Date? {
+    let formatter = DateFormatter()
+    formatter.locale = Locale(identifier: "en_US_POSIX")
+    formatter.timeZone = WorkingCalendar.chinaStandardTime
+    for format in ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss"] {
+      formatter.dateFormat = format
+      if let date = formatter.date(from: text) { return date }
+    }
+    return nil
+  }
+
+  /// The name of an action's field, as errors name it.
+  static func label(_ field: String, _ language: Language) -> String {
+    let known: Set<String> = [
+      "lead_unit", "reason", "note", "working_days", "body", "comment", "into", "urgent", "public_title", "public_body",
+      "instruction", "contacted_at",
+    ]
+    return known.contains(field) ? language.text("field_" + field) : field
+  }
+}
+
+extension StaffEventView {
+  /// An event as staff read it: when, who (role, unit, account), what, the note, whether internal.
+  init(_ event: EventDraft, names: ReferenceNames, language: Language) {
+    let unit = event.actor.unitID.flatMap { names.units[$0]?.name }.map { " · " + $0 } ?? ""
+    let account = event.actor.id.isEmpty ? "" : language.text("in_brackets", ["text": .plain(event.actor.id)])
+    self.init(
+      at: language.dateTime(event.at), who: language.name(event.actor.role) + unit + account,
+      what: Self.describe(event, names: names, language: language), note: event.note ?? "",
+      isInternal: event.visibility == .internal)
+  }
+
+  /// An event for staff: the public wording, or the internal one.
+  static func describe(_ event: EventDraft, names: ReferenceNames, language: Language) -> String {
+    switch event.action {
+    case .moderated:
+      guard event.payload["publication"] == "published" else { return language.text("staff_event_withheld") }
+      return language.text((event.payload["redacted"] ?? "").isEmpty ? "staff_event_published" : "staff_event_redacted")
+    case .workflow(.note) where event.payload["contact_kind"] != nil:
+      let kind =
+        event.payload["contact_kind"].flatMap(ContactRecord.Kind.init(rawValue:)).map(language.name)
+        ?? language.text("staff_event_contact")
+      let at = event.payload["contacted_at"].flatMap(Double.init).map {
+        language.text("in_brackets", ["text": .plain(language.dateTime(Date(timeIntervalSince1970: $0 / 1000)))])
+      }
+      return language.text("staff_event_contact_log", ["kind": .plain(kind)]) + (at ?? "")
+    case .workflow(let action)
+    where [.note, .contribute, .remind, .supervise, .returnToDispatcher, .instruct].contains(action):
+      return language.name(action)
+    default:
+      let event = PublicEvent(
+        action: event.action, from: event.from, to: event.to, unitID: event.actor.unitID, payload: event.payload,
+        at: event.at)
+      return TimelineText.describe(event, names: names, language: language)
+    }
+  }
+}

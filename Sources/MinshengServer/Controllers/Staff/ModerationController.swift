@@ -1,0 +1,79 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// 发布审核 in the browser: the moderators' queue, publish (perhaps redacted) or withhold.
+struct ModerationPagesController: Sendable {
+  let pages: StaffPages
+
+  var context: ServerContext { pages.context }
+
+  func queue(_ request: Request) async throws -> Response {
+    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
+    return try await page(request, session: session, notice: "", errors: [])
+  }
+
+  private func page(
+    _ request: Request, session: StaffSession, notice: String, errors: [String], status: HTTPResponseStatus = .ok
+  ) async throws -> Response {
+    let office = try pages.scope(of: .moderation, for: session).unitID
+    let language = request.pageLanguage
+    let names = try await context.store.referenceNames()
+    let items = try await context.store.moderationQueue(dispatchingUnit: office)
+    let backlog = try await context.store.moderationBacklog(dispatchingUnit: office)
+    let content = ModerationContent(
+      intro: language.text("moderation_intro", ["count": .number(backlog)]), backlog: backlog,
+      items: items.map { item in
+        let message = item.message
+        return ModerationView(
+          id: message.id.uuidString.lowercased(), url: SiteURL.staff(.moderate(.value(message.id))).path,
+          version: message.version, serial: message.serial.description, title: message.title, body: message.body,
+          masked: PrivacyMask.mask(message.title) + "\n" + PrivacyMask.mask(message.body),
+          created: language.dateTime(message.createdAt),
+          flagged: item.flagged.isEmpty
+            ? "" : language.text("moderation_flagged", ["words": .plain(language.list(item.flagged.map(\.word)))]),
+          board: MessageItem.boardName(leader: message.leaderID, region: message.regionID, names: names))
+      })
+    return try await pages.render(
+      request, "staff/moderation", title: language.text("place_moderation"), session: session, content,
+      notice: notice, errors: errors, status: status)
+  }
+
+  struct DecisionForm: Decodable {
+    var _csrf: String?
+    var decision: String?
+    var public_title: String?
+    var public_body: String?
+    var reason: String?
+    var expected_version: String?
+  }
+
+  func decide(_ request: Request) async throws -> Response {
+    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
+    let form = (try? request.content.decode(DecisionForm.self)) ?? DecisionForm()
+    try pages.checkCSRF(form._csrf, session)
+    let language = request.pageLanguage
+    guard let id = request.parameters.get("id", as: UUID.self), let message = try await context.store.message(id),
+      Moderation.mayModerate(session.actor, message)
+    else { throw PageError(.notFound, "error_moderation_not_found") }
+    let withhold = form.decision == "withhold"
+    do {
+      try await context.store.moderate(
+        id, expectedVersion: form.expected_version.flatMap { Int($0) },
+        decision: withhold
+          ? .withhold(reason: form.reason ?? "") : .publish(title: form.public_title, body: form.public_body),
+        by: session.actor, at: context.clock())
+    } catch {
+      let mapped = MappedError.of(error)
+      guard [.unprocessableEntity, .conflict].contains(mapped.status) else { throw error }
+      return try await page(
+        request, session: session, notice: "",
+        errors: mapped.messages(in: language) { CaseController.label($0, language) }, status: mapped.status)
+    }
+    return try await page(
+      request, session: session,
+      notice: message.serial.description + language.text("field_separator")
+        + language.text(withhold ? "moderation_withheld" : "moderation_published"), errors: [])
+  }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Vapor
+
+/// Every route of the service, in one place, each path from the site map (`SiteURL`).
+struct Routes: Sendable {
+  let home: HomeController
+  let browse: BrowseController
+  let write: WriteController
+  let track: TrackController
+  let account: AccountController
+  let boards: BoardsController
+  let language: LanguageController
+  let login: LoginController
+  let queues: QueuesController
+  let intake: IntakeController
+  let moderation: ModerationPagesController
+  let cases: CaseController
+  let admin: AdminController
+  let messages: MessagesAPI
+  let staffAPI: StaffAPI
+  let reference: ReferenceAPI
+  let auth: AuthAPI
+  let service: ServiceController
+
+  init(context: ServerContext, document: Data?) {
+    let pages = StaffPages(context: context)
+    let staffLogin = StaffLogin(store: context.store, passwords: context.passwords, clock: context.clock)
+    home = HomeController(context: context)
+    browse = BrowseController(context: context)
+    write = WriteController(context: context)
+    track = TrackController(context: context)
+    account = AccountController(context: context)
+    boards = BoardsController(context: context)
+    language = LanguageController(context: context)
+    login = LoginController(pages: pages, login: staffLogin)
+    queues = QueuesController(pages: pages)
+    intake = IntakeController(pages: pages)
+    moderation = ModerationPagesController(pages: pages)
+    cases = CaseController(pages: pages)
+    admin = AdminController(pages: pages)
+    messages = MessagesAPI(context: context)
+    staffAPI = StaffAPI(context: context)
+    reference = ReferenceAPI(context: context)
+    auth = AuthAPI(context: context, login: staffLogin)
+    service = ServiceController(context: context, document: document)
+  }
+
+  /// Registers every route: `routes` for everyone, `staff` behind `StaffAuthentication`.
+  func register(on routes: any RoutesBuilder, staff: any RoutesBuilder) {
+    // The citizens' website.
+    routes.on(.GET, .home, use: home.home)
+    routes.on(.GET, .messages, use: browse.list)
+    routes.on(.GET, .search, use: browse.list)
+    routes.on(.GET, .message(.key), use: browse.show)
+    routes.on(.GET, .media(.key), use: browse.media)
+    routes.on(.GET, .write, use: write.form)
+    routes.on(.POST, .write, body: .collect(maxSize: "16mb"), use: write.write)
+    routes.on(.POST, .writeCode, body: .collect(maxSize: "16mb"), use: write.sendCode)
+    routes.on(.POST, .writeSuggest, use: write.suggest)
+    routes.on(.GET, .track, use: track.track)
+    routes.on(.POST, .track, use: track.open)
+    routes.on(.POST, .trackEvaluate, use: track.evaluate)
+    routes.on(.POST, .trackThanks, use: track.thank)
+    routes.on(.POST, .trackForget, use: track.forget)
+    routes.on(.GET, .account, use: account.account)
+    routes.on(.POST, .accountCode, use: account.sendCode)
+    routes.on(.POST, .accountLogin, use: account.login)
+    routes.on(.POST, .accountLogout, use: account.logout)
+    routes.on(.POST, .accountOpen, use: account.open)
+    routes.on(.GET, .unit(.key), use: boards.unit)
+    routes.on(.GET, .leader(.key), use: boards.leader)
+    routes.on(.GET, .overdue, use: boards.overdue)
+    routes.on(.GET, .language(.key), use: language.switchLanguage)
+
+    // The staff workbench (each page checks the session itself and sends to the login without one).
+    routes.on(.GET, .staff(.login), use: login.form)
+    routes.on(.POST, .staff(.login), use: login.submit)
+    routes.on(.POST, .staff(.logout), use: login.logout)
+    routes.on(.GET, .staff(.home), use: login.home)
+    routes.on(.GET, .staff(.pool), use: queues.pool)
+    routes.on(.GET, .staff(.inbox), use: queues.inbox)
+    routes.on(.GET, .staff(.supervision), use: queues.supervision)
+    routes.on(.GET, .staff(.intake), use: intake.form)
+    routes.on(.POST, .staff(.intake), use: intake.submit)
+    routes.on(.GET, .staff(.moderation), use: moderation.queue)
+    routes.on(.POST, .staff(.moderate(.key)), use: moderation.decide)
+    routes.on(.GET, .staff(.message(.key)), use: cases.show)
+    routes.on(.POST, .staff(.action(.key, .key)), use: cases.act)
+    routes.on(.POST, .staff(.dismissDuplicate(.key, candidate: .key)), use: cases.dismissDuplicate)
+    routes.on(.GET, .staff(.media(.key)), use: cases.media)
+    routes.on(.GET, .staff(.admin), use: admin.index)
+    routes.on(.GET, .staff(.adminSection(.key)), use: admin.page)
+    routes.on(.POST, .staff(.adminChange(.key, verb: .key)), use: admin.change)
+    routes.on(.POST, .staff(.adminChangeRow(.key, verb: .key, id: .key)), use: admin.change)
+
+    // The JSON API.
+    routes.on(.POST, .api(.messages), use: messages.create)
+    routes.on(.GET, .api(.messages), use: messages.list)
+    routes.on(.GET, .api(.message(.key)), use: messages.show)
+    routes.on(.GET, .api(.track(.key)), use: messages.track)
+    routes.on(.POST, .api(.evaluation(.key)), use: messages.evaluate)
+    routes.on(.POST, .api(.authToken), use: auth.issue)
+    routes.on(.POST, .api(.authSession), use: auth.openSession)
+    staff.on(.DELETE, .api(.authSession), use: auth.closeSession)
+    staff.on(.POST, .api(.action(.key, .key)), use: staffAPI.act)
+    staff.on(.GET, .api(.staffMessage(.key)), use: staffAPI.detail)
+    staff.on(.POST, .api(.dismissDuplicate(.key, candidate: .key)), use: staffAPI.dismissDuplicate)
+    staff.on(.GET, .api(.inbox), use: staffAPI.inbox)
+    staff.on(.GET, .api(.pool), use: staffAPI.pool)
+    staff.on(.GET, .api(.moderationQueue), use: staffAPI.moderationQueue)
+    staff.on(.POST, .api(.moderation(.key)), use: staffAPI.moderate)
+    staff.on(.GET, .api(.bannedWords), use: reference.bannedWords)
+    staff.on(.POST, .api(.bannedWords), use: reference.addBannedWord)
+    staff.on(.DELETE, .api(.bannedWord(.key)), use: reference.removeBannedWord)
+    staff.on(.GET, .api(.knowledge), use: reference.searchKnowledge)
+    staff.on(.POST, .api(.knowledge), use: reference.createKnowledge)
+    staff.on(.PUT, .api(.knowledgeEntry(.key)), use: reference.replaceKnowledge)
+    staff.on(.DELETE, .api(.knowledgeEntry(.key)), use: reference.deleteKnowledge)
+    routes.on(.GET, .api(.reference(.regions)), use: reference.regions)
+    routes.on(.GET, .api(.reference(.leaders)), use: reference.leaders)
+    routes.on(.GET, .api(.reference(.units)), use: reference.units)
+    routes.on(.GET, .api(.reference(.categories)), use: reference.categories)
+    routes.on(.GET, .api(.reference(.routingRules)), use: reference.routingRules)
+    staff.on(.POST, .api(.reference(.regions)), use: reference.createRegion)
+    staff.on(.PATCH, .api(.referenceRow(.regions, .key)), use: reference.updateRegion)
+    staff.on(.POST, .api(.reference(.leaders)), use: reference.createLeader)
+    staff.on(.PATCH, .api(.referenceRow(.leaders, .key)), use: reference.updateLeader)
+    staff.on(.POST, .api(.reference(.units)), use: reference.createUnit)
+    staff.on(.PATCH, .api(.referenceRow(.units, .key)), use: reference.updateUnit)
+    staff.on(.POST, .api(.reference(.categories)), use: reference.createCategory)
+    staff.on(.PATCH, .api(.referenceRow(.categories, .key)), use: reference.updateCategory)
+    staff.on(.POST, .api(.reference(.routingRules)), use: reference.createRoutingRule)
+    staff.on(.DELETE, .api(.referenceRow(.routingRules, .key)), use: reference.deleteRoutingRule)
+    routes.on(.GET, .api(.openAPI), use: service.openAPI)
+
+    // The service itself.
+    routes.on(.GET, .ping, use: service.ping)
+    routes.on(.GET, .healthz, use: service.health)
+    routes.on(.GET, .metrics, use: service.metrics)
+  }
+}

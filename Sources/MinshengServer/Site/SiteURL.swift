@@ -1,0 +1,253 @@
+import Foundation
+import MinshengCore
+import Vapor
+
+/// A path parameter: its name, when a route is registered, or its value, when a link is made.
+enum Parameter<Value: Sendable & Equatable>: Sendable, Equatable {
+  case key
+  case value(Value)
+}
+
+/// 站点地图: every path of the service. Each case both registers its route (`pathComponents`) and
+/// makes its links (`path`), so a renamed path cannot leave a dead link behind; `Routes.swift` is the
+/// one place routes are declared, and no template or handler writes a path by hand.
+enum SiteURL: Sendable, Equatable {
+  // The citizens' website.
+  case home
+  case messages
+  case search
+  case message(Parameter<UUID>)
+  case write
+  case writeCode
+  case writeSuggest
+  case track
+  case trackEvaluate
+  case trackThanks
+  case trackForget
+  case account
+  case accountCode
+  case accountLogin
+  case accountLogout
+  case accountOpen
+  case unit(Parameter<UUID>)
+  case leader(Parameter<UUID>)
+  case overdue
+  case media(Parameter<UUID>)
+  case language(Parameter<String>)
+  // The staff workbench.
+  case staff(StaffURL)
+  // The JSON API.
+  case api(APIURL)
+  // The service itself.
+  case healthz
+  case metrics
+  case ping
+
+  /// The path's segments: fixed words, and named parameters with their values when known.
+  var segments: [Segment] {
+    switch self {
+    case .home: []
+    case .messages: ["messages"]
+    case .search: ["search"]
+    case .message(let id): ["messages", .uuid("id", id)]
+    case .write: ["write"]
+    case .writeCode: ["write", "code"]
+    case .writeSuggest: ["write", "suggest"]
+    case .track: ["track"]
+    case .trackEvaluate: ["track", "evaluate"]
+    case .trackThanks: ["track", "thanks"]
+    case .trackForget: ["track", "forget"]
+    case .account: ["account"]
+    case .accountCode: ["account", "code"]
+    case .accountLogin: ["account", "login"]
+    case .accountLogout: ["account", "logout"]
+    case .accountOpen: ["account", "open"]
+    case .unit(let id): ["units", .uuid("id", id)]
+    case .leader(let id): ["leaders", .uuid("id", id)]
+    case .overdue: ["overdue"]
+    case .media(let id): ["media", .uuid("id", id)]
+    case .language(let code): ["lang", .text("code", code)]
+    case .staff(let staff): ["staff"] + staff.segments
+    case .api(let api): ["api", "v1"] + api.segments
+    case .healthz: ["healthz"]
+    case .metrics: ["metrics"]
+    case .ping: ["ping"]
+    }
+  }
+
+  /// The components a route is registered with (`:id` for a parameter).
+  var pathComponents: [PathComponent] {
+    segments.map { segment in
+      switch segment {
+      case .fixed(let word): .constant(word)
+      case .parameter(let name, _): .parameter(name)
+      }
+    }
+  }
+
+  /// The link: `/messages/2f…`, parameters filled in (a parameter without a value keeps its name).
+  var path: String {
+    "/"
+      + segments.map { segment in
+        switch segment {
+        case .fixed(let word): word
+        case .parameter(let name, let value):
+          value?.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? ":" + name
+        }
+      }.joined(separator: "/")
+  }
+
+  /// The link with a query: `/messages?unit=…`; empty values are left out.
+  func path(query items: [(String, String?)]) -> String {
+    var components = URLComponents()
+    components.path = path
+    let kept = items.compactMap { name, value in
+      value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
+    }
+    components.queryItems = kept.isEmpty ? nil : kept
+    return components.string ?? path
+  }
+}
+
+/// One segment of a path.
+enum Segment: Sendable, Equatable, ExpressibleByStringLiteral {
+  case fixed(String)
+  case parameter(String, value: String?)
+
+  init(stringLiteral value: String) { self = .fixed(value) }
+
+  static func uuid(_ name: String, _ parameter: Parameter<UUID>) -> Segment {
+    if case .value(let id) = parameter { return .parameter(name, value: id.uuidString.lowercased()) }
+    return .parameter(name, value: nil)
+  }
+
+  static func text(_ name: String, _ parameter: Parameter<String>) -> Segment {
+    if case .value(let text) = parameter { return .parameter(name, value: text) }
+    return .parameter(name, value: nil)
+  }
+}
+
+/// The staff workbench's paths, under `/staff`.
+enum StaffURL: Sendable, Equatable {
+  case home
+  case login
+  case logout
+  case pool
+  case inbox
+  case supervision
+  case intake
+  case moderation
+  case moderate(Parameter<UUID>)
+  case message(Parameter<UUID>)
+  case action(Parameter<UUID>, Parameter<String>)
+  case dismissDuplicate(Parameter<UUID>, candidate: Parameter<UUID>)
+  case media(Parameter<UUID>)
+  case admin
+  case adminSection(Parameter<String>)
+  case adminChange(Parameter<String>, verb: Parameter<String>)
+  case adminChangeRow(Parameter<String>, verb: Parameter<String>, id: Parameter<UUID>)
+
+  var segments: [Segment] {
+    switch self {
+    case .home: []
+    case .login: ["login"]
+    case .logout: ["logout"]
+    case .pool: ["pool"]
+    case .inbox: ["inbox"]
+    case .supervision: ["supervision"]
+    case .intake: ["intake"]
+    case .moderation: ["moderation"]
+    case .moderate(let id): ["moderation", .uuid("id", id)]
+    case .message(let id): ["messages", .uuid("id", id)]
+    case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]
+    case .dismissDuplicate(let id, let candidate):
+      ["messages", .uuid("id", id), "duplicates", .uuid("candidate", candidate), "dismiss"]
+    case .media(let id): ["media", .uuid("id", id)]
+    case .admin: ["admin"]
+    case .adminSection(let section): ["admin", .text("section", section)]
+    case .adminChange(let section, let verb): ["admin", .text("section", section), .text("verb", verb)]
+    case .adminChangeRow(let section, let verb, let id):
+      ["admin", .text("section", section), .text("verb", verb), .uuid("id", id)]
+    }
+  }
+
+  /// The staff page of a place of the workbench.
+  static func of(_ place: StaffPlace) -> StaffURL {
+    switch place {
+    case .pool: .pool
+    case .inbox: .inbox
+    case .supervision: .supervision
+    case .moderation: .moderation
+    case .intake: .intake
+    case .administration: .admin
+    case .knowledge: .home
+    }
+  }
+}
+
+/// The JSON API's paths, under `/api/v1`.
+enum APIURL: Sendable, Equatable {
+  case messages
+  case message(Parameter<UUID>)
+  case track(Parameter<String>)
+  case evaluation(Parameter<UUID>)
+  case action(Parameter<UUID>, Parameter<String>)
+  case staffMessage(Parameter<UUID>)
+  case dismissDuplicate(Parameter<UUID>, candidate: Parameter<UUID>)
+  case inbox
+  case pool
+  case moderationQueue
+  case moderation(Parameter<UUID>)
+  case bannedWords
+  case bannedWord(Parameter<UUID>)
+  case knowledge
+  case knowledgeEntry(Parameter<UUID>)
+  case reference(ReferenceKind)
+  case referenceRow(ReferenceKind, Parameter<UUID>)
+  case authToken
+  case authSession
+  case openAPI
+
+  /// The reference collections of the API.
+  enum ReferenceKind: String, Sendable, CaseIterable {
+    case regions, leaders, units, categories
+    case routingRules = "routing-rules"
+  }
+
+  var segments: [Segment] {
+    switch self {
+    case .messages: ["messages"]
+    case .message(let id): ["messages", .uuid("id", id)]
+    case .track(let code): ["track", .text("tracking_code", code)]
+    case .evaluation(let id): ["messages", .uuid("id", id), "evaluation"]
+    case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]
+    case .staffMessage(let id): ["staff", "messages", .uuid("id", id)]
+    case .dismissDuplicate(let id, let candidate):
+      ["messages", .uuid("id", id), "duplicates", .uuid("candidate", candidate), "dismiss"]
+    case .inbox: ["staff", "inbox"]
+    case .pool: ["staff", "pool"]
+    case .moderationQueue: ["staff", "moderation"]
+    case .moderation(let id): ["messages", .uuid("id", id), "moderation"]
+    case .bannedWords: ["banned-words"]
+    case .bannedWord(let id): ["banned-words", .uuid("id", id)]
+    case .knowledge: ["knowledge"]
+    case .knowledgeEntry(let id): ["knowledge", .uuid("id", id)]
+    case .reference(let kind): [.fixed(kind.rawValue)]
+    case .referenceRow(let kind, let id): [.fixed(kind.rawValue), .uuid("id", id)]
+    case .authToken: ["auth", "token"]
+    case .authSession: ["auth", "session"]
+    case .openAPI: ["openapi.json"]
+    }
+  }
+}
+
+extension RoutesBuilder {
+  /// Registers `handler` for `method` on the site map's path.
+  @discardableResult
+  func on<Response: AsyncResponseEncodable>(
+    _ method: HTTPMethod, _ url: SiteURL, body: HTTPBodyStreamStrategy = .collect,
+    use handler: @escaping @Sendable (Request) async throws -> Response
+  ) -> Route {
+    on(method, url.pathComponents, body: body, use: handler)
+  }
+}

@@ -1,0 +1,321 @@
+import Foundation
+import LeafKit
+import MinshengCore
+import MinshengStore
+
+/// One case in a queue: enough to decide what to open first.
+struct CaseRow: Encodable, Sendable, LeafDataRepresentable {
+  var id: String
+  var url: String
+  var serial: String
+  var title: String
+  var status: String
+  var statusClass: String
+  var urgent: Bool
+  var unit: String
+  var created: String
+  var due: String
+  /// `ok` (green), `soon` (amber: less than one working day left), `late` (red), or empty.
+  var dueClass: String
+  var timeLeft: String
+  var hint: String
+  /// The deadline as seconds since 1970, for ordering (no deadline sorts last).
+  var dueSort: Double
+
+  init(
+    _ message: CaseSummary, names: ReferenceNames, language: Language, now: Date, calendar: WorkingCalendar,
+    hint: String = ""
+  ) {
+    id = message.id.uuidString.lowercased()
+    url = SiteURL.staff(.message(.value(message.id))).path
+    serial = message.serial.description
+    title = message.title
+    status = language.name(message.status)
+    statusClass = message.status.rawValue
+    urgent = message.urgent
+    unit = message.leadUnitID.flatMap { names.units[$0]?.name } ?? ""
+    created = language.dateTime(message.createdAt)
+    let deadline = DeadlineStatus.of(message, at: now, calendar: calendar)
+    due = deadline.due.map { language.text("queue_due", ["due": .plain(language.deadline($0))]) } ?? ""
+    dueClass = Self.dueClass(deadline)
+    timeLeft = language.timeLeft(deadline) ?? ""
+    self.hint = hint
+    dueSort = deadline.due?.timeIntervalSince1970 ?? .greatestFiniteMagnitude
+  }
+
+  /// What the template shows, handed to Leaf as it is (queue pages render hundreds of rows, and
+  /// Leaf's general encoder was a twentieth of their time). Optional parts come with a flag that is
+  /// there only when true, tested with `#if(row.hasDue):`: Leaf turns a text into a truth value by
+  /// building a set of all its conversions each time, which was a tenth of a queue page's time; a
+  /// flag is already one, and a missing key is false at once. (`dueSort` is for sorting here only.)
+  var leafData: LeafData {
+    var row: [String: LeafData] = [
+      "id": .string(id), "url": .string(url), "serial": .string(serial), "title": .string(title),
+      "status": .string(status),
+      "statusClass": .string(statusClass), "urgent": .bool(urgent), "created": .string(created),
+      "dueClass": .string(dueClass),
+    ]
+    // The deadline and the time left come together: both exist exactly when a unit's clock runs.
+    if !due.isEmpty {
+      row["hasDue"] = .bool(true)
+      row["due"] = .string(due)
+      row["timeLeft"] = .string(timeLeft)
+    }
+    if !unit.isEmpty {
+      row["hasUnit"] = .bool(true)
+      row["unit"] = .string(unit)
+    }
+    if !hint.isEmpty {
+      row["hasHint"] = .bool(true)
+      row["hint"] = .string(hint)
+    }
+    return .dictionary(row)
+  }
+
+  static func dueClass(_ deadline: DeadlineStatus) -> String {
+    guard deadline.due != nil else { return "" }
+    if deadline.isOverdue { return "late" }
+    return deadline.isDueSoon ? "soon" : "ok"
+  }
+}
+
+struct QueueSection: Encodable, Sendable {
+  var id: String
+  var title: String
+  var rows: [CaseRow]
+  /// How many cases the section has in all, and which of them are shown ("第 21–40 件，共 4,123 件").
+  var extent = ""
+  /// Links to the section's other pages (empty when everything is shown).
+  var previous = ""
+  var next = ""
+  /// In the overview: the section on its own; on a section's page: back to the overview.
+  var all = ""
+  var overview = ""
+}
+
+/// Which part of a queue is shown: the first cases of every section (the overview), or one
+/// section a page at a time (`?section=ID&page=N`). Every section is read in its own order with an
+/// offset, so no page reads more than it shows.
+struct QueueWindow: Sendable {
+  /// Cases per section in the overview.
+  static let preview = 20
+  /// Cases per page of one section.
+  static let pageSize = 50
+
+  var section: String?
+  var page: Int
+  /// Extra query items kept in the links (the supervision board's unit filter).
+  var keep: [(String, String)]
+
+  init(section: String?, page: Int, keep: [(String, String)] = []) {
+    self.section = section
+    self.page = max(1, min(page, 2_000))
+    self.keep = keep
+  }
+
+  /// Whether the section appears at all.
+  func shows(_ id: String) -> Bool { section == nil || section == id }
+  /// The section's cases to read: `offset` skipped, at most `limit`.
+  var offset: Int { section == nil ? 0 : (page - 1) * Self.pageSize }
+  var limit: Int { section == nil ? Self.preview : Self.pageSize }
+
+  /// The section with its counts and links, on a page at `path`.
+  func section(
+    id: String, title: String, rows: [CaseRow], total: Int, path: String, language: Language
+  ) -> QueueSection {
+    var section = QueueSection(
+      id: id, title: title + language.text("in_brackets", ["text": .number(total)]), rows: rows)
+    guard total > rows.count || self.section != nil else { return section }
+    func link(_ page: Int?) -> String {
+      var items = keep.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1)" }
+      if let page { items += ["section=\(id)", "page=\(page)"] }
+      return path + (items.isEmpty ? "" : "?" + items.joined(separator: "&")) + "#q-\(id)"
+    }
+    let first = offset + (rows.isEmpty ? 0 : 1)
+    section.extent = language.text(
+      "queue_extent", ["first": .number(first), "last": .number(offset + rows.count), "total": .number(total)])
+    if self.section == nil {
+      section.all = link(1)
+    } else {
+      if page > 1 { section.previous = link(page - 1) }
+      if offset + rows.count < total { section.next = link(page + 1) }
+      section.overview = link(nil)
+    }
+    return section
+  }
+}
+
+struct QueueContent: Encodable, Sendable {
+  var heading: String
+  var intro: String
+  var sections: [QueueSection]
+  /// The supervision board's unit filter (empty elsewhere).
+  var units: [Option]
+  var filterPath: String
+  /// 热点: the supervision board's topics of the last seven days (empty elsewhere).
+  var topics: [TopicView] = []
+  /// The topics are still being counted for the first time (the board shows them on a later visit).
+  var topicsPending = false
+  /// 通知: the reminders and supervision notices sent to the viewer's unit and to the viewer (the inbox).
+  var notices: [NoticeView] = []
+  /// A figure for the whole board (the supervision board: this month's first-contact resolution).
+  var figure = ""
+}
+
+struct NoticeView: Encodable, Sendable {
+  var at: String
+  var body: String
+}
+
+struct TopicView: Encodable, Sendable {
+  var label: String
+  /// How many messages, in words: 12 条.
+  var size: String
+  /// The growth against the week before, in words: 较前 7 天 +20%.
+  var growth: String
+  var titles: [String]
+}
+
+struct StaffLoginContent: Encodable, Sendable {
+  var username: String
+  var error: String
+}
+
+/// The whole case file as staff see it, with a form for every action the viewer may take now.
+struct CaseContent: Encodable, Sendable {
+  var id: String
+  var url: String
+  var version: Int
+  var serial: String
+  var title: String
+  var paragraphs: [String]
+  var facts: [Fact]
+  var images: [String]
+  var suggestion: String
+  var reasons: String
+  var due: String
+  var dueClass: String
+  var timeLeft: String
+  var timeline: [StaffEventView]
+  var replies: [StaffReplyView]
+  var draft: [StaffReplyView]
+  var forms: [ActionForm]
+  /// 并单候选, with the forms to merge into one or dismiss it when the viewer may.
+  var duplicates: [DuplicateView]
+  /// 知识库 search from the reply editor: the words, and what they found.
+  var knowledgeQuery: String
+  var knowledge: [KnowledgeView]
+  /// Whether the viewer can reply now (the search is offered then).
+  var canReply: Bool
+  /// 领导批示 on the case, shown above everything else.
+  var instructions: [StaffEventView]
+  /// Where 并入此件 is sent.
+  var mergeURL: String
+}
+
+struct KnowledgeView: Encodable, Sendable {
+  var kind: String
+  var title: String
+  var body: String
+}
+
+struct DuplicateView: Encodable, Sendable {
+  var id: String
+  var url: String
+  var dismissURL: String
+  /// The note 并入此件 records: 与 2026-000123 反映同一问题.
+  var mergeNote: String
+  var serial: String
+  var title: String
+  var status: String
+  var similarity: String
+  var state: String
+  var canMerge: Bool
+  var canDismiss: Bool
+}
+
+struct Fact: Encodable, Sendable {
+  var label: String
+  var value: String
+}
+
+struct StaffEventView: Encodable, Sendable {
+  var at: String
+  var who: String
+  var what: String
+  var note: String
+  var isInternal: Bool
+}
+
+struct StaffReplyView: Encodable, Sendable {
+  var unit: String
+  var date: String
+  var paragraphs: [String]
+}
+
+/// One action's form: which fields it asks for.
+struct ActionForm: Encodable, Sendable {
+  var action: String
+  var url: String
+  var label: String
+  var primary: Bool
+  var unit: Bool
+  var assisting: Bool
+  var instruction: Bool
+  var reason: Bool
+  var note: Bool
+  var noteRequired: Bool
+  var days: Bool
+  /// The longest extension the rules in force allow, in working days, and the limit in words.
+  var daysMax: Int
+  var daysHint: String
+  var body: Bool
+  var comment: Bool
+  var into: Bool
+  var urgent: Bool
+  var units: [Option]
+  var urgentNow: Bool
+  /// The note form doubles as the contact log: how the author was reached, and when.
+  var contact: Bool
+  var contactKinds: [Option]
+  /// Now, as the contact time's default.
+  var now: String
+}
+
+/// 来电来信登记: the operator's form, kept as typed when it comes back with errors.
+struct IntakeContent: Encodable, Sendable {
+  /// Where the form is sent.
+  var action = ""
+  /// This month's first-contact resolution of the office (or all offices).
+  var figure = ""
+  var boards: [Option]
+  var types: [Option]
+  var categories: [Option]
+  var channels: [Option]
+  var title: String
+  var body: String
+  var address: String
+  var name: String
+  var phone: String
+  var answer: String
+  var isPrivate: Bool
+}
+
+struct ModerationContent: Encodable, Sendable {
+  var intro: String
+  var backlog: Int
+  var items: [ModerationView]
+}
+
+struct ModerationView: Encodable, Sendable {
+  var id: String
+  var url: String
+  var version: Int
+  var serial: String
+  var title: String
+  var body: String
+  var masked: String
+  var created: String
+  var flagged: String
+  var board: String
+}

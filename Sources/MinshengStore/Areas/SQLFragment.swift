@@ -1,0 +1,219 @@
+import Foundation
+import MinshengCore
+
+/// A statement or a part of one, with `?` for each value: written once, run by either implementation
+/// (SQLite binds the values in order, SQLKit turns each `?` into its dialect's placeholder).
+struct SQLFragment: Sendable {
+  var text: String
+  var binds: [StoreValue]
+
+  init(_ text: String, _ binds: [StoreValue] = []) {
+    self.text = text
+    self.binds = binds
+  }
+
+  /// The fragments joined by `separator`, their values in order.
+  static func joined(_ parts: [SQLFragment], separator: String) -> SQLFragment {
+    SQLFragment(parts.map(\.text).joined(separator: separator), parts.flatMap(\.binds))
+  }
+
+  static func + (lhs: SQLFragment, rhs: SQLFragment) -> SQLFragment {
+    SQLFragment(lhs.text + rhs.text, lhs.binds + rhs.binds)
+  }
+
+  /// `WHERE a AND b …`, or nothing without conditions.
+  static func `where`(_ conditions: [SQLFragment]) -> SQLFragment {
+    conditions.isEmpty ? SQLFragment("") : SQLFragment(" WHERE ") + joined(conditions, separator: " AND ")
+  }
+
+  /// `?, ?, …` for a list of values.
+  static func list(_ values: [StoreValue]) -> SQLFragment {
+    SQLFragment(Array(repeating: "?", count: values.count).joined(separator: ", "), values)
+  }
+}
+
+extension MessageFilter {
+  /// The filter as conditions on `messages`: the public condition, each field that is set, the page
+  /// key, and (with `words`) the stored text of the title, body or a published reply.
+  func conditions(words: String) -> [SQLFragment] {
+    var conditions: [SQLFragment] = []
+    func equal(_ column: String, _ value: StoreValue?) {
+      if let value { conditions.append(SQLFragment("\(column) = ?", [value])) }
+    }
+    if publicOnly { conditions.append(SQLFragment("is_public = ? AND publication = 'published'", [.bool(true)])) }
+    equal("publication", publication.map { .text($0.rawValue) })
+    equal("region_id", regionID.map(StoreValue.uuid))
+    equal("leader_id", leaderID.map(StoreValue.uuid))
+    equal("lead_unit_id", leadUnitID.map(StoreValue.uuid))
+    equal("dispatching_unit_id", dispatchingUnitID.map(StoreValue.uuid))
+    equal("type", type.map { .text($0.rawValue) })
+    equal("category_id", categoryID.map(StoreValue.uuid))
+    equal("status", status.map { .text($0.rawValue) })
+    if let statuses, !statuses.isEmpty {
+      conditions.append(SQLFragment("status IN (") + .list(statuses.map { .text($0.rawValue) }) + SQLFragment(")"))
+    }
+    if let createdFrom { conditions.append(SQLFragment("created_at >= ?", [.date(createdFrom)])) }
+    if let createdBefore { conditions.append(SQLFragment("created_at < ?", [.date(createdBefore)])) }
+    if let after {
+      conditions.append(
+        SQLFragment(
+          "(serial_year < ? OR (serial_year = ? AND serial_number < ?))",
+          [.integer(Int64(after.year)), .integer(Int64(after.year)), .integer(Int64(after.number))]))
+    }
+    if !words.isEmpty {
+      let pattern = StoreValue.text("%" + Store.escapedForLike(words) + "%")
+      conditions.append(
+        SQLFragment(
+          """
+          (LOWER(COALESCE(public_title, title)) LIKE ? ESCAPE '!' OR LOWER(COALESCE(public_body, body)) LIKE ? ESCAPE '!'
+           OR id IN (SELECT message_id FROM replies WHERE state = 'published' AND LOWER(body) LIKE ? ESCAPE '!'))
+          """, [pattern, pattern, pattern]))
+    }
+    return conditions
+  }
+}
+
+/// The statements of the public reads and the queues, written once.
+enum ReadStatements {
+  static func publicStamp(_ id: UUID) -> SQLFragment {
+    SQLFragment(
+      """
+      SELECT version, CASE WHEN is_public AND publication = 'published' THEN 1 ELSE 0 END AS shown
+      FROM messages WHERE id = ?
+      """, [.uuid(id)])
+  }
+
+  static func messages(matching filter: MessageFilter, words: String, limit: Int) -> SQLFragment {
+    SQLFragment("SELECT * FROM messages") + .where(filter.conditions(words: words))
+      + SQLFragment(" ORDER BY serial_year DESC, serial_number DESC LIMIT ?", [.integer(Int64(limit))])
+  }
+
+  static func publishedReplyBodies(_ id: UUID) -> SQLFragment {
+    SQLFragment("SELECT body FROM replies WHERE message_id = ? AND state = 'published'", [.uuid(id)])
+  }
+
+  static func latestReplied(limit: Int) -> SQLFragment {
+    SQLFragment(
+      """
+      SELECT m.* FROM messages m
+      JOIN (SELECT message_id, MAX(published_at) AS at FROM replies WHERE state = 'published' GROUP BY message_id) r
+        ON r.message_id = m.id
+      WHERE m.is_public = ? AND m.publication = 'published'
+      ORDER BY r.at DESC, m.serial_number DESC LIMIT ?
+      """, [.bool(true), .integer(Int64(limit))])
+  }
+
+  /// The owner column of a grouping, a literal (never input).
+  static func ownerColumn(_ grouping: FiguresGrouping) -> String {
+    grouping == .leader ? "leader_id" : "lead_unit_id"
+  }
+
+  static func figureMessages(year: Int, by grouping: FiguresGrouping) -> SQLFragment {
+    let column = ownerColumn(grouping)
+    return SQLFragment(
+      """
+      SELECT m.\(column) AS owner, m.closure AS closure, m.created_at AS created_at, r.first_at AS first_at
+      FROM messages m
+      LEFT JOIN (SELECT message_id, MIN(published_at) AS first_at FROM replies WHERE state = 'published'
+                 GROUP BY message_id) r ON r.message_id = m.id
+      WHERE m.serial_year = ? AND m.\(column) IS NOT NULL
+      """, [.integer(Int64(year))])
+  }
+
+  static func figureLevels(year: Int, by grouping: FiguresGrouping) -> SQLFragment {
+    let column = ownerColumn(grouping)
+    return SQLFragment(
+      """
+      SELECT m.\(column) AS owner, e.level AS level FROM evaluations e JOIN messages m ON m.id = e.message_id
+      WHERE m.serial_year = ? AND m.\(column) IS NOT NULL
+      """, [.integer(Int64(year))])
+  }
+
+  static func figureThanks(year: Int, by grouping: FiguresGrouping) -> SQLFragment {
+    let column = ownerColumn(grouping)
+    return SQLFragment(
+      """
+      SELECT m.\(column) AS owner, COUNT(*) AS n FROM thanks_letters t JOIN messages m ON m.id = t.message_id
+      WHERE m.serial_year = ? AND m.\(column) IS NOT NULL GROUP BY m.\(column)
+      """, [.integer(Int64(year))])
+  }
+
+  static func thanksLetters(toUnit unitID: UUID, limit: Int) -> SQLFragment {
+    SQLFragment(
+      """
+      SELECT t.* FROM thanks_letters t JOIN messages m ON m.id = t.message_id
+      WHERE t.unit_id = ? AND m.is_public = ? AND m.publication = 'published'
+      ORDER BY t.created_at DESC LIMIT ?
+      """, [.uuid(unitID), .bool(true), .integer(Int64(limit))])
+  }
+
+  static func supervisedOpen(limit: Int) -> SQLFragment {
+    SQLFragment(
+      "SELECT m.*, n.noticed_ms FROM messages m JOIN (SELECT message_id, MIN(at_ms) AS noticed_ms FROM events ")
+      + SQLFragment("WHERE action = 'supervise' GROUP BY message_id) n ON n.message_id = m.id ")
+      + SQLFragment("WHERE m.is_public = ? AND m.publication = 'published' AND m.status IN (", [.bool(true)])
+      + .list(DueQueue.statuses.map { .text($0.rawValue) })
+      + SQLFragment(") ORDER BY n.noticed_ms LIMIT ?", [.integer(Int64(limit))])
+  }
+
+  static func mergedCount(_ id: UUID) -> SQLFragment {
+    SQLFragment("SELECT COUNT(*) AS n FROM messages WHERE merged_into_id = ?", [.uuid(id)])
+  }
+
+  static func messages(ofPhone mobile: String, limit: Int) -> SQLFragment {
+    SQLFragment(
+      "SELECT * FROM messages WHERE contact_phone = ? ORDER BY created_at DESC LIMIT ?",
+      [.text(mobile), .integer(Int64(limit))])
+  }
+}
+
+/// A `figureMessages` row.
+struct FigureMessageRow: Decodable, Sendable {
+  var owner: UUID
+  var closure: String?
+  var created_at: Date
+  var first_at: Date?
+}
+
+/// A `figureLevels` row.
+struct FigureLevelRow: Decodable, Sendable {
+  var owner: UUID
+  var level: String
+}
+
+/// A count per owner.
+struct OwnerCountRow: Decodable, Sendable {
+  var owner: UUID
+  var n: Int
+}
+
+/// A message row with the time of its first supervision notice.
+struct NoticedMessageRow: Decodable, Sendable {
+  var message: MessageRecord
+  var noticedMilliseconds: Int64
+
+  enum CodingKeys: String, CodingKey {
+    case noticedMilliseconds = "noticed_ms"
+  }
+
+  init(from decoder: any Decoder) throws {
+    message = try MessageRecord(from: decoder)
+    noticedMilliseconds = try decoder.container(keyedBy: CodingKeys.self).decode(
+      Int64.self, forKey: .noticedMilliseconds)
+  }
+}
+
+extension NoticedMessageRow {
+  var noticedAt: Date { Date(timeIntervalSince1970: Double(noticedMilliseconds) / 1_000) }
+}
+
+/// A row with one text column, `body`.
+struct BodyRow: Decodable, Sendable {
+  var body: String
+}
+
+/// A version and whether the public may read it.
+struct StampRow: Decodable, Sendable {
+  var version: Int
+  var shown: Int
+}

@@ -1,0 +1,50 @@
+import Foundation
+import MinshengCore
+
+/// `PublicReadStorage` over a statement runner: the SQLite implementation with
+/// `SQLiteStatementRunner`, the SQL implementation with `SQLStatementRunner`.
+struct StatementPublicReads<Runner: StatementRunner>: PublicReadStorage {
+  let runner: Runner
+
+  func publicStamp(of id: UUID) async throws -> PublicStamp? {
+    try await runner.all(ReadStatements.publicStamp(id), as: StampRow.self).first
+      .map { PublicStamp(version: $0.version, isPublic: $0.shown != 0) }
+  }
+
+  func messages(matching filter: MessageFilter, words: String, limit: Int) async throws -> [Message] {
+    try await runner.messages(ReadStatements.messages(matching: filter, words: words, limit: limit))
+  }
+
+  func publishedReplyBodies(of id: UUID) async throws -> [String] {
+    try await runner.all(ReadStatements.publishedReplyBodies(id), as: BodyRow.self).map(\.body)
+  }
+
+  func latestReplied(limit: Int) async throws -> [Message] {
+    try await runner.messages(ReadStatements.latestReplied(limit: limit))
+  }
+
+  func figureRows(year: Int, by grouping: FiguresGrouping) async throws -> FigureRows {
+    FigureRows(
+      messages: try await runner.all(
+        ReadStatements.figureMessages(year: year, by: grouping), as: FigureMessageRow.self),
+      levels: try await runner.all(ReadStatements.figureLevels(year: year, by: grouping), as: FigureLevelRow.self),
+      thanks: try await runner.all(ReadStatements.figureThanks(year: year, by: grouping), as: OwnerCountRow.self))
+  }
+
+  func thanksLetters(toUnit unitID: UUID, limit: Int) async throws -> [ThanksLetter] {
+    try await runner.all(ReadStatements.thanksLetters(toUnit: unitID, limit: limit), as: ThanksRecord.self).map(\.core)
+  }
+
+  func supervisedOpenMessages(limit: Int) async throws -> [(message: Message, noticedAt: Date)] {
+    let rows = try await runner.all(ReadStatements.supervisedOpen(limit: limit), as: NoticedMessageRow.self)
+    return zip(try await runner.messages(rows.map(\.message)), rows).map { ($0, $1.noticedAt) }
+  }
+
+  func mergedCount(into id: UUID) async throws -> Int {
+    try await runner.integer(ReadStatements.mergedCount(id))
+  }
+
+  func messages(ofPhone mobile: String, limit: Int) async throws -> [Message] {
+    try await runner.messages(ReadStatements.messages(ofPhone: mobile, limit: limit))
+  }
+}

@@ -1,0 +1,46 @@
+import FluentKit
+
+/// Every schema change, in order. Append only: a released migration is never edited (each is one
+/// file of literals; MigrationHistoryTests fails when one changes what it creates).
+public enum StoreMigrations {
+  public static let all: [any Migration] = [
+    M0001_CreateRegions(),
+    M0002_CreateUnits(),
+    M0003_CreateLeaders(),
+    M0004_CreateCategories(),
+    M0005_CreateRoutingRules(),
+    M0006_CreateMessages(),
+    M0007_CreateAssistingUnits(),
+    M0008_CreateEvents(),
+    M0009_CreateReplies(),
+    M0010_CreateEvaluations(),
+    M0011_CreateAuditHead(),
+    M0012_CreateStaffAccounts(),
+    M0013_CreateAccessTokens(),
+    M0014_CreateStaffSessions(),
+    M0015_CreateReferenceChanges(),
+    M0016_CreateMessageSuggestions(),
+    M0017_CreateAttachments(),
+    M0018_CreateThanksLetters(),
+    M0019_UpdateMessagesAddPublication(),
+    M0020_CreateModerationTables(),
+    M0021_CreateCitizenTables(),
+    M0022_CreateJobTables(),
+    M0023_CreateDuplicateTables(),
+    M0024_CreateKnowledgeBase(),
+    M0025_CreateRuleDocuments(),
+    M0026_UpdateStaffAddEmail(),
+    M0027_CreateWorkbenchIndexes(),
+    M0028_CreateQueueOrderIndexes(),
+    M0029_DropRedundantIndexes(),
+    M0030_PartialIndexes(),
+    M0031_BandRecency(),
+    M0032_IndexRepliesAndEvaluations(),
+    M0033_FirstContactIndexes(),
+    M0034_UrgentNewMessages(),
+    M0035_ReturnedByLeadUnit(),
+    M0036_FirstContactCovering(),
+    M0037_EventsKeyedBySequence(),
+    M0038_PendingModeration(),
+  ]
+}

@@ -1,0 +1,214 @@
+import FluentKit
+import Foundation
+import MinshengCore
+import SQLKit
+
+/// `CaseStorage` on PostgreSQL (and on SQLite through Fluent's connection): one SQL transaction per
+/// intake or change, statements through SQLKit.
+struct SQLCaseStorage: CaseStorage {
+  let connection: SQLConnection
+
+  func receive(_ intake: ReceivedCase) async throws -> Message {
+    try await connection.transaction { sql in
+      try await sql.count(intake.limits, at: intake.message.createdAt)
+      var message = intake.message
+      let place = try await sql.claimChainPlace()
+      let (event, tip) = AuditChain.seal(
+        EventDraft.received(message, by: intake.actor), id: intake.eventID, at: place, after: .empty)
+      message.serial.number = try await Self.insertNumbered(
+        MessageRecord(message, trackingHash: intake.trackingHash, chainTip: tip, fingerprint: intake.fingerprint),
+        on: sql)
+      try await sql.insert(EventRecord(event), into: EventRecord.schema)
+      for (position, image) in intake.images.enumerated() {
+        try await sql.insert(
+          AttachmentRecord(image, messageID: message.id, position: position, at: message.createdAt),
+          into: AttachmentRecord.schema)
+      }
+      if let suggestion = intake.suggestion { try await sql.insert(suggestion, into: SuggestionRecord.schema) }
+      return message
+    }
+  }
+
+  /// Inserts a message row and returns its serial number, one more than the year's highest, taken
+  /// inside the INSERT from the unique (year, number) index while the caller holds the audit head.
+  static func insertNumbered(_ record: MessageRecord, on sql: any SQLDatabase) async throws -> Int {
+    var columns: [String] = []
+    var values: [any SQLExpression] = []
+    for (column, value) in try SQLQueryEncoder(nilEncodingStrategy: .asNil).encode(record) {
+      columns.append(column)
+      values.append(
+        column == "serial_number"
+          ? SQLQueryString(
+            "(SELECT COALESCE(MAX(serial_number), 0) + 1 FROM messages WHERE serial_year = \(bind: record.serialYear))")
+          : value)
+    }
+    let row = try await sql.insert(into: MessageRecord.schema).columns(columns).values(values)
+      .returning("serial_number").first()
+    guard let row else { throw StoreError.internal("the new message's row returned no serial") }
+    return try row.decode(column: "serial_number", as: Int.self)
+  }
+
+  func apply(_ change: CaseChange) async throws {
+    try await connection.transaction { sql in
+      if let key = change.jobKey {
+        let claimed = try await sql.raw(
+          """
+          INSERT INTO job_runs (message_id, job_key, done_at)
+          VALUES (\(bind: change.before.id), \(bind: key), \(bind: change.event.at))
+          ON CONFLICT (message_id, job_key) DO NOTHING RETURNING job_key
+          """
+        ).all()
+        guard !claimed.isEmpty else { throw StoreError.alreadyDone }
+      }
+      let place = try await sql.claimChainPlace()
+      let (event, tip) = AuditChain.seal(change.event, id: change.eventID, at: place, after: change.tip)
+      try await Self.compareAndSwap(change.before, to: change.after, tip: tip, on: sql)
+      if let assisting = change.assisting {
+        try await sql.delete(from: "message_assisting_units").where("message_id", .equal, change.before.id).run()
+        for row in assisting {
+          try await sql.insert(into: "message_assisting_units").columns("id", "message_id", "unit_id", "position")
+            .values(SQLBind(row.id), SQLBind(change.before.id), SQLBind(row.unitID), SQLBind(row.position)).run()
+        }
+      }
+      for row in change.rows { try await Self.write(row, of: change.before.id, on: sql) }
+      for notice in change.notices { try await sql.enqueue(notice) }
+      try await sql.insert(EventRecord(event), into: EventRecord.schema)
+    }
+  }
+
+  /// Writes the new state and chain tip only if the row still has the version the change started
+  /// from; the version also guards the tip, since every event comes with a new version.
+  static func compareAndSwap(_ old: Message, to new: Message, tip: ChainTip, on sql: any SQLDatabase) async throws {
+    let rows = try await sql.update(MessageRecord.schema)
+      .set("status", to: new.status.rawValue)
+      .set("closure", to: new.closure?.rawValue)
+      .set("urgent", to: new.urgent)
+      .set("lead_unit_id", to: new.leadUnitID)
+      .set("reply_needs_review", to: new.replyNeedsReview)
+      .set("acceptance_due", to: new.acceptanceDue)
+      .set("reply_due", to: new.replyDue)
+      .set("merged_into_id", to: new.mergedIntoID)
+      .set("publication", to: new.publication.rawValue)
+      .set("public_title", to: new.publicTitle)
+      .set("public_body", to: new.publicBody)
+      .set("version", to: new.version)
+      .set("event_count", to: tip.count)
+      .set("last_event_hash", to: tip.hash)
+      .set("updated_at", to: new.updatedAt)
+      .where("id", .equal, old.id)
+      .where("version", .equal, old.version)
+      .returning("id")
+      .all()
+    guard rows.count == 1 else {
+      let current = try await sql.messageRecord(old.id)?.version
+      throw StoreError.conflict(messageID: old.id, expectedVersion: old.version, currentVersion: current)
+    }
+  }
+
+  private static func write(_ row: SideRow, of messageID: UUID, on sql: any SQLDatabase) async throws {
+    switch row {
+    case .reply(let reply):
+      try await sql.insert(ReplyRecord(reply, messageID: messageID), into: ReplyRecord.schema)
+    case .decideDrafts(let publish, let at):
+      try await sql.update(ReplyRecord.schema)
+        .set("state", to: (publish ? ReplyState.published : .sentBack).rawValue)
+        .set("published_at", to: publish ? at : nil)
+        .where("message_id", .equal, messageID).where("state", .equal, ReplyState.draft.rawValue).run()
+    case .evaluation(let evaluation):
+      try await sql.insert(EvaluationRecord(evaluation, messageID: messageID), into: EvaluationRecord.schema)
+    case .thanks(let letter):
+      try await sql.insert(ThanksRecord(letter), into: ThanksRecord.schema)
+    }
+  }
+
+  func messageWithTip(_ id: UUID) async throws -> (message: Message, tip: ChainTip)? {
+    try await connection.sql.messageWithTip(id)
+  }
+
+  func message(trackingHash: String) async throws -> Message? {
+    try await messages("tracking_hash", .text(trackingHash)).first
+  }
+
+  func message(serial: Serial) async throws -> Message? {
+    let sql = try connection.read
+    let records = try await sql.select().column("*").from(MessageRecord.schema)
+      .where("serial_year", .equal, serial.year).where("serial_number", .equal, serial.number)
+      .all(decoding: MessageRecord.self)
+    return try await sql.messages(records).first
+  }
+
+  private func messages(_ column: String, _ value: StoreValue) async throws -> [Message] {
+    let sql = try connection.sql
+    let records = try await sql.select().column("*").from(MessageRecord.schema).where(column, .equal, value.bind)
+      .all(decoding: MessageRecord.self)
+    return try await sql.messages(records)
+  }
+
+  func mergedInto(_ id: UUID) async throws -> UUID? {
+    try await connection.sql.select().column("merged_into_id").from(MessageRecord.schema).where("id", .equal, id)
+      .first(decodingColumn: "merged_into_id", as: UUID?.self) ?? nil
+  }
+
+  func events(of messageID: UUID) async throws -> [Event] {
+    try await connection.read.select().column("*").from(EventRecord.schema).where("message_id", .equal, messageID)
+      .orderBy("message_seq").all(decoding: EventRecord.self).compactMap(\.core)
+  }
+
+  func caseFile(_ id: UUID) async throws -> CaseFile? {
+    guard let (message, _) = try await messageWithTip(id) else { return nil }
+    return CaseFile(
+      message: message, events: try await events(of: id),
+      replies: try await replies(of: id, state: .published).compactMap(\.published))
+  }
+
+  func replies(of messageID: UUID, state: ReplyState) async throws -> [StoredReply] {
+    try await connection.read.select().column("*").from(ReplyRecord.schema)
+      .where("message_id", .equal, messageID).where("state", .equal, state.rawValue)
+      .orderBy(state == .published ? "published_at" : "created_at").all(decoding: ReplyRecord.self)
+      .compactMap(\.core)
+  }
+
+  func suggestions(for messageIDs: [UUID]) async throws -> [UUID: CategorySuggestion] {
+    guard !messageIDs.isEmpty else { return [:] }
+    let records = try await connection.read.select().column("*").from(SuggestionRecord.schema)
+      .where("message_id", .in, messageIDs).all(decoding: SuggestionRecord.self)
+    return Dictionary(records.map { ($0.messageID, $0.core) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  func attachments(of messageID: UUID) async throws -> [AttachmentInfo] {
+    try await connection.read.select().column("id").column("content_type").column("byte_count")
+      .from(AttachmentRecord.schema).where("message_id", .equal, messageID).orderBy("position")
+      .all(decoding: AttachmentInfoRecord.self).map(\.core)
+  }
+
+  func attachment(_ id: UUID) async throws -> Attachment? {
+    try await connection.sql.select().column("*").from(AttachmentRecord.schema).where("id", .equal, id)
+      .first(decoding: AttachmentRecord.self)?.core
+  }
+
+  func evaluation(of messageID: UUID) async throws -> StoredEvaluation? {
+    try await connection.sql.select().column("*").from(EvaluationRecord.schema).where("message_id", .equal, messageID)
+      .orderBy("created_at", .descending).first(decoding: EvaluationRecord.self)?.core
+  }
+
+  func thanksLetter(of messageID: UUID) async throws -> ThanksLetter? {
+    try await connection.sql.select().column("*").from(ThanksRecord.schema).where("message_id", .equal, messageID)
+      .first(decoding: ThanksRecord.self)?.core
+  }
+}
+
+extension StoreValue {
+  /// The value as SQLKit binds it.
+  var bind: any SQLExpression {
+    switch self {
+    case .null: SQLLiteral.null
+    case .text(let value): SQLBind(value)
+    case .integer(let value): SQLBind(value)
+    case .real(let value): SQLBind(value)
+    case .bool(let value): SQLBind(value)
+    case .uuid(let value): SQLBind(value)
+    case .date(let value): SQLBind(value)
+    case .blob(let value): SQLBind(value)
+    }
+  }
+}

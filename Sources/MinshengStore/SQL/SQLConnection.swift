@@ -1,0 +1,164 @@
+import FluentKit
+import Foundation
+import MinshengCore
+import SQLKit
+
+// The SQL implementations (PostgreSQL, and SQLite through Fluent's connection when the store opens in
+// its portable mode) share these: the database handles, transactions, and the few statements every
+// area writes (the chain place, events, notices).
+
+/// The database handles of the SQL implementations.
+struct SQLConnection: Sendable {
+  let database: StoreDatabase
+
+  /// The handle writes and reads that must see them go through.
+  var sql: any SQLDatabase {
+    get throws { try Self.sql(database.database) }
+  }
+
+  /// A handle for reads alone (see `StoreDatabase.readDatabase`).
+  var read: any SQLDatabase {
+    get throws { try Self.sql(database.readDatabase) }
+  }
+
+  /// Runs `body` in a transaction, resumed on the database's event loop where it has one.
+  func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    let db = database.database
+    return try await database.onDatabaseLoop {
+      try await db.transaction { tx in try await body(Self.sql(tx)) }
+    }
+  }
+
+  static func sql(_ database: any Database) throws -> any SQLDatabase {
+    guard let sql = database as? any SQLDatabase else { throw StoreError.internal("the database does not speak SQL") }
+    return sql
+  }
+}
+
+extension SQLDatabase {
+  /// Claims the next place in the global chain inside the caller's transaction.
+  ///
+  /// The head row's lock orders every append, so the global chain never forks and no two
+  /// transactions wait on each other in a cycle. The previous event's hash is read by a second
+  /// statement on purpose: on PostgreSQL a statement that waited for the head's lock still reads with
+  /// the snapshot it started with, which may not hold the previous event yet.
+  func claimChainPlace() async throws -> ChainPlace {
+    let head = try await raw(
+      "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = \(bind: AuditHead.rowID) RETURNING last_seq"
+    ).first()
+    guard let head else { throw StoreError.internal("the audit head row is missing") }
+    let sequence = try head.decode(column: "last_seq", as: Int64.self)
+    let previous = try await raw("SELECT chain_hash FROM events WHERE seq = \(bind: sequence - 1)").first()
+    return try ChainPlace(sequence: sequence, previousHash: previous?.decode(column: "chain_hash", as: String.self))
+  }
+
+  /// Inserts a record's columns as a row of `table`, nil values as NULL.
+  func insert<R: Encodable>(_ record: R, into table: String) async throws {
+    try await insert(into: table).model(record, nilEncodingStrategy: .asNil).run()
+  }
+
+  /// Inserts a notice into the outbox.
+  func enqueue(_ notice: OutboxRow) async throws {
+    try await insert(into: "outbox").columns("id", "channel", "recipient", "body", "created_at", "attempts")
+      .values(
+        SQLBind(notice.id), SQLBind(notice.channel), SQLBind(notice.recipient), SQLBind(notice.body),
+        SQLBind(notice.createdAt), SQLBind(0)
+      ).run()
+  }
+
+  /// Counts one more intake (or code) in each limit's current window, and refuses when a limit is
+  /// exceeded (the caller's transaction rolls the count back). Rows of past windows are deleted.
+  func count(_ limits: [CountedLimit], at now: Date) async throws {
+    for limit in limits {
+      let start = Int64(limit.limit.windowStart(at: now).timeIntervalSince1970)
+      try await delete(from: "intake_counters").where("key", .equal, limit.key)
+        .where("window_start", .lessThan, start).run()
+      let count =
+        try await raw(
+          """
+          INSERT INTO intake_counters (key, window_start, count) VALUES (\(bind: limit.key), \(bind: start), 1)
+          ON CONFLICT (key, window_start) DO UPDATE SET count = intake_counters.count + 1
+          RETURNING count
+          """
+        ).first(decodingColumn: "count", as: Int.self) ?? 0
+      if count > limit.limit.count {
+        throw StoreError.rateLimited(what: limit.what, limit: limit.limit, retryAfter: limit.limit.windowEnd(at: now))
+      }
+    }
+  }
+
+  /// The message row with this id.
+  func messageRecord(_ id: UUID) async throws -> MessageRecord? {
+    try await select().column("*").from(MessageRecord.schema).where("id", .equal, id)
+      .first(decoding: MessageRecord.self)
+  }
+
+  /// Records as core values, with their assisting units read in one query per 500 messages.
+  func messages(_ records: [MessageRecord]) async throws -> [Message] {
+    var assisting: [UUID: [UUID]] = [:]
+    var start = 0
+    while start < records.count {
+      let ids = records[start..<min(start + 500, records.count)].map(\.id)
+      start += 500
+      let rows = try await select().column("message_id").column("unit_id").from("message_assisting_units")
+        .where("message_id", .in, ids).orderBy("position").all()
+      for row in rows {
+        assisting[try row.decode(column: "message_id", as: UUID.self), default: []].append(
+          try row.decode(column: "unit_id", as: UUID.self))
+      }
+    }
+    return try records.map { try $0.core(assisting: assisting[$0.id] ?? []) }
+  }
+
+  /// The message with this id and the tip of its chain.
+  func messageWithTip(_ id: UUID) async throws -> (message: Message, tip: ChainTip)? {
+    guard let record = try await messageRecord(id) else { return nil }
+    return (try await messages([record])[0], record.chainTip)
+  }
+}
+
+extension SQLFragment {
+  /// The fragment as SQLKit runs it: each `?` a bound value of the dialect.
+  var query: SQLQueryString {
+    var query = SQLQueryString("")
+    let parts = text.split(separator: "?", omittingEmptySubsequences: false)
+    for (index, part) in parts.enumerated() {
+      query.appendLiteral(String(part))
+      if index < binds.count, index < parts.count - 1 { query.appendInterpolation(binds[index].bind) }
+    }
+    return query
+  }
+}
+
+extension SQLDatabase {
+  /// The rows of a statement, decoded.
+  func all<Row: Decodable>(_ statement: SQLFragment, as type: Row.Type) async throws -> [Row] {
+    try await raw(statement.query).all(decoding: Row.self)
+  }
+
+  /// Runs a statement.
+  func run(_ statement: SQLFragment) async throws {
+    try await raw(statement.query).run()
+  }
+
+  /// The first column of a statement's first row as a whole number (a count); 0 without rows.
+  func integer(_ statement: SQLFragment) async throws -> Int {
+    guard let row = try await raw(statement.query).first(), let column = row.allColumns.first else { return 0 }
+    return try row.decode(column: column, as: Int.self)
+  }
+}
+
+/// The SQL implementation's runner of shared statements: SQLKit on the read handle.
+struct SQLStatementRunner: StatementRunner {
+  let connection: SQLConnection
+
+  var indexHints: Bool { !connection.database.location.isPostgres }
+
+  func all<Row: Decodable & Sendable>(_ statement: SQLFragment, as type: Row.Type) async throws -> [Row] {
+    try await connection.read.all(statement, as: type)
+  }
+
+  func integer(_ statement: SQLFragment) async throws -> Int {
+    try await connection.read.integer(statement)
+  }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import MinshengCore
+import SQLKit
+
+/// `DuplicateStorage` through SQLKit: reads on the read handle, filing in one transaction per batch
+/// with many rows per statement (few round trips to a server).
+struct SQLDuplicateStorage: DuplicateStorage {
+  let connection: SQLConnection
+  let reads: DuplicateReads<SQLStatementRunner>
+
+  func pendingFingerprints(limit: Int) async throws -> [PendingFingerprint] {
+    try await reads.pendingFingerprints(limit: limit)
+  }
+
+  func neighbours(
+    sharing keys: [Int64], excluding message: UUID, depth: Int, limit: Int
+  ) async throws
+    -> [PendingFingerprint]
+  {
+    try await reads.neighbours(sharing: keys, excluding: message, depth: depth, limit: limit)
+  }
+
+  func file(_ batch: [PendingFingerprint], candidates: [UUID: [(id: UUID, similarity: Double)]]) async throws -> Int {
+    try await connection.transaction { sql in
+      var bands: [[StoreValue]] = []
+      var links: [[StoreValue]] = []
+      var claimed = 0
+      for message in batch where !(try await sql.all(DuplicateStatements.claim(message.id), as: IDRow.self).isEmpty) {
+        claimed += 1
+        let rows = DuplicateStatements.filing(message, candidates: candidates[message.id] ?? [])
+        bands += rows.bands
+        links += rows.candidates
+      }
+      // In slices, to stay far below any database's limit on bound values.
+      for statement in DuplicateStatements.inserts(
+        into: "message_bands", columns: DuplicateStatements.bandColumns, rows: bands, perStatement: 500)
+        + DuplicateStatements.inserts(
+          into: "duplicate_candidates", columns: DuplicateStatements.candidateColumns, rows: links, perStatement: 250)
+      {
+        try await sql.run(statement)
+      }
+      return claimed
+    }
+  }
+
+  func candidates(of messageID: UUID) async throws -> [(id: UUID, similarity: Double, state: DuplicateCandidate.State)]
+  {
+    try await reads.candidates(of: messageID)
+  }
+
+  func openCounts(of messageIDs: [UUID]) async throws -> [UUID: Int] {
+    try await reads.openCounts(of: messageIDs)
+  }
+
+  func dismiss(_ messageID: UUID, candidate: UUID, by actor: String, at now: Date) async throws -> Bool {
+    !(try await connection.sql.all(
+      DuplicateStatements.dismissal(messageID, candidate: candidate, by: actor, at: now), as: CandidateIDRow.self
+    ).isEmpty)
+  }
+}

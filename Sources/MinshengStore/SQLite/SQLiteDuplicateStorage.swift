@@ -1,0 +1,59 @@
+import Foundation
+import MinshengCore
+
+/// `DuplicateStorage` on SQLite: reads on the query-only connections, filing on the intakes' writer
+/// connection in turn with them (no lock to wait for).
+struct SQLiteDuplicateStorage: DuplicateStorage {
+  let writer: SQLiteWorker
+  let reads: DuplicateReads<SQLiteStatementRunner>
+
+  func pendingFingerprints(limit: Int) async throws -> [PendingFingerprint] {
+    try await reads.pendingFingerprints(limit: limit)
+  }
+
+  func neighbours(
+    sharing keys: [Int64], excluding message: UUID, depth: Int, limit: Int
+  ) async throws
+    -> [PendingFingerprint]
+  {
+    try await reads.neighbours(sharing: keys, excluding: message, depth: depth, limit: limit)
+  }
+
+  func file(_ batch: [PendingFingerprint], candidates: [UUID: [(id: UUID, similarity: Double)]]) async throws -> Int {
+    try await writer.grouped { handle in
+      var claimed = 0
+      for message in batch where !(try handle.all(DuplicateStatements.claim(message.id), as: IDRow.self).isEmpty) {
+        claimed += 1
+        // One row a statement: each kept prepared, as every intake's statements are.
+        let rows = DuplicateStatements.filing(message, candidates: candidates[message.id] ?? [])
+        for statement in DuplicateStatements.inserts(
+          into: "message_bands", columns: DuplicateStatements.bandColumns, rows: rows.bands, perStatement: 1)
+          + DuplicateStatements.inserts(
+            into: "duplicate_candidates", columns: DuplicateStatements.candidateColumns, rows: rows.candidates,
+            perStatement: 1)
+        {
+          try handle.run(statement)
+        }
+      }
+      return claimed
+    }
+  }
+
+  func candidates(of messageID: UUID) async throws -> [(id: UUID, similarity: Double, state: DuplicateCandidate.State)]
+  {
+    try await reads.candidates(of: messageID)
+  }
+
+  func openCounts(of messageIDs: [UUID]) async throws -> [UUID: Int] {
+    try await reads.openCounts(of: messageIDs)
+  }
+
+  func dismiss(_ messageID: UUID, candidate: UUID, by actor: String, at now: Date) async throws -> Bool {
+    try await writer.grouped { handle in
+      !(try handle.all(
+        DuplicateStatements.dismissal(messageID, candidate: candidate, by: actor, at: now),
+        as: CandidateIDRow.self
+      ).isEmpty)
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import MinshengCore
+
+/// A board's or a unit's figures for one year.
+public struct Figures: Sendable, Equatable {
+  /// Messages received this year (merged and invalid ones included).
+  public var received = 0
+  /// Of those, the ones that count for the reply rate: neither merged nor invalid.
+  public var countable = 0
+  /// Messages with a published reply.
+  public var replied = 0
+  /// Hours from receipt to the first published reply, the median over replied messages.
+  public var medianHoursToReply: Double?
+  /// Evaluations given, and how many of them were at least 基本满意.
+  public var evaluations = 0
+  public var satisfied = 0
+  /// Thanks letters received.
+  public var thanks = 0
+
+  public init() {}
+
+  /// Replied ÷ countable, nil when nothing counts yet.
+  public var replyRate: Double? { countable == 0 ? nil : Double(replied) / Double(countable) }
+  /// Satisfied ÷ evaluations, nil without evaluations.
+  public var satisfaction: Double? { evaluations == 0 ? nil : Double(satisfied) / Double(evaluations) }
+}
+
+/// What the figures are grouped by.
+public enum FiguresGrouping: Sendable {
+  /// By the leader's board a message was written to.
+  case leader
+  /// By the lead unit handling it.
+  case leadUnit
+}
+
+extension Store {
+  /// Figures for every board (or lead unit) over the messages received in `year`, keyed by its id.
+  ///
+  /// The reply rate leaves out merged and invalid messages; the time to reply runs from receipt to
+  /// the first published reply; satisfaction counts 很满意, 满意 and 基本满意 among evaluations.
+  public func figures(year: Int, by grouping: FiguresGrouping) async throws -> [UUID: Figures] {
+    let rows = try await publicReads.figureRows(year: year, by: grouping)
+    var figures: [UUID: Figures] = [:]
+    var hours: [UUID: [Double]] = [:]
+    for row in rows.messages {
+      let closure = row.closure.flatMap(Closure.init(rawValue:))
+      var entry = figures[row.owner] ?? Figures()
+      entry.received += 1
+      if closure != .merged && closure != .invalid { entry.countable += 1 }
+      if let first = row.first_at {
+        entry.replied += 1
+        hours[row.owner, default: []].append(max(0, first.timeIntervalSince(row.created_at)) / 3_600)
+      }
+      figures[row.owner] = entry
+    }
+    for (owner, values) in hours { figures[owner]?.medianHoursToReply = Self.median(values) }
+    for row in rows.levels {
+      figures[row.owner, default: Figures()].evaluations += 1
+      if SatisfactionLevel(rawValue: row.level)?.isSatisfied == true {
+        figures[row.owner, default: Figures()].satisfied += 1
+      }
+    }
+    for row in rows.thanks { figures[row.owner, default: Figures()].thanks = row.n }
+    return figures
+  }
+
+  static func median(_ values: [Double]) -> Double? {
+    guard !values.isEmpty else { return nil }
+    let sorted = values.sorted()
+    let middle = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  }
+
+  /// The messages merged into this one (并单), how many.
+  public func mergedCount(into messageID: UUID) async throws -> Int {
+    try await publicReads.mergedCount(into: messageID)
+  }
+
+  // MARK: 感谢信
+
+  /// 感谢信: the author of a replied message thanks the unit that answered. One letter per message.
+  ///
+  /// The letter and a `thanked` event are written in one transaction; the message gets a new version,
+  /// so every public view of it shows the letter at once.
+  @discardableResult
+  public func thank(trackingCode: String, author: String, body: String, at now: Date) async throws -> ThanksLetter {
+    guard let message = try await message(trackingCode: trackingCode) else { throw StoreError.notFound(.trackingCode) }
+    return try await thank(message, author: author, body: body, at: now)
+  }
+
+  /// The same for a message whose author proved who they are otherwise (a citizen's session).
+  @discardableResult
+  public func thank(_ message: Message, author: String, body: String, at now: Date) async throws -> ThanksLetter {
+    let text = Self.trimmed(body)
+    let name = Self.trimmed(author)
+    var problems: [ValidationError.Problem] = []
+    if text.isEmpty { problems.append(.init(field: "body", reason: .missing)) }
+    if text.count > 1_000 { problems.append(.init(field: "body", reason: .tooLong(max: 1_000))) }
+    if name.count > 40 { problems.append(.init(field: "author", reason: .tooLong(max: 40))) }
+    guard problems.isEmpty else { throw ValidationError(problems: problems) }
+    guard let reply = try await publishedReplies(of: message.id).last else {
+      throw ValidationError(field: "body", reason: .invalid(LocalizedText("error_thanks_after_reply")))
+    }
+    if try await thanksLetter(of: message.id) != nil { throw StoreError.duplicate(.thanksLetter, key: "") }
+    let letter = ThanksLetter(
+      id: ids.newID(), messageID: message.id, unitID: reply.unitID, author: name.isEmpty ? message.contact.name : name,
+      body: text, createdAt: now)
+    let citizen = Actor(role: .citizen, id: "citizen")
+    try await recordEvent(
+      on: message.id, expectedVersion: message.version, at: now,
+      { current in
+        EventDraft(
+          messageID: current.id, action: .thanked, from: current.status, to: current.status, actor: citizen, note: nil,
+          visibility: .public, payload: ["unit": reply.unitID.uuidString], at: now)
+      }, rows: [.thanks(letter)])
+    return letter
+  }
+}

@@ -1,0 +1,185 @@
+import Crypto
+import Foundation
+import MinshengCore
+
+/// A message just received: the stored case and the author's tracking code, shown only once.
+public struct Submission: Sendable, Equatable {
+  public var message: Message
+  public var trackingCode: String
+}
+
+/// Where a citizen's message came from, as far as intake needs to know: the network address
+/// (counted for the rate limit under a keyed hash for the length of the window, never stored with
+/// the message) and its region (stored with the message).
+public struct IntakeOrigin: Sendable, Equatable {
+  public var address: String?
+  public var region: String?
+
+  public init(address: String?, region: String?) {
+    self.address = address
+    self.region = region
+  }
+}
+
+extension Store {
+  /// 受理: stores a new message and its `received` event in one transaction.
+  ///
+  /// The message is validated; the leader, region and category must exist. Without a region the
+  /// leader's region is used. The dispatching office is the leader's, or else the nearest
+  /// region's; the suggested unit is decided by `DispatchSuggestion` from the routing rules and the
+  /// classifier's `prediction`, which is stored with the message.
+  ///
+  /// `images` (at most three JPEG, PNG or WebP images of up to 5 MB, checked by content) are stored in
+  /// the same transaction as the message.
+  ///
+  /// A citizen's own message (one with an `origin`) is screened against the banned words and counted
+  /// against the policy's rate limits in the same transaction; only the origin's region is stored.
+  /// Under a moderation policy the message waits for a moderator before the public sees it.
+  public func submit(
+    _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date,
+    suggestion prediction: CategorySuggestion? = nil, images: [Data] = [], origin: IntakeOrigin? = nil,
+    fingerprint: Fingerprint? = nil
+  ) async throws -> Submission {
+    var new = try input.validated()
+    let types = try Self.checkImages(images)
+    if origin != nil { _ = try await screen(new) }
+    let limits = try await limits(for: new, from: origin)
+    var problems: [ValidationError.Problem] = []
+    var leader: Leader?
+    if let id = new.leaderID {
+      leader = try await self.leader(id)
+      if leader == nil { problems.append(.init(field: "leader", reason: .unknownReference)) }
+    }
+    if new.regionID == nil { new.regionID = leader?.regionID }
+    let path = try await regionPath(of: new.regionID)
+    if new.regionID != nil, path.isEmpty { problems.append(.init(field: "region", reason: .unknownReference)) }
+    if let id = new.categoryID, try await find({ $0.categories[id] }) == nil {
+      problems.append(.init(field: "category", reason: .unknownReference))
+    }
+    guard problems.isEmpty else { throw ValidationError(problems: problems) }
+
+    let snapshot = try await snapshot()
+    let decision = DispatchSuggestion.decide(
+      category: new.categoryID, region: RegionPath(codes: path.map(\.code)), prediction: prediction,
+      rules: snapshot.routingRules, categories: snapshot.categories)
+    let code = ids.trackingCode()
+    guard let normalizedCode = TrackingCode.normalized(code) else {
+      throw StoreError.internal("the identifier source made an invalid tracking code")
+    }
+    let id = ids.newID()
+    let message = Message(
+      id: id, serial: Serial(year: rules.calendar.day(of: now).year, number: 0), type: new.type, title: new.title,
+      body: new.body, leaderID: new.leaderID, regionID: new.regionID, categoryID: new.categoryID,
+      channel: new.channel, location: new.location, contact: new.contact, isPublic: new.isPublic, urgent: new.urgent,
+      status: .received,
+      dispatchingUnitID: leader?.dispatchingUnitID ?? path.lazy.compactMap(\.dispatchingUnitID).first,
+      suggestedUnitID: decision.unitID, version: 1, createdAt: now,
+      publication: policy.moderation ? .pending : .published, sourceRegion: origin?.region)
+    let stored = try await cases.receive(
+      ReceivedCase(
+        message: message, eventID: ids.newID(), trackingHash: Hashing.sha256Hex(normalizedCode), actor: actor,
+        suggestion: decision.classifier.map { SuggestionRecord($0, messageID: id) }, limits: limits,
+        images: zip(images, types).map {
+          CheckedImage(id: ids.newID(), contentType: $1, data: $0, sha256: Hashing.sha256Hex($0))
+        }, fingerprint: fingerprint))
+    return Submission(message: stored, trackingCode: code)
+  }
+
+  /// The unit that the routing rules suggest for a category in a region.
+  public func suggestUnit(category: UUID?, region: RegionPath) async throws -> UUID? {
+    let snapshot = try await snapshot()
+    return Router.suggest(
+      category: category, region: region, rules: snapshot.routingRules, categories: snapshot.categories)
+  }
+
+  // MARK: Images
+
+  /// The largest image accepted, in bytes.
+  public static let maxAttachmentBytes = 5 * 1024 * 1024
+  /// How many images one message may carry.
+  public static let maxAttachments = 3
+
+  /// The image type that the bytes themselves announce (JPEG, PNG or WebP), whatever the file is
+  /// called; nil for anything else.
+  public static func imageType(of data: Data) -> String? {
+    let bytes = [UInt8](data.prefix(12))
+    if bytes.count >= 3, bytes[0] == 0xFF, bytes[1] == 0xD8, bytes[2] == 0xFF { return "image/jpeg" }
+    if bytes.count >= 8, bytes[0..<8] == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] { return "image/png" }
+    if bytes.count >= 12, bytes[0..<4] == [0x52, 0x49, 0x46, 0x46], bytes[8..<12] == [0x57, 0x45, 0x42, 0x50] {
+      return "image/webp"
+    }
+    return nil
+  }
+
+  /// Checks images before intake: at most three, each at most 5 MB and a JPEG, PNG or WebP by content;
+  /// returns their types.
+  public static func checkImages(_ images: [Data]) throws -> [String] {
+    var problems: [ValidationError.Problem] = []
+    var types: [String] = []
+    if images.count > maxAttachments {
+      problems.append(
+        .init(field: "images", reason: .invalid(LocalizedText("error_max_images", ["max": .number(maxAttachments)]))))
+    }
+    for (index, image) in images.prefix(maxAttachments).enumerated() {
+      if image.count > maxAttachmentBytes {
+        problems.append(.init(field: "images[\(index)]", reason: .invalid(LocalizedText("error_image_size"))))
+      } else if let type = imageType(of: image) {
+        types.append(type)
+      } else {
+        problems.append(.init(field: "images[\(index)]", reason: .invalid(LocalizedText("error_image_type"))))
+      }
+    }
+    guard problems.isEmpty else { throw ValidationError(problems: problems) }
+    return types
+  }
+
+  // MARK: Banned words and rate limits
+
+  /// Refuses text with a blocking banned word (422 naming the field and the word, so the author can
+  /// rephrase it); returns the words that only need a moderator's look.
+  func screen(_ message: NewMessage) async throws -> [BannedWord] {
+    let list = BannedWordList(try await bannedWords())
+    var problems: [ValidationError.Problem] = []
+    for (field, text) in [("title", message.title), ("body", message.body)] {
+      for word in list.matches(in: [text]) where word.severity == .block {
+        problems.append(
+          .init(field: field, reason: .invalid(LocalizedText("error_banned_word_used", ["word": .plain(word.word)]))))
+      }
+    }
+    guard problems.isEmpty else { throw ValidationError(problems: problems) }
+    return list.matches(in: [message.title, message.body])
+  }
+
+  /// The limits that apply to a citizen's message from `origin` under `policy`.
+  func limits(for message: NewMessage, from origin: IntakeOrigin?) async throws -> [CountedLimit] {
+    guard let origin else { return [] }
+    var limits: [CountedLimit] = []
+    if let limit = policy.perPhone {
+      let phone = message.contact.phone.filter(\.isNumber)
+      limits.append(.init(key: try await counterKey("phone", phone), limit: limit, what: .phone))
+    }
+    if let limit = policy.perAddress, let address = origin.address {
+      limits.append(.init(key: try await counterKey("address", address), limit: limit, what: .address))
+    }
+    return limits
+  }
+
+  /// HMAC-SHA-256 of the kind and value under the store's own key, so the counters hold no number
+  /// or address that could be read back.
+  func counterKey(_ kind: String, _ value: String) async throws -> String {
+    let key = SymmetricKey(data: Data(try await secret(named: "counter_key").utf8))
+    let mac = HMAC<SHA256>.authenticationCode(for: Data("\(kind):\(value)".utf8), using: key)
+    return kind + ":" + Data(mac).base64EncodedString()
+  }
+
+  /// A secret of the store, made on first use and shared by every instance on the database.
+  func secret(named name: String) async throws -> String {
+    if let known = secrets.withLock({ $0[name] }) { return known }
+    var bytes = [UInt8](repeating: 0, count: 32)
+    var generator = SystemRandomNumberGenerator()
+    for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+    let value = try await citizens.secret(named: name, candidate: Data(bytes).base64EncodedString())
+    secrets.withLock { $0[name] = value }
+    return value
+  }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import MinshengCore
+
+/// A message with its history and published replies, as read at one moment.
+public struct CaseFile: Sendable, Equatable {
+  public var message: Message
+  public var events: [Event]
+  public var replies: [Reply]
+}
+
+/// 感谢信: the author's thanks to the unit that answered.
+public struct ThanksLetter: Sendable, Equatable {
+  public var id: UUID
+  public var messageID: UUID
+  public var unitID: UUID?
+  /// The name as the author signed it; public reads show it through `PrivacyMask.displayName`.
+  public var author: String
+  public var body: String
+  public var createdAt: Date
+}
+
+/// The published evaluation of a message.
+public struct StoredEvaluation: Sendable, Equatable {
+  public var evaluation: Evaluation
+  public var createdAt: Date
+}
+
+extension Store {
+  /// Applies a workflow command to a message and records it, atomically.
+  ///
+  /// When `expectedVersion` is given and the message has moved on, nothing happens and
+  /// `StoreError.conflict` is thrown. Of two concurrent commands on the same version exactly one
+  /// commits; the other gets `StoreError.conflict`. Units named in the command must exist; the
+  /// lead unit's review setting is taken from the database, whatever the command says. `notices` are
+  /// queued in the same transaction; with a `jobKey`, the change is stored only if that scheduled job
+  /// was not done for the message yet (`StoreError.alreadyDone`).
+  @discardableResult
+  public func perform(
+    _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int? = nil
+  ) async throws -> Message {
+    try await perform(
+      command, on: messageID, by: actor, at: now, expectedVersion: expectedVersion, notices: { _ in [] })
+  }
+
+  @discardableResult
+  func perform(
+    _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int?, jobKey: String? = nil,
+    notices: (Message) async throws -> [OutboxRow]
+  ) async throws -> Message {
+    guard let (current, tip) = try await cases.messageWithTip(messageID) else { throw StoreError.notFound(.message) }
+    if let expectedVersion, expectedVersion != current.version {
+      throw StoreError.conflict(messageID: messageID, expectedVersion: expectedVersion, currentVersion: current.version)
+    }
+    let command = try await resolved(command, for: current)
+    let path = try await regionPath(of: current.regionID)
+    let transition = try Workflow.transition(
+      from: current, action: command, by: actor, at: now, rules: rules, region: RegionPath(codes: path.map(\.code)))
+    let assisting =
+      transition.message.assistingUnitIDs == current.assistingUnitIDs
+      ? nil
+      : transition.message.assistingUnitIDs.enumerated().map {
+        AssistingUnitRow(id: ids.newID(), unitID: $1, position: $0)
+      }
+    try await cases.apply(
+      CaseChange(
+        before: current, tip: tip, after: transition.message, event: transition.event, eventID: ids.newID(),
+        assisting: assisting, rows: sideRows(of: command, transition: transition),
+        notices: try await notices(transition.message), jobKey: jobKey))
+    return transition.message
+  }
+
+  /// The command with references checked against the database and the lead unit's review setting
+  /// filled in; a merge into a merged message goes to that message's parent instead.
+  private func resolved(_ command: Command, for message: Message) async throws -> Command {
+    func checkUnits(_ lead: UUID, _ assisting: [UUID]) async throws -> Bool {
+      var problems: [ValidationError.Problem] = []
+      let leadUnit = try await unit(lead)
+      if leadUnit == nil { problems.append(.init(field: "lead_unit", reason: .unknownReference)) }
+      for id in assisting where try await unit(id) == nil {
+        problems.append(.init(field: "assisting_units", reason: .unknownReference))
+        break
+      }
+      guard problems.isEmpty, let leadUnit else { throw ValidationError(problems: problems) }
+      return leadUnit.requiresReplyReview
+    }
+    switch command {
+    case .assign(let lead, let assisting, let instruction, _):
+      return .assign(
+        lead: lead, assisting: assisting, instruction: instruction,
+        leadRequiresReview: try await checkUnits(lead, assisting))
+    case .reassign(let lead, let assisting, let instruction, _):
+      return .reassign(
+        lead: lead, assisting: assisting, instruction: instruction,
+        leadRequiresReview: try await checkUnits(lead, assisting))
+    case .transfer(let lead, let assisting, let reason, _):
+      return .transfer(
+        lead: lead, assisting: assisting, reason: reason, leadRequiresReview: try await checkUnits(lead, assisting))
+    case .merge(let parentID, let note):
+      guard try await cases.messageWithTip(parentID) != nil else {
+        throw ValidationError(field: "into", reason: .unknownReference)
+      }
+      var root = parentID
+      var hops = 0
+      while let next = try await cases.mergedInto(root), hops < 16 {
+        root = next
+        hops += 1
+      }
+      guard root != message.id else {
+        throw ValidationError(field: "into", reason: .invalid(LocalizedText("error_merge_self_or_child")))
+      }
+      return .merge(into: root, note: note)
+    default:
+      return command
+    }
+  }
+
+  /// Replies and evaluations that a transition brings with it.
+  private func sideRows(of command: Command, transition: Transition) -> [SideRow] {
+    let now = transition.event.at
+    switch command {
+    case .reply(let body), .answerDirectly(let body):
+      guard let unit = transition.message.leadUnitID else { return [] }
+      return [
+        .reply(
+          ReplyRow(
+            id: ids.newID(), unitID: unit, body: body.trimmingCharacters(in: .whitespacesAndNewlines),
+            state: transition.to == .replied ? .published : .draft, createdAt: now))
+      ]
+    case .approveReply, .sendBackReply:
+      return [.decideDrafts(publish: command.action == .approveReply, at: now)]
+    case .evaluate(let evaluation):
+      return [.evaluation(EvaluationRow(id: ids.newID(), evaluation: evaluation, createdAt: now))]
+    default:
+      return []
+    }
+  }
+
+  /// Records an event that leaves the status as it is (a thanks letter, a moderator's decision)
+  /// together with its rows, in one transaction: the audit chains, the message's new version (with
+  /// `update` applied to its publication fields), and the rows.
+  func recordEvent(
+    on messageID: UUID, expectedVersion: Int, at now: Date, _ draft: (Message) -> EventDraft,
+    changing update: (inout Message) -> Void = { _ in }, rows: [SideRow] = []
+  ) async throws {
+    guard let (current, tip) = try await cases.messageWithTip(messageID) else { throw StoreError.notFound(.message) }
+    guard current.version == expectedVersion else {
+      throw StoreError.conflict(messageID: messageID, expectedVersion: expectedVersion, currentVersion: current.version)
+    }
+    var next = current
+    update(&next)
+    next.version += 1
+    next.updatedAt = now
+    try await cases.apply(
+      CaseChange(before: current, tip: tip, after: next, event: draft(current), eventID: ids.newID(), rows: rows))
+  }
+
+  // MARK: Reads of whole messages (staff)
+
+  /// The message with this id, with everything staff may see.
+  public func message(_ id: UUID) async throws -> Message? {
+    try await cases.messageWithTip(id)?.message
+  }
+
+  /// The message whose author holds this tracking code.
+  public func message(trackingCode: String) async throws -> Message? {
+    guard let code = TrackingCode.normalized(trackingCode) else { return nil }
+    return try await cases.message(trackingHash: Hashing.sha256Hex(code))
+  }
+
+  /// The message with this public serial (2026-000123).
+  public func message(serial: Serial) async throws -> Message? {
+    try await cases.message(serial: serial)
+  }
+
+  /// The message, its events and its published replies in one consistent read (staff and the author).
+  public func caseFile(_ id: UUID) async throws -> CaseFile? {
+    try await cases.caseFile(id)
+  }
+
+  /// The published replies of a message, oldest first.
+  public func publishedReplies(of messageID: UUID) async throws -> [Reply] {
+    try await cases.replies(of: messageID, state: .published).compactMap(\.published)
+  }
+
+  /// The reply draft waiting for the unit's reviewer, if there is one.
+  public func draftReply(of messageID: UUID) async throws -> (body: String, unitID: UUID)? {
+    try await cases.replies(of: messageID, state: .draft).first.map { ($0.body, $0.unitID) }
+  }
+
+  /// The classifier's suggestion stored with a message at intake, if there was one.
+  public func suggestion(for messageID: UUID) async throws -> CategorySuggestion? {
+    try await cases.suggestions(for: [messageID])[messageID]
+  }
+
+  /// The stored suggestions of these messages (absent: none), in one query.
+  public func suggestions(for messageIDs: [UUID]) async throws -> [UUID: CategorySuggestion] {
+    try await cases.suggestions(for: messageIDs)
+  }
+
+  /// The images of a message, without their bytes, in the order they were sent.
+  public func attachments(of messageID: UUID) async throws -> [AttachmentInfo] {
+    try await cases.attachments(of: messageID)
+  }
+
+  /// One image with its bytes.
+  public func attachment(_ id: UUID) async throws -> Attachment? {
+    try await cases.attachment(id)
+  }
+
+  /// The latest evaluation of a message, if the author gave one.
+  public func evaluation(of messageID: UUID) async throws -> StoredEvaluation? {
+    try await cases.evaluation(of: messageID)
+  }
+
+  /// The thanks letter of a message, if its author wrote one.
+  public func thanksLetter(of messageID: UUID) async throws -> ThanksLetter? {
+    try await cases.thanksLetter(of: messageID)
+  }
+}
+
+/// An image sent with a message, checked by content before it reached the store.
+public struct Attachment: Sendable, Equatable {
+  public var id: UUID
+  public var messageID: UUID
+  public var position: Int
+  public var contentType: String
+  public var data: Data
+  public var createdAt: Date
+
+  public init(id: UUID, messageID: UUID, position: Int, contentType: String, data: Data, createdAt: Date) {
+    self.id = id
+    self.messageID = messageID
+    self.position = position
+    self.contentType = contentType
+    self.data = data
+    self.createdAt = createdAt
+  }
+}
