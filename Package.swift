@@ -83,7 +83,8 @@ let package = Package(
     .testTarget(name: "MinshengCoreTests", dependencies: ["MinshengCore", "MinshengTestSupport"]),
     .testTarget(name: "MinshengTextTests", dependencies: ["MinshengText"]),
     .testTarget(
-      name: "MinshengStoreTests", dependencies: ["MinshengStore", "MinshengCore", "MinshengTestSupport"]),
+      name: "MinshengStoreTests", dependencies: ["MinshengStore", "MinshengCore", "MinshengTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "MinshengServerTests",
       dependencies: [

@@ -232,11 +232,21 @@ public final class StoreDatabase: Sendable {
     return sql
   }
 
-  private var migrator: Migrator {
+  private var migrator: Migrator { migrator(through: StoreMigrations.all.count) }
+
+  /// A migrator of the first `count` migrations.
+  private func migrator(through count: Int) -> Migrator {
     let migrations = Migrations()
-    migrations.add(StoreMigrations.all)
+    migrations.add(Array(StoreMigrations.all.prefix(count)))
     return Migrator(
-      databases: databases, migrations: migrations, logger: logger, on: group.any(), migrationLogLevel: .info)
+      databases: databases, migrations: migrations, logger: logger, on: group.any(), migrationLogLevel: .debug)
+  }
+
+  /// Applies the pending migrations among the first `count` (for the migration history test).
+  func migrate(through count: Int) async throws {
+    let migrator = migrator(through: count)
+    try await migrator.setupIfNeeded().get()
+    try await migrator.prepareBatch().get()
   }
 
   /// The names of migrations not yet applied, in order.
@@ -260,6 +270,22 @@ public final class StoreDatabase: Sendable {
     guard let row = rows.first, let column = row.allColumns.first else { return nil }
     if let int = try? row.decode(column: column, as: Int.self) { return String(int) }
     return try? row.decode(column: column, as: String.self)
+  }
+
+  /// The SQL of every SQLite table, index and trigger, in name order (Fluent's own bookkeeping left
+  /// out): what the migration history test hashes.
+  func sqliteSchema() async throws -> String {
+    let rows = try await sqlDatabase().raw(
+      "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE '_fluent%' ORDER BY type, name"
+    ).all()
+    var text = ""
+    for row in rows {
+      for column in ["type", "name", "tbl_name", "sql"] {
+        text += (try row.decode(column: column, as: String?.self) ?? "") + "\u{1F}"
+      }
+      text += "\n"
+    }
+    return text
   }
 
   /// One round trip to the database; throws when it does not answer.

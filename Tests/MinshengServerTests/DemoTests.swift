@@ -9,7 +9,7 @@ import Testing
 @Suite struct DemoTests {
   func load(_ db: TestDatabase, seed: UInt64) async throws -> (Demo.Summary, [String], AuditReport) {
     try await db.withDatabase { location in
-      let database = try await StoreDatabase.open(location)
+      let database = try await StoreDatabase.open(location, implementation: db.implementation)
       do {
         try await database.migrate()
         let store = Store(database: database, rules: Fixtures.rules, ids: SeededIdentifiers(seed: seed))

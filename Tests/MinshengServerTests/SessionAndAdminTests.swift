@@ -25,8 +25,8 @@ import VaporTesting
     try await db.withDatabase { location in
       var logger = Logger(label: "test")
       logger.logLevel = .critical
-      let first = try await StoreDatabase.open(location, logger: logger)
-      let second = try await StoreDatabase.open(location, logger: logger)
+      let first = try await StoreDatabase.open(location, logger: logger, implementation: db.implementation)
+      let second = try await StoreDatabase.open(location, logger: logger, implementation: db.implementation)
       do {
         try await first.migrate()
         let store = Store(database: first, rules: Fixtures.rules)
