@@ -10,6 +10,7 @@
 // right when it is the copy's original (or a message with the very same text); every other
 // candidate counts against precision. Some of those may be real duplicates in the data (the same
 // complaint sent twice); they are counted, not excused.
+import CSV
 import Foundation
 import MinshengText
 
@@ -94,12 +95,16 @@ func residentMB() -> Double {
 }
 
 let options = Options(CommandLine.arguments)
-guard let data = FileManager.default.contents(atPath: options.csv) else {
+guard let stream = InputStream(fileAtPath: options.csv), let reader = try? CSVReader(stream: stream, hasHeaderRow: true)
+else {
   FileHandle.standardError.write(Data("cannot read \(options.csv)\n".utf8))
   exit(2)
 }
-let records = try CSV.records(String(decoding: data, as: UTF8.self))
-let messages = records.map { ($0["title"] ?? "", $0["body"] ?? "") }.filter { !$0.1.isEmpty }
+var messages: [(String, String)] = []
+while reader.next() != nil {
+  let body = reader["body"] ?? ""
+  if !body.isEmpty { messages.append((reader["title"] ?? "", body)) }
+}
 var random = Random(state: 2023)
 
 // 1. Precision and recall at the threshold.

@@ -42,7 +42,7 @@ public struct Configuration: Sendable {
   public struct Problems: Error, CustomStringConvertible, Sendable {
     public var lines: [String]
     public var description: String {
-      (["配置有误，未启动："] + lines.map { "  - \($0)" }).joined(separator: "\n")
+      ([say("config_problems")] + lines.map { "  - \($0)" }).joined(separator: "\n")
     }
   }
 
@@ -65,7 +65,7 @@ public struct Configuration: Sendable {
       if let level = Logger.Level(rawValue: value.lowercased()) {
         logLevel = level
       } else {
-        problems.append("LOG_LEVEL: 须为 trace, debug, info, notice, warning, error, critical 之一，实为 \(value)")
+        problems.append("LOG_LEVEL: " + say("config_log_level", ["value": .plain(value)]))
       }
     }
     var calendarFiles: [URL] = []
@@ -73,7 +73,7 @@ public struct Configuration: Sendable {
       if FileManager.default.isReadableFile(atPath: path) {
         calendarFiles.append(URL(fileURLWithPath: path))
       } else {
-        problems.append("MINSHENG_CALENDAR_FILES: 无法读取 \(path)")
+        problems.append("MINSHENG_CALENDAR_FILES: " + say("cli_unreadable", ["path": .plain(path)]))
       }
     }
     var slaFile: URL?
@@ -81,7 +81,7 @@ public struct Configuration: Sendable {
       if FileManager.default.isReadableFile(atPath: path) {
         slaFile = URL(fileURLWithPath: path)
       } else {
-        problems.append("MINSHENG_SLA_FILE: 无法读取 \(path)")
+        problems.append("MINSHENG_SLA_FILE: " + say("cli_unreadable", ["path": .plain(path)]))
       }
     }
     var baseURL: URL?
@@ -89,7 +89,7 @@ public struct Configuration: Sendable {
       if let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false {
         baseURL = url
       } else {
-        problems.append("BASE_URL: 须为 http:// 或 https:// 开头的完整地址，实为 \(value)")
+        problems.append("BASE_URL: " + say("config_url", ["value": .plain(value)]))
       }
     }
     var nameStyle = PrivacyMask.NameStyle.address
@@ -97,7 +97,7 @@ public struct Configuration: Sendable {
       if let style = PrivacyMask.NameStyle(rawValue: value) {
         nameStyle = style
       } else {
-        problems.append("MINSHENG_PUBLIC_NAME_STYLE: 须为 address（顾女士）或 stars（顾***），实为 \(value)")
+        problems.append("MINSHENG_PUBLIC_NAME_STYLE: " + say("config_name_style", ["value": .plain(value)]))
       }
     }
     var policy = Configuration.defaultPolicy
@@ -107,7 +107,7 @@ public struct Configuration: Sendable {
       case "on", "true", "1", "yes": return true
       case "off", "false", "0", "no": return false
       default:
-        problems.append("\(key): 须为 on 或 off，实为 \(text)")
+        problems.append("\(key): " + say("config_on_off", ["value": .plain(text)]))
         return value
       }
     }
@@ -115,7 +115,7 @@ public struct Configuration: Sendable {
       guard let text = environment[key], !text.isEmpty else { return value }
       if text.lowercased() == "off" { return nil }
       if let limit = RateLimit(text) { return limit }
-      problems.append("\(key): 须为 N/minute、N/hour、N/day 或 off，实为 \(text)")
+      problems.append("\(key): " + say("config_rate_limit", ["value": .plain(text)]))
       return value
     }
     policy.moderation = onOff("MINSHENG_MODERATION", default: true)
@@ -129,17 +129,17 @@ public struct Configuration: Sendable {
         do {
           intake.regions = try IPRegionTable(csv: text)
         } catch {
-          problems.append("MINSHENG_IP_REGIONS: \(error.problems.first?.message ?? "格式有误")")
+          problems.append("MINSHENG_IP_REGIONS: \(error.problems.first?.message ?? say("config_malformed"))")
         }
       } else {
-        problems.append("MINSHENG_IP_REGIONS: 无法读取 \(path)")
+        problems.append("MINSHENG_IP_REGIONS: " + say("cli_unreadable", ["path": .plain(path)]))
       }
     }
     var schedule = SupervisionSchedule()
     do {
       schedule = try SupervisionSchedule.bundledDefault()
     } catch {
-      problems.append("内置的 supervision-default.json 无法读取")
+      problems.append(say("config_bundled_supervision"))
     }
     if let path = environment["MINSHENG_SUPERVISION_FILE"], !path.isEmpty {
       if let data = FileManager.default.contents(atPath: path),
@@ -147,7 +147,7 @@ public struct Configuration: Sendable {
       {
         schedule = decoded
       } else {
-        problems.append("MINSHENG_SUPERVISION_FILE: 无法读取或格式有误 \(path)")
+        problems.append("MINSHENG_SUPERVISION_FILE: " + say("config_unreadable_or_malformed", ["path": .plain(path)]))
       }
     }
     var jobsInterval = 60
@@ -155,7 +155,7 @@ public struct Configuration: Sendable {
       if let value = Int(text), value >= 0 {
         jobsInterval = value
       } else {
-        problems.append("MINSHENG_JOBS_INTERVAL: 须为不小于 0 的整数（秒），实为 \(text)")
+        problems.append("MINSHENG_JOBS_INTERVAL: " + say("config_seconds", ["value": .plain(text)]))
       }
     }
     var autoAssign: Double?
@@ -163,7 +163,7 @@ public struct Configuration: Sendable {
       if let value = Double(text), value > 0, value <= 1 {
         autoAssign = value
       } else {
-        problems.append("MINSHENG_AUTO_ASSIGN_CONFIDENCE: 须为 0 到 1 之间的置信度（如 0.9）或 off，实为 \(text)")
+        problems.append("MINSHENG_AUTO_ASSIGN_CONFIDENCE: " + say("config_confidence", ["value": .plain(text)]))
       }
     }
     var smtp: SMTPMailer?
@@ -179,7 +179,7 @@ public struct Configuration: Sendable {
         let token = environment["MINSHENG_SMS_GATEWAY_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         smsGateway = HTTPSMSSender.Gateway(url: text, token: token)
       } else {
-        problems.append("MINSHENG_SMS_GATEWAY_URL: 须为 http:// 或 https:// 开头的完整地址，实为 \(text)")
+        problems.append("MINSHENG_SMS_GATEWAY_URL: " + say("config_url", ["value": .plain(text)]))
       }
     }
     guard problems.isEmpty else { throw Problems(lines: problems) }

@@ -107,6 +107,14 @@ public final class StoreDatabase: Sendable {
     var readers: SQLiteReaders?
     var checkpointer: SQLiteCheckpointer?
     if case .sqlite(let path) = location, implementation == .native {
+      let missing = SQLiteBuild.missing
+      guard missing.isEmpty else {
+        throw DatabaseLocationError(
+          reason: LocalizedText(
+            "error_sqlite_build",
+            ["version": .plain(SQLiteBuild.version), "missing": .plain(missing.joined(separator: "; "))]
+          ))
+      }
       do {
         writer = try SQLiteWorker(
           path: path, name: "minsheng-sqlite-write", queryOnly: false, spin: .microseconds(250))

@@ -43,9 +43,9 @@ public struct ClassificationReport: Sendable, Equatable {
     macroF1 = supported.isEmpty ? 0 : supported.map(\.f1).reduce(0, +) / Double(supported.count)
   }
 
-  /// The report as printed by `minsheng classify evaluate`; the last line is
-  /// `accuracy=0.xxxx macro_f1=0.xxxx`.
-  public var text: String {
+  /// The report as printed by `minsheng classify evaluate`, with the caller's headings for the label
+  /// column and the confusion matrix; the last line is `accuracy=0.xxxx macro_f1=0.xxxx`.
+  public func text(labelHeading: String = "label", confusionHeading: String = "Confusion matrix") -> String {
     func fixed(_ value: Double) -> String { String(format: "%.4f", value) }
     func pad(_ text: String, _ width: Int) -> String {
       // CJK characters take two columns in a terminal.
@@ -53,14 +53,14 @@ public struct ClassificationReport: Sendable, Equatable {
       return text + String(repeating: " ", count: max(0, width - columns))
     }
     let width = max(10, labels.map { $0.unicodeScalars.count * 2 }.max() ?? 10) + 2
-    var lines = [pad("类别", width) + "precision  recall     f1         support"]
+    var lines = [pad(labelHeading, width) + "precision  recall     f1         support"]
     for row in rows {
       lines.append(
         pad(row.label, width) + [fixed(row.precision), fixed(row.recall), fixed(row.f1)].map { pad($0, 11) }.joined()
           + String(row.support))
     }
     lines.append("")
-    lines.append("混淆矩阵（行：实际，列：预测，顺序同上）")
+    lines.append(confusionHeading)
     for (label, counts) in zip(labels, confusion) {
       lines.append(pad(label, width) + counts.map { pad(String($0), 6) }.joined())
     }
@@ -74,7 +74,7 @@ public struct ClassificationReport: Sendable, Equatable {
   public static func crossValidate(
     _ examples: [LabelledText], folds k: Int, options: TrainingOptions = TrainingOptions()
   ) throws(TrainingError) -> (report: ClassificationReport, trainingSeconds: [Double], calibration: Calibration) {
-    guard k >= 2, examples.count >= k else { throw TrainingError(reason: "折数须至少为 2，且不多于样本数") }
+    guard k >= 2, examples.count >= k else { throw .badFolds }
     var predicted = [String](repeating: "", count: examples.count)
     var seconds: [Double] = []
     var confidence = [Double](repeating: 0, count: examples.count)

@@ -32,7 +32,7 @@ extension TextClassifier {
   public init(decoding data: Data) throws(ModelFileError) {
     var offset = 0
     func take(_ count: Int) throws(ModelFileError) -> Data {
-      guard count >= 0, offset + count <= data.count else { throw ModelFileError(reason: "文件不完整") }
+      guard count >= 0, offset + count <= data.count else { throw .incomplete }
       defer { offset += count }
       return data.subdata(in: (data.startIndex + offset)..<(data.startIndex + offset + count))
     }
@@ -48,23 +48,23 @@ extension TextClassifier {
         }
       }
     }
-    guard Array(try take(Self.magic.count)) == Self.magic else { throw ModelFileError(reason: "不是民生之声的分类模型文件") }
+    guard Array(try take(Self.magic.count)) == Self.magic else { throw .notAModel }
     let version = try uint32()
     guard version == Self.fileVersion else {
-      throw ModelFileError(reason: "模型文件版本为 \(version)，本程序读取版本 \(Self.fileVersion)，请重新训练")
+      throw .version(found: Int(version), expected: Int(Self.fileVersion))
     }
     let headerData = try take(Int(try uint32()))
     guard let header = try? JSONDecoder().decode(Header.self, from: headerData) else {
-      throw ModelFileError(reason: "模型文件头无法解析")
+      throw .unreadableHeader
     }
     guard header.labels.count >= 2, (8...24).contains(header.features.bits), header.scale.isFinite else {
-      throw ModelFileError(reason: "模型文件头的数值不合理")
+      throw .implausibleHeader
     }
     let dimension = header.features.dimension
     let idf = try floats(dimension)
     var weights: [[Float]] = []
     for _ in header.labels { weights.append(try floats(dimension + 1)) }
-    guard offset == data.count else { throw ModelFileError(reason: "文件末尾有多余内容") }
+    guard offset == data.count else { throw .trailingBytes }
     self.init(
       labels: header.labels, tfidf: TFIDF(features: header.features, idf: idf), weights: weights, scale: header.scale,
       options: header.options)
@@ -81,7 +81,26 @@ extension TextClassifier {
 }
 
 /// A model file that cannot be used.
-public struct ModelFileError: Error, Equatable, CustomStringConvertible {
-  public var reason: String
-  public var description: String { "分类模型无法载入：\(reason)" }
+public enum ModelFileError: Error, Equatable, CustomStringConvertible {
+  /// The file ends before the model does.
+  case incomplete
+  /// The file does not begin as a model file does.
+  case notAModel
+  /// Written by another version of the format: train again.
+  case version(found: Int, expected: Int)
+  case unreadableHeader
+  case implausibleHeader
+  /// Bytes after the model's end.
+  case trailingBytes
+
+  public var description: String {
+    switch self {
+    case .incomplete: "the model file is incomplete"
+    case .notAModel: "not a Minsheng classifier model"
+    case .version(let found, let expected): "the model file is version \(found), this program reads \(expected)"
+    case .unreadableHeader: "the model file's header cannot be parsed"
+    case .implausibleHeader: "the model file's header has implausible values"
+    case .trailingBytes: "the model file has extra bytes at its end"
+    }
+  }
 }

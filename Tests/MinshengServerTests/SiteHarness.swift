@@ -64,6 +64,35 @@ extension SiteTesting {
     return token
   }
 
+  func logIn(_ app: Application, _ username: String) async throws -> Browser {
+    let (formCookie, token) = try await formToken(app, "/staff/login")
+    let (status, _, headers) = try await post(
+      app, "/staff/login", [("username", username), ("password", sitePassword), ("_csrf", token)], cookies: formCookie)
+    #expect(status == .seeOther, "login \(username)")
+    let session = try #require(Self.cookie("minsheng_session", in: headers))
+    let cookies = formCookie + "; " + session
+    // Each role's first page (where /staff leads) carries the session's token in its logout form.
+    var first = ""
+    try await app.testing().test(
+      .GET, "/staff", beforeRequest: { $0.headers.replaceOrAdd(name: .cookie, value: cookies) }
+    ) {
+      first = $0.headers.first(name: .location) ?? ""
+    }
+    let (_, html) = try await get(app, first, cookies: cookies)
+    let marker = #"name="_csrf" value=""#
+    let start = try #require(html.range(of: marker)).upperBound
+    return Browser(cookies: cookies, csrf: String(html[start...].prefix { $0 != "\"" }))
+  }
+
+  /// A workflow action from the case page, with the session's token.
+  func act(
+    _ app: Application, _ browser: Browser, _ id: UUID, _ action: String, _ fields: [(String, String)] = []
+  ) async throws -> (HTTPStatus, String, HTTPHeaders) {
+    try await post(
+      app, "/staff/messages/\(id.uuidString.lowercased())/actions/\(action)", fields + [("_csrf", browser.csrf)],
+      cookies: browser.cookies)
+  }
+
   /// A JSON request; returns the status, the body and the headers.
   @discardableResult
   func call(
@@ -141,6 +170,12 @@ extension SiteTesting {
       ("name", "顾女士"), ("phone", phone), ("consent", "yes"), ("visibility", "public"),
     ]
   }
+}
+
+/// A logged-in browser: its cookies and the session's CSRF token.
+struct Browser {
+  var cookies: String
+  var csrf: String
 }
 
 struct TestSite: Sendable {

@@ -36,8 +36,12 @@ public struct StaffAccount: Sendable, Equatable, Identifiable {
     if role.belongsToUnit, unitID == nil {
       problems.append(.init(field: "unit", reason: .invalid(LocalizedText("error_role_needs_unit"))))
     }
-    if let password, let problem = PasswordPolicy.problem(with: password) {
-      problems.append(.init(field: "password", reason: .invalid(problem)))
+    if let password {
+      do throws(ValidationError) {
+        try PasswordPolicy.check(password)
+      } catch {
+        problems += error.problems
+      }
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
   }
@@ -71,5 +75,10 @@ public enum PasswordPolicy {
   /// Why a password is refused, or nil when it is acceptable.
   public static func problem(with password: String) -> LocalizedText? {
     password.count < minimumLength ? LocalizedText("error_password_length", ["min": .number(minimumLength)]) : nil
+  }
+
+  /// Refuses an unacceptable password as a problem with the `password` field.
+  public static func check(_ password: String) throws(ValidationError) {
+    if let problem = problem(with: password) { throw ValidationError(field: "password", reason: .invalid(problem)) }
   }
 }

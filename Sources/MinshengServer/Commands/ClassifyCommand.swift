@@ -37,28 +37,29 @@ struct TrainingFlags: ParsableArguments {
   }
 
   func validate() throws {
-    guard c > 0, c.isFinite else { throw ValidationError("--c 须为正数") }
-    guard (8...24).contains(bits) else { throw ValidationError("--bits 须在 8 到 24 之间") }
-    guard (1...6).contains(ngrams) else { throw ValidationError("--ngrams 须在 1 到 6 之间") }
-    guard naiveBayes >= 0, naiveBayes.isFinite else { throw ValidationError("--naive-bayes 须为非负数") }
+    guard c > 0, c.isFinite else { throw ValidationError(say("cli_positive", ["option": "--c"])) }
+    guard (8...24).contains(bits) else {
+      throw ValidationError(say("cli_range", ["option": "--bits", "min": 8, "max": 24]))
+    }
+    guard (1...6).contains(ngrams) else {
+      throw ValidationError(say("cli_range", ["option": "--ngrams", "min": 1, "max": 6]))
+    }
+    guard naiveBayes >= 0, naiveBayes.isFinite else {
+      throw ValidationError(say("cli_not_negative", ["option": "--naive-bayes"]))
+    }
   }
 }
 
 enum LabelledCSV {
   /// The labelled messages of a CSV file with `title`, `body` and `label` columns.
   static func read(_ path: String) throws -> [LabelledText] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ValidationError("无法读取 \(path)")
+    var examples: [LabelledText] = []
+    try CSVFile.forEachRecord(path, required: ["title", "body", "label"]) { record in
+      guard let label = record["label"]?.trimmingCharacters(in: .whitespaces), !label.isEmpty else { return }
+      examples.append(LabelledText(title: record["title"] ?? "", body: record["body"] ?? "", label: label))
     }
-    let records = try CSV.records(String(decoding: data, as: UTF8.self))
-    guard let first = records.first else { throw ValidationError("\(path) 没有数据行") }
-    for column in ["title", "body", "label"] where first[column] == nil {
-      throw ValidationError("\(path) 缺少 \(column) 列")
-    }
-    return records.compactMap { record in
-      guard let label = record["label"]?.trimmingCharacters(in: .whitespaces), !label.isEmpty else { return nil }
-      return LabelledText(title: record["title"] ?? "", body: record["body"] ?? "", label: label)
-    }
+    guard !examples.isEmpty else { throw ValidationError(say("cli_csv_empty", ["file": .plain(path)])) }
+    return examples
   }
 }
 
@@ -80,7 +81,9 @@ struct ClassifyTrainCommand: AsyncParsableCommand {
   @OptionGroup var training: TrainingFlags
 
   func validate() throws {
-    guard (csv != nil) != fromDb else { throw ValidationError("须给出 --csv FILE 或 --from-db 之一") }
+    guard (csv != nil) != fromDb else {
+      throw ValidationError(say("cli_one_of", ["first": "--csv FILE", "second": "--from-db"]))
+    }
   }
 
   func run() async throws {
@@ -125,13 +128,16 @@ struct ClassifyPredictCommand: AsyncParsableCommand {
   @Argument(help: "The message's text.") var text: String
 
   func run() async throws {
-    guard let data = FileManager.default.contents(atPath: model) else { throw ValidationError("无法读取 \(model)") }
+    guard let data = FileManager.default.contents(atPath: model) else {
+      throw ValidationError(say("cli_unreadable", ["path": .plain(model)]))
+    }
     let classifier = try TextClassifier(decoding: data)
     let prediction = classifier.predict(title: title, body: text)
     for candidate in prediction.top {
       print("\(candidate.label)\t\(String(format: "%.3f", candidate.confidence))")
     }
-    print("依据: " + prediction.reasons.map { "\($0.gram)(\(String(format: "%.3f", $0.weight)))" }.joined(separator: " "))
+    let reasons = prediction.reasons.map { "\($0.gram)(\(String(format: "%.3f", $0.weight)))" }
+    print(say("cli_reasons", ["list": .plain(reasons.joined(separator: " "))]))
   }
 }
 
@@ -150,8 +156,10 @@ struct ClassifyEvaluateCommand: AsyncParsableCommand {
   @OptionGroup var training: TrainingFlags
 
   func validate() throws {
-    guard (test == nil) != (cv == nil) else { throw ValidationError("须给出 --test 或 --cv 之一") }
-    if let cv, cv < 2 { throw ValidationError("--cv 须至少为 2") }
+    guard (test == nil) != (cv == nil) else {
+      throw ValidationError(say("cli_one_of", ["first": "--test", "second": "--cv"]))
+    }
+    if let cv, cv < 2 { throw ValidationError(say("cli_at_least", ["option": "--cv", "min": 2])) }
   }
 
   func run() async throws {
@@ -185,6 +193,6 @@ struct ClassifyEvaluateCommand: AsyncParsableCommand {
         Double(trained - start) / 1e9, rates.sorted()[rates.count / 2])
     }
     FileHandle.standardError.write(Data((timing + "\n").utf8))
-    print(report.text)
+    print(report.text(labelHeading: say("cli_report_label"), confusionHeading: say("cli_report_confusion")))
   }
 }

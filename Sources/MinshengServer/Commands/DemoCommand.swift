@@ -16,25 +16,38 @@ struct DemoCommand: AsyncParsableCommand {
   var messages = 1_000
 
   func validate() throws {
-    guard (1...100_000).contains(messages) else { throw ValidationError("--messages 须在 1 到 100000 之间") }
+    guard (1...100_000).contains(messages) else {
+      throw ValidationError(say("cli_range", ["option": "--messages", "min": 1, "max": 100_000]))
+    }
   }
 
   func run() async throws {
     let (seed, count) = (self.seed, messages)
     try await withConfiguredStore(ids: SeededIdentifiers(seed: seed)) { store, configuration in
       try await store.database.migrate()
-      print("正在装入演示数据（\(count) 条留言，种子 \(seed)）到 \(configuration.database) …")
+      print(
+        say(
+          "cli_demo_loading",
+          ["count": .number(count), "seed": .plain(String(seed)), "database": .plain("\(configuration.database)")]))
       let summary = try await Demo.load(into: store, messages: count, seed: seed, now: Date())
       print(
-        "区划 \(summary.regions) 个，单位 \(summary.units) 个，领导信箱 \(summary.leaders) 个，领域 \(summary.categories) 个，留言 \(summary.messages) 条。"
-      )
+        say(
+          "cli_demo_summary",
+          [
+            "regions": .number(summary.regions), "units": .number(summary.units), "leaders": .number(summary.leaders),
+            "categories": .number(summary.categories), "messages": .number(summary.messages),
+          ]))
       for status in Status.allCases {
-        print("  \(status.chinese)（\(status.rawValue)）: \(summary.byStatus[status] ?? 0)")
+        print(
+          say(
+            "cli_demo_status",
+            [
+              "status": .key(status.nameKey), "code": .plain(status.rawValue),
+              "count": .number(summary.byStatus[status] ?? 0),
+            ]))
       }
-      print("工作人员账号（密码只显示这一次）：")
-      for account in summary.accounts {
-        print("  \(account.username)  \(account.role.chinese)  \(account.unit)  密码: \(account.password)")
-      }
+      print(say("cli_accounts_once"))
+      for account in summary.accounts { print(account.line) }
     }
   }
 }

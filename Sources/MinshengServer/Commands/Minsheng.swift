@@ -39,7 +39,7 @@ func withConfiguredStore<T: Sendable>(
       let pending = try await database.pendingMigrations()
       if !pending.isEmpty {
         guard !configuration.database.isPostgres else {
-          throw ValidationError("PostgreSQL 数据库有 \(pending.count) 个待执行迁移，请先运行 minsheng migrate")
+          throw ValidationError(say("cli_pending_migrations", ["count": .number(pending.count)]))
         }
         try await database.migrate()
       }
@@ -67,13 +67,15 @@ struct MigrateCommand: AsyncParsableCommand {
     try await withConfiguredStore(schemaCheck: false) { store, configuration in
       let pending = try await store.database.pendingMigrations()
       if pending.isEmpty {
-        print("数据库 \(configuration.database) 已是最新，无待执行迁移。")
+        print(say("cli_up_to_date", ["database": .plain("\(configuration.database)")]))
         return
       }
-      for name in pending { print((dryRun ? "待执行 " : "执行 ") + name) }
+      for name in pending {
+        print(say(dryRun ? "cli_migration_pending" : "cli_migration_applying", ["name": .plain(name)]))
+      }
       if !dryRun {
         try await store.database.migrate()
-        print("已执行 \(pending.count) 个迁移。")
+        print(say("cli_migrations_applied", ["count": .number(pending.count)]))
       }
     }
   }

@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     switch ServerHome.locate(home: configuration.home) {
     case .success(let found): home = found
     case .failure(let missing):
-      FileHandle.standardError.write(Data("未启动：\(missing)\n".utf8))
+      FileHandle.standardError.write(Data((say("cli_not_started", ["reason": .plain(missing.message)]) + "\n").utf8))
       throw ExitCode(78)
     }
     let database = try await StoreDatabase.open(
@@ -48,8 +48,9 @@ struct ServeCommand: AsyncParsableCommand {
     if !pending.isEmpty, configuration.database.isPostgres {
       FileHandle.standardError.write(
         Data(
-          "PostgreSQL 数据库有 \(pending.count) 个待执行迁移（\(pending.joined(separator: ", "))），未启动。请先运行 minsheng migrate。\n"
-            .utf8))
+          (say(
+            "cli_pending_migrations_serve",
+            ["count": .number(pending.count), "names": .plain(pending.joined(separator: ", "))]) + "\n").utf8))
       await database.close()
       throw ExitCode(1)
     }
@@ -70,10 +71,8 @@ struct ServeCommand: AsyncParsableCommand {
           let summary = try await Demo.load(into: demoStore, messages: 1_000, seed: 2023, now: Date())
           logger.notice("demonstration loaded: \(summary.messages) messages")
           // Written straight away: a buffered print would only show up when the server exits.
-          var text = "工作人员账号（密码只显示这一次）：\n"
-          for account in summary.accounts {
-            text += "  \(account.username)  \(account.role.chinese)  \(account.unit)  密码: \(account.password)\n"
-          }
+          var text = say("cli_accounts_once") + "\n"
+          for account in summary.accounts { text += account.line + "\n" }
           FileHandle.standardOutput.write(Data(text.utf8))
         } else {
           logger.notice("the database already has data; --demo left it as it is")

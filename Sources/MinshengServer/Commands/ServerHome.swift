@@ -1,4 +1,5 @@
 import Foundation
+import MinshengCore
 
 /// The directory that holds the server's files beside the binary: `Resources/Views` (the page
 /// templates), `Resources/OpenAPI` and `Public` (stylesheet and script).
@@ -18,7 +19,8 @@ public enum ServerHome {
   ) -> Result<String, Missing> {
     if let home {
       return holdsTemplates(home)
-        ? .success(home) : .failure(Missing(message: "MINSHENG_HOME: \(home) 中没有页面模板（\(marker)）"))
+        ? .success(home)
+        : .failure(Missing(message: say("cli_home_missing", ["home": .plain(home), "marker": .plain(marker)])))
     }
     if holdsTemplates(workingDirectory) { return .success(workingDirectory) }
     if let executable {
@@ -30,9 +32,7 @@ public enum ServerHome {
     }
     return .failure(
       Missing(
-        message:
-          "找不到页面模板（\(marker)）：当前目录 \(workingDirectory) 和程序所在目录之上都没有。"
-          + "请在 Minsheng 的目录中启动，或用 MINSHENG_HOME 指明该目录。"))
+        message: say("cli_templates_missing", ["marker": .plain(marker), "directory": .plain(workingDirectory)])))
   }
 
   /// What `locate` could not find.

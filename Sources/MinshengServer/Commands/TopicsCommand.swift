@@ -24,11 +24,11 @@ struct TopicsCommand: AsyncParsableCommand {
 
   func validate() throws {
     guard let first = LocalDate(since), let last = LocalDate(until) else {
-      throw ValidationError("--since 与 --until 须为 YYYY-MM-DD 格式的日期")
+      throw ValidationError(say("cli_dates"))
     }
-    guard first <= last else { throw ValidationError("--since 不能晚于 --until") }
+    guard first <= last else { throw ValidationError(say("cli_since_after_until")) }
     guard (1...200).contains(limit), minSize >= 1 else {
-      throw ValidationError("--limit 须在 1 到 200 之间，--min-size 至少为 1")
+      throw ValidationError(say("cli_topics_limits"))
     }
   }
 
@@ -51,12 +51,23 @@ struct TopicsCommand: AsyncParsableCommand {
     }
     let topics = TopicFinder(minimumSize: minSize).topics(current: current, previous: previous, limit: limit)
     print(
-      "\(since) 至 \(until)：\(current.count) 条留言，上一期（\(previousFirst) 起 \(days) 天）\(previous.count) 条；\(topics.count) 个热点"
-    )
+      say(
+        "cli_topics_summary",
+        [
+          "since": .plain(since), "until": .plain(until), "current": .number(current.count),
+          "previousFirst": .plain("\(previousFirst)"), "days": .number(days), "previous": .number(previous.count),
+          "topics": .number(topics.count),
+        ]))
     for (rank, topic) in topics.enumerated() {
-      let growth = topic.growth.map { String(format: "%+.0f%%", $0 * 100) } ?? "新"
-      let likes = topic.likes.map { "，点赞 \($0)" } ?? ""
-      print("\(rank + 1). \(topic.label)：\(topic.size) 条（上一期 \(topic.previousSize)，\(growth)\(likes)）")
+      let growth = topic.growth.map { String(format: "%+.0f%%", $0 * 100) } ?? say("cli_topic_new")
+      let likes = topic.likes.map { say("cli_topic_likes", ["likes": .number($0)]) } ?? ""
+      print(
+        say(
+          "cli_topic_line",
+          [
+            "rank": .number(rank + 1), "label": .plain(topic.label), "size": .number(topic.size),
+            "previous": .number(topic.previousSize), "growth": .plain(growth), "likes": .plain(likes),
+          ]))
       for title in topic.titles { print("   - \(title)") }
     }
   }
@@ -66,11 +77,10 @@ struct TopicsCommand: AsyncParsableCommand {
   ) throws -> (
     [TopicMessage], [TopicMessage]
   ) {
-    guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("无法读取 \(path)") }
     var current: [TopicMessage] = []
     var previous: [TopicMessage] = []
-    for record in try CSV.records(String(decoding: data, as: UTF8.self)) {
-      guard let day = record["time"].flatMap({ LocalDate(String($0.prefix(10))) }) else { continue }
+    try CSVFile.forEachRecord(path, required: ["time", "title", "body"]) { record in
+      guard let day = record["time"].flatMap({ LocalDate(String($0.prefix(10))) }) else { return }
       let message = TopicMessage(
         title: record["title"] ?? "", body: record["body"] ?? "", likes: record["likes"].flatMap { Int($0) })
       if day >= first && day <= last {

@@ -13,7 +13,7 @@ struct UserCommand: AsyncParsableCommand {
 /// Reads a password from standard input (one line), never from the command line.
 func readPassword() throws -> String {
   guard let line = Swift.readLine(strippingNewline: true), !line.isEmpty else {
-    throw ValidationError("请从标准输入提供密码（一行）")
+    throw ValidationError(say("cli_password_stdin"))
   }
   return line
 }
@@ -32,7 +32,9 @@ struct UserAddCommand: AsyncParsableCommand {
   var unit: String?
 
   func run() async throws {
-    guard let role = Role(rawValue: role) else { throw ValidationError("未知角色 \(self.role)") }
+    guard let role = Role(rawValue: role) else {
+      throw ValidationError(say("cli_unknown_role", ["role": .plain(self.role)]))
+    }
     let password = try readPassword()
     let (name, unitCode) = (self.name, unit)
     try StaffAccount.validate(username: name, role: role, unitID: unitCode == nil ? nil : UUID(), password: password)
@@ -40,12 +42,14 @@ struct UserAddCommand: AsyncParsableCommand {
     try await withConfiguredStore { store, _ in
       var unitID: UUID?
       if let unitCode {
-        guard let unit = try await store.unit(code: unitCode) else { throw ValidationError("未找到单位代码 \(unitCode)") }
+        guard let unit = try await store.unit(code: unitCode) else {
+          throw ValidationError(say("cli_unknown_unit", ["code": .plain(unitCode)]))
+        }
         unitID = unit.id
       }
       let account = try await store.createStaffAccount(
         username: name, passwordHash: hash, role: role, unitID: unitID, at: Date())
-      print("已创建账号 \(account.username)（\(account.role.chinese)）")
+      print(say("cli_account_created", ["username": .plain(account.username), "role": .key(account.role.nameKey)]))
     }
   }
 }
@@ -58,12 +62,12 @@ struct UserPasswdCommand: AsyncParsableCommand {
 
   func run() async throws {
     let password = try readPassword()
-    guard password.count >= 10 else { throw ValidationError("密码至少 10 位") }
+    try PasswordPolicy.check(password)
     let hash = try PasswordHashing().hash(password)
     let name = self.name
     try await withConfiguredStore { store, _ in
       try await store.setPassword(username: name, passwordHash: hash)
-      print("已更新 \(name) 的密码")
+      print(say("cli_password_set", ["username": .plain(name)]))
     }
   }
 }
@@ -78,7 +82,7 @@ struct UserDisableCommand: AsyncParsableCommand {
     let name = self.name
     try await withConfiguredStore { store, _ in
       try await store.disable(username: name)
-      print("已停用 \(name)，其令牌已作废")
+      print(say("cli_account_disabled", ["username": .plain(name)]))
     }
   }
 }

@@ -31,13 +31,13 @@ struct ServiceController: Sendable {
     let registry = ServiceMetrics.registry
     let counts = try await context.store.countByStatus()
     for status in Status.allCases {
-      registry.makeGauge(name: "minsheng_messages", labels: [("status", status.rawValue)]).set(
+      registry.makeGauge(descriptor: ServiceMetrics.messages, labels: [("status", status.rawValue)]).set(
         Double(counts[status] ?? 0))
     }
     let overdue = try await context.store.overdueCounts(at: context.clock())
-    registry.makeGauge(name: "minsheng_messages_overdue", labels: [("phase", "acceptance")]).set(
+    registry.makeGauge(descriptor: ServiceMetrics.overdue, labels: [("phase", "acceptance")]).set(
       Double(overdue.acceptance))
-    registry.makeGauge(name: "minsheng_messages_overdue", labels: [("phase", "reply")]).set(Double(overdue.reply))
+    registry.makeGauge(descriptor: ServiceMetrics.overdue, labels: [("phase", "reply")]).set(Double(overdue.reply))
     var buffer: [UInt8] = []
     registry.emit(into: &buffer)
     var headers = HTTPHeaders()
@@ -60,6 +60,17 @@ struct ServiceController: Sendable {
 /// path, so nobody can create unbounded series).
 enum ServiceMetrics {
   static let registry = PrometheusCollectorRegistry()
+  /// `minsheng_messages{status}`.
+  static var messages: MetricNameDescriptor {
+    MetricNameDescriptor(
+      namespace: "minsheng", metricName: "messages", unitName: "", helpText: "Messages by status.")
+  }
+  /// `minsheng_messages_overdue{phase}`.
+  static var overdue: MetricNameDescriptor {
+    MetricNameDescriptor(
+      namespace: "minsheng", metricName: "messages_overdue", unitName: "",
+      helpText: "Open messages past their acceptance or reply deadline.")
+  }
 
   private static let bootstrapped: Void = {
     var factory = PrometheusMetricsFactory(registry: registry)

@@ -82,7 +82,7 @@ enum Demo {
     var messages = 0
     var byStatus: [Status: Int] = [:]
     /// Staff accounts made for the demonstration, with their passwords (shown once).
-    var accounts: [(username: String, role: Role, unit: String, password: String)] = []
+    var accounts: [DemoAccount] = []
   }
 
   /// Loads the demonstration into an empty store: reference data, then `messages` messages spread
@@ -196,7 +196,8 @@ enum Demo {
       let password = String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
       try await store.createStaffAccount(
         username: username, passwordHash: try passwords.hash(password), role: role, unitID: unit?.id, at: now)
-      summary.accounts.append((username, role, unit?.name ?? "—", password))
+      summary.accounts.append(
+        DemoAccount(username: username, role: role, unit: unit?.name ?? "—", password: password))
     }
     return summary
   }
@@ -262,5 +263,20 @@ enum Demo {
       try await step(.close(reason: "答复后 7 日内未评价，系统自动办结"), .system)
     case .received, .assigned, .returned, .merged, .invalid: return
     }
+  }
+}
+
+/// A staff account made for the demonstration, with its password (printed once).
+struct DemoAccount: Sendable {
+  var username: String
+  var role: Role
+  var unit: String
+  var password: String
+
+  /// The account as the commands print it.
+  var line: String {
+    say(
+      "cli_account_line",
+      ["username": .plain(username), "role": .key(role.nameKey), "unit": .plain(unit), "password": .plain(password)])
   }
 }

@@ -14,10 +14,11 @@ struct IntakeService: Sendable {
   /// 智能分派: assign at once when the classifier's confidence reaches this; nil (the default) for never.
   let autoAssignConfidence: Double?
 
-  /// Takes a message in and returns it as stored (assigned already when 智能分派 did so).
+  /// Takes a message in and returns it as stored (assigned already when 智能分派 did so). An operator
+  /// who answers the call on the spot passes `assignAutomatically: false`: the answer closes it.
   func receive(
     _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), origin: IntakeOrigin? = nil,
-    images: [Data] = [], at now: Date, logger: Logger
+    images: [Data] = [], assignAutomatically: Bool = true, at now: Date, logger: Logger
   ) async throws -> Submission {
     let prediction = classifiers.current.map {
       CategorySuggestion(prediction: $0.predict(title: input.title, body: input.body))
@@ -25,7 +26,9 @@ struct IntakeService: Sendable {
     var submission = try await store.submit(
       input, by: actor, at: now, suggestion: prediction, images: images, origin: origin,
       fingerprint: .of(title: input.title, body: input.body))
-    if let assigned = await autoAssign(submission.message, at: now, logger: logger) { submission.message = assigned }
+    if assignAutomatically, let assigned = await autoAssign(submission.message, at: now, logger: logger) {
+      submission.message = assigned
+    }
     return submission
   }
 

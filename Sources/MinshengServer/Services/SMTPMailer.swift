@@ -1,4 +1,5 @@
 import Foundation
+import MinshengCore
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -28,9 +29,9 @@ struct SMTPMailer: Sendable {
   static func parse(_ text: String) -> Result<SMTPMailer, Failure> {
     guard let url = URLComponents(string: text), let scheme = url.scheme, ["smtp", "smtps"].contains(scheme),
       let host = url.host, !host.isEmpty
-    else { return .failure(Failure(description: "MINSHENG_SMTP_URL 须为 smtp://主机 或 smtps://主机")) }
+    else { return .failure(Failure(description: "MINSHENG_SMTP_URL: " + say("config_smtp_url"))) }
     guard let from = url.queryItems?.first(where: { $0.name == "from" })?.value, from.contains("@") else {
-      return .failure(Failure(description: "MINSHENG_SMTP_URL 须以 ?from=发件地址 指明发件人"))
+      return .failure(Failure(description: "MINSHENG_SMTP_URL: " + say("config_smtp_from")))
     }
     let tls = scheme == "smtps"
     return .success(
@@ -44,14 +45,14 @@ struct SMTPMailer: Sendable {
   func send(to recipients: [String], subject: String, body: String, at now: Date = Date()) async throws {
     guard !recipients.isEmpty else { return }
     for address in [from] + recipients where address.contains(where: { "\r\n<>".contains($0) }) {
-      throw Failure(description: "邮箱地址无效：\(address)")
+      throw Failure(description: say("smtp_bad_address", ["address": .plain(address)]))
     }
     let message = Self.compose(from: from, to: recipients, subject: subject, body: body, at: now)
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await self.converse(recipients: recipients, message: message) }
       group.addTask {
         try await Task.sleep(for: self.timeout)
-        throw Failure(description: "SMTP 服务器 \(self.host):\(self.port) 超时")
+        throw Failure(description: say("smtp_timeout", ["server": .plain("\(self.host):\(self.port)")]))
       }
       try await group.next()
       group.cancelAll()
@@ -78,8 +79,9 @@ struct SMTPMailer: Sendable {
         if let command { try await outbound.write(ByteBuffer(string: command + "\r\n")) }
         let (code, text) = try await replies.next()
         guard codes.contains(code) else {
-          let step = command.map { String($0.prefix { $0 != " " && $0 != ":" }) } ?? "连接"
-          throw Failure(description: "SMTP 服务器拒绝了 \(step)：\(code) \(text)")
+          let step = command.map { String($0.prefix { $0 != " " && $0 != ":" }) } ?? say("smtp_step_connect")
+          throw Failure(
+            description: say("smtp_refused", ["step": .plain(step), "code": .plain("\(code)"), "text": .plain(text)]))
         }
       }
       try await expect([220], after: nil)
@@ -129,7 +131,7 @@ struct SMTPReplies {
     while true {
       let line = try await nextLine()
       guard line.count >= 3, let code = Int(line.prefix(3)) else {
-        throw SMTPMailer.Failure(description: "SMTP 服务器的回复无法识别：\(line.prefix(80))")
+        throw SMTPMailer.Failure(description: say("smtp_unreadable_reply", ["line": .plain(String(line.prefix(80)))]))
       }
       text.append(String(line.dropFirst(4)))
       if line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == " " {
@@ -146,7 +148,7 @@ struct SMTPReplies {
         return line
       }
       guard pending.utf8.count < 64 * 1024, let buffer = try await source.next() else {
-        throw SMTPMailer.Failure(description: "SMTP 服务器断开了连接")
+        throw SMTPMailer.Failure(description: say("smtp_closed"))
       }
       pending += String(buffer: buffer)
     }

@@ -27,7 +27,7 @@ struct LogSMSSender: OutboxSender {
   var channel: String { "sms" }
 
   func send(to recipient: String, body: String) async throws {
-    logger.notice("短信 → \(PrivacyMask.mask(recipient))：\(body)")
+    logger.notice("sms → \(PrivacyMask.mask(recipient)): \(body)")
   }
 }
 
@@ -37,7 +37,7 @@ struct LogStaffSender: OutboxSender {
   var channel: String { "staff" }
 
   func send(to recipient: String, body: String) async throws {
-    logger.notice("通知 → \(recipient)：\(body)")
+    logger.notice("notice → \(recipient): \(body)")
   }
 }
 
@@ -53,12 +53,18 @@ struct StaffMailSender: OutboxSender {
   func send(to recipient: String, body: String) async throws {
     let addresses = try await store.emailAddresses(forStaffRecipient: recipient)
     guard !addresses.isEmpty else {
-      logger.info("通知 → \(recipient)：无邮箱，仅在工作台显示")
+      logger.info("notice → \(recipient): no e-mail address; shown on the workbench only")
       return
     }
-    let subject = body.hasPrefix("【抄送】") ? "民生之声：督办通知（抄送）" : "民生之声：办件通知"
-    try await mailer.send(to: addresses, subject: subject, body: body + "\n\n——民生之声工作台（此邮件由系统发送，请勿回复）")
+    let subject = say(body.hasPrefix(Self.copyPrefix) ? "mail_subject_copy" : "mail_subject_notice")
+    try await mailer.send(to: addresses, subject: subject, body: body + "\n\n" + say("mail_footer"))
   }
+
+  /// How a copy of a supervision notice (抄送) begins.
+  static let copyPrefix: String = {
+    let marked = Catalogue.zhHans("notice_copy", ["text": "\u{1}"])
+    return String(marked.prefix { $0 != "\u{1}" })
+  }()
 }
 
 /// An SMS gateway reached over HTTP: each text is `POST`ed as JSON `{"to": "138…", "text": "…"}` to
@@ -82,7 +88,9 @@ struct HTTPSMSSender: OutboxSender {
 
   struct Refused: Error, CustomStringConvertible {
     var status: HTTPResponseStatus
-    var description: String { "短信网关拒绝了请求：\(status.code) \(status.reasonPhrase)" }
+    var description: String {
+      say("sms_gateway_refused", ["code": .number(Int(status.code)), "reason": .plain(status.reasonPhrase)])
+    }
   }
 
   func send(to recipient: String, body: String) async throws {

@@ -124,9 +124,7 @@ extension AdminController {
       try await store.setEmail(username: try await account().username, email: sent.text("email"), by: actor, at: now)
     case (.users, "password", _?):
       let password = sent.fields["password"] ?? ""
-      if let problem = PasswordPolicy.problem(with: password) {
-        throw ValidationError(field: "password", reason: .invalid(problem))
-      }
+      try PasswordPolicy.check(password)
       try await store.setPassword(
         username: try await account().username, passwordHash: try context.passwords.hash(password), by: actor, at: now)
     case (.users, "disable", let id?):

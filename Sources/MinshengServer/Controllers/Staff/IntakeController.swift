@@ -82,16 +82,18 @@ struct IntakeController: Sendable {
       categoryID: fields.category.flatMap(UUID.init(uuidString:)), channel: channel ?? .hotline,
       location: address.isEmpty ? nil : Location(address: address),
       contact: Contact(name: fields.name ?? "", phone: fields.phone ?? ""), isPublic: fields.visibility != "private")
+    let answer = (fields.answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     let now = context.clock()
     let message: Message
     do {
-      message = try await context.intake.receive(input, by: session.actor, at: now, logger: request.logger).message
+      message = try await context.intake.receive(
+        input, by: session.actor, assignAutomatically: answer.isEmpty, at: now, logger: request.logger
+      ).message
     } catch let error as ValidationError {
       return try await page(
         request, session: session, office: office, fields: fields,
         errors: MappedError.of(error).messages(in: language) { Self.label($0, language) }, status: .unprocessableEntity)
     }
-    let answer = (fields.answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     let caseURL = SiteURL.staff(.message(.value(message.id)))
     guard !answer.isEmpty else {
       return request.redirect(to: caseURL.path(query: [("done", "intake")]), redirectType: .normal)
