@@ -44,24 +44,6 @@ import VaporTesting
     }
   }
 
-  /// A small model that knows two of the seeded world's category names (texts written for the test).
-  static let classifier: TextClassifier = {
-    let construction = [
-      ("工地夜间施工", "小区旁工地每晚施工打桩，建筑噪音扰民。"), ("违章建筑", "邻居在楼顶搭建违章建筑，请城管拆除。"),
-      ("道路施工围挡", "道路施工围挡占道一年还没完工。"), ("老旧小区改造", "老旧小区改造工程拖延，楼道墙皮脱落。"),
-    ]
-    let education = [
-      ("学区划分", "孩子上小学的学区划分不合理，请教育局解释。"), ("学校补课收费", "学校周末组织补课并收费。"),
-      ("幼儿园学位", "普惠幼儿园学位不够，孩子入园难。"), ("校车安全", "学校校车超员，存在安全隐患。"),
-    ]
-    var options = TrainingOptions()
-    options.features = TextFeatures(bits: 14)
-    let examples =
-      construction.map { LabelledText(title: $0.0, body: $0.1, label: "城乡建设") }
-      + education.map { LabelledText(title: $0.0, body: $0.1, label: "教育文体") }
-    return try! TextClassifier.train(examples, options: options)
-  }()
-
   /// Operators' intake goes through the same intake as the citizens' form and the API: the
   /// classifier's suggestion is stored, and 智能分派 assigns — unless the operator answered at once.
   @Test(arguments: TestDatabase.available)
@@ -73,7 +55,7 @@ import VaporTesting
         unitID: world.petitionOffice.id, at: Fixtures.now)
       try await withApp(configure: { app in
         configure(
-          app, store: store, passwords: sitePasswords, classifier: Self.classifier, autoAssignConfidence: 0.5,
+          app, store: store, passwords: sitePasswords, classifier: SuggestionTests.classifier, autoAssignConfidence: 0.5,
           clock: { Fixtures.now })
       }) { app in
         let browser = try await logIn(app, "xfb.dispatcher")

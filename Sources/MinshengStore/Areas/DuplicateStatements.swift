@@ -4,6 +4,36 @@ import MinshengCore
 /// The duplicate index's reads over a statement runner, shared by both implementations of
 /// `DuplicateStorage` (which differ in how they write: `SQLiteDuplicateStorage` on the intakes' own
 /// writer connection, `SQLDuplicateStorage` in an SQL transaction).
+/// A duplicate storage whose reads are `DuplicateReads` over its runner: the reads are written once,
+/// here, for both implementations; each implements only its writes.
+protocol ReadingDuplicates {
+  associatedtype Runner: StatementRunner
+  var reads: DuplicateReads<Runner> { get }
+}
+
+extension ReadingDuplicates {
+  func pendingFingerprints(limit: Int) async throws -> [PendingFingerprint] {
+    try await reads.pendingFingerprints(limit: limit)
+  }
+
+  func neighbours(
+    sharing keys: [Int64], excluding message: UUID, depth: Int, limit: Int
+  ) async throws
+    -> [PendingFingerprint]
+  {
+    try await reads.neighbours(sharing: keys, excluding: message, depth: depth, limit: limit)
+  }
+
+  func candidates(of messageID: UUID) async throws -> [(id: UUID, similarity: Double, state: DuplicateCandidate.State)]
+  {
+    try await reads.candidates(of: messageID)
+  }
+
+  func openCounts(of messageIDs: [UUID]) async throws -> [UUID: Int] {
+    try await reads.openCounts(of: messageIDs)
+  }
+}
+
 struct DuplicateReads<Runner: StatementRunner>: Sendable {
   let runner: Runner
 

@@ -4,21 +4,9 @@ import SQLKit
 
 /// `DuplicateStorage` through SQLKit: reads on the read handle, filing in one transaction per batch
 /// with many rows per statement (few round trips to a server).
-struct SQLDuplicateStorage: DuplicateStorage {
+struct SQLDuplicateStorage: DuplicateStorage, ReadingDuplicates {
   let connection: SQLConnection
   let reads: DuplicateReads<SQLStatementRunner>
-
-  func pendingFingerprints(limit: Int) async throws -> [PendingFingerprint] {
-    try await reads.pendingFingerprints(limit: limit)
-  }
-
-  func neighbours(
-    sharing keys: [Int64], excluding message: UUID, depth: Int, limit: Int
-  ) async throws
-    -> [PendingFingerprint]
-  {
-    try await reads.neighbours(sharing: keys, excluding: message, depth: depth, limit: limit)
-  }
 
   func file(_ batch: [PendingFingerprint], candidates: [UUID: [(id: UUID, similarity: Double)]]) async throws -> Int {
     try await connection.transaction { sql in
@@ -41,15 +29,6 @@ struct SQLDuplicateStorage: DuplicateStorage {
       }
       return claimed
     }
-  }
-
-  func candidates(of messageID: UUID) async throws -> [(id: UUID, similarity: Double, state: DuplicateCandidate.State)]
-  {
-    try await reads.candidates(of: messageID)
-  }
-
-  func openCounts(of messageIDs: [UUID]) async throws -> [UUID: Int] {
-    try await reads.openCounts(of: messageIDs)
   }
 
   func dismiss(_ messageID: UUID, candidate: UUID, by actor: String, at now: Date) async throws -> Bool {

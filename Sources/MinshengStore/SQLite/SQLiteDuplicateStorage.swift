@@ -3,21 +3,9 @@ import MinshengCore
 
 /// `DuplicateStorage` on SQLite: reads on the query-only connections, filing on the intakes' writer
 /// connection in turn with them (no lock to wait for).
-struct SQLiteDuplicateStorage: DuplicateStorage {
+struct SQLiteDuplicateStorage: DuplicateStorage, ReadingDuplicates {
   let writer: SQLiteWorker
   let reads: DuplicateReads<SQLiteStatementRunner>
-
-  func pendingFingerprints(limit: Int) async throws -> [PendingFingerprint] {
-    try await reads.pendingFingerprints(limit: limit)
-  }
-
-  func neighbours(
-    sharing keys: [Int64], excluding message: UUID, depth: Int, limit: Int
-  ) async throws
-    -> [PendingFingerprint]
-  {
-    try await reads.neighbours(sharing: keys, excluding: message, depth: depth, limit: limit)
-  }
 
   func file(_ batch: [PendingFingerprint], candidates: [UUID: [(id: UUID, similarity: Double)]]) async throws -> Int {
     try await writer.grouped { handle in
@@ -37,15 +25,6 @@ struct SQLiteDuplicateStorage: DuplicateStorage {
       }
       return claimed
     }
-  }
-
-  func candidates(of messageID: UUID) async throws -> [(id: UUID, similarity: Double, state: DuplicateCandidate.State)]
-  {
-    try await reads.candidates(of: messageID)
-  }
-
-  func openCounts(of messageIDs: [UUID]) async throws -> [UUID: Int] {
-    try await reads.openCounts(of: messageIDs)
   }
 
   func dismiss(_ messageID: UUID, candidate: UUID, by actor: String, at now: Date) async throws -> Bool {
