@@ -55,7 +55,8 @@ import VaporTesting
         unitID: world.petitionOffice.id, at: Fixtures.now)
       try await withApp(configure: { app in
         configure(
-          app, store: store, passwords: sitePasswords, classifier: SuggestionTests.classifier, autoAssignConfidence: 0.5,
+          app, store: store, passwords: sitePasswords, classifier: SuggestionTests.classifier,
+          autoAssignConfidence: 0.5,
           clock: { Fixtures.now })
       }) { app in
         let browser = try await logIn(app, "xfb.dispatcher")

@@ -17,7 +17,8 @@ enum CSVFile {
       throw ArgumentParser.ValidationError(say("cli_unreadable", ["path": .plain(path)]))
     }
     try forEachRecord(
-      named: path, reader: try reader(named: path) { try CSVReader(stream: stream, hasHeaderRow: true) }, required, body)
+      named: path, reader: try reader(named: path) { try CSVReader(stream: stream, hasHeaderRow: true) }, required, body
+    )
   }
 
   /// The same for CSV text (tests and small inputs).
@@ -25,7 +26,8 @@ enum CSVFile {
     text: String, required: [String] = [], _ body: (_ record: [String: String]) throws -> Void
   ) throws {
     try forEachRecord(
-      named: "CSV", reader: try reader(named: "CSV") { try CSVReader(string: text, hasHeaderRow: true) }, required, body)
+      named: "CSV", reader: try reader(named: "CSV") { try CSVReader(string: text, hasHeaderRow: true) }, required, body
+    )
   }
 
   private static func reader(named name: String, _ open: () throws -> CSVReader) throws -> CSVReader? {

@@ -78,9 +78,67 @@ enum ServiceMetrics {
       let renamed = name.hasPrefix("http_") ? "minsheng_" + name : name
       return (renamed, labels.map { ($0.0 == "path" ? "route" : $0.0, $0.1) })
     }
-    MetricsSystem.bootstrap(factory)
+    MetricsSystem.bootstrap(HandlerCache(factory))
   }()
 
   /// Bootstraps the metrics system on first use; later calls do nothing (swift-metrics allows one).
   static func bootstrap() { _ = bootstrapped }
+}
+
+/// Vapor makes a counter and a timer for every request it answers; the Prometheus factory would
+/// rename, validate and look each up under the registry's one lock every time. The handlers are made
+/// once per name and labels and kept here (a request's labels are its method, route pattern and status,
+/// so there are few).
+final class HandlerCache: MetricsFactory, Sendable {
+  private struct Key: Hashable {
+    var label: String
+    var dimensions: [String]
+
+    init(_ label: String, _ dimensions: [(String, String)]) {
+      self.label = label
+      self.dimensions = dimensions.flatMap { [$0.0, $0.1] }
+    }
+  }
+
+  private let factory: PrometheusMetricsFactory
+  private let counters = Mutex<[Key: any CounterHandler]>([:])
+  private let timers = Mutex<[Key: any TimerHandler]>([:])
+
+  init(_ factory: PrometheusMetricsFactory) {
+    self.factory = factory
+  }
+
+  func makeCounter(label: String, dimensions: [(String, String)]) -> any CounterHandler {
+    let key = Key(label, dimensions)
+    if let handler = counters.withLock({ $0[key] }) { return handler }
+    let handler = factory.makeCounter(label: label, dimensions: dimensions)
+    counters.withLock { $0[key] = handler }
+    return handler
+  }
+
+  func makeTimer(label: String, dimensions: [(String, String)]) -> any TimerHandler {
+    let key = Key(label, dimensions)
+    if let handler = timers.withLock({ $0[key] }) { return handler }
+    let handler = factory.makeTimer(label: label, dimensions: dimensions)
+    timers.withLock { $0[key] = handler }
+    return handler
+  }
+
+  func makeFloatingPointCounter(label: String, dimensions: [(String, String)]) -> any FloatingPointCounterHandler {
+    factory.makeFloatingPointCounter(label: label, dimensions: dimensions)
+  }
+
+  func makeRecorder(label: String, dimensions: [(String, String)], aggregate: Bool) -> any RecorderHandler {
+    factory.makeRecorder(label: label, dimensions: dimensions, aggregate: aggregate)
+  }
+
+  func makeMeter(label: String, dimensions: [(String, String)]) -> any MeterHandler {
+    factory.makeMeter(label: label, dimensions: dimensions)
+  }
+
+  func destroyCounter(_ handler: any CounterHandler) {}
+  func destroyFloatingPointCounter(_ handler: any FloatingPointCounterHandler) {}
+  func destroyRecorder(_ handler: any RecorderHandler) {}
+  func destroyMeter(_ handler: any MeterHandler) {}
+  func destroyTimer(_ handler: any TimerHandler) {}
 }

@@ -91,11 +91,22 @@ enum SiteURL: Sendable, Equatable {
       + segments.map { segment in
         switch segment {
         case .fixed(let word): word
-        case .parameter(let name, let value):
-          value?.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? ":" + name
+        case .parameter(let name, let value): value.map(Self.encodedSegment) ?? ":" + name
         }
       }.joined(separator: "/")
   }
+
+  /// A path segment percent-encoded; ids, serials and codes (letters, digits, `-`, `_`, `.`) need
+  /// nothing, and a queue page builds a few hundred links, so those are returned as they are.
+  static func encodedSegment(_ value: String) -> String {
+    let plain = value.utf8.allSatisfy {
+      (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D || $0 == 0x5F
+        || $0 == 0x2E
+    }
+    return plain ? value : value.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? ""
+  }
+
+  private static let segmentCharacters = CharacterSet.urlPathAllowed.subtracting(["/"])
 
   /// The link with a query: `/messages?unit=…`; empty values are left out.
   func path(query items: [(String, String?)]) -> String {

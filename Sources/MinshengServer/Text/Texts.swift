@@ -46,12 +46,15 @@ extension Language {
   func date(_ date: Date) -> String { self.date(BeijingTime(date)) }
 
   private func date(_ t: BeijingTime) -> String {
-    text(
-      "date_long",
-      [
-        "year": .number(t.year), "month": .number(t.month), "day": .number(t.day),
-        "iso": .plain("\(t.year)-" + Self.twoDigits(t.month) + "-" + Self.twoDigits(t.day)),
-      ])
+    Catalogue.of(self).text("date_long") { name in
+      switch name {
+      case "year": String(t.year)
+      case "month": String(t.month)
+      case "day": String(t.day)
+      case "iso": "\(t.year)-" + Self.twoDigits(t.month) + "-" + Self.twoDigits(t.day)
+      default: nil
+      }
+    }
   }
 
   private static func twoDigits(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
