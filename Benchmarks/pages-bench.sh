@@ -46,8 +46,13 @@ for round in 1 2 3; do
   done
 done
 RSS=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
+# Of the resident memory, what the process allocated and what is the database file mapped by the
+# read connections (the kernel's page cache, reclaimed under pressure).
+ANON=$(awk '/RssAnon/ {print $2}' /proc/$SERVER/status)
+FILE=$(awk '/RssFile/ {print $2}' /proc/$SERVER/status)
+export ANON FILE
 python3 - "$OUT" "$RSS" <<PY
-import re, sys, datetime, platform, os
+import os, re, sys, datetime, platform
 lines = {
   "ping": """${LINES[ping]}""", "home": """${LINES[home]}""", "messages": """${LINES[messages]}""", "search": """${LINES[search]}""",
 }
@@ -67,7 +72,7 @@ for key in ("ping", "home", "messages", "search"):
   rps = sum(r["rps"] for r in rows) / len(rows)
   out.append(f"| {names[key]} | {rps:,.0f} | {rps / ping:.2f} | {max(r['p50_ms'] for r in rows):.2f} | "
              f"{max(r['p95_ms'] for r in rows):.2f} | {max(r['p99_ms'] for r in rows):.2f} | {int(sum(r['errors'] for r in rows))} |")
-out += ["", f"Server peak RSS: {int(sys.argv[2]) // 1024} MB."]
+out += ["", f"Server peak RSS: {int(sys.argv[2]) // 1024} MB; at the end {int(os.environ['ANON']) // 1024} MB allocated (RssAnon) and {int(os.environ['FILE']) // 1024} MB mapped from files (RssFile: the database)."]
 text = "\n".join(out) + "\n"
 print(text)
 if sys.argv[1]:

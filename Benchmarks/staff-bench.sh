@@ -127,9 +127,14 @@ for round in 1 2 3; do
   done
 done
 RSS=$(awk '/VmHWM/ {print $2}' /proc/$SERVER/status)
+# Of the resident memory, what the process allocated and what is the database file mapped by the
+# read connections (the kernel's page cache, reclaimed under pressure).
+ANON=$(awk '/RssAnon/ {print $2}' /proc/$SERVER/status)
+FILE=$(awk '/RssFile/ {print $2}' /proc/$SERVER/status)
+export ANON FILE
 SIZE=$(du -m "$WORK/bench.sqlite" | cut -f1)
 python3 - "$OUT" "$RSS" "$COUNT" "$LOADED" "$SIZE" "$ROWS" "$INDEXING" "$LATE" <<PY
-import re, sys, datetime, platform, os
+import os, re, sys, datetime, platform
 lines = {
   "ping": """${LINES[ping]}""", "pool": """${LINES[pool]}""", "inbox": """${LINES[inbox]}""",
   "supervision": """${LINES[supervision]}""", "case": """${LINES[case]}""",
@@ -154,7 +159,7 @@ for key in ("ping", "pool", "inbox", "supervision", "case"):
   rps = sum(r["rps"] for r in rows_) / len(rows_)
   out.append(f"| {names[key]} | {rps:,.0f} | {rps / ping:.3f} | {max(r['p50_ms'] for r in rows_):.2f} | "
              f"{max(r['p95_ms'] for r in rows_):.2f} | {max(r['p99_ms'] for r in rows_):.2f} | {int(sum(r['errors'] for r in rows_))} |")
-out += ["", f"Server peak RSS: {int(sys.argv[2]) // 1024} MB."]
+out += ["", f"Server peak RSS: {int(sys.argv[2]) // 1024} MB; at the end {int(os.environ['ANON']) // 1024} MB allocated (RssAnon) and {int(os.environ['FILE']) // 1024} MB mapped from files (RssFile: the database)."]
 text = "\n".join(out) + "\n"
 print(text)
 if sys.argv[1]:
