@@ -412,8 +412,15 @@ def run(binary, screenshots):
 
         # Thanks letter: on the message page and the unit's page, counted for the unit.
         driver.find_element(By.ID, "thanks-body").send_keys(XSS_THANKS)
-        driver.find_element(By.ID, "thanks-author").send_keys("顾女士")
-        driver.find_element(By.XPATH, "//form[@action='/track/thanks']//button").click()
+        driver.find_element(By.ID, "thanks-author").send_keys("和平小区 顾女士")
+        # 预览 first: the letter as the public will read it (the signature's last part), nothing sent.
+        driver.find_element(By.XPATH, "//form[@action='/track/thanks']//button[@name='preview']").click()
+        wait_until(driver, 30, lambda d: d.find_elements(By.ID, "thanks-preview"))
+        preview = driver.find_element(By.ID, "thanks-preview").text
+        check("顾女士" in preview and "和平小区" not in preview, "the preview shows the signature as it will be published")
+        check(driver.find_element(By.ID, "thanks-body").get_attribute("value") == XSS_THANKS,
+              "the preview keeps the letter in the form")
+        driver.find_element(By.XPATH, "//form[@action='/track/thanks']//button[contains(@class,'primary')]").click()
         wait_until(driver, 30, lambda d: not d.find_elements(By.ID, "thanks-body"))
         no_dialog(driver, "after thanking")
         driver.get(base + "/messages/" + message_id)

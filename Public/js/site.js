@@ -27,11 +27,22 @@ document.addEventListener("DOMContentLoaded", function () {
       data.append("_csrf", form.elements["_csrf"].value);
       data.append("phone", form.elements["phone"].value);
       send.disabled = true;
+      var label = send.textContent, wait = 60;
+      // The button counts down the wait the server names (Retry-After), a minute after a code is sent.
+      var countDown = function () {
+        if (wait <= 0) { send.disabled = false; send.textContent = label; return; }
+        send.textContent = (send.getAttribute("data-wait") || "{seconds}").replace("{seconds}", wait);
+        wait -= 1;
+        setTimeout(countDown, 1000);
+      };
       fetch(send.getAttribute("formaction"), { method: "POST", body: data, headers: { Accept: "application/json" }, credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
-        .then(function (result) { status.textContent = result.message; })
-        .catch(function () { status.textContent = ""; form.submit(); })
-        .finally(function () { setTimeout(function () { send.disabled = false; }, 60000); });
+        .then(function (r) {
+          var after = parseInt(r.headers.get("Retry-After") || "", 10);
+          wait = after > 0 ? after : (r.ok ? 60 : 0);
+          return r.json();
+        })
+        .then(function (result) { status.textContent = result.message; countDown(); })
+        .catch(function () { status.textContent = ""; send.disabled = false; form.submit(); });
     });
   }
 

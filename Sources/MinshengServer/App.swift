@@ -12,6 +12,7 @@ public func configure(
   _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(), baseURL: URL? = nil,
   classifier: TextClassifier? = nil, intake: CitizenIntake = CitizenIntake(), autoAssignConfidence: Double? = nil,
   classifierHolder: ClassifierHolder? = nil, supervision: SupervisionSchedule = SupervisionSchedule(),
+  searchLimit: RateLimit? = RateLimit(count: 60, window: 60),
   clock: @escaping @Sendable () -> Date = { Date() }
 ) {
   _ = jsonConfigured
@@ -19,33 +20,106 @@ public func configure(
   app.routes.defaultMaxBodySize = "1mb"
   app.middleware = Middlewares()
   app.middleware.use(ErrorMiddleware())
+  app.middleware.use(HeaderGuard())
   // Stylesheet and script of the pages (Public/), with their own caching headers.
-  app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil))
+  app.middleware.use(
+    AssetsMiddleware(files: FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: nil)))
   // Server-rendered pages: Leaf templates under Resources/Views, parsed once and kept.
   app.views.use(.leaf)
   app.leaf.cache.isEnabled = true
 
   let classifiers = classifierHolder ?? ClassifierHolder(classifier)
   let context = ServerContext(
-    store: store, clock: clock, renderer: PageRenderer(secureCookies: baseURL?.scheme == "https"),
+    store: store, clock: clock,
+    renderer: PageRenderer(
+      secureCookies: baseURL?.scheme == "https",
+      publicAuthority: baseURL.flatMap { url in url.host.map { host in url.port.map { "\(host):\($0)" } ?? host } }),
     intake: IntakeService(store: store, classifiers: classifiers, autoAssignConfidence: autoAssignConfidence),
     citizens: intake, classifiers: classifiers, passwords: passwords, supervision: supervision)
   let documentPath = app.directory.resourcesDirectory + "OpenAPI/openapi.json"
   let document = FileManager.default.contents(atPath: documentPath)
   if document == nil { app.logger.error("OpenAPI document not found at \(documentPath)") }
+  let throttle = ReadThrottleMiddleware(
+    throttle: ReadThrottle(limit: searchLimit), citizens: intake, clock: clock,
+    expensivePaths: [SiteURL.search.path, SiteURL.overdue.path, SiteURL.metrics.path])
   Routes(context: context, document: document)
-    .register(on: app.routes, staff: app.routes.grouped(StaffAuthentication(store: store, clock: clock)))
+    .register(
+      on: app.routes, throttled: app.routes.grouped(throttle),
+      staff: app.routes.grouped(StaffAuthentication(store: store, clock: clock)))
+  answerUnofferedMethods(app)
+}
+
+/// On every path of the API (and the probes it documents), a method it does not offer is answered 405
+/// with `Allow` naming those it does (as HTTP and OpenAPI clients expect), not 404 as if the path did
+/// not exist: any method, `TRACE` and made-up ones included.
+private func answerUnofferedMethods(_ app: Application) {
+  let documented: Set<PathComponent> = ["api", "healthz", "ping", "metrics"]
+  let routes = app.routes.all.filter { route in route.path.first.map(documented.contains) ?? false }
+  let byPath = Dictionary(grouping: routes) { $0.path.map(\.description).joined(separator: "/") }
+  let paths = byPath.values.map { routes in
+    UnofferedMethodMiddleware.OfferedPath(
+      pattern: routes[0].path,
+      methods: Set(routes.map(\.method.rawValue) + (routes.contains { $0.method == .GET } ? ["HEAD"] : [])))
+  }
+  app.middleware.use(UnofferedMethodMiddleware(paths: paths), at: .end)
+}
+
+/// Answers 405 to a method a documented path does not offer (see `answerUnofferedMethods`).
+struct UnofferedMethodMiddleware: AsyncMiddleware {
+  struct OfferedPath: Sendable {
+    var pattern: [PathComponent]
+    var methods: Set<String>
+
+    func matches(_ components: [Substring]) -> Bool {
+      guard components.count == pattern.count else { return false }
+      return zip(pattern, components).allSatisfy { expected, component in
+        if case .constant(let text) = expected { return text == component }
+        return true
+      }
+    }
+  }
+
+  let paths: [OfferedPath]
+
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    let components = request.url.path.split(separator: "/")
+    if let path = paths.first(where: { $0.matches(components) }), !path.methods.contains(request.method.rawValue) {
+      let allow = path.methods.subtracting(["HEAD"]).sorted().joined(separator: ", ")
+      throw Abort(.methodNotAllowed, headers: ["Allow": allow])
+    }
+    return try await next.respond(to: request)
+  }
 }
 
 /// ISO 8601 dates in JSON, set once for the process (Vapor's content configuration is global).
 private let jsonConfigured: Void = {
   let decoder = JSONDecoder()
-  decoder.dateDecodingStrategy = .iso8601
+  decoder.dateDecodingStrategy = .custom(InternetDate.decode)
   ContentConfiguration.global.use(encoder: JSONEncoder.api, for: .json)
   ContentConfiguration.global.use(decoder: decoder, for: .json)
   ContentConfiguration.global.use(
-    urlDecoder: URLEncodedFormDecoder(configuration: .init(dateDecodingStrategy: .iso8601)))
+    urlDecoder: URLEncodedFormDecoder(configuration: .init(dateDecodingStrategy: .custom(InternetDate.decode))))
 }()
+
+/// A date as the API reads it: RFC 3339 (`2026-12-06T08:00:00Z`), with or without fractional seconds,
+/// as OpenAPI's `date-time` allows.
+enum InternetDate {
+  static func parse(_ text: String) -> Date? {
+    let formatter = ISO8601DateFormatter()
+    if let date = formatter.date(from: text) { return date }
+    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    return formatter.date(from: text)
+  }
+
+  @Sendable static func decode(_ decoder: any Decoder) throws -> Date {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    guard let date = parse(text) else {
+      throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an RFC 3339 date-time")
+    }
+    return date
+  }
+}
 
 extension JSONEncoder {
   /// The API's JSON: ISO 8601 dates, slashes unescaped.
@@ -55,4 +129,18 @@ extension JSONEncoder {
     encoder.outputFormatting = [.withoutEscapingSlashes]
     return encoder
   }()
+}
+
+/// The stylesheet and the script (`Public/css`, `Public/js`): only paths there reach the file system,
+/// and only short ones of plain characters; any other path goes on to the routes (and, unknown, 404).
+struct AssetsMiddleware: AsyncMiddleware {
+  let files: FileMiddleware
+
+  func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    let path = request.url.path
+    guard path.hasPrefix("/css/") || path.hasPrefix("/js/"), path.utf8.count <= 128,
+      path.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "%") })
+    else { return try await next.respond(to: request) }
+    return try await files.respond(to: request, chainingTo: next)
+  }
 }

@@ -31,6 +31,8 @@ public struct Configuration: Sendable {
   /// 智能分派: assign at intake when the classifier's confidence reaches this (`MINSHENG_AUTO_ASSIGN_CONFIDENCE`);
   /// nil (the default): never.
   public var autoAssignConfidence: Double?
+  /// Searches, the overdue list and `/metrics` per network address (`MINSHENG_RATE_LIMIT_SEARCH`).
+  public var searchLimit: RateLimit? = RateLimit(count: 60, window: 60)
   /// The directory with `Resources/` and `Public/` (`MINSHENG_HOME`); nil: found by `ServerHome`.
   public var home: String?
   /// Where staff notices are mailed (`MINSHENG_SMTP_URL`); nil writes them to the log.
@@ -119,11 +121,23 @@ public struct Configuration: Sendable {
       return value
     }
     policy.moderation = onOff("MINSHENG_MODERATION", default: true)
+    if let code = environment["MINSHENG_DEFAULT_OFFICE"], !code.isEmpty { policy.defaultOffice = code }
     policy.perPhone = limit("MINSHENG_RATE_LIMIT_PHONE", default: policy.perPhone)
     policy.perAddress = limit("MINSHENG_RATE_LIMIT_ADDRESS", default: policy.perAddress)
+    policy.codesPerNumber = limit("MINSHENG_SMS_LIMIT_PHONE", default: policy.codesPerNumber)
+    policy.codesPerAddress = limit("MINSHENG_SMS_LIMIT_ADDRESS", default: policy.codesPerAddress)
+    policy.codesOverall = limit("MINSHENG_SMS_LIMIT_TOTAL", default: policy.codesOverall)
+    let searchLimit = limit("MINSHENG_RATE_LIMIT_SEARCH", default: RateLimit(count: 60, window: 60))
     var intake = CitizenIntake()
     intake.verifyPhone = onOff("MINSHENG_VERIFY_PHONE", default: true)
-    intake.trustForwardedFor = onOff("MINSHENG_TRUST_X_FORWARDED_FOR", default: false)
+    if onOff("MINSHENG_TRUST_X_FORWARDED_FOR", default: false) { intake.proxies = .localNetworks }
+    if let text = environment["MINSHENG_TRUSTED_PROXIES"], !text.isEmpty {
+      do {
+        intake.proxies = try TrustedProxies(text)
+      } catch {
+        problems.append("MINSHENG_TRUSTED_PROXIES: \(error.problems.first?.message ?? say("config_malformed"))")
+      }
+    }
     if let path = environment["MINSHENG_IP_REGIONS"], !path.isEmpty {
       if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
         do {
@@ -182,6 +196,11 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_SMS_GATEWAY_URL: " + say("config_url", ["value": .plain(text)]))
       }
     }
+    // One-time codes written to the log are for development: a site served over https must name its
+    // SMS gateway, unless its operator says the log is meant (MINSHENG_SMS_LOG_OK=1).
+    if smsGateway == nil, baseURL?.scheme == "https", environment["MINSHENG_SMS_LOG_OK"] != "1" {
+      problems.append("MINSHENG_SMS_GATEWAY_URL: " + say("config_sms_log_https"))
+    }
     guard problems.isEmpty else { throw Problems(lines: problems) }
     // Not checked here: a model that cannot be loaded is logged at start, and intake goes on without it.
     let model = environment["MINSHENG_CLASSIFIER_MODEL"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
@@ -189,12 +208,15 @@ public struct Configuration: Sendable {
       database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
       baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
       supervisionSchedule: schedule, jobsInterval: jobsInterval, autoAssignConfidence: autoAssign,
-      home: environment["MINSHENG_HOME"].flatMap { $0.isEmpty ? nil : $0 }, smtp: smtp, smsGateway: smsGateway)
+      searchLimit: searchLimit, home: environment["MINSHENG_HOME"].flatMap { $0.isEmpty ? nil : $0 }, smtp: smtp,
+      smsGateway: smsGateway)
   }
 
   /// Moderation on, 10 messages a day per mobile number, 30 an hour per network address.
   public static let defaultPolicy = IntakePolicy(
-    moderation: true, perPhone: RateLimit(count: 10, window: 86_400), perAddress: RateLimit(count: 30, window: 3_600))
+    moderation: true, perPhone: RateLimit(count: 10, window: 86_400), perAddress: RateLimit(count: 30, window: 3_600),
+    codesPerNumber: RateLimit(count: 5, window: 3_600), codesPerAddress: RateLimit(count: 10, window: 3_600),
+    codesOverall: RateLimit(count: 1_000, window: 3_600))
 
   /// The calendar and SLA rules: the shipped ones plus the configured files.
   public func caseRules() throws -> CaseRules {
@@ -217,16 +239,21 @@ public struct Configuration: Sendable {
 }
 
 /// How the citizens' pages take messages: whether the mobile number is verified by a one-time code,
-/// whether `X-Forwarded-For` names the author's address (behind a trusted proxy only), and the
-/// table that turns an address into the region kept with the message.
+/// which proxies' `X-Forwarded-For` is believed, and the table that turns an address into the region
+/// kept with the message.
 public struct CitizenIntake: Sendable {
   public var verifyPhone: Bool
-  public var trustForwardedFor: Bool
+  public var proxies: TrustedProxies
   public var regions: IPRegionTable
 
+  /// `trustForwardedFor` trusts proxies on the local machine and private networks.
   public init(verifyPhone: Bool = false, trustForwardedFor: Bool = false, regions: IPRegionTable = IPRegionTable()) {
+    self.init(verifyPhone: verifyPhone, proxies: trustForwardedFor ? .localNetworks : .none, regions: regions)
+  }
+
+  public init(verifyPhone: Bool, proxies: TrustedProxies, regions: IPRegionTable = IPRegionTable()) {
     self.verifyPhone = verifyPhone
-    self.trustForwardedFor = trustForwardedFor
+    self.proxies = proxies
     self.regions = regions
   }
 }

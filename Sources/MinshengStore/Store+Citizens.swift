@@ -56,7 +56,10 @@ public protocol OutboxSender: Sendable {
 extension Store {
   /// Issues a six-digit code for a mobile number: its keyed hash is stored (replacing any earlier
   /// code) and the text is put in the SMS outbox, in one transaction. The code is never returned.
-  public func issuePhoneCode(to phone: String, at now: Date) async throws {
+  ///
+  /// Counted, in the same transaction, against the number's daily limit and the policy's limits per
+  /// number, per address (`origin`) and overall; past any of them it refuses (`rateLimited`, 429).
+  public func issuePhoneCode(to phone: String, from origin: IntakeOrigin? = nil, at now: Date) async throws {
     guard let mobile = PhoneNumber.mobile(phone) else { throw PhoneCodeError.notMobile }
     let phoneHash = try await counterKey("code-phone", mobile)
     if let sent = try await citizens.codeSentAt(phoneHash: phoneHash),
@@ -65,13 +68,25 @@ extension Store {
       throw PhoneCodeError.tooSoon(
         seconds: Int((PhoneCodeRules.resendInterval - now.timeIntervalSince(sent)).rounded(.up)))
     }
+    var limits = [
+      CountedLimit(key: try await counterKey("codes-sent", mobile), limit: PhoneCodeRules.perDay, what: .phoneCodes)
+    ]
+    if let limit = policy.codesPerNumber {
+      limits.append(
+        CountedLimit(key: try await counterKey("codes-number", mobile), limit: limit, what: .phoneCodesPerNumber))
+    }
+    if let limit = policy.codesPerAddress, let address = origin?.address {
+      limits.append(
+        CountedLimit(key: try await counterKey("codes-address", address), limit: limit, what: .phoneCodesPerAddress))
+    }
+    if let limit = policy.codesOverall {
+      limits.append(CountedLimit(key: "codes-overall", limit: limit, what: .phoneCodesOverall))
+    }
     var generator = SystemRandomNumberGenerator()
     let code = String(format: "%06d", Int.random(in: 0..<1_000_000, using: &generator))
     try await citizens.issueCode(
       phoneHash: phoneHash, codeHash: try await counterKey("code", mobile + ":" + code), at: now,
-      expires: now.addingTimeInterval(PhoneCodeRules.lifetime),
-      limit: CountedLimit(
-        key: try await counterKey("codes-sent", mobile), limit: PhoneCodeRules.perDay, what: .phoneCodes),
+      expires: now.addingTimeInterval(PhoneCodeRules.lifetime), limits: limits,
       sms: OutboxRow(
         id: ids.newID(), channel: "sms", recipient: mobile,
         body: LocalizedText("sms_code", ["code": .plain(code)]).chinese, createdAt: now))

@@ -108,8 +108,17 @@ extension Store {
     guard CaseAccess.mayDispatch(actor, message) else {
       throw StoreError.forbidden(LocalizedText("error_forbidden_duplicates"))
     }
-    guard try await duplicates.dismiss(messageID, candidate: candidate, by: actor.id, at: now) else {
-      throw StoreError.notFound(.duplicateCandidate)
-    }
+    guard
+      try await duplicates.candidates(of: messageID).contains(where: { $0.id == candidate && $0.state == .open })
+    else { throw StoreError.notFound(.duplicateCandidate) }
+    // Recorded on the message's chain, with the candidate's decision in the same transaction.
+    let decided = DuplicateStatements.dismissal(messageID, candidate: candidate, by: actor.id, at: now)
+    try await recordEvent(
+      on: messageID, expectedVersion: message.version, at: now,
+      { current in
+        EventDraft(
+          messageID: current.id, action: .duplicateDismissed, from: current.status, to: current.status, actor: actor,
+          note: nil, visibility: .internal, payload: ["candidate": candidate.uuidString], at: now)
+      }, rows: [.statement(decided)])
   }
 }

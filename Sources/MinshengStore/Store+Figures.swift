@@ -88,6 +88,16 @@ extension Store {
     return try await thank(message, author: author, body: body, at: now)
   }
 
+  /// How a thanks letter would read in public: the signature as the public sees it (the contact's
+  /// name when none is given) and the text masked. The author sees it before sending.
+  public func thanksPreview(of message: Message, author: String, body: String) -> (author: String, body: String) {
+    let name = Self.trimmed(author)
+    return (
+      PrivacyMask.displayName(name.isEmpty ? message.contact.name : name, style: publicNameStyle),
+      PrivacyMask.mask(Self.trimmed(body))
+    )
+  }
+
   /// The same for a message whose author proved who they are otherwise (a citizen's session).
   @discardableResult
   public func thank(_ message: Message, author: String, body: String, at now: Date) async throws -> ThanksLetter {
@@ -98,6 +108,8 @@ extension Store {
     if text.count > 1_000 { problems.append(.init(field: "body", reason: .tooLong(max: 1_000))) }
     if name.count > 40 { problems.append(.init(field: "author", reason: .tooLong(max: 40))) }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
+    // The letter is public: the banned words hold for it as for a message.
+    _ = try await screen([("body", text), ("author", name)])
     guard let reply = try await publishedReplies(of: message.id).last else {
       throw ValidationError(field: "body", reason: .invalid(LocalizedText("error_thanks_after_reply")))
     }

@@ -41,7 +41,7 @@ extension Store {
     fingerprint: Fingerprint? = nil
   ) async throws -> Submission {
     var new = try input.validated()
-    let types = try Self.checkImages(images)
+    let checked = try Self.checkImages(images)
     if origin != nil { _ = try await screen(new) }
     let limits = try await limits(for: new, from: origin)
     var problems: [ValidationError.Problem] = []
@@ -59,6 +59,12 @@ extension Store {
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
 
     let snapshot = try await snapshot()
+    let owner = DispatchSuggestion.owner(
+      leader: leader, path: path,
+      platformOffice: DispatchSuggestion.platformOffice(
+        code: policy.defaultOffice, units: snapshot.units, regions: snapshot.regions))
+    // Nil only on a platform with no office at all (no region has a dispatching unit): then the
+    // message waits for supervisors and administrators, and no dispatcher can read it.
     let decision = DispatchSuggestion.decide(
       category: new.categoryID, region: RegionPath(codes: path.map(\.code)), prediction: prediction,
       rules: snapshot.routingRules, categories: snapshot.categories)
@@ -72,15 +78,16 @@ extension Store {
       body: new.body, leaderID: new.leaderID, regionID: new.regionID, categoryID: new.categoryID,
       channel: new.channel, location: new.location, contact: new.contact, isPublic: new.isPublic, urgent: new.urgent,
       status: .received,
-      dispatchingUnitID: leader?.dispatchingUnitID ?? path.lazy.compactMap(\.dispatchingUnitID).first,
+      dispatchingUnitID: owner,
       suggestedUnitID: decision.unitID, version: 1, createdAt: now,
-      publication: policy.moderation ? .pending : .published, sourceRegion: origin?.region)
+      publication: policy.moderation ? .pending : .published, sourceRegion: origin?.region,
+      phoneVerified: new.phoneVerified)
     let stored = try await cases.receive(
       ReceivedCase(
         message: message, eventID: ids.newID(), trackingHash: Hashing.sha256Hex(normalizedCode), actor: actor,
         suggestion: decision.classifier.map { SuggestionRecord($0, messageID: id) }, limits: limits,
-        images: zip(images, types).map {
-          CheckedImage(id: ids.newID(), contentType: $1, data: $0, sha256: Hashing.sha256Hex($0))
+        images: checked.map {
+          CheckedImage(id: ids.newID(), contentType: $0.type, data: $0.data, sha256: Hashing.sha256Hex($0.data))
         }, fingerprint: fingerprint))
     return Submission(message: stored, trackingCode: code)
   }
@@ -113,9 +120,12 @@ extension Store {
 
   /// Checks images before intake: at most three, each at most 5 MB and a JPEG, PNG or WebP by content;
   /// returns their types.
-  public static func checkImages(_ images: [Data]) throws -> [String] {
+  ///
+  /// Each image is returned without its metadata (`ImageMetadata`: camera, time, GPS); one whose
+  /// structure cannot be followed to its end is refused as damaged.
+  public static func checkImages(_ images: [Data]) throws -> [(type: String, data: Data)] {
     var problems: [ValidationError.Problem] = []
-    var types: [String] = []
+    var checked: [(type: String, data: Data)] = []
     if images.count > maxAttachments {
       problems.append(
         .init(field: "images", reason: .invalid(LocalizedText("error_max_images", ["max": .number(maxAttachments)]))))
@@ -124,13 +134,17 @@ extension Store {
       if image.count > maxAttachmentBytes {
         problems.append(.init(field: "images[\(index)]", reason: .invalid(LocalizedText("error_image_size"))))
       } else if let type = imageType(of: image) {
-        types.append(type)
+        if let clean = ImageMetadata.stripped(image, type: type) {
+          checked.append((type, clean))
+        } else {
+          problems.append(.init(field: "images[\(index)]", reason: .invalid(LocalizedText("error_image_damaged"))))
+        }
       } else {
         problems.append(.init(field: "images[\(index)]", reason: .invalid(LocalizedText("error_image_type"))))
       }
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
-    return types
+    return checked
   }
 
   // MARK: Banned words and rate limits
@@ -138,16 +152,24 @@ extension Store {
   /// Refuses text with a blocking banned word (422 naming the field and the word, so the author can
   /// rephrase it); returns the words that only need a moderator's look.
   func screen(_ message: NewMessage) async throws -> [BannedWord] {
+    try await screen([
+      ("title", message.title), ("body", message.body), ("location.address", message.location?.address ?? ""),
+    ])
+  }
+
+  /// Refuses texts that will be public and hold a word the list blocks (each field named); returns
+  /// every listed word they hold, flagged ones included.
+  func screen(_ fields: [(field: String, text: String)]) async throws -> [BannedWord] {
     let list = BannedWordList(try await bannedWords())
     var problems: [ValidationError.Problem] = []
-    for (field, text) in [("title", message.title), ("body", message.body)] {
+    for (field, text) in fields where !text.isEmpty {
       for word in list.matches(in: [text]) where word.severity == .block {
         problems.append(
           .init(field: field, reason: .invalid(LocalizedText("error_banned_word_used", ["word": .plain(word.word)]))))
       }
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
-    return list.matches(in: [message.title, message.body])
+    return list.matches(in: fields.map(\.text))
   }
 
   /// The limits that apply to a citizen's message from `origin` under `policy`.

@@ -76,7 +76,7 @@ extension Store {
 
   /// Entries whose title or text contains `query` (all when it is empty), answers first, newest first.
   public func searchKnowledge(_ query: String, limit: Int = 20) async throws -> [KnowledgeEntry] {
-    try await reference.searchKnowledge(Self.trimmed(query).lowercased(), limit: limit)
+    try await reference.searchKnowledge(Self.searchWords(query), limit: limit)
   }
 
   /// Removes an entry (admins), recorded in `reference_changes`.

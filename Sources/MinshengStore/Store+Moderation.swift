@@ -3,8 +3,11 @@ import MinshengCore
 
 /// A moderator's decision on a message waiting for publication.
 public enum ModerationDecision: Sendable, Equatable {
-  /// Publish, with the public title or body replaced by a redacted text (nil keeps the original).
-  case publish(title: String?, body: String?)
+  /// Publish, with the public title, body or address replaced by a redacted text (nil keeps the
+  /// original); `hideAddress` publishes no address.
+  /// `hiddenImages` are kept from the public.
+  case publish(
+    title: String?, body: String?, address: String? = nil, hideAddress: Bool = false, hiddenImages: [UUID] = [])
   /// Do not publish; the reason is recorded (the message is handled all the same).
   case withhold(reason: String)
 }
@@ -74,14 +77,33 @@ extension Store {
     let publication: Publication
     var title: String?
     var body: String?
+    var address: String?
+    var rows: [SideRow] = []
     switch decision {
-    case .publish(let newTitle, let newBody):
-      (title, body) = try Moderation.redaction(title: newTitle, body: newBody, of: message)
+    case .publish(let newTitle, let newBody, let newAddress, let hideAddress, let hiddenImages):
+      (title, body, address) = try Moderation.redaction(
+        title: newTitle, body: newBody, address: newAddress, hideAddress: hideAddress, of: message)
+      _ = try await screen([
+        ("public_title", title ?? ""), ("public_body", body ?? ""), ("public_address", address ?? ""),
+      ])
       publication = .published
       note = nil
       var redacted: [String] = []
       if title != nil { redacted.append("title") }
       if body != nil { redacted.append("body") }
+      if address != nil { redacted.append("address") }
+      let images = try await attachments(of: id).map(\.id)
+      guard hiddenImages.allSatisfy(images.contains) else {
+        throw ValidationError(field: "hidden_images", reason: .unknownReference)
+      }
+      // Every image's publication is decided now: the hidden ones kept back, the others shown.
+      rows = images.map { image in
+        .statement(
+          SQLFragment(
+            "UPDATE attachments SET hidden = ? WHERE id = ? AND message_id = ?",
+            [.bool(hiddenImages.contains(image)), .uuid(image), .uuid(id)]))
+      }
+      if !hiddenImages.isEmpty { redacted.append("images") }
       payload = ["publication": publication.rawValue, "redacted": redacted.joined(separator: ",")]
     case .withhold(let reason):
       let reason = Self.trimmed(reason)
@@ -91,17 +113,22 @@ extension Store {
       note = reason
       title = message.publicTitle
       body = message.publicBody
+      address = message.publicAddress
       payload = ["publication": publication.rawValue]
     }
-    try await recordEvent(on: id, expectedVersion: expectedVersion ?? message.version, at: now) { current in
-      EventDraft(
-        messageID: current.id, action: .moderated, from: current.status, to: current.status, actor: actor,
-        note: note, visibility: .internal, payload: payload, at: now)
-    } changing: { [title, body] next in
-      next.publication = publication
-      next.publicTitle = title
-      next.publicBody = body
-    }
+    try await recordEvent(
+      on: id, expectedVersion: expectedVersion ?? message.version, at: now,
+      { current in
+        EventDraft(
+          messageID: current.id, action: .moderated, from: current.status, to: current.status, actor: actor,
+          note: note, visibility: .internal, payload: payload, at: now)
+      },
+      changing: { [title, body, address] next in
+        next.publication = publication
+        next.publicTitle = title
+        next.publicBody = body
+        next.publicAddress = address
+      }, rows: rows)
     guard let updated = try await self.message(id) else { throw StoreError.notFound(.message) }
     return updated
   }

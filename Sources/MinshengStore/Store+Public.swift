@@ -46,16 +46,17 @@ extension Store {
   /// The public case file of a message the public may read; nil otherwise.
   public func publicFile(_ id: UUID) async throws -> PublicCaseFile? {
     guard let file = try await cases.caseFile(id), file.message.isShownPublicly else { return nil }
-    return try await publicFile(file)
+    return try await publicFile(file, forAuthor: false)
   }
 
   /// The same for the author of a message, public or not (the caller has checked who they are).
   public func authorFile(_ messageID: UUID) async throws -> PublicCaseFile? {
     guard let file = try await cases.caseFile(messageID) else { return nil }
-    return try await publicFile(file)
+    return try await publicFile(file, forAuthor: true)
   }
 
-  private func publicFile(_ file: CaseFile) async throws -> PublicCaseFile {
+  /// The author sees every image; the public not those a moderator kept back.
+  private func publicFile(_ file: CaseFile, forAuthor: Bool) async throws -> PublicCaseFile {
     let message = file.message
     var parent: (id: UUID, serial: Serial)?
     if let parentID = message.mergedIntoID, let found = try await cases.messageWithTip(parentID)?.message,
@@ -70,7 +71,7 @@ extension Store {
       replies: file.replies.map(PublicReply.of), evaluation: evaluation,
       thanks: try await cases.thanksLetter(of: message.id).map(publicThanks),
       mergedCount: try await publicReads.mergedCount(into: message.id), parent: parent,
-      images: try await cases.attachments(of: message.id))
+      images: try await cases.attachments(of: message.id).filter { forAuthor || !$0.hidden })
   }
 
   private func publicThanks(_ letter: ThanksLetter) -> PublicThanks {
@@ -90,7 +91,7 @@ extension Store {
     var filter = filter
     filter.publicOnly = true
     let limit = max(1, min(limit, 200))
-    let words = filter.text?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() ?? ""
+    let words = Self.searchWords(filter.text ?? "")
     var found: [Message] = []
     // Rows whose stored text matches only inside a masked number are dropped, and the next rows
     // fetched, until the page is full.
@@ -159,9 +160,9 @@ extension Store {
     }
   }
 
-  /// Whether the message with this id was written with this mobile number (我的留言 opens it).
+  /// Whether the message with this id was written with this mobile number, proved (我的留言 opens it).
   public func isWritten(_ messageID: UUID, byPhone phone: String) async throws -> Bool {
     guard let mobile = PhoneNumber.mobile(phone), let message = try await message(messageID) else { return false }
-    return PhoneNumber.mobile(message.contact.phone) == mobile
+    return message.phoneVerified && PhoneNumber.mobile(message.contact.phone) == mobile
   }
 }

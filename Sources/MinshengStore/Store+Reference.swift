@@ -356,12 +356,21 @@ extension Store {
   /// A name or title: 1–100 characters after trimming.
   static func checkName(_ name: String?, field: String) throws {
     guard let name else { return }
-    if !(1...100).contains(trimmed(name).count) {
-      throw ValidationError(field: field, reason: .invalid(LocalizedText("error_name_length")))
+    if let problem = ReferenceName.problem(with: trimmed(name)) {
+      throw ValidationError(field: field, reason: .invalid(problem))
     }
   }
 
   static func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+  /// Words to search for: control characters (which no stored text contains, and which PostgreSQL
+  /// refuses in a parameter when one is NUL) read as spaces, trimmed and lower-cased.
+  static func searchWords(_ text: String) -> String {
+    let spaced = String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : $0 }))
+    return trimmed(spaced).lowercased()
+  }
 
   /// `text` with LIKE's wildcards and the escape character itself escaped by `!`.
   static func escapedForLike(_ text: String) -> String {

@@ -32,7 +32,19 @@ struct StaffRecord: Codable, Sendable {
 public struct LoginCandidate: Sendable {
   public var account: StaffAccount
   public var passwordHash: String
-  public var lockedUntil: Date?
+}
+
+/// An API token as its holder sees it listed: its id (to revoke it) and dates, never the token.
+public struct StaffToken: Sendable, Equatable, Codable {
+  public var id: UUID
+  public var createdAt: Date
+  public var expiresAt: Date
+
+  enum CodingKeys: String, CodingKey {
+    case id
+    case createdAt = "created_at"
+    case expiresAt = "expires_at"
+  }
 }
 
 extension ReferenceChange {
@@ -112,12 +124,33 @@ extension Store {
   /// The account with this username, for a login.
   public func loginCandidate(username: String) async throws -> LoginCandidate? {
     guard let record = try await staff.account(username: username), let account = record.account else { return nil }
-    return LoginCandidate(account: account, passwordHash: record.passwordHash, lockedUntil: record.lockedUntil)
+    return LoginCandidate(account: account, passwordHash: record.passwordHash)
   }
 
-  /// Records a failed login, counted in one statement; five in a row lock the account for fifteen minutes.
-  public func recordFailedLogin(username: String, at now: Date) async throws {
-    try await staff.recordFailedLogin(username: username, at: now)
+  /// 登录限制: counts an attempt to log in as `username` — any name, known or not, so the answers do not
+  /// tell them apart — before its password is checked. Past `LoginThrottle.attempts` in the window
+  /// it refuses (`rateLimited`, 429): at most that many guesses a window are ever checked, however
+  /// many arrive at once. Only a keyed hash of the name is kept.
+  public func countLoginAttempt(username: String, at now: Date) async throws {
+    let key = try await counterKey("login", username.lowercased())
+    try await staff.countLoginAttempt(CountedLimit(key: key, limit: LoginThrottle.attempts, what: .login), at: now)
+  }
+
+  /// Forgets the login attempts counted for `username` (after a successful login, a new password or
+  /// an unlock).
+  public func clearLoginAttempts(username: String) async throws {
+    try await staff.clearCounter(key: try await counterKey("login", username.lowercased()))
+  }
+
+  /// The account's unexpired API tokens, newest first (their ids and dates; the tokens themselves are
+  /// never stored).
+  public func tokens(of account: StaffAccount, at now: Date) async throws -> [StaffToken] {
+    try await staff.tokens(account: account.id, at: now)
+  }
+
+  /// Revokes one of the account's own tokens; `notFound` when it has none of that id.
+  public func revokeToken(_ id: UUID, of account: StaffAccount) async throws {
+    guard try await staff.deleteToken(id: id, account: account.id) else { throw StoreError.notFound(.token) }
   }
 
   /// Issues an access token for the account after a successful login; stores only its hash.
@@ -146,9 +179,11 @@ extension Store {
     async throws
   {
     let account = try await account(named: username)
+    // A new password ends every session and token: whoever knew the old one is out.
     try await staff.updateAccount(
       account.id, set: ["password_hash": .text(passwordHash), "failed_logins": .integer(0), "locked_until": .null],
-      endSessions: false, change: changeEntry(.staff(account), "set_password", by: actor, at: now))
+      endSessions: true, change: changeEntry(.staff(account), "set_password", by: actor, at: now))
+    try await clearLoginAttempts(username: username)
   }
 
   /// Opens a browser session for the account after a successful login; stores only the hash of
@@ -190,7 +225,8 @@ extension Store {
     account.disabled = false
     try await staff.updateAccount(
       account.id, set: ["disabled": .bool(false), "failed_logins": .integer(0), "locked_until": .null],
-      endSessions: false, change: changeEntry(.staff(account), "enable", by: actor, at: now))
+      endSessions: true, change: changeEntry(.staff(account), "enable", by: actor, at: now))
+    try await clearLoginAttempts(username: username)
   }
 
   private func account(named username: String) async throws -> StaffAccount {

@@ -51,7 +51,7 @@ extension Store {
     if let expectedVersion, expectedVersion != current.version {
       throw StoreError.conflict(messageID: messageID, expectedVersion: expectedVersion, currentVersion: current.version)
     }
-    let command = try await resolved(command, for: current)
+    let command = try await resolved(command, for: current, by: actor)
     let path = try await regionPath(of: current.regionID)
     let transition = try Workflow.transition(
       from: current, action: command, by: actor, at: now, rules: rules, region: RegionPath(codes: path.map(\.code)))
@@ -71,7 +71,7 @@ extension Store {
 
   /// The command with references checked against the database and the lead unit's review setting
   /// filled in; a merge into a merged message goes to that message's parent instead.
-  private func resolved(_ command: Command, for message: Message) async throws -> Command {
+  private func resolved(_ command: Command, for message: Message, by actor: Actor) async throws -> Command {
     func checkUnits(_ lead: UUID, _ assisting: [UUID]) async throws -> Bool {
       var problems: [ValidationError.Problem] = []
       let leadUnit = try await unit(lead)
@@ -84,6 +84,10 @@ extension Store {
       return leadUnit.requiresReplyReview
     }
     switch command {
+    case .evaluate(let evaluation):
+      // The comment is published with the evaluation: the banned words hold for it.
+      _ = try await screen([("comment", evaluation.comment ?? "")])
+      return command
     case .assign(let lead, let assisting, let instruction, _):
       return .assign(
         lead: lead, assisting: assisting, instruction: instruction,
@@ -96,9 +100,11 @@ extension Store {
       return .transfer(
         lead: lead, assisting: assisting, reason: reason, leadRequiresReview: try await checkUnits(lead, assisting))
     case .merge(let parentID, let note):
-      guard try await cases.messageWithTip(parentID) != nil else {
-        throw ValidationError(field: "into", reason: .unknownReference)
-      }
+      // The case merged into must be one the actor may read: a merge names it on this case's
+      // timeline, and nobody may learn of a case that way.
+      guard let parent = try await cases.messageWithTip(parentID)?.message,
+        actor.role == .system || CaseAccess.mayRead(actor, parent)
+      else { throw ValidationError(field: "into", reason: .unknownReference) }
       var root = parentID
       var hops = 0
       while let next = try await cases.mergedInto(root), hops < 16 {
@@ -226,8 +232,13 @@ public struct Attachment: Sendable, Equatable {
   public var contentType: String
   public var data: Data
   public var createdAt: Date
+  /// Kept from the public by a moderator.
+  public var hidden: Bool
 
-  public init(id: UUID, messageID: UUID, position: Int, contentType: String, data: Data, createdAt: Date) {
+  public init(
+    id: UUID, messageID: UUID, position: Int, contentType: String, data: Data, createdAt: Date, hidden: Bool = false
+  ) {
+    self.hidden = hidden
     self.id = id
     self.messageID = messageID
     self.position = position

@@ -38,6 +38,17 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
     return .sqlite(path: value)
   }
 
+  /// A PostgreSQL URL with its TLS mode: as given (`sslmode=require` for a server across a network,
+  /// with full certificate verification), else `prefer` (TLS whenever the server offers it), except
+  /// on the loopback interface, where nothing crosses a network and `disable` is the default.
+  static func withTLSMode(_ url: String) -> String {
+    let items = URLComponents(string: url)?.queryItems ?? []
+    if items.contains(where: { ["sslmode", "tlsmode", "ssl", "tls"].contains($0.name.lowercased()) }) { return url }
+    let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+    let mode = ["127.0.0.1", "localhost", "::1", "[::1]"].contains(host) ? "disable" : "prefer"
+    return url + (url.contains("?") ? "&" : "?") + "sslmode=" + mode
+  }
+
   /// The location with any password replaced by `***`, for logs and error messages.
   public var description: String {
     switch self {
@@ -179,10 +190,11 @@ public final class StoreDatabase: Sendable {
       databases = Databases(threadPool: threadPool, on: group)
       let perLoop = max(1, maxConnections / 2)
       // The URL was checked by `DatabaseLocation.parse`; a failure here is reported by `prepareConnection`.
+      // A request waits up to 30 s for a pooled connection (Fluent's default is 10): under a burst of
+      // writes to one message, each holds its connection while it waits for the row's lock.
       if let factory = try? DatabaseConfigurationFactory.postgres(
-        url: url.contains("sslmode=") || url.contains("tls=")
-          ? url : url + (url.contains("?") ? "&" : "?") + "sslmode=disable",
-        maxConnectionsPerEventLoop: perLoop, sqlLogLevel: .trace)
+        url: DatabaseLocation.withTLSMode(url), maxConnectionsPerEventLoop: perLoop,
+        connectionPoolTimeout: .seconds(30), sqlLogLevel: .trace)
       {
         databases.use(factory, as: .psql)
       }

@@ -5,7 +5,7 @@ import MinshengCore
 public enum StoredRecord: String, Sendable, Equatable, Named {
   case message, unit, region, leader, category, routingRule, knowledgeEntry, account, image, bannedWord
   case duplicateCandidate, thanksLetter, trackingCode, board, regionCode, unitCode, leaderCode, categoryCode
-  case username, demonstration, secret, apiKey, webhook
+  case username, demonstration, secret, apiKey, webhook, token
 
   public var nameKey: String { "record_" + rawValue }
 }
@@ -18,6 +18,16 @@ public enum RateLimitSubject: String, Sendable, Equatable {
   case address
   /// One-time codes per mobile number.
   case phoneCodes
+  /// Login attempts per username.
+  case login
+  /// One-time codes per mobile number in the policy's window.
+  case phoneCodesPerNumber
+  /// One-time codes per network address.
+  case phoneCodesPerAddress
+  /// One-time codes on the whole platform.
+  case phoneCodesOverall
+  /// Expensive public reads (searches, the overdue list, metrics) per network address.
+  case reads
 }
 
 /// Why a store operation did not happen; nothing was written when one of these is thrown.

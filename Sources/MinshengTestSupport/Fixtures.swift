@@ -86,7 +86,7 @@ public enum Fixtures {
     return actor(role)
   }
 
-  /// A valid new message from a citizen.
+  /// A valid new message from a citizen, its number proved (as the write form's code proves it).
   public static func newMessage(
     title: String = "夜间施工噪音扰民", type: MessageType = .complaint, leader: UUID? = nil, region: UUID? = nil,
     category: UUID? = nil, urgent: Bool = false
@@ -95,6 +95,6 @@ public enum Fixtures {
       type: type, title: title, body: "小区旁工地每天夜里十一点后仍在施工，噪音很大，影响休息，请相关部门处理。",
       leaderID: leader, regionID: region, categoryID: category,
       location: Location(address: "示范市中心区滨江路 18 号"),
-      contact: Contact(name: "顾女士", phone: "13800138000"), urgent: urgent)
+      contact: Contact(name: "顾女士", phone: "13800138000"), urgent: urgent, phoneVerified: true)
   }
 }

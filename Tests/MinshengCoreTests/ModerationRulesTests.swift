@@ -84,8 +84,18 @@ import Testing
     let message = Message(
       id: UUID(), serial: Serial(year: 2026, number: 1), type: .complaint, title: "幸福小区施工", body: "原文",
       contact: Contact(name: "顾女士", phone: "13800138000"), createdAt: Date())
-    #expect(try Moderation.redaction(title: "  ", body: "原文", of: message) == (nil, nil))
-    #expect(try Moderation.redaction(title: "某小区施工", body: nil, of: message) == ("某小区施工", nil))
+    #expect(try Moderation.redaction(title: "  ", body: "原文", of: message) == (nil, nil, nil))
+    #expect(try Moderation.redaction(title: "某小区施工", body: nil, of: message) == ("某小区施工", nil, nil))
+    var located = message
+    located.location = Location(address: "幸福小区 3 栋 2 单元 501")
+    #expect(try Moderation.redaction(title: nil, body: nil, address: "幸福小区", of: located) == (nil, nil, "幸福小区"))
+    #expect(
+      try Moderation.redaction(title: nil, body: nil, address: "幸福小区", hideAddress: true, of: located) == (nil, nil, "")
+    )
+    #expect(located.addressForPublic == "幸福小区 3 栋 2 单元 501")
+    located.publicAddress = ""
+    #expect(located.addressForPublic == nil)
+    #expect(PublicCase.of(located, nameStyle: .address).address == nil)
     #expect(throws: ValidationError.self) {
       try Moderation.redaction(title: String(repeating: "长", count: 101), body: nil, of: message)
     }

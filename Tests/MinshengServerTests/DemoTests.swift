@@ -51,4 +51,13 @@ import Testing
       }
     }
   }
+
+  /// The demonstration's ids come from its seed (a repeatable city), its tracking codes never: with the
+  /// seed known, seeded codes would open every message, private ones too.
+  @Test func demoTrackingCodes_comeFromTheSystemGenerator() {
+    let (one, two) = (SeededIdentifiers(seed: 2023), SeededIdentifiers(seed: 2023))
+    #expect(one.newID() == two.newID())
+    let codes = Set((0..<20).map { _ in one.trackingCode() } + (0..<20).map { _ in two.trackingCode() })
+    #expect(codes.count == 40)
+  }
 }

@@ -120,7 +120,9 @@ func freeLoopbackPort() throws -> Int {
         ("{", .badRequest, "body"),
         (#"{"type":"complaint","title":"t","body":"b"}"#, .badRequest, "contact"),
         (
-          #"{"type":"rumour","title":"t","body":"b","contact":{"name":"n","phone":"13800138000"}}"#, .badRequest, "type"
+          // The right JSON type with a value that is not one: 422, like any invalid value.
+          #"{"type":"rumour","title":"t","body":"b","contact":{"name":"n","phone":"13800138000"}}"#,
+          .unprocessableEntity, "type"
         ),
         (
           #"{"type":"complaint","title":7,"body":"b","contact":{"name":"n","phone":"13800138000"}}"#, .badRequest,

@@ -6,7 +6,8 @@ import Testing
 import VaporTesting
 
 @Suite struct OpenAPITests {
-  /// Every route the application registers, as `METHOD /path/{parameter}`.
+  /// Every route the application registers, as `METHOD /path/{parameter}` (not those that only
+  /// answer 405 for a method a path does not offer).
   func routes(of app: Application) -> Set<String> {
     Set(
       app.routes.all.map { route in
@@ -59,6 +60,34 @@ import VaporTesting
           "GET /api/v1/openapi.json",
         ] {
           #expect(all.contains(fixed), "\(fixed)")
+        }
+      }
+    }
+  }
+
+  /// A method a path of the API does not offer is 405 with `Allow`, not 404.
+  @Test func anUnofferedMethod_is405_withAllow() async throws {
+    try await TestDatabase.sqlite.withStore { (store: Store) async throws in
+      try await withApp(configure: { app in configure(app, store: store) }) { app in
+        try await app.testing().test(.DELETE, "api/v1/messages") { response in
+          #expect(response.status == .methodNotAllowed)
+          #expect(response.headers.first(name: "Allow") == "GET, POST")
+        }
+        try await app.testing().test(.PUT, "api/v1/messages/00000000-0000-0000-0000-000000000000") { response in
+          #expect(response.status == .methodNotAllowed)
+          #expect(response.headers.first(name: "Allow") == "GET")
+        }
+        // Any method: TRACE, and one HTTP does not define; the probes too. An unknown path stays 404.
+        for (method, path) in [("TRACE", "api/v1/units"), ("QUERY", "api/v1/regions"), ("TRACE", "healthz")] {
+          try await app.testing().test(HTTPMethod(rawValue: method), path) { response in
+            #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+          }
+        }
+        try await app.testing().test(.TRACE, "api/v1/nothing-here") { response in
+          #expect(response.status == .notFound)
+        }
+        try await app.testing().test(.HEAD, "healthz") { response in
+          #expect(response.status == .ok)
         }
       }
     }

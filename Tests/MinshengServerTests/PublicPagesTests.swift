@@ -93,6 +93,9 @@ import VaporTesting
       #expect(!wildcard.1.contains("小区停车难"))
       let search = try await page(app, "/search?q=%E5%99%AA%E9%9F%B3")
       #expect(search.1.contains("夜里机器声太大"))
+      // A control character (NUL, which PostgreSQL refuses in a parameter) reads as a space.
+      let control = try await page(app, "/search?q=%00%E5%99%AA%E9%9F%B3%01")
+      #expect(control.0 == .ok && control.1.contains("夜里机器声太大"))
       // The unit filter: every message here was answered by 市场监管局, none by 住建委.
       let market = try await page(app, "/messages?unit=\(world.market.id.uuidString)")
       #expect(market.1.contains("小区停车难") && market.1.contains("夜里机器声太大"))

@@ -80,11 +80,28 @@ import Testing
     try await store.setEmail(username: "zjw.handler", email: "zjw@example.org", by: "admin", at: t0)
     note("emails", try await store.emailAddresses(forStaffRecipient: "unit:ZJW"))
     note("usernames", try await store.staff.usernames(unit: w.housing.id, role: .leader))
-    for _ in 0..<5 { try await store.recordFailedLogin(username: "zjw.handler", at: t0) }
-    let candidate = try await store.loginCandidate(username: "zjw.handler")
-    note("locked", candidate?.lockedUntil.map { $0.timeIntervalSince(t0) } ?? -1)
+    for _ in 0..<5 { try await store.countLoginAttempt(username: "zjw.handler", at: t0) }
+    do {
+      try await store.countLoginAttempt(username: "ZJW.handler", at: t0)
+      note("sixth attempt", "counted")
+    } catch {
+      note("sixth attempt", error)
+    }
+    try await store.clearLoginAttempts(username: "zjw.handler")
+    try await store.countLoginAttempt(username: "zjw.handler", at: t0)
+    note("candidate", try await store.loginCandidate(username: "zjw.handler")?.account.username ?? "-")
     try await store.issueToken(for: handler, token: "ms_token", at: t0)
+    try await store.issueToken(for: handler, token: "ms_other", at: t0.addingTimeInterval(1))
     note("token", try await store.account(forToken: "ms_token", at: t0)?.username ?? "-")
+    let tokens = try await store.tokens(of: handler, at: t0)
+    note("tokens", tokens.map { $0.expiresAt.timeIntervalSince($0.createdAt) })
+    try await store.revokeToken(tokens[0].id, of: handler)
+    note("revoked", try await store.account(forToken: "ms_other", at: t0)?.username ?? "-")
+    do {
+      try await store.revokeToken(tokens[0].id, of: handler)
+    } catch {
+      note("revoked twice", error)
+    }
     try await store.openSession(for: handler, key: "session", csrfToken: "csrf", at: t0, lifetime: 3_600)
     note(
       "session",
@@ -108,7 +125,8 @@ import Testing
     note("citizen closed", try await store.citizenPhone(forSession: citizen, at: t0) == nil)
 
     // CaseStorage: intake with a suggestion and an image, a transition of each kind of side row.
-    let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 1, 2, 3, 4])
+    let png = Data(
+      base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")!
     let suggestion = CategorySuggestion(
       label: "城乡建设", confidence: 0.8, top: [.init(label: "城乡建设", confidence: 0.8)],
       reasons: [.init(gram: "施工", weight: 1)])

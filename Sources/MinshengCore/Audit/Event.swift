@@ -55,6 +55,9 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
   /// 发布审核: a moderator published (perhaps redacted) or withheld the message; the status does not
   /// change. The decision is in the payload (`publication`).
   case moderated
+  /// 不是重复: the dispatching office decided that a near-duplicate candidate is another matter; the
+  /// status does not change. The candidate is in the payload (`candidate`).
+  case duplicateDismissed
 
   /// Parses the stored name.
   public init?(_ name: String) {
@@ -64,6 +67,8 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
       self = .thanked
     } else if name == "moderated" {
       self = .moderated
+    } else if name == "duplicate_dismissed" {
+      self = .duplicateDismissed
     } else if let action = Action(rawValue: name) {
       self = .workflow(action)
     } else {
@@ -77,6 +82,7 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
     case .received: "received"
     case .thanked: "thanked"
     case .moderated: "moderated"
+    case .duplicateDismissed: "duplicate_dismissed"
     case .workflow(let action): action.rawValue
     }
   }

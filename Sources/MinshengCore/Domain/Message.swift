@@ -69,11 +69,14 @@ public struct Serial: Sendable, Hashable, Codable, CustomStringConvertible {
     self.number = number
   }
 
-  /// Parses `2026-000123`; nil for anything else.
+  /// Parses `2026-000123` (`2026-000000` is the place before a year's first message); nil for
+  /// anything else.
   public init?(_ text: String) {
     let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    guard parts.count == 2, parts[0].count == 4, parts[1].count >= 6,
-      let year = Int(parts[0]), let number = Int(parts[1]), number > 0
+    guard parts.count == 2, parts[0].count == 4, (6...18).contains(parts[1].count),
+      parts.allSatisfy({ $0.allSatisfy { ("0"..."9").contains($0) } }), let year = Int(parts[0]),
+      let number = Int(parts[1]),
+      number >= 0
     else { return nil }
     self.init(year: year, number: number)
   }
@@ -142,8 +145,12 @@ public struct Message: Sendable, Equatable, Identifiable {
   /// The original stays for the units that handle the message.
   public var publicTitle: String?
   public var publicBody: String?
+  /// The address the public sees when a moderator changed it: nil for the original, empty for none.
+  public var publicAddress: String?
   /// The region of the network address the message came from (the address itself is not kept).
   public var sourceRegion: String?
+  /// Whether the author proved the mobile number (`NewMessage.phoneVerified`); staff see 未核验 otherwise.
+  public var phoneVerified: Bool
 
   public init(
     id: UUID, serial: Serial, type: MessageType, title: String, body: String,
@@ -154,8 +161,10 @@ public struct Message: Sendable, Equatable, Identifiable {
     suggestedUnitID: UUID? = nil, acceptanceDue: Date? = nil, replyDue: Date? = nil,
     mergedIntoID: UUID? = nil, version: Int = 1, createdAt: Date, updatedAt: Date? = nil,
     publication: Publication = .published, publicTitle: String? = nil, publicBody: String? = nil,
-    sourceRegion: String? = nil
+    sourceRegion: String? = nil, phoneVerified: Bool = false, publicAddress: String? = nil
   ) {
+    self.phoneVerified = phoneVerified
+    self.publicAddress = publicAddress
     self.id = id
     self.serial = serial
     self.type = type
@@ -196,4 +205,10 @@ public struct Message: Sendable, Equatable, Identifiable {
 
   /// The body as the public sees it, before masking.
   public var bodyForPublic: String { publicBody ?? body }
+
+  /// The address as the public sees it, before masking: the moderator's, the original, or none.
+  public var addressForPublic: String? {
+    guard let publicAddress else { return location?.address }
+    return publicAddress.isEmpty ? nil : publicAddress
+  }
 }

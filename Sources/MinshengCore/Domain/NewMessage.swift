@@ -13,6 +13,9 @@ public struct NewMessage: Sendable, Equatable {
   public var contact: Contact
   public var isPublic: Bool
   public var urgent: Bool
+  /// Whether the author proved the mobile number (a one-time code, or an operator who took the call
+  /// from it). Only such messages are listed in 我的留言 for the number.
+  public var phoneVerified: Bool
 
   /// Longest title, in characters.
   public static let maxTitleLength = 100
@@ -22,8 +25,9 @@ public struct NewMessage: Sendable, Equatable {
   public init(
     type: MessageType, title: String, body: String, leaderID: UUID? = nil, regionID: UUID? = nil,
     categoryID: UUID? = nil, channel: Channel = .web, location: Location? = nil, contact: Contact,
-    isPublic: Bool = true, urgent: Bool = false
+    isPublic: Bool = true, urgent: Bool = false, phoneVerified: Bool = false
   ) {
+    self.phoneVerified = phoneVerified
     self.type = type
     self.title = title
     self.body = body

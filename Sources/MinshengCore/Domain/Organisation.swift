@@ -51,3 +51,23 @@ public struct Category: Sendable, Equatable, Identifiable, Codable {
     self.parentID = parentID
   }
 }
+
+/// 名称规则: what the name of a region, board, unit or category may be — one to a hundred characters
+/// of text that reads as it is: no control characters (line breaks included), no private-use or
+/// unassigned code points, and no invisible formatting (a right-to-left override would make a name
+/// read as another).
+public enum ReferenceName {
+  public static let maxLength = 100
+
+  /// Why `name` (already trimmed) is refused; nil when it is acceptable.
+  public static func problem(with name: String) -> LocalizedText? {
+    guard (1...maxLength).contains(name.count) else { return LocalizedText("error_name_length") }
+    let unreadable = name.unicodeScalars.contains { scalar in
+      switch scalar.properties.generalCategory {
+      case .control, .privateUse, .unassigned, .surrogate, .format, .lineSeparator, .paragraphSeparator: true
+      default: false
+      }
+    }
+    return unreadable ? LocalizedText("error_name_characters") : nil
+  }
+}

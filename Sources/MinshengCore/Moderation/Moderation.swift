@@ -123,6 +123,8 @@ public struct RateLimit: Sendable, Equatable, CustomStringConvertible {
     case 60: LocalizedText("window_minute")
     case 3_600: LocalizedText("window_hour")
     case 86_400: LocalizedText("window_day")
+    case let window where window < 3_600 && Int(window) % 60 == 0:
+      LocalizedText("window_minutes", ["minutes": .number(Int(window) / 60)])
     default: LocalizedText("window_seconds", ["seconds": .number(Int(window))])
     }
   }
@@ -137,11 +139,27 @@ public struct IntakePolicy: Sendable, Equatable {
   /// Messages per network address; nil for no limit. Only a keyed hash of the address is counted,
   /// and only for the length of the window.
   public var perAddress: RateLimit?
+  /// The code of the office that owns a message no board or region gives an office (the platform's
+  /// intake office); nil for the top region's dispatching office.
+  public var defaultOffice: String?
+  /// One-time codes (SMS) per mobile number, per network address and on the whole platform, each
+  /// in its window; nil for no such limit. Besides these, a number gets at most one code a minute
+  /// and ten a day whatever the policy (`PhoneCodeRules`).
+  public var codesPerNumber: RateLimit?
+  public var codesPerAddress: RateLimit?
+  public var codesOverall: RateLimit?
 
-  public init(moderation: Bool = true, perPhone: RateLimit? = nil, perAddress: RateLimit? = nil) {
+  public init(
+    moderation: Bool = true, perPhone: RateLimit? = nil, perAddress: RateLimit? = nil, defaultOffice: String? = nil,
+    codesPerNumber: RateLimit? = nil, codesPerAddress: RateLimit? = nil, codesOverall: RateLimit? = nil
+  ) {
     self.moderation = moderation
     self.perPhone = perPhone
     self.perAddress = perAddress
+    self.defaultOffice = defaultOffice
+    self.codesPerNumber = codesPerNumber
+    self.codesPerAddress = codesPerAddress
+    self.codesOverall = codesOverall
   }
 
   /// Everything open: no moderation, no limits (for imports and benchmarks).
@@ -155,11 +173,12 @@ public enum Moderation {
     CaseAccess.mayDispatch(actor, message)
   }
 
-  /// A moderator's redacted public title and body, checked: trimmed, not empty, not longer than a
-  /// message may be. Nil, an empty text or the original itself means "keep the original".
+  /// A moderator's redacted public title, body and address, checked: trimmed, not empty, not longer
+  /// than a message may be. Nil, an empty text or the original itself means "keep the original";
+  /// `hideAddress` shows no address at all (the redacted address is then empty).
   public static func redaction(
-    title: String?, body: String?, of message: Message
-  ) throws(ValidationError) -> (title: String?, body: String?) {
+    title: String?, body: String?, address: String? = nil, hideAddress: Bool = false, of message: Message
+  ) throws(ValidationError) -> (title: String?, body: String?, address: String?) {
     func cleaned(_ text: String?, original: String) -> String? {
       guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty, text != original
       else { return nil }
@@ -167,7 +186,11 @@ public enum Moderation {
     }
     let newTitle = cleaned(title, original: message.title)
     let newBody = cleaned(body, original: message.body)
+    let newAddress = hideAddress ? "" : cleaned(address, original: message.location?.address ?? "")
     var problems: [ValidationError.Problem] = []
+    if let newAddress, newAddress.count > 200 {
+      problems.append(.init(field: "public_address", reason: .tooLong(max: 200)))
+    }
     if let newTitle, newTitle.count > NewMessage.maxTitleLength {
       problems.append(.init(field: "public_title", reason: .tooLong(max: NewMessage.maxTitleLength)))
     }
@@ -175,6 +198,6 @@ public enum Moderation {
       problems.append(.init(field: "public_body", reason: .tooLong(max: NewMessage.maxBodyLength)))
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
-    return (newTitle, newBody)
+    return (newTitle, newBody, newAddress)
   }
 }

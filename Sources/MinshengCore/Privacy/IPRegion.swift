@@ -101,3 +101,68 @@ public struct IPRegionTable: Sendable, Equatable {
     return values.compactMap { $0 }
   }
 }
+
+/// 来源地址: which address a request came from, when it passed through proxies.
+///
+/// The peer that connected is the client unless it is a trusted proxy. Behind trusted proxies the
+/// `X-Forwarded-For` entries are read from the right (each proxy appends the address it saw), trusted
+/// proxies are passed over, and the first other address is the client — as nginx's `real_ip` with
+/// `real_ip_recursive on` does. The leftmost entry is never believed for what it says: anyone can
+/// send it.
+public struct TrustedProxies: Sendable, Equatable {
+  struct Range: Sendable, Equatable {
+    var bytes: [UInt8]
+    var prefixLength: Int
+  }
+
+  private var ranges: [Range]
+
+  /// No proxy is trusted: the peer is always the client.
+  public static let none = TrustedProxies(ranges: [])
+
+  /// Loopback and the private ranges (10/8, 172.16/12, 192.168/16, fc00::/7): a proxy on the same
+  /// machine or network.
+  public static let localNetworks = try! TrustedProxies(
+    "127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7")
+
+  private init(ranges: [Range]) { self.ranges = ranges }
+
+  /// Parses addresses and prefixes separated by commas (`10.0.0.0/8, 203.0.113.7`).
+  public init(_ text: String) throws(ValidationError) {
+    var ranges: [Range] = []
+    for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+      let parts = item.split(separator: "/", maxSplits: 1)
+      guard let bytes = IPRegionTable.bytes(of: String(parts[0])),
+        let length = parts.count == 2 ? Int(parts[1]) : bytes.count * 8, (0...(bytes.count * 8)).contains(length)
+      else {
+        throw ValidationError(
+          field: "trusted_proxies", reason: .invalid(LocalizedText("error_trusted_proxy", ["text": .plain(item)])))
+      }
+      ranges.append(Range(bytes: bytes, prefixLength: length))
+    }
+    self.ranges = ranges
+  }
+
+  /// Whether `address` is one of the trusted proxies.
+  public func contains(_ address: String) -> Bool {
+    guard let bytes = IPRegionTable.bytes(of: address) else { return false }
+    return ranges.contains {
+      $0.bytes.count == bytes.count
+        && IPRegionTable.matches(bytes, .init(bytes: $0.bytes, prefixLength: $0.prefixLength, region: ""))
+    }
+  }
+
+  /// The client's address: `peer`, or behind trusted proxies the rightmost untrusted address of the
+  /// `X-Forwarded-For` header lines (in order). An entry that is not an address ends the walk there.
+  public func client(peer: String?, forwardedFor lines: [String]) -> String? {
+    guard let peer, contains(peer) else { return peer }
+    let entries = lines.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+    var client = peer
+    for entry in entries.reversed() {
+      guard IPRegionTable.bytes(of: entry) != nil else { break }
+      client = entry
+      if !contains(entry) { break }
+    }
+    return client
+  }
+}

@@ -80,8 +80,11 @@ extension PrivacyMask {
   ///
   /// `顾女士` stays `顾女士`; `顾晓红女士` becomes `顾女士`; `陈建国` becomes `陈***`; with `.stars` every
   /// name becomes its first character and `***`. An empty name becomes `网友`.
+  ///
+  /// A signature that names a place first (`和平小区 顾女士`) is read by its last part: the name.
   public static func displayName(_ name: String, style: NameStyle = .address) -> String {
-    let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+    let parts = name.split { $0.isWhitespace || "，,、·/".contains($0) }
+    let trimmed = parts.last.map(String.init) ?? ""
     guard let first = trimmed.first else { return LocalizedText("privacy_anonymous").chinese }
     if style == .address, let address = addresses.first(where: { trimmed.hasSuffix($0) }),
       trimmed.count > address.count

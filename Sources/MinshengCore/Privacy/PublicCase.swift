@@ -36,7 +36,7 @@ public struct PublicCase: Sendable, Equatable, Identifiable {
 
   /// The public projection of a message.
   public static func of(_ message: Message, nameStyle: PrivacyMask.NameStyle) -> PublicCase {
-    let address = message.location?.address.map(PrivacyMask.mask)
+    let address = message.addressForPublic.map(PrivacyMask.mask)
     return PublicCase(
       id: message.id, serial: message.serial, type: message.type, title: PrivacyMask.mask(message.titleForPublic),
       body: PrivacyMask.mask(message.bodyForPublic),

@@ -78,6 +78,21 @@ public enum DispatchSuggestion {
     return Decision(unitID: byRule ?? (category == nil ? resolved?.unitID : nil), classifier: resolved)
   }
 
+  /// 交办单位: the office that owns a new message and dispatches it — the board's, else the nearest
+  /// region's up the path, else the platform's intake office (`platformOffice`). Every message has
+  /// one, so no message is left to every dispatcher.
+  public static func owner(leader: Leader?, path: [Region], platformOffice: UUID?) -> UUID? {
+    leader?.dispatchingUnitID ?? path.lazy.compactMap(\.dispatchingUnitID).first ?? platformOffice
+  }
+
+  /// The platform's intake office: the unit of `code` when there is one, else the dispatching office
+  /// of the top region (the first by code when there are several).
+  public static func platformOffice(code: String?, units: [UUID: Unit], regions: [UUID: Region]) -> UUID? {
+    if let code, let unit = units.values.first(where: { $0.code == code }) { return unit.id }
+    return regions.values.filter { $0.parentID == nil && $0.dispatchingUnitID != nil }.min { $0.code < $1.code }?
+      .dispatchingUnitID
+  }
+
   /// The category a classifier's label names: of the categories with that name, a first-level one
   /// first, then the lowest code.
   public static func categoryID(named label: String, in categories: [UUID: Category]) -> UUID? {

@@ -79,6 +79,14 @@ public enum CaseAccess {
     }
   }
 
+  /// What a staff member sees of another case named on one they work on (a near-duplicate): the title
+  /// when they may read that case, the public's masked title when it is public, else nothing.
+  public static func title(of other: Message, shownTo actor: Actor) -> String? {
+    if mayRead(actor, other) { return other.title }
+    if other.isShownPublicly { return PrivacyMask.mask(other.titleForPublic) }
+    return nil
+  }
+
   /// Who decides for the dispatching office (publication, duplicates): its dispatchers, and admins.
   public static func mayDispatch(_ actor: Actor, _ message: Message) -> Bool {
     switch actor.role {

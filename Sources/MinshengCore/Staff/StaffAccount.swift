@@ -47,23 +47,14 @@ public struct StaffAccount: Sendable, Equatable, Identifiable {
   }
 }
 
-/// 登录限制: five failed logins lock an account for fifteen minutes.
+/// 登录限制: five attempts per name in each quarter of an hour; the sixth waits for the next.
 public enum LoginThrottle {
   public static let maxFailures = 5
   public static let lockDuration: TimeInterval = 15 * 60
 
-  /// Whether the account is locked at `now`.
-  public static func isLocked(until lockedUntil: Date?, at now: Date) -> Bool {
-    guard let lockedUntil else { return false }
-    return now < lockedUntil
-  }
-
-  /// After a failed login: the new failure count and, when it reaches the limit, the lock's end
-  /// (the count then starts again).
-  public static func afterFailure(failures: Int, at now: Date) -> (failures: Int, lockedUntil: Date?) {
-    let count = failures + 1
-    return count >= maxFailures ? (0, now.addingTimeInterval(lockDuration)) : (count, nil)
-  }
+  /// At most five attempts per name in a quarter of an hour, counted before the password is checked,
+  /// failures and successes alike (a success clears the count): a sixth is refused without looking.
+  public static let attempts = RateLimit(count: maxFailures, window: lockDuration)
 }
 
 /// 密码规则: what a staff password must be, for every door that sets one (the command line, the

@@ -174,7 +174,7 @@ public enum Workflow {
   private static func checkUnit(of actor: Actor, for action: Action, on message: Message) throws(WorkflowError) {
     switch actor.role {
     case .dispatcher:
-      if let office = message.dispatchingUnitID, actor.unitID != office {
+      guard let office = message.dispatchingUnitID, actor.unitID == office else {
         throw .notYourUnit(action: action, role: actor.role)
       }
     case .handler, .reviewer, .leader:

@@ -10,7 +10,8 @@ public struct Minsheng: AsyncParsableCommand {
     abstract: "民生之声 Minsheng: citizens' messages to government, handled in public and on time.",
     subcommands: [
       ServeCommand.self, DemoCommand.self, UserCommand.self, MigrateCommand.self, AuditCommand.self,
-      WorkflowCommand.self, ClassifyCommand.self, TopicsCommand.self, JobsCommand.self,
+      WorkflowCommand.self, ClassifyCommand.self, TopicsCommand.self, JobsCommand.self, BackupCommand.self,
+      RestoreCommand.self,
     ]
   )
 

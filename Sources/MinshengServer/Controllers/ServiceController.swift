@@ -15,13 +15,16 @@ struct ServiceController: Sendable {
   /// `GET /ping`: plain text without the database, the framework's ceiling in the HTTP benchmark.
   func ping(_ request: Request) -> String { "pong\n" }
 
+  private static let plainText: HTTPHeaders = ["Content-Type": "text/plain; charset=utf-8"]
+
   /// `GET /healthz`: 200 when the database answers.
   func health(_ request: Request) async -> Response {
     do {
       try await context.store.database.ping()
-      return Response(status: .ok, body: .init(string: "ok\n"))
+      return Response(status: .ok, headers: Self.plainText, body: .init(string: "ok\n"))
     } catch {
-      return Response(status: .serviceUnavailable, body: .init(string: "database unavailable\n"))
+      return Response(
+        status: .serviceUnavailable, headers: Self.plainText, body: .init(string: "database unavailable\n"))
     }
   }
 

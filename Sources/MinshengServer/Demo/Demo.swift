@@ -16,7 +16,7 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
   }
 }
 
-/// Identifiers and tracking codes from a seed, for a repeatable demonstration.
+/// Identifiers from a seed, for a repeatable demonstration (tracking codes stay secret).
 final class SeededIdentifiers: IdentifierSource {
   private let generator: Mutex<SeededGenerator>
 
@@ -37,12 +37,10 @@ final class SeededIdentifiers: IdentifierSource {
     }
   }
 
+  /// Tracking codes come from the system's generator even in the demonstration: with the seed known,
+  /// seeded codes would open every demonstration message, private ones included.
   func trackingCode() -> String {
-    let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
-    return generator.withLock { rng in
-      let characters = (0..<16).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &rng)] }
-      return stride(from: 0, to: 16, by: 4).map { String(characters[$0..<$0 + 4]) }.joined(separator: "-")
-    }
+    RandomIdentifiers().trackingCode()
   }
 }
 
@@ -141,7 +139,9 @@ enum Demo {
 
     let stages = Stage.allCases.flatMap { Array(repeating: $0, count: $0.weight) }
     let channels: [Channel] = [.web, .web, .web, .app, .app, .hotline, .hotline, .mailbox, .imported, .social, .api]
-    var earlier: [Int: [UUID]] = [:]
+    // Earlier messages on the same topic for the same office: a dispatcher merges only into a case
+    // its own office can read.
+    var earlier: [String: [UUID]] = [:]
     for index in 0..<count {
       let topicIndex = Int.random(in: 0..<topics.count, using: &rng)
       let (topic, category, unit) = topics[topicIndex]
@@ -169,17 +169,19 @@ enum Demo {
         contact: Contact(
           name: surname + (Bool.random(using: &rng) ? "女士" : "先生"),
           phone: "139" + String(format: "%08d", Int.random(in: 0..<100_000_000, using: &rng))),
-        isPublic: Int.random(in: 0..<10, using: &rng) > 0, urgent: Int.random(in: 0..<40, using: &rng) == 0)
+        isPublic: Int.random(in: 0..<10, using: &rng) > 0, urgent: Int.random(in: 0..<40, using: &rng) == 0,
+        phoneVerified: true)
       let message = try await store.submit(
         input, at: created, fingerprint: .of(title: input.title, body: input.body)
       ).message
       var stage = stages.randomElement(using: &rng) ?? .received
-      if stage == .merged, earlier[topicIndex]?.isEmpty ?? true { stage = .received }
+      let sameMatter = "\(topicIndex) \(message.dispatchingUnitID?.uuidString ?? "")"
+      if stage == .merged, earlier[sameMatter]?.isEmpty ?? true { stage = .received }
       if stage == .reviewing, !unit.requiresReplyReview { stage = .accepted }
       try await advance(
         message, to: stage, lead: unit, replyText: DemoCatalogue.replies.randomElement(using: &rng) ?? "已办理。",
-        parent: earlier[topicIndex]?.randomElement(using: &rng), store: store, now: now, rng: &rng)
-      earlier[topicIndex, default: []].append(message.id)
+        parent: earlier[sameMatter]?.randomElement(using: &rng), store: store, now: now, rng: &rng)
+      earlier[sameMatter, default: []].append(message.id)
       summary.messages = index + 1
     }
     summary.byStatus = try await store.countByStatus()

@@ -41,17 +41,34 @@ struct MappedError: Sendable {
     case let error as StoreError:
       return store(error, at: now)
     case let error as PhoneCodeError:
-      let status: HTTPResponseStatus =
-        if case .tooSoon = error { .tooManyRequests } else { .unprocessableEntity }
+      if case .tooSoon(let seconds) = error {
+        return MappedError(
+          status: .tooManyRequests, code: "phone_code", text: error.text,
+          fields: [Field(field: "code", text: error.text)],
+          headers: [("Retry-After", String(max(1, seconds)))])
+      }
       return MappedError(
-        status: status, code: "phone_code", text: error.text, fields: [Field(field: "code", text: error.text)])
+        status: .unprocessableEntity, code: "phone_code", text: error.text,
+        fields: [Field(field: error == .notMobile ? "phone" : "code", text: error.text)])
     case let error as PageError:
       return MappedError(status: error.status, code: error.code, text: error.text)
     case let error as DecodingError:
+      // A well-formed request whose value at a field is of the right type but not a valid one (a date
+      // or an id that does not parse) is refused like any other invalid value: 422 with the field.
+      if case .dataCorrupted(let context) = error, !context.codingPath.isEmpty {
+        return MappedError(
+          status: .unprocessableEntity, code: "validation", text: LocalizedText("error_validation"),
+          fields: [decoding(error)])
+      }
       return MappedError(
         status: .badRequest, code: "bad_request", text: LocalizedText("error_bad_request"), fields: [decoding(error)])
     case let error as any AbortError:
       return abort(error)
+    case let error where DatabaseOutage.isOutage(error):
+      // The database is down or restarting: try again shortly; nothing was done.
+      return MappedError(
+        status: .serviceUnavailable, code: "unavailable", text: LocalizedText("error_unavailable"),
+        headers: [("Retry-After", "5")])
     default:
       return internalFailure()
     }
@@ -76,7 +93,9 @@ struct MappedError: Sendable {
     case .notFound: return MappedError(status: .notFound, code: "not_found", text: error.text)
     case .conflict: return MappedError(status: .conflict, code: "conflict", text: error.text)
     case .duplicate: return MappedError(status: .conflict, code: "duplicate", text: error.text)
-    case .unavailable: return MappedError(status: .serviceUnavailable, code: "unavailable", text: error.text)
+    case .unavailable:
+      return MappedError(
+        status: .serviceUnavailable, code: "unavailable", text: error.text, headers: [("Retry-After", "5")])
     case .forbidden: return MappedError(status: .forbidden, code: "forbidden", text: error.text)
     case .alreadyDone: return MappedError(status: .conflict, code: "already_done", text: error.text)
     case .rateLimited(_, _, let retryAfter):

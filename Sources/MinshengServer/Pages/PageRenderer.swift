@@ -78,17 +78,25 @@ enum PageCookies {
 }
 
 extension Request {
-  /// The author's network address (from `X-Forwarded-For` only behind a trusted proxy) and its
-  /// region, for the rate limits and the region kept with a message.
+  /// The author's network address (behind trusted proxies, the rightmost address of
+  /// `X-Forwarded-For` that is not one of them: `TrustedProxies.client`) and its region, for the rate
+  /// limits and the region kept with a message. A request with no network peer came through a local
+  /// socket, so it counts as from the local machine.
   func intakeOrigin(_ intake: CitizenIntake) -> IntakeOrigin {
-    var address = remoteAddress?.ipAddress
-    if intake.trustForwardedFor,
-      let forwarded = headers.first(name: .xForwardedFor)?.split(separator: ",").first?
-        .trimmingCharacters(in: .whitespaces), !forwarded.isEmpty
-    {
-      address = forwarded
-    }
+    let address = intake.proxies.client(
+      peer: remoteAddress?.ipAddress ?? "127.0.0.1", forwardedFor: headers[.xForwardedFor])
     return IntakeOrigin(address: address, region: address.map(intake.regions.region(of:)))
+  }
+
+  /// Whether the browser says the request comes from a page of this site: `Sec-Fetch-Site` is not
+  /// `cross-site`, and an `Origin`, when sent, names this host. A client that sends neither (not a
+  /// browser) is not refused.
+  func isFromThisSite(publicAuthority: String?) -> Bool {
+    if headers.first(name: "Sec-Fetch-Site") == "cross-site" { return false }
+    guard let origin = headers.first(name: .origin) else { return true }
+    guard let url = URL(string: origin), let originHost = url.host else { return false }
+    let originAuthority = (url.port.map { "\(originHost):\($0)" } ?? originHost).lowercased()
+    return [headers.first(name: .host), publicAuthority].compactMap { $0?.lowercased() }.contains(originAuthority)
   }
 
   /// The page language: the `lang` query parameter, else the cookie, else Chinese.
@@ -139,6 +147,8 @@ enum PageTokens {
 /// Renders pages with their common parts and headers.
 struct PageRenderer: Sendable {
   let secureCookies: Bool
+  /// The host (and port) of `BASE_URL`, where people reach the site through a proxy.
+  var publicAuthority: String? = nil
 
   /// Renders `template` with `body` in the request's language; sets the form cookie when it is new,
   /// and the headers every page has. `staff` fills in the workbench's frame.
@@ -148,7 +158,8 @@ struct PageRenderer: Sendable {
   ) async throws -> Response {
     let language = request.pageLanguage
     let token = request.formToken
-    let back = request.url.path.hasPrefix("/") ? request.url.path : "/"
+    let path = request.url.path.hasPrefix("/") ? request.url.path : "/"
+    let back = request.url.query.map { path + "?" + $0 } ?? path
     var page = Page(
       lang: language.htmlTag, t: TextsInLeaf(language: language), u: SiteLinks(), title: title,
       switchURL: SiteURL.language(.value(language.other.code)).path(query: [("back", back)]),

@@ -11,6 +11,10 @@ enum Senders {
   static func configured(
     _ configuration: Configuration, store: Store, client: any Client, logger: Logger
   ) -> [any OutboxSender] {
+    if configuration.smsGateway == nil {
+      logger.warning(
+        "one-time codes are written to this log, not sent: set MINSHENG_SMS_GATEWAY_URL before citizens use the site")
+    }
     let sms: any OutboxSender =
       configuration.smsGateway.map { HTTPSMSSender(gateway: $0, client: client) } ?? LogSMSSender(logger: logger)
     let staff: any OutboxSender =

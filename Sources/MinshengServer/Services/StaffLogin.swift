@@ -84,20 +84,20 @@ struct StaffLogin: Sendable {
 
   /// The account for these credentials; counts failures and refuses locked or disabled accounts.
   func authenticate(username: String, password: String) async throws -> StaffAccount {
-    let now = clock()
+    // Counted first, for every name, known or not: past the limit the answer is 429 whoever the name
+    // belongs to, and no password is checked.
+    try await store.countLoginAttempt(username: username, at: clock())
     let refused = PageError(.unauthorized, "error_login_refused")
     guard let candidate = try await store.loginCandidate(username: username) else {
       // Spend the time a real check takes, so the answer does not tell which usernames exist.
       _ = passwords.verify(password, against: Self.decoyHash)
       throw refused
     }
-    if LoginThrottle.isLocked(until: candidate.lockedUntil, at: now) {
-      throw PageError(.tooManyRequests, "error_login_locked")
-    }
-    guard !candidate.account.disabled, passwords.verify(password, against: candidate.passwordHash) else {
-      try await store.recordFailedLogin(username: username, at: now)
+    // A disabled account's password is checked all the same: the same answer in the same time.
+    guard passwords.verify(password, against: candidate.passwordHash), !candidate.account.disabled else {
       throw refused
     }
+    try await store.clearLoginAttempts(username: username)
     return candidate.account
   }
 

@@ -45,17 +45,19 @@ struct Routes: Sendable {
     service = ServiceController(context: context, document: document)
   }
 
-  /// Registers every route: `routes` for everyone, `staff` behind `StaffAuthentication`.
-  func register(on routes: any RoutesBuilder, staff: any RoutesBuilder) {
+  /// Registers every route: `routes` for everyone, `throttled` for everyone but limited per address
+  /// when expensive (`ReadThrottleMiddleware`), `staff` behind `StaffAuthentication`.
+  func register(on routes: any RoutesBuilder, throttled: any RoutesBuilder, staff: any RoutesBuilder) {
     // The citizens' website.
     routes.on(.GET, .home, use: home.home)
-    routes.on(.GET, .messages, use: browse.list)
-    routes.on(.GET, .search, use: browse.list)
+    throttled.on(.GET, .messages, use: browse.list)
+    throttled.on(.GET, .search, use: browse.list)
     routes.on(.GET, .message(.key), use: browse.show)
     routes.on(.GET, .media(.key), use: browse.media)
     routes.on(.GET, .write, use: write.form)
     routes.on(.POST, .write, body: .collect(maxSize: "16mb"), use: write.write)
-    routes.on(.POST, .writeCode, body: .collect(maxSize: "16mb"), use: write.sendCode)
+    // The code button posts the form without its images (URL-encoded): a few kilobytes.
+    routes.on(.POST, .writeCode, body: .collect(maxSize: "64kb"), use: write.sendCode)
     routes.on(.POST, .writeSuggest, use: write.suggest)
     routes.on(.GET, .track, use: track.track)
     routes.on(.POST, .track, use: track.open)
@@ -69,7 +71,7 @@ struct Routes: Sendable {
     routes.on(.POST, .accountOpen, use: account.open)
     routes.on(.GET, .unit(.key), use: boards.unit)
     routes.on(.GET, .leader(.key), use: boards.leader)
-    routes.on(.GET, .overdue, use: boards.overdue)
+    throttled.on(.GET, .overdue, use: boards.overdue)
     routes.on(.GET, .language(.key), use: language.switchLanguage)
 
     // The staff workbench (each page checks the session itself and sends to the login without one).
@@ -95,13 +97,16 @@ struct Routes: Sendable {
 
     // The JSON API.
     routes.on(.POST, .api(.messages), use: messages.create)
-    routes.on(.GET, .api(.messages), use: messages.list)
+    throttled.on(.GET, .api(.messages), use: messages.list)
     routes.on(.GET, .api(.message(.key)), use: messages.show)
     routes.on(.GET, .api(.track(.key)), use: messages.track)
     routes.on(.POST, .api(.evaluation(.key)), use: messages.evaluate)
+    routes.on(.POST, .api(.phoneCodes), use: messages.sendPhoneCode)
     routes.on(.POST, .api(.authToken), use: auth.issue)
     routes.on(.POST, .api(.authSession), use: auth.openSession)
     staff.on(.DELETE, .api(.authSession), use: auth.closeSession)
+    staff.on(.GET, .api(.authTokens), use: auth.tokens)
+    staff.on(.DELETE, .api(.authTokenItem(.key)), use: auth.revokeToken)
     staff.on(.POST, .api(.action(.key, .key)), use: staffAPI.act)
     staff.on(.GET, .api(.staffMessage(.key)), use: staffAPI.detail)
     staff.on(.POST, .api(.dismissDuplicate(.key, candidate: .key)), use: staffAPI.dismissDuplicate)
@@ -136,6 +141,6 @@ struct Routes: Sendable {
     // The service itself.
     routes.on(.GET, .ping, use: service.ping)
     routes.on(.GET, .healthz, use: service.health)
-    routes.on(.GET, .metrics, use: service.metrics)
+    throttled.on(.GET, .metrics, use: service.metrics)
   }
 }

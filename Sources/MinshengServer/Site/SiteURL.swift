@@ -110,14 +110,24 @@ enum SiteURL: Sendable, Equatable {
 
   /// The link with a query: `/messages?unit=…`; empty values are left out.
   func path(query items: [(String, String?)]) -> String {
-    var components = URLComponents()
-    components.path = path
     let kept = items.compactMap { name, value in
-      value.flatMap { $0.isEmpty ? nil : URLQueryItem(name: name, value: $0) }
+      value.flatMap { $0.isEmpty ? nil : Self.encoded(name) + "=" + Self.encoded($0) }
     }
-    components.queryItems = kept.isEmpty ? nil : kept
-    return components.string ?? path
+    return kept.isEmpty ? path : path + "?" + kept.joined(separator: "&")
   }
+
+  /// A query name or value percent-encoded so that it stays one item: besides what a query may not
+  /// hold, `&`, `=`, `+` and `#` are encoded too (URLComponents leaves them, which splits a value
+  /// such as `/messages?type=a&status=b` into two items).
+  static func encoded(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: queryValueCharacters) ?? ""
+  }
+
+  private static let queryValueCharacters: CharacterSet = {
+    var set = CharacterSet.urlQueryAllowed
+    set.remove(charactersIn: "&=+#")
+    return set
+  }()
 }
 
 /// One segment of a path.
@@ -215,7 +225,10 @@ enum APIURL: Sendable, Equatable {
   case knowledgeEntry(Parameter<UUID>)
   case reference(ReferenceKind)
   case referenceRow(ReferenceKind, Parameter<UUID>)
+  case phoneCodes
   case authToken
+  case authTokens
+  case authTokenItem(Parameter<UUID>)
   case authSession
   case openAPI
 
@@ -245,7 +258,10 @@ enum APIURL: Sendable, Equatable {
     case .knowledgeEntry(let id): ["knowledge", .uuid("id", id)]
     case .reference(let kind): [.fixed(kind.rawValue)]
     case .referenceRow(let kind, let id): [.fixed(kind.rawValue), .uuid("id", id)]
+    case .phoneCodes: ["phone-codes"]
     case .authToken: ["auth", "token"]
+    case .authTokens: ["auth", "tokens"]
+    case .authTokenItem(let id): ["auth", "tokens", .uuid("id", id)]
     case .authSession: ["auth", "session"]
     case .openAPI: ["openapi.json"]
     }

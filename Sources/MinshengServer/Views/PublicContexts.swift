@@ -234,6 +234,12 @@ struct TrackContent: Encodable, Sendable {
   var errors: [String]
   /// The author's view of publication: 待审核 / 已公开 / 不予公开 (empty for a private message).
   var publication: String
+  /// The thanks letter as typed, kept when the page comes back (a preview, a refusal).
+  var thanksBody = ""
+  var thanksAuthor = ""
+  /// How the letter would read in public, after 预览: the signature and the masked text.
+  var thanksPreviewAuthor = ""
+  var thanksPreviewBody = ""
 }
 
 struct UnitContent: Encodable, Sendable {
@@ -324,6 +330,7 @@ enum TimelineText {
     case .received: return language.text("event_received")
     case .thanked: return language.text("event_thanked")
     case .moderated: return language.text("event_moderated")
+    case .duplicateDismissed: return language.text("event_duplicate_dismissed")
     case .workflow(let action):
       switch action {
       case .assign: return language.text("event_assign", ["unit": unit("lead_unit")])

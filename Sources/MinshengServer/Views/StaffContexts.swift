@@ -308,12 +308,22 @@ struct ModerationContent: Encodable, Sendable {
 }
 
 struct ModerationView: Encodable, Sendable {
+  struct Image: Encodable, Sendable {
+    var id: String
+    var url: String
+    var hidden: Bool
+  }
+
   var id: String
   var url: String
   var version: Int
   var serial: String
   var title: String
   var body: String
+  /// The address as written (empty when none): the moderator may change or hide it.
+  var address: String
+  /// The images, each of which the moderator may keep from the public.
+  var images: [Image]
   var masked: String
   var created: String
   var flagged: String

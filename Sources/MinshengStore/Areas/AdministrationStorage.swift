@@ -94,8 +94,15 @@ protocol StaffStorage: Sendable {
   func updateAccount(
     _ id: UUID, set values: [String: StoreValue], endSessions: Bool, change: ReferenceChangeEntry?)
     async throws
-  /// Counts a failed login in one statement and returns the count and lock after it.
-  func recordFailedLogin(username: String, at now: Date) async throws
+  /// Counts one login attempt in the limit's window, in one statement; refuses (`rateLimited`) past
+  /// the limit, leaving the count as it was.
+  func countLoginAttempt(_ limit: CountedLimit, at now: Date) async throws
+  /// Forgets the attempts counted under `key` (after a success, a new password, an unlock).
+  func clearCounter(key: String) async throws
+  /// The account's unexpired API tokens, newest first.
+  func tokens(account: UUID, at now: Date) async throws -> [StaffToken]
+  /// Revokes one of the account's tokens; false when it has none of that id.
+  func deleteToken(id: UUID, account: UUID) async throws -> Bool
   func insertToken(id: UUID, account: UUID, hash: String, at now: Date, expires: Date) async throws
   func insertSession(id: UUID, account: UUID, hash: String, csrf: String, at now: Date, expires: Date) async throws
   func accountForToken(hash: String, at now: Date) async throws -> StaffRecord?
@@ -113,7 +120,7 @@ protocol CitizenStorage: Sendable {
   func codeSentAt(phoneHash: String) async throws -> Date?
   /// Replaces the number's code and queues its SMS, counted against the daily limit, in one transaction.
   func issueCode(
-    phoneHash: String, codeHash: String, at now: Date, expires: Date, limit: CountedLimit, sms: OutboxRow)
+    phoneHash: String, codeHash: String, at now: Date, expires: Date, limits: [CountedLimit], sms: OutboxRow)
     async throws
   /// Counts an attempt first, then returns the stored code's hash if it is still valid.
   func attemptCode(phoneHash: String, at now: Date, maxAttempts: Int) async throws -> String?

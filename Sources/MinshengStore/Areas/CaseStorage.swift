@@ -127,6 +127,8 @@ enum SideRow: Sendable {
   case decideDrafts(publish: Bool, at: Date)
   case evaluation(EvaluationRow)
   case thanks(ThanksLetter)
+  /// A statement both databases run as it is (a near-duplicate candidate decided).
+  case statement(SQLFragment)
 }
 
 /// An assisting unit of a message, in the order it was named.
@@ -189,4 +191,6 @@ public struct AttachmentInfo: Sendable, Equatable {
   public var id: UUID
   public var contentType: String
   public var bytes: Int
+  /// Kept from the public by a moderator (its author and the staff still see it).
+  public var hidden: Bool
 }

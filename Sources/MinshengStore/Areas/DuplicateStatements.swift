@@ -97,12 +97,12 @@ struct DuplicateReads<Runner: StatementRunner>: Sendable {
 
 /// The duplicate index's writes, written once for both implementations.
 enum DuplicateStatements {
-  /// 不是重复: marks a candidate dismissed, returning it when there was one.
+  /// 不是重复: marks a candidate dismissed, with who and when.
   static func dismissal(_ messageID: UUID, candidate: UUID, by actor: String, at now: Date) -> SQLFragment {
     SQLFragment(
       """
       UPDATE duplicate_candidates SET state = ?, decided_by = ?, decided_at = ?
-      WHERE message_id = ? AND candidate_id = ? RETURNING candidate_id
+      WHERE message_id = ? AND candidate_id = ?
       """,
       [
         .text(DuplicateCandidate.State.dismissed.rawValue), .text(actor), .date(now), .uuid(messageID),
@@ -166,9 +166,4 @@ struct CandidateRow: Decodable, Sendable {
 /// A row with one `id` column.
 struct IDRow: Decodable, Sendable {
   var id: UUID
-}
-
-/// A row with one `candidate_id` column.
-struct CandidateIDRow: Decodable, Sendable {
-  var candidate_id: UUID
 }

@@ -126,8 +126,6 @@ protocol DuplicateStorage: Sendable {
   /// How many undecided candidates each message has.
   func openCounts(of messageIDs: [UUID]) async throws -> [UUID: Int]
 
-  /// Marks a candidate dismissed (who, when); false when there was no such candidate.
-  func dismiss(_ messageID: UUID, candidate: UUID, by actor: String, at now: Date) async throws -> Bool
 }
 
 /// A message's fingerprint as the duplicate index reads it.

@@ -162,7 +162,7 @@ enum ReadStatements {
 
   static func messages(ofPhone mobile: String, limit: Int) -> SQLFragment {
     SQLFragment(
-      "SELECT * FROM messages WHERE contact_phone = ? ORDER BY created_at DESC LIMIT ?",
+      "SELECT * FROM messages WHERE contact_phone = ? AND phone_verified = TRUE ORDER BY created_at DESC LIMIT ?",
       [.text(mobile), .integer(Int64(limit))])
   }
 }

@@ -42,5 +42,7 @@ public enum StoreMigrations {
     M0036_FirstContactCovering(),
     M0037_EventsKeyedBySequence(),
     M0038_PendingModeration(),
+    M0039_PhoneVerified(),
+    M0040_ModeratedFields(),
   ]
 }

@@ -124,9 +124,11 @@ struct AttachmentRecord: Codable, Sendable {
   var sha256: String
   var data: Data
   var createdAt: Date
+  /// 发布审核: a moderator kept the image from the public.
+  var hidden: Bool
 
   enum CodingKeys: String, CodingKey {
-    case id, position, sha256, data
+    case id, position, sha256, data, hidden
     case messageID = "message_id"
     case contentType = "content_type"
     case byteCount = "byte_count"
@@ -142,11 +144,13 @@ struct AttachmentRecord: Codable, Sendable {
     sha256 = image.sha256
     data = image.data
     createdAt = now
+    hidden = false
   }
 
   var core: Attachment {
     Attachment(
-      id: id, messageID: messageID, position: position, contentType: contentType, data: data, createdAt: createdAt)
+      id: id, messageID: messageID, position: position, contentType: contentType, data: data, createdAt: createdAt,
+      hidden: hidden)
   }
 }
 
@@ -155,12 +159,13 @@ struct AttachmentInfoRecord: Codable, Sendable {
   var id: UUID
   var contentType: String
   var byteCount: Int
+  var hidden: Bool
 
   enum CodingKeys: String, CodingKey {
-    case id
+    case id, hidden
     case contentType = "content_type"
     case byteCount = "byte_count"
   }
 
-  var core: AttachmentInfo { AttachmentInfo(id: id, contentType: contentType, bytes: byteCount) }
+  var core: AttachmentInfo { AttachmentInfo(id: id, contentType: contentType, bytes: byteCount, hidden: hidden) }
 }

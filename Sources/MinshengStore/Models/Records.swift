@@ -45,7 +45,9 @@ struct MessageRecord: Codable, Sendable {
   var publication: String
   var publicTitle: String?
   var publicBody: String?
+  var publicAddress: String?
   var sourceRegion: String?
+  var phoneVerified: Bool
   /// The MinHash fingerprint (`Fingerprint.stored`) and whether it still waits to be indexed for duplicates.
   var fingerprint: String?
   var fingerprintPending: Bool
@@ -55,7 +57,9 @@ struct MessageRecord: Codable, Sendable {
     case publication
     case publicTitle = "public_title"
     case publicBody = "public_body"
+    case publicAddress = "public_address"
     case sourceRegion = "source_region"
+    case phoneVerified = "phone_verified"
     case fingerprint
     case fingerprintPending = "fingerprint_pending"
     case serialYear = "serial_year"
@@ -118,7 +122,9 @@ struct MessageRecord: Codable, Sendable {
     publication = message.publication.rawValue
     publicTitle = message.publicTitle
     publicBody = message.publicBody
+    publicAddress = message.publicAddress
     sourceRegion = message.sourceRegion
+    phoneVerified = message.phoneVerified
     self.fingerprint = fingerprint?.stored
     fingerprintPending = fingerprint != nil
   }
@@ -142,7 +148,8 @@ struct MessageRecord: Codable, Sendable {
       dispatchingUnitID: dispatchingUnitID, leadUnitID: leadUnitID, assistingUnitIDs: assisting,
       replyNeedsReview: replyNeedsReview, suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue,
       replyDue: replyDue, mergedIntoID: mergedIntoID, version: version, createdAt: createdAt, updatedAt: updatedAt,
-      publication: publication, publicTitle: publicTitle, publicBody: publicBody, sourceRegion: sourceRegion)
+      publication: publication, publicTitle: publicTitle, publicBody: publicBody, sourceRegion: sourceRegion,
+      phoneVerified: phoneVerified, publicAddress: publicAddress)
   }
 }
 

@@ -48,22 +48,29 @@ struct SQLStaffStorage: StaffStorage {
     }
   }
 
-  func recordFailedLogin(username: String, at now: Date) async throws {
-    // One statement: concurrent failures each count (the count is never read, then written).
-    try await connection.sql.raw(
-      """
-      UPDATE staff_accounts SET
-        locked_until = CASE WHEN failed_logins + 1 >= \(bind: LoginThrottle.maxFailures)
-          THEN \(bind: now.addingTimeInterval(LoginThrottle.lockDuration)) ELSE locked_until END,
-        failed_logins = CASE WHEN failed_logins + 1 >= \(bind: LoginThrottle.maxFailures) THEN 0 ELSE failed_logins + 1 END
-      WHERE username = \(bind: username)
-      """
-    ).run()
+  func countLoginAttempt(_ limit: CountedLimit, at now: Date) async throws {
+    // Counted with `INSERT … ON CONFLICT … RETURNING`: attempts in parallel each take the next count,
+    // so no more than the limit ever reach the password check.
+    try await connection.transaction { sql in try await sql.count([limit], at: now) }
+  }
+
+  func clearCounter(key: String) async throws {
+    try await connection.sql.delete(from: "intake_counters").where("key", .equal, key).run()
+  }
+
+  func tokens(account: UUID, at now: Date) async throws -> [StaffToken] {
+    try await connection.read.select().columns("id", "created_at", "expires_at").from("access_tokens")
+      .where("account_id", .equal, account).where("expires_at", .greaterThan, now)
+      .orderBy("created_at", .descending).orderBy("id").all(decoding: StaffToken.self)
+  }
+
+  func deleteToken(id: UUID, account: UUID) async throws -> Bool {
+    !(try await connection.sql.delete(from: "access_tokens").where("id", .equal, id)
+      .where("account_id", .equal, account).returning("id").all().isEmpty)
   }
 
   func insertToken(id: UUID, account: UUID, hash: String, at now: Date, expires: Date) async throws {
     try await connection.transaction { sql in
-      try await sql.update("staff_accounts").set("failed_logins", to: 0).where("id", .equal, account).run()
       try await sql.insert(into: "access_tokens").columns("id", "account_id", "token_hash", "created_at", "expires_at")
         .values(SQLBind(id), SQLBind(account), SQLBind(hash), SQLBind(now), SQLBind(expires)).run()
     }
@@ -71,7 +78,6 @@ struct SQLStaffStorage: StaffStorage {
 
   func insertSession(id: UUID, account: UUID, hash: String, csrf: String, at now: Date, expires: Date) async throws {
     try await connection.transaction { sql in
-      try await sql.update("staff_accounts").set("failed_logins", to: 0).where("id", .equal, account).run()
       try await sql.insert(into: "staff_sessions")
         .columns("id", "account_id", "session_hash", "csrf_token", "created_at", "expires_at")
         .values(SQLBind(id), SQLBind(account), SQLBind(hash), SQLBind(csrf), SQLBind(now), SQLBind(expires)).run()
@@ -131,10 +137,10 @@ struct SQLCitizenStorage: CitizenStorage {
   }
 
   func issueCode(
-    phoneHash: String, codeHash: String, at now: Date, expires: Date, limit: CountedLimit, sms: OutboxRow
+    phoneHash: String, codeHash: String, at now: Date, expires: Date, limits: [CountedLimit], sms: OutboxRow
   ) async throws {
     try await connection.transaction { sql in
-      try await sql.count([limit], at: now)
+      try await sql.count(limits, at: now)
       try await sql.delete(from: "phone_codes").where("phone_hash", .equal, phoneHash).run()
       try await sql.insert(into: "phone_codes").columns("phone_hash", "code_hash", "sent_at", "expires_at", "attempts")
         .values(SQLBind(phoneHash), SQLBind(codeHash), SQLBind(now), SQLBind(expires), SQLBind(0)).run()

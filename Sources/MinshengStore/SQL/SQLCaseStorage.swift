@@ -118,6 +118,8 @@ struct SQLCaseStorage: CaseStorage {
       try await sql.insert(EvaluationRecord(evaluation, messageID: messageID), into: EvaluationRecord.schema)
     case .thanks(let letter):
       try await sql.insert(ThanksRecord(letter), into: ThanksRecord.schema)
+    case .statement(let statement):
+      try await sql.run(statement)
     }
   }
 
@@ -176,7 +178,7 @@ struct SQLCaseStorage: CaseStorage {
   }
 
   func attachments(of messageID: UUID) async throws -> [AttachmentInfo] {
-    try await connection.read.select().column("id").column("content_type").column("byte_count")
+    try await connection.read.select().column("id").column("content_type").column("byte_count").column("hidden")
       .from(AttachmentRecord.schema).where("message_id", .equal, messageID).orderBy("position")
       .all(decoding: AttachmentInfoRecord.self).map(\.core)
   }

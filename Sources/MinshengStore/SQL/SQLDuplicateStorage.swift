@@ -30,10 +30,4 @@ struct SQLDuplicateStorage: DuplicateStorage, ReadingDuplicates {
       return claimed
     }
   }
-
-  func dismiss(_ messageID: UUID, candidate: UUID, by actor: String, at now: Date) async throws -> Bool {
-    !(try await connection.sql.all(
-      DuplicateStatements.dismissal(messageID, candidate: candidate, by: actor, at: now), as: CandidateIDRow.self
-    ).isEmpty)
-  }
 }

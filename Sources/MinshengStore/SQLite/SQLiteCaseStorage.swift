@@ -115,6 +115,8 @@ struct SQLiteCaseStorage: CaseStorage {
       try handle.insert(EvaluationRecord(evaluation, messageID: messageID), into: EvaluationRecord.schema)
     case .thanks(let letter):
       try handle.insert(ThanksRecord(letter), into: ThanksRecord.schema)
+    case .statement(let statement):
+      try handle.run(statement)
     }
   }
 
@@ -187,7 +189,7 @@ struct SQLiteCaseStorage: CaseStorage {
     try await readers.run { handle in
       try handle.records(
         AttachmentInfoRecord.self,
-        "SELECT id, content_type, byte_count FROM attachments WHERE message_id = ? ORDER BY position",
+        "SELECT id, content_type, byte_count, hidden FROM attachments WHERE message_id = ? ORDER BY position",
         [.text(messageID.uuidString)]
       ).map(\.core)
     }

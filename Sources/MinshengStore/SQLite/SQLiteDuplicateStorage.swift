@@ -26,13 +26,4 @@ struct SQLiteDuplicateStorage: DuplicateStorage, ReadingDuplicates {
       return claimed
     }
   }
-
-  func dismiss(_ messageID: UUID, candidate: UUID, by actor: String, at now: Date) async throws -> Bool {
-    try await writer.grouped { handle in
-      !(try handle.all(
-        DuplicateStatements.dismissal(messageID, candidate: candidate, by: actor, at: now),
-        as: CandidateIDRow.self
-      ).isEmpty)
-    }
-  }
 }

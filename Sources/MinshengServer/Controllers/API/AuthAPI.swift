@@ -55,7 +55,14 @@ struct AuthAPI: Sendable {
     return response
   }
 
+  /// Login CSRF: another site must not log a browser into an account of its choosing. A session is
+  /// opened only from JSON (a cross-site form cannot send it without the browser asking first) and,
+  /// when the browser names where the request comes from, only from this site.
   func openSession(_ request: Request) async throws -> Response {
+    guard request.headers.contentType == .json else { throw Abort(.unsupportedMediaType) }
+    guard request.isFromThisSite(publicAuthority: context.renderer.publicAuthority) else {
+      throw PageError(.forbidden, "error_cross_site")
+    }
     let credentials = try request.content.decode(Credentials.self)
     let account = try await login.authenticate(username: credentials.username, password: credentials.password)
     let now = clock()
@@ -71,10 +78,45 @@ struct AuthAPI: Sendable {
     return response
   }
 
+  struct TokenList: Content {
+    struct Item: Content {
+      var id: UUID
+      var createdAt: Date
+      var expiresAt: Date
+
+      enum CodingKeys: String, CodingKey {
+        case id
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+      }
+    }
+
+    var tokens: [Item]
+  }
+
+  /// `GET /api/v1/auth/tokens`: the caller's unexpired API tokens (ids and dates, never the tokens).
+  func tokens(_ request: Request) async throws -> TokenList {
+    let staff = try request.auth.require(AuthenticatedStaff.self)
+    return TokenList(
+      tokens: try await store.tokens(of: staff.account, at: clock()).map {
+        TokenList.Item(id: $0.id, createdAt: $0.createdAt, expiresAt: $0.expiresAt)
+      })
+  }
+
+  /// `DELETE /api/v1/auth/tokens/{id}`: revokes one of the caller's own tokens (204); another's, or
+  /// one that does not exist, is 404.
+  func revokeToken(_ request: Request) async throws -> Response {
+    let staff = try request.auth.require(AuthenticatedStaff.self)
+    guard let id = request.parameters.get("id", as: UUID.self) else { throw StoreError.notFound(.token) }
+    try await store.revokeToken(id, of: staff.account)
+    return Response(status: .noContent)
+  }
+
+  /// `DELETE /api/v1/auth/session`: ends the session the request came with. Signing out is idempotent:
+  /// a request with a bearer token (and no session) has nothing to end and is answered the same 204.
   func closeSession(_ request: Request) async throws -> Response {
     let staff = try request.auth.require(AuthenticatedStaff.self)
-    guard let key = staff.sessionKey else { throw PageError(.badRequest, "error_no_session") }
-    try await store.closeSession(key: key)
+    if let key = staff.sessionKey { try await store.closeSession(key: key) }
     let response = Response(status: .noContent)
     response.cookies[SessionCookie.name] = SessionCookie.expired(secure: secureCookies)
     return response

@@ -28,9 +28,13 @@ struct NewMessageRequest: Content {
   var categoryID: UUID?
   var location: LocationBody?
   var isPublic: Bool?
+  /// The one-time code sent to `contact.phone` (`POST /api/v1/phone-codes`): with it the number is
+  /// proved; without it the message is taken, marked unproved, and not listed in 我的留言.
+  var phoneCode: String?
 
   enum CodingKeys: String, CodingKey {
     case type, title, body, contact, location
+    case phoneCode = "phone_code"
     case leaderID = "leader_id"
     case regionID = "region_id"
     case categoryID = "category_id"

@@ -12,10 +12,18 @@ struct MessagesAPI: Sendable {
   var store: Store { context.store }
 
   /// `POST /api/v1/messages`: 201 only after the message and its event are committed.
+  ///
+  /// With `phone_code` the code is checked first (422 when wrong, nothing stored) and the number is
+  /// proved; without it the message is taken as unproved.
   func create(_ request: Request) async throws -> Response {
     let body = try request.content.decode(NewMessageRequest.self)
+    var input = body.newMessage
+    if let code = body.phoneCode {
+      try await store.verifyPhoneCode(code, for: input.contact.phone, at: context.clock())
+      input.phoneVerified = true
+    }
     let submission = try await context.intake.receive(
-      body.newMessage, origin: request.intakeOrigin(context.citizens), at: context.clock(), logger: request.logger)
+      input, origin: request.intakeOrigin(context.citizens), at: context.clock(), logger: request.logger)
     let message = submission.message
     let response = Response(status: .created)
     try response.content.encode(
@@ -24,6 +32,19 @@ struct MessagesAPI: Sendable {
         status: message.status, statusText: message.status.chinese), as: .json)
     response.headers.replaceOrAdd(name: .location, value: SiteURL.api(.message(.value(message.id))).path)
     return response
+  }
+
+  struct PhoneCodeRequest: Content {
+    var phone: String
+  }
+
+  /// `POST /api/v1/phone-codes`: sends a one-time code to a mobile number, as the write form does
+  /// (202; the same limits, 429 with `Retry-After` past them). The code goes in `phone_code` of the
+  /// message.
+  func sendPhoneCode(_ request: Request) async throws -> Response {
+    let body = try request.content.decode(PhoneCodeRequest.self)
+    try await store.issuePhoneCode(to: body.phone, from: request.intakeOrigin(context.citizens), at: context.clock())
+    return Response(status: .accepted)
   }
 
   /// Query parameters of the public list.

@@ -44,6 +44,9 @@ struct StaffMessageResponse: Content {
   var message: PublicMessageResponse
   var version: Int
   var contact: NewMessageRequest.ContactBody
+  /// Whether the author proved the number (a one-time code, or an operator who took the call): 未核验
+  /// when false.
+  var phoneVerified: Bool
   var urgent: Bool
   var dispatchingUnit: UUID?
   var leadUnit: UUID?
@@ -99,6 +102,7 @@ struct StaffMessageResponse: Content {
     case originalTitle = "original_title"
     case originalBody = "original_body"
     case sourceRegion = "source_region"
+    case phoneVerified = "phone_verified"
     case dispatchingUnit = "dispatching_unit"
     case leadUnit = "lead_unit"
     case assistingUnits = "assisting_units"
@@ -131,11 +135,15 @@ struct StaffAPI: Sendable {
     guard let id = request.parameters.get("id", as: UUID.self),
       let action = request.parameters.get("action").flatMap(Action.init(rawValue:))
     else { throw PageError(.notFound, "error_page_not_found") }
+    // Read access first: whoever may not read the case learns nothing of it, not even by acting.
+    guard let current = try await store.message(id), CaseAccess.mayRead(account.actor, current) else {
+      throw PageError(.forbidden, "error_forbidden_case")
+    }
     let body = try request.content.decode(ActionRequest.self)
     let message = try await store.perform(
       try body.input.command(for: action), on: id, by: account.actor, at: context.clock(),
       expectedVersion: body.expectedVersion)
-    return try await staffView(of: message)
+    return try await staffView(of: message, for: account.actor)
   }
 
   /// `GET /api/v1/staff/messages/{id}`: everything staff may see of a message, with the classifier's
@@ -148,7 +156,7 @@ struct StaffAPI: Sendable {
     guard let message = try await store.message(id), CaseAccess.mayRead(account.actor, message) else {
       throw PageError(.forbidden, "error_forbidden_case")
     }
-    return try await staffView(of: message)
+    return try await staffView(of: message, for: account.actor)
   }
 
   /// `POST /api/v1/messages/{id}/duplicates/{candidate}/dismiss`: not the same matter (the dispatching
@@ -161,16 +169,17 @@ struct StaffAPI: Sendable {
     guard try await store.message(id) != nil else { throw PageError(.forbidden, "error_forbidden_handle") }
     try await store.dismissDuplicate(id, candidate: candidate, by: account.actor, at: context.clock())
     guard let message = try await store.message(id) else { throw StoreError.notFound(.message) }
-    return try await staffView(of: message)
+    return try await staffView(of: message, for: account.actor)
   }
 
-  private func staffView(of message: Message) async throws -> StaffMessageResponse {
+  private func staffView(of message: Message, for actor: Actor) async throws -> StaffMessageResponse {
     let deadline = DeadlineStatus.of(message, at: context.clock(), calendar: context.calendar)
     guard let file = try await store.authorFile(message.id) else { throw StoreError.notFound(.message) }
     return StaffMessageResponse(
       message: PublicMessageResponse(file), version: message.version,
       contact: .init(name: message.contact.name, phone: message.contact.phone, email: message.contact.email),
-      urgent: message.urgent, dispatchingUnit: message.dispatchingUnitID, leadUnit: message.leadUnitID,
+      phoneVerified: message.phoneVerified, urgent: message.urgent, dispatchingUnit: message.dispatchingUnitID,
+      leadUnit: message.leadUnitID,
       assistingUnits: message.assistingUnitIDs, acceptanceDue: message.acceptanceDue, replyDue: message.replyDue,
       overdue: deadline.isOverdue,
       suggestion: try await store.suggestion(for: message.id).map { StaffMessageResponse.SuggestionBody($0) },
@@ -178,7 +187,9 @@ struct StaffAPI: Sendable {
       sourceRegion: message.sourceRegion,
       duplicates: try await store.duplicateCandidates(of: message.id).map {
         .init(
-          id: $0.message.id, serial: $0.message.serial.description, title: $0.message.title, status: $0.message.status,
+          id: $0.message.id, serial: $0.message.serial.description,
+          title: CaseAccess.title(of: $0.message, shownTo: actor) ?? Catalogue.zhHans("duplicate_title_hidden"),
+          status: $0.message.status,
           similarity: $0.similarity, state: $0.state.rawValue)
       })
   }
@@ -257,7 +268,7 @@ struct StaffAPI: Sendable {
   /// their office's messages, admins all; anyone else gets 403.
   func moderationQueue(_ request: Request) async throws -> QueueResponse {
     let office = try scope(of: .moderation, for: try account(request)).unitID
-    let limit = try MessagesAPI.limit(try? request.query.get(Int.self, at: "limit"))
+    let limit = try MessagesAPI.limit(try request.query.decode(QueueQuery.self).limit)
     let items = try await store.moderationQueue(dispatchingUnit: office, limit: limit)
     return QueueResponse(
       backlog: try await store.moderationBacklog(dispatchingUnit: office),
@@ -275,6 +286,10 @@ struct StaffAPI: Sendable {
     var decision: String
     var publicTitle: String?
     var publicBody: String?
+    /// The address the public sees instead of the original; an empty string publishes none.
+    var publicAddress: String?
+    /// With publish: the images kept from the public (every other image is shown).
+    var hiddenImages: [UUID]?
     var reason: String?
     var expectedVersion: Int?
 
@@ -282,6 +297,8 @@ struct StaffAPI: Sendable {
       case decision, reason
       case publicTitle = "public_title"
       case publicBody = "public_body"
+      case publicAddress = "public_address"
+      case hiddenImages = "hidden_images"
       case expectedVersion = "expected_version"
     }
   }
@@ -292,11 +309,13 @@ struct StaffAPI: Sendable {
     var publication: Publication
     var publicTitle: String?
     var publicBody: String?
+    var publicAddress: String?
 
     enum CodingKeys: String, CodingKey {
       case id, version, publication
       case publicTitle = "public_title"
       case publicBody = "public_body"
+      case publicAddress = "public_address"
     }
   }
 
@@ -308,7 +327,10 @@ struct StaffAPI: Sendable {
     let body = try request.content.decode(DecisionRequest.self)
     let decision: ModerationDecision
     switch body.decision {
-    case "publish": decision = .publish(title: body.publicTitle, body: body.publicBody)
+    case "publish":
+      decision = .publish(
+        title: body.publicTitle, body: body.publicBody, address: body.publicAddress,
+        hideAddress: body.publicAddress == "", hiddenImages: body.hiddenImages ?? [])
     case "withhold": decision = .withhold(reason: body.reason ?? "")
     default: throw ValidationError(field: "decision", reason: .invalid(LocalizedText("error_decision")))
     }
@@ -317,6 +339,6 @@ struct StaffAPI: Sendable {
       id, expectedVersion: body.expectedVersion, decision: decision, by: account.actor, at: context.clock())
     return DecisionResponse(
       id: message.id, version: message.version, publication: message.publication, publicTitle: message.publicTitle,
-      publicBody: message.publicBody)
+      publicBody: message.publicBody, publicAddress: message.publicAddress)
   }
 }

@@ -47,10 +47,12 @@ struct AccountController: Sendable {
   func sendCode(_ request: Request) async throws -> Response {
     let form = (try? request.content.decode(LoginForm.self)) ?? LoginForm()
     try request.checkFormToken(form._csrf)
-    let sent = await PhoneCodes(context: context).send(to: form.phone ?? "", language: request.pageLanguage)
-    return try await page(
+    let sent = await PhoneCodes(context: context).send(to: form.phone ?? "", for: request)
+    let response = try await page(
       request, phone: nil, form: form, notice: sent.notice, errors: sent.error.isEmpty ? [] : [sent.error],
       status: sent.status)
+    for (name, value) in sent.headers { response.headers.replaceOrAdd(name: name, value: value) }
+    return response
   }
 
   /// `POST /account/login`: checks the code and opens the session (thirty days, HttpOnly, SameSite=Strict).

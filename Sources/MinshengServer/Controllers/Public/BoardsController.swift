@@ -88,12 +88,14 @@ struct LanguageController: Sendable {
     return response
   }
 
-  /// A path of this site to go back to: one absolute path of letters, digits and `/ - _ . ~ %`, without
-  /// `//` (another host) or anything a header could break on; else the home page.
+  /// A page of this site to go back to: an absolute path (with its query) of ASCII letters, digits and
+  /// `/ - _ . ~ % ? = & + ,` only, not beginning `//` or `/\` (another host to a browser); anything else,
+  /// a control character above all, gives the home page.
   static func safeBack(_ value: String?) -> String {
     guard let value, value.hasPrefix("/"), !value.hasPrefix("//"), value.count <= 512,
       value.unicodeScalars.allSatisfy({
-        $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "/-_.~%".unicodeScalars.contains($0))
+        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+          || "/-_.~%?=&+,".unicodeScalars.contains($0)
       })
     else { return SiteURL.home.path }
     return value

@@ -100,12 +100,14 @@ struct BrowseController: Sendable {
     guard let id = request.parameters.get("id", as: UUID.self), let image = try await context.store.attachment(id),
       let stamp = try await context.store.publicStamp(of: image.messageID)
     else { throw StoreError.notFound(.image) }
-    var allowed = stamp.isPublic
+    // An image a moderator kept back is its author's (and the staff's) only.
+    var allowed = stamp.isPublic && !image.hidden
     if !allowed, let tracked = try await TrackController(context: context).trackedMessage(request) {
       allowed = tracked.id == image.messageID
     }
     guard allowed else { throw StoreError.notFound(.image) }
-    return Self.imageResponse(image, cache: stamp.isPublic ? "public, max-age=300" : "private, no-store")
+    return Self.imageResponse(
+      image, cache: stamp.isPublic && !image.hidden ? "public, max-age=300" : "private, no-store")
   }
 
   /// An image as a download-safe response: its checked type, `nosniff`, an inline file name, and a

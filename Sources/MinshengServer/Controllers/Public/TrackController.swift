@@ -30,12 +30,15 @@ struct TrackController: Sendable {
   }
 
   private func page(
-    _ request: Request, message: Message?, error: String = "", errors: [String] = [], status: HTTPResponseStatus = .ok
+    _ request: Request, message: Message?, error: String = "", errors: [String] = [], status: HTTPResponseStatus = .ok,
+    thanks: ThanksForm? = nil, preview: (author: String, body: String)? = nil
   ) async throws -> Response {
     let language = request.pageLanguage
     var content = TrackContent(
       error: error, found: false, message: [], deadline: "", canEvaluate: false, canThank: false,
-      scores: [5, 4, 3, 2, 1], errors: errors, publication: "")
+      scores: [5, 4, 3, 2, 1], errors: errors, publication: "", thanksBody: thanks?.body ?? "",
+      thanksAuthor: thanks?.author ?? "", thanksPreviewAuthor: preview?.author ?? "",
+      thanksPreviewBody: preview?.body ?? "")
     if let message, let file = try await context.store.authorFile(message.id) {
       let now = context.clock()
       let view = MessageView(
@@ -124,6 +127,8 @@ struct TrackController: Sendable {
     var _csrf: String?
     var author: String?
     var body: String?
+    /// `yes` for 预览: the page shows how the letter would read in public, and sends nothing.
+    var preview: String?
   }
 
   /// `POST /track/thanks`: the author's thanks letter to the unit that replied.
@@ -134,6 +139,11 @@ struct TrackController: Sendable {
       return request.redirect(to: SiteURL.track.path, redirectType: .normal)
     }
     let language = request.pageLanguage
+    if form.preview == "yes" {
+      return try await page(
+        request, message: message, thanks: form,
+        preview: context.store.thanksPreview(of: message, author: form.author ?? "", body: form.body ?? ""))
+    }
     do {
       try await context.store.thank(message, author: form.author ?? "", body: form.body ?? "", at: context.clock())
     } catch {
@@ -142,7 +152,7 @@ struct TrackController: Sendable {
       return try await page(
         request, message: message,
         errors: mapped.fields.isEmpty ? [language.text(mapped.text)] : mapped.fields.map { language.text($0.text) },
-        status: mapped.status)
+        status: mapped.status, thanks: form)
     }
     return request.redirect(to: SiteURL.track.path, redirectType: .normal)
   }

@@ -25,6 +25,20 @@ struct WriteController: Sendable {
     var code: String?
     var images: [File]?
 
+    /// The form as the code button sends it: every field but the images (the button posts the form
+    /// URL-encoded, so a file field sends only its name and the request stays small).
+    struct Typed: Decodable {
+      var _csrf, board, region, type, category, title, body, address, visibility, name, phone, consent: String?
+      /// The names of the chosen images, when any were chosen.
+      var images: [String]?
+
+      var form: WriteForm {
+        WriteForm(
+          _csrf: _csrf, board: board, region: region, type: type, category: category, title: title, body: body,
+          address: address, visibility: visibility, name: name, phone: phone, consent: consent)
+      }
+    }
+
     var leader: UUID? { board.flatMap(UUID.init(uuidString:)) }
     var regionID: UUID? { region.flatMap(UUID.init(uuidString:)) }
     var messageType: MessageType? { type.flatMap(MessageType.init(rawValue:)) }
@@ -49,7 +63,7 @@ struct WriteController: Sendable {
     }
     if form.consent != "yes" { errors.append(language.text("consent")) }
     let images = (form.images ?? []).filter { $0.data.readableBytes > 0 }.map { Data(buffer: $0.data) }
-    let input = NewMessage(
+    var input = NewMessage(
       type: form.messageType ?? .complaint, title: form.title ?? "", body: form.body ?? "", leaderID: form.leader,
       regionID: form.leader == nil ? form.regionID : nil, categoryID: form.categoryID, channel: .web,
       location: (form.address ?? "").isEmpty ? nil : Location(address: form.address),
@@ -60,11 +74,12 @@ struct WriteController: Sendable {
       do { try check() } catch { errors += MappedError.of(error).messages(in: language) { Self.label($0, language) } }
     }
     let verified = try await context.citizenPhone(request)
-    if errors.isEmpty, context.citizens.verifyPhone,
-      verified == nil || verified != PhoneNumber.mobile(input.contact.phone)
-    {
+    if verified != nil, verified == PhoneNumber.mobile(input.contact.phone) {
+      input.phoneVerified = true  // 我的留言's session proved this number
+    } else if errors.isEmpty, context.citizens.verifyPhone {
       do {
         try await context.store.verifyPhoneCode(form.code ?? "", for: input.contact.phone, at: context.clock())
+        input.phoneVerified = true
       } catch {
         errors += MappedError.of(error).messages(in: language) { Self.label($0, language) }
       }
@@ -113,18 +128,25 @@ struct WriteController: Sendable {
   /// the form. Scripts get JSON; without a script the form comes back filled in, with the notice.
   func sendCode(_ request: Request) async throws -> Response {
     let language = request.pageLanguage
-    let form = (try? request.content.decode(WriteForm.self)) ?? WriteForm()
+    let typed = (try? request.content.decode(WriteForm.Typed.self))
+    let form = typed?.form ?? WriteForm()
     try request.checkFormToken(form._csrf)
-    let sent = await PhoneCodes(context: context).send(to: form.phone ?? "", language: language)
+    let sent = await PhoneCodes(context: context).send(to: form.phone ?? "", for: request)
     if request.headers.accept.contains(where: { $0.mediaType == .json }) {
-      return try await CodeResult(ok: sent.error.isEmpty, message: sent.error.isEmpty ? sent.notice : sent.error)
-        .encodeResponse(status: sent.status, for: request)
+      let response = try await CodeResult(
+        ok: sent.error.isEmpty, message: sent.error.isEmpty ? sent.notice : sent.error
+      )
+      .encodeResponse(status: sent.status, for: request)
+      for (name, value) in sent.headers { response.headers.replaceOrAdd(name: name, value: value) }
+      return response
     }
-    let hadImages = (form.images ?? []).contains { $0.data.readableBytes > 0 }
-    return try await page(
+    let hadImages = (typed?.images ?? []).contains { !$0.isEmpty }
+    let response = try await page(
       request, form, errors: sent.error.isEmpty ? [] : [sent.error],
       notice: sent.error.isEmpty ? sent.notice + (hadImages ? language.text("code_images_again") : "") : "",
       status: sent.status)
+    for (name, value) in sent.headers { response.headers.replaceOrAdd(name: name, value: value) }
+    return response
   }
 
   /// The answer to a script's request for a code.
@@ -219,15 +241,26 @@ struct WriteController: Sendable {
 struct PhoneCodes: Sendable {
   let context: ServerContext
 
-  func send(to phone: String, language: Language) async -> (status: HTTPResponseStatus, notice: String, error: String) {
+  /// The outcome for the page: its status, the notice or the error, and the headers (`Retry-After`
+  /// when the form must wait: the page shows the wait too, so nobody needs a captcha).
+  struct Outcome {
+    var status: HTTPResponseStatus
+    var notice: String
+    var error: String
+    var headers: [(String, String)]
+  }
+
+  func send(to phone: String, for request: Request) async -> Outcome {
+    let language = request.pageLanguage
     do {
-      try await context.store.issuePhoneCode(to: phone, at: context.clock())
+      try await context.store.issuePhoneCode(
+        to: phone, from: request.intakeOrigin(context.citizens), at: context.clock())
       let masked = PrivacyMask.mask(PhoneNumber.mobile(phone) ?? phone)
-      return (.ok, language.text("code_sent", ["phone": .plain(masked)]), "")
+      return Outcome(status: .ok, notice: language.text("code_sent", ["phone": .plain(masked)]), error: "", headers: [])
     } catch {
       let mapped = MappedError.of(error)
       let message = mapped.messages(in: language) { _ in language.text("code") }.first ?? language.text(mapped.text)
-      return (mapped.status, "", message)
+      return Outcome(status: mapped.status, notice: "", error: message, headers: mapped.headers)
     }
   }
 }

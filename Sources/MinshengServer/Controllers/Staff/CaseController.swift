@@ -81,7 +81,9 @@ struct CaseController: Sendable {
           dismissURL: SiteURL.staff(.dismissDuplicate(.value(message.id), candidate: .value(candidate.message.id)))
             .path,
           mergeNote: language.text("case_merge_note", ["serial": .plain(candidate.message.serial.description)]),
-          serial: candidate.message.serial.description, title: candidate.message.title,
+          serial: candidate.message.serial.description,
+          title: CaseAccess.title(of: candidate.message, shownTo: session.actor)
+            ?? language.text("duplicate_title_hidden"),
           status: language.name(candidate.message.status),
           similarity: language.text(
             "case_similarity", ["value": .plain("\(Int((candidate.similarity * 100).rounded()))%")]),
@@ -121,7 +123,12 @@ struct CaseController: Sendable {
       fact("region", message.regionID.flatMap { names.regions[$0]?.name } ?? "—"),
       fact("category", message.categoryID.flatMap { names.categories[$0]?.name } ?? "—"),
       fact("address", message.location?.address ?? "—"), fact("author", message.contact.name),
-      fact("phone", message.contact.phone), fact("office", unit(message.dispatchingUnitID)),
+      fact(
+        "phone",
+        message.phoneVerified
+          ? message.contact.phone
+          : message.contact.phone + language.text("phone_unverified_mark")),
+      fact("office", unit(message.dispatchingUnitID)),
       fact("lead", unit(message.leadUnitID)),
       fact("assisting", message.assistingUnitIDs.isEmpty ? "—" : language.list(message.assistingUnitIDs.map(unit))),
       fact("publication", publication), fact("source_region", message.sourceRegion ?? "—"),
@@ -344,6 +351,8 @@ extension StaffEventView {
     case .moderated:
       guard event.payload["publication"] == "published" else { return language.text("staff_event_withheld") }
       return language.text((event.payload["redacted"] ?? "").isEmpty ? "staff_event_published" : "staff_event_redacted")
+    case .duplicateDismissed:
+      return language.text("staff_event_duplicate_dismissed")
     case .workflow(.note) where event.payload["contact_kind"] != nil:
       let kind =
         event.payload["contact_kind"].flatMap(ContactRecord.Kind.init(rawValue:)).map(language.name)

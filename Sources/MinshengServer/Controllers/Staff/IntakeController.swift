@@ -81,7 +81,9 @@ struct IntakeController: Sendable {
       leaderID: fields.board.flatMap(UUID.init(uuidString:)), regionID: nil,
       categoryID: fields.category.flatMap(UUID.init(uuidString:)), channel: channel ?? .hotline,
       location: address.isEmpty ? nil : Location(address: address),
-      contact: Contact(name: fields.name ?? "", phone: fields.phone ?? ""), isPublic: fields.visibility != "private")
+      contact: Contact(name: fields.name ?? "", phone: fields.phone ?? ""), isPublic: fields.visibility != "private",
+      // The operator took the call from this number; a letter's number is only written down.
+      phoneVerified: (channel ?? .hotline) == .hotline)
     let answer = (fields.answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     let now = context.clock()
     let message: Message

@@ -22,19 +22,26 @@ struct ModerationPagesController: Sendable {
     let names = try await context.store.referenceNames()
     let items = try await context.store.moderationQueue(dispatchingUnit: office)
     let backlog = try await context.store.moderationBacklog(dispatchingUnit: office)
-    let content = ModerationContent(
-      intro: language.text("moderation_intro", ["count": .number(backlog)]), backlog: backlog,
-      items: items.map { item in
-        let message = item.message
-        return ModerationView(
+    var views: [ModerationView] = []
+    for item in items {
+      let message = item.message
+      let images = try await context.store.attachments(of: message.id).map {
+        ModerationView.Image(
+          id: $0.id.uuidString.lowercased(), url: SiteURL.staff(.media(.value($0.id))).path, hidden: $0.hidden)
+      }
+      views.append(
+        ModerationView(
           id: message.id.uuidString.lowercased(), url: SiteURL.staff(.moderate(.value(message.id))).path,
           version: message.version, serial: message.serial.description, title: message.title, body: message.body,
+          address: message.location?.address ?? "", images: images,
           masked: PrivacyMask.mask(message.title) + "\n" + PrivacyMask.mask(message.body),
           created: language.dateTime(message.createdAt),
           flagged: item.flagged.isEmpty
             ? "" : language.text("moderation_flagged", ["words": .plain(language.list(item.flagged.map(\.word)))]),
-          board: MessageItem.boardName(leader: message.leaderID, region: message.regionID, names: names))
-      })
+          board: MessageItem.boardName(leader: message.leaderID, region: message.regionID, names: names)))
+    }
+    let content = ModerationContent(
+      intro: language.text("moderation_intro", ["count": .number(backlog)]), backlog: backlog, items: views)
     return try await pages.render(
       request, "staff/moderation", title: language.text("place_moderation"), session: session, content,
       notice: notice, errors: errors, status: status)
@@ -45,6 +52,9 @@ struct ModerationPagesController: Sendable {
     var decision: String?
     var public_title: String?
     var public_body: String?
+    var public_address: String?
+    var hide_address: String?
+    var hidden_images: [String]?
     var reason: String?
     var expected_version: String?
   }
@@ -62,7 +72,11 @@ struct ModerationPagesController: Sendable {
       try await context.store.moderate(
         id, expectedVersion: form.expected_version.flatMap { Int($0) },
         decision: withhold
-          ? .withhold(reason: form.reason ?? "") : .publish(title: form.public_title, body: form.public_body),
+          ? .withhold(reason: form.reason ?? "")
+          : .publish(
+            title: form.public_title, body: form.public_body, address: form.public_address,
+            hideAddress: form.hide_address == "yes",
+            hiddenImages: (form.hidden_images ?? []).compactMap(UUID.init(uuidString:))),
         by: session.actor, at: context.clock())
     } catch {
       let mapped = MappedError.of(error)
