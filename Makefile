@@ -20,7 +20,9 @@ e2e:
 	swift build
 	scripts/install-e2e.sh
 	python3 scripts/kill-test.py
-	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 scripts/kill-test.py'
+	MINSHENG_PG_DURABLE=1 scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 scripts/kill-test.py'
+	python3 scripts/bad-input.py
+	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 scripts/bad-input.py'
 	python3 e2e/test_public_board.py
 	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_public_board.py'
 	python3 e2e/test_staff_workbench.py

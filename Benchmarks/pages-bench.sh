@@ -23,7 +23,7 @@ PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 export DATABASE_URL="$WORK/bench.sqlite" LOG_LEVEL=warning
 # One client address and one mobile number post thousands of messages, and the reads need them
 # published: the rate limits and moderation are off, as for a bulk import; the scheduled jobs too.
-export MINSHENG_MODERATION=off MINSHENG_RATE_LIMIT_PHONE=off MINSHENG_RATE_LIMIT_ADDRESS=off MINSHENG_JOBS_INTERVAL=0
+export MINSHENG_MODERATION=off MINSHENG_RATE_LIMIT_PHONE=off MINSHENG_RATE_LIMIT_ADDRESS=off MINSHENG_RATE_LIMIT_SEARCH=off MINSHENG_JOBS_INTERVAL=0
 $BIN demo >/dev/null
 $BIN serve --hostname 127.0.0.1 --port "$PORT" >"$WORK/server.log" 2>&1 &
 SERVER=$!

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""Durability under load: nothing acknowledged is lost, whatever stops the server.
+"""Durability under load: nothing acknowledged is lost, whatever stops the server or its database.
 
 Starts `minsheng serve` on a fresh SQLite file (or DATABASE_URL), keeps 16 clients posting messages,
 then stops the server with SIGTERM (it must exit 0) or SIGKILL, restarts it, and checks that every
-message answered 201 is there. Loopback only; bounded in time and count.
+message answered 201 is there and that `minsheng audit verify` passes.
+
+On PostgreSQL, with MINSHENG_TEST_PG_RESTART (scripts/with-postgres.sh, run with MINSHENG_PG_DURABLE=1
+so the cluster has fsync on), a third round restarts the database itself while the clients post: the
+service must answer 503 during the outage (never another 5xx), take messages again afterwards without
+being restarted, and lose nothing it acknowledged. Loopback only; bounded in time and count.
 
     scripts/kill-test.py [--binary .build/debug/minsheng] [--seconds 4] [--clients 16]
 """
@@ -72,6 +77,63 @@ def client(port, stop, acknowledged, lock, counts):
             time.sleep(0.05)
 
 
+def audit_verify(binary, env):
+    result = subprocess.run([binary, "audit", "verify"], env=env, capture_output=True, text=True, timeout=300)
+    line = (result.stdout.strip().splitlines() or [result.stderr.strip()])[-1]
+    return result.returncode == 0, line
+
+
+def check_all(port, acknowledged):
+    missing = 0
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    for message_id in acknowledged:
+        conn.request("GET", f"/api/v1/messages/{message_id}")
+        response = conn.getresponse()
+        response.read()
+        if response.status != 200:
+            missing += 1
+    return missing
+
+
+def database_restart(binary, restart, seconds, clients, env):
+    """Restarts PostgreSQL under the clients; the server keeps running and must recover by itself."""
+    port = free_port()
+    server = start(binary, port, env)
+    stop = threading.Event()
+    acknowledged, counts, lock = [], {}, threading.Lock()
+    threads = [threading.Thread(target=client, args=(port, stop, acknowledged, lock, counts)) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    before_outage = len(acknowledged)
+    subprocess.run([restart, "3"], check=True, timeout=120)
+    with lock:
+        during = dict(counts)
+    # After the database is back, the same server takes messages again.
+    recovered_at = None
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with lock:
+            if len(acknowledged) > before_outage + clients:
+                recovered_at = time.time()
+                break
+        time.sleep(0.2)
+    time.sleep(seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    alive = server.poll() is None
+    missing = check_all(port, acknowledged) if alive else len(acknowledged)
+    server.send_signal(signal.SIGTERM)
+    code = server.wait(timeout=60)
+    verified, line = audit_verify(binary, env)
+    print(f"database restart: server_alive={alive} exit={code} acknowledged={len(acknowledged)} "
+          f"(before the outage {before_outage}) recovered={recovered_at is not None} 503s={during.get(503, 0)} "
+          f"missing={missing} responses={counts} audit: {line}")
+    return (alive and recovered_at is not None and missing == 0 and counts.get("bad", 0) == 0
+            and during.get(503, 0) > 0 and verified and code == 0)
+
+
 def round_trip(binary, signal_number, seconds, clients, env):
     port = free_port()
     server = start(binary, port, env)
@@ -91,19 +153,14 @@ def round_trip(binary, signal_number, seconds, clients, env):
     for t in threads:
         t.join()
     server = start(binary, port, env)
-    missing = 0
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    for message_id in acknowledged:
-        conn.request("GET", f"/api/v1/messages/{message_id}")
-        response = conn.getresponse()
-        response.read()
-        if response.status != 200:
-            missing += 1
+    missing = check_all(port, acknowledged)
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=60)
+    verified, line = audit_verify(binary, env)
     name = signal.Signals(signal_number).name
-    print(f"{name}: exit={code} acknowledged={len(acknowledged)} missing_after_restart={missing} responses={counts}")
-    ok = missing == 0 and counts.get("bad", 0) == 0 and len(acknowledged) > 0
+    print(f"{name}: exit={code} acknowledged={len(acknowledged)} missing_after_restart={missing} "
+          f"responses={counts} audit: {line}")
+    ok = missing == 0 and counts.get("bad", 0) == 0 and len(acknowledged) > 0 and verified
     if signal_number == signal.SIGTERM:
         ok = ok and code == 0
     return ok
@@ -118,13 +175,16 @@ def main():
     # Durability of intake is measured here, so moderation (which only governs publication; the check
     # reads the public view) and the rate limits (16 clients from one address) are off.
     env = dict(os.environ, SWIFT_BACKTRACE="enable=no", LOG_LEVEL="warning", MINSHENG_MODERATION="off",
-               MINSHENG_RATE_LIMIT_PHONE="off", MINSHENG_RATE_LIMIT_ADDRESS="off")
+               MINSHENG_RATE_LIMIT_PHONE="off", MINSHENG_RATE_LIMIT_ADDRESS="off", MINSHENG_RATE_LIMIT_SEARCH="off")
     with tempfile.TemporaryDirectory() as directory:
         if not env.get("DATABASE_URL"):
             env["DATABASE_URL"] = os.path.join(directory, "kill-test.sqlite")
         else:
             subprocess.run([args.binary, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
         results = [round_trip(args.binary, sig, args.seconds, args.clients, env) for sig in (signal.SIGTERM, signal.SIGKILL)]
+        restart = os.environ.get("MINSHENG_TEST_PG_RESTART")
+        if env["DATABASE_URL"].startswith("postgres") and restart:
+            results.append(database_restart(args.binary, restart, args.seconds, args.clients, env))
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
     sys.exit(0 if all(results) else 1)

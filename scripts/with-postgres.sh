@@ -5,7 +5,7 @@
 #
 #   scripts/with-postgres.sh swift test
 #
-# The cluster is for tests: fsync is off, since no test kills the PostgreSQL server itself.
+# The cluster is for tests: fsync is off unless MINSHENG_PG_DURABLE=1 (the kill test), and a restart script is exported.
 set -euo pipefail
 
 find_bindir() {
@@ -50,9 +50,27 @@ trap stop_cluster EXIT INT TERM
 
 "${RUN_AS[@]}" "$BINDIR/initdb" -D "$WORK/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$WORK/initdb.log" 2>&1 \
   || { cat "$WORK/initdb.log" >&2; exit 1; }
-"${RUN_AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+# Tests run without fsync (nothing kills the PostgreSQL server itself); the kill test asks for a
+# durable cluster (MINSHENG_PG_DURABLE=1: fsync, synchronous commits, full-page writes, PostgreSQL's
+# defaults) and gets a script that stops the server for a few seconds and starts it again.
+if [ "${MINSHENG_PG_DURABLE:-}" = "1" ]; then
+  DURABILITY="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+else
+  DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+OPTIONS="-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c max_connections=400 $DURABILITY"
+"${RUN_AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -t 60 -o "$OPTIONS" \
   start >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
+cat >"$WORK/restart.sh" <<RESTART
+#!/usr/bin/env bash
+# Stops the test cluster (fast: open connections are cut), waits \${1:-3} seconds, starts it again.
+set -e
+${RUN_AS[*]} "$BINDIR/pg_ctl" -D "$WORK/data" -m fast -w stop >/dev/null
+sleep "\${1:-3}"
+${RUN_AS[*]} "$BINDIR/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -t 60 -o "$OPTIONS" start >/dev/null
+RESTART
+chmod 755 "$WORK/restart.sh"
+export MINSHENG_TEST_PG_RESTART="$WORK/restart.sh"
 
 export MINSHENG_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PORT/postgres"
 echo "with-postgres: PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT" >&2
