@@ -5,7 +5,7 @@ Starts the release `minsheng serve` on a fresh SQLite file with the demonstratio
 rate of requests going — by default 150 a second for 30 minutes: a third new messages (a new number
 and client address each, through a trusted proxy, with the shipped rate limits and moderation on),
 the rest public reads (message pages, the JSON view, the list, a search now and then). Every 10 s it
-samples the server's resident memory (VmRSS). After a warm-up (the first fifth), memory must stay
+samples the server's resident memory (VmRSS, with its allocated and mapped-file parts). After a warm-up (the first fifth), memory must stay
 within 10% of its mean; the report gives the curve, the request counts and any answer ≥ 500.
 
     Benchmarks/soak.py [--minutes 30] [--rate 150] [--out Benchmarks/results/soak-DATE-HOST.md]
@@ -38,15 +38,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def rss_kb(pid):
+def memory_kb(pid):
+    """VmRSS, and the two parts of it: RssAnon (allocated) and RssFile (mapped files: the SQLite
+    database, which the readers map, grows with every message)."""
+    found = {}
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                name = line.split(":")[0]
+                if name in ("VmRSS", "RssAnon", "RssFile"):
+                    found[name] = int(line.split()[1])
     except OSError:
         return None
-    return None
+    return found if "VmRSS" in found else None
 
 
 def main():
@@ -129,7 +133,8 @@ def main():
         time.sleep(10)
         with lock:
             total = sum(counts.values())
-        samples.append((time.time() - start, rss_kb(server.pid), total))
+        database = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory))
+        samples.append((time.time() - start, memory_kb(server.pid), total, database))
     stop.set()
     for thread in threads:
         thread.join(timeout=30)
@@ -138,25 +143,35 @@ def main():
     server.wait(timeout=60)
     audit = subprocess.run([args.binary, "audit", "verify"], env=env, capture_output=True, text=True).stdout.strip()
 
-    warm = [rss for t, rss, _ in samples if t >= args.minutes * 60 / 5 and rss]
-    mean = statistics.mean(warm) if warm else 0
-    spread = max(abs(r - mean) / mean for r in warm) if warm else 1
+    def flatness(part):
+        warm = [m[part] for t, m, _, _ in samples if t >= args.minutes * 60 / 5 and m and part in m]
+        mean = statistics.mean(warm) if warm else 0
+        return mean, (max(abs(r - mean) / mean for r in warm) if warm else 1)
+
+    mean, spread = flatness("VmRSS")
+    anon_mean, anon_spread = flatness("RssAnon")
     errors = sum(n for (kind, status), n in counts.items() if kind == "error" or status >= 500)
     seconds = samples[-1][0] if samples else 0
+    megabytes = lambda m, part: (m or {}).get(part, 0) / 1024
     rate = samples[-1][2] / seconds if seconds else 0
     ok = alive and errors == 0 and spread <= 0.10 and audit.startswith("ok")
     lines = [f"# Soak — {datetime.date.today()} on {socket.gethostname()} ({os.cpu_count()} cores)", "",
-             f"Command: `Benchmarks/soak.py --minutes {args.minutes:g} --rate {args.rate}` (release build, SQLite, "
+             f"Command: `Benchmarks/soak.py --minutes {args.minutes:g} --rate {args.rate}` "
+             f"({'release build' if 'release' in args.binary else args.binary}, SQLite, "
              "demonstration of 1,000 messages, shipped defaults: moderation and rate limits on, each new message from "
              "another number and address through a trusted proxy).", "",
              f"- {samples[-1][2] if samples else 0:,} requests in {seconds / 60:.1f} minutes ({rate:.0f}/s); "
              f"answers: {dict(sorted((f'{k} {s}', n) for (k, s), n in counts.items()))}",
              f"- answers ≥ 500 or no answer: {errors}; server alive at the end: {alive}; afterwards `audit verify`: {audit}",
              f"- resident memory after the warm-up (the first fifth): mean {mean / 1024:.1f} MB, largest deviation "
-             f"{spread * 100:.1f}% (goal: within 10%) — **{'flat' if spread <= 0.10 else 'NOT flat'}**", "",
-             "| minute | resident MB | requests so far |", "| ---: | ---: | ---: |"]
-    for t, rss, total in samples[::6] + ([samples[-1]] if samples and (len(samples) - 1) % 6 else []):
-        lines.append(f"| {t / 60:.1f} | {(rss or 0) / 1024:.1f} | {total:,} |")
+             f"{spread * 100:.1f}% (goal: within 10%) — **{'flat' if spread <= 0.10 else 'NOT flat'}**",
+             f"- of which allocated (RssAnon): mean {anon_mean / 1024:.1f} MB, largest deviation {anon_spread * 100:.1f}%; "
+             "the rest is mapped files (RssFile), mostly the database, which grows with every message", "",
+             "| minute | resident MB | allocated MB | mapped files MB | database file MB | requests so far |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for t, m, total, database in samples[::6] + ([samples[-1]] if samples and (len(samples) - 1) % 6 else []):
+        lines.append(f"| {t / 60:.1f} | {megabytes(m, 'VmRSS'):.1f} | {megabytes(m, 'RssAnon'):.1f} | "
+                     f"{megabytes(m, 'RssFile'):.1f} | {database / 1048576:.1f} | {total:,} |")
     report = "\n".join(lines) + "\n"
     print(report)
     if args.out:
