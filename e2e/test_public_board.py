@@ -400,13 +400,20 @@ def run(binary, screenshots):
             driver.find_element(By.ID, "code").send_keys(code)
             click_then(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"), has("comment"))
         for name in ("resolution", "attitude", "speed"):
-            driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value='1']").click()
+            # Answered in words, on a target at least 44 px high (a thumb's width on a phone).
+            choice = driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value='1']")
+            label = choice.find_element(By.XPATH, "..")
+            check(label.text.strip() == "很不满意" and label.size["height"] >= 44,
+                  f"the {name} score 1 reads 很不满意 on a large target ({label.size['height']} px)")
+            label.click()
         driver.find_element(By.ID, "comment").send_keys(XSS_COMMENT)
         shot(driver, screenshots, "track-desktop")
         driver.set_window_size(1280, 900)
         driver.find_element(By.XPATH, "//form[@action='/track/evaluate']//button").click()
         wait_until(driver, 30, lambda d: "申请重新办理" in d.find_element(By.TAG_NAME, "body").text)
         no_dialog(driver, "after evaluating")
+        check(driver.find_elements(By.ID, "track-done") and "已收到您的评价" in driver.find_element(By.ID, "track-done").text,
+              "the evaluation is confirmed on the page")
         check("申请重新办理" in driver.find_element(By.CLASS_NAME, "timeline").text, "the reopen request is on the timeline")
         check(XSS_COMMENT in driver.find_element(By.TAG_NAME, "main").text, "the comment is literal text")
 
@@ -423,6 +430,7 @@ def run(binary, screenshots):
         driver.find_element(By.XPATH, "//form[@action='/track/thanks']//button[contains(@class,'primary')]").click()
         wait_until(driver, 30, lambda d: not d.find_elements(By.ID, "thanks-body"))
         no_dialog(driver, "after thanking")
+        check("感谢信已收到" in driver.find_element(By.ID, "track-done").text, "the thanks letter is confirmed on the page")
         driver.get(base + "/messages/" + message_id)
         main = driver.find_element(By.TAG_NAME, "main")
         check(XSS_THANKS in main.text, "the thanks letter shows on the message page, as literal text")

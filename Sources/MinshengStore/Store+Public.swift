@@ -122,7 +122,7 @@ extension Store {
     }
   }
 
-  /// Public messages with a published reply, the most recently answered first.
+  /// Public messages whose published answer stands (`Status.answered`), the most recently answered first.
   public func latestReplied(limit: Int) async throws -> [PublicCase] {
     try await publicReads.latestReplied(limit: max(1, min(limit, 50))).map {
       PublicCase.of($0, nameStyle: publicNameStyle)

@@ -66,6 +66,18 @@ import Testing
     #expect(Serial("2026-000123") == Serial(year: 2026, number: 123))
     #expect(Serial("2026-123") == nil)
     #expect(Serial("abc") == nil)
+    // 2026-000000 is the place before a year's first message (a cursor); signs and other digits are not.
+    #expect(Serial("2026-000000") == Serial(year: 2026, number: 0))
+    #expect(Serial("+026-000001") == nil)
+    #expect(Serial("2026-+00001") == nil)
+    #expect(Serial("2026-١٢٣٤٥٦") == nil)
+  }
+
+  /// Each score of the form is a word of the five levels: 5 很满意 … 1 很不满意.
+  @Test func scores_areTheFiveLevels_bestFirst() {
+    #expect((1...5).reversed().compactMap { SatisfactionLevel(score: $0) } == SatisfactionLevel.allCases)
+    #expect(SatisfactionLevel.allCases.map(\.score) == [5, 4, 3, 2, 1])
+    #expect(SatisfactionLevel(score: 0) == nil && SatisfactionLevel(score: 6) == nil)
   }
 
   @Test(arguments: [

@@ -267,15 +267,27 @@ import VaporTesting
       let tracked = try await page(app, "/track", cookie: cookies)
       #expect(tracked.1.contains("滨江路工地夜间施工"))
       #expect(tracked.1.contains("评价答复"))
+      // Each question is answered in words, best first, each a large target carrying its score.
+      #expect(
+        tracked.1.contains(
+          #"<label class="choice score"><input type="radio" name="resolution" value="5" required> 很满意</label>"#))
+      #expect(
+        tracked.1.contains(
+          #"<label class="choice score"><input type="radio" name="speed" value="1" required> 很不满意</label>"#))
 
-      // A wrong code: 404 with the form again.
+      // A wrong code: 404 with the form again, the code as typed kept and marked, and the way to
+      // 我的留言 for whoever lost theirs.
       try await app.testing().test(
         .POST, "track",
         beforeRequest: { request in
-          try request.content.encode(["_csrf": token, "code": "AAAA-AAAA-AAAA-AAAA"], as: .urlEncodedForm)
+          try request.content.encode(["_csrf": token, "code": "AAAA-AAAA-AAAA-AAAB"], as: .urlEncodedForm)
           request.headers.replaceOrAdd(name: .cookie, value: cookie)
         }
-      ) { response in #expect(response.status == .notFound) }
+      ) { response in
+        #expect(response.status == .notFound)
+        #expect(response.body.string.contains(#"value="AAAA-AAAA-AAAA-AAAB" aria-invalid="true""#))
+        #expect(response.body.string.contains(#"可用留言时填写的手机号查看：<a href="/account">我的留言</a>"#))
+      }
 
       try await app.testing().test(
         .POST, "track/evaluate",
@@ -284,8 +296,16 @@ import VaporTesting
             ["_csrf": token, "resolution": "1", "attitude": "2", "speed": "2", "comment": "没有解决"], as: .urlEncodedForm)
           request.headers.replaceOrAdd(name: .cookie, value: cookies)
         }
-      ) { response in #expect(response.status == .seeOther) }
+      ) { response in
+        #expect(response.status == .seeOther)
+        #expect(response.headers.first(name: .location) == "/track?done=evaluated")
+      }
       #expect(try await store.message(id)?.status == .reopenRequested)
+      // The page back says the evaluation was received, and asks for it no more; an unknown `done` says nothing.
+      let evaluated = try await page(app, "/track?done=evaluated", cookie: cookies)
+      #expect(evaluated.1.contains(#"<p class="notice ok" role="status" id="track-done">已收到您的评价，谢谢。</p>"#))
+      #expect(!evaluated.1.contains("track/evaluate"))
+      #expect(!(try await page(app, "/track?done=%3Cb%3E", cookie: cookies)).1.contains("track-done"))
       let reopened = try await page(app, "/messages/\(id.uuidString)")
       #expect(reopened.1.contains("申请重新办理"))
       #expect(reopened.1.contains("不满意"))
@@ -297,7 +317,12 @@ import VaporTesting
             ["_csrf": token, "author": "顾晓红女士", "body": "感谢市场监管局<b>及时</b>处理！"], as: .urlEncodedForm)
           request.headers.replaceOrAdd(name: .cookie, value: cookies)
         }
-      ) { response in #expect(response.status == .seeOther) }
+      ) { response in
+        #expect(response.status == .seeOther)
+        #expect(response.headers.first(name: .location) == "/track?done=thanked")
+      }
+      let afterThanks = try await page(app, "/track?done=thanked", cookie: cookies)
+      #expect(afterThanks.1.contains("感谢信已收到，谢谢。") && !afterThanks.1.contains(#"id="thanks-body""#))
       let thanked = try await page(app, "/messages/\(id.uuidString)")
       #expect(thanked.1.contains("感谢市场监管局&lt;b&gt;及时&lt;/b&gt;处理！"))
       #expect(thanked.1.contains("顾女士"))
@@ -313,6 +338,27 @@ import VaporTesting
         }
       ) { response in #expect(response.status == .conflict) }
       #expect(try await store.verifyAudit().isIntact)
+    }
+  }
+
+  /// A district's board is named with its district (the city's four 区长 boards must not look the
+  /// same), and offers 给TA留言 with the board filled in; a unit's page offers no board.
+  @Test(arguments: TestDatabase.available)
+  func boardPage_namesItsRegion_andWritesToTheBoard(db: TestDatabase) async throws {
+    try await withSite(db) { app, store, world in
+      let mayor = try await store.createLeader(
+        code: "ZXQ-QZ", title: "区长", region: world.district.id, dispatchingUnit: world.petitionOffice.id)
+      let board = try await page(app, "/leaders/\(mayor.id.uuidString)")
+      #expect(board.0 == .ok)
+      #expect(board.1.contains("<h1>中心区 区长</h1>"))
+      #expect(board.1.contains("<title>中心区 区长"))
+      #expect(board.1.contains(#"href="/write?leader=\#(mayor.id.uuidString.lowercased())">给TA留言</a>"#))
+      let city = try await page(app, "/leaders/\(world.secretary.id.uuidString)")
+      #expect(city.1.contains("<h1>市委书记</h1>"))
+      let unit = try await page(app, "/units/\(world.market.id.uuidString)")
+      #expect(!unit.1.contains("给TA留言"))
+      let form = try await page(app, "/write?leader=\(mayor.id.uuidString.lowercased())")
+      #expect(form.1.contains(#"<option value="\#(mayor.id.uuidString.lowercased())" selected>"#))
     }
   }
 

@@ -86,4 +86,22 @@ public enum SatisfactionLevel: String, Sendable, Codable, CaseIterable, Named {
   }
 
   public var nameKey: String { "level_" + rawValue }
+
+  /// The word for one score of an evaluation, as the form offers it: 5 很满意, 4 满意, 3 基本满意,
+  /// 2 不满意, 1 很不满意; nil outside 1–5.
+  public init?(score: Int) {
+    guard let level = Self.allCases.first(where: { $0.score == score }) else { return nil }
+    self = level
+  }
+
+  /// The score this level stands for on the form (5 for 很满意 … 1 for 很不满意).
+  public var score: Int {
+    switch self {
+    case .verySatisfied: 5
+    case .satisfied: 4
+    case .basicallySatisfied: 3
+    case .unsatisfied: 2
+    case .veryUnsatisfied: 1
+    }
+  }
 }

@@ -24,6 +24,10 @@ public enum Status: String, Sendable, Codable, CaseIterable, Named {
   /// Every status but `closed` still needs someone to act.
   public var isOpen: Bool { self != .closed }
 
+  /// 已答复: the unit's answer is published and stands — nobody has asked to handle the message again
+  /// and it is not being handled again. What the home page's 最新答复 lists.
+  public static let answered: [Status] = [.replied, .closed]
+
   public var nameKey: String { "status_" + rawValue }
 }
 

@@ -225,12 +225,17 @@ struct WrittenContent: Encodable, Sendable {
 
 struct TrackContent: Encodable, Sendable {
   var error: String
+  /// The code as typed, kept when it is refused so that a slip can be corrected.
+  var code: String = ""
+  /// A confirmation after the author evaluated or thanked (empty otherwise).
+  var notice: String = ""
   var found: Bool
   var message: [MessageView]
   var deadline: String
   var canEvaluate: Bool
   var canThank: Bool
-  var scores: [Int]
+  /// The five answers to each question, best first, as words (很满意 … 很不满意) with their scores.
+  var scores: [Option]
   var errors: [String]
   /// The author's view of publication: 待审核 / 已公开 / 不予公开 (empty for a private message).
   var publication: String
@@ -250,6 +255,8 @@ struct UnitContent: Encodable, Sendable {
   var items: [MessageItem]
   var thanks: [ThanksView]
   var listURL: String
+  /// 给TA留言 on a board's page (the write form with the board filled in); empty on a unit's.
+  var writeURL: String
 }
 
 struct ErrorContent: Encodable, Sendable {

@@ -98,9 +98,10 @@ enum ReadStatements {
       SELECT m.* FROM messages m
       JOIN (SELECT message_id, MAX(published_at) AS at FROM replies WHERE state = 'published' GROUP BY message_id) r
         ON r.message_id = m.id
-      WHERE m.is_public = ? AND m.publication = 'published'
-      ORDER BY r.at DESC, m.serial_number DESC LIMIT ?
-      """, [.bool(true), .integer(Int64(limit))])
+      WHERE m.is_public = ? AND m.publication = 'published' AND m.status IN (
+      """, [.bool(true)])
+      + .list(Status.answered.map { .text($0.rawValue) })
+      + SQLFragment(") ORDER BY r.at DESC, m.serial_number DESC LIMIT ?", [.integer(Int64(limit))])
   }
 
   /// The owner column of a grouping, a literal (never input).

@@ -20,7 +20,7 @@ struct BoardsController: Sendable {
     return try await page(
       request, name: unit.name, heading: language.text("unit_messages"), figures: entry.units[id], filter: filter,
       thanks: try await context.store.thanksLetters(toUnit: id, limit: 10),
-      listURL: SiteURL.messages.path(query: [("unit", id.uuidString.lowercased())]), names: names)
+      listURL: SiteURL.messages.path(query: [("unit", id.uuidString.lowercased())]), writeURL: "", names: names)
   }
 
   func leader(_ request: Request) async throws -> Response {
@@ -32,14 +32,18 @@ struct BoardsController: Sendable {
     var filter = MessageFilter()
     filter.leaderID = id
     let entry = try await context.figures.figures(store: context.store, now: context.clock())
+    let key = id.uuidString.lowercased()
+    // Named with its region (中心区 区长), as the lists name it, unless it is the whole city's.
     return try await page(
-      request, name: leader.title, heading: language.text("board_messages"), figures: entry.leaders[id], filter: filter,
-      thanks: [], listURL: SiteURL.messages.path(query: [("leader", id.uuidString.lowercased())]), names: names)
+      request, name: MessageItem.boardLabel(leader, names: names), heading: language.text("board_messages"),
+      figures: entry.leaders[id], filter: filter, thanks: [],
+      listURL: SiteURL.messages.path(query: [("leader", key)]),
+      writeURL: SiteURL.write.path(query: [("leader", key)]), names: names)
   }
 
   private func page(
     _ request: Request, name: String, heading: String, figures: Figures?, filter: MessageFilter,
-    thanks: [PublicThanks], listURL: String, names: ReferenceNames
+    thanks: [PublicThanks], listURL: String, writeURL: String, names: ReferenceNames
   ) async throws -> Response {
     let language = request.pageLanguage
     let now = context.clock()
@@ -48,7 +52,7 @@ struct BoardsController: Sendable {
     }
     let content = UnitContent(
       name: name, heading: heading, figures: FiguresView(figures, language: language), empty: items.isEmpty,
-      items: items, thanks: thanks.map { ThanksView($0, language: language) }, listURL: listURL)
+      items: items, thanks: thanks.map { ThanksView($0, language: language) }, listURL: listURL, writeURL: writeURL)
     return try await context.renderer.render(request, "public/unit", title: name, content, cacheable: true)
   }
 

@@ -14,8 +14,15 @@ struct TrackController: Sendable {
   }
 
   func track(_ request: Request) async throws -> Response {
-    try await page(request, message: try await trackedMessage(request))
+    // After an evaluation or a thanks letter, the page says it was received (`?done=…`).
+    let language = request.pageLanguage
+    let done = request.query[String.self, at: "done"].flatMap { Self.confirmations[$0] }
+    return try await page(
+      request, message: try await trackedMessage(request), notice: done.map { language.text($0) } ?? "")
   }
+
+  /// What `?done=` may confirm, and the text that says so.
+  static let confirmations = ["evaluated": "track_done_evaluated", "thanked": "track_done_thanked"]
 
   /// The message this browser follows: by the tracking code in its cookie, or a message opened from
   /// 我的留言 whose mobile number is the one the citizen's session verified.
@@ -30,13 +37,17 @@ struct TrackController: Sendable {
   }
 
   private func page(
-    _ request: Request, message: Message?, error: String = "", errors: [String] = [], status: HTTPResponseStatus = .ok,
-    thanks: ThanksForm? = nil, preview: (author: String, body: String)? = nil
+    _ request: Request, message: Message?, error: String = "", code: String = "", notice: String = "",
+    errors: [String] = [],
+    status: HTTPResponseStatus = .ok, thanks: ThanksForm? = nil, preview: (author: String, body: String)? = nil
   ) async throws -> Response {
     let language = request.pageLanguage
     var content = TrackContent(
-      error: error, found: false, message: [], deadline: "", canEvaluate: false, canThank: false,
-      scores: [5, 4, 3, 2, 1], errors: errors, publication: "", thanksBody: thanks?.body ?? "",
+      error: error, code: String(code.prefix(24)), notice: notice, found: false, message: [], deadline: "",
+      canEvaluate: false, canThank: false,
+      scores: SatisfactionLevel.allCases.map {
+        Option(value: String($0.score), label: language.name($0), selected: false)
+      }, errors: errors, publication: "", thanksBody: thanks?.body ?? "",
       thanksAuthor: thanks?.author ?? "", thanksPreviewAuthor: preview?.author ?? "",
       thanksPreviewBody: preview?.body ?? "")
     if let message, let file = try await context.store.authorFile(message.id) {
@@ -73,7 +84,8 @@ struct TrackController: Sendable {
       try await context.store.message(trackingCode: code) != nil
     else {
       return try await page(
-        request, message: nil, error: request.pageLanguage.text("track_not_found"), status: .notFound)
+        request, message: nil, error: request.pageLanguage.text("track_not_found"), code: form.code ?? "",
+        status: .notFound)
     }
     let response = request.redirect(to: SiteURL.track.path, redirectType: .normal)
     response.cookies[PageCookies.track] = Self.trackCookie(code, context: context)
@@ -120,7 +132,7 @@ struct TrackController: Sendable {
         request, message: message, errors: mapped.messages(in: language) { Self.label($0, language) },
         status: mapped.status)
     }
-    return request.redirect(to: SiteURL.track.path, redirectType: .normal)
+    return request.redirect(to: SiteURL.track.path(query: [("done", "evaluated")]), redirectType: .normal)
   }
 
   struct ThanksForm: Decodable {
@@ -154,7 +166,7 @@ struct TrackController: Sendable {
         errors: mapped.fields.isEmpty ? [language.text(mapped.text)] : mapped.fields.map { language.text($0.text) },
         status: mapped.status, thanks: form)
     }
-    return request.redirect(to: SiteURL.track.path, redirectType: .normal)
+    return request.redirect(to: SiteURL.track.path(query: [("done", "thanked")]), redirectType: .normal)
   }
 
   static func label(_ field: String, _ language: Language) -> String {
