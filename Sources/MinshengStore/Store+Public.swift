@@ -166,3 +166,14 @@ extension Store {
     return message.phoneVerified && PhoneNumber.mobile(message.contact.phone) == mobile
   }
 }
+
+extension Store {
+  /// Words to search for: control characters (which no stored text contains, and which PostgreSQL
+  /// refuses in a parameter when one is NUL) read as spaces, trimmed and lower-cased.
+  static func searchWords(_ text: String) -> String {
+    let spaced = String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : $0 }))
+    return trimmed(spaced).lowercased()
+  }
+}

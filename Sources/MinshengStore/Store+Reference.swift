@@ -363,15 +363,6 @@ extension Store {
 
   static func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
 
-  /// Words to search for: control characters (which no stored text contains, and which PostgreSQL
-  /// refuses in a parameter when one is NUL) read as spaces, trimmed and lower-cased.
-  static func searchWords(_ text: String) -> String {
-    let spaced = String(
-      String.UnicodeScalarView(
-        text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : $0 }))
-    return trimmed(spaced).lowercased()
-  }
-
   /// `text` with LIKE's wildcards and the escape character itself escaped by `!`.
   static func escapedForLike(_ text: String) -> String {
     var result = ""
