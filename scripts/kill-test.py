@@ -39,9 +39,11 @@ def free_port():
 
 
 def start(binary, port, env):
+    # The server's log is kept (appended to, across restarts) so that a failure can be explained.
+    log = open(env["MINSHENG_KILL_TEST_LOG"], "a") if env.get("MINSHENG_KILL_TEST_LOG") else subprocess.DEVNULL
     process = subprocess.Popen(
         [binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env=env, stdout=log, stderr=log)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:

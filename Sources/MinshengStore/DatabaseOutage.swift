@@ -11,6 +11,11 @@ public enum DatabaseOutage {
       switch error.code {
       case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
         return true
+      case .unexpectedBackendMessage:
+        // The server's goodbye arriving where the driver expected an answer: "terminating connection
+        // due to administrator command" (57P01) in answer to a BEGIN while PostgreSQL shuts down. The
+        // driver closes the connection after it; nothing was done.
+        return true
       case .server:
         // SQLSTATE class 08 (connection exception) and 57 (operator intervention: shutting down,
         // starting up, terminated by the administrator).

@@ -1,4 +1,5 @@
 import FluentKit
+import FluentPostgresDriver
 import Foundation
 import MinshengCore
 import SQLKit
@@ -21,9 +22,14 @@ struct SQLConnection: Sendable {
     get throws { try Self.sql(database.readDatabase) }
   }
 
-  /// Runs `body` in a transaction, resumed on the database's event loop where it has one.
+  /// Runs `body` in a transaction, resumed on the database's event loop where it has one. On
+  /// PostgreSQL a connection the server drops mid-transaction fails the transaction at once (see
+  /// `PostgresTransaction`).
   func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
     let db = database.database
+    if let postgres = db as? any PostgresDatabase {
+      return try await PostgresTransaction.run(on: postgres, body)
+    }
     return try await database.onDatabaseLoop {
       try await db.transaction { tx in try await body(Self.sql(tx)) }
     }
