@@ -33,6 +33,8 @@ public struct Configuration: Sendable {
   public var autoAssignConfidence: Double?
   /// Searches, the overdue list and `/metrics` per network address (`MINSHENG_RATE_LIMIT_SEARCH`).
   public var searchLimit: RateLimit? = RateLimit(count: 60, window: 60)
+  /// SQLite's memory for pages (`MINSHENG_SQLITE_MAP_MB`, `MINSHENG_SQLITE_CACHE_MB`; see `SQLiteMemory`).
+  public var sqliteMemory = SQLiteMemory.bounded
   /// The directory with `Resources/` and `Public/` (`MINSHENG_HOME`); nil: found by `ServerHome`.
   public var home: String?
   /// Where staff notices are mailed (`MINSHENG_SMTP_URL`); nil writes them to the log.
@@ -172,6 +174,19 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_JOBS_INTERVAL: " + say("config_seconds", ["value": .plain(text)]))
       }
     }
+    var sqliteMemory = SQLiteMemory.bounded
+    func megabytes(_ key: String, in range: ClosedRange<Int>) -> Int? {
+      guard let text = environment[key], !text.isEmpty else { return nil }
+      if let value = Int(text), range.contains(value) { return value }
+      problems.append(
+        "\(key): "
+          + say(
+            "config_megabytes",
+            ["value": .plain(text), "min": .plain("\(range.lowerBound)"), "max": .plain("\(range.upperBound)")]))
+      return nil
+    }
+    if let value = megabytes("MINSHENG_SQLITE_MAP_MB", in: 0...65536) { sqliteMemory.mapBytes = value << 20 }
+    if let value = megabytes("MINSHENG_SQLITE_CACHE_MB", in: 1...4096) { sqliteMemory.cacheKiB = value << 10 }
     var autoAssign: Double?
     if let text = environment["MINSHENG_AUTO_ASSIGN_CONFIDENCE"], !text.isEmpty, text.lowercased() != "off" {
       if let value = Double(text), value > 0, value <= 1 {
@@ -208,7 +223,8 @@ public struct Configuration: Sendable {
       database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
       baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
       supervisionSchedule: schedule, jobsInterval: jobsInterval, autoAssignConfidence: autoAssign,
-      searchLimit: searchLimit, home: environment["MINSHENG_HOME"].flatMap { $0.isEmpty ? nil : $0 }, smtp: smtp,
+      searchLimit: searchLimit, sqliteMemory: sqliteMemory,
+      home: environment["MINSHENG_HOME"].flatMap { $0.isEmpty ? nil : $0 }, smtp: smtp,
       smsGateway: smsGateway)
   }
 

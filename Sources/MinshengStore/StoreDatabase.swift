@@ -112,7 +112,7 @@ public final class StoreDatabase: Sendable {
   /// Opens the database; nothing is migrated yet.
   public static func open(
     _ location: DatabaseLocation, logger: Logger = Logger(label: "minsheng.store"), maxConnections: Int = 8,
-    implementation: StoreImplementation = .native
+    implementation: StoreImplementation = .native, sqliteMemory: SQLiteMemory = .bounded
   ) async throws -> StoreDatabase {
     var writer: SQLiteWorker?
     var readers: SQLiteReaders?
@@ -129,7 +129,7 @@ public final class StoreDatabase: Sendable {
       do {
         writer = try SQLiteWorker(
           path: path, name: "minsheng-sqlite-write", queryOnly: false, spin: .microseconds(250))
-        readers = try SQLiteReaders(path: path, count: 2)
+        readers = try SQLiteReaders(path: path, count: 2, memory: sqliteMemory)
         checkpointer = try SQLiteCheckpointer(path: path)
       } catch {
         writer?.close()

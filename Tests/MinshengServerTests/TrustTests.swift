@@ -215,6 +215,18 @@ import VaporTesting
     _ = try Configuration.read(from: ["BASE_URL": "http://127.0.0.1:8080"])
   }
 
+  /// SQLite's page memory is bounded by default and set in megabytes; a bad value stops the start.
+  @Test func sqliteMemory_isBoundedByDefault_andReadInMegabytes() throws {
+    #expect(try Configuration.read(from: [:]).sqliteMemory == .bounded)
+    let set = try Configuration.read(from: ["MINSHENG_SQLITE_MAP_MB": "256", "MINSHENG_SQLITE_CACHE_MB": "16"])
+    #expect(set.sqliteMemory == SQLiteMemory(mapBytes: 256 << 20, cacheKiB: 16 << 10))
+    for (key, value) in [
+      ("MINSHENG_SQLITE_MAP_MB", "-1"), ("MINSHENG_SQLITE_MAP_MB", "1 GB"), ("MINSHENG_SQLITE_CACHE_MB", "0"),
+    ] {
+      #expect(throws: Configuration.Problems.self) { try Configuration.read(from: [key: value]) }
+    }
+  }
+
   /// A message through the API names a number it has not proved: it is taken, marked 未核验, and never
   /// listed in that number's 我的留言. With the code the API can send, it is proved like the form's.
   @Test(arguments: TestDatabase.available)

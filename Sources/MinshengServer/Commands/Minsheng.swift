@@ -34,7 +34,8 @@ func withConfiguredStore<T: Sendable>(
   }
   let rules = try configuration.caseRules()
   let database = try await StoreDatabase.open(
-    configuration.database, logger: configuration.logger(label: "minsheng.store"))
+    configuration.database, logger: configuration.logger(label: "minsheng.store"),
+    sqliteMemory: configuration.sqliteMemory)
   do {
     if schemaCheck {
       let pending = try await database.pendingMigrations()

@@ -37,7 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
       throw ExitCode(78)
     }
     let database = try await StoreDatabase.open(
-      configuration.database, logger: configuration.logger(label: "minsheng.store"))
+      configuration.database, logger: configuration.logger(label: "minsheng.store"),
+      sqliteMemory: configuration.sqliteMemory)
     let pending: [String]
     do {
       pending = try await database.pendingMigrations()

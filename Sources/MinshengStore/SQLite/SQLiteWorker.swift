@@ -35,15 +35,15 @@ final class SQLiteWorker: @unchecked Sendable {
   /// this long once, then sleeps.
   private let spin: Duration
 
-  init(path: String, name: String, queryOnly: Bool, spin: Duration = .zero) throws {
+  init(path: String, name: String, queryOnly: Bool, memory: SQLiteMemory = .bounded, spin: Duration = .zero) throws {
     self.spin = spin
     handle = try SQLiteHandle(path: path, readOnly: false)
     if queryOnly {
       try handle.execute("PRAGMA query_only = 1")
-      // Readers map the database file instead of copying pages through read(2), and keep a larger
-      // cache of pages: the staff queues walk indexes and rows all over a large file.
-      try handle.execute("PRAGMA mmap_size = 1073741824")
-      try handle.execute("PRAGMA cache_size = -32768")
+      // See `SQLiteMemory`: by default pages are read with read(2) into a small cache, so that the
+      // process's resident memory does not grow with the database file.
+      try handle.execute("PRAGMA mmap_size = \(memory.mapBytes)")
+      try handle.execute("PRAGMA cache_size = -\(memory.cacheKiB)")
     }
     let thread = Thread { [self] in loop() }
     thread.name = name
@@ -194,8 +194,10 @@ final class SQLiteReaders: Sendable {
   private let workers: [SQLiteWorker]
   private let next = Counter()
 
-  init(path: String, count: Int) throws {
-    workers = try (0..<count).map { try SQLiteWorker(path: path, name: "minsheng-sqlite-read-\($0)", queryOnly: true) }
+  init(path: String, count: Int, memory: SQLiteMemory = .bounded) throws {
+    workers = try (0..<count).map {
+      try SQLiteWorker(path: path, name: "minsheng-sqlite-read-\($0)", queryOnly: true, memory: memory)
+    }
   }
 
   func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteHandle) throws -> T) async throws -> T {

@@ -1,0 +1,22 @@
+/// How much memory SQLite's read connections may use for the database's pages.
+///
+/// Each read connection keeps a cache of `cacheKiB` of pages, and may map the first `mapBytes` of the
+/// database file into memory instead of copying pages with read(2). A mapped page counts in the
+/// process's resident memory (VmRSS) once read; so with a map, resident memory grows with the part of
+/// the file the queries touch, up to the map's size for each read connection, and falls whenever SQLite
+/// maps the growing file anew. The default maps nothing and keeps 2 MiB per reader, which holds
+/// resident memory flat under a steady load (Benchmarks/soak.py); the operating system's own page
+/// cache still keeps the file's hot pages in memory. A larger map reads somewhat faster on a machine
+/// with memory to spare (`MINSHENG_SQLITE_MAP_MB`; the price is measured in Benchmarks/README.md).
+public struct SQLiteMemory: Sendable, Equatable {
+  public var mapBytes: Int
+  public var cacheKiB: Int
+
+  public init(mapBytes: Int, cacheKiB: Int) {
+    self.mapBytes = max(0, mapBytes)
+    self.cacheKiB = max(64, cacheKiB)
+  }
+
+  /// No map, 2 MiB of cache per read connection.
+  public static let bounded = SQLiteMemory(mapBytes: 0, cacheKiB: 2048)
+}
