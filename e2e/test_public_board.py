@@ -457,10 +457,21 @@ def run(binary, screenshots):
 
         # English.
         driver.get(base + "/")
-        click_then(driver, driver.find_element(By.CSS_SELECTOR, "a.lang"),
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "a.lang[href^='/lang/']"),
                    lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
         check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "the English switch works")
         driver.get(base + "/lang/zh?back=/")
+
+        # 关怀版: larger text and stronger contrast, kept in a cookie, from a link on every page.
+        def care(d):
+            return "care" in (d.find_element(By.TAG_NAME, "html").get_attribute("class") or "")
+        standard = driver.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)")
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "a.lang[href^='/care/on']"), care)
+        larger = driver.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)")
+        check(larger >= 20 and larger > standard, f"关怀版 text is larger ({standard} → {larger} px)")
+        driver.get(base + "/messages")
+        check(care(driver), "关怀版 is kept on the next page")
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "a.lang[href^='/care/off']"), lambda d: not care(d))
 
         # Page weight on first load.
         for path in ("/", "/messages", "/write", "/messages/" + message_id, "/track", "/account"):
@@ -471,7 +482,9 @@ def run(binary, screenshots):
         phone = browser(360, 740, phone=True)
         try:
             for name, path in (("home", "/"), ("search", "/messages?q=%E5%99%AA%E9%9F%B3"),
-                               ("message", "/messages/" + message_id), ("write", "/write")):
+                               ("message", "/messages/" + message_id), ("write", "/write"),
+                               ("home-care", "/care/on?back=/"), ("write-care", "/write"),
+                               ("message-care", "/messages/" + message_id)):
                 phone.get(base + path)
                 overflow = phone.execute_script("return document.documentElement.scrollWidth")
                 check(phone.execute_script("return window.innerWidth") == 360, "the phone viewport is 360 px")

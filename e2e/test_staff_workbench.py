@@ -32,7 +32,8 @@ import urllib.parse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from test_public_board import Server, browser, check, no_dialog, notice_after, shot, staff_login, staff_logout, wait_until
+from test_public_board import (Server, browser, check, gone, no_dialog, notice_after, shot, staff_login, staff_logout,
+                               wait_until)
 
 REPLY_TEMPLATE_WORDS = "经我单位工作人员现场核查"
 SENT_BACK = "请写明整改期限和复查结果"
@@ -135,7 +136,38 @@ def first_path(driver, server, units, secretary):
     check("联系记录：电话联系留言人" in driver.find_element(By.CLASS_NAME, "staff-timeline").text,
           "the contact log records the phone call")
 
+    # A request the server refuses (30 days; the rules allow 10, which the field itself enforces, so the
+    # browser's own check is switched off here, as an older page would lack it): the card comes back
+    # open with what was typed, the days marked invalid and the summary linking to them.
+    def too_long(form):
+        days = form.find_element(By.NAME, "working_days")
+        check(days.get_attribute("max") == "10", "the field shows the rules' limit before submitting")
+        driver.execute_script("arguments[0].noValidate = true", form)
+        days.clear()
+        days.send_keys("30")
+        form.find_element(By.NAME, "reason").send_keys("取证需要时间")
+    card = driver.find_element(By.ID, "a-request_extension")
+    if card.get_attribute("open") is None:
+        card.find_element(By.TAG_NAME, "summary").click()
+    form = card.find_element(By.TAG_NAME, "form")
+    too_long(form)
+    button = form.find_element(By.CSS_SELECTOR, "button[type=submit]")
+    button.click()
+    wait_until(driver, 30, gone(button))
+    wait_until(driver, 30, lambda d: d.find_elements(By.ID, "errors"))
+    card = driver.find_element(By.ID, "a-request_extension")
+    days = card.find_element(By.NAME, "working_days")
+    check(card.get_attribute("open") is not None, "the refused form comes back open")
+    check(days.get_attribute("value") == "30" and days.get_attribute("aria-invalid") == "true",
+          "the days typed are kept and marked invalid")
+    check(card.find_element(By.NAME, "reason").get_attribute("value") == "取证需要时间", "the reason is kept")
+    link = driver.find_element(By.CSS_SELECTOR, "#errors a[href='#request_extension-days']")
+    check("1 到 10 个工作日" in link.text, f"the summary names the limit and links to the field ({link.text!r})")
+    link.click()
+    check(driver.switch_to.active_element == days, "the summary's link takes the reader to the field")
+
     def extension(form):
+        form.find_element(By.NAME, "reason").clear()
         days = form.find_element(By.NAME, "working_days")
         days.clear()
         days.send_keys("5")

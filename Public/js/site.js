@@ -14,7 +14,19 @@ document.addEventListener("DOMContentLoaded", function () {
     update();
   });
   var errors = document.getElementById("errors");
-  if (errors) errors.focus();
+  if (errors) {
+    errors.focus();
+    // A summary line's link moves the focus to its field, so a keyboard or screen reader is there.
+    errors.querySelectorAll("a[href^='#']").forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var field = document.getElementById(link.getAttribute("href").slice(1));
+        if (!field) return;
+        event.preventDefault();
+        field.focus();
+        field.scrollIntoView({ block: "center" });
+      });
+    });
+  }
 
   // 获取验证码 without leaving the page (so chosen images stay chosen); the button works without it.
   var send = document.getElementById("send-code");

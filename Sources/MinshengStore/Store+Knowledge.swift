@@ -79,6 +79,15 @@ extension Store {
     try await reference.searchKnowledge(Self.searchWords(query), limit: limit)
   }
 
+  /// The entries most relevant to a case (`KnowledgeRelevance`), for its page when no search was typed.
+  public func knowledge(relevantTo message: Message, limit: Int = 10) async throws -> [KnowledgeEntry] {
+    let entries = try await reference.searchKnowledge("", limit: 1_000)
+    let order = KnowledgeRelevance.order(
+      entries.map { KnowledgeRelevance.Text(title: $0.title, body: $0.body, categoryID: $0.categoryID) },
+      for: KnowledgeRelevance.Text(title: message.title, body: message.body, categoryID: message.categoryID))
+    return order.prefix(max(1, limit)).map { entries[$0] }
+  }
+
   /// Removes an entry (admins), recorded in `reference_changes`.
   public func deleteKnowledge(_ id: UUID, by actor: String, at now: Date) async throws {
     guard let entry = try await reference.knowledgeEntry(id),

@@ -206,6 +206,23 @@ import VaporTesting
         #expect(html.contains("标题"))
         #expect(html.contains("我确认所填内容真实"))
       }
+      // A good photo on a form refused for another reason: a browser cannot be given the file back, so
+      // the page says, beside the field and in the summary, that it must be chosen again (#22).
+      try await app.testing().test(
+        .POST, "write",
+        beforeRequest: { request in
+          try multipart(
+            fields.filter { $0.0 != "title" } + [("_csrf", token)], files: [("images[]", "p.png", Self.png)])(
+              &request)
+          request.headers.replaceOrAdd(name: .cookie, value: cookie)
+        }
+      ) { response in
+        #expect(response.status == .unprocessableEntity)
+        let html = String(buffer: response.body)
+        #expect(html.contains(#"multiple aria-invalid="true" aria-describedby="images-again">"#))
+        #expect(html.contains(#"<p class="field-error" id="images-again">您选择的 1 张图片没有保留，请重新选择后再提交。</p>"#))
+        #expect(html.contains("<li>您选择的 1 张图片没有保留"))
+      }
       #expect(try await store.messages(matching: MessageFilter(), limit: 10).messages.isEmpty)
 
       var trackCookie = ""

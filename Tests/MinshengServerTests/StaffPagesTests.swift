@@ -370,6 +370,14 @@ import VaporTesting
       #expect(page.contains("禁止产生噪声的建筑施工作业"))
       let none = try await get(app, "/staff/messages/\(message)?kb=%E5%AD%A6%E4%BD%8D", cookies: handler.cookies).1
       #expect(none.contains("没有找到"))
+      // Without a search, the entries most relevant to the case come first, not the newest (#22).
+      try await store.saveKnowledge(
+        kind: .answer, title: "路灯报修口径", body: "路灯由市政设施管理处维护，报修后三个工作日内修复。", category: nil,
+        by: "admin", at: Fixtures.now.addingTimeInterval(3_600))
+      let ranked = try await get(app, "/staff/messages/\(message)", cookies: handler.cookies).1
+      let noiseAt = try #require(ranked.range(of: "夜间施工噪音的处理口径")).lowerBound
+      let lampAt = try #require(ranked.range(of: "路灯报修口径")).lowerBound
+      #expect(noiseAt < lampAt, "the entry about noise before the newer one about street lamps")
       #expect(try await call(app, .DELETE, "api/v1/knowledge/\(id)", token: admin).0 == .noContent)
       #expect(try await store.referenceChanges(of: id).map(\.action) == ["create", "delete"])
     }

@@ -56,6 +56,8 @@ public enum SLADuration: Sendable, Equatable, Codable, CustomStringConvertible {
 
 /// 时限: the limits that apply to one message.
 public struct SLAPolicy: Sendable, Equatable {
+  /// From receipt to 交办 by the dispatching office: the pool flags a message waiting longer.
+  public var dispatch: SLADuration = .workingDays(1)
   /// From assignment to acceptance (签收).
   public var acceptance: SLADuration
   /// From acceptance (or a granted reopen) to the reply.
@@ -63,13 +65,17 @@ public struct SLAPolicy: Sendable, Equatable {
   /// The longest extension the dispatcher may approve, in working days.
   public var maxExtensionWorkingDays: Int
 
-  public init(acceptance: SLADuration, reply: SLADuration, maxExtensionWorkingDays: Int) {
+  public init(
+    acceptance: SLADuration, reply: SLADuration, maxExtensionWorkingDays: Int, dispatch: SLADuration = .workingDays(1)
+  ) {
+    self.dispatch = dispatch
     self.acceptance = acceptance
     self.reply = reply
     self.maxExtensionWorkingDays = maxExtensionWorkingDays
   }
 
-  /// Used where no rule says otherwise: accept within 5 working days, reply within 15, extend by up to 10.
+  /// Used where no rule says otherwise: dispatch within a working day, accept within 5 working days,
+  /// reply within 15, extend by up to 10.
   public static let fallback = SLAPolicy(
     acceptance: .workingDays(5), reply: .workingDays(15), maxExtensionWorkingDays: 10)
 }
@@ -83,14 +89,16 @@ public struct SLARule: Sendable, Equatable, Codable {
   public var region: String?
   public var type: MessageType?
   public var urgent: Bool?
+  public var dispatch: SLADuration?
   public var acceptance: SLADuration?
   public var reply: SLADuration?
   public var maxExtension: Int?
 
   public init(
     region: String? = nil, type: MessageType? = nil, urgent: Bool? = nil, acceptance: SLADuration? = nil,
-    reply: SLADuration? = nil, maxExtension: Int? = nil
+    reply: SLADuration? = nil, maxExtension: Int? = nil, dispatch: SLADuration? = nil
   ) {
+    self.dispatch = dispatch
     self.region = region
     self.type = type
     self.urgent = urgent
@@ -131,6 +139,7 @@ public struct SLAPolicySet: Sendable, Equatable, Codable {
     matching.sort { $0.rank < $1.rank }
     var policy = SLAPolicy.fallback
     for (_, rule) in matching {
+      if let value = rule.dispatch { policy.dispatch = value }
       if let value = rule.acceptance { policy.acceptance = value }
       if let value = rule.reply { policy.reply = value }
       if let value = rule.maxExtension { policy.maxExtensionWorkingDays = value }

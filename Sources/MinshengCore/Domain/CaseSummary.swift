@@ -14,10 +14,14 @@ public struct CaseSummary: Sendable, Hashable, Identifiable {
   public var acceptanceDue: Date?
   public var replyDue: Date?
   public var createdAt: Date
+  /// The type and the region, which choose the SLA rule (the dispatch limit in the pool).
+  public var type: MessageType
+  public var regionID: UUID?
 
   public init(
     id: UUID, serial: Serial, title: String, status: Status, urgent: Bool, leadUnitID: UUID?,
-    suggestedUnitID: UUID?, acceptanceDue: Date?, replyDue: Date?, createdAt: Date
+    suggestedUnitID: UUID?, acceptanceDue: Date?, replyDue: Date?, createdAt: Date, type: MessageType = .complaint,
+    regionID: UUID? = nil
   ) {
     self.id = id
     self.serial = serial
@@ -29,6 +33,8 @@ public struct CaseSummary: Sendable, Hashable, Identifiable {
     self.acceptanceDue = acceptanceDue
     self.replyDue = replyDue
     self.createdAt = createdAt
+    self.type = type
+    self.regionID = regionID
   }
 }
 
@@ -37,6 +43,7 @@ extension Message {
   public var summary: CaseSummary {
     CaseSummary(
       id: id, serial: serial, title: title, status: status, urgent: urgent, leadUnitID: leadUnitID,
-      suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue, replyDue: replyDue, createdAt: createdAt)
+      suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue, replyDue: replyDue, createdAt: createdAt,
+      type: type, regionID: regionID)
   }
 }

@@ -50,10 +50,11 @@ public enum Workflow {
     case .assign(let lead, let assisting, _, let review), .reassign(let lead, let assisting, _, let review),
       .transfer(let lead, let assisting, _, let review):
       if action == .transfer, lead == message.leadUnitID {
-        throw .invalidParameter(action: action, detail: LocalizedText("error_transfer_same_unit"))
+        throw .invalidParameter(action: action, field: .leadUnit, detail: LocalizedText("error_transfer_same_unit"))
       }
       if assisting.contains(lead) {
-        throw .invalidParameter(action: action, detail: LocalizedText("error_lead_also_assisting"))
+        throw .invalidParameter(
+          action: action, field: .assistingUnits, detail: LocalizedText("error_lead_also_assisting"))
       }
       next.leadUnitID = lead
       var seen: Set<UUID> = []
@@ -72,14 +73,14 @@ public enum Workflow {
     case .requestExtension(let days, _):
       guard (1...policy.maxExtensionWorkingDays).contains(days) else {
         throw .invalidParameter(
-          action: action,
+          action: action, field: .workingDays,
           detail: LocalizedText("error_extension_days", ["max": .number(policy.maxExtensionWorkingDays)]))
       }
       payload["working_days"] = String(days)
     case .approveExtension(let days, _):
       guard (1...policy.maxExtensionWorkingDays).contains(days) else {
         throw .invalidParameter(
-          action: action,
+          action: action, field: .workingDays,
           detail: LocalizedText("error_extension_days", ["max": .number(policy.maxExtensionWorkingDays)]))
       }
       let base = message.replyDue ?? now
@@ -98,7 +99,7 @@ public enum Workflow {
       payload["level"] = evaluation.level.rawValue
     case .merge(let parent, _):
       guard parent != message.id else {
-        throw .invalidParameter(action: action, detail: LocalizedText("error_merge_into_self"))
+        throw .invalidParameter(action: action, field: .into, detail: LocalizedText("error_merge_into_self"))
       }
       next.mergedIntoID = parent
       payload["merged_into"] = parent.uuidString
@@ -125,7 +126,7 @@ public enum Workflow {
       payload["lead_unit"] = office.uuidString
     case .note(_, let contact?):
       guard contact.at <= now.addingTimeInterval(300) else {
-        throw .invalidParameter(action: action, detail: LocalizedText("error_contact_in_future"))
+        throw .invalidParameter(action: action, field: .contact, detail: LocalizedText("error_contact_in_future"))
       }
       payload["contact_kind"] = contact.kind.rawValue
       payload["contacted_at"] = Self.timestamp(contact.at)

@@ -8,8 +8,9 @@ public enum WorkflowError: Error, Sendable, Equatable, CustomStringConvertible {
   case notYourUnit(action: Action, role: Role)
   /// The action needs a written reason or text and none was given.
   case reasonRequired(action: Action)
-  /// A parameter is out of range (extension days, a unit that is the current one …).
-  case invalidParameter(action: Action, detail: LocalizedText)
+  /// A parameter is out of range (extension days, a unit that is the current one …); `field` names it
+  /// where one field is at fault, so that a form can mark that field.
+  case invalidParameter(action: Action, field: ActionField? = nil, detail: LocalizedText)
 
   public var description: String { message }
 
@@ -27,7 +28,7 @@ public enum WorkflowError: Error, Sendable, Equatable, CustomStringConvertible {
       LocalizedText("error_workflow_not_your_unit", ["action": .key(action.nameKey)])
     case .reasonRequired(let action):
       LocalizedText("error_workflow_reason_required", ["action": .key(action.nameKey)])
-    case .invalidParameter(_, let detail):
+    case .invalidParameter(_, _, let detail):
       detail
     }
   }

@@ -84,7 +84,10 @@ struct MappedError: Sendable {
         fields: [
           Field(field: "note", text: LocalizedText("error_workflow_field_required", ["action": .key(action.nameKey)]))
         ])
-    case .invalidParameter: MappedError(status: .unprocessableEntity, code: "validation", text: error.text)
+    case .invalidParameter(_, let field, let detail):
+      MappedError(
+        status: .unprocessableEntity, code: "validation", text: error.text,
+        fields: field.map { [Field(field: $0.rawValue, text: detail)] } ?? [])
     }
   }
 

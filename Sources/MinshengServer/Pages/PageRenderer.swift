@@ -16,13 +16,22 @@ struct Page<Content: Encodable & Sendable>: Encodable, Sendable {
   var title: String
   /// The link that switches language and comes back to this page.
   var switchURL: String
+  /// 关怀版 on, and the link that switches it and comes back to this page.
+  var care = false
+  var careURL = ""
   /// The token every form on the page sends back (`_csrf`).
   var csrf: String
   var body: Content
   var user = ""
   var nav: [NavLink] = []
   var notice = ""
-  var errors: [String] = []
+  var errors: [ErrorLine] = []
+}
+
+/// A line of a refused form's error summary; `href` ("" for none) links to the field at fault.
+struct ErrorLine: Encodable, Sendable {
+  var text: String
+  var href = ""
 }
 
 /// The catalogue of the page's language, handed to Leaf as it is (built once per language).
@@ -69,6 +78,8 @@ struct NavLink: Encodable, Sendable {
 /// The cookies and headers of the public pages.
 enum PageCookies {
   static let language = "minsheng_lang"
+  /// 关怀版: larger text and stronger contrast ("1"; absent: the standard pages).
+  static let care = "minsheng_care"
   static let form = "minsheng_form"
   static let track = "minsheng_track"
   /// A message opened from 我的留言 (its id; valid only with the citizen's session of its number).
@@ -98,6 +109,9 @@ extension Request {
     let originAuthority = (url.port.map { "\(originHost):\($0)" } ?? originHost).lowercased()
     return [headers.first(name: .host), publicAuthority].compactMap { $0?.lowercased() }.contains(originAuthority)
   }
+
+  /// Whether the reader chose 关怀版 (`/care/on`).
+  var pageCare: Bool { cookies[PageCookies.care]?.string == "1" }
 
   /// The page language: the `lang` query parameter, else the cookie, else Chinese.
   var pageLanguage: Language {
@@ -164,6 +178,8 @@ struct PageRenderer: Sendable {
       lang: language.htmlTag, t: TextsInLeaf(language: language), u: SiteLinks(), title: title,
       switchURL: SiteURL.language(.value(language.other.code)).path(query: [("back", back)]),
       csrf: staff?.csrf ?? token.value, body: body)
+    page.care = request.pageCare
+    page.careURL = SiteURL.care(.value(page.care ? "off" : "on")).path(query: [("back", back)])
     if let staff {
       (page.user, page.nav, page.notice, page.errors) = (staff.user, staff.nav, staff.notice, staff.errors)
     }
@@ -265,5 +281,5 @@ struct StaffFrame: Sendable {
   var user: String
   var nav: [NavLink]
   var notice: String = ""
-  var errors: [String] = []
+  var errors: [ErrorLine] = []
 }

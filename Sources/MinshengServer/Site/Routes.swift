@@ -73,6 +73,7 @@ struct Routes: Sendable {
     routes.on(.GET, .leader(.key), use: boards.leader)
     throttled.on(.GET, .overdue, use: boards.overdue)
     routes.on(.GET, .language(.key), use: language.switchLanguage)
+    routes.on(.GET, .care(.key), use: language.switchCare)
 
     // The staff workbench (each page checks the session itself and sends to the login without one).
     routes.on(.GET, .staff(.login), use: login.form)

@@ -34,6 +34,8 @@ enum SiteURL: Sendable, Equatable {
   case overdue
   case media(Parameter<UUID>)
   case language(Parameter<String>)
+  /// 关怀版 (适老化): `on` or `off`.
+  case care(Parameter<String>)
   // The staff workbench.
   case staff(StaffURL)
   // The JSON API.
@@ -67,6 +69,7 @@ enum SiteURL: Sendable, Equatable {
     case .overdue: ["overdue"]
     case .media(let id): ["media", .uuid("id", id)]
     case .language(let code): ["lang", .text("code", code)]
+    case .care(let mode): ["care", .text("mode", mode)]
     case .staff(let staff): ["staff"] + staff.segments
     case .api(let api): ["api", "v1"] + api.segments
     case .healthz: ["healthz"]

@@ -213,6 +213,8 @@ struct WriteContent: Encodable, Sendable {
   var notice: String
   /// Whether the classifier can suggest an area as the author types.
   var canSuggest: Bool
+  /// Images were attached to a form that came back: they must be chosen again ("" when none were).
+  var imagesAgain = ""
 }
 
 struct WrittenContent: Encodable, Sendable {

@@ -21,10 +21,13 @@ struct CaseRow: Encodable, Sendable, LeafDataRepresentable {
   var hint: String
   /// The deadline as seconds since 1970, for ordering (no deadline sorts last).
   var dueSort: Double
+  /// In the pool: how long a new message has waited for 交办, against the dispatch limit.
+  var waited = ""
+  var waitLate = false
 
   init(
     _ message: CaseSummary, names: ReferenceNames, language: Language, now: Date, calendar: WorkingCalendar,
-    hint: String = ""
+    hint: String = "", dispatchLimit: SLADuration? = nil
   ) {
     id = message.id.uuidString.lowercased()
     url = SiteURL.staff(.message(.value(message.id))).path
@@ -41,6 +44,17 @@ struct CaseRow: Encodable, Sendable, LeafDataRepresentable {
     timeLeft = language.timeLeft(deadline) ?? ""
     self.hint = hint
     dueSort = deadline.due?.timeIntervalSince1970 ?? .greatestFiniteMagnitude
+    if let dispatchLimit {
+      let due = dispatchLimit.deadline(after: message.createdAt, in: calendar)
+      waitLate = now > due
+      waited = language.text(
+        waitLate ? "queue_waited_late" : "queue_waited",
+        [
+          "time": .plain(language.duration(hours: max(0, now.timeIntervalSince(message.createdAt)) / 3600)),
+          "limit": .plain(language.duration(dispatchLimit)),
+        ])
+      dueClass = waitLate ? "late" : "ok"
+    }
   }
 
   /// What the template shows, handed to Leaf as it is (queue pages render hundreds of rows, and
@@ -68,6 +82,11 @@ struct CaseRow: Encodable, Sendable, LeafDataRepresentable {
     if !hint.isEmpty {
       row["hasHint"] = .bool(true)
       row["hint"] = .string(hint)
+    }
+    if !waited.isEmpty {
+      row["hasWait"] = .bool(true)
+      row["waited"] = .string(waited)
+      if waitLate { row["waitLate"] = .bool(true) }
     }
     return .dictionary(row)
   }
@@ -280,6 +299,12 @@ struct ActionForm: Encodable, Sendable {
   var contactKinds: [Option]
   /// Now, as the contact time's default.
   var now: String
+  /// Open on the page: the primary action, or the form the server just refused.
+  var open = false
+  /// The assisting units, those typed into a refused form selected.
+  var assistingUnits: [Option] = []
+  /// Empty, or what was typed into the form the server refused, with each field's error.
+  var typed = TypedAction()
 }
 
 /// 来电来信登记: the operator's form, kept as typed when it comes back with errors.

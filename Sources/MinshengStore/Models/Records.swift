@@ -179,9 +179,12 @@ struct CaseSummaryRecord: QueueRecord {
   var acceptanceDue: Date?
   var replyDue: Date?
   var createdAt: Date
+  var type: String
+  var regionID: UUID?
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case id, title, status, urgent
+    case id, title, status, urgent, type
+    case regionID = "region_id"
     case serialYear = "serial_year"
     case serialNumber = "serial_number"
     case leadUnitID = "lead_unit_id"
@@ -200,13 +203,13 @@ struct CaseSummaryRecord: QueueRecord {
 
   /// The core value; a status no current code knows is reported, not guessed.
   func core() throws -> CaseSummary {
-    guard let status = Status(rawValue: status) else {
+    guard let status = Status(rawValue: status), let type = MessageType(rawValue: type) else {
       throw StoreError.internal("a message row holds a value this version does not know")
     }
     return CaseSummary(
       id: id, serial: Serial(year: serialYear, number: serialNumber), title: title, status: status, urgent: urgent,
       leadUnitID: leadUnitID, suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue, replyDue: replyDue,
-      createdAt: createdAt)
+      createdAt: createdAt, type: type, regionID: regionID)
   }
 }
 

@@ -135,7 +135,7 @@ struct SQLReferenceStorage: ReferenceStorage {
         SQLQueryString(
           "(LOWER(title) LIKE \(bind: pattern) ESCAPE '!' OR LOWER(body) LIKE \(bind: pattern) ESCAPE '!')"))
     }
-    return try await select.orderBy("kind").orderBy("updated_at", .descending).limit(max(1, min(limit, 100)))
+    return try await select.orderBy("kind").orderBy("updated_at", .descending).limit(max(1, min(limit, 1_000)))
       .all(decoding: KnowledgeEntry.self)
   }
 

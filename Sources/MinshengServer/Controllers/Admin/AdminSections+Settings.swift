@@ -9,13 +9,16 @@ extension AdminSections {
     let uploads = try await store.ruleDocuments()
     let sla = AdminTable(
       id: "sla", title: text("admin_sla_table"),
-      headers: ["region", "type", "urgent", "acceptance", "reply", "max_extension"].map { text("admin_sla_" + $0) },
+      headers: ["region", "type", "urgent", "dispatch", "acceptance", "reply", "max_extension"].map {
+        text("admin_sla_" + $0)
+      },
       rows: rules.sla.rules.enumerated().map { index, rule in
         AdminRow(
           id: "sla-\(index)",
           cells: [
             rule.region ?? text("admin_all"), rule.type.map(language.name) ?? text("admin_all"),
-            text((rule.urgent ?? false) ? "admin_yes" : "admin_no"), rule.acceptance.map(language.duration) ?? "—",
+            text((rule.urgent ?? false) ? "admin_yes" : "admin_no"), rule.dispatch.map(language.duration) ?? "—",
+            rule.acceptance.map(language.duration) ?? "—",
             rule.reply.map(language.duration) ?? "—",
             rule.maxExtension.map { language.duration(.workingDays($0)) } ?? "—",
           ], forms: [])

@@ -92,6 +92,21 @@ struct LanguageController: Sendable {
     return response
   }
 
+  /// `/care/{on|off}?back=…` (关怀版, as the 2020–2021 ageing-friendly guidance for public service
+  /// sites asks): larger text, stronger contrast and larger targets on every page, remembered in a
+  /// cookie; then back to the page.
+  func switchCare(_ request: Request) async throws -> Response {
+    guard let mode = request.parameters.get("mode"), ["on", "off"].contains(mode) else {
+      throw PageError(.notFound, "error_page_not_found")
+    }
+    let response = request.redirect(to: Self.safeBack(request.query[String.self, at: "back"]), redirectType: .normal)
+    response.cookies[PageCookies.care] = HTTPCookies.Value(
+      string: mode == "on" ? "1" : "", expires: mode == "on" ? nil : Date(timeIntervalSince1970: 0),
+      maxAge: mode == "on" ? 86_400 * 365 : 0, path: "/", isSecure: context.renderer.secureCookies,
+      isHTTPOnly: true, sameSite: .lax)
+    return response
+  }
+
   /// A page of this site to go back to: an absolute path (with its query) of ASCII letters, digits and
   /// `/ - _ . ~ % ? = & + ,` only, not beginning `//` or `/\` (another host to a browser); anything else,
   /// a control character above all, gives the home page.

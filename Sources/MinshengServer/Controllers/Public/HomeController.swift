@@ -6,12 +6,14 @@ import Vapor
 /// `/`: the leaders' boards by region with this year's figures, and the latest replies.
 struct HomeController: Sendable {
   let context: ServerContext
-  /// The home page is the same for everyone in a language; it is rendered at most every 5 seconds.
+  /// The home page is the same for everyone in a language (and in 关怀版 or not); it is rendered at
+  /// most every 5 seconds.
   let shared = SharedPages(maximumAge: .seconds(5))
 
   func home(_ request: Request) async throws -> Response {
     let language = request.pageLanguage
-    if let html = shared.page(language.code) { return context.renderer.respond(request, html: html, cacheable: true) }
+    let key = language.code + (request.pageCare ? "+care" : "")
+    if let html = shared.page(key) { return context.renderer.respond(request, html: html, cacheable: true) }
     let now = context.clock()
     let names = try await context.store.referenceNames()
     let entry = try await context.figures.figures(store: context.store, now: now)
@@ -34,7 +36,7 @@ struct HomeController: Sendable {
       hasLatest: !latest.isEmpty, items: latest)
     let response = try await context.renderer.render(
       request, "public/home", title: language.text("tagline"), content, cacheable: true)
-    if let html = response.body.buffer { shared.remember(html, as: language.code) }
+    if let html = response.body.buffer { shared.remember(html, as: key) }
     return response
   }
 }

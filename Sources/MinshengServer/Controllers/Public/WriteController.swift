@@ -84,7 +84,13 @@ struct WriteController: Sendable {
         errors += MappedError.of(error).messages(in: language) { Self.label($0, language) }
       }
     }
-    guard errors.isEmpty else { return try await page(request, form, errors: errors, status: .unprocessableEntity) }
+    // A browser cannot be given files back: say so, beside the field and in the summary.
+    let again = images.isEmpty ? "" : language.text("images_choose_again", ["count": .number(images.count)])
+    guard errors.isEmpty else {
+      return try await page(
+        request, form, errors: errors + (again.isEmpty ? [] : [again]), imagesAgain: again,
+        status: .unprocessableEntity)
+    }
     let now = context.clock()
     let submission: Submission
     do {
@@ -94,7 +100,9 @@ struct WriteController: Sendable {
       let mapped = MappedError.of(error)
       guard mapped.status == .unprocessableEntity || mapped.status == .tooManyRequests else { throw error }
       let response = try await page(
-        request, form, errors: mapped.messages(in: language) { Self.label($0, language) }, status: mapped.status)
+        request, form,
+        errors: mapped.messages(in: language) { Self.label($0, language) } + (again.isEmpty ? [] : [again]),
+        imagesAgain: again, status: mapped.status)
       for (name, value) in mapped.headers { response.headers.replaceOrAdd(name: name, value: value) }
       return response
     }
@@ -189,7 +197,8 @@ struct WriteController: Sendable {
   }
 
   private func page(
-    _ request: Request, _ fields: WriteForm, errors: [String], notice: String = "", status: HTTPResponseStatus = .ok
+    _ request: Request, _ fields: WriteForm, errors: [String], imagesAgain: String = "", notice: String = "",
+    status: HTTPResponseStatus = .ok
   ) async throws -> Response {
     let language = request.pageLanguage
     let verified = try await context.citizenPhone(request)
@@ -212,7 +221,7 @@ struct WriteController: Sendable {
       consent: fields.consent == "yes", byRegion: fields.leader == nil && fields.regionID != nil,
       askCode: context.citizens.verifyPhone,
       verifiedPhone: verified.map { language.text("phone_verified", ["phone": .plain(PrivacyMask.mask($0))]) } ?? "",
-      notice: notice, canSuggest: context.classifiers.current != nil)
+      notice: notice, canSuggest: context.classifiers.current != nil, imagesAgain: imagesAgain)
     return try await context.renderer.render(
       request, "public/write", title: language.text("write_title"), content, status: status)
   }

@@ -33,7 +33,7 @@ struct CaseController: Sendable {
 
   func page(
     _ request: Request, session: StaffSession, message: Message, notice: String, errors: [String],
-    status: HTTPResponseStatus = .ok
+    refused: RefusedAction? = nil, status: HTTPResponseStatus = .ok
   ) async throws -> Response {
     let language = request.pageLanguage
     let names = try await store.referenceNames()
@@ -42,7 +42,8 @@ struct CaseController: Sendable {
     func unit(_ id: UUID?) -> String { id.flatMap { names.units[$0]?.name } ?? "—" }
     let events = try await store.events(of: message.id)
     let timeline = events.map { StaffEventView($0.draft, names: names, language: language) }
-    let forms = forms(for: message, actor: session.actor, names: names, now: now, language: language)
+    let forms = forms(
+      for: message, actor: session.actor, names: names, now: now, language: language, refused: refused)
     let canReply = forms.contains { [Action.reply.rawValue, Action.answerDirectly.rawValue].contains($0.action) }
     let knowledgeQuery = String((request.query[String.self, at: "kb"] ?? "").prefix(50))
     let mayMerge = forms.contains { $0.action == Action.merge.rawValue }
@@ -92,15 +93,17 @@ struct CaseController: Sendable {
       },
       knowledgeQuery: knowledgeQuery,
       knowledge: canReply
-        ? try await store.searchKnowledge(knowledgeQuery, limit: 10).map {
-          KnowledgeView(kind: language.text("knowledge_" + $0.kind.rawValue), title: $0.title, body: $0.body)
-        } : [],
+        ? try await
+          (knowledgeQuery.isEmpty
+          ? store.knowledge(relevantTo: message, limit: 10) : store.searchKnowledge(knowledgeQuery, limit: 10)).map {
+            KnowledgeView(kind: language.text("knowledge_" + $0.kind.rawValue), title: $0.title, body: $0.body)
+          } : [],
       canReply: canReply,
       instructions: zip(events, timeline).filter { $0.0.draft.action == .workflow(.instruct) }.map(\.1),
       mergeURL: SiteURL.staff(.action(.value(message.id), .value(Action.merge.rawValue))).path)
     return try await pages.render(
       request, "staff/case", title: message.serial.description + " " + message.title, session: session, content,
-      notice: notice, errors: errors, status: status)
+      notice: notice, errors: errors, linkedErrors: refused?.summary(language) ?? [], status: status)
   }
 
   /// The case's facts as staff read them, contact details included.
@@ -153,9 +156,12 @@ struct CaseController: Sendable {
   /// A form for each action the viewer may take on the message now: the workflow table's actions for
   /// the role, less those the workflow refuses for the viewer's unit; each asks for the fields its
   /// action takes (`Action.fields`), with the limits of the rules in force.
-  func forms(for message: Message, actor: Actor, names: ReferenceNames, now: Date, language: Language) -> [ActionForm] {
+  func forms(
+    for message: Message, actor: Actor, names: ReferenceNames, now: Date, language: Language,
+    refused: RefusedAction? = nil
+  ) -> [ActionForm] {
     let region = RegionPath.of(message.regionID, in: names.regions)
-    let units = pages.unitOptions(names, selected: message.suggestedUnitID)
+    let primary: Set<Action> = [.assign, .accept, .reply, .approveReply, .approveExtension, .grantReopen]
     let sample = ActionInput.sample(for: message)
     let maxDays = context.store.rules.sla.policy(type: message.type, urgent: message.urgent, region: region)
       .maxExtensionWorkingDays
@@ -173,21 +179,32 @@ struct CaseController: Sendable {
         return nil
       }
       let fields = Dictionary(action.fields.map { ($0.field, $0.required) }, uniquingKeysWith: { $0 || $1 })
+      let typed = refused?.action == action ? refused : nil
+      let lead = typed?.form.lead_unit.flatMap(UUID.init(uuidString:)) ?? message.suggestedUnitID
+      let assisting = Set((typed?.form.assisting_units ?? []).compactMap(UUID.init(uuidString:)))
       return ActionForm(
         action: action.rawValue, url: SiteURL.staff(.action(.value(message.id), .value(action.rawValue))).path,
         label: language.text(action == .note ? "form_note_or_contact" : action.nameKey),
-        primary: [.assign, .accept, .reply, .approveReply, .approveExtension, .grantReopen].contains(action),
+        primary: primary.contains(action),
         unit: fields[.leadUnit] != nil, assisting: fields[.assistingUnits] != nil,
         instruction: fields[.instruction] != nil, reason: fields[.reason] != nil, note: fields[.note] != nil,
         noteRequired: fields[.note] == true, days: fields[.workingDays] != nil, daysMax: maxDays,
         daysHint: language.text("form_days_hint", ["max": .number(maxDays)]),
         body: fields[.body] != nil, comment: fields[.comment] != nil, into: fields[.into] != nil,
-        urgent: fields[.urgent] != nil, units: fields[.leadUnit] != nil ? units : [], urgentNow: message.urgent,
+        urgent: fields[.urgent] != nil,
+        units: fields[.leadUnit] != nil ? pages.unitOptions(names, selected: lead) : [], urgentNow: message.urgent,
         contact: fields[.contact] != nil,
         contactKinds: ContactRecord.Kind.allCases.map {
           Option(
-            value: $0.rawValue, label: language.text("form_contact_log", ["kind": .key($0.nameKey)]), selected: false)
-        }, now: Self.localMinute(now))
+            value: $0.rawValue, label: language.text("form_contact_log", ["kind": .key($0.nameKey)]),
+            selected: typed?.form.contact_kind == $0.rawValue)
+        }, now: Self.localMinute(now), open: typed != nil || primary.contains(action),
+        assistingUnits: fields[.assistingUnits] != nil
+          ? names.unitsByCode.map {
+            Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: assisting.contains($0.id))
+          }
+          : [],
+        typed: typed?.typed ?? TypedAction())
     }
   }
 
@@ -223,7 +240,7 @@ struct CaseController: Sendable {
       guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
       return value
     }
-    var errors: [String] = []
+    var problems: [(field: String, text: String)] = []
     var input = ActionInput(
       leadUnit: text(form.lead_unit).flatMap(UUID.init(uuidString:)),
       assistingUnits: (form.assisting_units ?? []).compactMap(UUID.init(uuidString:)),
@@ -235,26 +252,24 @@ struct CaseController: Sendable {
       {
         input.into = parent.id
       } else {
-        errors.append(
-          Self.label("into", language) + language.text("field_separator") + language.text("form_serial_hint"))
+        problems.append(("into", language.text("form_serial_hint")))
       }
     }
     if action == .note, let kind = text(form.contact_kind) {
       input.contactKind = ContactRecord.Kind(rawValue: kind)
       input.contactedAt = text(form.contacted_at).flatMap(Self.parseLocalMinute)
-      if input.contactKind == nil { errors.append(language.text("form_contact_kind_error")) }
-      if input.contactedAt == nil { errors.append(language.text("form_contact_time_error")) }
+      if input.contactKind == nil { problems.append(("contact_kind", language.text("form_contact_kind_error"))) }
+      if input.contactedAt == nil { problems.append(("contacted_at", language.text("form_contact_time_error"))) }
     }
     if let value = text(form.working_days) {
       if let days = Int(value) {
         input.workingDays = days
       } else {
-        errors.append(
-          Self.label("working_days", language) + language.text("field_separator") + language.text("form_integer"))
+        problems.append(("working_days", language.text("form_integer")))
       }
     }
     var status = HTTPResponseStatus.unprocessableEntity
-    if errors.isEmpty {
+    if problems.isEmpty {
       do {
         try await store.perform(
           try input.command(for: action), on: message.id, by: session.actor, at: context.clock(),
@@ -265,12 +280,16 @@ struct CaseController: Sendable {
       } catch {
         let mapped = MappedError.of(error)
         guard mapped.status.code < 500, mapped.status != .notFound else { throw error }
-        errors = mapped.messages(in: language) { Self.label($0, language) }
+        problems =
+          mapped.fields.isEmpty
+          ? [("", language.text(mapped.text))] : mapped.fields.map { ($0.field, language.text($0.text)) }
         status = mapped.status
       }
     }
     let current = try await store.message(message.id) ?? message
-    return try await page(request, session: session, message: current, notice: "", errors: errors, status: status)
+    return try await page(
+      request, session: session, message: current, notice: "", errors: [],
+      refused: RefusedAction(action: action, form: form, problems: problems), status: status)
   }
 
   /// `POST /staff/messages/{id}/duplicates/{candidate}/dismiss`: 不是重复.
@@ -328,7 +347,7 @@ struct CaseController: Sendable {
   static func label(_ field: String, _ language: Language) -> String {
     let known: Set<String> = [
       "lead_unit", "reason", "note", "working_days", "body", "comment", "into", "urgent", "public_title", "public_body",
-      "instruction", "contacted_at",
+      "instruction", "contacted_at", "assisting_units", "contact_kind", "contact",
     ]
     return known.contains(field) ? language.text("field_" + field) : field
   }

@@ -45,14 +45,14 @@ struct StaffPages: Sendable {
   /// Renders a workbench page in the viewer's language.
   func render<Body: Encodable & Sendable>(
     _ request: Request, _ template: String, title: String, session: StaffSession, _ body: Body,
-    notice: String = "", errors: [String] = [], status: HTTPResponseStatus = .ok
+    notice: String = "", errors: [String] = [], linkedErrors: [ErrorLine] = [], status: HTTPResponseStatus = .ok
   ) async throws -> Response {
     let language = request.pageLanguage
     let names = try await context.store.referenceNames()
     let frame = StaffFrame(
       csrf: session.csrf, user: Self.describe(session.account, names: names, language: language),
       nav: Self.nav(for: session.account.role, current: request.url.path, language: language), notice: notice,
-      errors: errors)
+      errors: linkedErrors + errors.map { ErrorLine(text: $0) })
     return try await context.renderer.render(request, template, title: title, body, status: status, staff: frame)
   }
 
