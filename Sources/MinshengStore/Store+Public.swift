@@ -113,6 +113,16 @@ extension Store {
       nextAfter: found.count > limit ? page.last?.serial : nil)
   }
 
+  /// How many public messages match `filter` (all pages). Exact without words; with words it counts
+  /// the stored texts that contain them, which may include a few that match only inside a masked
+  /// number or name and are not listed (`exact` is false then).
+  public func publicMessageCount(matching filter: MessageFilter) async throws -> (count: Int, exact: Bool) {
+    var filter = filter
+    filter.publicOnly = true
+    let words = Self.searchWords(filter.text ?? "")
+    return (try await publicReads.count(matching: filter, words: words), words.isEmpty)
+  }
+
   /// Whether the public, masked text of a message or of one of its published replies contains `words`.
   private func publiclyContains(_ message: Message, _ words: String) async throws -> Bool {
     if PrivacyMask.mask(message.titleForPublic).lowercased().contains(words) { return true }

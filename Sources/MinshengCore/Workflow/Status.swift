@@ -28,6 +28,16 @@ public enum Status: String, Sendable, Codable, CaseIterable, Named {
   /// and it is not being handled again. What the home page's 最新答复 lists.
   public static let answered: [Status] = [.replied, .closed]
 
+  /// Where the public sees a message stand, as the 领导留言板's tabs have it: 待回复 (not yet with the
+  /// unit that handles it), 办理中 (with the unit, or asked to be handled again), 已办结 (answered).
+  public var publicStage: PublicStage {
+    switch self {
+    case .received, .assigned, .returned: .waiting
+    case .accepted, .extensionRequested, .reviewing, .reopenRequested: .handling
+    case .replied, .closed: .answered
+    }
+  }
+
   public var nameKey: String { "status_" + rawValue }
 }
 
@@ -69,4 +79,14 @@ public struct Actor: Sendable, Equatable, Codable {
 
   /// The platform acting on its own.
   public static let system = Actor(role: .system, id: "system")
+}
+
+/// The public list's status tabs (`Status.publicStage`).
+public enum PublicStage: String, Sendable, CaseIterable, Named {
+  case waiting, handling, answered
+
+  /// The statuses of the stage.
+  public var statuses: [Status] { Status.allCases.filter { $0.publicStage == self } }
+
+  public var nameKey: String { "stage_" + rawValue }
 }

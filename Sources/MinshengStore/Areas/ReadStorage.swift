@@ -12,6 +12,9 @@ protocol PublicReadStorage: Sendable {
   /// the store keeps only those whose public, masked text still does.
   func messages(matching filter: MessageFilter, words: String, limit: Int) async throws -> [Message]
 
+  /// How many messages `messages(matching:words:limit:)` would list, all pages (`filter.after` ignored).
+  func count(matching filter: MessageFilter, words: String) async throws -> Int
+
   /// The bodies of a message's published replies.
   func publishedReplyBodies(of id: UUID) async throws -> [String]
 

@@ -15,6 +15,13 @@ struct StatementPublicReads<Runner: StatementRunner>: PublicReadStorage {
     try await runner.messages(ReadStatements.messages(matching: filter, words: words, limit: limit))
   }
 
+  func count(matching filter: MessageFilter, words: String) async throws -> Int {
+    var filter = filter
+    filter.after = nil
+    return try await runner.integer(
+      SQLFragment("SELECT COUNT(*) AS n FROM messages") + .where(filter.conditions(words: words)))
+  }
+
   func publishedReplyBodies(of id: UUID) async throws -> [String] {
     try await runner.all(ReadStatements.publishedReplyBodies(id), as: BodyRow.self).map(\.body)
   }

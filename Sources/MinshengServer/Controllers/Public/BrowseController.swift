@@ -19,12 +19,26 @@ struct BrowseController: Sendable {
     var status: String?
     var from: String?
     var to: String?
+    var stage: String?
     var after: String?
+
+    /// The filters as query items, in the form's order (the page cursor left out).
+    var items: [(String, String?)] {
+      [
+        ("q", q), ("region", region), ("leader", leader), ("unit", unit), ("type", type), ("category", category),
+        ("status", status), ("from", from), ("to", to), ("stage", stage),
+      ]
+    }
+
+    /// The list's address with `name` set to `value` (nil: without it).
+    func url(_ name: String, _ value: String?) -> String {
+      SiteURL.messages.path(query: items.map { $0.0 == name ? ($0.0, value) : $0 })
+    }
   }
 
   func list(_ request: Request) async throws -> Response {
     let language = request.pageLanguage
-    let query = (try? request.query.decode(ListQuery.self)) ?? ListQuery()
+    var query = (try? request.query.decode(ListQuery.self)) ?? ListQuery()
     let names = try await context.store.referenceNames()
     let calendar = context.calendar
     var filter = MessageFilter()
@@ -38,18 +52,17 @@ struct BrowseController: Sendable {
     filter.status = query.status.flatMap(Status.init(rawValue:))
     if let from = query.from.flatMap({ LocalDate($0) }) { filter.createdFrom = calendar.start(of: from) }
     if let to = query.to.flatMap({ LocalDate($0) }) { filter.createdBefore = calendar.start(of: to.adding(days: 1)) }
+    let stage = query.stage.flatMap(PublicStage.init(rawValue:))
+    if let stage { filter.statuses = stage.statuses }
+    // Only what was understood stays in the links (tabs, chips, next page).
+    query.q = words
+    query.stage = stage?.rawValue
     filter.after = query.after.flatMap(Serial.init)
     let page = try await context.store.publicMessages(matching: filter, limit: 20)
+    let counted = try await context.store.publicMessageCount(matching: filter)
     let now = context.clock()
     let items = page.items.map { MessageItem($0, names: names, language: language, now: now, calendar: calendar) }
-    let nextURL =
-      page.nextAfter.map { next in
-        SiteURL.messages.path(query: [
-          ("q", words), ("region", query.region), ("leader", query.leader), ("unit", query.unit), ("type", query.type),
-          ("category", query.category), ("status", query.status), ("from", query.from), ("to", query.to),
-          ("after", next.description),
-        ])
-      } ?? ""
+    let nextURL = page.nextAfter.map { SiteURL.messages.path(query: query.items + [("after", $0.description)]) } ?? ""
     let content = ListContent(
       query: words,
       heading: words.isEmpty ? language.text("list_title") : language.text("results_for") + words,
@@ -67,8 +80,44 @@ struct BrowseController: Sendable {
         Option(value: $0.rawValue, label: language.name($0), selected: $0 == filter.status)
       },
       from: query.from.flatMap { LocalDate($0) }.map(\.description) ?? "",
-      to: query.to.flatMap { LocalDate($0) }.map(\.description) ?? "")
+      to: query.to.flatMap { LocalDate($0) }.map(\.description) ?? "",
+      count: language.text(counted.exact ? "list_count" : "list_count_about", ["n": .number(counted.count)]),
+      tabs: [TabLink(href: query.url("stage", nil), label: language.text("all"), current: stage == nil)]
+        + PublicStage.allCases.map {
+          TabLink(href: query.url("stage", $0.rawValue), label: language.name($0), current: stage == $0)
+        },
+      chips: Self.chips(query, filter: filter, names: names, language: language),
+      clearURL: SiteURL.messages.path, stage: stage?.rawValue ?? "")
     return try await context.renderer.render(request, "public/list", title: content.heading, content, cacheable: true)
+  }
+
+  /// The filters in use, each with the link that drops it (the status tabs are not repeated here).
+  static func chips(
+    _ query: ListQuery, filter: MessageFilter, names: ReferenceNames, language: Language
+  )
+    -> [FilterChip]
+  {
+    var chips: [(name: String, label: String, value: String?)] = [
+      ("q", "list_words", query.q.flatMap { $0.isEmpty ? nil : $0 }),
+      ("region", "region", filter.regionID.flatMap { names.regions[$0]?.name }),
+      (
+        "leader", "board",
+        filter.leaderID.flatMap { id in names.leaders[id].map { MessageItem.boardLabel($0, names: names) } }
+      ),
+      ("unit", "unit", filter.leadUnitID.flatMap { names.units[$0]?.name }),
+      ("type", "type", filter.type.map(language.name)),
+      ("category", "category", filter.categoryID.flatMap { names.categories[$0]?.name }),
+      ("status", "status", filter.status.map(language.name)),
+    ]
+    chips.append(("from", "from", query.from.flatMap { LocalDate($0) }.map(\.description)))
+    chips.append(("to", "to", query.to.flatMap { LocalDate($0) }.map(\.description)))
+    return chips.compactMap { chip in
+      guard let value = chip.value else { return nil }
+      let text = language.text(chip.label) + language.text("field_separator") + value
+      return FilterChip(
+        text: text, removeURL: query.url(chip.name, nil),
+        removeLabel: language.text("filter_remove", ["label": .plain(text)]))
+    }
   }
 
   /// A message page. Each request reads the message's current version and whether it is public (one
