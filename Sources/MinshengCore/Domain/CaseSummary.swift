@@ -20,8 +20,8 @@ public struct CaseSummary: Sendable, Hashable, Identifiable {
 
   public init(
     id: UUID, serial: Serial, title: String, status: Status, urgent: Bool, leadUnitID: UUID?,
-    suggestedUnitID: UUID?, acceptanceDue: Date?, replyDue: Date?, createdAt: Date, type: MessageType = .complaint,
-    regionID: UUID? = nil
+    suggestedUnitID: UUID?, acceptanceDue: Date?, replyDue: Date?, createdAt: Date, type: MessageType,
+    regionID: UUID?
   ) {
     self.id = id
     self.serial = serial

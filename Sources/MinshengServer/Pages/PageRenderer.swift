@@ -68,7 +68,7 @@ struct SiteLinks: Encodable, Sendable, LeafDataRepresentable {
   }
 }
 
-/// A link of the staff navigation.
+/// A link of a navigation (the staff's places, the public list's tabs); `current` marks the page shown.
 struct NavLink: Encodable, Sendable {
   var href: String
   var label: String

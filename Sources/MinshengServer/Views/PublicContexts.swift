@@ -122,18 +122,12 @@ struct ListContent: Encodable, Sendable {
   /// 共 N 条 (约 N 条 with words: see `Store.publicMessageCount`).
   var count: String
   /// 全部 / 待回复 / 办理中 / 已办结, each keeping the other filters.
-  var tabs: [TabLink]
+  var tabs: [NavLink]
   /// The filters in use, each removable; and the list without any.
   var chips: [FilterChip]
   var clearURL: String
   /// The tab in use ("" for 全部), kept when the filter form is sent.
   var stage: String
-}
-
-struct TabLink: Encodable, Sendable {
-  var href: String
-  var label: String
-  var current: Bool
 }
 
 struct FilterChip: Encodable, Sendable {

@@ -82,9 +82,9 @@ struct BrowseController: Sendable {
       from: query.from.flatMap { LocalDate($0) }.map(\.description) ?? "",
       to: query.to.flatMap { LocalDate($0) }.map(\.description) ?? "",
       count: language.text(counted.exact ? "list_count" : "list_count_about", ["n": .number(counted.count)]),
-      tabs: [TabLink(href: query.url("stage", nil), label: language.text("all"), current: stage == nil)]
+      tabs: [NavLink(href: query.url("stage", nil), label: language.text("all"), current: stage == nil)]
         + PublicStage.allCases.map {
-          TabLink(href: query.url("stage", $0.rawValue), label: language.name($0), current: stage == $0)
+          NavLink(href: query.url("stage", $0.rawValue), label: language.name($0), current: stage == $0)
         },
       chips: Self.chips(query, filter: filter, names: names, language: language),
       clearURL: SiteURL.messages.path, stage: stage?.rawValue ?? "")

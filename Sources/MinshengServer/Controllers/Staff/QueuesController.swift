@@ -14,7 +14,7 @@ struct QueuesController: Sendable {
   /// The queues' section counts: a large one is reused for a few seconds.
   let counts = CountCache()
   /// The supervision board's 一次解决率, reused for up to 30 seconds.
-  let firstContact = FirstContactCache()
+  let firstContact = KeptValues<FirstContactResolution>(lifetime: .seconds(30))
 
   var context: ServerContext { pages.context }
   var store: Store { context.store }
@@ -207,7 +207,7 @@ struct QueuesController: Sendable {
 /// calls took a quarter of its time); without, it is exact (the operator watching their own figure).
 struct FirstContact: Sendable {
   let context: ServerContext
-  var kept: FirstContactCache? = nil
+  var kept: KeptValues<FirstContactResolution>? = nil
 
   func figure(office: UUID?, language: Language) async throws -> String {
     let now = context.clock()
@@ -230,21 +230,23 @@ struct FirstContact: Sendable {
   }
 }
 
-/// 一次解决率 figures kept for `lifetime`, per office and month.
-final class FirstContactCache: Sendable {
-  private let kept = Mutex<[String: (value: FirstContactResolution, at: ContinuousClock.Instant)]>([:])
+/// Values by key, each reused for `lifetime` when `reusable` says it may be.
+final class KeptValues<Value: Sendable>: Sendable {
+  private let kept = Mutex<[String: (value: Value, at: ContinuousClock.Instant)]>([:])
   let lifetime: Duration
+  let reusable: @Sendable (Value) -> Bool
 
-  init(lifetime: Duration = .seconds(30)) { self.lifetime = lifetime }
+  init(lifetime: Duration, reusable: @escaping @Sendable (Value) -> Bool = { _ in true }) {
+    self.lifetime = lifetime
+    self.reusable = reusable
+  }
 
-  func value(
-    _ key: String, _ compute: () async throws -> FirstContactResolution
-  ) async throws -> FirstContactResolution {
+  func value(_ key: String, _ compute: () async throws -> Value) async throws -> Value {
     let now = ContinuousClock.now
-    if let found = kept.withLock({ $0[key] }), now - found.at < lifetime { return found.value }
+    if let found = kept.withLock({ $0[key] }), reusable(found.value), now - found.at < lifetime { return found.value }
     let value = try await compute()
     kept.withLock { kept in
-      if kept.count > 1_000 { kept.removeAll() }
+      if kept.count > 10_000 { kept.removeAll() }
       kept[key] = (value, now)
     }
     return value
@@ -256,24 +258,14 @@ final class FirstContactCache: Sendable {
 /// `lifetime` seconds (the list under it is always read afresh), while a smaller count — the ones a
 /// handler watches go down as they work — is always exact.
 final class CountCache: Sendable {
-  private let kept = Mutex<[String: (value: Int, at: ContinuousClock.Instant)]>([:])
-  let large: Int
-  let lifetime: Duration
+  private let kept: KeptValues<Int>
 
   init(large: Int = 500, lifetime: Duration = .seconds(10)) {
-    self.large = large
-    self.lifetime = lifetime
+    kept = KeptValues(lifetime: lifetime) { $0 >= large }
   }
 
   func count(_ key: String, _ compute: () async throws -> Int) async throws -> Int {
-    let now = ContinuousClock.now
-    if let found = kept.withLock({ $0[key] }), found.value >= large, now - found.at < lifetime { return found.value }
-    let value = try await compute()
-    kept.withLock { kept in
-      if kept.count > 10_000 { kept.removeAll() }
-      kept[key] = (value, now)
-    }
-    return value
+    try await kept.value(key, compute)
   }
 }
 
