@@ -113,14 +113,14 @@ extension Store {
       nextAfter: found.count > limit ? page.last?.serial : nil)
   }
 
-  /// How many public messages match `filter` (all pages). Exact without words; with words it counts
-  /// the stored texts that contain them, which may include a few that match only inside a masked
-  /// number or name and are not listed (`exact` is false then).
-  public func publicMessageCount(matching filter: MessageFilter) async throws -> (count: Int, exact: Bool) {
+  /// How many public messages match `filter`'s conditions (all pages); nil with words, which are not
+  /// counted: that would read every public text on each search, and the stored texts can match inside
+  /// a masked number or name that the list leaves out.
+  public func publicMessageCount(matching filter: MessageFilter) async throws -> Int? {
+    guard Self.searchWords(filter.text ?? "").isEmpty else { return nil }
     var filter = filter
     filter.publicOnly = true
-    let words = Self.searchWords(filter.text ?? "")
-    return (try await publicReads.count(matching: filter, words: words), words.isEmpty)
+    return try await publicReads.count(matching: filter)
   }
 
   /// Whether the public, masked text of a message or of one of its published replies contains `words`.

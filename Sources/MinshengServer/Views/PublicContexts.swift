@@ -119,7 +119,7 @@ struct ListContent: Encodable, Sendable {
   var statuses: [Option]
   var from: String
   var to: String
-  /// 共 N 条 (约 N 条 with words: see `Store.publicMessageCount`).
+  /// 共 N 条; "" with words (see `Store.publicMessageCount`).
   var count: String
   /// 全部 / 待回复 / 办理中 / 已办结, each keeping the other filters.
   var tabs: [NavLink]

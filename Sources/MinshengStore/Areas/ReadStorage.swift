@@ -12,8 +12,8 @@ protocol PublicReadStorage: Sendable {
   /// the store keeps only those whose public, masked text still does.
   func messages(matching filter: MessageFilter, words: String, limit: Int) async throws -> [Message]
 
-  /// How many messages `messages(matching:words:limit:)` would list, all pages (`filter.after` ignored).
-  func count(matching filter: MessageFilter, words: String) async throws -> Int
+  /// How many messages match `filter`, all pages (`filter.after` and `filter.text` ignored).
+  func count(matching filter: MessageFilter) async throws -> Int
 
   /// The bodies of a message's published replies.
   func publishedReplyBodies(of id: UUID) async throws -> [String]

@@ -15,11 +15,11 @@ struct StatementPublicReads<Runner: StatementRunner>: PublicReadStorage {
     try await runner.messages(ReadStatements.messages(matching: filter, words: words, limit: limit))
   }
 
-  func count(matching filter: MessageFilter, words: String) async throws -> Int {
+  func count(matching filter: MessageFilter) async throws -> Int {
     var filter = filter
     filter.after = nil
     return try await runner.integer(
-      SQLFragment("SELECT COUNT(*) AS n FROM messages") + .where(filter.conditions(words: words)))
+      SQLFragment("SELECT COUNT(*) AS n FROM messages") + .where(filter.conditions(words: "")))
   }
 
   func publishedReplyBodies(of id: UUID) async throws -> [String] {

@@ -8,6 +8,8 @@ struct BrowseController: Sendable {
   let context: ServerContext
   /// Message pages by (message, version, language), for up to 30 seconds.
   let messagePages = SharedPages(maximumAge: .seconds(30))
+  /// The list's counts by filter, for up to 30 seconds.
+  let listCounts = KeptValues<Int>(lifetime: .seconds(30))
 
   struct ListQuery: Decodable {
     var q: String?
@@ -59,7 +61,10 @@ struct BrowseController: Sendable {
     query.stage = stage?.rawValue
     filter.after = query.after.flatMap(Serial.init)
     let page = try await context.store.publicMessages(matching: filter, limit: 20)
-    let counted = try await context.store.publicMessageCount(matching: filter)
+    // Counted at most every 30 seconds per filter (one COUNT over the public messages).
+    let counted = try await listCounts.value(query.url("q", words)) {
+      try await context.store.publicMessageCount(matching: filter) ?? -1
+    }
     let now = context.clock()
     let items = page.items.map { MessageItem($0, names: names, language: language, now: now, calendar: calendar) }
     let nextURL = page.nextAfter.map { SiteURL.messages.path(query: query.items + [("after", $0.description)]) } ?? ""
@@ -81,7 +86,7 @@ struct BrowseController: Sendable {
       },
       from: query.from.flatMap { LocalDate($0) }.map(\.description) ?? "",
       to: query.to.flatMap { LocalDate($0) }.map(\.description) ?? "",
-      count: language.text(counted.exact ? "list_count" : "list_count_about", ["n": .number(counted.count)]),
+      count: counted < 0 ? "" : language.text("list_count", ["n": .number(counted)]),
       tabs: [NavLink(href: query.url("stage", nil), label: language.text("all"), current: stage == nil)]
         + PublicStage.allCases.map {
           NavLink(href: query.url("stage", $0.rawValue), label: language.name($0), current: stage == $0)
