@@ -147,26 +147,42 @@ struct ClassifyEvaluateCommand: AsyncParsableCommand {
     abstract: "Per-category precision, recall and F1, the confusion matrix, and accuracy and macro-F1 last.",
     discussion: """
       With --test, trains on --train and evaluates on --test. With --cv K, K-fold cross-validation on \
-      --train: row i (in file order, from 0) is in fold i mod K.
+      --train: row i (in file order, from 0) is in fold i mod K. With --nested K, nested cross-validation: \
+      on each of K outer folds, the n-gram length, naive-Bayes smoothing and C are chosen by K-fold \
+      cross-validation on the outer training part alone, then scored on the outer fold.
       """)
 
   @ArgumentParser.Option(help: "Labelled CSV file to train on.") var train: String
   @ArgumentParser.Option(help: "Labelled CSV file to evaluate on.") var test: String?
   @ArgumentParser.Option(help: "Cross-validate with K folds instead of a test file.") var cv: Int?
+  @ArgumentParser.Option(help: "Nested cross-validation with K outer and K inner folds (settings searched).")
+  var nested: Int?
   @OptionGroup var training: TrainingFlags
 
   func validate() throws {
-    guard (test == nil) != (cv == nil) else {
-      throw ValidationError(say("cli_one_of", ["first": "--test", "second": "--cv"]))
+    guard [test != nil, cv != nil, nested != nil].filter({ $0 }).count == 1 else {
+      throw ValidationError(say("cli_one_of_three", ["first": "--test", "second": "--cv", "third": "--nested"]))
     }
     if let cv, cv < 2 { throw ValidationError(say("cli_at_least", ["option": "--cv", "min": 2])) }
+    if let nested, nested < 2 { throw ValidationError(say("cli_at_least", ["option": "--nested", "min": 2])) }
   }
 
   func run() async throws {
     let examples = try LabelledCSV.read(train)
     let report: ClassificationReport
     var timing = ""
-    if let cv {
+    if let nested {
+      let result = try NestedCrossValidation.run(examples, outer: nested, inner: nested) {
+        FileHandle.standardError.write(Data(($0 + "\n").utf8))
+      }
+      let grid = NestedCrossValidation.defaultGrid
+      report = result.report
+      timing =
+        "macro-F1 per outer fold: " + result.folds.map { String(format: "%.4f", $0.macroF1) }.joined(separator: " ")
+        + "\nchosen per outer fold: " + result.folds.map { grid[$0.chosen].summary }.joined(separator: "; ")
+        + "\ntraining seconds per fold: "
+        + result.folds.map { String(format: "%.3f", $0.trainingSeconds) }.joined(separator: " ")
+    } else if let cv {
       let (result, seconds, calibration) = try ClassificationReport.crossValidate(
         examples, folds: cv, options: training.options)
       report = result
