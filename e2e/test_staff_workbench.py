@@ -273,9 +273,10 @@ def second_path(driver, server, units, secretary):
     driver.get(case_url(base, message_id))
     check("due-late" in driver.find_element(By.ID, "due").get_attribute("class"), "its deadline shows red")
     old_due = due_text(driver)
-    check("已执行「退回」" in act(
-        driver, "return", lambda f: f.find_element(By.NAME, "reason").send_keys("不属于本单位职责，建议交相关部门办理")),
-        "the unit returned it as misrouted")
+    def give_return_reason(form):
+        Select(form.find_element(By.NAME, "return_code")).select_by_value("not_ours")
+        form.find_element(By.NAME, "reason").send_keys("建议交相关部门办理")
+    check("已执行「退回」" in act(driver, "return", give_return_reason), "the unit returned it as misrouted, with a reason code")
     driver.get(base + "/staff/inbox")
     check(not in_queue(driver, "accept", message_id), "it left the unit's inbox")
     staff_logout(driver)
@@ -284,7 +285,8 @@ def second_path(driver, server, units, secretary):
     driver.get(base + "/staff/pool")
     check(in_queue(driver, "returned", message_id), "it is in the pool's return queue")
     open_from_queue(driver, "returned", message_id)
-    check("不属于本单位职责" in driver.find_element(By.CLASS_NAME, "staff-timeline").text, "with the unit's reason")
+    timeline = driver.find_element(By.CLASS_NAME, "staff-timeline").text
+    check("退回（不属于本单位职责）" in timeline and "建议交相关部门办理" in timeline, "with the unit's reason code and words")
     check(actions_offered(driver) >= {"reassign", "reject_return"}, "the dispatcher may re-assign or reject the return")
     check("已执行「改派」" in act(
         driver, "reassign", lambda f: Select(f.find_element(By.NAME, "lead_unit")).select_by_value(units[target].lower())),

@@ -170,6 +170,16 @@ extension Store {
     }
   }
 
+  /// 来电历史: the messages written with this number (however it was typed), proved or not, newest
+  /// first, that `actor` may read — what an operator taking a call sees of the caller's earlier ones.
+  public func callerHistory(phone: String, readableBy actor: Actor, limit: Int = 10) async throws -> [Message] {
+    // A mobile number is stored as its 11 digits; any other number as it was typed, trimmed.
+    let typed = phone.trimmingCharacters(in: .whitespaces)
+    guard let stored = PhoneNumber.mobile(typed) ?? (PhoneNumber.isPlausible(typed) ? typed : nil) else { return [] }
+    let found = try await publicReads.callerMessages(ofPhone: stored, limit: 200)
+    return Array(found.filter { CaseAccess.mayRead(actor, $0) }.prefix(max(1, min(limit, 50))))
+  }
+
   /// Whether the message with this id was written with this mobile number, proved (我的留言 opens it).
   public func isWritten(_ messageID: UUID, byPhone phone: String) async throws -> Bool {
     guard let mobile = PhoneNumber.mobile(phone), let message = try await message(messageID) else { return false }

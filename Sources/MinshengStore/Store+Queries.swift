@@ -152,7 +152,7 @@ extension Store {
 
   /// The titles and bodies of the messages written in a period (every message, public or not), in
   /// one indexed read: the texts that topics are found in.
-  public func texts(createdFrom from: Date, before: Date) async throws -> [(title: String, body: String)] {
+  public func texts(createdFrom from: Date, before: Date) async throws -> [(id: UUID, title: String, body: String)] {
     try await queues.texts(createdFrom: from, before: before)
   }
 }

@@ -212,15 +212,21 @@ extension Store {
 
   /// Renames a unit or changes whether its replies need a reviewer's approval.
   public func updateUnit(
-    _ id: UUID, name: String? = nil, requiresReplyReview: Bool? = nil, by actor: String, at now: Date
+    _ id: UUID, name: String? = nil, requiresReplyReview: Bool? = nil, region: UUID? = nil, by actor: String,
+    at now: Date
   ) async throws -> MinshengCore.Unit {
     try Self.checkName(name, field: "name")
+    if let region { try await requireRegion(region) }
     guard var unit = try await find({ $0.units[id] }) else { throw StoreError.notFound(.unit) }
     if let name { unit.name = Self.trimmed(name) }
     if let requiresReplyReview { unit.requiresReplyReview = requiresReplyReview }
+    if let region { unit.regionID = region }
     try await update(
-      .units, id, ["name": .text(unit.name), "requires_reply_review": .bool(unit.requiresReplyReview)], .unit(unit),
-      record: .unit, by: actor, at: now)
+      .units, id,
+      [
+        "name": .text(unit.name), "requires_reply_review": .bool(unit.requiresReplyReview),
+        "region_id": .uuid(unit.regionID),
+      ], .unit(unit), record: .unit, by: actor, at: now)
     return unit
   }
 

@@ -86,6 +86,66 @@ extension Store {
       summary: ["version": String(rules.version), "rules": String(rules.rules.count)], by: actor, at: now)
   }
 
+  /// Replaces the SLA rules with `rules` (the administration page's forms, a rule at a time),
+  /// checked and recorded as `saveSLA(json:)`; `expected` is the fingerprint of the rules the form was
+  /// made from (`slaFingerprint`), so two administrators editing at once cannot overwrite each other.
+  public func saveSLA(_ rules: SLAPolicySet, expected: String, by actor: String, at now: Date) async throws {
+    guard expected == Self.slaFingerprint(self.rules.sla) else {
+      throw ValidationError(field: "sla", reason: .invalid(LocalizedText("error_sla_changed_meanwhile")))
+    }
+    try await saveSLA(json: Self.encoded(rules), by: actor, at: now)
+  }
+
+  /// A short fingerprint of a rule set, for the forms made from it.
+  public static func slaFingerprint(_ rules: SLAPolicySet) -> String {
+    String(Hashing.sha256Hex(Self.encoded(rules)).prefix(16))
+  }
+
+  static func encoded(_ rules: SLAPolicySet) -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return (try? encoder.encode(rules)) ?? Data()
+  }
+
+  /// Adds a holiday to a year that does not ship with Minsheng (a year uploaded or entered before,
+  /// or a new one with `source`, where the arrangement was published), checked against the calendar
+  /// as an uploaded file is. Returns the year as saved.
+  @discardableResult
+  public func addHoliday(
+    _ holiday: HolidayYear.Holiday, year: Int, source: String, by actor: String, at now: Date
+  ) async throws -> HolidayYear {
+    var entry = try await enteredYear(year) ?? HolidayYear(year: year, source: "", holidays: [])
+    let source = Self.trimmed(source)
+    if !source.isEmpty { entry.source = source }
+    guard !entry.source.isEmpty else { throw ValidationError(field: "source", reason: .missing) }
+    guard !holiday.name.isEmpty else { throw ValidationError(field: "name", reason: .missing) }
+    entry.holidays.append(holiday)
+    entry.holidays.sort { $0.offFrom < $1.offFrom }
+    return try await saveCalendarYear(json: Self.encoded(entry), by: actor, at: now)
+  }
+
+  /// Removes the holiday that starts on `offFrom` from a year that does not ship with Minsheng.
+  public func removeHoliday(startingOn offFrom: LocalDate, year: Int, by actor: String, at now: Date) async throws {
+    guard var entry = try await enteredYear(year), entry.holidays.contains(where: { $0.offFrom == offFrom }) else {
+      throw StoreError.notFound(.holiday)
+    }
+    entry.holidays.removeAll { $0.offFrom == offFrom }
+    try await saveCalendarYear(json: Self.encoded(entry), by: actor, at: now)
+  }
+
+  /// A year uploaded or entered by an administrator, as stored.
+  private func enteredYear(_ year: Int) async throws -> HolidayYear? {
+    guard let document = try await ruleDocuments().first(where: { $0.kind == .calendar && $0.key == String(year) })
+    else { return nil }
+    return try JSONDecoder().decode(HolidayYear.self, from: Data(document.body.utf8))
+  }
+
+  static func encoded(_ year: HolidayYear) -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return (try? encoder.encode(year)) ?? Data()
+  }
+
   /// The uploaded documents, calendars by year, then the SLA rules.
   public func ruleDocuments() async throws -> [RuleDocument] {
     try await reference.ruleDocuments()

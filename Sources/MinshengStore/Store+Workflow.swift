@@ -84,6 +84,13 @@ extension Store {
       return leadUnit.requiresReplyReview
     }
     switch command {
+    case .approveReply(let note, let edited?):
+      // An "edit" that leaves the draft as it was is no edit; an emptied one is refused.
+      let wording = edited.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard !wording.isEmpty else { throw ValidationError(field: "body", reason: .missing) }
+      let draft = try await cases.replies(of: message.id, state: .draft).first?.body
+      return wording == draft?.trimmingCharacters(in: .whitespacesAndNewlines)
+        ? .approveReply(note: note) : .approveReply(note: note, editedBody: wording)
     case .evaluate(let evaluation):
       // The comment is published with the evaluation: the banned words hold for it.
       _ = try await screen([("comment", evaluation.comment ?? "")])
@@ -131,6 +138,14 @@ extension Store {
           ReplyRow(
             id: ids.newID(), unitID: unit, body: body.trimmingCharacters(in: .whitespacesAndNewlines),
             state: transition.to == .replied ? .published : .draft, createdAt: now))
+      ]
+    case .approveReply(_, let edited?):
+      guard let unit = transition.message.leadUnitID else { return [] }
+      return [
+        .replaceDraft(
+          ReplyRow(
+            id: ids.newID(), unitID: unit, body: edited.trimmingCharacters(in: .whitespacesAndNewlines),
+            state: .published, createdAt: now))
       ]
     case .approveReply, .sendBackReply:
       return [.decideDrafts(publish: command.action == .approveReply, at: now)]
@@ -191,6 +206,11 @@ extension Store {
   /// The reply draft waiting for the unit's reviewer, if there is one.
   public func draftReply(of messageID: UUID) async throws -> (body: String, unitID: UUID)? {
     try await cases.replies(of: messageID, state: .draft).first.map { ($0.body, $0.unitID) }
+  }
+
+  /// The drafts a reviewer edited before publishing them, as the unit wrote them, oldest first.
+  public func revisedDrafts(of messageID: UUID) async throws -> [(body: String, unitID: UUID)] {
+    try await cases.replies(of: messageID, state: .revised).map { ($0.body, $0.unitID) }
   }
 
   /// The classifier's suggestion stored with a message at intake, if there was one.

@@ -54,7 +54,7 @@ public enum Fixtures {
     switch action {
     case .assign: .assign(lead: housingUnit, assisting: [marketUnit], instruction: "请尽快核实处理")
     case .accept: .accept()
-    case .returnToDispatcher: .returnToDispatcher(reason: "不属于本单位职责，建议转市场监管局")
+    case .returnToDispatcher: .returnToDispatcher(reason: "不属于本单位职责，建议转市场监管局", code: .notOurs)
     case .reassign: .reassign(lead: educationUnit, instruction: "请教育委员会办理")
     case .rejectReturn: .rejectReturn(reason: "经核实属于本单位职责")
     case .transfer: .transfer(lead: educationUnit, reason: "涉及校园周边，转教育委员会")

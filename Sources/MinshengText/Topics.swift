@@ -2,11 +2,14 @@ import Foundation
 
 /// A message as topic detection sees it.
 public struct TopicMessage: Sendable, Equatable {
+  /// The caller's identifier of the message (a topic's examples carry it, to link to them).
+  public var id: String?
   public var title: String
   public var body: String
   public var likes: Int?
 
-  public init(title: String, body: String, likes: Int? = nil) {
+  public init(id: String? = nil, title: String, body: String, likes: Int? = nil) {
+    self.id = id
     self.title = title
     self.body = body
     self.likes = likes
@@ -15,17 +18,26 @@ public struct TopicMessage: Sendable, Equatable {
 
 /// 热点: a group of messages of a period about the same thing.
 public struct Topic: Sendable, Equatable {
-  /// The characteristic terms, most characteristic first; `label` joins them.
+  /// The characteristic terms, most characteristic first.
   public var terms: [String]
+  /// What the topic is called: words its members' titles contain — the longest phrase (of at least
+  /// four characters) that half of them share, or else the title (shortened to 24 characters) that
+  /// holds most of the terms.
+  public var label: String
   public var size: Int
   /// How many messages of the previous period of the same length belong to it.
   public var previousSize: Int
   /// The sum of the messages' likes, when the source has them.
   public var likes: Int?
-  /// Up to three titles of its messages, as examples.
-  public var titles: [String]
+  /// Up to three of its messages, as examples: their identifiers (as given) and titles.
+  public var examples: [(id: String?, title: String)]
 
-  public var label: String { terms.joined(separator: "·") }
+  public var titles: [String] { examples.map(\.title) }
+
+  public static func == (a: Topic, b: Topic) -> Bool {
+    (a.terms, a.label, a.size, a.previousSize, a.likes) == (b.terms, b.label, b.size, b.previousSize, b.likes)
+      && a.titles == b.titles && a.examples.map(\.id) == b.examples.map(\.id)
+  }
 
   /// Relative growth against the previous period: (size − previous) / previous; nil when the topic is
   /// new (nothing before).
@@ -154,7 +166,8 @@ public struct TopicFinder: Sendable {
         for term in inTitle { score[term, default: 0] += 1 }
         for term in inText { score[term, default: 0] += 1 }
       }
-      var terms = Self.sharedPhrases(group.members.map { current[$0].title })
+      let shared = Self.sharedPhrases(group.members.map { current[$0].title })
+      var terms = shared
       let weighted: [(term: String, weight: Float)] = score.map { ($0.key, $0.value * (rarity[$0.key] ?? 1)) }
       let ranked = weighted.sorted { a, b in
         if a.weight != b.weight { return a.weight > b.weight }
@@ -175,11 +188,22 @@ public struct TopicFinder: Sendable {
         terms.append(term)
       }
       let likes = group.members.compactMap { current[$0].likes }
+      // The examples: the member titles that hold most of the terms first.
+      let members = group.members.sorted { a, b in
+        let (ca, cb) = (Self.covered(terms, in: current[a].title), Self.covered(terms, in: current[b].title))
+        if ca != cb { return ca > cb }
+        if current[a].title.count != current[b].title.count { return current[a].title.count < current[b].title.count }
+        return a < b
+      }
+      // A shared phrase of two or three characters is as likely a fragment across words ("卖过期") as
+      // a word; a whole title then reads better.
+      let label =
+        shared.first.flatMap { $0.count >= 4 ? $0 : nil } ?? Self.shortened(current[members[0]].title, to: 24)
       topics.append(
         Topic(
-          terms: terms, size: group.members.count, previousSize: group.previous,
+          terms: terms, label: label, size: group.members.count, previousSize: group.previous,
           likes: likes.isEmpty ? nil : likes.reduce(0, +),
-          titles: Array(group.members.prefix(3).map { current[$0].title })))
+          examples: Array(members.prefix(3).map { (current[$0].id, current[$0].title) })))
     }
     topics.sort { ($0.size, $0.likes ?? 0, $1.label) > ($1.size, $1.likes ?? 0, $0.label) }
     return Array(topics.prefix(limit))
@@ -216,6 +240,17 @@ public struct TopicFinder: Sendable {
       phrases.append(phrase)
     }
     return phrases
+  }
+
+  /// How many of the terms a title contains.
+  static func covered(_ terms: [String], in title: String) -> Int {
+    terms.filter { title.contains($0) }.count
+  }
+
+  /// The text cut to `limit` characters, with an ellipsis when cut.
+  static func shortened(_ text: String, to limit: Int) -> String {
+    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+    return trimmed.count <= limit ? trimmed : String(trimmed.prefix(limit - 1)) + "…"
   }
 
   /// Whether a gram can name a topic: no punctuation, no masked or folded number.

@@ -10,7 +10,8 @@ import Testing
   /// Every field filled in.
   static let complete = ActionInput(
     leadUnit: UUID(), assistingUnits: [UUID()], instruction: "按期办理", reason: "理由", note: "说明", workingDays: 3,
-    body: "答复内容", comment: "意见", into: UUID(), urgent: true, contactKind: .phoned, contactedAt: Fixtures.now)
+    body: "答复内容", comment: "意见", into: UUID(), urgent: true, contactKind: .phoned, contactedAt: Fixtures.now,
+    returnCode: .duplicate)
 
   static func without(_ field: ActionField, _ input: ActionInput = complete) -> ActionInput {
     var input = input
@@ -26,6 +27,7 @@ import Testing
     case .into: input.into = nil
     case .urgent: input.urgent = nil
     case .contact: (input.contactKind, input.contactedAt) = (nil, nil)
+    case .returnCode: input.returnCode = nil
     }
     return input
   }

@@ -127,8 +127,10 @@ import Testing
 
   @Test func returnAndReassign_restartTheAcceptanceClockForTheNewUnit() throws {
     let assigned = Fixtures.message(status: .assigned)
-    let returned = try apply(.returnToDispatcher(reason: "非本单位职责"), to: assigned, by: Fixtures.actor(.handler))
+    let returned = try apply(
+      .returnToDispatcher(reason: "非本单位职责", code: .notOurs), to: assigned, by: Fixtures.actor(.handler))
     #expect(returned.to == .returned)
+    #expect(returned.event.payload["return_code"] == "not_ours", "the code the statistics count")
     #expect(returned.event.visibility == .internal)
     #expect(returned.message.acceptanceDue == assigned.acceptanceDue)
     let later = Fixtures.at("2026-03-06", 15)

@@ -43,6 +43,43 @@ import Testing
     #expect(other != lines)
   }
 
+  /// Everyone in the demonstration has someone to act (#22): each message waiting in a pool has a
+  /// dispatcher account in its office, each message with a unit a handler account there; and each
+  /// title comes with its own body and its own reply.
+  @Test func demo_everyWaitingMessageHasStaff_andTitlesMatchBodiesAndReplies() async throws {
+    try await TestDatabase.sqlite.withStore { (store: Store) async throws in
+      let summary = try await Demo.load(
+        into: store, messages: 200, seed: 11, now: Fixtures.now, passwords: PasswordHashing(cost: 4))
+      let accounts = try await store.staffAccounts()
+      func has(_ role: Role, in unit: UUID?) -> Bool {
+        accounts.contains { $0.role == role && $0.unitID == unit && unit != nil }
+      }
+      let messages = try await store.allMessages()
+      for message in messages where [.received, .returned].contains(message.status) {
+        #expect(has(.dispatcher, in: message.dispatchingUnitID), "\(message.serial) waits for a dispatcher")
+      }
+      for message in messages where [.assigned, .accepted, .extensionRequested].contains(message.status) {
+        #expect(has(.handler, in: message.leadUnitID), "\(message.serial) waits for a handler")
+      }
+      #expect(summary.accounts.contains { $0.username == "zxq.dispatcher" })
+      // Titles and bodies from the same case; replies from that case too.
+      func matches(_ template: String, _ text: String) -> Bool {
+        DemoCatalogue.places.contains { template.replacingOccurrences(of: "{place}", with: $0) == text }
+      }
+      let cases = DemoCatalogue.topics.flatMap(\.cases)
+      var replied = 0
+      for message in messages where message.type != .thanks {
+        let matter = cases.first { matches($0.title, message.title) }
+        #expect(matter.map { matches($0.body, message.body) } == true, "\(message.title): \(message.body)")
+        for reply in try await store.publishedReplies(of: message.id) {
+          #expect(matter.map { matches($0.reply, reply.body) } == true, "\(message.title): \(reply.body)")
+          replied += 1
+        }
+      }
+      #expect(replied > 20)
+    }
+  }
+
   @Test func demo_refusesADatabaseThatHasData() async throws {
     try await TestDatabase.sqlite.withStore { (store: Store) async throws in
       _ = try await store.createRegion(code: "990000", name: "示范市")

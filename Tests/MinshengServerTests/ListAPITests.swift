@@ -48,6 +48,19 @@ import VaporTesting
           let page = try response.content.decode(Page.self)
           #expect(page.items.map(\.serial) == ["2026-000006", "2026-000004", "2026-000002"])
         }
+        // The public list's tabs: 待回复 (received, assigned, returned) holds all six; 办理中 none yet.
+        try await app.testing().test(.GET, "api/v1/messages?stage=waiting") { response in
+          let page = try response.content.decode(Page.self)
+          #expect(page.items.count == 6)
+        }
+        try await app.testing().test(.GET, "api/v1/messages?stage=handling") { response in
+          let page = try response.content.decode(Page.self)
+          #expect(page.items.isEmpty)
+        }
+        try await app.testing().test(.GET, "api/v1/messages?stage=waiting&status=assigned") { response in
+          let page = try response.content.decode(Page.self)
+          #expect(page.items.map(\.serial) == ["2026-000005"])
+        }
         try await app.testing().test(.GET, "api/v1/messages?unit=\(w.housing.id)") { response in
           let page = try response.content.decode(Page.self)
           #expect(page.items.map(\.serial) == ["2026-000005"])
@@ -60,7 +73,7 @@ import VaporTesting
         // 422 naming the field; a value of the wrong kind (text for a number) is 400.
         for (bad, field) in [
           ("cursor=abc", "cursor"), ("limit=0", "limit"), ("limit=1000", "limit"), ("type=rumour", "type"),
-          ("region=not-a-uuid", "region"), ("from=yesterday", "from"),
+          ("region=not-a-uuid", "region"), ("from=yesterday", "from"), ("stage=done", "stage"),
         ] {
           try await app.testing().test(.GET, "api/v1/messages?\(bad)") { response in
             #expect(response.status == .unprocessableEntity, "\(bad)")

@@ -44,6 +44,40 @@ import Testing
     #expect(school.titles.count == 3)
   }
 
+  /// A topic is named by words its members' titles actually contain, never by fragments cut across
+  /// words ("售过期·市销售·期食品", #22); its examples carry the messages' identifiers for links.
+  @Test func aTopicsLabel_isInItsTitles_andItsExamplesCarryTheirIDs() {
+    // Titles that share no phrase of half of them: the label is the title holding most terms.
+    let food = [
+      ("超市售卖过期食品", "城南超市销售过期食品，货架上的酸奶过期三天仍在销售，请市场监管部门查处城南超市销售过期食品。"),
+      ("某超市销售过期面包", "城南超市销售过期食品，买到的面包过期两天，请市场监管部门查处城南超市销售过期食品。"),
+      ("投诉超市卖过期零食", "城南超市销售过期食品，零食包装上的日期早已过期，请市场监管部门查处城南超市销售过期食品。"),
+      ("过期牛奶还在卖", "城南超市销售过期食品，牛奶过期一周还摆在货架上，请市场监管部门查处城南超市销售过期食品。"),
+    ]
+    let current =
+      food.enumerated().map { TopicMessage(id: "m\($0.offset)", title: $0.element.0, body: $0.element.1) }
+      + Self.messages(Self.others)
+    let topics = TopicFinder().topics(current: current)
+    guard let topic = topics.first else {
+      Issue.record("no topic found")
+      return
+    }
+    #expect(topic.size == 4)
+    let titles = food.map(\.0)
+    #expect(
+      titles.contains { $0.contains(topic.label.replacingOccurrences(of: "…", with: "")) },
+      "the label \(topic.label) is in a title")
+    #expect(!topic.label.contains("·"))
+    #expect(topic.examples.count == 3)
+    for example in topic.examples {
+      let index = example.id.flatMap { Int($0.dropFirst()) } ?? -1
+      #expect(food.indices.contains(index) && food[index].0 == example.title, "\(example)")
+    }
+    // Shared phrases still name the topic when half the titles have one.
+    let noise = TopicFinder().topics(current: Self.messages(Self.noise))[0]
+    #expect(Self.noise.filter { $0.0.contains(noise.label) }.count >= 2, "\(noise.label)")
+  }
+
   @Test func aPeriodWithoutRepeats_hasNoTopics_andTheResultIsStable() {
     #expect(TopicFinder().topics(current: Self.messages(Self.others)).isEmpty)
     #expect(TopicFinder().topics(current: []).isEmpty)

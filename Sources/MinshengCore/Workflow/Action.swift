@@ -59,7 +59,7 @@ public enum Action: String, Sendable, Codable, CaseIterable {
 public enum Command: Sendable, Equatable {
   case assign(lead: UUID, assisting: [UUID] = [], instruction: String? = nil, leadRequiresReview: Bool = false)
   case accept(note: String? = nil)
-  case returnToDispatcher(reason: String)
+  case returnToDispatcher(reason: String, code: ReturnReason = .other)
   case reassign(lead: UUID, assisting: [UUID] = [], instruction: String? = nil, leadRequiresReview: Bool = false)
   case rejectReturn(reason: String)
   case transfer(lead: UUID, assisting: [UUID] = [], reason: String, leadRequiresReview: Bool = false)
@@ -67,7 +67,9 @@ public enum Command: Sendable, Equatable {
   case approveExtension(workingDays: Int, note: String? = nil)
   case denyExtension(reason: String)
   case reply(body: String)
-  case approveReply(note: String? = nil)
+  /// With `editedBody`, the reviewer's own wording is published in place of the draft (the draft is
+  /// kept, and the event says the reply was edited).
+  case approveReply(note: String? = nil, editedBody: String? = nil)
   case sendBackReply(comment: String)
   case evaluate(Evaluation)
   case grantReopen(note: String? = nil)
@@ -119,10 +121,10 @@ public enum Command: Sendable, Equatable {
   public var note: String? {
     switch self {
     case .assign(_, _, let text, _), .reassign(_, _, let text, _): text
-    case .accept(let text), .approveExtension(_, let text), .approveReply(let text), .grantReopen(let text),
+    case .accept(let text), .approveExtension(_, let text), .approveReply(let text, _), .grantReopen(let text),
       .merge(_, let text), .remind(let text):
       text
-    case .returnToDispatcher(let text), .rejectReturn(let text), .transfer(_, _, let text, _),
+    case .returnToDispatcher(let text, _), .rejectReturn(let text), .transfer(_, _, let text, _),
       .requestExtension(_, let text), .denyExtension(let text), .sendBackReply(let text),
       .declineReopen(let text), .close(let text), .markInvalid(let text), .setUrgent(_, let text),
       .supervise(let text), .contribute(let text), .note(let text, _), .instruct(let text):
@@ -142,6 +144,23 @@ public enum Command: Sendable, Equatable {
     default: false
     }
   }
+}
+
+/// 退回原因: why a unit sends a message back to the office that dispatched it, as a code the
+/// statistics can count (退回率 by reason), with the handler's own words beside it.
+public enum ReturnReason: String, Sendable, Codable, CaseIterable, Named {
+  /// 不属于本单位职责
+  case notOurs = "not_ours"
+  /// 不属于本辖区
+  case wrongRegion = "wrong_region"
+  /// 诉求信息不全，无法办理
+  case insufficientInformation = "insufficient_information"
+  /// 重复诉求
+  case duplicate
+  /// 其他
+  case other
+
+  public var nameKey: String { "return_reason_" + rawValue }
 }
 
 /// 联系记录: how and when a unit got in touch with the author or went to the place, kept with an

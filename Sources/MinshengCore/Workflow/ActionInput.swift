@@ -24,6 +24,8 @@ public enum ActionField: String, Sendable, CaseIterable {
   case urgent
   /// 联系记录: how and when the author was reached (with a note)
   case contact
+  /// 退回原因 (a `ReturnReason`)
+  case returnCode = "return_code"
 }
 
 extension Action {
@@ -33,8 +35,10 @@ extension Action {
     switch self {
     case .assign, .reassign: [(.leadUnit, true), (.assistingUnits, false), (.instruction, false)]
     case .transfer: [(.leadUnit, true), (.assistingUnits, false), (.reason, true)]
-    case .accept, .approveReply, .grantReopen, .remind: [(.note, false)]
-    case .returnToDispatcher, .rejectReturn, .denyExtension, .declineReopen, .close, .markInvalid: [(.reason, true)]
+    case .accept, .grantReopen, .remind: [(.note, false)]
+    case .approveReply: [(.body, false), (.note, false)]
+    case .returnToDispatcher: [(.returnCode, true), (.reason, true)]
+    case .rejectReturn, .denyExtension, .declineReopen, .close, .markInvalid: [(.reason, true)]
     case .requestExtension: [(.workingDays, true), (.reason, true)]
     case .approveExtension: [(.workingDays, true), (.note, false)]
     case .reply, .contribute, .answerDirectly: [(.body, true)]
@@ -63,12 +67,15 @@ public struct ActionInput: Sendable, Equatable {
   public var urgent: Bool?
   public var contactKind: ContactRecord.Kind?
   public var contactedAt: Date?
+  public var returnCode: ReturnReason?
 
   public init(
     leadUnit: UUID? = nil, assistingUnits: [UUID]? = nil, instruction: String? = nil, reason: String? = nil,
     note: String? = nil, workingDays: Int? = nil, body: String? = nil, comment: String? = nil, into: UUID? = nil,
-    urgent: Bool? = nil, contactKind: ContactRecord.Kind? = nil, contactedAt: Date? = nil
+    urgent: Bool? = nil, contactKind: ContactRecord.Kind? = nil, contactedAt: Date? = nil,
+    returnCode: ReturnReason? = nil
   ) {
+    self.returnCode = returnCode
     self.leadUnit = leadUnit
     self.assistingUnits = assistingUnits
     self.instruction = instruction
@@ -109,7 +116,9 @@ public struct ActionInput: Sendable, Equatable {
       return .transfer(
         lead: try required(leadUnit, .leadUnit), assisting: assistingUnits ?? [], reason: try required(reason, .reason))
     case .accept: return .accept(note: note)
-    case .returnToDispatcher: return .returnToDispatcher(reason: try required(reason, .reason))
+    case .returnToDispatcher:
+      let code = try required(returnCode, .returnCode)
+      return .returnToDispatcher(reason: try required(reason, .reason), code: code)
     case .rejectReturn: return .rejectReturn(reason: try required(reason, .reason))
     case .requestExtension:
       return .requestExtension(
@@ -117,7 +126,12 @@ public struct ActionInput: Sendable, Equatable {
     case .approveExtension: return .approveExtension(workingDays: try required(workingDays, .workingDays), note: note)
     case .denyExtension: return .denyExtension(reason: try required(reason, .reason))
     case .reply: return .reply(body: try reply())
-    case .approveReply: return .approveReply(note: note)
+    case .approveReply:
+      guard let body else { return .approveReply(note: note) }
+      guard body.count <= Self.maxReplyLength else {
+        throw ValidationError(field: ActionField.body.rawValue, reason: .tooLong(max: Self.maxReplyLength))
+      }
+      return .approveReply(note: note, editedBody: body)
     case .sendBackReply: return .sendBackReply(comment: try required(comment, .comment))
     case .grantReopen: return .grantReopen(note: note)
     case .declineReopen: return .declineReopen(reason: try required(reason, .reason))
@@ -143,6 +157,6 @@ public struct ActionInput: Sendable, Equatable {
   public static func sample(for message: Message) -> ActionInput {
     ActionInput(
       leadUnit: message.leadUnitID ?? message.suggestedUnitID ?? UUID(), reason: "—", note: "—", workingDays: 5,
-      body: "—", comment: "—", into: UUID(), urgent: !message.urgent)
+      body: "—", comment: "—", into: UUID(), urgent: !message.urgent, returnCode: .other)
   }
 }

@@ -82,7 +82,7 @@ public struct Actor: Sendable, Equatable, Codable {
 }
 
 /// The public list's status tabs (`Status.publicStage`).
-public enum PublicStage: String, Sendable, CaseIterable, Named {
+public enum PublicStage: String, Sendable, Codable, CaseIterable, Named {
   case waiting, handling, answered
 
   /// The statuses of the stage.

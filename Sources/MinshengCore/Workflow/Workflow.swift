@@ -130,7 +130,11 @@ public enum Workflow {
       }
       payload["contact_kind"] = contact.kind.rawValue
       payload["contacted_at"] = Self.timestamp(contact.at)
-    case .returnToDispatcher, .rejectReturn, .denyExtension, .reply, .approveReply, .sendBackReply,
+    case .returnToDispatcher(_, let code):
+      payload["return_code"] = code.rawValue
+    case .approveReply(_, let edited):
+      if edited != nil { payload["reply_edited"] = "true" }
+    case .rejectReturn, .denyExtension, .reply, .sendBackReply,
       .declineReopen, .close, .markInvalid, .remind, .supervise, .contribute, .note, .instruct:
       break
     }

@@ -109,10 +109,12 @@ enum Demo {
     }
     summary.units = 2 + unitsByCode.count
     var regionIDs = [city.id]
+    var offices: [(DemoCatalogue.Area, MinshengCore.Unit)] = []
     for area in DemoCatalogue.areas {
       let region = try await store.createRegion(code: area.code, name: area.name, parent: city.id)
       let office = try await store.createUnit(code: "\(area.code)-XFB", name: "\(area.name)信访办", region: region.id)
       try await store.setDispatchingUnit(office.id, forRegion: region.id)
+      offices.append((area, office))
       leaders.append(
         try await store.createLeader(
           code: "\(area.code)-Z", title: area.isCounty ? "县长" : "区长", region: region.id, dispatchingUnit: office.id))
@@ -146,9 +148,10 @@ enum Demo {
       let topicIndex = Int.random(in: 0..<topics.count, using: &rng)
       let (topic, category, unit) = topics[topicIndex]
       let place = DemoCatalogue.places.randomElement(using: &rng) ?? "滨江路"
-      let title = (topic.titles.randomElement(using: &rng) ?? topic.name).replacingOccurrences(
-        of: "{place}", with: place)
-      let body = (topic.bodies.randomElement(using: &rng) ?? title).replacingOccurrences(of: "{place}", with: place)
+      guard let matter = topic.cases.randomElement(using: &rng) else { continue }
+      let title = matter.title.replacingOccurrences(of: "{place}", with: place)
+      let body = matter.body.replacingOccurrences(of: "{place}", with: place)
+      let replyText = matter.reply.replacingOccurrences(of: "{place}", with: place)
       let isThanks = Int.random(in: 0..<100, using: &rng) < 5
       let type: MessageType =
         isThanks
@@ -179,19 +182,25 @@ enum Demo {
       if stage == .merged, earlier[sameMatter]?.isEmpty ?? true { stage = .received }
       if stage == .reviewing, !unit.requiresReplyReview { stage = .accepted }
       try await advance(
-        message, to: stage, lead: unit, replyText: DemoCatalogue.replies.randomElement(using: &rng) ?? "已办理。",
+        message, to: stage, lead: unit,
+        replyText: isThanks ? "感谢您对我们工作的肯定，我们将继续做好相关工作。" : replyText,
         parent: earlier[sameMatter]?.randomElement(using: &rng), store: store, now: now, rng: &rng)
       earlier[sameMatter, default: []].append(message.id)
       summary.messages = index + 1
     }
     summary.byStatus = try await store.countByStatus()
 
-    let staff: [(String, Role, MinshengCore.Unit?)] = [
+    // Every office that dispatches has its dispatcher, every unit that receives cases its handler
+    // (and its reviewer where replies are reviewed): no message waits for nobody.
+    var staff: [(String, Role, MinshengCore.Unit?)] = [
       ("xfb.dispatcher", .dispatcher, petition), ("dcs.dispatcher", .dispatcher, supervision),
-      ("zjw.handler", .handler, unitsByCode["ZJW"]), ("zjw.reviewer", .reviewer, unitsByCode["ZJW"]),
-      ("rsj.handler", .handler, unitsByCode["RSJ"]), ("scjg.handler", .handler, unitsByCode["SCJG"]),
-      ("dc.supervisor", .supervisor, nil), ("admin", .admin, nil),
     ]
+    staff += offices.map { ("\($0.0.account).dispatcher", .dispatcher, $0.1) }
+    for (_, _, unit) in topics {
+      staff.append(("\(unit.code.lowercased()).handler", .handler, unit))
+      if unit.requiresReplyReview { staff.append(("\(unit.code.lowercased()).reviewer", .reviewer, unit)) }
+    }
+    staff += [("dc.supervisor", .supervisor, nil), ("admin", .admin, nil)]
     var generator = SystemRandomNumberGenerator()
     let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
     for (username, role, unit) in staff {
@@ -237,7 +246,7 @@ enum Demo {
     try await step(.assign(lead: unit.id, instruction: "请按时限办理并答复留言人"), dispatcher)
     if stage == .assigned { return }
     if stage == .returned {
-      try await step(.returnToDispatcher(reason: "该事项不属于本单位职责范围，建议改派属地"), handler)
+      try await step(.returnToDispatcher(reason: "该事项不属于本单位职责范围，建议改派属地", code: .notOurs), handler)
       return
     }
     try await step(.accept(), handler)

@@ -192,7 +192,13 @@ struct TopicView: Encodable, Sendable {
   var size: String
   /// The growth against the week before, in words: 较前 7 天 +20%.
   var growth: String
-  var titles: [String]
+  /// Up to three of its messages, each linked to its case.
+  var items: [Item]
+
+  struct Item: Encodable, Sendable {
+    var title: String
+    var url: String
+  }
 }
 
 struct StaffLoginContent: Encodable, Sendable {
@@ -218,6 +224,8 @@ struct CaseContent: Encodable, Sendable {
   var timeline: [StaffEventView]
   var replies: [StaffReplyView]
   var draft: [StaffReplyView]
+  /// Drafts a reviewer edited before publishing, as the unit wrote them.
+  var revisedDrafts: [StaffReplyView]
   var forms: [ActionForm]
   /// 并单候选, with the forms to merge into one or dismiss it when the viewer may.
   var duplicates: [DuplicateView]
@@ -289,6 +297,9 @@ struct ActionForm: Encodable, Sendable {
   var daysMax: Int
   var daysHint: String
   var body: Bool
+  /// A reply must be written; the reviewer's edit of a draft may be left as it is.
+  var bodyRequired: Bool
+  var bodyLabel: String
   var comment: Bool
   var into: Bool
   var urgent: Bool
@@ -296,6 +307,9 @@ struct ActionForm: Encodable, Sendable {
   var urgentNow: Bool
   /// The note form doubles as the contact log: how the author was reached, and when.
   var contact: Bool
+  /// 退回: why, as a code the statistics count.
+  var returnCode: Bool
+  var returnCodes: [Option]
   var contactKinds: [Option]
   /// Now, as the contact time's default.
   var now: String
@@ -324,6 +338,23 @@ struct IntakeContent: Encodable, Sendable {
   var phone: String
   var answer: String
   var isPrivate: Bool
+  /// 来电历史: the number looked up, and the caller's earlier messages the operator may read.
+  var caller = ""
+  var callerSearched = false
+  var history: [CallerHistoryItem] = []
+  /// 知识库: the words searched, and the entries found (to answer the caller on the spot).
+  var knowledgeQuery = ""
+  var knowledgeSearched = false
+  var knowledge: [KnowledgeView] = []
+}
+
+/// One of a caller's earlier messages, as the operator's lookup lists it.
+struct CallerHistoryItem: Encodable, Sendable {
+  var serial: String
+  var title: String
+  var status: String
+  var date: String
+  var url: String
 }
 
 struct ModerationContent: Encodable, Sendable {

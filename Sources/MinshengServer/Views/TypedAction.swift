@@ -9,6 +9,7 @@ struct TypedAction: Encodable, Sendable {
   var comment = ""
   var into = ""
   var contactedAt = ""
+  var returnCode = ""
   var problems = Problems()
 
   /// One text per field, named as the field's id ends (`{action}-days` …).
@@ -24,6 +25,7 @@ struct TypedAction: Encodable, Sendable {
     var into = ""
     var contact = ""
     var at = ""
+    var code = ""
 
     /// The part of the field's id after the action, for a field name as errors give it; nil when the
     /// form has no such field.
@@ -34,6 +36,7 @@ struct TypedAction: Encodable, Sendable {
       case "working_days": "days"
       case "contact_kind": "contact"
       case "contact", "contacted_at": "at"
+      case "return_code": "code"
       case "instruction", "reason", "note", "body", "comment", "into": field
       default: nil
       }
@@ -52,6 +55,7 @@ struct TypedAction: Encodable, Sendable {
       case "into": into = text
       case "contact": contact = text
       case "at": at = text
+      case "code": code = text
       default: break
       }
     }

@@ -125,6 +125,8 @@ enum SideRow: Sendable {
   case reply(ReplyRow)
   /// The drafts of a message decided by the reviewer: published or sent back.
   case decideDrafts(publish: Bool, at: Date)
+  /// The reviewer's edit: the draft is kept as `revised` and this reply published in its place.
+  case replaceDraft(ReplyRow)
   case evaluation(EvaluationRow)
   case thanks(ThanksLetter)
   /// A statement both databases run as it is (a near-duplicate candidate decided).
@@ -143,6 +145,8 @@ public enum ReplyState: String, Sendable {
   case draft
   case published
   case sentBack = "sent_back"
+  /// The draft as the unit wrote it, kept when the reviewer published an edited wording.
+  case revised
 }
 
 /// A reply as stored.

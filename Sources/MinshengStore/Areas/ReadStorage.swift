@@ -38,6 +38,8 @@ protocol PublicReadStorage: Sendable {
 
   /// 我的留言: the messages written with this mobile number, newest first.
   func messages(ofPhone mobile: String, limit: Int) async throws -> [Message]
+  /// Every message written with the number, proved or not, newest first.
+  func callerMessages(ofPhone mobile: String, limit: Int) async throws -> [Message]
 }
 
 /// A message's version and whether the public may read it.
@@ -104,7 +106,7 @@ protocol QueueStorage: Sendable {
   func handledMessagesWithCategory(limit: Int) async throws -> [(title: String, body: String, category: UUID)]
 
   /// The titles and bodies of the messages written in `[from, before)`.
-  func texts(createdFrom from: Date, before: Date) async throws -> [(title: String, body: String)]
+  func texts(createdFrom from: Date, before: Date) async throws -> [(id: UUID, title: String, body: String)]
 }
 
 /// 并单候选存储: the duplicate index — fingerprints waiting to be filed, band keys, candidates.

@@ -161,9 +161,12 @@ enum ReadStatements {
     SQLFragment("SELECT COUNT(*) AS n FROM messages WHERE merged_into_id = ?", [.uuid(id)])
   }
 
-  static func messages(ofPhone mobile: String, limit: Int) -> SQLFragment {
+  /// The messages written with a number, newest first: only those whose number was proved
+  /// (`verified`, 我的留言), or all (the operator's view of a caller's history).
+  static func messages(ofPhone mobile: String, verified: Bool = true, limit: Int) -> SQLFragment {
     SQLFragment(
-      "SELECT * FROM messages WHERE contact_phone = ? AND phone_verified = TRUE ORDER BY created_at DESC LIMIT ?",
+      "SELECT * FROM messages WHERE contact_phone = ?\(verified ? " AND phone_verified = TRUE" : "")"
+        + " ORDER BY created_at DESC, serial_year DESC, serial_number DESC LIMIT ?",
       [.text(mobile), .integer(Int64(limit))])
   }
 }

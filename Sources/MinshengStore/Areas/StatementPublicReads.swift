@@ -51,6 +51,10 @@ struct StatementPublicReads<Runner: StatementRunner>: PublicReadStorage {
     try await runner.integer(ReadStatements.mergedCount(id))
   }
 
+  func callerMessages(ofPhone mobile: String, limit: Int) async throws -> [Message] {
+    try await runner.messages(ReadStatements.messages(ofPhone: mobile, verified: false, limit: limit))
+  }
+
   func messages(ofPhone mobile: String, limit: Int) async throws -> [Message] {
     try await runner.messages(ReadStatements.messages(ofPhone: mobile, limit: limit))
   }

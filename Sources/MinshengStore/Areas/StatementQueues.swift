@@ -180,12 +180,12 @@ struct StatementQueues<Runner: StatementRunner>: QueueStorage {
     return try await runner.all(statement, as: LabelledRow.self).map { ($0.title, $0.body, $0.category_id) }
   }
 
-  func texts(createdFrom from: Date, before: Date) async throws -> [(title: String, body: String)] {
+  func texts(createdFrom from: Date, before: Date) async throws -> [(id: UUID, title: String, body: String)] {
     try await runner.all(
       SQLFragment(
-        "SELECT title, body FROM messages WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
+        "SELECT id, title, body FROM messages WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
         [.date(from), .date(before)]), as: TextRow.self
-    ).map { ($0.title, $0.body) }
+    ).map { ($0.id, $0.title, $0.body) }
   }
 }
 
@@ -239,6 +239,7 @@ struct LabelledRow: Decodable, Sendable {
 
 /// A message's title and body.
 struct TextRow: Decodable, Sendable {
+  var id: UUID
   var title: String
   var body: String
 }

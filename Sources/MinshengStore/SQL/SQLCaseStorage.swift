@@ -114,6 +114,10 @@ struct SQLCaseStorage: CaseStorage {
         .set("state", to: (publish ? ReplyState.published : .sentBack).rawValue)
         .set("published_at", to: publish ? at : nil)
         .where("message_id", .equal, messageID).where("state", .equal, ReplyState.draft.rawValue).run()
+    case .replaceDraft(let reply):
+      try await sql.update(ReplyRecord.schema).set("state", to: ReplyState.revised.rawValue)
+        .where("message_id", .equal, messageID).where("state", .equal, ReplyState.draft.rawValue).run()
+      try await sql.insert(ReplyRecord(reply, messageID: messageID), into: ReplyRecord.schema)
     case .evaluation(let evaluation):
       try await sql.insert(EvaluationRecord(evaluation, messageID: messageID), into: EvaluationRecord.schema)
     case .thanks(let letter):

@@ -111,6 +111,11 @@ struct SQLiteCaseStorage: CaseStorage {
           .text((publish ? ReplyState.published : .sentBack).rawValue), publish ? at.sqliteValue : .null,
           .text(messageID.uuidString), .text(ReplyState.draft.rawValue),
         ])
+    case .replaceDraft(let reply):
+      try handle.execute(
+        "UPDATE replies SET state = ? WHERE message_id = ? AND state = ?",
+        [.text(ReplyState.revised.rawValue), .text(messageID.uuidString), .text(ReplyState.draft.rawValue)])
+      try handle.insert(ReplyRecord(reply, messageID: messageID), into: ReplyRecord.schema)
     case .evaluation(let evaluation):
       try handle.insert(EvaluationRecord(evaluation, messageID: messageID), into: EvaluationRecord.schema)
     case .thanks(let letter):

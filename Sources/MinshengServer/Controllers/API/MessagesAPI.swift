@@ -55,6 +55,8 @@ struct MessagesAPI: Sendable {
     var type: MessageType?
     var category: UUID?
     var status: Status?
+    /// The public list's tabs (`PublicStage`): waiting, handling, answered.
+    var stage: PublicStage?
     var from: Date?
     var to: Date?
     var cursor: String?
@@ -71,6 +73,7 @@ struct MessagesAPI: Sendable {
     filter.type = query.type
     filter.categoryID = query.category
     filter.status = query.status
+    if let stage = query.stage { filter.statuses = stage.statuses }
     filter.createdFrom = query.from
     filter.createdBefore = query.to
     filter.after = try Self.cursor(query.cursor)

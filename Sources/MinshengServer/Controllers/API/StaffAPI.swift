@@ -20,6 +20,8 @@ struct ActionRequest: Content {
   /// With `note`: an entry of the contact log — how (`phoned`, `visited`, `met`, `other`) and when.
   var contactKind: ContactRecord.Kind?
   var contactedAt: Date?
+  /// With `return`: why (`not_ours`, `wrong_region`, `insufficient_information`, `duplicate`, `other`).
+  var returnCode: ReturnReason?
 
   enum CodingKeys: String, CodingKey {
     case instruction, reason, note, body, comment, into, urgent
@@ -29,13 +31,14 @@ struct ActionRequest: Content {
     case expectedVersion = "expected_version"
     case contactKind = "contact_kind"
     case contactedAt = "contacted_at"
+    case returnCode = "return_code"
   }
 
   var input: ActionInput {
     ActionInput(
       leadUnit: leadUnit, assistingUnits: assistingUnits, instruction: instruction, reason: reason, note: note,
       workingDays: workingDays, body: body, comment: comment, into: into, urgent: urgent, contactKind: contactKind,
-      contactedAt: contactedAt)
+      contactedAt: contactedAt, returnCode: returnCode)
   }
 }
 

@@ -51,7 +51,7 @@ extension AdminController {
       return try await render(
         request, section, session: session,
         errors: mapped.messages(in: language) { language.text("admin_field_" + $0) },
-        prefill: id == nil ? sent.fields : [:], status: mapped.status)
+        prefill: id == nil || sent.fields["_form"] != nil ? sent.fields : [:], status: mapped.status)
     }
     return request.redirect(to: section.url.path(query: [("done", done)]), redirectType: .normal)
   }
@@ -90,8 +90,8 @@ extension AdminController {
         requiresReplyReview: sent.fields["requires_reply_review"] == "yes", by: actor, at: now)
     case (.units, "update", let id?):
       _ = try await store.updateUnit(
-        id, name: sent.text("name"), requiresReplyReview: sent.fields["requires_reply_review"] == "yes", by: actor,
-        at: now)
+        id, name: sent.text("name"), requiresReplyReview: sent.fields["requires_reply_review"] == "yes",
+        region: sent.uuid("region_id"), by: actor, at: now)
     case (.categories, "add", nil):
       _ = try await store.createCategory(
         code: sent.text("code"), name: sent.text("name"), parent: sent.uuid("parent_id"), by: actor, at: now)
@@ -111,6 +111,41 @@ extension AdminController {
       return "calendar-\(try await store.saveCalendarYear(json: upload, by: actor, at: now).year)"
     case (.rules, "sla", nil):
       try await store.saveSLA(json: Data(sent.text("sla").utf8), by: actor, at: now)
+    case (.rules, "sla-add", nil), (.rules, "sla-update", nil), (.rules, "sla-delete", nil):
+      var rules = store.rules.sla
+      if verb == "sla-add" {
+        rules.rules.append(try Self.slaRule(sent))
+      } else {
+        guard let index = Int(sent.text("index")), rules.rules.indices.contains(index) else {
+          throw PageError(.notFound, "error_page_not_found")
+        }
+        if verb == "sla-delete" { rules.rules.remove(at: index) } else { rules.rules[index] = try Self.slaRule(sent) }
+      }
+      try await store.saveSLA(rules, expected: sent.text("sla_fingerprint"), by: actor, at: now)
+    case (.rules, "holiday-add", nil):
+      guard let year = Int(sent.text("year")), (2000...2100).contains(year) else {
+        throw ValidationError(field: "year", reason: .invalid(LocalizedText("error_holiday_year")))
+      }
+      guard let from = LocalDate(sent.text("off_from")) else {
+        throw ValidationError(field: "off_from", reason: .missing)
+      }
+      guard let to = LocalDate(sent.text("off_to")) else { throw ValidationError(field: "off_to", reason: .missing) }
+      var work: [LocalDate] = []
+      for text in sent.text("work").split(whereSeparator: { " ,，、;；".contains($0) }) {
+        guard let day = LocalDate(String(text)) else {
+          throw ValidationError(
+            field: "work", reason: .invalid(LocalizedText("error_holiday_date", ["text": .plain(String(text))])))
+        }
+        work.append(day)
+      }
+      let holiday = HolidayYear.Holiday(name: sent.text("name"), offFrom: from, offTo: to, work: work)
+      return
+        "calendar-\(try await store.addHoliday(holiday, year: year, source: sent.text("source"), by: actor, at: now).year)"
+    case (.rules, "holiday-delete", nil):
+      guard let year = Int(sent.text("year")), let from = LocalDate(sent.text("off_from")) else {
+        throw PageError(.notFound, "error_page_not_found")
+      }
+      try await store.removeHoliday(startingOn: from, year: year, by: actor, at: now)
     case (.words, "add", nil):
       guard let severity = BannedWord.Severity(rawValue: sent.text("severity")) else {
         throw ValidationError(field: "severity", reason: .missing)
@@ -144,6 +179,41 @@ extension AdminController {
       throw PageError(.notFound, "error_page_not_found")
     }
     return "saved"
+  }
+
+  /// An SLA rule as its form sent it: each limit a number and a unit, read by the core's parser
+  /// (`SLADuration`); a blank number leaves the limit to the rules before it.
+  static func slaRule(_ sent: Sent) throws -> SLARule {
+    func duration(_ name: String) throws -> SLADuration? {
+      let count = sent.text(name + "_n")
+      guard !count.isEmpty else { return nil }
+      guard let value = SLADuration(count + sent.text(name + "_unit")) else {
+        throw ValidationError(field: name, reason: .invalid(LocalizedText("error_sla_duration")))
+      }
+      return value
+    }
+    var rule = SLARule()
+    rule.region = sent.text("region_code").isEmpty ? nil : sent.text("region_code")
+    if !sent.text("type").isEmpty {
+      guard let type = MessageType(rawValue: sent.text("type")) else {
+        throw ValidationError(field: "type", reason: .unknownReference)
+      }
+      rule.type = type
+    }
+    rule.urgent = sent.fields["urgent"] == "yes" ? true : nil
+    rule.dispatch = try duration("dispatch")
+    rule.acceptance = try duration("acceptance")
+    rule.reply = try duration("reply")
+    if !sent.text("max_extension").isEmpty {
+      guard let days = Int(sent.text("max_extension")), (1...60).contains(days) else {
+        throw ValidationError(field: "max_extension", reason: .invalid(LocalizedText("error_sla_max_extension")))
+      }
+      rule.maxExtension = days
+    }
+    guard rule.dispatch != nil || rule.acceptance != nil || rule.reply != nil || rule.maxExtension != nil else {
+      throw ValidationError(field: "acceptance", reason: .invalid(LocalizedText("error_sla_rule_empty")))
+    }
+    return rule
   }
 
   private func addAccount(_ sent: Sent, by actor: String, at now: Date) async throws {

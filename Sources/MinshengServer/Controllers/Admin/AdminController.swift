@@ -81,6 +81,15 @@ struct AdminController: Sendable {
     var content = try await AdminSections(store: store, language: language, me: session.account).content(section)
     content.links = links(current: section, language: language)
     content.forms = content.forms.map { $0.prefilled(prefill) }
+    content.tables = content.tables.map { table in
+      var table = table
+      table.rows = table.rows.map { row in
+        var row = row
+        row.forms = row.forms.map { $0.prefilled(prefill) }
+        return row
+      }
+      return table
+    }
     return try await pages.render(
       request, "staff/admin", title: content.heading, session: session, content, notice: notice, errors: errors,
       status: status)

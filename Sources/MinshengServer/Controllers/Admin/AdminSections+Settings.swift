@@ -3,10 +3,11 @@ import MinshengCore
 import MinshengStore
 
 extension AdminSections {
-  func rules() async throws -> ([AdminTable], [AdminForm]) {
+  func rules(_ names: ReferenceNames, _ options: AdminOptions) async throws -> ([AdminTable], [AdminForm]) {
     let section = Section.rules
     let rules = store.rules
     let uploads = try await store.ruleDocuments()
+    let fingerprint = Store.slaFingerprint(rules.sla)
     let sla = AdminTable(
       id: "sla", title: text("admin_sla_table"),
       headers: ["region", "type", "urgent", "dispatch", "acceptance", "reply", "max_extension"].map {
@@ -16,12 +17,28 @@ extension AdminSections {
         AdminRow(
           id: "sla-\(index)",
           cells: [
-            rule.region ?? text("admin_all"), rule.type.map(language.name) ?? text("admin_all"),
+            rule.region.map { code in
+              names.regions.values.first { $0.code == code }.map {
+                $0.name + language.text("in_brackets", ["text": .plain(code)])
+              } ?? code
+            } ?? text("admin_all"),
+            rule.type.map(language.name) ?? text("admin_all"),
             text((rule.urgent ?? false) ? "admin_yes" : "admin_no"), rule.dispatch.map(language.duration) ?? "—",
             rule.acceptance.map(language.duration) ?? "—",
             rule.reply.map(language.duration) ?? "—",
             rule.maxExtension.map { language.duration(.workingDays($0)) } ?? "—",
-          ], forms: [])
+          ],
+          forms: [
+            AdminForm(
+              id: "sla-edit-\(index)", title: text("admin_edit"), action: section.change("sla-update"),
+              submit: text("admin_save"),
+              fields: [.hidden("index", String(index)), .hidden("sla_fingerprint", fingerprint)]
+                + slaFields(rule, options)),
+            AdminForm(
+              id: "sla-delete-\(index)", title: text("admin_delete"), action: section.change("sla-delete"),
+              submit: text("admin_confirm_delete"), danger: true,
+              fields: [.hidden("index", String(index)), .hidden("sla_fingerprint", fingerprint)]),
+          ])
       })
     let years = AdminTable(
       id: "years", title: text("admin_years_table"),
@@ -39,10 +56,49 @@ extension AdminSections {
             } ?? text("admin_years_shipped"),
           ], forms: [])
       })
+    // Every holiday with its days; those of years entered here can be removed one by one.
+    let holidays = AdminTable(
+      id: "holidays", title: text("admin_holidays_table"),
+      headers: ["year", "name", "off", "makeup"].map { text("admin_holidays_" + $0) },
+      rows: rules.calendar.years.values.sorted { $0.year < $1.year }.flatMap { year in
+        let entered = uploads.contains { $0.kind == .calendar && $0.key == String(year.year) }
+        return year.holidays.map { holiday in
+          AdminRow(
+            id: "holiday-\(holiday.offFrom)",
+            cells: [
+              String(year.year), holiday.name,
+              holiday.offFrom == holiday.offTo ? "\(holiday.offFrom)" : "\(holiday.offFrom) – \(holiday.offTo)",
+              holiday.work.isEmpty ? "—" : language.list(holiday.work.map(\.description)),
+            ],
+            forms: entered
+              ? [
+                AdminForm(
+                  id: "holiday-delete-\(holiday.offFrom)", title: text("admin_delete"),
+                  action: section.change("holiday-delete"), submit: text("admin_confirm_delete"), danger: true,
+                  fields: [.hidden("year", String(year.year)), .hidden("off_from", holiday.offFrom.description)])
+              ] : [])
+        }
+      })
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     let json = (try? encoder.encode(rules.sla)).map { String(decoding: $0, as: UTF8.self) } ?? ""
     let forms = [
+      AdminForm(
+        id: "sla-add", title: text("admin_sla_add"), action: section.change("sla-add"), isAdd: true,
+        submit: text("admin_add"), intro: text("admin_sla_add_intro"),
+        fields: [.hidden("sla_fingerprint", fingerprint)] + slaFields(SLARule(), options)),
+      AdminForm(
+        id: "holiday-add", title: text("admin_holiday_add"), action: section.change("holiday-add"), isAdd: true,
+        submit: text("admin_add"), intro: text("admin_holiday_add_intro"),
+        fields: [
+          .number("year", text("admin_holidays_year"), "", required: true),
+          .text("source", text("admin_holiday_source"), "", maxlength: 200, hint: text("admin_holiday_source_hint")),
+          .text("name", text("admin_holidays_name"), "", required: true, maxlength: 50),
+          .date("off_from", text("admin_holiday_off_from"), required: true),
+          .date("off_to", text("admin_holiday_off_to"), required: true),
+          .text(
+            "work", text("admin_holidays_makeup"), "", maxlength: 200, hint: text("admin_holiday_makeup_hint")),
+        ]),
       AdminForm(
         id: "calendar-upload", title: text("admin_calendar_upload"), action: section.change("calendar"),
         submit: text("admin_upload"), intro: text("admin_calendar_upload_intro"), multipart: true,
@@ -52,7 +108,40 @@ extension AdminSections {
         intro: text("admin_sla_edit_intro"),
         fields: [.textarea("sla", text("admin_sla_json"), json, required: true, maxlength: 20_000, rows: 12)]),
     ]
-    return ([sla, years], forms)
+    return ([sla, holidays, years], forms)
+  }
+
+  /// The fields of one SLA rule: where and to what it applies, and each limit as a number and a unit.
+  private func slaFields(_ rule: SLARule, _ options: AdminOptions) -> [AdminField] {
+    func duration(_ name: String, _ value: SLADuration?) -> [AdminField] {
+      let (count, unit): (String, String) =
+        switch value {
+        case .workingDays(let n)?: (String(n), "wd")
+        case .days(let n)?: (String(n), "d")
+        case .hours(let n)?: (String(n), "h")
+        case nil: ("", "wd")
+        }
+      return [
+        .number(name + "_n", text("admin_sla_" + name), count, hint: text("admin_sla_blank_inherits")),
+        .select(
+          name + "_unit", text("admin_sla_unit_of", ["what": .key("admin_sla_" + name)]),
+          ["wd", "d", "h"].map { Option(value: $0, label: text("admin_sla_unit_" + $0), selected: $0 == unit) }),
+      ]
+    }
+    return [
+      .select("region_code", text("admin_sla_region"), options.regionCodes(rule.region, none: text("admin_all"))),
+      .select(
+        "type", text("admin_sla_type"),
+        [Option(value: "", label: text("admin_all"), selected: rule.type == nil)]
+          + MessageType.allCases.map { Option(value: $0.rawValue, label: language.name($0), selected: $0 == rule.type) }
+      ),
+      .checkbox("urgent", text("admin_sla_urgent_rule"), checked: rule.urgent ?? false),
+    ] + duration("dispatch", rule.dispatch) + duration("acceptance", rule.acceptance) + duration("reply", rule.reply)
+      + [
+        .number(
+          "max_extension", text("admin_sla_max_extension_days"), rule.maxExtension.map(String.init) ?? "",
+          hint: text("admin_sla_blank_inherits"))
+      ]
   }
 
   func words() async throws -> ([AdminTable], [AdminForm]) {
@@ -120,7 +209,8 @@ extension AdminSections {
           id: id,
           cells: [
             account.username, language.name(account.role), options.unitName(account.unitID),
-            emails[account.username] ?? "—", text(account.disabled ? "admin_disabled" : "admin_active"),
+            emails[account.username].flatMap { $0.isEmpty ? nil : $0 } ?? "—",
+            text(account.disabled ? "admin_disabled" : "admin_active"),
           ],
           forms: forms)
       })

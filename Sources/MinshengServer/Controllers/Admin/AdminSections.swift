@@ -25,7 +25,7 @@ struct AdminSections: Sendable {
     case .leaders: (content.tables, content.forms) = leaders(names, options)
     case .units: (content.tables, content.forms) = units(names, options)
     case .categories: (content.tables, content.forms) = try await categories(names, options)
-    case .rules: (content.tables, content.forms) = try await rules()
+    case .rules: (content.tables, content.forms) = try await rules(names, options)
     case .words: (content.tables, content.forms) = try await words()
     case .users: (content.tables, content.forms) = try await users(names, options)
     case .knowledge: (content.tables, content.forms) = try await knowledge(names, options)
@@ -101,7 +101,8 @@ struct AdminSections: Sendable {
       fields: [
         .text("code", text("admin_field_code"), "", required: true, maxlength: 32),
         .text("title", text("admin_field_board"), "", required: true, maxlength: 100, hint: text("admin_hint_board")),
-        .select("region_id", text("admin_field_region_id"), options.regions(nil, none: nil), required: true),
+        .select(
+          "region_id", text("admin_field_region_id"), options.regions(nil, none: text("form_choose")), required: true),
         .select(
           "dispatching_unit_id", text("admin_field_dispatching_unit_id"), options.units(nil, none: text("form_choose"))),
       ])
@@ -132,6 +133,8 @@ struct AdminSections: Sendable {
               submit: text("admin_save"),
               fields: [
                 .text("name", text("admin_field_name"), unit.name, required: true, maxlength: 100),
+                .select(
+                  "region_id", text("admin_field_region_id"), options.regions(unit.regionID, none: nil), required: true),
                 .checkbox("requires_reply_review", text("admin_requires_review"), checked: unit.requiresReplyReview),
               ])
           ])
@@ -142,7 +145,9 @@ struct AdminSections: Sendable {
       fields: [
         .text("code", text("admin_field_code"), "", required: true, maxlength: 32),
         .text("name", text("admin_field_name"), "", required: true, maxlength: 100),
-        .select("region_id", text("admin_field_region_id"), options.regions(nil, none: nil), required: true),
+        // No region is chosen for the administrator: the first in the list is not a default.
+        .select(
+          "region_id", text("admin_field_region_id"), options.regions(nil, none: text("form_choose")), required: true),
         .checkbox("requires_reply_review", text("admin_requires_review"), checked: false),
       ])
     return ([table], [add])
@@ -197,8 +202,8 @@ struct AdminSections: Sendable {
         submit: text("admin_add"),
         fields: [
           .select("category_id", text("admin_field_category_id"), options.categories(nil, none: nil), required: true),
-          .text(
-            "region_code", text("admin_field_region_code_optional"), "", maxlength: 32,
+          .select(
+            "region_code", text("admin_field_region_code_optional"), options.regionCodes(nil, none: text("admin_all")),
             hint: text("admin_hint_region_code_rule")),
           .select(
             "unit_id", text("admin_field_default_unit"), options.units(nil, none: text("form_choose")), required: true),
@@ -225,6 +230,16 @@ struct AdminOptions: Sendable {
     (none.map { [Option(value: "", label: $0, selected: selected == nil)] } ?? [])
       + names.regions.values.sorted { $0.code < $1.code }.map {
         Option($0.id, $0.name + language.text("in_brackets", ["text": .plain($0.code)]), selected: selected)
+      }
+  }
+
+  /// Regions by their code (a routing rule names a region by code: the region and those under it).
+  func regionCodes(_ selected: String?, none: String) -> [Option] {
+    [Option(value: "", label: none, selected: selected == nil)]
+      + names.regions.values.sorted { $0.code < $1.code }.map {
+        Option(
+          value: $0.code, label: $0.name + language.text("in_brackets", ["text": .plain($0.code)]),
+          selected: $0.code == selected)
       }
   }
 

@@ -42,8 +42,10 @@ struct CaseController: Sendable {
     func unit(_ id: UUID?) -> String { id.flatMap { names.units[$0]?.name } ?? "—" }
     let events = try await store.events(of: message.id)
     let timeline = events.map { StaffEventView($0.draft, names: names, language: language) }
+    let draft = try await store.draftReply(of: message.id)
     let forms = forms(
-      for: message, actor: session.actor, names: names, now: now, language: language, refused: refused)
+      for: message, actor: session.actor, names: names, now: now, language: language, refused: refused,
+      draft: draft?.body)
     let canReply = forms.contains { [Action.reply.rawValue, Action.answerDirectly.rawValue].contains($0.action) }
     let knowledgeQuery = String((request.query[String.self, at: "kb"] ?? "").prefix(50))
     let mayMerge = forms.contains { $0.action == Action.merge.rawValue }
@@ -71,9 +73,12 @@ struct CaseController: Sendable {
         StaffReplyView(
           unit: unit($0.unitID), date: language.dateTime($0.publishedAt), paragraphs: MessageView.paragraphs($0.body))
       },
-      draft: try await store.draftReply(of: message.id).map {
+      draft: draft.map {
         [StaffReplyView(unit: unit($0.unitID), date: "", paragraphs: MessageView.paragraphs($0.body))]
       } ?? [],
+      revisedDrafts: try await store.revisedDrafts(of: message.id).map {
+        StaffReplyView(unit: unit($0.unitID), date: "", paragraphs: MessageView.paragraphs($0.body))
+      },
       forms: forms,
       duplicates: try await store.duplicateCandidates(of: message.id).map { candidate in
         DuplicateView(
@@ -158,7 +163,7 @@ struct CaseController: Sendable {
   /// action takes (`Action.fields`), with the limits of the rules in force.
   func forms(
     for message: Message, actor: Actor, names: ReferenceNames, now: Date, language: Language,
-    refused: RefusedAction? = nil
+    refused: RefusedAction? = nil, draft: String? = nil
   ) -> [ActionForm] {
     let region = RegionPath.of(message.regionID, in: names.regions)
     let primary: Set<Action> = [.assign, .accept, .reply, .approveReply, .approveExtension, .grantReopen]
@@ -180,6 +185,9 @@ struct CaseController: Sendable {
       }
       let fields = Dictionary(action.fields.map { ($0.field, $0.required) }, uniquingKeysWith: { $0 || $1 })
       let typed = refused?.action == action ? refused : nil
+      // The reviewer approves the draft as it stands, or edits its wording first (the edit is recorded).
+      var untouched = TypedAction()
+      if action == .approveReply { untouched.body = draft ?? "" }
       let lead = typed?.form.lead_unit.flatMap(UUID.init(uuidString:)) ?? message.suggestedUnitID
       let assisting = Set((typed?.form.assisting_units ?? []).compactMap(UUID.init(uuidString:)))
       return ActionForm(
@@ -190,10 +198,17 @@ struct CaseController: Sendable {
         instruction: fields[.instruction] != nil, reason: fields[.reason] != nil, note: fields[.note] != nil,
         noteRequired: fields[.note] == true, days: fields[.workingDays] != nil, daysMax: maxDays,
         daysHint: language.text("form_days_hint", ["max": .number(maxDays)]),
-        body: fields[.body] != nil, comment: fields[.comment] != nil, into: fields[.into] != nil,
+        body: fields[.body] != nil, bodyRequired: fields[.body] == true,
+        bodyLabel: language.text(action == .approveReply ? "form_body_review" : "form_body"),
+        comment: fields[.comment] != nil, into: fields[.into] != nil,
         urgent: fields[.urgent] != nil,
         units: fields[.leadUnit] != nil ? pages.unitOptions(names, selected: lead) : [], urgentNow: message.urgent,
-        contact: fields[.contact] != nil,
+        contact: fields[.contact] != nil, returnCode: fields[.returnCode] != nil,
+        returnCodes: fields[.returnCode] == nil
+          ? []
+          : ReturnReason.allCases.map {
+            Option(value: $0.rawValue, label: language.name($0), selected: typed?.form.return_code == $0.rawValue)
+          },
         contactKinds: ContactRecord.Kind.allCases.map {
           Option(
             value: $0.rawValue, label: language.text("form_contact_log", ["kind": .key($0.nameKey)]),
@@ -204,7 +219,7 @@ struct CaseController: Sendable {
             Option(value: $0.id.uuidString.lowercased(), label: $0.name, selected: assisting.contains($0.id))
           }
           : [],
-        typed: typed?.typed ?? TypedAction())
+        typed: typed?.typed ?? untouched)
     }
   }
 
@@ -223,6 +238,7 @@ struct CaseController: Sendable {
     var urgent: String?
     var contact_kind: String?
     var contacted_at: String?
+    var return_code: String?
   }
 
   /// `POST /staff/messages/{id}/actions/{action}`: one workflow action from the case page. The
@@ -260,6 +276,14 @@ struct CaseController: Sendable {
       input.contactedAt = text(form.contacted_at).flatMap(Self.parseLocalMinute)
       if input.contactKind == nil { problems.append(("contact_kind", language.text("form_contact_kind_error"))) }
       if input.contactedAt == nil { problems.append(("contacted_at", language.text("form_contact_time_error"))) }
+    }
+    // The approve form always sends the draft's wording: emptied, it is no reply to publish.
+    if action == .approveReply, form.body != nil, input.body == nil {
+      problems.append(("body", language.text("error_missing")))
+    }
+    if action == .returnToDispatcher, let code = text(form.return_code) {
+      input.returnCode = ReturnReason(rawValue: code)
+      if input.returnCode == nil { problems.append(("return_code", language.text("form_choose_from_list"))) }
     }
     if let value = text(form.working_days) {
       if let days = Int(value) {
@@ -347,47 +371,8 @@ struct CaseController: Sendable {
   static func label(_ field: String, _ language: Language) -> String {
     let known: Set<String> = [
       "lead_unit", "reason", "note", "working_days", "body", "comment", "into", "urgent", "public_title", "public_body",
-      "instruction", "contacted_at", "assisting_units", "contact_kind", "contact",
+      "instruction", "contacted_at", "assisting_units", "contact_kind", "contact", "return_code",
     ]
     return known.contains(field) ? language.text("field_" + field) : field
-  }
-}
-
-extension StaffEventView {
-  /// An event as staff read it: when, who (role, unit, account), what, the note, whether internal.
-  init(_ event: EventDraft, names: ReferenceNames, language: Language) {
-    let unit = event.actor.unitID.flatMap { names.units[$0]?.name }.map { " · " + $0 } ?? ""
-    let account = event.actor.id.isEmpty ? "" : language.text("in_brackets", ["text": .plain(event.actor.id)])
-    self.init(
-      at: language.dateTime(event.at), who: language.name(event.actor.role) + unit + account,
-      what: Self.describe(event, names: names, language: language), note: event.note ?? "",
-      isInternal: event.visibility == .internal)
-  }
-
-  /// An event for staff: the public wording, or the internal one.
-  static func describe(_ event: EventDraft, names: ReferenceNames, language: Language) -> String {
-    switch event.action {
-    case .moderated:
-      guard event.payload["publication"] == "published" else { return language.text("staff_event_withheld") }
-      return language.text((event.payload["redacted"] ?? "").isEmpty ? "staff_event_published" : "staff_event_redacted")
-    case .duplicateDismissed:
-      return language.text("staff_event_duplicate_dismissed")
-    case .workflow(.note) where event.payload["contact_kind"] != nil:
-      let kind =
-        event.payload["contact_kind"].flatMap(ContactRecord.Kind.init(rawValue:)).map(language.name)
-        ?? language.text("staff_event_contact")
-      let at = event.payload["contacted_at"].flatMap(Double.init).map {
-        language.text("in_brackets", ["text": .plain(language.dateTime(Date(timeIntervalSince1970: $0 / 1000)))])
-      }
-      return language.text("staff_event_contact_log", ["kind": .plain(kind)]) + (at ?? "")
-    case .workflow(let action)
-    where [.note, .contribute, .remind, .supervise, .returnToDispatcher, .instruct].contains(action):
-      return language.name(action)
-    default:
-      let event = PublicEvent(
-        action: event.action, from: event.from, to: event.to, unitID: event.actor.unitID, payload: event.payload,
-        at: event.at)
-      return TimelineText.describe(event, names: names, language: language)
-    }
   }
 }

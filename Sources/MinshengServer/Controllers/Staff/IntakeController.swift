@@ -28,12 +28,17 @@ struct IntakeController: Sendable {
   func form(_ request: Request) async throws -> Response {
     guard let session = try await pages.session(request) else { return pages.toLogin(request) }
     let office = try pages.scope(of: .intake, for: session).unitID
-    return try await page(request, session: session, office: office, fields: Fields(), errors: [])
+    let caller = String((request.query[String.self, at: "caller"] ?? "").prefix(20))
+    var fields = Fields()
+    fields.phone = caller
+    return try await page(
+      request, session: session, office: office, fields: fields, errors: [], caller: caller,
+      knowledgeQuery: String((request.query[String.self, at: "kb"] ?? "").prefix(50)))
   }
 
   private func page(
     _ request: Request, session: StaffSession, office: UUID?, fields: Fields, errors: [String],
-    status: HTTPResponseStatus = .ok
+    caller: String = "", knowledgeQuery: String = "", status: HTTPResponseStatus = .ok
   ) async throws -> Response {
     let language = request.pageLanguage
     let names = try await context.store.referenceNames()
@@ -58,6 +63,24 @@ struct IntakeController: Sendable {
       title: fields.title ?? "", body: fields.body ?? "", address: fields.address ?? "", name: fields.name ?? "",
       phone: fields.phone ?? "", answer: fields.answer ?? "", isPrivate: fields.visibility == "private")
     content.action = SiteURL.staff(.intake).path
+    let caller = caller.trimmingCharacters(in: .whitespaces)
+    if !caller.isEmpty {
+      content.caller = caller
+      content.callerSearched = true
+      content.history = try await context.store.callerHistory(phone: caller, readableBy: session.actor).map {
+        CallerHistoryItem(
+          serial: $0.serial.description, title: $0.title, status: language.name($0.status),
+          date: language.date($0.createdAt), url: SiteURL.staff(.message(.value($0.id))).path)
+      }
+    }
+    let words = knowledgeQuery.trimmingCharacters(in: .whitespaces)
+    if !words.isEmpty {
+      content.knowledgeQuery = words
+      content.knowledgeSearched = true
+      content.knowledge = try await context.store.searchKnowledge(words, limit: 10).map {
+        KnowledgeView(kind: language.text("knowledge_" + $0.kind.rawValue), title: $0.title, body: $0.body)
+      }
+    }
     content.figure = try await FirstContact(context: context).figure(office: office, language: language)
     return try await pages.render(
       request, "staff/intake", title: language.text("place_intake"), session: session, content, errors: errors,
@@ -94,7 +117,8 @@ struct IntakeController: Sendable {
     } catch let error as ValidationError {
       return try await page(
         request, session: session, office: office, fields: fields,
-        errors: MappedError.of(error).messages(in: language) { Self.label($0, language) }, status: .unprocessableEntity)
+        errors: MappedError.of(error).messages(in: language) { Self.label($0, language) }, caller: fields.phone ?? "",
+        status: .unprocessableEntity)
     }
     let caseURL = SiteURL.staff(.message(.value(message.id)))
     guard !answer.isEmpty else {

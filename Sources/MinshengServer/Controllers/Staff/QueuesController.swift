@@ -190,7 +190,11 @@ struct QueuesController: Sendable {
           growth: language.text(
             "queue_topic_growth",
             ["growth": .plain(topic.growth.map { String(format: "%+.0f%%", $0 * 100) } ?? language.text("topic_new"))]),
-          titles: Array(topic.titles.prefix(3)))
+          items: topic.examples.map { example in
+            TopicView.Item(
+              title: example.title,
+              url: example.id.flatMap(UUID.init(uuidString:)).map { SiteURL.staff(.message(.value($0))).path } ?? "")
+          })
       }
     } else {
       content.topicsPending = true
@@ -321,8 +325,8 @@ final class TopicsCache: Sendable {
     let current = try await store.texts(createdFrom: now.addingTimeInterval(-week), before: now.addingTimeInterval(1))
     let previous = try await store.texts(
       createdFrom: now.addingTimeInterval(-2 * week), before: now.addingTimeInterval(-week))
-    func messages(_ texts: [(title: String, body: String)]) -> [TopicMessage] {
-      texts.map { TopicMessage(title: $0.title, body: $0.body) }
+    func messages(_ texts: [(id: UUID, title: String, body: String)]) -> [TopicMessage] {
+      texts.map { TopicMessage(id: $0.id.uuidString.lowercased(), title: $0.title, body: $0.body) }
     }
     return TopicFinder().topics(current: messages(current), previous: messages(previous), limit: 5)
   }

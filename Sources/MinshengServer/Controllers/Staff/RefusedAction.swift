@@ -19,6 +19,7 @@ struct RefusedAction: Sendable {
     typed.comment = form.comment ?? ""
     typed.into = form.into_serial ?? ""
     typed.contactedAt = form.contacted_at ?? ""
+    typed.returnCode = form.return_code ?? ""
     for problem in problems {
       if let suffix = TypedAction.Problems.suffix(of: problem.field) { typed.problems.set(suffix, problem.text) }
     }
