@@ -52,7 +52,7 @@ bench-staff:
 # path from ../shared/data/tipdm2020c (never copied into the repository).
 bench-text:
 	Benchmarks/classify-bench.sh --out Benchmarks/results/classify-$$(date +%Y-%m-%d)-$$(hostname).md
-	swift run -c release DuplicatesBenchmark --csv ../shared/data/tipdm2020c/hot_messages.csv --index 1000000 --out Benchmarks/results/duplicates-$$(date +%Y-%m-%d)-$$(hostname).md
+	Benchmarks/duplicates-bench.sh --out Benchmarks/results/duplicates-$$(date +%Y-%m-%d)-$$(hostname).md
 
 format:
 	swift format --in-place --recursive Sources Tests Benchmarks Package.swift

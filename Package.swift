@@ -77,7 +77,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "DuplicatesBenchmark",
-      dependencies: ["MinshengText", .product(name: "CSV", package: "CSV.swift")],
+      dependencies: ["MinshengCore", "MinshengStore", "MinshengText", .product(name: "CSV", package: "CSV.swift")],
       path: "Benchmarks/DuplicatesBenchmark"
     ),
     .testTarget(name: "MinshengCoreTests", dependencies: ["MinshengCore", "MinshengTestSupport"]),
