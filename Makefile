@@ -27,12 +27,15 @@ e2e:
 	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_public_board.py'
 	python3 e2e/test_staff_workbench.py
 	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_staff_workbench.py'
+	python3 e2e/test_accessibility.py
+	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_accessibility.py'
 
 # The screenshots in docs/screenshots, taken by the browser test (SQLite, demonstration data).
 screenshots:
 	swift build
 	python3 e2e/test_public_board.py --screenshots docs/screenshots
 	python3 e2e/test_staff_workbench.py --screenshots docs/screenshots
+	python3 e2e/test_accessibility.py --screenshots docs/screenshots
 
 bench:
 	swift run -c release StoreBenchmark --messages 1000 --rounds 9 --out Benchmarks/results/store-$$(date +%Y-%m-%d)-$$(hostname).md
