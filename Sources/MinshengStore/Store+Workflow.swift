@@ -133,11 +133,16 @@ extension Store {
     switch command {
     case .reply(let body), .answerDirectly(let body):
       guard let unit = transition.message.leadUnitID else { return [] }
+      // The wording saved before (保存草稿) has been sent: it goes, in the same transaction.
       return [
+        .statement(
+          SQLFragment(
+            "DELETE FROM replies WHERE message_id = ? AND state = ?",
+            [.uuid(transition.message.id), .text(ReplyState.working.rawValue)])),
         .reply(
           ReplyRow(
             id: ids.newID(), unitID: unit, body: body.trimmingCharacters(in: .whitespacesAndNewlines),
-            state: transition.to == .replied ? .published : .draft, createdAt: now))
+            state: transition.to == .replied ? .published : .draft, createdAt: now)),
       ]
     case .approveReply(_, let edited?):
       guard let unit = transition.message.leadUnitID else { return [] }
@@ -206,6 +211,31 @@ extension Store {
   /// The reply draft waiting for the unit's reviewer, if there is one.
   public func draftReply(of messageID: UUID) async throws -> (body: String, unitID: UUID)? {
     try await cases.replies(of: messageID, state: .draft).first.map { ($0.body, $0.unitID) }
+  }
+
+  /// 保存草稿: keeps the wording of a reply the actor may send now, for the actor's unit, to be sent
+  /// later (the reply form opens with it). Saving is not a step of the case: the message does not
+  /// change, and nothing is shown on its timeline until the reply is sent.
+  public func saveWorkingReply(_ body: String, on messageID: UUID, by actor: Actor, at now: Date) async throws {
+    guard let message = try await message(messageID) else { throw StoreError.notFound(.message) }
+    let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
+    guard !text.isEmpty else { throw ValidationError(field: "body", reason: .missing) }
+    guard text.count <= ActionInput.maxReplyLength else {
+      throw ValidationError(field: "body", reason: .tooLong(max: ActionInput.maxReplyLength))
+    }
+    // Only who may reply now may keep a reply's wording: the same check as sending it.
+    let path = try await regionPath(of: message.regionID)
+    _ = try Workflow.transition(
+      from: message, action: .reply(body: text), by: actor, at: now, rules: rules,
+      region: RegionPath(codes: path.map(\.code)))
+    guard let unit = actor.unitID else { throw StoreError.forbidden(LocalizedText("error_forbidden_draft")) }
+    try await cases.saveWorkingReply(
+      ReplyRow(id: ids.newID(), unitID: unit, body: text, state: .working, createdAt: now), of: messageID)
+  }
+
+  /// The wording the unit saved for the message's reply, and when.
+  public func workingReply(of messageID: UUID, unit: UUID) async throws -> (body: String, savedAt: Date)? {
+    try await cases.replies(of: messageID, state: .working).last { $0.unitID == unit }.map { ($0.body, $0.createdAt) }
   }
 
   /// The drafts a reviewer edited before publishing them, as the unit wrote them, oldest first.

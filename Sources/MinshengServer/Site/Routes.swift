@@ -89,6 +89,7 @@ struct Routes: Sendable {
     routes.on(.POST, .staff(.moderate(.key)), use: moderation.decide)
     routes.on(.GET, .staff(.message(.key)), use: cases.show)
     routes.on(.POST, .staff(.action(.key, .key)), use: cases.act)
+    routes.on(.POST, .staff(.replyDraft(.key)), use: cases.saveDraft)
     routes.on(.POST, .staff(.dismissDuplicate(.key, candidate: .key)), use: cases.dismissDuplicate)
     routes.on(.GET, .staff(.media(.key)), use: cases.media)
     routes.on(.GET, .staff(.admin), use: admin.index)

@@ -164,6 +164,8 @@ enum StaffURL: Sendable, Equatable {
   case moderate(Parameter<UUID>)
   case message(Parameter<UUID>)
   case action(Parameter<UUID>, Parameter<String>)
+  /// 保存草稿: the reply's wording kept for later.
+  case replyDraft(Parameter<UUID>)
   case dismissDuplicate(Parameter<UUID>, candidate: Parameter<UUID>)
   case media(Parameter<UUID>)
   case admin
@@ -184,6 +186,7 @@ enum StaffURL: Sendable, Equatable {
     case .moderate(let id): ["moderation", .uuid("id", id)]
     case .message(let id): ["messages", .uuid("id", id)]
     case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]
+    case .replyDraft(let id): ["messages", .uuid("id", id), "draft"]
     case .dismissDuplicate(let id, let candidate):
       ["messages", .uuid("id", id), "duplicates", .uuid("candidate", candidate), "dismiss"]
     case .media(let id): ["media", .uuid("id", id)]

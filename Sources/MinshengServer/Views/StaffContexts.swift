@@ -300,6 +300,9 @@ struct ActionForm: Encodable, Sendable {
   /// A reply must be written; the reviewer's edit of a draft may be left as it is.
   var bodyRequired: Bool
   var bodyLabel: String
+  /// The reply form's 保存草稿: where it is sent, and when the unit last saved (empty: never).
+  var draftURL: String
+  var draftSaved: String
   var comment: Bool
   var into: Bool
   var urgent: Bool

@@ -37,6 +37,10 @@ protocol CaseStorage: Sendable {
   /// The replies of a message in one state, oldest first.
   func replies(of messageID: UUID, state: ReplyState) async throws -> [StoredReply]
 
+  /// Keeps `reply` (state `working`) as its unit's saved wording of the message's reply, in place of
+  /// the one saved before, in one transaction.
+  func saveWorkingReply(_ reply: ReplyRow, of messageID: UUID) async throws
+
   /// The classifier's suggestions stored with these messages at intake (absent: none).
   func suggestions(for messageIDs: [UUID]) async throws -> [UUID: CategorySuggestion]
 
@@ -147,6 +151,9 @@ public enum ReplyState: String, Sendable {
   case sentBack = "sent_back"
   /// The draft as the unit wrote it, kept when the reviewer published an edited wording.
   case revised
+  /// The handler's wording saved before sending (保存草稿): one per unit, replaced at each save and
+  /// removed when the reply is sent.
+  case working
 }
 
 /// A reply as stored.

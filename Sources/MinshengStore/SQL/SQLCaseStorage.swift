@@ -167,6 +167,14 @@ struct SQLCaseStorage: CaseStorage {
       replies: try await replies(of: id, state: .published).compactMap(\.published))
   }
 
+  func saveWorkingReply(_ reply: ReplyRow, of messageID: UUID) async throws {
+    try await connection.transaction { sql in
+      try await sql.delete(from: ReplyRecord.schema).where("message_id", .equal, messageID)
+        .where("unit_id", .equal, reply.unitID).where("state", .equal, ReplyState.working.rawValue).run()
+      try await sql.insert(ReplyRecord(reply, messageID: messageID), into: ReplyRecord.schema)
+    }
+  }
+
   func replies(of messageID: UUID, state: ReplyState) async throws -> [StoredReply] {
     try await connection.read.select().column("*").from(ReplyRecord.schema)
       .where("message_id", .equal, messageID).where("state", .equal, state.rawValue)

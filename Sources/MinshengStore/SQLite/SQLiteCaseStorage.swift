@@ -179,6 +179,15 @@ struct SQLiteCaseStorage: CaseStorage {
     try await readers.run { try $0.replies(of: messageID, state: state) }
   }
 
+  func saveWorkingReply(_ reply: ReplyRow, of messageID: UUID) async throws {
+    try await writer.grouped { handle in
+      try handle.execute(
+        "DELETE FROM replies WHERE message_id = ? AND unit_id = ? AND state = ?",
+        [.text(messageID.uuidString), .text(reply.unitID.uuidString), .text(ReplyState.working.rawValue)])
+      try handle.insert(ReplyRecord(reply, messageID: messageID), into: ReplyRecord.schema)
+    }
+  }
+
   func suggestions(for messageIDs: [UUID]) async throws -> [UUID: CategorySuggestion] {
     guard !messageIDs.isEmpty else { return [:] }
     return try await readers.run { handle in

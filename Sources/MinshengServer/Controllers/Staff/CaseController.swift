@@ -19,12 +19,14 @@ struct CaseController: Sendable {
     let notice =
       done == "intake"
       ? language.text("intake_done")
-      : done.flatMap(Action.init(rawValue:)).map { language.text("action_done", ["action": .key($0.nameKey)]) } ?? ""
+      : done == "draft"
+        ? language.text("form_draft_saved")
+        : done.flatMap(Action.init(rawValue:)).map { language.text("action_done", ["action": .key($0.nameKey)]) } ?? ""
     return try await page(request, session: session, message: message, notice: notice, errors: [])
   }
 
   /// The message in the path, if the viewer may read it; 404 otherwise, the same for an unknown id.
-  private func readable(_ request: Request, _ session: StaffSession) async throws -> Message {
+  func readable(_ request: Request, _ session: StaffSession) async throws -> Message {
     guard let id = request.parameters.get("id", as: UUID.self), let message = try await store.message(id),
       CaseAccess.mayRead(session.actor, message)
     else { throw PageError(.notFound, "error_case_not_found") }
@@ -43,9 +45,11 @@ struct CaseController: Sendable {
     let events = try await store.events(of: message.id)
     let timeline = events.map { StaffEventView($0.draft, names: names, language: language) }
     let draft = try await store.draftReply(of: message.id)
+    var working: (body: String, savedAt: Date)?
+    if let unit = session.actor.unitID { working = try await store.workingReply(of: message.id, unit: unit) }
     let forms = forms(
       for: message, actor: session.actor, names: names, now: now, language: language, refused: refused,
-      draft: draft?.body)
+      draft: draft?.body, working: working)
     let canReply = forms.contains { [Action.reply.rawValue, Action.answerDirectly.rawValue].contains($0.action) }
     let knowledgeQuery = String((request.query[String.self, at: "kb"] ?? "").prefix(50))
     let mayMerge = forms.contains { $0.action == Action.merge.rawValue }
@@ -163,7 +167,7 @@ struct CaseController: Sendable {
   /// action takes (`Action.fields`), with the limits of the rules in force.
   func forms(
     for message: Message, actor: Actor, names: ReferenceNames, now: Date, language: Language,
-    refused: RefusedAction? = nil, draft: String? = nil
+    refused: RefusedAction? = nil, draft: String? = nil, working: (body: String, savedAt: Date)? = nil
   ) -> [ActionForm] {
     let region = RegionPath.of(message.regionID, in: names.regions)
     let primary: Set<Action> = [.assign, .accept, .reply, .approveReply, .approveExtension, .grantReopen]
@@ -188,6 +192,8 @@ struct CaseController: Sendable {
       // The reviewer approves the draft as it stands, or edits its wording first (the edit is recorded).
       var untouched = TypedAction()
       if action == .approveReply { untouched.body = draft ?? "" }
+      // The reply form opens with the wording the unit saved (保存草稿), and says when it was saved.
+      if action == .reply, let working { untouched.body = working.body }
       let lead = typed?.form.lead_unit.flatMap(UUID.init(uuidString:)) ?? message.suggestedUnitID
       let assisting = Set((typed?.form.assisting_units ?? []).compactMap(UUID.init(uuidString:)))
       return ActionForm(
@@ -200,6 +206,10 @@ struct CaseController: Sendable {
         daysHint: language.text("form_days_hint", ["max": .number(maxDays)]),
         body: fields[.body] != nil, bodyRequired: fields[.body] == true,
         bodyLabel: language.text(action == .approveReply ? "form_body_review" : "form_body"),
+        draftURL: action == .reply ? SiteURL.staff(.replyDraft(.value(message.id))).path : "",
+        draftSaved: action == .reply
+          ? working.map { language.text("form_draft_saved_at", ["when": .plain(language.dateTime($0.savedAt))]) } ?? ""
+          : "",
         comment: fields[.comment] != nil, into: fields[.into] != nil,
         urgent: fields[.urgent] != nil,
         units: fields[.leadUnit] != nil ? pages.unitOptions(names, selected: lead) : [], urgentNow: message.urgent,
