@@ -153,6 +153,22 @@ def staff_login(driver, base, username, password):
     check(username in driver.find_element(By.ID, "who").text, f"{username} is logged in")
 
 
+def queue_item(driver, section, message_id):
+    """The message's row in a queue section, or None. The overview shows each section's first 20
+    cases; when the message is not among them, 查看全部 opens the section alone and 下一页 pages on."""
+    selector = f"a.item-title[href='/staff/messages/{message_id.lower()}']"
+    while True:
+        queue = driver.find_element(By.ID, "q-" + section)
+        links = queue.find_elements(By.CSS_SELECTOR, selector)
+        if links:
+            return links[0].find_element(By.XPATH, "./ancestor::li")
+        more = queue.find_elements(By.LINK_TEXT, "查看全部") or queue.find_elements(By.LINK_TEXT, "下一页")
+        if not more:
+            return None
+        more[0].click()
+        wait_until(driver, 30, lambda d: d.find_elements(By.ID, "q-" + section))
+
+
 def click_then(driver, element, ready):
     """Clicks something that loads a page, then waits (up to 30 s: the server may be busy with its
     start-up jobs) until `ready(driver)` holds on the new page."""
@@ -361,14 +377,13 @@ def run(binary, screenshots):
 
         # The unit's handler accepts and replies from the inbox.
         staff_login(driver, base, "scjg.handler", server.passwords["scjg.handler"])
-        inbox = driver.find_element(By.ID, "q-accept")
-        check(XSS_TITLE in inbox.text, "the message waits in the unit's inbox to be accepted")
-        row = inbox.find_element(By.XPATH, f".//a[@href='/staff/messages/{message_id.lower()}']/ancestor::li")
-        check("due-ok" in row.get_attribute("class"), "its deadline is shown green")
         shot(driver, screenshots, "staff-inbox-desktop")
         driver.set_window_size(1280, 900)
-        inbox = driver.find_element(By.ID, "q-accept")
-        inbox.find_element(By.CSS_SELECTOR, f"a.item-title[href='/staff/messages/{message_id.lower()}']").click()
+        # 待签收 lists the most urgent first: a message just assigned may be on a later page.
+        row = queue_item(driver, "accept", message_id)
+        check(row is not None and XSS_TITLE in row.text, "the message waits in the unit's inbox to be accepted")
+        check("due-ok" in row.get_attribute("class"), "its deadline is shown green")
+        row.find_element(By.CSS_SELECTOR, "a.item-title").click()
         wait_until(driver, 30, lambda d: d.find_elements(By.ID, "a-accept"))
         check("已执行「签收」" in notice_after(driver, driver.find_element(By.CSS_SELECTOR, "#a-accept form button")),
               "accepted")

@@ -32,7 +32,7 @@ import urllib.parse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from test_public_board import (Server, browser, check, gone, no_dialog, notice_after, shot, staff_login, staff_logout,
+from test_public_board import (Server, browser, check, gone, no_dialog, notice_after, queue_item, shot, staff_login, staff_logout,
                                wait_until)
 
 REPLY_TEMPLATE_WORDS = "经我单位工作人员现场核查"
@@ -62,22 +62,6 @@ def actions_offered(driver):
 def due_text(driver):
     found = driver.find_elements(By.ID, "due")
     return found[0].text if found else ""
-
-
-def queue_item(driver, section, message_id):
-    """The message's row in a queue section, or None. The overview shows each section's first 20
-    cases; when the message is not among them, 查看全部 opens the section alone and 下一页 pages on."""
-    selector = f"a.item-title[href='/staff/messages/{message_id.lower()}']"
-    while True:
-        queue = driver.find_element(By.ID, "q-" + section)
-        links = queue.find_elements(By.CSS_SELECTOR, selector)
-        if links:
-            return links[0].find_element(By.XPATH, "./ancestor::li")
-        more = queue.find_elements(By.LINK_TEXT, "查看全部") or queue.find_elements(By.LINK_TEXT, "下一页")
-        if not more:
-            return None
-        more[0].click()
-        wait_until(driver, 30, lambda d: d.find_elements(By.ID, "q-" + section))
 
 
 def open_from_queue(driver, section, message_id):

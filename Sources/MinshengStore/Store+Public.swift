@@ -66,9 +66,15 @@ extension Store {
     }
     var evaluation = try await cases.evaluation(of: message.id)
     if let comment = evaluation?.evaluation.comment { evaluation?.evaluation.comment = PrivacyMask.mask(comment) }
+    // A published reply's photos are public with it, less any a moderator kept back.
+    let photos = try await replyImages(of: message.id)
     return PublicCaseFile(
       item: PublicCase.of(message, nameStyle: publicNameStyle), timeline: PublicEvent.timeline(file.events),
-      replies: file.replies.map(PublicReply.of), evaluation: evaluation,
+      replies: file.replies.map { reply in
+        var shown = PublicReply.of(reply)
+        shown.imageIDs = (photos[reply.id] ?? []).filter { forAuthor || !$0.hidden }.map(\.id)
+        return shown
+      }, evaluation: evaluation,
       thanks: try await cases.thanksLetter(of: message.id).map(publicThanks),
       mergedCount: try await publicReads.mergedCount(into: message.id), parent: parent,
       images: try await cases.attachments(of: message.id).filter { forAuthor || !$0.hidden })

@@ -34,19 +34,30 @@ extension Store {
   /// lead unit's review setting is taken from the database, whatever the command says. `notices` are
   /// queued in the same transaction; with a `jobKey`, the change is stored only if that scheduled job
   /// was not done for the message yet (`StoreError.alreadyDone`).
+  ///
+  /// `images` (答复附图: at most three JPEG, PNG or WebP photos, checked by content as a message's are)
+  /// go with a reply or a direct answer, in the same transaction; any other action refuses them.
   @discardableResult
   public func perform(
-    _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int? = nil
+    _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int? = nil,
+    images: [Data] = []
   ) async throws -> Message {
     try await perform(
-      command, on: messageID, by: actor, at: now, expectedVersion: expectedVersion, notices: { _ in [] })
+      command, on: messageID, by: actor, at: now, expectedVersion: expectedVersion, images: images,
+      notices: { _ in [] })
   }
 
   @discardableResult
   func perform(
     _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int?, jobKey: String? = nil,
-    notices: (Message) async throws -> [OutboxRow]
+    images: [Data] = [], notices: (Message) async throws -> [OutboxRow]
   ) async throws -> Message {
+    guard images.isEmpty || [.reply, .answerDirectly].contains(command.action) else {
+      throw ValidationError(field: "images", reason: .invalid(LocalizedText("error_images_not_taken")))
+    }
+    let checked = try Self.checkImages(images).map {
+      CheckedImage(id: ids.newID(), contentType: $0.type, data: $0.data, sha256: Hashing.sha256Hex($0.data))
+    }
     guard let (current, tip) = try await cases.messageWithTip(messageID) else { throw StoreError.notFound(.message) }
     if let expectedVersion, expectedVersion != current.version {
       throw StoreError.conflict(messageID: messageID, expectedVersion: expectedVersion, currentVersion: current.version)
@@ -64,7 +75,7 @@ extension Store {
     try await cases.apply(
       CaseChange(
         before: current, tip: tip, after: transition.message, event: transition.event, eventID: ids.newID(),
-        assisting: assisting, rows: sideRows(of: command, transition: transition),
+        assisting: assisting, rows: sideRows(of: command, transition: transition, images: checked),
         notices: try await notices(transition.message), jobKey: jobKey))
     return transition.message
   }
@@ -128,11 +139,12 @@ extension Store {
   }
 
   /// Replies and evaluations that a transition brings with it.
-  private func sideRows(of command: Command, transition: Transition) -> [SideRow] {
+  private func sideRows(of command: Command, transition: Transition, images: [CheckedImage] = []) -> [SideRow] {
     let now = transition.event.at
     switch command {
     case .reply(let body), .answerDirectly(let body):
       guard let unit = transition.message.leadUnitID else { return [] }
+      let replyID = ids.newID()
       // The wording saved before (保存草稿) has been sent: it goes, in the same transaction.
       return [
         .statement(
@@ -141,16 +153,24 @@ extension Store {
             [.uuid(transition.message.id), .text(ReplyState.working.rawValue)])),
         .reply(
           ReplyRow(
-            id: ids.newID(), unitID: unit, body: body.trimmingCharacters(in: .whitespacesAndNewlines),
+            id: replyID, unitID: unit, body: body.trimmingCharacters(in: .whitespacesAndNewlines),
             state: transition.to == .replied ? .published : .draft, createdAt: now)),
-      ]
+      ] + images.map { .replyImage($0, replyID: replyID, at: now) }
     case .approveReply(_, let edited?):
       guard let unit = transition.message.leadUnitID else { return [] }
+      let replyID = ids.newID()
+      // The draft's photos go with the wording the reviewer published.
       return [
+        .statement(
+          SQLFragment(
+            """
+            UPDATE attachments SET reply_id = ?
+            WHERE reply_id IN (SELECT id FROM replies WHERE message_id = ? AND state = ?)
+            """, [.uuid(replyID), .uuid(transition.message.id), .text(ReplyState.draft.rawValue)])),
         .replaceDraft(
           ReplyRow(
-            id: ids.newID(), unitID: unit, body: edited.trimmingCharacters(in: .whitespacesAndNewlines),
-            state: .published, createdAt: now))
+            id: replyID, unitID: unit, body: edited.trimmingCharacters(in: .whitespacesAndNewlines),
+            state: .published, createdAt: now)),
       ]
     case .approveReply, .sendBackReply:
       return [.decideDrafts(publish: command.action == .approveReply, at: now)]
@@ -209,8 +229,8 @@ extension Store {
   }
 
   /// The reply draft waiting for the unit's reviewer, if there is one.
-  public func draftReply(of messageID: UUID) async throws -> (body: String, unitID: UUID)? {
-    try await cases.replies(of: messageID, state: .draft).first.map { ($0.body, $0.unitID) }
+  public func draftReply(of messageID: UUID) async throws -> (body: String, unitID: UUID, id: UUID)? {
+    try await cases.replies(of: messageID, state: .draft).first.map { ($0.body, $0.unitID, $0.id) }
   }
 
   /// 保存草稿: keeps the wording of a reply the actor may send now, for the actor's unit, to be sent
@@ -236,6 +256,11 @@ extension Store {
   /// The wording the unit saved for the message's reply, and when.
   public func workingReply(of messageID: UUID, unit: UUID) async throws -> (body: String, savedAt: Date)? {
     try await cases.replies(of: messageID, state: .working).last { $0.unitID == unit }.map { ($0.body, $0.createdAt) }
+  }
+
+  /// The photos of each of the message's replies (答复附图), without their bytes, in order.
+  public func replyImages(of messageID: UUID) async throws -> [UUID: [AttachmentInfo]] {
+    Dictionary(grouping: try await cases.replyAttachments(of: messageID), by: \.replyID).mapValues { $0.map(\.image) }
   }
 
   /// The drafts a reviewer edited before publishing them, as the unit wrote them, oldest first.
@@ -284,10 +309,14 @@ public struct Attachment: Sendable, Equatable {
   public var createdAt: Date
   /// Kept from the public by a moderator.
   public var hidden: Bool
+  /// The reply it illustrates (答复附图); nil for the message's own images.
+  public var replyID: UUID?
 
   public init(
-    id: UUID, messageID: UUID, position: Int, contentType: String, data: Data, createdAt: Date, hidden: Bool = false
+    id: UUID, messageID: UUID, position: Int, contentType: String, data: Data, createdAt: Date, hidden: Bool = false,
+    replyID: UUID? = nil
   ) {
+    self.replyID = replyID
     self.hidden = hidden
     self.id = id
     self.messageID = messageID

@@ -28,6 +28,7 @@ import Testing
     case .urgent: input.urgent = nil
     case .contact: (input.contactKind, input.contactedAt) = (nil, nil)
     case .returnCode: input.returnCode = nil
+    case .images: break  // photos travel beside the command, never in it
     }
     return input
   }

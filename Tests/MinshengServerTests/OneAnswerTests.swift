@@ -138,6 +138,7 @@ import VaporTesting
     case .assistingUnits: ["assisting_units[]"]
     case .into: ["into_serial"]
     case .contact: ["contact_kind", "contacted_at"]
+    case .images: ["images[]"]
     default: [field.rawValue]
     }
   }

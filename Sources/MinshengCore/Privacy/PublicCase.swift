@@ -58,6 +58,8 @@ public struct PublicReply: Sendable, Equatable {
   public var unitID: UUID
   public var body: String
   public var publishedAt: Date
+  /// The reply's photos (答复附图), by the ids the store serves them under.
+  public var imageIDs: [UUID] = []
 
   public static func of(_ reply: Reply) -> PublicReply {
     PublicReply(unitID: reply.unitID, body: PrivacyMask.mask(reply.body), publishedAt: reply.publishedAt)

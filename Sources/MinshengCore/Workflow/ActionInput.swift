@@ -26,6 +26,8 @@ public enum ActionField: String, Sendable, CaseIterable {
   case contact
   /// 退回原因 (a `ReturnReason`)
   case returnCode = "return_code"
+  /// 答复附图: photos sent beside the command (`Store.perform(images:)`), not part of it
+  case images
 }
 
 extension Action {
@@ -41,7 +43,8 @@ extension Action {
     case .rejectReturn, .denyExtension, .declineReopen, .close, .markInvalid: [(.reason, true)]
     case .requestExtension: [(.workingDays, true), (.reason, true)]
     case .approveExtension: [(.workingDays, true), (.note, false)]
-    case .reply, .contribute, .answerDirectly: [(.body, true)]
+    case .reply, .answerDirectly: [(.body, true), (.images, false)]
+    case .contribute: [(.body, true)]
     case .sendBackReply: [(.comment, true)]
     case .merge: [(.into, true), (.note, false)]
     case .setUrgent: [(.urgent, true), (.reason, true)]

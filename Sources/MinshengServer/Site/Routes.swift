@@ -88,8 +88,9 @@ struct Routes: Sendable {
     routes.on(.GET, .staff(.moderation), use: moderation.queue)
     routes.on(.POST, .staff(.moderate(.key)), use: moderation.decide)
     routes.on(.GET, .staff(.message(.key)), use: cases.show)
-    routes.on(.POST, .staff(.action(.key, .key)), use: cases.act)
-    routes.on(.POST, .staff(.replyDraft(.key)), use: cases.saveDraft)
+    // A reply may carry three photos of up to 5 MB each.
+    routes.on(.POST, .staff(.action(.key, .key)), body: .collect(maxSize: "16mb"), use: cases.act)
+    routes.on(.POST, .staff(.replyDraft(.key)), body: .collect(maxSize: "16mb"), use: cases.saveDraft)
     routes.on(.POST, .staff(.dismissDuplicate(.key, candidate: .key)), use: cases.dismissDuplicate)
     routes.on(.GET, .staff(.media(.key)), use: cases.media)
     routes.on(.GET, .staff(.admin), use: admin.index)

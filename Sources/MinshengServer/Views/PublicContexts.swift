@@ -146,6 +146,8 @@ struct ReplyView: Encodable, Sendable {
   var unitURL: String
   var date: String
   var paragraphs: [String]
+  /// Its photos (答复附图).
+  var images: [ImageView] = []
 }
 
 struct EvaluationView: Encodable, Sendable {
@@ -305,7 +307,10 @@ extension MessageView {
       replies: file.replies.map {
         ReplyView(
           unit: unitName($0.unitID), unitURL: SiteURL.unit(.value($0.unitID)).path,
-          date: language.dateTime($0.publishedAt), paragraphs: Self.paragraphs($0.body))
+          date: language.dateTime($0.publishedAt), paragraphs: Self.paragraphs($0.body),
+          images: $0.imageIDs.enumerated().map { index, id in
+            ImageView(url: SiteURL.media(.value(id)).path, alt: language.text("reply_photo") + " \(index + 1)")
+          })
       },
       replyCount: file.replies.count, hasEvaluation: file.evaluation != nil,
       evaluation: file.evaluation.map {

@@ -278,6 +278,8 @@ struct StaffReplyView: Encodable, Sendable {
   var unit: String
   var date: String
   var paragraphs: [String]
+  /// Its photos (答复附图), as staff open them.
+  var images: [String] = []
 }
 
 /// One action's form: which fields it asks for.
@@ -300,6 +302,8 @@ struct ActionForm: Encodable, Sendable {
   /// A reply must be written; the reviewer's edit of a draft may be left as it is.
   var bodyRequired: Bool
   var bodyLabel: String
+  /// A reply or direct answer: photos may go with it (the form is sent as multipart).
+  var photos: Bool
   /// The reply form's 保存草稿: where it is sent, and when the unit last saved (empty: never).
   var draftURL: String
   var draftSaved: String

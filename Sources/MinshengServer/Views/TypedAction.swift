@@ -26,6 +26,7 @@ struct TypedAction: Encodable, Sendable {
     var contact = ""
     var at = ""
     var code = ""
+    var photos = ""
 
     /// The part of the field's id after the action, for a field name as errors give it; nil when the
     /// form has no such field.
@@ -37,6 +38,7 @@ struct TypedAction: Encodable, Sendable {
       case "contact_kind": "contact"
       case "contact", "contacted_at": "at"
       case "return_code": "code"
+      case let field where field.hasPrefix("images"): "photos"
       case "instruction", "reason", "note", "body", "comment", "into": field
       default: nil
       }
@@ -56,6 +58,7 @@ struct TypedAction: Encodable, Sendable {
       case "contact": contact = text
       case "at": at = text
       case "code": code = text
+      case "photos": photos = text
       default: break
       }
     }

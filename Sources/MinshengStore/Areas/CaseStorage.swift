@@ -44,8 +44,11 @@ protocol CaseStorage: Sendable {
   /// The classifier's suggestions stored with these messages at intake (absent: none).
   func suggestions(for messageIDs: [UUID]) async throws -> [UUID: CategorySuggestion]
 
-  /// The images of a message, without their bytes, in the order they were sent.
+  /// The images of a message, without their bytes, in the order they were sent (not its replies').
   func attachments(of messageID: UUID) async throws -> [AttachmentInfo]
+
+  /// The photos of a message's replies, without their bytes, each with its reply, in order.
+  func replyAttachments(of messageID: UUID) async throws -> [(replyID: UUID, image: AttachmentInfo)]
 
   /// One image with its bytes.
   func attachment(_ id: UUID) async throws -> Attachment?
@@ -131,6 +134,8 @@ enum SideRow: Sendable {
   case decideDrafts(publish: Bool, at: Date)
   /// The reviewer's edit: the draft is kept as `revised` and this reply published in its place.
   case replaceDraft(ReplyRow)
+  /// A photo of a reply (答复附图), numbered after the message's attachments so far.
+  case replyImage(CheckedImage, replyID: UUID, at: Date)
   case evaluation(EvaluationRow)
   case thanks(ThanksLetter)
   /// A statement both databases run as it is (a near-duplicate candidate decided).

@@ -44,5 +44,6 @@ public enum StoreMigrations {
     M0038_PendingModeration(),
     M0039_PhoneVerified(),
     M0040_ModeratedFields(),
+    M0041_ReplyImages(),
   ]
 }

@@ -126,16 +126,20 @@ struct AttachmentRecord: Codable, Sendable {
   var createdAt: Date
   /// 发布审核: a moderator kept the image from the public.
   var hidden: Bool
+  /// The reply the image belongs to (答复附图); nil for the message's own images.
+  var replyID: UUID?
 
   enum CodingKeys: String, CodingKey {
     case id, position, sha256, data, hidden
+    case replyID = "reply_id"
     case messageID = "message_id"
     case contentType = "content_type"
     case byteCount = "byte_count"
     case createdAt = "created_at"
   }
 
-  init(_ image: CheckedImage, messageID: UUID, position: Int, at now: Date) {
+  init(_ image: CheckedImage, messageID: UUID, position: Int, at now: Date, replyID: UUID? = nil) {
+    self.replyID = replyID
     id = image.id
     self.messageID = messageID
     self.position = position
@@ -150,7 +154,7 @@ struct AttachmentRecord: Codable, Sendable {
   var core: Attachment {
     Attachment(
       id: id, messageID: messageID, position: position, contentType: contentType, data: data, createdAt: createdAt,
-      hidden: hidden)
+      hidden: hidden, replyID: replyID)
   }
 }
 
@@ -160,11 +164,13 @@ struct AttachmentInfoRecord: Codable, Sendable {
   var contentType: String
   var byteCount: Int
   var hidden: Bool
+  var replyID: UUID?
 
   enum CodingKeys: String, CodingKey {
     case id, hidden
     case contentType = "content_type"
     case byteCount = "byte_count"
+    case replyID = "reply_id"
   }
 
   var core: AttachmentInfo { AttachmentInfo(id: id, contentType: contentType, bytes: byteCount, hidden: hidden) }

@@ -114,6 +114,14 @@ struct SQLCaseStorage: CaseStorage {
         .set("state", to: (publish ? ReplyState.published : .sentBack).rawValue)
         .set("published_at", to: publish ? at : nil)
         .where("message_id", .equal, messageID).where("state", .equal, ReplyState.draft.rawValue).run()
+    case .replyImage(let image, let replyID, let at):
+      struct Next: Decodable { var n: Int }
+      let next = try await sql.raw(
+        "SELECT COALESCE(MAX(position), -1) + 1 AS n FROM attachments WHERE message_id = \(bind: messageID)"
+      ).first(decoding: Next.self)
+      try await sql.insert(
+        AttachmentRecord(image, messageID: messageID, position: next?.n ?? 0, at: at, replyID: replyID),
+        into: AttachmentRecord.schema)
     case .replaceDraft(let reply):
       try await sql.update(ReplyRecord.schema).set("state", to: ReplyState.revised.rawValue)
         .where("message_id", .equal, messageID).where("state", .equal, ReplyState.draft.rawValue).run()
@@ -191,8 +199,16 @@ struct SQLCaseStorage: CaseStorage {
 
   func attachments(of messageID: UUID) async throws -> [AttachmentInfo] {
     try await connection.read.select().column("id").column("content_type").column("byte_count").column("hidden")
-      .from(AttachmentRecord.schema).where("message_id", .equal, messageID).orderBy("position")
+      .column("reply_id").from(AttachmentRecord.schema).where("message_id", .equal, messageID)
+      .where(SQLColumn("reply_id"), .is, SQLLiteral.null).orderBy("position")
       .all(decoding: AttachmentInfoRecord.self).map(\.core)
+  }
+
+  func replyAttachments(of messageID: UUID) async throws -> [(replyID: UUID, image: AttachmentInfo)] {
+    try await connection.read.select().column("id").column("content_type").column("byte_count").column("hidden")
+      .column("reply_id").from(AttachmentRecord.schema).where("message_id", .equal, messageID)
+      .where(SQLColumn("reply_id"), .isNot, SQLLiteral.null).orderBy("position")
+      .all(decoding: AttachmentInfoRecord.self).compactMap { record in record.replyID.map { ($0, record.core) } }
   }
 
   func attachment(_ id: UUID) async throws -> Attachment? {

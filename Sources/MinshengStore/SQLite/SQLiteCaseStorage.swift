@@ -111,6 +111,14 @@ struct SQLiteCaseStorage: CaseStorage {
           .text((publish ? ReplyState.published : .sentBack).rawValue), publish ? at.sqliteValue : .null,
           .text(messageID.uuidString), .text(ReplyState.draft.rawValue),
         ])
+    case .replyImage(let image, let replyID, let at):
+      let next = try handle.query(
+        "SELECT COALESCE(MAX(position), -1) + 1 AS n FROM attachments WHERE message_id = ?",
+        [.text(messageID.uuidString)])
+      let position: Int = if case .integer(let n)? = next.first?["n"] { Int(n) } else { 0 }
+      try handle.insert(
+        AttachmentRecord(image, messageID: messageID, position: position, at: at, replyID: replyID),
+        into: AttachmentRecord.schema)
     case .replaceDraft(let reply):
       try handle.execute(
         "UPDATE replies SET state = ? WHERE message_id = ? AND state = ?",
@@ -203,9 +211,25 @@ struct SQLiteCaseStorage: CaseStorage {
     try await readers.run { handle in
       try handle.records(
         AttachmentInfoRecord.self,
-        "SELECT id, content_type, byte_count, hidden FROM attachments WHERE message_id = ? ORDER BY position",
+        """
+        SELECT id, content_type, byte_count, hidden, reply_id FROM attachments
+        WHERE message_id = ? AND reply_id IS NULL ORDER BY position
+        """,
         [.text(messageID.uuidString)]
       ).map(\.core)
+    }
+  }
+
+  func replyAttachments(of messageID: UUID) async throws -> [(replyID: UUID, image: AttachmentInfo)] {
+    try await readers.run { handle in
+      try handle.records(
+        AttachmentInfoRecord.self,
+        """
+        SELECT id, content_type, byte_count, hidden, reply_id FROM attachments
+        WHERE message_id = ? AND reply_id IS NOT NULL ORDER BY position
+        """,
+        [.text(messageID.uuidString)]
+      ).compactMap { record in record.replyID.map { ($0, record.core) } }
     }
   }
 

@@ -159,6 +159,10 @@ struct BrowseController: Sendable {
     if !allowed, let tracked = try await TrackController(context: context).trackedMessage(request) {
       allowed = tracked.id == image.messageID
     }
+    // A reply's photo only once the reply is published.
+    if let reply = image.replyID, allowed {
+      allowed = try await context.store.publishedReplies(of: image.messageID).contains { $0.id == reply }
+    }
     guard allowed else { throw StoreError.notFound(.image) }
     return Self.imageResponse(
       image, cache: stamp.isPublic && !image.hidden ? "public, max-age=300" : "private, no-store")

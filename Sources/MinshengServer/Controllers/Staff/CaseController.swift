@@ -45,6 +45,10 @@ struct CaseController: Sendable {
     let events = try await store.events(of: message.id)
     let timeline = events.map { StaffEventView($0.draft, names: names, language: language) }
     let draft = try await store.draftReply(of: message.id)
+    let replyImages = try await store.replyImages(of: message.id)
+    func photos(of reply: UUID) -> [String] {
+      (replyImages[reply] ?? []).map { SiteURL.staff(.media(.value($0.id))).path }
+    }
     var working: (body: String, savedAt: Date)?
     if let unit = session.actor.unitID { working = try await store.workingReply(of: message.id, unit: unit) }
     let forms = forms(
@@ -75,10 +79,14 @@ struct CaseController: Sendable {
       timeLeft: language.timeLeft(deadline) ?? "", timeline: timeline,
       replies: try await store.publishedReplies(of: message.id).map {
         StaffReplyView(
-          unit: unit($0.unitID), date: language.dateTime($0.publishedAt), paragraphs: MessageView.paragraphs($0.body))
+          unit: unit($0.unitID), date: language.dateTime($0.publishedAt), paragraphs: MessageView.paragraphs($0.body),
+          images: photos(of: $0.id))
       },
       draft: draft.map {
-        [StaffReplyView(unit: unit($0.unitID), date: "", paragraphs: MessageView.paragraphs($0.body))]
+        [
+          StaffReplyView(
+            unit: unit($0.unitID), date: "", paragraphs: MessageView.paragraphs($0.body), images: photos(of: $0.id))
+        ]
       } ?? [],
       revisedDrafts: try await store.revisedDrafts(of: message.id).map {
         StaffReplyView(unit: unit($0.unitID), date: "", paragraphs: MessageView.paragraphs($0.body))
@@ -206,6 +214,7 @@ struct CaseController: Sendable {
         daysHint: language.text("form_days_hint", ["max": .number(maxDays)]),
         body: fields[.body] != nil, bodyRequired: fields[.body] == true,
         bodyLabel: language.text(action == .approveReply ? "form_body_review" : "form_body"),
+        photos: fields[.images] != nil,
         draftURL: action == .reply ? SiteURL.staff(.replyDraft(.value(message.id))).path : "",
         draftSaved: action == .reply
           ? working.map { language.text("form_draft_saved_at", ["when": .plain(language.dateTime($0.savedAt))]) } ?? ""
@@ -231,99 +240,6 @@ struct CaseController: Sendable {
           : [],
         typed: typed?.typed ?? untouched)
     }
-  }
-
-  struct ActionFields: Decodable {
-    var _csrf: String?
-    var expected_version: String?
-    var lead_unit: String?
-    var assisting_units: [String]?
-    var instruction: String?
-    var reason: String?
-    var note: String?
-    var working_days: String?
-    var body: String?
-    var comment: String?
-    var into_serial: String?
-    var urgent: String?
-    var contact_kind: String?
-    var contacted_at: String?
-    var return_code: String?
-  }
-
-  /// `POST /staff/messages/{id}/actions/{action}`: one workflow action from the case page. The
-  /// workflow checks the role and the unit; on success the case page is shown again.
-  func act(_ request: Request) async throws -> Response {
-    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
-    let form = (try? request.content.decode(ActionFields.self)) ?? ActionFields()
-    try pages.checkCSRF(form._csrf, session)
-    let message = try await readable(request, session)
-    guard let action = request.parameters.get("action").flatMap(Action.init(rawValue:)), action != .evaluate else {
-      throw PageError(.notFound, "error_page_not_found")
-    }
-    let language = request.pageLanguage
-    func text(_ value: String?) -> String? {
-      guard let value = value?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else { return nil }
-      return value
-    }
-    var problems: [(field: String, text: String)] = []
-    var input = ActionInput(
-      leadUnit: text(form.lead_unit).flatMap(UUID.init(uuidString:)),
-      assistingUnits: (form.assisting_units ?? []).compactMap(UUID.init(uuidString:)),
-      instruction: text(form.instruction),
-      reason: text(form.reason), note: text(form.note), body: text(form.body), comment: text(form.comment),
-      urgent: form.urgent == "yes")
-    if action == .merge {
-      if let serial = text(form.into_serial).flatMap(Serial.init), let parent = try await store.message(serial: serial)
-      {
-        input.into = parent.id
-      } else {
-        problems.append(("into", language.text("form_serial_hint")))
-      }
-    }
-    if action == .note, let kind = text(form.contact_kind) {
-      input.contactKind = ContactRecord.Kind(rawValue: kind)
-      input.contactedAt = text(form.contacted_at).flatMap(Self.parseLocalMinute)
-      if input.contactKind == nil { problems.append(("contact_kind", language.text("form_contact_kind_error"))) }
-      if input.contactedAt == nil { problems.append(("contacted_at", language.text("form_contact_time_error"))) }
-    }
-    // The approve form always sends the draft's wording: emptied, it is no reply to publish.
-    if action == .approveReply, form.body != nil, input.body == nil {
-      problems.append(("body", language.text("error_missing")))
-    }
-    if action == .returnToDispatcher, let code = text(form.return_code) {
-      input.returnCode = ReturnReason(rawValue: code)
-      if input.returnCode == nil { problems.append(("return_code", language.text("form_choose_from_list"))) }
-    }
-    if let value = text(form.working_days) {
-      if let days = Int(value) {
-        input.workingDays = days
-      } else {
-        problems.append(("working_days", language.text("form_integer")))
-      }
-    }
-    var status = HTTPResponseStatus.unprocessableEntity
-    if problems.isEmpty {
-      do {
-        try await store.perform(
-          try input.command(for: action), on: message.id, by: session.actor, at: context.clock(),
-          expectedVersion: text(form.expected_version).flatMap { Int($0) })
-        return request.redirect(
-          to: SiteURL.staff(.message(.value(message.id))).path(query: [("done", action.rawValue)]),
-          redirectType: .normal)
-      } catch {
-        let mapped = MappedError.of(error)
-        guard mapped.status.code < 500, mapped.status != .notFound else { throw error }
-        problems =
-          mapped.fields.isEmpty
-          ? [("", language.text(mapped.text))] : mapped.fields.map { ($0.field, language.text($0.text)) }
-        status = mapped.status
-      }
-    }
-    let current = try await store.message(message.id) ?? message
-    return try await page(
-      request, session: session, message: current, notice: "", errors: [],
-      refused: RefusedAction(action: action, form: form, problems: problems), status: status)
   }
 
   /// `POST /staff/messages/{id}/duplicates/{candidate}/dismiss`: 不是重复.
@@ -381,7 +297,7 @@ struct CaseController: Sendable {
   static func label(_ field: String, _ language: Language) -> String {
     let known: Set<String> = [
       "lead_unit", "reason", "note", "working_days", "body", "comment", "into", "urgent", "public_title", "public_body",
-      "instruction", "contacted_at", "assisting_units", "contact_kind", "contact", "return_code",
+      "instruction", "contacted_at", "assisting_units", "contact_kind", "contact", "return_code", "images",
     ]
     return known.contains(field) ? language.text("field_" + field) : field
   }
