@@ -19,14 +19,12 @@ import argparse
 import importlib.util
 import os
 import re
-import subprocess
 import sys
-import tempfile
 
 from axe_selenium_python import Axe
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_public_board import Server, browser, shot, staff_login  # noqa: E402
+from test_public_board import browser, shot, staff_login, start_server  # noqa: E402
 
 BLOCKING = {"serious", "critical"}
 
@@ -127,15 +125,7 @@ class Audit:
 
 
 def run(binary, screenshots):
-    env = dict(os.environ)
-    env.setdefault("SWIFT_BACKTRACE", "enable=no")
-    temporary = tempfile.mkdtemp(prefix="minsheng-a11y-")
-    if not env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = "sqlite://" + os.path.join(temporary, "a11y.sqlite")
-    print("database:", env["DATABASE_URL"].split("@")[-1])
-    if env["DATABASE_URL"].startswith("postgres"):
-        subprocess.run([binary, "migrate"], env=env, check=True, capture_output=True)
-    server = Server(binary, env)
+    server, _ = start_server(binary, "minsheng-a11y-")
     audit = Audit(screenshots)
     print("axe-core", axe_version(audit.script or Axe(None).script_url))
     try:

@@ -268,16 +268,23 @@ def shot(driver, directory, name):
     driver.save_screenshot(os.path.join(directory, name + ".png"))
 
 
-def run(binary, screenshots):
+def start_server(binary, prefix):
+    """The server on a fresh database with the demonstration loaded: a new SQLite file in a temporary
+    folder, or the database named by DATABASE_URL (migrated first when it is PostgreSQL). Returns the
+    server and the temporary folder."""
     env = dict(os.environ)
     env.setdefault("SWIFT_BACKTRACE", "enable=no")
-    temporary = tempfile.mkdtemp(prefix="minsheng-e2e-")
+    temporary = tempfile.mkdtemp(prefix=prefix)
     if not env.get("DATABASE_URL"):
         env["DATABASE_URL"] = "sqlite://" + os.path.join(temporary, "e2e.sqlite")
     print("database:", env["DATABASE_URL"].split("@")[-1])
     if env["DATABASE_URL"].startswith("postgres"):
         subprocess.run([binary, "migrate"], env=env, check=True, capture_output=True)
-    server = Server(binary, env)
+    return Server(binary, env), temporary
+
+
+def run(binary, screenshots):
+    server, temporary = start_server(binary, "minsheng-e2e-")
     image = os.path.join(temporary, "photo.png")
     with open(image, "wb") as f:
         f.write(png())

@@ -25,15 +25,13 @@ Usage: python3 e2e/test_staff_workbench.py [--binary .build/debug/minsheng] [--s
 """
 import argparse
 import os
-import subprocess
-import tempfile
 import urllib.parse
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from test_public_board import (Server, browser, check, gone, no_dialog, notice_after, queue_item, shot, staff_login, staff_logout,
-                               wait_until)
+from test_public_board import (browser, check, gone, no_dialog, notice_after, queue_item, shot, staff_login, staff_logout,
+                               start_server, wait_until)
 
 REPLY_TEMPLATE_WORDS = "经我单位工作人员现场核查"
 SENT_BACK = "请写明整改期限和复查结果"
@@ -294,15 +292,7 @@ def second_path(driver, server, units, secretary):
 
 
 def run(binary, screenshots):
-    env = dict(os.environ)
-    env.setdefault("SWIFT_BACKTRACE", "enable=no")
-    temporary = tempfile.mkdtemp(prefix="minsheng-e2e-staff-")
-    if not env.get("DATABASE_URL"):
-        env["DATABASE_URL"] = "sqlite://" + os.path.join(temporary, "e2e.sqlite")
-    print("database:", env["DATABASE_URL"].split("@")[-1])
-    if env["DATABASE_URL"].startswith("postgres"):
-        subprocess.run([binary, "migrate"], env=env, check=True, capture_output=True)
-    server = Server(binary, env)
+    server, _ = start_server(binary, "minsheng-e2e-staff-")
     driver = browser()
     try:
         units = {u["code"]: u["id"] for u in server.api("GET", "/api/v1/units")}

@@ -33,12 +33,7 @@ import VaporTesting
   func aReplysPhotos_followItThroughReview_andArePublicWithIt(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
       let (app, store, world) = (site.app, site.store, site.world)
-      let id = try await store.submit(
-        Fixtures.newMessage(title: "井盖破损", leader: world.secretary.id), at: site.clock.now
-      )
-      .message.id
-      try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: site.clock.now)
-      try await store.perform(.accept(), on: id, by: world.housingHandler, at: site.clock.now)
+      let id = try await housingCase(site, "井盖破损")
       let handler = try await logIn(app, "zjw.handler")
       let path = "/staff/messages/\(id.uuidString.lowercased())"
       let page = try await get(app, path, cookies: handler.cookies).1
@@ -85,10 +80,7 @@ import VaporTesting
   func otherActions_refusePhotos(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
       let (store, world) = (site.store, site.world)
-      let id = try await store.submit(
-        Fixtures.newMessage(title: "路灯不亮", leader: world.secretary.id), at: site.clock.now
-      )
-      .message.id
+      let id = try await housingCase(site, "路灯不亮", through: .received)
       await #expect(throws: ValidationError.self) {
         try await store.perform(
           .assign(lead: world.housing.id), on: id, by: world.dispatcher, at: site.clock.now, images: [Self.png])

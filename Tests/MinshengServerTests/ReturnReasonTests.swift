@@ -14,11 +14,7 @@ import VaporTesting
   func aReturn_needsACode_andRecordsIt(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
       let (app, store, world) = (site.app, site.store, site.world)
-      let id = try await store.submit(
-        Fixtures.newMessage(title: "楼道堆放杂物", leader: world.secretary.id), at: site.clock.now
-      )
-      .message.id
-      try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: site.clock.now)
+      let id = try await housingCase(site, "楼道堆放杂物", through: .assigned)
       let handler = try await logIn(app, "zjw.handler")
       let (_, page) = try await get(app, "/staff/messages/\(id.uuidString.lowercased())", cookies: handler.cookies)
       #expect(page.contains(#"<select id="return-code" name="return_code" required>"#))
@@ -58,11 +54,7 @@ import VaporTesting
   func theAPI_takesTheCode_andRefusesAReturnWithoutOne(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
       let (app, store, world) = (site.app, site.store, site.world)
-      let id = try await store.submit(
-        Fixtures.newMessage(title: "井盖缺失", leader: world.secretary.id), at: site.clock.now
-      )
-      .message.id
-      try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: site.clock.now)
+      let id = try await housingCase(site, "井盖缺失", through: .assigned)
       let token = try await token(app, "zjw.handler")
       let path = "api/v1/messages/\(id)/actions/return"
       let missing = try await call(app, .POST, path, token: token, json: ["reason": "不属于本单位"])

@@ -12,10 +12,7 @@ import VaporTesting
 @Suite struct ReviewerEditTests: SiteTesting {
   func replied(_ site: Site, _ title: String, draft: String) async throws -> UUID {
     let (store, world) = (site.store, site.world)
-    let id = try await store.submit(Fixtures.newMessage(title: title, leader: world.secretary.id), at: site.clock.now)
-      .message.id
-    try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: site.clock.now)
-    try await store.perform(.accept(), on: id, by: world.housingHandler, at: site.clock.now)
+    let id = try await housingCase(site, title)
     try await store.perform(.reply(body: draft), on: id, by: world.housingHandler, at: site.clock.now)
     #expect(try await store.message(id)?.status == .reviewing)
     return id

@@ -26,6 +26,18 @@ extension SiteTesting {
 
   typealias Site = TestSite
 
+  /// A message on the secretary's board, taken by the seeded staff as far as `status`: received,
+  /// assigned to 住建委 (`assigned`), or accepted there (`accepted`).
+  func housingCase(_ site: Site, _ title: String, through status: Status = .accepted) async throws -> UUID {
+    let (store, world, now) = (site.store, site.world, site.clock.now)
+    let id = try await store.submit(Fixtures.newMessage(title: title, leader: world.secretary.id), at: now).message.id
+    guard status != .received else { return id }
+    try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: now)
+    guard status != .assigned else { return id }
+    try await store.perform(.accept(), on: id, by: world.housingHandler, at: now)
+    return id
+  }
+
   /// The site with the given intake policy, and staff accounts: the city's and the county's
   /// dispatchers, a handler and an admin.
   func withSite(

@@ -14,12 +14,7 @@ import VaporTesting
   func aHandler_savesTheReplyAsADraft_andSendsItLater(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
       let (app, store, world) = (site.app, site.store, site.world)
-      let id = try await store.submit(
-        Fixtures.newMessage(title: "路面塌陷", leader: world.secretary.id), at: site.clock.now
-      )
-      .message.id
-      try await store.perform(.assign(lead: world.housing.id), on: id, by: world.dispatcher, at: site.clock.now)
-      try await store.perform(.accept(), on: id, by: world.housingHandler, at: site.clock.now)
+      let id = try await housingCase(site, "路面塌陷")
       let before = try #require(try await store.message(id))
       let eventsBefore = try await store.events(of: id).count
       let handler = try await logIn(app, "zjw.handler")
