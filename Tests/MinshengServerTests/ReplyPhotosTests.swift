@@ -32,7 +32,7 @@ import VaporTesting
   @Test(arguments: TestDatabase.available)
   func aReplysPhotos_followItThroughReview_andArePublicWithIt(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
-      let (app, store, world) = (site.app, site.store, site.world)
+      let (app, store) = (site.app, site.store)
       let id = try await housingCase(site, "井盖破损")
       let handler = try await logIn(app, "zjw.handler")
       let path = "/staff/messages/\(id.uuidString.lowercased())"

@@ -13,7 +13,7 @@ import VaporTesting
   @Test(arguments: TestDatabase.available)
   func aReturn_needsACode_andRecordsIt(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
-      let (app, store, world) = (site.app, site.store, site.world)
+      let (app, store) = (site.app, site.store)
       let id = try await housingCase(site, "楼道堆放杂物", through: .assigned)
       let handler = try await logIn(app, "zjw.handler")
       let (_, page) = try await get(app, "/staff/messages/\(id.uuidString.lowercased())", cookies: handler.cookies)
@@ -53,7 +53,7 @@ import VaporTesting
   @Test(arguments: TestDatabase.available)
   func theAPI_takesTheCode_andRefusesAReturnWithoutOne(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
-      let (app, store, world) = (site.app, site.store, site.world)
+      let (app, store) = (site.app, site.store)
       let id = try await housingCase(site, "井盖缺失", through: .assigned)
       let token = try await token(app, "zjw.handler")
       let path = "api/v1/messages/\(id)/actions/return"
