@@ -80,6 +80,11 @@ let package = Package(
       dependencies: ["MinshengCore", "MinshengStore", "MinshengText", .product(name: "CSV", package: "CSV.swift")],
       path: "Benchmarks/DuplicatesBenchmark"
     ),
+    .executableTarget(
+      name: "SearchBenchmark",
+      dependencies: ["MinshengCore", "MinshengStore", .product(name: "CSV", package: "CSV.swift")],
+      path: "Benchmarks/SearchBenchmark"
+    ),
     .testTarget(name: "MinshengCoreTests", dependencies: ["MinshengCore", "MinshengTestSupport"]),
     .testTarget(name: "MinshengTextTests", dependencies: ["MinshengText"]),
     .testTarget(

@@ -63,6 +63,7 @@ def public_pages(server):
         ("list", "/messages"),
         ("list-answered", "/messages?stage=answered&type=complaint"),
         ("search", "/messages?q=%E5%99%AA%E9%9F%B3"),
+        ("search-newest", "/search?q=%E5%99%AA%E9%9F%B3%20-%E5%A4%9C%E9%97%B4&sort=newest"),
         ("message", "/messages/" + answered["id"]),
         ("board", "/leaders/" + leader),
         ("unit", "/units/" + unit),
@@ -94,7 +95,8 @@ def staff_pages(server):
                             ("staff-moderation", "/staff/moderation")]),
         ("zjw.handler", [("staff-inbox", "/staff/inbox"), ("staff-case-handler", handler_case)]),
         ("zjw.reviewer", [("staff-inbox-reviewer", "/staff/inbox"), ("staff-case-reviewer", reviewer_case)]),
-        ("dc.supervisor", [("staff-supervision", "/staff/supervision")]),
+        ("dc.supervisor", [("staff-supervision", "/staff/supervision"),
+                           ("staff-search", "/staff/search?q=%E5%99%AA%E9%9F%B3")]),
         ("admin", [("staff-admin", "/staff/admin")] + [("staff-admin-" + s, "/staff/admin/" + s) for s in sections]),
     ]
 

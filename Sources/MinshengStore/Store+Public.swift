@@ -91,27 +91,19 @@ extension Store {
   /// `limit` (1–200) per page.
   ///
   /// Pages are keyed by serial number, so a page never repeats or skips a message when new ones
-  /// arrive while someone is paging. With words, a message matches when its public, masked title,
-  /// body or a published reply contains them: a match inside a masked number is never a match.
+  /// arrive while someone is paging. With text, the public search index is asked (`searchPublic`),
+  /// newest first: it holds only the public, masked text, so a masked number is never a match.
   public func publicMessages(matching filter: MessageFilter, limit: Int = 50) async throws -> PublicPage {
     var filter = filter
     filter.publicOnly = true
     let limit = max(1, min(limit, 200))
-    let words = Self.searchWords(filter.text ?? "")
-    var found: [Message] = []
-    // Rows whose stored text matches only inside a masked number are dropped, and the next rows
-    // fetched, until the page is full.
-    while found.count <= limit {
-      let batch = try await publicReads.messages(matching: filter, words: words, limit: limit + 1)
-      for message in batch {
-        if words.isEmpty {
-          found.append(message)
-        } else if try await publiclyContains(message, words) {
-          found.append(message)
-        }
-      }
-      guard batch.count == limit + 1, let last = batch.last else { break }
-      filter.after = last.serial
+    var found: [Message]
+    if let text = filter.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      guard let query = SearchQuery(text) else { return PublicPage(items: [], nextAfter: nil) }
+      found = try await search.search(
+        .forPublic, query, conditions: filter.conditions, order: .newest, limit: limit + 1, offset: 0)
+    } else {
+      found = try await publicReads.messages(matching: filter, limit: limit + 1)
     }
     let page = Array(found.prefix(limit))
     return PublicPage(
@@ -119,23 +111,17 @@ extension Store {
       nextAfter: found.count > limit ? page.last?.serial : nil)
   }
 
-  /// How many public messages match `filter`'s conditions (all pages); nil with words, which are not
-  /// counted: that would read every public text on each search, and the stored texts can match inside
-  /// a masked number or name that the list leaves out.
+  /// How many public messages match `filter`'s conditions (all pages); with text, how many the
+  /// search index finds, counted up to `searchCountCap`.
   public func publicMessageCount(matching filter: MessageFilter) async throws -> Int? {
-    guard Self.searchWords(filter.text ?? "").isEmpty else { return nil }
     var filter = filter
     filter.publicOnly = true
-    return try await publicReads.count(matching: filter)
-  }
-
-  /// Whether the public, masked text of a message or of one of its published replies contains `words`.
-  private func publiclyContains(_ message: Message, _ words: String) async throws -> Bool {
-    if PrivacyMask.mask(message.titleForPublic).lowercased().contains(words) { return true }
-    if PrivacyMask.mask(message.bodyForPublic).lowercased().contains(words) { return true }
-    return try await publicReads.publishedReplyBodies(of: message.id).contains {
-      PrivacyMask.mask($0).lowercased().contains(words)
+    filter.after = nil
+    if let text = filter.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      guard let query = SearchQuery(text) else { return 0 }
+      return try await search.count(.forPublic, query, conditions: filter.conditions, cap: Self.searchCountCap)
     }
+    return try await publicReads.count(matching: filter)
   }
 
   /// Public messages whose published answer stands (`Status.answered`), the most recently answered first.

@@ -20,8 +20,8 @@ public struct MessageFilter: Sendable, Equatable {
   public var createdBefore: Date?
   /// Continue after this serial (the last one of the previous page).
   public var after: Serial?
-  /// Words to find in the title, the body or a published reply, as the public sees them (masked):
-  /// plain substring search, so a two-character query such as 噪音 matches, on both databases.
+  /// Words to find (`SearchQuery`) in the title, the body or a published reply, as the public sees
+  /// them (masked), through the public search index.
   public var text: String?
 
   public init() {}

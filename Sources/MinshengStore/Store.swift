@@ -29,6 +29,7 @@ public struct Store: Sendable {
   let publicReads: any PublicReadStorage
   let queues: any QueueStorage
   let duplicates: any DuplicateStorage
+  let search: SearchStorage
   let reference: any ReferenceStorage
   let staff: any StaffStorage
   let citizens: any CitizenStorage
@@ -52,12 +53,14 @@ public struct Store: Sendable {
       publicReads = StatementPublicReads(runner: runner)
       queues = StatementQueues(runner: runner)
       duplicates = SQLiteDuplicateStorage(writer: native.writer, reads: DuplicateReads(runner: runner))
+      search = SearchStorage(runner: runner, writer: native.writer)
     } else {
       let runner = SQLStatementRunner(connection: connection)
       cases = SQLCaseStorage(connection: connection)
       publicReads = StatementPublicReads(runner: runner)
       queues = StatementQueues(runner: runner)
       duplicates = SQLDuplicateStorage(connection: connection, reads: DuplicateReads(runner: runner))
+      search = SearchStorage(runner: runner, connection: connection)
     }
     reference = SQLReferenceStorage(connection: connection)
     staff = SQLStaffStorage(connection: connection)

@@ -55,8 +55,9 @@ import VaporTesting
       #expect(!page.1.contains("幸福"))
       #expect(!page.1.contains("审核发布"))
       #expect(!(try await call(app, .GET, "api/v1/messages/\(id)").1.contains("幸福")))
+      try await store.indexPendingSearch()
       #expect(!(try await get(app, "/messages?q=%E5%B9%B8%E7%A6%8F").1.contains("某小区夜间施工")))
-      #expect(try await get(app, "/messages?q=%E6%9F%90%E5%B0%8F%E5%8C%BA").1.contains("某小区夜间施工"))
+      #expect(try await get(app, "/messages?q=%E6%9F%90%E5%B0%8F%E5%8C%BA").1.contains("<mark>某小区</mark>夜间施工"))
       // Staff keep the original.
       let detail = try await call(app, .GET, "api/v1/staff/messages/\(id)", token: dispatcher).1
       #expect(detail.contains("幸福小区5栋2单元"))

@@ -186,11 +186,17 @@ import Testing
 
     // PublicReadStorage
     note("stamp", try await store.publicStamp(of: first.id).map { "\($0.version) \($0.isPublic)" } ?? "-")
+    note("search backlog", try await store.searchBacklog())
+    note("indexed", try await store.indexPendingSearch())
     var filter = MessageFilter()
     filter.text = "噪音"
     note("public search", try await store.publicMessages(matching: filter).items.map(\.serial.description))
     filter.text = "13800138000"
     note("search a masked number", try await store.publicMessages(matching: filter).items.count)
+    note(
+      "staff search",
+      try await store.searchStaff(#require(SearchQuery("13800138000")), by: Actor(role: .supervisor, id: "dc")).hits
+        .map(\.item.serial.description))
     note("reply bodies", try await store.publicReads.publishedReplyBodies(of: first.id))
     note("latest", try await store.latestReplied(limit: 5).map(\.serial.description))
     let figures = try await store.figures(year: 2026, by: .leader)[w.secretary.id]

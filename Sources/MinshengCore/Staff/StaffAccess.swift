@@ -68,14 +68,31 @@ public enum StaffAccess {
 /// 查看权限: which staff may read a message's whole case file (contact details, internal notes):
 /// its dispatching office, its lead and assisting units, supervisors and administrators.
 public enum CaseAccess {
-  public static func mayRead(_ actor: Actor, _ message: Message) -> Bool {
+  /// Which messages a staff member may read, as a condition a store can put in a query.
+  public enum ReadScope: Sendable, Equatable {
+    case everything
+    /// Those the office dispatches.
+    case dispatchedBy(UUID)
+    /// Those the unit leads or assists.
+    case workedOnBy(UUID)
+    case nothing
+  }
+
+  public static func readScope(of actor: Actor) -> ReadScope {
     switch actor.role {
-    case .supervisor, .admin: true
-    case .dispatcher: actor.unitID != nil && actor.unitID == message.dispatchingUnitID
-    case .handler, .reviewer, .leader:
-      actor.unitID != nil
-        && (actor.unitID == message.leadUnitID || message.assistingUnitIDs.contains { $0 == actor.unitID })
-    case .citizen, .system: false
+    case .supervisor, .admin: .everything
+    case .dispatcher: actor.unitID.map(ReadScope.dispatchedBy) ?? .nothing
+    case .handler, .reviewer, .leader: actor.unitID.map(ReadScope.workedOnBy) ?? .nothing
+    case .citizen, .system: .nothing
+    }
+  }
+
+  public static func mayRead(_ actor: Actor, _ message: Message) -> Bool {
+    switch readScope(of: actor) {
+    case .everything: true
+    case .dispatchedBy(let office): office == message.dispatchingUnitID
+    case .workedOnBy(let unit): unit == message.leadUnitID || message.assistingUnitIDs.contains(unit)
+    case .nothing: false
     }
   }
 

@@ -132,6 +132,11 @@ struct ServeCommand: AsyncParsableCommand {
           } catch {
             logger.warning("duplicates: \(String(describing: error))")
           }
+          do {
+            try await store.indexPendingSearch()
+          } catch {
+            logger.warning("search: \(String(describing: error))")
+          }
           if interval > 0, ContinuousClock.now - lastJobs >= .seconds(interval) {
             lastJobs = ContinuousClock.now
             if let modelFile { classifiers.reloadIfChanged(from: modelFile, logger: logger) }

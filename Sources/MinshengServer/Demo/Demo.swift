@@ -210,6 +210,8 @@ enum Demo {
       summary.accounts.append(
         DemoAccount(username: username, role: role, unit: unit?.name ?? "—", password: password))
     }
+    // Searchable as soon as it is served.
+    while try await store.indexPendingSearch(limit: 1_000) > 0 {}
     return summary
   }
 

@@ -56,7 +56,7 @@ struct SiteLinks: Encodable, Sendable, LeafDataRepresentable {
     "accountLogin": SiteURL.accountLogin.path, "accountLogout": SiteURL.accountLogout.path,
     "accountOpen": SiteURL.accountOpen.path, "overdue": SiteURL.overdue.path, "staff": SiteURL.staff(.home).path,
     "staffLogin": SiteURL.staff(.login).path, "staffLogout": SiteURL.staff(.logout).path,
-    "intake": SiteURL.staff(.intake).path,
+    "intake": SiteURL.staff(.intake).path, "staffSearch": SiteURL.staff(.search).path,
   ]
   private static let leaf = LeafData.dictionary(links.mapValues { LeafData.string($0) })
 

@@ -12,6 +12,7 @@ struct Routes: Sendable {
   let language: LanguageController
   let login: LoginController
   let queues: QueuesController
+  let staffSearch: StaffSearchController
   let intake: IntakeController
   let moderation: ModerationPagesController
   let cases: CaseController
@@ -34,6 +35,7 @@ struct Routes: Sendable {
     language = LanguageController(context: context)
     login = LoginController(pages: pages, login: staffLogin)
     queues = QueuesController(pages: pages)
+    staffSearch = StaffSearchController(pages: pages)
     intake = IntakeController(pages: pages)
     moderation = ModerationPagesController(pages: pages)
     cases = CaseController(pages: pages)
@@ -83,6 +85,7 @@ struct Routes: Sendable {
     routes.on(.GET, .staff(.pool), use: queues.pool)
     routes.on(.GET, .staff(.inbox), use: queues.inbox)
     routes.on(.GET, .staff(.supervision), use: queues.supervision)
+    routes.on(.GET, .staff(.search), use: staffSearch.search)
     routes.on(.GET, .staff(.intake), use: intake.form)
     routes.on(.POST, .staff(.intake), use: intake.submit)
     routes.on(.GET, .staff(.moderation), use: moderation.queue)

@@ -161,6 +161,8 @@ enum StaffURL: Sendable, Equatable {
   case supervision
   case intake
   case moderation
+  /// 案件检索: every case the viewer may read, by text, number, name or serial.
+  case search
   case moderate(Parameter<UUID>)
   case message(Parameter<UUID>)
   case action(Parameter<UUID>, Parameter<String>)
@@ -183,6 +185,7 @@ enum StaffURL: Sendable, Equatable {
     case .supervision: ["supervision"]
     case .intake: ["intake"]
     case .moderation: ["moderation"]
+    case .search: ["search"]
     case .moderate(let id): ["moderation", .uuid("id", id)]
     case .message(let id): ["messages", .uuid("id", id)]
     case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]

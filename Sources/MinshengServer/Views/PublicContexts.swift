@@ -19,6 +19,10 @@ struct MessageItem: Encodable, Sendable {
   var board: String
   var timeLeft: String
   var overdue: Bool
+  /// In search results: the title and a snippet of the text, the matched words marked (each part
+  /// escaped by the template); empty elsewhere.
+  var titleParts: [Highlighted.Part] = []
+  var snippet: [Highlighted.Part] = []
 
   init(_ item: PublicCase, names: ReferenceNames, language: Language, now: Date, calendar: WorkingCalendar) {
     id = item.id.uuidString.lowercased()
@@ -119,8 +123,10 @@ struct ListContent: Encodable, Sendable {
   var statuses: [Option]
   var from: String
   var to: String
-  /// 共 N 条; "" with words (see `Store.publicMessageCount`).
+  /// 共 N 条 (超过 1000 条 when a search's count stopped at its cap).
   var count: String
+  /// With words: 按相关度 / 按时间, each keeping the filters.
+  var sorts: [NavLink] = []
   /// 全部 / 待回复 / 办理中 / 已办结, each keeping the other filters.
   var tabs: [NavLink]
   /// The filters in use, each removable; and the list without any.

@@ -142,6 +142,25 @@ enum SideRow: Sendable {
   case statement(SQLFragment)
 }
 
+extension CaseChange {
+  /// Whether the change alters what the search indexes hold of the message: what the public may
+  /// read of it, or its replies.
+  var changesSearch: Bool {
+    if before.isShownPublicly != after.isShownPublicly || before.mergedIntoID != after.mergedIntoID
+      || before.titleForPublic != after.titleForPublic || before.bodyForPublic != after.bodyForPublic
+      || before.addressForPublic != after.addressForPublic
+    {
+      return true
+    }
+    return rows.contains {
+      switch $0 {
+      case .reply, .decideDrafts, .replaceDraft: true
+      case .replyImage, .evaluation, .thanks, .statement: false
+      }
+    }
+  }
+}
+
 /// An assisting unit of a message, in the order it was named.
 struct AssistingUnitRow: Sendable, Equatable {
   var id: UUID

@@ -7,10 +7,9 @@ protocol PublicReadStorage: Sendable {
   /// A message's version and whether the public may read it, in one indexed read.
   func publicStamp(of id: UUID) async throws -> PublicStamp?
 
-  /// Messages matching `filter`, newest serial first, at most `limit`, after `filter.after`.
-  /// With text, a row matches when its stored title, body or a published reply contains the words;
-  /// the store keeps only those whose public, masked text still does.
-  func messages(matching filter: MessageFilter, words: String, limit: Int) async throws -> [Message]
+  /// Messages matching `filter`'s conditions, newest serial first, at most `limit`, after
+  /// `filter.after` (`filter.text` is for the search index).
+  func messages(matching filter: MessageFilter, limit: Int) async throws -> [Message]
 
   /// How many messages match `filter`, all pages (`filter.after` and `filter.text` ignored).
   func count(matching filter: MessageFilter) async throws -> Int

@@ -33,9 +33,9 @@ struct SQLFragment: Sendable {
 }
 
 extension MessageFilter {
-  /// The filter as conditions on `messages`: the public condition, each field that is set, the page
-  /// key, and (with `words`) the stored text of the title, body or a published reply.
-  func conditions(words: String) -> [SQLFragment] {
+  /// The filter as conditions on `messages`: the public condition, each field that is set, and the
+  /// page key (`text` is the search index's, not a condition here).
+  var conditions: [SQLFragment] {
     var conditions: [SQLFragment] = []
     func equal(_ column: String, _ value: StoreValue?) {
       if let value { conditions.append(SQLFragment("\(column) = ?", [value])) }
@@ -60,15 +60,6 @@ extension MessageFilter {
           "(serial_year < ? OR (serial_year = ? AND serial_number < ?))",
           [.integer(Int64(after.year)), .integer(Int64(after.year)), .integer(Int64(after.number))]))
     }
-    if !words.isEmpty {
-      let pattern = StoreValue.text("%" + Store.escapedForLike(words) + "%")
-      conditions.append(
-        SQLFragment(
-          """
-          (LOWER(COALESCE(public_title, title)) LIKE ? ESCAPE '!' OR LOWER(COALESCE(public_body, body)) LIKE ? ESCAPE '!'
-           OR id IN (SELECT message_id FROM replies WHERE state = 'published' AND LOWER(body) LIKE ? ESCAPE '!'))
-          """, [pattern, pattern, pattern]))
-    }
     return conditions
   }
 }
@@ -83,8 +74,8 @@ enum ReadStatements {
       """, [.uuid(id)])
   }
 
-  static func messages(matching filter: MessageFilter, words: String, limit: Int) -> SQLFragment {
-    SQLFragment("SELECT * FROM messages") + .where(filter.conditions(words: words))
+  static func messages(matching filter: MessageFilter, limit: Int) -> SQLFragment {
+    SQLFragment("SELECT * FROM messages") + .where(filter.conditions)
       + SQLFragment(" ORDER BY serial_year DESC, serial_number DESC LIMIT ?", [.integer(Int64(limit))])
   }
 

@@ -11,15 +11,15 @@ struct StatementPublicReads<Runner: StatementRunner>: PublicReadStorage {
       .map { PublicStamp(version: $0.version, isPublic: $0.shown != 0) }
   }
 
-  func messages(matching filter: MessageFilter, words: String, limit: Int) async throws -> [Message] {
-    try await runner.messages(ReadStatements.messages(matching: filter, words: words, limit: limit))
+  func messages(matching filter: MessageFilter, limit: Int) async throws -> [Message] {
+    try await runner.messages(ReadStatements.messages(matching: filter, limit: limit))
   }
 
   func count(matching filter: MessageFilter) async throws -> Int {
     var filter = filter
     filter.after = nil
     return try await runner.integer(
-      SQLFragment("SELECT COUNT(*) AS n FROM messages") + .where(filter.conditions(words: "")))
+      SQLFragment("SELECT COUNT(*) AS n FROM messages") + .where(filter.conditions))
   }
 
   func publishedReplyBodies(of id: UUID) async throws -> [String] {

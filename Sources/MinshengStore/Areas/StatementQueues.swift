@@ -162,7 +162,7 @@ struct StatementQueues<Runner: StatementRunner>: QueueStorage {
   }
 
   func messages(matching filter: MessageFilter, limit: Int) async throws -> [Message] {
-    try await runner.messages(ReadStatements.messages(matching: filter, words: "", limit: limit))
+    try await runner.messages(ReadStatements.messages(matching: filter, limit: limit))
   }
 
   func handledMessagesWithCategory(limit: Int) async throws -> [(title: String, body: String, category: UUID)] {

@@ -45,5 +45,6 @@ public enum StoreMigrations {
     M0039_PhoneVerified(),
     M0040_ModeratedFields(),
     M0041_ReplyImages(),
+    M0042_SearchIndex(),
   ]
 }

@@ -19,6 +19,7 @@ struct SQLCaseStorage: CaseStorage {
         MessageRecord(message, trackingHash: intake.trackingHash, chainTip: tip, fingerprint: intake.fingerprint),
         on: sql)
       try await sql.insert(EventRecord(event), into: EventRecord.schema)
+      try await sql.run(SearchStatements.queue(message.id, version: message.version))
       for (position, image) in intake.images.enumerated() {
         try await sql.insert(
           AttachmentRecord(image, messageID: message.id, position: position, at: message.createdAt),
@@ -72,6 +73,9 @@ struct SQLCaseStorage: CaseStorage {
       }
       for row in change.rows { try await Self.write(row, of: change.before.id, on: sql) }
       for notice in change.notices { try await sql.enqueue(notice) }
+      if change.changesSearch {
+        try await sql.run(SearchStatements.queue(change.after.id, version: change.after.version))
+      }
       try await sql.insert(EventRecord(event), into: EventRecord.schema)
     }
   }

@@ -19,6 +19,7 @@ struct SQLiteCaseStorage: CaseStorage {
         MessageRecord(message, trackingHash: intake.trackingHash, chainTip: tip, fingerprint: intake.fingerprint),
         on: handle)
       try handle.insert(EventRecord(event), into: EventRecord.schema)
+      try handle.run(SearchStatements.queue(message.id, version: message.version))
       for (position, image) in intake.images.enumerated() {
         try handle.insert(
           AttachmentRecord(image, messageID: message.id, position: position, at: message.createdAt),
@@ -71,6 +72,7 @@ struct SQLiteCaseStorage: CaseStorage {
       }
       for row in change.rows { try Self.write(row, of: change.before.id, on: handle) }
       for notice in change.notices { try handle.enqueue(notice) }
+      if change.changesSearch { try handle.run(SearchStatements.queue(change.after.id, version: change.after.version)) }
       try handle.insert(EventRecord(event), into: EventRecord.schema)
     }
   }

@@ -49,6 +49,8 @@ struct MessagesAPI: Sendable {
 
   /// Query parameters of the public list.
   struct ListQuery: Content {
+    /// Words to find (`SearchQuery`).
+    var q: String?
     var region: UUID?
     var leader: UUID?
     var unit: UUID?
@@ -67,6 +69,7 @@ struct MessagesAPI: Sendable {
   func list(_ request: Request) async throws -> MessageListResponse {
     let query = try request.query.decode(ListQuery.self)
     var filter = MessageFilter()
+    filter.text = query.q.map { String($0.prefix(SearchQuery.longestQuery)) }
     filter.regionID = query.region
     filter.leaderID = query.leader
     filter.leadUnitID = query.unit

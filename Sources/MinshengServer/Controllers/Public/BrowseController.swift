@@ -22,13 +22,15 @@ struct BrowseController: Sendable {
     var from: String?
     var to: String?
     var stage: String?
+    var sort: String?
     var after: String?
+    var page: String?
 
     /// The filters as query items, in the form's order (the page cursor left out).
     var items: [(String, String?)] {
       [
         ("q", q), ("region", region), ("leader", leader), ("unit", unit), ("type", type), ("category", category),
-        ("status", status), ("from", from), ("to", to), ("stage", stage),
+        ("status", status), ("from", from), ("to", to), ("stage", stage), ("sort", sort),
       ]
     }
 
@@ -45,7 +47,6 @@ struct BrowseController: Sendable {
     let calendar = context.calendar
     var filter = MessageFilter()
     let words = String((query.q ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(50))
-    filter.text = words.isEmpty ? nil : words
     filter.regionID = query.region.flatMap(UUID.init(uuidString:))
     filter.leaderID = query.leader.flatMap(UUID.init(uuidString:))
     filter.leadUnitID = query.unit.flatMap(UUID.init(uuidString:))
@@ -59,15 +60,45 @@ struct BrowseController: Sendable {
     // Only what was understood stays in the links (tabs, chips, next page).
     query.q = words
     query.stage = stage?.rawValue
-    filter.after = query.after.flatMap(Serial.init)
-    let page = try await context.store.publicMessages(matching: filter, limit: 20)
-    // Counted at most every 30 seconds per filter (one COUNT over the public messages).
-    let counted = try await listCounts.value(query.url("q", words)) {
-      try await context.store.publicMessageCount(matching: filter) ?? -1
-    }
     let now = context.clock()
-    let items = page.items.map { MessageItem($0, names: names, language: language, now: now, calendar: calendar) }
-    let nextURL = page.nextAfter.map { SiteURL.messages.path(query: query.items + [("after", $0.description)]) } ?? ""
+    var items: [MessageItem]
+    var nextURL = ""
+    var count: String
+    var sorts: [NavLink] = []
+    if !words.isEmpty {
+      // A search: the public index, best matches first unless the newest are asked for.
+      let order: SearchOrder = query.sort == SearchOrder.newest.rawValue ? .newest : .relevance
+      query.sort = order == .newest ? order.rawValue : nil
+      let page = max(1, min(Int(query.page ?? "") ?? 1, Store.searchDeepest / 20))
+      var found = SearchResults<PublicCase>.none
+      if let search = SearchQuery(words) {
+        found = try await context.store.searchPublic(
+          search, filter: filter, order: order, limit: 20, offset: (page - 1) * 20)
+      }
+      items = found.hits.map { hit in
+        var item = MessageItem(hit.item, names: names, language: language, now: now, calendar: calendar)
+        item.titleParts = hit.title.parts
+        item.snippet = hit.snippet.parts
+        return item
+      }
+      if found.nextOffset != nil { nextURL = SiteURL.messages.path(query: query.items + [("page", String(page + 1))]) }
+      count = language.text(found.totalIsAtLeast ? "list_count_at_least" : "list_count", ["n": .number(found.total)])
+      sorts = SearchOrder.allCases.map {
+        NavLink(
+          href: query.url("sort", $0 == .relevance ? nil : $0.rawValue), label: language.text("sort_\($0.rawValue)"),
+          current: $0 == order)
+      }
+    } else {
+      filter.after = query.after.flatMap(Serial.init)
+      let page = try await context.store.publicMessages(matching: filter, limit: 20)
+      // Counted at most every 30 seconds per filter (one COUNT over the public messages).
+      let counted = try await listCounts.value(query.url("q", words)) {
+        try await context.store.publicMessageCount(matching: filter) ?? -1
+      }
+      items = page.items.map { MessageItem($0, names: names, language: language, now: now, calendar: calendar) }
+      nextURL = page.nextAfter.map { SiteURL.messages.path(query: query.items + [("after", $0.description)]) } ?? ""
+      count = counted < 0 ? "" : language.text("list_count", ["n": .number(counted)])
+    }
     let content = ListContent(
       query: words,
       heading: words.isEmpty ? language.text("list_title") : language.text("results_for") + words,
@@ -86,7 +117,7 @@ struct BrowseController: Sendable {
       },
       from: query.from.flatMap { LocalDate($0) }.map(\.description) ?? "",
       to: query.to.flatMap { LocalDate($0) }.map(\.description) ?? "",
-      count: counted < 0 ? "" : language.text("list_count", ["n": .number(counted)]),
+      count: count, sorts: sorts,
       tabs: [NavLink(href: query.url("stage", nil), label: language.text("all"), current: stage == nil)]
         + PublicStage.allCases.map {
           NavLink(href: query.url("stage", $0.rawValue), label: language.name($0), current: stage == $0)

@@ -63,12 +63,14 @@ struct StaffPages: Sendable {
     return account.username + language.text("in_brackets", ["text": .plain(detail)])
   }
 
-  /// The navigation of a role: the places `StaffAccess` opens to it, its own work first.
+  /// The navigation of a role: the places `StaffAccess` opens to it, its own work first, then the
+  /// search over the cases it may read.
   static func nav(for role: Role, current: String, language: Language) -> [NavLink] {
-    StaffAccess.places(for: role).map { place in
+    let search = SiteURL.staff(.search).path
+    return StaffAccess.places(for: role).map { place in
       let href = SiteURL.staff(StaffURL.of(place)).path
       return NavLink(href: href, label: language.text("place_" + place.rawValue), current: current == href)
-    }
+    } + [NavLink(href: search, label: language.text("staff_search_nav"), current: current == search)]
   }
 
   /// An option list of the units, by code.

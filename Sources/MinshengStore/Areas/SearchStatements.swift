@@ -1,0 +1,140 @@
+import Foundation
+import MinshengCore
+
+/// The two indexes: the public's (only public messages, their masked text) and the staff's.
+enum SearchIndex: String, Sendable, CaseIterable {
+  case forPublic = "public_search"
+  case forStaff = "staff_search"
+}
+
+/// The order of search results.
+public enum SearchOrder: String, Sendable, CaseIterable {
+  /// The best matches first (BM25 on SQLite, `ts_rank` on PostgreSQL): title over body over replies.
+  case relevance
+  /// The newest serial first.
+  case newest
+}
+
+/// The statements of full-text search, written once; where SQLite (FTS5) and PostgreSQL
+/// (`tsvector`) differ, both are here side by side.
+enum SearchStatements {
+  /// A document's key: its message's serial, `year * 100000000 + number`, ordered as serials are.
+  static func key(_ serial: Serial) -> Int64 { Int64(serial.year) * 100_000_000 + Int64(serial.number) }
+
+  /// How a document's key finds its message (through the unique serial index).
+  static let join =
+    "JOIN messages ON messages.serial_year = s.doc / 100000000 AND messages.serial_number = s.doc % 100000000"
+
+  /// Marks a message's documents to be rewritten, up to `version`; run in the change's transaction.
+  static func queue(_ id: UUID, version: Int) -> SQLFragment {
+    SQLFragment(
+      """
+      INSERT INTO search_pending (message_id, version) VALUES (?, ?)
+      ON CONFLICT (message_id) DO UPDATE SET version = excluded.version
+      """, [.uuid(id), .integer(Int64(version))])
+  }
+
+  static func pending(limit: Int) -> SQLFragment {
+    SQLFragment("SELECT message_id, version FROM search_pending LIMIT ?", [.integer(Int64(limit))])
+  }
+
+  /// Clears a mark that was written for `version` or earlier (a later change keeps its own).
+  static func done(_ id: UUID, version: Int) -> SQLFragment {
+    SQLFragment(
+      "DELETE FROM search_pending WHERE message_id = ? AND version <= ?", [.uuid(id), .integer(Int64(version))])
+  }
+
+  /// Every message waits (`search reindex`).
+  static let queueAll = SQLFragment(
+    """
+    INSERT INTO search_pending (message_id, version) SELECT id, version FROM messages WHERE true
+    ON CONFLICT (message_id) DO UPDATE SET version = excluded.version
+    """)
+
+  static let pendingCount = SQLFragment("SELECT COUNT(*) AS n FROM search_pending")
+
+  /// The replies each document holds, oldest first: published ones (the public's), and drafts too
+  /// for the staff's.
+  static func replies(of ids: [UUID]) -> SQLFragment {
+    SQLFragment("SELECT message_id, body, state FROM replies WHERE message_id IN (") + .list(ids.map(StoreValue.uuid))
+      + SQLFragment(") AND state IN ('published', 'draft') ORDER BY created_at")
+  }
+
+  static func remove(_ index: SearchIndex, key: Int64, postgres: Bool) -> SQLFragment {
+    SQLFragment("DELETE FROM \(index.rawValue) WHERE \(postgres ? "doc" : "rowid") = ?", [.integer(key)])
+  }
+
+  static func removeAll(_ index: SearchIndex, postgres: Bool) -> SQLFragment {
+    postgres
+      ? SQLFragment("DELETE FROM \(index.rawValue)")
+      : SQLFragment("INSERT INTO \(index.rawValue) (\(index.rawValue)) VALUES ('delete-all')")
+  }
+
+  static func insert(_ index: SearchIndex, key: Int64, _ document: SearchDocument, postgres: Bool) -> SQLFragment {
+    if postgres {
+      return SQLFragment(
+        """
+        INSERT INTO \(index.rawValue) (doc, terms) VALUES (?, CAST(? AS tsvector))
+        ON CONFLICT (doc) DO UPDATE SET terms = excluded.terms
+        """,
+        [.integer(key), .text(document.tsvector)])
+    }
+    let fields: [SearchDocument.Field] =
+      index == .forPublic ? [.title, .body, .replies] : SearchDocument.Field.allCases
+    return SQLFragment(
+      "INSERT INTO \(index.rawValue) (rowid, \(fields.map { "\($0)" }.joined(separator: ", "))) VALUES (?, "
+        + Array(repeating: "?", count: fields.count).joined(separator: ", ") + ")",
+      [.integer(key)] + fields.map { .text(document.column($0)) })
+  }
+
+  /// The documents that match, each key with its score (lower is better), ordered as asked.
+  static func matches(_ index: SearchIndex, _ query: SearchQuery, order: SearchOrder, postgres: Bool) -> SQLFragment {
+    if postgres {
+      // ts_rank's weights are for D, C, B, A: replies C, body B, title and people A.
+      let score = order == .relevance ? "-ts_rank('{0.1, 0.125, 0.25, 1.0}', terms, q, 1)" : "0"
+      return SQLFragment(
+        "SELECT doc, \(score) AS score FROM \(index.rawValue), CAST(? AS tsquery) q WHERE terms @@ q",
+        [.text(query.tsquery)])
+    }
+    let weights = index == .forPublic ? "4.0, 1.0, 0.5" : "4.0, 1.0, 0.5, 4.0"
+    let score = order == .relevance ? "bm25(\(index.rawValue), \(weights))" : "0"
+    return SQLFragment(
+      "SELECT rowid AS doc, \(score) AS score FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ?",
+      [.text(query.fts5)])
+  }
+
+  /// The messages of a page of results: the matches joined to their messages, the conditions
+  /// (filters, access) on the messages.
+  static func search(
+    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, limit: Int, offset: Int,
+    postgres: Bool
+  ) -> SQLFragment {
+    SQLFragment("SELECT messages.* FROM (") + matches(index, query, order: order, postgres: postgres)
+      + SQLFragment(") s \(join)") + .where(conditions)
+      + SQLFragment(
+        " ORDER BY \(order == .relevance ? "s.score, " : "")s.doc DESC LIMIT ? OFFSET ?",
+        [.integer(Int64(limit)), .integer(Int64(offset))])
+  }
+
+  /// How many messages match, counted up to `cap` (a common word can match most of the table).
+  static func count(
+    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], cap: Int, postgres: Bool
+  ) -> SQLFragment {
+    SQLFragment("SELECT COUNT(*) AS n FROM (SELECT 1 FROM (")
+      + matches(index, query, order: .newest, postgres: postgres) + SQLFragment(") s \(join)") + .where(conditions)
+      + SQLFragment(" LIMIT ?) c", [.integer(Int64(cap))])
+  }
+}
+
+/// A row of `search_pending`.
+struct PendingSearchRow: Decodable, Sendable {
+  var message_id: UUID
+  var version: Int
+}
+
+/// A reply's text for a document.
+struct SearchReplyRow: Decodable, Sendable {
+  var message_id: UUID
+  var body: String
+  var state: String
+}
