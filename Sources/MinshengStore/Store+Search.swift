@@ -121,7 +121,10 @@ extension Store {
     let sources = Dictionary(
       try await search.sources(of: pending.map(\.message_id)).map { ($0.message.id, $0) },
       uniquingKeysWith: { first, _ in first })
+    let postgres = search.postgres
     var statements: [SQLFragment] = []
+    // PostgreSQL: the documents are written many to a statement (one round trip, one parse each).
+    var upserts: [SearchIndex: [(key: Int64, document: SearchDocument)]] = [:]
     for mark in pending {
       guard let source = sources[mark.message_id] else {
         statements.append(SearchStatements.done(mark.message_id, version: mark.version))
@@ -129,20 +132,31 @@ extension Store {
       }
       let message = source.message
       let key = SearchStatements.key(message.serial)
-      let postgres = search.postgres
-      for index in SearchIndex.allCases where !postgres {
-        statements.append(SearchStatements.remove(index, key: key, postgres: false))
-      }
       let published = source.replies.filter { $0.state == ReplyState.published.rawValue }.map(\.body)
-      if let document = SearchDocument.forPublic(message, publishedReplies: published) {
-        statements.append(SearchStatements.insert(.forPublic, key: key, document, postgres: postgres))
-      } else if postgres {
-        statements.append(SearchStatements.remove(.forPublic, key: key, postgres: true))
+      let shown = SearchDocument.forPublic(message, publishedReplies: published)
+      let staff = SearchDocument.forStaff(message, replies: source.replies.map(\.body))
+      if postgres {
+        if let shown {
+          upserts[.forPublic, default: []].append((key, shown))
+        } else {
+          statements.append(SearchStatements.remove(.forPublic, key: key, postgres: true))
+        }
+        upserts[.forStaff, default: []].append((key, staff))
+      } else {
+        for index in SearchIndex.allCases {
+          statements.append(SearchStatements.remove(index, key: key, postgres: false))
+        }
+        if let shown { statements.append(SearchStatements.insert(.forPublic, key: key, shown, postgres: false)) }
+        statements.append(SearchStatements.insert(.forStaff, key: key, staff, postgres: false))
       }
-      statements.append(
-        SearchStatements.insert(
-          .forStaff, key: key, .forStaff(message, replies: source.replies.map(\.body)), postgres: postgres))
       statements.append(SearchStatements.done(message.id, version: max(mark.version, message.version)))
+    }
+    for (index, documents) in upserts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      var start = 0
+      while start < documents.count {
+        statements.append(SearchStatements.upsert(index, Array(documents[start..<min(start + 100, documents.count)])))
+        start += 100
+      }
     }
     try await search.write(statements)
     return pending.count

@@ -87,33 +87,56 @@ enum SearchStatements {
       [.integer(key)] + fields.map { .text(document.column($0)) })
   }
 
-  /// The documents that match, each key with its score (lower is better), ordered as asked.
-  static func matches(_ index: SearchIndex, _ query: SearchQuery, order: SearchOrder, postgres: Bool) -> SQLFragment {
+  /// PostgreSQL: documents written (or rewritten) many to a statement.
+  static func upsert(_ index: SearchIndex, _ documents: [(key: Int64, document: SearchDocument)]) -> SQLFragment {
+    SQLFragment(
+      "INSERT INTO \(index.rawValue) (doc, terms) VALUES "
+        + Array(repeating: "(?, CAST(? AS tsvector))", count: documents.count).joined(separator: ", ")
+        + " ON CONFLICT (doc) DO UPDATE SET terms = excluded.terms",
+      documents.flatMap { [StoreValue.integer($0.key), .text($0.document.tsvector)] })
+  }
+
+  /// The documents that match, each key with its score (lower is better; 0 for `newest`), from the
+  /// key `from` on when given (only those are scored).
+  static func matches(
+    _ index: SearchIndex, _ query: SearchQuery, order: SearchOrder, from key: Int64? = nil, postgres: Bool
+  ) -> SQLFragment {
+    let bounded = key.map { SQLFragment(" AND \(postgres ? "doc" : "rowid") >= ?", [.integer($0)]) } ?? SQLFragment("")
     if postgres {
       // ts_rank's weights are for D, C, B, A: replies C, body B, title and people A.
       let score = order == .relevance ? "-ts_rank('{0.1, 0.125, 0.25, 1.0}', terms, q, 1)" : "0"
       return SQLFragment(
         "SELECT doc, \(score) AS score FROM \(index.rawValue), CAST(? AS tsquery) q WHERE terms @@ q",
-        [.text(query.tsquery)])
+        [.text(query.tsquery)]) + bounded
     }
     let weights = index == .forPublic ? "4.0, 1.0, 0.5" : "4.0, 1.0, 0.5, 4.0"
     let score = order == .relevance ? "bm25(\(index.rawValue), \(weights))" : "0"
     return SQLFragment(
       "SELECT rowid AS doc, \(score) AS score FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ?",
-      [.text(query.fts5)])
+      [.text(query.fts5)]) + bounded
   }
 
-  /// The messages of a page of results: the matches joined to their messages, the conditions
-  /// (filters, access) on the messages.
+  /// The messages of a page of results: the matches (from the key `from` on) joined to their
+  /// messages, the conditions (filters, access) on the messages.
   static func search(
-    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, limit: Int, offset: Int,
-    postgres: Bool
+    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, from key: Int64? = nil,
+    limit: Int, offset: Int, postgres: Bool
   ) -> SQLFragment {
-    SQLFragment("SELECT messages.* FROM (") + matches(index, query, order: order, postgres: postgres)
+    SQLFragment("SELECT messages.* FROM (") + matches(index, query, order: order, from: key, postgres: postgres)
       + SQLFragment(") s \(join)") + .where(conditions)
       + SQLFragment(
         " ORDER BY \(order == .relevance ? "s.score, " : "")s.doc DESC LIMIT ? OFFSET ?",
         [.integer(Int64(limit)), .integer(Int64(offset))])
+  }
+
+  /// The key of the `depth`-th newest match that meets the conditions (none when fewer match): the
+  /// matches ranked by relevance are those from it on, so a common word scores a bounded number.
+  static func rankingFloor(
+    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], depth: Int, postgres: Bool
+  ) -> SQLFragment {
+    SQLFragment("SELECT s.doc AS doc FROM (") + matches(index, query, order: .newest, postgres: postgres)
+      + SQLFragment(") s \(join)") + .where(conditions)
+      + SQLFragment(" ORDER BY s.doc DESC LIMIT 1 OFFSET ?", [.integer(Int64(depth - 1))])
   }
 
   /// How many messages match, counted up to `cap` (a common word can match most of the table).
@@ -124,6 +147,11 @@ enum SearchStatements {
       + matches(index, query, order: .newest, postgres: postgres) + SQLFragment(") s \(join)") + .where(conditions)
       + SQLFragment(" LIMIT ?) c", [.integer(Int64(cap))])
   }
+}
+
+/// A document key.
+struct DocRow: Decodable, Sendable {
+  var doc: Int64
 }
 
 /// A row of `search_pending`.

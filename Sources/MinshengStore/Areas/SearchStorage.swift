@@ -30,13 +30,28 @@ struct SearchStorage: Sendable {
     return messages.map { ($0, replies[$0.id] ?? []) }
   }
 
+  /// A page of the messages that match. By relevance, only the newest `rankingDepth` matches that
+  /// meet the conditions are scored (every match when fewer): a word found in half the messages
+  /// costs a bounded amount, and for any narrower query the order is exact BM25 / `ts_rank`.
   func search(
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, limit: Int, offset: Int
   ) async throws -> [Message] {
-    try await runner.messages(
+    var floor: Int64?
+    if order == .relevance {
+      floor = try await runner.all(
+        SearchStatements.rankingFloor(
+          index, query, conditions: conditions, depth: Self.rankingDepth, postgres: postgres),
+        as: DocRow.self
+      ).first?.doc
+    }
+    return try await runner.messages(
       SearchStatements.search(
-        index, query, conditions: conditions, order: order, limit: limit, offset: offset, postgres: postgres))
+        index, query, conditions: conditions, order: order, from: floor, limit: limit, offset: offset,
+        postgres: postgres))
   }
+
+  /// How many of the newest matches a relevance order scores.
+  static let rankingDepth = 2_000
 
   func count(_ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], cap: Int) async throws -> Int {
     try await runner.integer(SearchStatements.count(index, query, conditions: conditions, cap: cap, postgres: postgres))
