@@ -17,4 +17,5 @@ if [ "${MINSHENG_TEST_SQLITE_ONLY:-}" = "1" ] && [ "${CI:-}" != "true" ]; then
   echo "test.sh: MINSHENG_TEST_SQLITE_ONLY=1 — store and server suites run on SQLite only" >&2
   exec swift test --disable-xctest "$@"
 fi
-exec scripts/with-postgres.sh swift test --disable-xctest "$@"
+# The read-replica test needs a streaming replica of the throwaway cluster.
+MINSHENG_PG_REPLICA=1 exec scripts/with-postgres.sh swift test --disable-xctest "$@"

@@ -6,6 +6,8 @@
 #   scripts/with-postgres.sh swift test
 #
 # The cluster is for tests: fsync is off unless MINSHENG_PG_DURABLE=1 (the kill test), and a restart script is exported.
+# With MINSHENG_PG_REPLICA=1 a streaming replica is made with pg_basebackup and started on its own port:
+# MINSHENG_TEST_POSTGRES_REPLICA_URL names it and MINSHENG_TEST_PG_REPLICA_STOP is a script that stops it.
 set -euo pipefail
 
 find_bindir() {
@@ -43,6 +45,9 @@ chmod 755 "$WORK"
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 
 stop_cluster() {
+  if [ -d "$WORK/replica" ]; then
+    "${RUN_AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/replica" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
   "${RUN_AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -71,6 +76,24 @@ ${RUN_AS[*]} "$BINDIR/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -t 60 -o 
 RESTART
 chmod 755 "$WORK/restart.sh"
 export MINSHENG_TEST_PG_RESTART="$WORK/restart.sh"
+
+if [ "${MINSHENG_PG_REPLICA:-}" = "1" ]; then
+  REPLICA_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  "${RUN_AS[@]}" "$BINDIR/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U postgres -D "$WORK/replica" -R -X stream \
+    >"$WORK/basebackup.log" 2>&1 || { cat "$WORK/basebackup.log" >&2; exit 1; }
+  REPLICA_OPTIONS="-c listen_addresses=127.0.0.1 -p $REPLICA_PORT -k $WORK -c max_connections=400 -c hot_standby=on $DURABILITY"
+  "${RUN_AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/replica" -l "$WORK/replica.log" -w -t 60 -o "$REPLICA_OPTIONS" \
+    start >/dev/null || { cat "$WORK/replica.log" >&2; exit 1; }
+  cat >"$WORK/replica-stop.sh" <<STOP
+#!/usr/bin/env bash
+# Stops the test cluster's streaming replica at once, as a crash would.
+${RUN_AS[*]} "$BINDIR/pg_ctl" -D "$WORK/replica" -m immediate -w stop >/dev/null
+STOP
+  chmod 755 "$WORK/replica-stop.sh"
+  export MINSHENG_TEST_POSTGRES_REPLICA_URL="postgres://postgres@127.0.0.1:$REPLICA_PORT/postgres"
+  export MINSHENG_TEST_PG_REPLICA_STOP="$WORK/replica-stop.sh"
+  echo "with-postgres: streaming replica on 127.0.0.1:$REPLICA_PORT" >&2
+fi
 
 export MINSHENG_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PORT/postgres"
 echo "with-postgres: PostgreSQL $("$BINDIR/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT" >&2

@@ -9,6 +9,9 @@ import MinshengStore
 /// once, with secrets redacted. `.env.example` documents each key.
 public struct Configuration: Sendable {
   public var database: DatabaseLocation
+  /// PostgreSQL streaming replicas of `database` for the public's reads (`DATABASE_READ_URLS`,
+  /// separated by commas); empty: the primary answers everything.
+  public var readReplicas: [String] = []
   public var logLevel: Logger.Level
   /// Extra holiday files (one JSON per year) loaded after the shipped ones.
   public var calendarFiles: [URL]
@@ -63,6 +66,22 @@ public struct Configuration: Sendable {
       database = try DatabaseLocation.parse(environment["DATABASE_URL"])
     } catch {
       problems.append("DATABASE_URL: \(error.reason)")
+    }
+    var readReplicas: [String] = []
+    for text in (environment["DATABASE_READ_URLS"] ?? "").split(separator: ",").map({
+      $0.trimmingCharacters(in: .whitespaces)
+    }) where !text.isEmpty {
+      if !database.isPostgres {
+        problems.append("DATABASE_READ_URLS: " + say("config_replicas_need_postgres"))
+        break
+      }
+      if case .postgres(let url)? = try? DatabaseLocation.parse(text) {
+        readReplicas.append(url)
+      } else {
+        problems.append(
+          "DATABASE_READ_URLS: "
+            + say("config_replica_url", ["value": .plain(DatabaseLocation.postgres(url: text).description)]))
+      }
     }
     var logLevel = Logger.Level.info
     if let value = environment["LOG_LEVEL"], !value.isEmpty {
@@ -220,7 +239,8 @@ public struct Configuration: Sendable {
     // Not checked here: a model that cannot be loaded is logged at start, and intake goes on without it.
     let model = environment["MINSHENG_CLASSIFIER_MODEL"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
     return Configuration(
-      database: database, logLevel: logLevel, calendarFiles: calendarFiles, slaFile: slaFile, classifierModel: model,
+      database: database, readReplicas: readReplicas, logLevel: logLevel, calendarFiles: calendarFiles,
+      slaFile: slaFile, classifierModel: model,
       baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
       supervisionSchedule: schedule, jobsInterval: jobsInterval, autoAssignConfidence: autoAssign,
       searchLimit: searchLimit, sqliteMemory: sqliteMemory,

@@ -38,9 +38,13 @@ public struct PublicPage: Sendable {
 
 extension Store {
   /// A message's current version and whether the public may read it, in one indexed read: enough to
-  /// tell whether a view rendered earlier is still current.
+  /// tell whether a view rendered earlier is still current. With read replicas, a message a replica
+  /// does not show (not there yet, or not public yet) is looked up on the primary, so an author who
+  /// has just written or a moderator who has just published sees it at once.
   public func publicStamp(of id: UUID) async throws -> PublicStamp? {
-    try await publicReads.publicStamp(of: id)
+    let stamp = try await publicReads.publicStamp(of: id)
+    guard database.replicas != nil, stamp?.isPublic != true else { return stamp }
+    return try await primaryReads.publicStamp(of: id)
   }
 
   /// The public case file of a message the public may read; nil otherwise.
@@ -157,7 +161,7 @@ extension Store {
   /// typed), newest first, private ones included — as their author sees them.
   public func messages(ofPhone phone: String, limit: Int = 100) async throws -> [PublicCase] {
     guard let mobile = PhoneNumber.mobile(phone) else { return [] }
-    return try await publicReads.messages(ofPhone: mobile, limit: max(1, min(limit, 500))).map {
+    return try await primaryReads.messages(ofPhone: mobile, limit: max(1, min(limit, 500))).map {
       PublicCase.of($0, nameStyle: publicNameStyle)
     }
   }
@@ -168,7 +172,7 @@ extension Store {
     // A mobile number is stored as its 11 digits; any other number as it was typed, trimmed.
     let typed = phone.trimmingCharacters(in: .whitespaces)
     guard let stored = PhoneNumber.mobile(typed) ?? (PhoneNumber.isPlausible(typed) ? typed : nil) else { return [] }
-    let found = try await publicReads.callerMessages(ofPhone: stored, limit: 200)
+    let found = try await primaryReads.callerMessages(ofPhone: stored, limit: 200)
     return Array(found.filter { CaseAccess.mayRead(actor, $0) }.prefix(max(1, min(limit, 50))))
   }
 

@@ -168,7 +168,8 @@ extension Store {
   }
 
   /// `minsheng search reindex`: empties both indexes, marks every message and indexes them all,
-  /// `batch` at a time, telling `progress` how many are done of how many.
+  /// `batch` at a time, telling `progress` how many are done of how many; on PostgreSQL the indexes'
+  /// statistics are refreshed after.
   @discardableResult
   public func rebuildSearchIndex(batch: Int = 1_000, progress: (Int, Int) -> Void = { _, _ in }) async throws -> Int {
     try await search.write(
@@ -182,6 +183,8 @@ extension Store {
       done += indexed
       progress(min(done, total), total)
     }
+    // PostgreSQL plans a search by how common its words are: refresh what it knows of the new rows.
+    if search.postgres { try await search.write(SearchIndex.allCases.map { SQLFragment("ANALYZE \($0.rawValue)") }) }
     return done
   }
 }

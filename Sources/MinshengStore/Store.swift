@@ -27,6 +27,9 @@ public struct Store: Sendable {
 
   let cases: any CaseStorage
   let publicReads: any PublicReadStorage
+  /// The public reads on the primary: a citizen's own messages, an operator's caller history, and a
+  /// second look when a replica does not have a message yet (read-your-writes).
+  let primaryReads: any PublicReadStorage
   let queues: any QueueStorage
   let duplicates: any DuplicateStorage
   let search: SearchStorage
@@ -51,16 +54,24 @@ public struct Store: Sendable {
       let runner = SQLiteStatementRunner(readers: native.readers)
       cases = SQLiteCaseStorage(writer: native.writer, readers: native.readers)
       publicReads = StatementPublicReads(runner: runner)
+      primaryReads = publicReads
       queues = StatementQueues(runner: runner)
       duplicates = SQLiteDuplicateStorage(writer: native.writer, reads: DuplicateReads(runner: runner))
       search = SearchStorage(runner: runner, writer: native.writer)
     } else {
       let runner = SQLStatementRunner(connection: connection)
       cases = SQLCaseStorage(connection: connection)
-      publicReads = StatementPublicReads(runner: runner)
+      primaryReads = StatementPublicReads(runner: runner)
       queues = StatementQueues(runner: runner)
       duplicates = SQLDuplicateStorage(connection: connection, reads: DuplicateReads(runner: runner))
-      search = SearchStorage(runner: runner, connection: connection)
+      if let replicas = database.replicas {
+        let replicated = ReplicaStatementRunner(primary: runner, replicas: replicas)
+        publicReads = StatementPublicReads(runner: replicated)
+        search = SearchStorage(runner: runner, connection: connection, publicRunner: replicated)
+      } else {
+        publicReads = primaryReads
+        search = SearchStorage(runner: runner, connection: connection)
+      }
     }
     reference = SQLReferenceStorage(connection: connection)
     staff = SQLStaffStorage(connection: connection)

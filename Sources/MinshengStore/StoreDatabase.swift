@@ -108,11 +108,16 @@ public final class StoreDatabase: Sendable {
   private let readGroup: MultiThreadedEventLoopGroup?
   private let readThreadPool: NIOThreadPool?
   private let checkpointer: SQLiteCheckpointer?
+  /// PostgreSQL only: the streaming replicas that answer public reads (`DATABASE_READ_URLS`), and
+  /// the task that checks them every two seconds.
+  let replicas: ReadReplicas?
+  private let replicaChecks: Task<Void, Never>?
 
-  /// Opens the database; nothing is migrated yet.
+  /// Opens the database; nothing is migrated yet. `readReplicas` (PostgreSQL only) are the URLs of
+  /// streaming replicas of it for the public's reads.
   public static func open(
     _ location: DatabaseLocation, logger: Logger = Logger(label: "minsheng.store"), maxConnections: Int = 8,
-    implementation: StoreImplementation = .native, sqliteMemory: SQLiteMemory = .bounded
+    implementation: StoreImplementation = .native, sqliteMemory: SQLiteMemory = .bounded, readReplicas: [String] = []
   ) async throws -> StoreDatabase {
     var writer: SQLiteWorker?
     var readers: SQLiteReaders?
@@ -140,9 +145,11 @@ public final class StoreDatabase: Sendable {
     }
     let database = StoreDatabase(
       location: location, logger: logger, maxConnections: maxConnections, writer: writer, readers: readers,
-      checkpointer: checkpointer)
+      checkpointer: checkpointer, readReplicas: location.isPostgres ? readReplicas : [])
     do {
       try await database.prepareConnection()
+      // The replicas answer from the first request on when they are up.
+      await database.replicas?.check()
     } catch {
       await database.close()
       throw error
@@ -152,7 +159,7 @@ public final class StoreDatabase: Sendable {
 
   private init(
     location: DatabaseLocation, logger: Logger, maxConnections: Int, writer: SQLiteWorker?, readers: SQLiteReaders?,
-    checkpointer: SQLiteCheckpointer?
+    checkpointer: SQLiteCheckpointer?, readReplicas: [String]
   ) {
     self.checkpointer = checkpointer
     self.location = location
@@ -199,7 +206,22 @@ public final class StoreDatabase: Sendable {
         databases.use(factory, as: .psql)
       }
     }
+    if readReplicas.isEmpty {
+      (replicas, replicaChecks) = (nil, nil)
+    } else {
+      let replicas = ReadReplicas(urls: readReplicas, threadPool: threadPool, group: group, logger: logger)
+      self.replicas = replicas
+      replicaChecks = Task {
+        while !Task.isCancelled {
+          try? await Task.sleep(for: ReadReplicas.checkInterval)
+          await replicas.check()
+        }
+      }
+    }
   }
+
+  /// Whether each read replica is usable now and how many reads it has answered (empty without any).
+  public var readReplicaState: [(usable: Bool, answered: Int)] { replicas?.state ?? [] }
 
   /// A database handle for the store's queries.
   public var database: any Database {
@@ -321,6 +343,9 @@ public final class StoreDatabase: Sendable {
 
   /// Closes the connections and stops the event loops.
   public func close() async {
+    replicaChecks?.cancel()
+    await replicaChecks?.value
+    await replicas?.shutdown()
     sqlite?.writer.close()
     sqlite?.readers.close()
     await readDatabases?.shutdownAsync()

@@ -215,6 +215,30 @@ import VaporTesting
     _ = try Configuration.read(from: ["BASE_URL": "http://127.0.0.1:8080"])
   }
 
+  /// Read replicas are PostgreSQL's, named by URL; anything else stops the start, the password hidden.
+  @Test func readReplicas_arePostgresURLs_besidePostgres() throws {
+    let primary = "postgres://m:secret@db-1:5432/minsheng"
+    let read = try Configuration.read(
+      from: [
+        "DATABASE_URL": primary,
+        "DATABASE_READ_URLS": "postgres://m:secret@db-2:5432/minsheng, postgres://m:secret@db-3:5432/minsheng",
+      ])
+    #expect(read.readReplicas == ["postgres://m:secret@db-2:5432/minsheng", "postgres://m:secret@db-3:5432/minsheng"])
+    #expect(try Configuration.read(from: ["DATABASE_URL": primary]).readReplicas.isEmpty)
+    do {
+      _ = try Configuration.read(from: ["DATABASE_READ_URLS": "postgres://m:secret@db-2:5432/minsheng"])
+      Issue.record("replicas of SQLite were accepted")
+    } catch {
+      #expect(error.description.contains("DATABASE_READ_URLS") && !error.description.contains("secret"))
+    }
+    do {
+      _ = try Configuration.read(from: ["DATABASE_URL": primary, "DATABASE_READ_URLS": "mysql://m:secret@db-2/x"])
+      Issue.record("a replica that is not PostgreSQL was accepted")
+    } catch {
+      #expect(error.description.contains("DATABASE_READ_URLS") && !error.description.contains("secret"))
+    }
+  }
+
   /// SQLite's page memory is bounded by default and set in megabytes; a bad value stops the start.
   @Test func sqliteMemory_isBoundedByDefault_andReadInMegabytes() throws {
     #expect(try Configuration.read(from: [:]).sqliteMemory == .bounded)

@@ -35,7 +35,7 @@ func withConfiguredStore<T: Sendable>(
   let rules = try configuration.caseRules()
   let database = try await StoreDatabase.open(
     configuration.database, logger: configuration.logger(label: "minsheng.store"),
-    sqliteMemory: configuration.sqliteMemory)
+    sqliteMemory: configuration.sqliteMemory, readReplicas: configuration.readReplicas)
   do {
     if schemaCheck {
       let pending = try await database.pendingMigrations()

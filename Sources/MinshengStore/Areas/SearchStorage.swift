@@ -6,6 +6,8 @@ import MinshengCore
 /// connection in turn with the intakes, or an SQL transaction).
 struct SearchStorage: Sendable {
   let runner: any StatementRunner
+  /// Where the public index is read: `runner`, or the read replicas in front of it.
+  let publicRunner: any StatementRunner
   /// Runs statements in one transaction.
   let write: @Sendable ([SQLFragment]) async throws -> Void
   let postgres: Bool
@@ -36,6 +38,7 @@ struct SearchStorage: Sendable {
   func search(
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, limit: Int, offset: Int
   ) async throws -> [Message] {
+    let runner = index == .forPublic ? publicRunner : runner
     var floor: Int64?
     if order == .relevance {
       floor = try await runner.all(
@@ -54,22 +57,23 @@ struct SearchStorage: Sendable {
   static let rankingDepth = 2_000
 
   func count(_ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], cap: Int) async throws -> Int {
-    try await runner.integer(SearchStatements.count(index, query, conditions: conditions, cap: cap, postgres: postgres))
+    try await (index == .forPublic ? publicRunner : runner).integer(
+      SearchStatements.count(index, query, conditions: conditions, cap: cap, postgres: postgres))
   }
 }
 
 extension SearchStorage {
   init(runner: SQLiteStatementRunner, writer: SQLiteWorker) {
     self.init(
-      runner: runner,
+      runner: runner, publicRunner: runner,
       write: { statements in
         try await writer.grouped { handle in for statement in statements { try handle.run(statement) } }
       }, postgres: false)
   }
 
-  init(runner: SQLStatementRunner, connection: SQLConnection) {
+  init(runner: SQLStatementRunner, connection: SQLConnection, publicRunner: (any StatementRunner)? = nil) {
     self.init(
-      runner: runner,
+      runner: runner, publicRunner: publicRunner ?? runner,
       write: { statements in
         try await connection.transaction { sql in for statement in statements { try await sql.run(statement) } }
       }, postgres: connection.database.location.isPostgres)

@@ -168,3 +168,39 @@ struct SQLStatementRunner: StatementRunner {
     try await connection.read.integer(statement)
   }
 }
+
+/// The public's reads on PostgreSQL with read replicas: each statement goes to a usable replica in
+/// turn; when none is usable, or the one asked fails, the primary answers (the caller never sees a
+/// replica's failure).
+struct ReplicaStatementRunner: StatementRunner {
+  let primary: SQLStatementRunner
+  let replicas: ReadReplicas
+
+  var indexHints: Bool { false }
+
+  func all<Row: Decodable & Sendable>(_ statement: SQLFragment, as type: Row.Type) async throws -> [Row] {
+    if let (index, replica) = replicas.pick() {
+      do {
+        let rows = try await replica.all(statement, as: type)
+        replicas.served(index)
+        return rows
+      } catch {
+        replicas.failed(index, error)
+      }
+    }
+    return try await primary.all(statement, as: type)
+  }
+
+  func integer(_ statement: SQLFragment) async throws -> Int {
+    if let (index, replica) = replicas.pick() {
+      do {
+        let value = try await replica.integer(statement)
+        replicas.served(index)
+        return value
+      } catch {
+        replicas.failed(index, error)
+      }
+    }
+    return try await primary.integer(statement)
+  }
+}
