@@ -124,7 +124,7 @@ extension Store {
     let postgres = search.postgres
     var statements: [SQLFragment] = []
     // PostgreSQL: the documents are written many to a statement (one round trip, one parse each).
-    var upserts: [SearchIndex: [(key: Int64, document: SearchDocument)]] = [:]
+    var upserts: [SearchIndex: [(key: Int64, message: UUID, document: SearchDocument)]] = [:]
     for mark in pending {
       guard let source = sources[mark.message_id] else {
         statements.append(SearchStatements.done(mark.message_id, version: mark.version))
@@ -137,17 +137,17 @@ extension Store {
       let staff = SearchDocument.forStaff(message, replies: source.replies.map(\.body))
       if postgres {
         if let shown {
-          upserts[.forPublic, default: []].append((key, shown))
+          upserts[.forPublic, default: []].append((key, message.id, shown))
         } else {
           statements.append(SearchStatements.remove(.forPublic, key: key, postgres: true))
         }
-        upserts[.forStaff, default: []].append((key, staff))
+        upserts[.forStaff, default: []].append((key, message.id, staff))
       } else {
         for index in SearchIndex.allCases {
           statements.append(SearchStatements.remove(index, key: key, postgres: false))
         }
-        if let shown { statements.append(SearchStatements.insert(.forPublic, key: key, shown, postgres: false)) }
-        statements.append(SearchStatements.insert(.forStaff, key: key, staff, postgres: false))
+        if let shown { statements.append(SearchStatements.insert(.forPublic, key: key, shown)) }
+        statements.append(SearchStatements.insert(.forStaff, key: key, staff))
       }
       statements.append(SearchStatements.done(message.id, version: max(mark.version, message.version)))
     }

@@ -21,9 +21,14 @@ enum SearchStatements {
   /// A document's key: its message's serial, `year * 100000000 + number`, ordered as serials are.
   static func key(_ serial: Serial) -> Int64 { Int64(serial.year) * 100_000_000 + Int64(serial.number) }
 
-  /// How a document's key finds its message (through the unique serial index).
-  static let join =
-    "JOIN messages ON messages.serial_year = s.doc / 100000000 AND messages.serial_number = s.doc % 100000000"
+  /// How a match finds its message. SQLite's FTS5 tables keep no columns, so the key is split back
+  /// into the serial (through its unique index); PostgreSQL's rows carry the message's id, which its
+  /// planner can estimate (one message a document) where it cannot estimate the computed serial.
+  static func join(postgres: Bool) -> String {
+    postgres
+      ? "JOIN messages ON messages.id = s.message_id"
+      : "JOIN messages ON messages.serial_year = s.doc / 100000000 AND messages.serial_number = s.doc % 100000000"
+  }
 
   /// Marks a message's documents to be rewritten, up to `version`; run in the change's transaction.
   static func queue(_ id: UUID, version: Int) -> SQLFragment {
@@ -70,15 +75,8 @@ enum SearchStatements {
       : SQLFragment("INSERT INTO \(index.rawValue) (\(index.rawValue)) VALUES ('delete-all')")
   }
 
-  static func insert(_ index: SearchIndex, key: Int64, _ document: SearchDocument, postgres: Bool) -> SQLFragment {
-    if postgres {
-      return SQLFragment(
-        """
-        INSERT INTO \(index.rawValue) (doc, terms) VALUES (?, CAST(? AS tsvector))
-        ON CONFLICT (doc) DO UPDATE SET terms = excluded.terms
-        """,
-        [.integer(key), .text(document.tsvector)])
-    }
+  /// SQLite: a document written into an FTS5 table (whose old row was removed first).
+  static func insert(_ index: SearchIndex, key: Int64, _ document: SearchDocument) -> SQLFragment {
     let fields: [SearchDocument.Field] =
       index == .forPublic ? [.title, .body, .replies] : SearchDocument.Field.allCases
     return SQLFragment(
@@ -88,12 +86,14 @@ enum SearchStatements {
   }
 
   /// PostgreSQL: documents written (or rewritten) many to a statement.
-  static func upsert(_ index: SearchIndex, _ documents: [(key: Int64, document: SearchDocument)]) -> SQLFragment {
+  static func upsert(
+    _ index: SearchIndex, _ documents: [(key: Int64, message: UUID, document: SearchDocument)]
+  ) -> SQLFragment {
     SQLFragment(
-      "INSERT INTO \(index.rawValue) (doc, terms) VALUES "
-        + Array(repeating: "(?, CAST(? AS tsvector))", count: documents.count).joined(separator: ", ")
-        + " ON CONFLICT (doc) DO UPDATE SET terms = excluded.terms",
-      documents.flatMap { [StoreValue.integer($0.key), .text($0.document.tsvector)] })
+      "INSERT INTO \(index.rawValue) (doc, message_id, terms) VALUES "
+        + Array(repeating: "(?, ?, CAST(? AS tsvector))", count: documents.count).joined(separator: ", ")
+        + " ON CONFLICT (doc) DO UPDATE SET message_id = excluded.message_id, terms = excluded.terms",
+      documents.flatMap { [StoreValue.integer($0.key), .uuid($0.message), .text($0.document.tsvector)] })
   }
 
   /// The documents that match, each key with its score (lower is better; 0 for `newest`), from the
@@ -106,7 +106,7 @@ enum SearchStatements {
       // ts_rank's weights are for D, C, B, A: replies C, body B, title and people A.
       let score = order == .relevance ? "-ts_rank('{0.1, 0.125, 0.25, 1.0}', terms, q, 1)" : "0"
       return SQLFragment(
-        "SELECT doc, \(score) AS score FROM \(index.rawValue), CAST(? AS tsquery) q WHERE terms @@ q",
+        "SELECT doc, message_id, \(score) AS score FROM \(index.rawValue), CAST(? AS tsquery) q WHERE terms @@ q",
         [.text(query.tsquery)]) + bounded
     }
     let weights = index == .forPublic ? "4.0, 1.0, 0.5" : "4.0, 1.0, 0.5, 4.0"
@@ -123,7 +123,7 @@ enum SearchStatements {
     limit: Int, offset: Int, postgres: Bool
   ) -> SQLFragment {
     SQLFragment("SELECT messages.* FROM (") + matches(index, query, order: order, from: key, postgres: postgres)
-      + SQLFragment(") s \(join)") + .where(conditions)
+      + SQLFragment(") s \(join(postgres: postgres))") + .where(conditions)
       + SQLFragment(
         " ORDER BY \(order == .relevance ? "s.score, " : "")s.doc DESC LIMIT ? OFFSET ?",
         [.integer(Int64(limit)), .integer(Int64(offset))])
@@ -135,7 +135,7 @@ enum SearchStatements {
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], depth: Int, postgres: Bool
   ) -> SQLFragment {
     SQLFragment("SELECT s.doc AS doc FROM (") + matches(index, query, order: .newest, postgres: postgres)
-      + SQLFragment(") s \(join)") + .where(conditions)
+      + SQLFragment(") s \(join(postgres: postgres))") + .where(conditions)
       + SQLFragment(" ORDER BY s.doc DESC LIMIT 1 OFFSET ?", [.integer(Int64(depth - 1))])
   }
 
@@ -144,7 +144,8 @@ enum SearchStatements {
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], cap: Int, postgres: Bool
   ) -> SQLFragment {
     SQLFragment("SELECT COUNT(*) AS n FROM (SELECT 1 FROM (")
-      + matches(index, query, order: .newest, postgres: postgres) + SQLFragment(") s \(join)") + .where(conditions)
+      + matches(index, query, order: .newest, postgres: postgres) + SQLFragment(") s \(join(postgres: postgres))")
+      + .where(conditions)
       + SQLFragment(" LIMIT ?) c", [.integer(Int64(cap))])
   }
 }

@@ -5,7 +5,8 @@ import SQLKit
 /// cases, with the author's name and number), each document keyed by its message's serial
 /// (`year * 100000000 + number`, so the key's order is the serial's); and the messages whose
 /// documents wait to be (re)written, each with the version it reached. On SQLite the indexes are
-/// FTS5 tables that keep no copy of the text; on PostgreSQL, `tsvector` columns under GIN indexes.
+/// FTS5 tables that keep no copy of the text; on PostgreSQL, `tsvector` columns under GIN indexes,
+/// each row with its message's id.
 /// Every message there is waits, so `serve` indexes them after the upgrade.
 struct M0042_SearchIndex: AsyncMigration {
   var name: String { "0042_SearchIndex" }
@@ -30,8 +31,13 @@ struct M0042_SearchIndex: AsyncMigration {
       ).run()
     } else {
       for table in ["public_search", "staff_search"] {
-        try await sql.raw("CREATE TABLE \(unsafeRaw: table) (doc BIGINT PRIMARY KEY, terms TSVECTOR NOT NULL)").run()
+        try await sql.raw(
+          "CREATE TABLE \(unsafeRaw: table) (doc BIGINT PRIMARY KEY, message_id UUID NOT NULL, terms TSVECTOR NOT NULL)"
+        ).run()
         try await sql.raw("CREATE INDEX \(unsafeRaw: table)_terms ON \(unsafeRaw: table) USING GIN (terms)").run()
+        // How common each term is decides the plan (walk the newest documents, or look the term up in
+        // the GIN index); with the default statistics a rare term is guessed common.
+        try await sql.raw("ALTER TABLE \(unsafeRaw: table) ALTER COLUMN terms SET STATISTICS 1000").run()
       }
     }
     try await sql.raw("INSERT INTO search_pending (message_id, version) SELECT id, version FROM messages").run()
