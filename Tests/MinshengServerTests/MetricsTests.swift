@@ -45,6 +45,8 @@ import VaporTesting
           #expect(text.contains(#"minsheng_messages_overdue{phase="acceptance"} \#(expectedAcceptance)"#))
           #expect(text.contains(#"minsheng_messages_overdue{phase="reply"} \#(expectedReply)"#))
           #expect(text.contains("minsheng_http_request_duration_seconds_bucket"))
+          #expect(text.contains("minsheng_search_backlog "))
+          #expect(!text.contains("minsheng_read_replica_usable"), "no replicas configured")
         }
       }
     }

@@ -29,7 +29,11 @@ struct DemoCommand: AsyncParsableCommand {
         say(
           "cli_demo_loading",
           ["count": .number(count), "seed": .plain(String(seed)), "database": .plain("\(configuration.database)")]))
-      let summary = try await Demo.load(into: store, messages: count, seed: seed, now: Date())
+      let bar = ProgressLine()
+      let summary = try await Demo.load(into: store, messages: count, seed: seed, now: Date()) { done, total in
+        bar.show(done, of: total)
+      }
+      bar.finish()
       print(
         say(
           "cli_demo_summary",

@@ -29,7 +29,8 @@ struct ServiceController: Sendable {
   }
 
   /// `GET /metrics`: Prometheus text — the requests Vapor counts through swift-metrics (by method,
-  /// route pattern and status, with their latency), messages by status, overdue messages.
+  /// route pattern and status, with their latency), messages by status, overdue messages, messages
+  /// waiting for the search index, and each read replica's state.
   func metrics(_ request: Request) async throws -> Response {
     let registry = ServiceMetrics.registry
     let counts = try await context.store.countByStatus()
@@ -41,6 +42,13 @@ struct ServiceController: Sendable {
     registry.makeGauge(descriptor: ServiceMetrics.overdue, labels: [("phase", "acceptance")]).set(
       Double(overdue.acceptance))
     registry.makeGauge(descriptor: ServiceMetrics.overdue, labels: [("phase", "reply")]).set(Double(overdue.reply))
+    registry.makeGauge(descriptor: ServiceMetrics.searchBacklog).set(Double(try await context.store.searchBacklog()))
+    for (index, replica) in context.store.database.readReplicaState.enumerated() {
+      registry.makeGauge(descriptor: ServiceMetrics.replicaUsable, labels: [("replica", String(index))]).set(
+        replica.usable ? 1.0 : 0.0)
+      registry.makeGauge(descriptor: ServiceMetrics.replicaReads, labels: [("replica", String(index))]).set(
+        Double(replica.answered))
+    }
     var buffer: [UInt8] = []
     registry.emit(into: &buffer)
     var headers = HTTPHeaders()
@@ -67,6 +75,24 @@ enum ServiceMetrics {
   static var messages: MetricNameDescriptor {
     MetricNameDescriptor(
       namespace: "minsheng", metricName: "messages", unitName: "", helpText: "Messages by status.")
+  }
+  /// `minsheng_search_backlog`.
+  static var searchBacklog: MetricNameDescriptor {
+    MetricNameDescriptor(
+      namespace: "minsheng", metricName: "search_backlog", unitName: "",
+      helpText: "Messages whose search documents wait to be rewritten.")
+  }
+  /// `minsheng_read_replica_usable{replica}`.
+  static var replicaUsable: MetricNameDescriptor {
+    MetricNameDescriptor(
+      namespace: "minsheng", metricName: "read_replica_usable", unitName: "",
+      helpText: "Whether the read replica answers public reads now (1) or is left out (0).")
+  }
+  /// `minsheng_read_replica_reads{replica}`.
+  static var replicaReads: MetricNameDescriptor {
+    MetricNameDescriptor(
+      namespace: "minsheng", metricName: "read_replica_reads", unitName: "",
+      helpText: "Public reads the read replica has answered since the start.")
   }
   /// `minsheng_messages_overdue{phase}`.
   static var overdue: MetricNameDescriptor {

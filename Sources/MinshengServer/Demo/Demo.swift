@@ -86,7 +86,8 @@ enum Demo {
   /// Loads the demonstration into an empty store: reference data, then `messages` messages spread
   /// over the last 50 days before `now`, every type, category, channel and workflow stage.
   static func load(
-    into store: Store, messages count: Int, seed: UInt64, now: Date, passwords: PasswordHashing = PasswordHashing()
+    into store: Store, messages count: Int, seed: UInt64, now: Date, passwords: PasswordHashing = PasswordHashing(),
+    progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
   ) async throws -> Summary {
     guard try await store.regions().isEmpty else {
       throw StoreError.duplicate(.demonstration, key: "")
@@ -187,6 +188,7 @@ enum Demo {
         parent: earlier[sameMatter]?.randomElement(using: &rng), store: store, now: now, rng: &rng)
       earlier[sameMatter, default: []].append(message.id)
       summary.messages = index + 1
+      progress(index + 1, count)
     }
     summary.byStatus = try await store.countByStatus()
 
