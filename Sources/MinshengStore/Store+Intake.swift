@@ -40,10 +40,34 @@ extension Store {
     suggestion prediction: CategorySuggestion? = nil, images: [Data] = [], origin: IntakeOrigin? = nil,
     fingerprint: Fingerprint? = nil
   ) async throws -> Submission {
-    var new = try input.validated()
+    let new = try input.validated()
     let checked = try Self.checkImages(images)
     if origin != nil { _ = try await screen(new) }
     let limits = try await limits(for: new, from: origin)
+    let intake = try await decideIntake(new, id: ids.newID(), at: now, prediction: prediction, origin: origin)
+    let message = intake.message
+    let code = ids.trackingCode()
+    guard let normalizedCode = TrackingCode.normalized(code) else {
+      throw StoreError.internal("the identifier source made an invalid tracking code")
+    }
+    let stored = try await cases.receive(
+      ReceivedCase(
+        message: message, eventID: ids.newID(), trackingHash: Hashing.sha256Hex(normalizedCode), actor: actor,
+        suggestion: intake.classifier.map { SuggestionRecord($0, messageID: message.id) }, limits: limits,
+        images: checked.map {
+          CheckedImage(id: ids.newID(), contentType: $0.type, data: $0.data, sha256: Hashing.sha256Hex($0.data))
+        }, fingerprint: fingerprint))
+    return Submission(message: stored, trackingCode: code)
+  }
+
+  /// What intake decides about a validated message, from the reference data alone: the leader, region
+  /// and category must exist (422 naming each that does not); without a region the leader's is used;
+  /// the dispatching office is the leader's, or else the nearest region's; the suggested unit comes
+  /// from `DispatchSuggestion`. The message's serial number is given when it is stored.
+  func decideIntake(
+    _ new: NewMessage, id: UUID, at now: Date, prediction: CategorySuggestion?, origin: IntakeOrigin?
+  ) async throws -> (message: Message, classifier: CategorySuggestion?) {
+    var new = new
     var problems: [ValidationError.Problem] = []
     var leader: Leader?
     if let id = new.leaderID {
@@ -68,11 +92,6 @@ extension Store {
     let decision = DispatchSuggestion.decide(
       category: new.categoryID, region: RegionPath(codes: path.map(\.code)), prediction: prediction,
       rules: snapshot.routingRules, categories: snapshot.categories)
-    let code = ids.trackingCode()
-    guard let normalizedCode = TrackingCode.normalized(code) else {
-      throw StoreError.internal("the identifier source made an invalid tracking code")
-    }
-    let id = ids.newID()
     let message = Message(
       id: id, serial: Serial(year: rules.calendar.day(of: now).year, number: 0), type: new.type, title: new.title,
       body: new.body, leaderID: new.leaderID, regionID: new.regionID, categoryID: new.categoryID,
@@ -82,14 +101,7 @@ extension Store {
       suggestedUnitID: decision.unitID, version: 1, createdAt: now,
       publication: policy.moderation ? .pending : .published, sourceRegion: origin?.region,
       phoneVerified: new.phoneVerified)
-    let stored = try await cases.receive(
-      ReceivedCase(
-        message: message, eventID: ids.newID(), trackingHash: Hashing.sha256Hex(normalizedCode), actor: actor,
-        suggestion: decision.classifier.map { SuggestionRecord($0, messageID: id) }, limits: limits,
-        images: checked.map {
-          CheckedImage(id: ids.newID(), contentType: $0.type, data: $0.data, sha256: Hashing.sha256Hex($0.data))
-        }, fingerprint: fingerprint))
-    return Submission(message: stored, trackingCode: code)
+    return (message, decision.classifier)
   }
 
   /// The unit that the routing rules suggest for a category in a region.

@@ -121,43 +121,20 @@ extension Store {
     let sources = Dictionary(
       try await search.sources(of: pending.map(\.message_id)).map { ($0.message.id, $0) },
       uniquingKeysWith: { first, _ in first })
-    let postgres = search.postgres
     var statements: [SQLFragment] = []
-    // PostgreSQL: the documents are written many to a statement (one round trip, one parse each).
-    var upserts: [SearchIndex: [(key: Int64, message: UUID, document: SearchDocument)]] = [:]
+    var documents: [SearchSource] = []
     for mark in pending {
       guard let source = sources[mark.message_id] else {
         statements.append(SearchStatements.done(mark.message_id, version: mark.version))
         continue
       }
-      let message = source.message
-      let key = SearchStatements.key(message.serial)
-      let published = source.replies.filter { $0.state == ReplyState.published.rawValue }.map(\.body)
-      let shown = SearchDocument.forPublic(message, publishedReplies: published)
-      let staff = SearchDocument.forStaff(message, replies: source.replies.map(\.body))
-      if postgres {
-        if let shown {
-          upserts[.forPublic, default: []].append((key, message.id, shown))
-        } else {
-          statements.append(SearchStatements.remove(.forPublic, key: key, postgres: true))
-        }
-        upserts[.forStaff, default: []].append((key, message.id, staff))
-      } else {
-        for index in SearchIndex.allCases {
-          statements.append(SearchStatements.remove(index, key: key, postgres: false))
-        }
-        if let shown { statements.append(SearchStatements.insert(.forPublic, key: key, shown)) }
-        statements.append(SearchStatements.insert(.forStaff, key: key, staff))
-      }
-      statements.append(SearchStatements.done(message.id, version: max(mark.version, message.version)))
+      documents.append(
+        SearchSource(
+          message: source.message,
+          replies: source.replies.map { ($0.body, $0.state == ReplyState.published.rawValue) }))
+      statements.append(SearchStatements.done(source.message.id, version: max(mark.version, source.message.version)))
     }
-    for (index, documents) in upserts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-      var start = 0
-      while start < documents.count {
-        statements.append(SearchStatements.upsert(index, Array(documents[start..<min(start + 100, documents.count)])))
-        start += 100
-      }
-    }
+    statements += SearchStatements.write(documents, postgres: search.postgres, replacing: true)
     try await search.write(statements)
     return pending.count
   }

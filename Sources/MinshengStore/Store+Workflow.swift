@@ -82,7 +82,7 @@ extension Store {
 
   /// The command with references checked against the database and the lead unit's review setting
   /// filled in; a merge into a merged message goes to that message's parent instead.
-  private func resolved(_ command: Command, for message: Message, by actor: Actor) async throws -> Command {
+  func resolved(_ command: Command, for message: Message, by actor: Actor) async throws -> Command {
     func checkUnits(_ lead: UUID, _ assisting: [UUID]) async throws -> Bool {
       var problems: [ValidationError.Problem] = []
       let leadUnit = try await unit(lead)
@@ -139,7 +139,7 @@ extension Store {
   }
 
   /// Replies and evaluations that a transition brings with it.
-  private func sideRows(of command: Command, transition: Transition, images: [CheckedImage] = []) -> [SideRow] {
+  func sideRows(of command: Command, transition: Transition, images: [CheckedImage] = []) -> [SideRow] {
     let now = transition.event.at
     switch command {
     case .reply(let body), .answerDirectly(let body):

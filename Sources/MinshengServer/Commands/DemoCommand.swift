@@ -16,8 +16,8 @@ struct DemoCommand: AsyncParsableCommand {
   var messages = 1_000
 
   func validate() throws {
-    guard (1...100_000).contains(messages) else {
-      throw ValidationError(say("cli_range", ["option": "--messages", "min": 1, "max": 100_000]))
+    guard (1...1_000_000).contains(messages) else {
+      throw ValidationError(say("cli_range", ["option": "--messages", "min": 1, "max": 1_000_000]))
     }
   }
 

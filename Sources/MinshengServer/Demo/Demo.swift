@@ -14,6 +14,18 @@ struct SeededGenerator: RandomNumberGenerator, Sendable {
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
   }
+
+  /// A version-4 UUID from the generator.
+  mutating func uuid() -> UUID {
+    var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &self) }
+    bytes[6] = (bytes[6] & 0x0F) | 0x40
+    bytes[8] = (bytes[8] & 0x3F) | 0x80
+    return UUID(
+      uuid: (
+        bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+        bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
+      ))
+  }
 }
 
 /// Identifiers from a seed, for a repeatable demonstration (tracking codes stay secret).
@@ -25,16 +37,7 @@ final class SeededIdentifiers: IdentifierSource {
   }
 
   func newID() -> UUID {
-    generator.withLock { rng in
-      var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &rng) }
-      bytes[6] = (bytes[6] & 0x0F) | 0x40
-      bytes[8] = (bytes[8] & 0x3F) | 0x80
-      return UUID(
-        uuid: (
-          bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-          bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]
-        ))
-    }
+    generator.withLock { $0.uuid() }
   }
 
   /// Tracking codes come from the system's generator even in the demonstration: with the seed known,
@@ -83,8 +86,12 @@ enum Demo {
     var accounts: [DemoAccount] = []
   }
 
+  /// How many messages one transaction stores.
+  static let batchSize = 500
+
   /// Loads the demonstration into an empty store: reference data, then `messages` messages spread
-  /// over the last 50 days before `now`, every type, category, channel and workflow stage.
+  /// over the last 50 days before `now`, every type, category, channel and workflow stage, decided
+  /// in memory and stored `batchSize` to a transaction through the store's bulk path (`Store.load`).
   static func load(
     into store: Store, messages count: Int, seed: UInt64, now: Date, passwords: PasswordHashing = PasswordHashing(),
     progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
@@ -92,7 +99,6 @@ enum Demo {
     guard try await store.regions().isEmpty else {
       throw StoreError.duplicate(.demonstration, key: "")
     }
-    var rng = SeededGenerator(state: seed)
     var summary = Summary()
 
     let city = try await store.createRegion(code: DemoCatalogue.city.code, name: DemoCatalogue.city.name)
@@ -140,57 +146,24 @@ enum Demo {
         category: entry.category.flatMap { categoriesByCode[$0] }, by: "demo", at: now)
     }
 
-    let stages = Stage.allCases.flatMap { Array(repeating: $0, count: $0.weight) }
-    let channels: [Channel] = [.web, .web, .web, .app, .app, .hotline, .hotline, .mailbox, .imported, .social, .api]
-    // Earlier messages on the same topic for the same office: a dispatcher merges only into a case
-    // its own office can read.
-    var earlier: [String: [UUID]] = [:]
-    for index in 0..<count {
-      let topicIndex = Int.random(in: 0..<topics.count, using: &rng)
-      let (topic, category, unit) = topics[topicIndex]
-      let place = DemoCatalogue.places.randomElement(using: &rng) ?? "滨江路"
-      guard let matter = topic.cases.randomElement(using: &rng) else { continue }
-      let title = matter.title.replacingOccurrences(of: "{place}", with: place)
-      let body = matter.body.replacingOccurrences(of: "{place}", with: place)
-      let replyText = matter.reply.replacingOccurrences(of: "{place}", with: place)
-      let isThanks = Int.random(in: 0..<100, using: &rng) < 5
-      let type: MessageType =
-        isThanks
-        ? .thanks
-        : title.contains("咨询")
-          ? .consultation
-          : title.contains("建议")
-            ? .suggestion
-            : [.complaint, .complaint, .help].randomElement(using: &rng) ?? .complaint
-      let leader = leaders.randomElement(using: &rng)
-      let surname = ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴"].randomElement(using: &rng) ?? "王"
-      let created = now.addingTimeInterval(-Double(Int.random(in: 3_600...(50 * 86_400), using: &rng)))
-      let input = NewMessage(
-        type: type, title: isThanks ? "感谢\(unit.name)及时解决\(topic.name)问题" : title,
-        body: isThanks ? "前段时间反映的\(place)的问题，\(unit.name)很快派人核实并解决了，办事效率很高，特此致谢！" : body,
-        leaderID: leader?.id, categoryID: category.id, channel: channels.randomElement(using: &rng) ?? .web,
-        location: Location(address: "\(DemoCatalogue.city.name)\(place)"),
-        contact: Contact(
-          name: surname + (Bool.random(using: &rng) ? "女士" : "先生"),
-          phone: "139" + String(format: "%08d", Int.random(in: 0..<100_000_000, using: &rng))),
-        isPublic: Int.random(in: 0..<10, using: &rng) > 0, urgent: Int.random(in: 0..<40, using: &rng) == 0,
-        phoneVerified: true)
-      let message = try await store.submit(
-        input, at: created, fingerprint: .of(title: input.title, body: input.body)
-      ).message
-      var stage = stages.randomElement(using: &rng) ?? .received
-      let sameMatter = "\(topicIndex) \(message.dispatchingUnitID?.uuidString ?? "")"
-      if stage == .merged, earlier[sameMatter]?.isEmpty ?? true { stage = .received }
-      if stage == .reviewing, !unit.requiresReplyReview { stage = .accepted }
-      try await advance(
-        message, to: stage, lead: unit,
-        replyText: isThanks ? "感谢您对我们工作的肯定，我们将继续做好相关工作。" : replyText,
-        parent: earlier[sameMatter]?.randomElement(using: &rng), store: store, now: now, rng: &rng)
-      earlier[sameMatter, default: []].append(message.id)
-      summary.messages = index + 1
-      progress(index + 1, count)
+    var generator = CaseGenerator(
+      topics: topics, leaders: leaders, fallbackOffice: petition.id, rules: store.rules, now: now, seed: seed)
+    // Each batch is one transaction; the next batch is made while the last one is written.
+    var inFlight: Task<[Message], any Error>?
+    func finish(_ task: Task<[Message], any Error>?) async throws {
+      guard let task else { return }
+      for message in try await task.value { summary.byStatus[message.status, default: 0] += 1 }
+      summary.messages = summary.byStatus.values.reduce(0, +)
+      progress(summary.messages, count)
     }
-    summary.byStatus = try await store.countByStatus()
+    var made = 0
+    while made < count {
+      let batch = (made..<min(made + batchSize, count)).map { _ in generator.next() }
+      made += batch.count
+      try await finish(inFlight)
+      inFlight = Task { try await store.load(batch) }
+    }
+    try await finish(inFlight)
 
     // Every office that dispatches has its dispatcher, every unit that receives cases its handler
     // (and its reviewer where replies are reviewed): no message waits for nobody.
@@ -203,81 +176,19 @@ enum Demo {
       if unit.requiresReplyReview { staff.append(("\(unit.code.lowercased()).reviewer", .reviewer, unit)) }
     }
     staff += [("dc.supervisor", .supervisor, nil), ("admin", .admin, nil)]
-    var generator = SystemRandomNumberGenerator()
+    var passwordSource = SystemRandomNumberGenerator()
     let alphabet = Array("abcdefghijkmnpqrstuvwxyz23456789")
     for (username, role, unit) in staff {
-      let password = String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+      let password = String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &passwordSource)] })
       try await store.createStaffAccount(
         username: username, passwordHash: try passwords.hash(password), role: role, unitID: unit?.id, at: now)
       summary.accounts.append(
         DemoAccount(username: username, role: role, unit: unit?.name ?? "—", password: password))
     }
-    // Searchable as soon as it is served.
+    // Searchable, and its near-duplicates found, as soon as it is served.
     while try await store.indexPendingSearch(limit: 1_000) > 0 {}
+    while try await store.indexPendingDuplicates(limit: 1_000) > 0 {}
     return summary
-  }
-
-  private static func advance(
-    _ message: Message, to stage: Stage, lead unit: MinshengCore.Unit, replyText: String, parent: UUID?,
-    store: Store, now: Date, rng: inout SeededGenerator
-  ) async throws {
-    let dispatcher = Actor(role: .dispatcher, unitID: message.dispatchingUnitID, id: "demo-dispatcher")
-    let handler = Actor(role: .handler, unitID: unit.id, id: "demo-handler")
-    let reviewer = Actor(role: .reviewer, unitID: unit.id, id: "demo-reviewer")
-    let author = Actor(role: .citizen, id: "demo-author")
-    let extensionDays =
-      store.rules.sla.policy(type: message.type, urgent: message.urgent, region: RegionPath(codes: []))
-        .maxExtensionWorkingDays >= 5 ? 5 : 1
-    var at = message.createdAt
-    func step(_ command: Command, _ actor: Actor) async throws {
-      at = min(at.addingTimeInterval(Double(Int.random(in: 2 * 3_600...(4 * 86_400), using: &rng))), now)
-      try await store.perform(command, on: message.id, by: actor, at: at)
-    }
-    func reply() async throws {
-      try await step(.reply(body: replyText), handler)
-      if unit.requiresReplyReview { try await step(.approveReply(), reviewer) }
-    }
-    switch stage {
-    case .received: return
-    case .merged:
-      if let parent { try await step(.merge(into: parent, note: "与已受理的留言反映同一问题，并单办理"), dispatcher) }
-      return
-    case .invalid:
-      try await step(.markInvalid(reason: "留言内容与政务无关"), dispatcher)
-      return
-    default: break
-    }
-    try await step(.assign(lead: unit.id, instruction: "请按时限办理并答复留言人"), dispatcher)
-    if stage == .assigned { return }
-    if stage == .returned {
-      try await step(.returnToDispatcher(reason: "该事项不属于本单位职责范围，建议改派属地", code: .notOurs), handler)
-      return
-    }
-    try await step(.accept(), handler)
-    switch stage {
-    case .accepted: return
-    case .extensionRequested:
-      try await step(.requestExtension(workingDays: extensionDays, reason: "需协调多个部门现场核查"), handler)
-    case .extended:
-      try await step(.requestExtension(workingDays: extensionDays, reason: "需协调多个部门现场核查"), handler)
-      try await step(.approveExtension(workingDays: extensionDays, note: "同意延期"), dispatcher)
-    case .reviewing:
-      try await step(.reply(body: replyText), handler)
-    case .replied:
-      try await reply()
-    case .reopenRequested, .reopened:
-      try await reply()
-      try await step(.evaluate(Evaluation(resolution: 1, attitude: 3, speed: 2, comment: "问题仍未解决")), author)
-      if stage == .reopened { try await step(.grantReopen(note: "请重新核实办理"), dispatcher) }
-    case .resolved:
-      try await reply()
-      let score = Int.random(in: 3...5, using: &rng)
-      try await step(.evaluate(Evaluation(resolution: score, attitude: 5, speed: score)), author)
-    case .unevaluated:
-      try await reply()
-      try await step(.close(reason: "答复后 7 日内未评价，系统自动办结"), .system)
-    case .received, .assigned, .returned, .merged, .invalid: return
-    }
   }
 }
 

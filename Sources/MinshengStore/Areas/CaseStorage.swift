@@ -16,6 +16,11 @@ protocol CaseStorage: Sendable {
   /// version is still the one read (else `StoreError.conflict`), the side rows, the notices, and the event.
   func apply(_ change: CaseChange) async throws
 
+  /// 成批载入: stores whole cases decided in memory in one transaction: each message numbered after
+  /// its year's highest, its events sealed into both chains in order, their rows, and its search
+  /// documents (in place of marks); returns the messages as stored.
+  func load(_ batch: [LoadedCase]) async throws -> [Message]
+
   /// The message with everything staff may see, and the tip of its audit chain, as read now.
   func messageWithTip(_ id: UUID) async throws -> (message: Message, tip: ChainTip)?
 

@@ -96,6 +96,42 @@ enum SearchStatements {
       documents.flatMap { [StoreValue.integer($0.key), .uuid($0.message), .text($0.document.tsvector)] })
   }
 
+  /// The statements that write the documents of these messages into both indexes, the public one
+  /// only while the message is shown; `replacing` first removes what the indexes held of them.
+  /// PostgreSQL's are written many to a statement (one round trip, one parse each).
+  static func write(_ sources: [SearchSource], postgres: Bool, replacing: Bool) -> [SQLFragment] {
+    var statements: [SQLFragment] = []
+    var upserts: [SearchIndex: [(key: Int64, message: UUID, document: SearchDocument)]] = [:]
+    for source in sources {
+      let message = source.message
+      let key = key(message.serial)
+      let shown = SearchDocument.forPublic(message, publishedReplies: source.replies.filter(\.published).map(\.body))
+      let staff = SearchDocument.forStaff(message, replies: source.replies.map(\.body))
+      if postgres {
+        if let shown {
+          upserts[.forPublic, default: []].append((key, message.id, shown))
+        } else if replacing {
+          statements.append(remove(.forPublic, key: key, postgres: true))
+        }
+        upserts[.forStaff, default: []].append((key, message.id, staff))
+      } else {
+        if replacing {
+          for index in SearchIndex.allCases { statements.append(remove(index, key: key, postgres: false)) }
+        }
+        if let shown { statements.append(insert(.forPublic, key: key, shown)) }
+        statements.append(insert(.forStaff, key: key, staff))
+      }
+    }
+    for (index, documents) in upserts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+      var start = 0
+      while start < documents.count {
+        statements.append(upsert(index, Array(documents[start..<min(start + 100, documents.count)])))
+        start += 100
+      }
+    }
+    return statements
+  }
+
   /// The documents that match, each key with its score (lower is better; 0 for `newest`), from the
   /// key `from` on when given (only those are scored).
   static func matches(
@@ -162,6 +198,12 @@ struct PendingSearchRow: Decodable, Sendable {
 }
 
 /// A reply's text for a document.
+/// A message and the replies its documents hold, oldest first (published ones, and drafts).
+struct SearchSource: Sendable {
+  var message: Message
+  var replies: [(body: String, published: Bool)]
+}
+
 struct SearchReplyRow: Decodable, Sendable {
   var message_id: UUID
   var body: String

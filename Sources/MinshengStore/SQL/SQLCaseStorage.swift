@@ -30,6 +30,35 @@ struct SQLCaseStorage: CaseStorage {
     }
   }
 
+  func load(_ batch: [LoadedCase]) async throws -> [Message] {
+    guard !batch.isEmpty else { return [] }
+    let postgres = connection.database.location.isPostgres
+    return try await connection.transaction { sql in
+      let place = try await sql.claimChainPlace(count: SealedLoad.eventCount(batch))
+      let sealed = try SealedLoad(
+        batch, from: place, highest: try await sql.highestSerials(Set(batch.map(\.final.serial.year))),
+        postgres: postgres)
+      try await sql.insert(sealed.records, into: MessageRecord.schema)
+      try await sql.insert(
+        sealed.assisting.map {
+          AssistingRecord(id: $0.row.id, message_id: $0.messageID, unit_id: $0.row.unitID, position: $0.row.position)
+        },
+        into: "message_assisting_units")
+      for (messageID, row) in sealed.rows { try await Self.write(row, of: messageID, on: sql) }
+      try await sql.insert(sealed.events, into: EventRecord.schema)
+      for statement in sealed.search { try await sql.run(statement) }
+      return sealed.messages
+    }
+  }
+
+  /// An assisting unit's row as a record, for inserts many to a statement.
+  private struct AssistingRecord: Encodable {
+    var id: UUID
+    var message_id: UUID
+    var unit_id: UUID
+    var position: Int
+  }
+
   /// Inserts a message row and returns its serial number, one more than the year's highest, taken
   /// inside the INSERT from the unique (year, number) index while the caller holds the audit head.
   static func insertNumbered(_ record: MessageRecord, on sql: any SQLDatabase) async throws -> Int {
@@ -109,7 +138,7 @@ struct SQLCaseStorage: CaseStorage {
     }
   }
 
-  private static func write(_ row: SideRow, of messageID: UUID, on sql: any SQLDatabase) async throws {
+  static func write(_ row: SideRow, of messageID: UUID, on sql: any SQLDatabase) async throws {
     switch row {
     case .reply(let reply):
       try await sql.insert(ReplyRecord(reply, messageID: messageID), into: ReplyRecord.schema)

@@ -48,14 +48,40 @@ extension SQLDatabase {
   /// transactions wait on each other in a cycle. The previous event's hash is read by a second
   /// statement on purpose: on PostgreSQL a statement that waited for the head's lock still reads with
   /// the snapshot it started with, which may not hold the previous event yet.
-  func claimChainPlace() async throws -> ChainPlace {
+  func claimChainPlace(count: Int = 1) async throws -> ChainPlace {
     let head = try await raw(
-      "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = \(bind: AuditHead.rowID) RETURNING last_seq"
+      "UPDATE audit_head SET last_seq = last_seq + \(bind: count) WHERE id = \(bind: AuditHead.rowID) RETURNING last_seq"
     ).first()
     guard let head else { throw StoreError.internal("the audit head row is missing") }
-    let sequence = try head.decode(column: "last_seq", as: Int64.self)
-    let previous = try await raw("SELECT chain_hash FROM events WHERE seq = \(bind: sequence - 1)").first()
-    return try ChainPlace(sequence: sequence, previousHash: previous?.decode(column: "chain_hash", as: String.self))
+    let first = try head.decode(column: "last_seq", as: Int64.self) - Int64(count) + 1
+    let previous = try await raw("SELECT chain_hash FROM events WHERE seq = \(bind: first - 1)").first()
+    return try ChainPlace(sequence: first, previousHash: previous?.decode(column: "chain_hash", as: String.self))
+  }
+
+  /// The highest serial number of each of these years (absent: none yet), read while the caller
+  /// holds the audit head, so no other intake numbers meanwhile.
+  func highestSerials(_ years: Set<Int>) async throws -> [Int: Int] {
+    var highest: [Int: Int] = [:]
+    for year in years {
+      highest[year] =
+        try await raw(
+          "SELECT COALESCE(MAX(serial_number), 0) AS n FROM messages WHERE serial_year = \(bind: year)"
+        ).first()?.decode(column: "n", as: Int.self) ?? 0
+    }
+    return highest
+  }
+
+  /// Inserts records as rows of `table`, many to a statement (as many as PostgreSQL's limit of
+  /// binds to a statement allows).
+  func insert<R: Encodable>(_ records: [R], into table: String) async throws {
+    guard let first = records.first else { return }
+    let size = max(1, 30_000 / max(1, try SQLQueryEncoder().encode(first).count))
+    var start = 0
+    while start < records.count {
+      let slice = Array(records[start..<min(start + size, records.count)])
+      try await insert(into: table).models(slice, nilEncodingStrategy: .asNil).run()
+      start += slice.count
+    }
   }
 
   /// Inserts a record's columns as a row of `table`, nil values as NULL.

@@ -30,11 +30,36 @@ struct SQLiteCaseStorage: CaseStorage {
     }
   }
 
+  func load(_ batch: [LoadedCase]) async throws -> [Message] {
+    guard !batch.isEmpty else { return [] }
+    return try await writer.grouped { handle in
+      let place = try handle.claimChainPlace(count: SealedLoad.eventCount(batch))
+      let sealed = try SealedLoad(
+        batch, from: place, highest: try handle.highestSerials(Set(batch.map(\.final.serial.year))), postgres: false)
+      for record in sealed.records { try handle.insert(record, into: MessageRecord.schema) }
+      for (messageID, row) in sealed.assisting {
+        try handle.execute(
+          "INSERT INTO message_assisting_units (id, message_id, unit_id, position) VALUES (?, ?, ?, ?)",
+          [
+            .text(row.id.uuidString), .text(messageID.uuidString), .text(row.unitID.uuidString),
+            .integer(Int64(row.position)),
+          ])
+      }
+      for (messageID, row) in sealed.rows { try Self.write(row, of: messageID, on: handle) }
+      for event in sealed.events { try handle.insert(event, into: EventRecord.schema) }
+      for statement in sealed.search { try handle.run(statement) }
+      return sealed.messages
+    }
+  }
+
+  /// The key of the numbering INSERT's text, apart from the plain INSERT of the same record.
+  private enum NumberedInsert {}
+
   /// Inserts a message row, numbered one more than the year's highest inside the INSERT.
   static func insertNumbered(_ record: MessageRecord, on handle: SQLiteHandle) throws -> Int {
     let columns = try SQLiteRecordEncoder().encode(record)
     let serial = "(SELECT COALESCE(MAX(serial_number), 0) + 1 FROM messages WHERE serial_year = ?)"
-    let sql = handle.statementText(for: MessageRecord.self) {
+    let sql = handle.statementText(for: NumberedInsert.self) {
       """
       INSERT INTO \(MessageRecord.schema) (\(columns.map { "\"\($0.column)\"" }.joined(separator: ", ")))
       VALUES (\(columns.map { $0.column == "serial_number" ? serial : "?" }.joined(separator: ", ")))
@@ -102,7 +127,7 @@ struct SQLiteCaseStorage: CaseStorage {
     }
   }
 
-  private static func write(_ row: SideRow, of messageID: UUID, on handle: SQLiteHandle) throws {
+  static func write(_ row: SideRow, of messageID: UUID, on handle: SQLiteHandle) throws {
     switch row {
     case .reply(let reply):
       try handle.insert(ReplyRecord(reply, messageID: messageID), into: ReplyRecord.schema)

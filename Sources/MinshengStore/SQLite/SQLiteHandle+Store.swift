@@ -5,19 +5,31 @@ import MinshengCore
 // and out, and the reads of whole messages.
 
 extension SQLiteHandle {
-  /// Claims the next place in the global chain inside the current transaction. This connection runs
-  /// one statement at a time, so one statement takes the sequence and reads the previous event's hash.
-  func claimChainPlace() throws -> ChainPlace {
+  /// Claims the next `count` places in the global chain inside the current transaction and returns
+  /// the first. This connection runs one statement at a time, so one statement takes the sequence
+  /// and reads the hash of the event before.
+  func claimChainPlace(count: Int = 1) throws -> ChainPlace {
     let rows = try query(
       """
-      UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = ?
-      RETURNING last_seq, (SELECT e.chain_hash FROM events e WHERE e.seq = audit_head.last_seq - 1) AS previous_hash
-      """, [.text(AuditHead.rowID.uuidString)])
-    guard let row = rows.first, case .integer(let sequence)? = row["last_seq"] else {
+      UPDATE audit_head SET last_seq = last_seq + ? WHERE id = ?
+      RETURNING last_seq,
+        (SELECT e.chain_hash FROM events e WHERE e.seq = audit_head.last_seq - ?) AS previous_hash
+      """, [.integer(Int64(count)), .text(AuditHead.rowID.uuidString), .integer(Int64(count))])
+    guard let row = rows.first, case .integer(let last)? = row["last_seq"] else {
       throw StoreError.internal("the audit head row is missing")
     }
     let previous: String? = if case .text(let hash)? = row["previous_hash"] { hash } else { nil }
-    return try ChainPlace(sequence: sequence, previousHash: previous)
+    return try ChainPlace(sequence: last - Int64(count) + 1, previousHash: previous)
+  }
+
+  /// The highest serial number of each of these years (absent: none yet).
+  func highestSerials(_ years: Set<Int>) throws -> [Int: Int] {
+    var highest: [Int: Int] = [:]
+    for year in years {
+      highest[year] = try integer(
+        "SELECT COALESCE(MAX(serial_number), 0) FROM messages WHERE serial_year = ?", [.integer(Int64(year))])
+    }
+    return highest
   }
 
   /// Inserts a record's columns as a row of `table` (the statement is prepared once per record type).

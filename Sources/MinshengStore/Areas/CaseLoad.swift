@@ -1,0 +1,74 @@
+import Foundation
+import MinshengCore
+
+/// A whole case decided in memory (`Store.load`): the message as received, each change since, and
+/// the message as it ends.
+struct LoadedCase: Sendable {
+  var intake: ReceivedCase
+  var changes: [LoadedChange]
+  /// The message after the last change; its serial number is given when it is stored.
+  var final: Message
+  /// The replies its search documents hold, oldest first (published ones, and drafts).
+  var searchReplies: [(body: String, published: Bool)]
+}
+
+/// One change of a loaded case: its event and the rows that come with it.
+struct LoadedChange: Sendable {
+  var event: EventDraft
+  var eventID: UUID
+  var assisting: [AssistingUnitRow]?
+  var rows: [SideRow]
+}
+
+/// A batch of loaded cases with their serials and events sealed, ready to write in order: the
+/// messages first (a merge names an earlier one), then their rows, events and search documents.
+struct SealedLoad {
+  var messages: [Message] = []
+  var records: [MessageRecord] = []
+  var events: [EventRecord] = []
+  var assisting: [(messageID: UUID, row: AssistingUnitRow)] = []
+  var rows: [(messageID: UUID, row: SideRow)] = []
+  var search: [SQLFragment] = []
+
+  /// How many events a batch appends to the global chain.
+  static func eventCount(_ batch: [LoadedCase]) -> Int {
+    batch.reduce(0) { $0 + 1 + $1.changes.count }
+  }
+
+  /// Numbers each message after its year's highest (`highest`) and seals its events into both
+  /// chains from `place` on, in order.
+  init(_ batch: [LoadedCase], from place: ChainPlace, highest: [Int: Int], postgres: Bool) throws {
+    var place = place
+    var highest = highest
+    var sources: [SearchSource] = []
+    func seal(_ draft: EventDraft, id: UUID, after tip: ChainTip) throws -> ChainTip {
+      let (event, next) = AuditChain.seal(draft, id: id, at: place, after: tip)
+      events.append(EventRecord(event))
+      place = try ChainPlace(sequence: place.sequence + 1, previousHash: event.chainHash)
+      return next
+    }
+    for item in batch {
+      var message = item.final
+      let number = (highest[message.serial.year] ?? 0) + 1
+      highest[message.serial.year] = number
+      message.serial.number = number
+      var tip = try seal(
+        EventDraft.received(item.intake.message, by: item.intake.actor), id: item.intake.eventID, after: .empty)
+      for change in item.changes {
+        tip = try seal(change.event, id: change.eventID, after: tip)
+        // The units named last are the ones the case keeps.
+        if let rows = change.assisting {
+          assisting.removeAll { $0.messageID == message.id }
+          assisting += rows.map { (message.id, $0) }
+        }
+        rows += change.rows.map { (message.id, $0) }
+      }
+      messages.append(message)
+      records.append(
+        MessageRecord(
+          message, trackingHash: item.intake.trackingHash, chainTip: tip, fingerprint: item.intake.fingerprint))
+      sources.append(SearchSource(message: message, replies: item.searchReplies))
+    }
+    search = SearchStatements.write(sources, postgres: postgres, replacing: false)
+  }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import MinshengCore
+
+/// A case to store whole (成批载入): a message as it was received and the steps taken on it since,
+/// for the demonstration and for channel imports.
+public struct CaseToLoad: Sendable {
+  /// One step of the case, as `Store.perform` would take it.
+  public struct Step: Sendable {
+    public var command: Command
+    public var actor: Actor
+    public var at: Date
+
+    public init(_ command: Command, by actor: Actor, at: Date) {
+      self.command = command
+      self.actor = actor
+      self.at = at
+    }
+  }
+
+  /// The message's id; nil lets the store make one. A caller that merges cases of one load into
+  /// each other names them here.
+  public var id: UUID?
+  public var input: NewMessage
+  public var receivedAt: Date
+  /// Who the `received` event names: the citizen, or the operator who typed it in.
+  public var author: Actor
+  public var fingerprint: Fingerprint?
+  public var steps: [Step]
+
+  public init(
+    id: UUID? = nil, _ input: NewMessage, receivedAt: Date, author: Actor = Actor(role: .citizen, id: "citizen"),
+    fingerprint: Fingerprint? = nil, steps: [Step]
+  ) {
+    self.id = id
+    self.author = author
+    self.input = input
+    self.receivedAt = receivedAt
+    self.fingerprint = fingerprint
+    self.steps = steps
+  }
+}
+
+extension Store {
+  /// 成批载入: stores many cases at once, each as `submit` and then `perform` for each of its steps
+  /// would have stored it — the same checks and decisions, every event sealed into both audit chains,
+  /// its replies and evaluations, and its search documents — in one transaction for the whole batch
+  /// (nothing of it is stored if any case is refused). Returns the messages as stored, in order.
+  ///
+  /// The cases are decided in memory, so a batch costs one commit and no reads besides the cases a
+  /// merge names outside the batch. Steps take no images, notices or scheduled-job keys, and a
+  /// reviewer's edit is refused: those come through `perform`. Rate limits and banned words, which
+  /// guard a citizen's own submission, do not apply.
+  public func load(_ batch: [CaseToLoad]) async throws -> [Message] {
+    var loaded: [LoadedCase] = []
+    var inBatch: [UUID: Message] = [:]
+    for item in batch {
+      let new = try item.input.validated()
+      let intake = try await decideIntake(
+        new, id: item.id ?? ids.newID(), at: item.receivedAt, prediction: nil, origin: nil)
+      let code = ids.trackingCode()
+      guard let normalizedCode = TrackingCode.normalized(code) else {
+        throw StoreError.internal("the identifier source made an invalid tracking code")
+      }
+      let received = intake.message
+      var current = received
+      var changes: [LoadedChange] = []
+      var replies = ReplyStates()
+      let path = RegionPath(codes: try await regionPath(of: received.regionID).map(\.code))
+      for step in item.steps {
+        let command = try await resolvedInLoad(step.command, for: current, by: step.actor, loaded: inBatch)
+        let transition = try Workflow.transition(
+          from: current, action: command, by: step.actor, at: step.at, rules: rules, region: path)
+        let assisting =
+          transition.message.assistingUnitIDs == current.assistingUnitIDs
+          ? nil
+          : transition.message.assistingUnitIDs.enumerated().map {
+            AssistingUnitRow(id: ids.newID(), unitID: $1, position: $0)
+          }
+        let rows = sideRows(of: command, transition: transition)
+        replies.apply(rows)
+        changes.append(LoadedChange(event: transition.event, eventID: ids.newID(), assisting: assisting, rows: rows))
+        current = transition.message
+      }
+      inBatch[current.id] = current
+      loaded.append(
+        LoadedCase(
+          intake: ReceivedCase(
+            message: received, eventID: ids.newID(), trackingHash: Hashing.sha256Hex(normalizedCode),
+            actor: item.author, suggestion: nil, limits: [], images: [], fingerprint: item.fingerprint),
+          changes: changes, final: current, searchReplies: replies.searched))
+    }
+    return try await cases.load(loaded)
+  }
+
+  /// The command as `perform` resolves it, a merge into a case of the same batch included.
+  private func resolvedInLoad(
+    _ command: Command, for message: Message, by actor: Actor, loaded: [UUID: Message]
+  ) async throws -> Command {
+    if case .approveReply(_, _?) = command {
+      throw ValidationError(field: "body", reason: .invalid(LocalizedText("error_load_edited_reply")))
+    }
+    guard case .merge(let parentID, let note) = command, let parent = loaded[parentID] else {
+      return try await resolved(command, for: message, by: actor)
+    }
+    guard actor.role == .system || CaseAccess.mayRead(actor, parent) else {
+      throw ValidationError(field: "into", reason: .unknownReference)
+    }
+    // A case of the batch that was merged already names its root.
+    let root = parent.mergedIntoID ?? parentID
+    guard root != message.id else {
+      throw ValidationError(field: "into", reason: .invalid(LocalizedText("error_merge_self_or_child")))
+    }
+    return .merge(into: root, note: note)
+  }
+}
+
+/// The replies of a case being loaded, as its side rows leave them, in order.
+private struct ReplyStates {
+  var replies: [(body: String, state: ReplyState)] = []
+
+  mutating func apply(_ rows: [SideRow]) {
+    for row in rows {
+      switch row {
+      case .reply(let reply):
+        replies.append((reply.body, reply.state))
+      case .decideDrafts(let publish, _):
+        setDrafts(to: publish ? .published : .sentBack)
+      case .replaceDraft(let reply):
+        setDrafts(to: .revised)
+        replies.append((reply.body, reply.state))
+      case .replyImage, .evaluation, .thanks, .statement:
+        break
+      }
+    }
+  }
+
+  private mutating func setDrafts(to state: ReplyState) {
+    for index in replies.indices where replies[index].state == .draft { replies[index].state = state }
+  }
+
+  /// What the search documents hold: published replies and drafts.
+  var searched: [(body: String, published: Bool)] {
+    replies.filter { $0.state == .published || $0.state == .draft }.map { ($0.body, $0.state == .published) }
+  }
+}
