@@ -40,6 +40,14 @@ public struct CaseToLoad: Sendable {
   }
 }
 
+/// A batch of cases decided and ready to store (`Store.prepareLoad`).
+public struct PreparedLoad: Sendable {
+  let cases: [LoadedCase]
+
+  /// How many cases it holds.
+  public var count: Int { cases.count }
+}
+
 extension Store {
   /// 成批载入: stores many cases at once, each as `submit` and then `perform` for each of its steps
   /// would have stored it — the same checks and decisions, every event sealed into both audit chains,
@@ -51,6 +59,18 @@ extension Store {
   /// reviewer's edit is refused: those come through `perform`. Rate limits and banned words, which
   /// guard a citizen's own submission, do not apply.
   public func load(_ batch: [CaseToLoad]) async throws -> [Message] {
+    try await load(try await prepareLoad(batch))
+  }
+
+  /// Stores a batch decided by `prepareLoad`, as `load` does.
+  public func load(_ prepared: PreparedLoad) async throws -> [Message] {
+    try await cases.load(prepared.cases)
+  }
+
+  /// Decides a batch for `load(_:)` without storing it, so the next batch can be decided while this
+  /// one is written. Decisions read the database as it is now: a case a merge names outside the batch
+  /// must be stored by then.
+  public func prepareLoad(_ batch: [CaseToLoad]) async throws -> PreparedLoad {
     var loaded: [LoadedCase] = []
     var inBatch: [UUID: Message] = [:]
     for item in batch {
@@ -64,7 +84,7 @@ extension Store {
       let received = intake.message
       var current = received
       var changes: [LoadedChange] = []
-      var replies = ReplyStates()
+      var rows = CaseRows(messageID: received.id)
       let path = RegionPath(codes: try await regionPath(of: received.regionID).map(\.code))
       for step in item.steps {
         let command = try await resolvedInLoad(step.command, for: current, by: step.actor, loaded: inBatch)
@@ -76,9 +96,8 @@ extension Store {
           : transition.message.assistingUnitIDs.enumerated().map {
             AssistingUnitRow(id: ids.newID(), unitID: $1, position: $0)
           }
-        let rows = sideRows(of: command, transition: transition)
-        replies.apply(rows)
-        changes.append(LoadedChange(event: transition.event, eventID: ids.newID(), assisting: assisting, rows: rows))
+        try rows.apply(sideRows(of: command, transition: transition))
+        changes.append(LoadedChange(event: transition.event, eventID: ids.newID(), assisting: assisting))
         current = transition.message
       }
       inBatch[current.id] = current
@@ -87,9 +106,9 @@ extension Store {
           intake: ReceivedCase(
             message: received, eventID: ids.newID(), trackingHash: Hashing.sha256Hex(normalizedCode),
             actor: item.author, suggestion: nil, limits: [], images: [], fingerprint: item.fingerprint),
-          changes: changes, final: current, searchReplies: replies.searched))
+          changes: changes, final: current, replies: rows.replies, evaluations: rows.evaluations))
     }
-    return try await cases.load(loaded)
+    return PreparedLoad(cases: loaded)
   }
 
   /// The command as `perform` resolves it, a merge into a case of the same batch included.
@@ -114,32 +133,30 @@ extension Store {
   }
 }
 
-/// The replies of a case being loaded, as its side rows leave them, in order.
-private struct ReplyStates {
-  var replies: [(body: String, state: ReplyState)] = []
+/// The replies and evaluations of a case being loaded, as its steps' side rows leave them, in order.
+private struct CaseRows {
+  let messageID: UUID
+  var replies: [ReplyRecord] = []
+  var evaluations: [EvaluationRecord] = []
 
-  mutating func apply(_ rows: [SideRow]) {
+  mutating func apply(_ rows: [SideRow]) throws {
     for row in rows {
       switch row {
       case .reply(let reply):
-        replies.append((reply.body, reply.state))
-      case .decideDrafts(let publish, _):
-        setDrafts(to: publish ? .published : .sentBack)
-      case .replaceDraft(let reply):
-        setDrafts(to: .revised)
-        replies.append((reply.body, reply.state))
-      case .replyImage, .evaluation, .thanks, .statement:
+        replies.append(ReplyRecord(reply, messageID: messageID))
+      case .decideDrafts(let publish, let at):
+        for index in replies.indices where replies[index].state == ReplyState.draft.rawValue {
+          replies[index].state = (publish ? ReplyState.published : .sentBack).rawValue
+          replies[index].publishedAt = publish ? at : nil
+        }
+      case .evaluation(let evaluation):
+        evaluations.append(EvaluationRecord(evaluation, messageID: messageID))
+      case .statement:
+        // A reply clears the wording saved for it (保存草稿), which a case being loaded cannot have.
         break
+      case .replaceDraft, .replyImage, .thanks:
+        throw StoreError.internal("a step of a loaded case brought a row the bulk path does not write")
       }
     }
-  }
-
-  private mutating func setDrafts(to state: ReplyState) {
-    for index in replies.indices where replies[index].state == .draft { replies[index].state = state }
-  }
-
-  /// What the search documents hold: published replies and drafts.
-  var searched: [(body: String, published: Bool)] {
-    replies.filter { $0.state == .published || $0.state == .draft }.map { ($0.body, $0.state == .published) }
   }
 }

@@ -134,9 +134,13 @@ extension Store {
     try await queues.overdueCounts(at: now)
   }
 
-  /// The number of messages in each status.
+  /// The number of messages in each status, summed from the roll-ups (brought up to date first).
   public func countByStatus() async throws -> [Status: Int] {
-    try await queues.countByStatus()
+    var counts: [Status: Int] = [:]
+    for (status, n) in try await summedRollups(year: nil).statuses {
+      if let status = Status(rawValue: status) { counts[status] = n }
+    }
+    return counts
   }
 
   /// 训练样本: the platform's own handled messages with the category they ended with — closed as

@@ -33,6 +33,7 @@ public struct Store: Sendable {
   let queues: any QueueStorage
   let duplicates: any DuplicateStorage
   let search: SearchStorage
+  let rollups: RollupStorage
   let reference: any ReferenceStorage
   let staff: any StaffStorage
   let citizens: any CitizenStorage
@@ -73,6 +74,7 @@ public struct Store: Sendable {
         search = SearchStorage(runner: runner, connection: connection)
       }
     }
+    rollups = RollupStorage(runner: search.runner, write: search.write)
     reference = SQLReferenceStorage(connection: connection)
     staff = SQLStaffStorage(connection: connection)
     citizens = SQLCitizenStorage(connection: connection)

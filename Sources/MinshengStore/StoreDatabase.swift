@@ -133,7 +133,7 @@ public final class StoreDatabase: Sendable {
       }
       do {
         writer = try SQLiteWorker(
-          path: path, name: "minsheng-sqlite-write", queryOnly: false, spin: .microseconds(250))
+          path: path, name: "minsheng-sqlite-write", queryOnly: false, memory: sqliteMemory, spin: .microseconds(250))
         readers = try SQLiteReaders(path: path, count: 2, memory: sqliteMemory)
         checkpointer = try SQLiteCheckpointer(path: path)
       } catch {

@@ -137,6 +137,11 @@ struct ServeCommand: AsyncParsableCommand {
           } catch {
             logger.warning("search: \(String(describing: error))")
           }
+          do {
+            try await store.refreshRollups()
+          } catch {
+            logger.warning("rollups: \(String(describing: error))")
+          }
           if interval > 0, ContinuousClock.now - lastJobs >= .seconds(interval) {
             lastJobs = ContinuousClock.now
             if let modelFile { classifiers.reloadIfChanged(from: modelFile, logger: logger) }

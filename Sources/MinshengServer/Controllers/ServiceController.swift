@@ -43,6 +43,7 @@ struct ServiceController: Sendable {
       Double(overdue.acceptance))
     registry.makeGauge(descriptor: ServiceMetrics.overdue, labels: [("phase", "reply")]).set(Double(overdue.reply))
     registry.makeGauge(descriptor: ServiceMetrics.searchBacklog).set(Double(try await context.store.searchBacklog()))
+    registry.makeGauge(descriptor: ServiceMetrics.rollupBacklog).set(Double(try await context.store.rollupBacklog()))
     for (index, replica) in context.store.database.readReplicaState.enumerated() {
       registry.makeGauge(descriptor: ServiceMetrics.replicaUsable, labels: [("replica", String(index))]).set(
         replica.usable ? 1.0 : 0.0)
@@ -81,6 +82,12 @@ enum ServiceMetrics {
     MetricNameDescriptor(
       namespace: "minsheng", metricName: "search_backlog", unitName: "",
       helpText: "Messages whose search documents wait to be rewritten.")
+  }
+  /// `minsheng_rollup_backlog`.
+  static var rollupBacklog: MetricNameDescriptor {
+    MetricNameDescriptor(
+      namespace: "minsheng", metricName: "rollup_backlog", unitName: "",
+      helpText: "Audit events whose messages' figures wait to be summed again.")
   }
   /// `minsheng_read_replica_usable{replica}`.
   static var replicaUsable: MetricNameDescriptor {

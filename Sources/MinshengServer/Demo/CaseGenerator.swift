@@ -18,6 +18,9 @@ struct CaseGenerator {
   /// Earlier messages on the same topic for the same office: a dispatcher merges only into a case
   /// its own office can read. The last few of each are kept.
   private var earlier: [String: [UUID]] = [:]
+  /// The messages of the batches made since, by batch: the batch before the one being made may still
+  /// be being written while this one is decided, so its messages become candidates a batch later.
+  private var recent: [[(matter: String, id: UUID)]] = [[]]
 
   private static let stages = Demo.Stage.allCases.flatMap { Array(repeating: $0, count: $0.weight) }
   private static let channels: [Channel] = [
@@ -38,8 +41,23 @@ struct CaseGenerator {
     idSource = SeededGenerator(state: seed ^ 0x1D5)
   }
 
+  /// The next `size` messages with their steps: a merge names a message of the same batch, or of a
+  /// batch at least two before (stored by the time this one is decided).
+  mutating func batch(_ size: Int) -> [CaseToLoad] {
+    recent.append([])
+    while recent.count > 2 {
+      for (matter, id) in recent.removeFirst() { remember(id, as: matter) }
+    }
+    return (0..<size).map { _ in next() }
+  }
+
+  private mutating func remember(_ id: UUID, as matter: String) {
+    earlier[matter, default: []].append(id)
+    if earlier[matter, default: []].count > 20 { earlier[matter]?.removeFirst() }
+  }
+
   /// The next message and its steps.
-  mutating func next() -> CaseToLoad {
+  private mutating func next() -> CaseToLoad {
     let topicIndex = Int.random(in: 0..<topics.count, using: &rng)
     let (topic, category, unit) = topics[topicIndex]
     let place = DemoCatalogue.places.randomElement(using: &rng) ?? "滨江路"
@@ -73,7 +91,8 @@ struct CaseGenerator {
     let office = leader?.dispatchingUnitID ?? fallbackOffice
     var stage = Self.stages.randomElement(using: &rng) ?? .received
     let sameMatter = "\(topicIndex) \(office.uuidString)"
-    let parent = earlier[sameMatter]?.randomElement(using: &rng)
+    let sameBatch = recent.last?.filter { $0.matter == sameMatter }.map(\.id) ?? []
+    let parent = ((earlier[sameMatter] ?? []) + sameBatch.suffix(20)).randomElement(using: &rng)
     if stage == .merged, parent == nil { stage = .received }
     if stage == .reviewing, !unit.requiresReplyReview { stage = .accepted }
     let replyText =
@@ -84,10 +103,7 @@ struct CaseGenerator {
       extensionDays: rules.sla.policy(type: type, urgent: input.urgent, region: RegionPath(codes: []))
         .maxExtensionWorkingDays >= 5 ? 5 : 1)
     let steps = plan.steps(to: stage, replyText: replyText, parent: parent, rng: &rng)
-    if stage != .merged {
-      earlier[sameMatter, default: []].append(id)
-      if earlier[sameMatter, default: []].count > 20 { earlier[sameMatter]?.removeFirst() }
-    }
+    if stage != .merged { recent[recent.count - 1].append((sameMatter, id)) }
     // Only the last week's messages still waiting for their office are compared with earlier ones:
     // that is where a dispatcher looks at the near-duplicates.
     let fingerprint =

@@ -148,8 +148,8 @@ enum Demo {
 
     var generator = CaseGenerator(
       topics: topics, leaders: leaders, fallbackOffice: petition.id, rules: store.rules, now: now, seed: seed)
-    // Each batch is one transaction; the next batch is made while the last one is written.
-    var inFlight: Task<[Message], any Error>?
+    // Each batch is one transaction; the next batch is made and decided while the last one is written.
+    var writing: Task<[Message], any Error>?
     func finish(_ task: Task<[Message], any Error>?) async throws {
       guard let task else { return }
       for message in try await task.value { summary.byStatus[message.status, default: 0] += 1 }
@@ -158,12 +158,12 @@ enum Demo {
     }
     var made = 0
     while made < count {
-      let batch = (made..<min(made + batchSize, count)).map { _ in generator.next() }
-      made += batch.count
-      try await finish(inFlight)
-      inFlight = Task { try await store.load(batch) }
+      let prepared = try await store.prepareLoad(generator.batch(min(batchSize, count - made)))
+      made += prepared.count
+      try await finish(writing)
+      writing = Task { try await store.load(prepared) }
     }
-    try await finish(inFlight)
+    try await finish(writing)
 
     // Every office that dispatches has its dispatcher, every unit that receives cases its handler
     // (and its reviewer where replies are reviewed): no message waits for nobody.
@@ -185,8 +185,9 @@ enum Demo {
       summary.accounts.append(
         DemoAccount(username: username, role: role, unit: unit?.name ?? "—", password: password))
     }
-    // Searchable, and its near-duplicates found, as soon as it is served.
+    // Searchable, its near-duplicates found and its figures summed as soon as it is served.
     while try await store.indexPendingSearch(limit: 1_000) > 0 {}
+    while try await store.refreshRollups() > 0 {}
     while try await store.indexPendingDuplicates(limit: 1_000) > 0 {}
     return summary
   }

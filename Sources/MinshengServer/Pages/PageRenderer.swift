@@ -267,9 +267,8 @@ final class FiguresCache: Sendable {
     {
       return entry
     }
-    let entry = Entry(
-      year: year, leaders: try await store.figures(year: year, by: .leader),
-      units: try await store.figures(year: year, by: .leadUnit), at: now)
+    let figures = try await store.figures(year: year)
+    let entry = Entry(year: year, leaders: figures.leaders, units: figures.units, at: now)
     state.withLock { $0 = entry }
     return entry
   }

@@ -8,26 +8,34 @@ struct LoadedCase: Sendable {
   var changes: [LoadedChange]
   /// The message after the last change; its serial number is given when it is stored.
   var final: Message
+  /// Its replies and evaluations as the changes leave them.
+  var replies: [ReplyRecord]
+  var evaluations: [EvaluationRecord]
+
   /// The replies its search documents hold, oldest first (published ones, and drafts).
-  var searchReplies: [(body: String, published: Bool)]
+  var searchReplies: [(body: String, published: Bool)] {
+    replies.filter { $0.state == ReplyState.published.rawValue || $0.state == ReplyState.draft.rawValue }
+      .map { ($0.body, $0.state == ReplyState.published.rawValue) }
+  }
 }
 
-/// One change of a loaded case: its event and the rows that come with it.
+/// One change of a loaded case: its event, and the assisting units when it named them.
 struct LoadedChange: Sendable {
   var event: EventDraft
   var eventID: UUID
   var assisting: [AssistingUnitRow]?
-  var rows: [SideRow]
 }
 
 /// A batch of loaded cases with their serials and events sealed, ready to write in order: the
 /// messages first (a merge names an earlier one), then their rows, events and search documents.
+/// PostgreSQL's are written many to a statement.
 struct SealedLoad {
   var messages: [Message] = []
   var records: [MessageRecord] = []
   var events: [EventRecord] = []
   var assisting: [(messageID: UUID, row: AssistingUnitRow)] = []
-  var rows: [(messageID: UUID, row: SideRow)] = []
+  var replies: [ReplyRecord] = []
+  var evaluations: [EvaluationRecord] = []
   var search: [SQLFragment] = []
 
   /// How many events a batch appends to the global chain.
@@ -61,8 +69,9 @@ struct SealedLoad {
           assisting.removeAll { $0.messageID == message.id }
           assisting += rows.map { (message.id, $0) }
         }
-        rows += change.rows.map { (message.id, $0) }
       }
+      replies += item.replies
+      evaluations += item.evaluations
       messages.append(message)
       records.append(
         MessageRecord(

@@ -20,10 +20,6 @@ protocol PublicReadStorage: Sendable {
   /// Public, published messages with a published reply, the most recently answered first.
   func latestReplied(limit: Int) async throws -> [Message]
 
-  /// Every message of `year` with a board (or lead unit): its owner, closure, arrival and first
-  /// published reply; and the evaluations' levels and thanks letters per owner.
-  func figureRows(year: Int, by grouping: FiguresGrouping) async throws -> FigureRows
-
   /// The thanks letters on public, published messages where `column` (`message_id` or `unit_id`) is
   /// `value`, newest first.
   func thanksLetters(toUnit unitID: UUID, limit: Int) async throws -> [ThanksLetter]
@@ -45,14 +41,6 @@ protocol PublicReadStorage: Sendable {
 public struct PublicStamp: Sendable, Equatable {
   public var version: Int
   public var isPublic: Bool
-}
-
-/// The rows figures are computed from: each message of the year with its owner, closure, arrival
-/// and first published reply; the evaluations' levels; the thanks letters per owner.
-struct FigureRows: Sendable {
-  var messages: [FigureMessageRow]
-  var levels: [FigureLevelRow]
-  var thanks: [OwnerCountRow]
 }
 
 /// 工作台读取: the staff's queues and counts. Each read walks one index in the queue's order and
@@ -94,9 +82,6 @@ protocol QueueStorage: Sendable {
 
   /// Open messages past their running deadline at `now`, by phase.
   func overdueCounts(at now: Date) async throws -> (acceptance: Int, reply: Int)
-
-  /// The number of messages in each status.
-  func countByStatus() async throws -> [Status: Int]
 
   /// Messages matching a staff filter (no public condition), newest serial first.
   func messages(matching filter: MessageFilter, limit: Int) async throws -> [Message]

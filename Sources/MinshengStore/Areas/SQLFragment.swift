@@ -95,41 +95,6 @@ enum ReadStatements {
       + SQLFragment(") ORDER BY r.at DESC, m.serial_number DESC LIMIT ?", [.integer(Int64(limit))])
   }
 
-  /// The owner column of a grouping, a literal (never input).
-  static func ownerColumn(_ grouping: FiguresGrouping) -> String {
-    grouping == .leader ? "leader_id" : "lead_unit_id"
-  }
-
-  static func figureMessages(year: Int, by grouping: FiguresGrouping) -> SQLFragment {
-    let column = ownerColumn(grouping)
-    return SQLFragment(
-      """
-      SELECT m.\(column) AS owner, m.closure AS closure, m.created_at AS created_at, r.first_at AS first_at
-      FROM messages m
-      LEFT JOIN (SELECT message_id, MIN(published_at) AS first_at FROM replies WHERE state = 'published'
-                 GROUP BY message_id) r ON r.message_id = m.id
-      WHERE m.serial_year = ? AND m.\(column) IS NOT NULL
-      """, [.integer(Int64(year))])
-  }
-
-  static func figureLevels(year: Int, by grouping: FiguresGrouping) -> SQLFragment {
-    let column = ownerColumn(grouping)
-    return SQLFragment(
-      """
-      SELECT m.\(column) AS owner, e.level AS level FROM evaluations e JOIN messages m ON m.id = e.message_id
-      WHERE m.serial_year = ? AND m.\(column) IS NOT NULL
-      """, [.integer(Int64(year))])
-  }
-
-  static func figureThanks(year: Int, by grouping: FiguresGrouping) -> SQLFragment {
-    let column = ownerColumn(grouping)
-    return SQLFragment(
-      """
-      SELECT m.\(column) AS owner, COUNT(*) AS n FROM thanks_letters t JOIN messages m ON m.id = t.message_id
-      WHERE m.serial_year = ? AND m.\(column) IS NOT NULL GROUP BY m.\(column)
-      """, [.integer(Int64(year))])
-  }
-
   static func thanksLetters(toUnit unitID: UUID, limit: Int) -> SQLFragment {
     SQLFragment(
       """
@@ -160,20 +125,6 @@ enum ReadStatements {
         + " ORDER BY created_at DESC, serial_year DESC, serial_number DESC LIMIT ?",
       [.text(mobile), .integer(Int64(limit))])
   }
-}
-
-/// A `figureMessages` row.
-struct FigureMessageRow: Decodable, Sendable {
-  var owner: UUID
-  var closure: String?
-  var created_at: Date
-  var first_at: Date?
-}
-
-/// A `figureLevels` row.
-struct FigureLevelRow: Decodable, Sendable {
-  var owner: UUID
-  var level: String
 }
 
 /// A count per owner.

@@ -30,14 +30,6 @@ struct StatementPublicReads<Runner: StatementRunner>: PublicReadStorage {
     try await runner.messages(ReadStatements.latestReplied(limit: limit))
   }
 
-  func figureRows(year: Int, by grouping: FiguresGrouping) async throws -> FigureRows {
-    FigureRows(
-      messages: try await runner.all(
-        ReadStatements.figureMessages(year: year, by: grouping), as: FigureMessageRow.self),
-      levels: try await runner.all(ReadStatements.figureLevels(year: year, by: grouping), as: FigureLevelRow.self),
-      thanks: try await runner.all(ReadStatements.figureThanks(year: year, by: grouping), as: OwnerCountRow.self))
-  }
-
   func thanksLetters(toUnit unitID: UUID, limit: Int) async throws -> [ThanksLetter] {
     try await runner.all(ReadStatements.thanksLetters(toUnit: unitID, limit: limit), as: ThanksRecord.self).map(\.core)
   }

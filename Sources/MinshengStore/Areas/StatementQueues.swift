@@ -151,16 +151,6 @@ struct StatementQueues<Runner: StatementRunner>: QueueStorage {
     return (acceptance, reply)
   }
 
-  func countByStatus() async throws -> [Status: Int] {
-    var counts: [Status: Int] = [:]
-    for row in try await runner.all(
-      SQLFragment("SELECT status, COUNT(*) AS n FROM messages GROUP BY status"), as: StatusCountRow.self)
-    {
-      if let status = Status(rawValue: row.status) { counts[status] = row.n }
-    }
-    return counts
-  }
-
   func messages(matching filter: MessageFilter, limit: Int) async throws -> [Message] {
     try await runner.messages(ReadStatements.messages(matching: filter, limit: limit))
   }
@@ -222,12 +212,6 @@ extension DueQueue {
     if let leadUnit { conditions.append(SQLFragment("lead_unit_id = ?", [.uuid(leadUnit)])) }
     return SQLFragment("FROM messages") + .where(conditions)
   }
-}
-
-/// A status and how many messages are in it.
-struct StatusCountRow: Decodable, Sendable {
-  var status: String
-  var n: Int
 }
 
 /// A handled message's text and category.

@@ -46,5 +46,6 @@ public enum StoreMigrations {
     M0040_ModeratedFields(),
     M0041_ReplyImages(),
     M0042_SearchIndex(),
+    M0043_Rollups(),
   ]
 }

@@ -44,7 +44,8 @@ struct SQLCaseStorage: CaseStorage {
           AssistingRecord(id: $0.row.id, message_id: $0.messageID, unit_id: $0.row.unitID, position: $0.row.position)
         },
         into: "message_assisting_units")
-      for (messageID, row) in sealed.rows { try await Self.write(row, of: messageID, on: sql) }
+      try await sql.insert(sealed.replies, into: ReplyRecord.schema)
+      try await sql.insert(sealed.evaluations, into: EvaluationRecord.schema)
       try await sql.insert(sealed.events, into: EventRecord.schema)
       for statement in sealed.search { try await sql.run(statement) }
       return sealed.messages
@@ -138,7 +139,7 @@ struct SQLCaseStorage: CaseStorage {
     }
   }
 
-  static func write(_ row: SideRow, of messageID: UUID, on sql: any SQLDatabase) async throws {
+  private static func write(_ row: SideRow, of messageID: UUID, on sql: any SQLDatabase) async throws {
     switch row {
     case .reply(let reply):
       try await sql.insert(ReplyRecord(reply, messageID: messageID), into: ReplyRecord.schema)

@@ -45,7 +45,8 @@ struct SQLiteCaseStorage: CaseStorage {
             .integer(Int64(row.position)),
           ])
       }
-      for (messageID, row) in sealed.rows { try Self.write(row, of: messageID, on: handle) }
+      for reply in sealed.replies { try handle.insert(reply, into: ReplyRecord.schema) }
+      for evaluation in sealed.evaluations { try handle.insert(evaluation, into: EvaluationRecord.schema) }
       for event in sealed.events { try handle.insert(event, into: EventRecord.schema) }
       for statement in sealed.search { try handle.run(statement) }
       return sealed.messages
@@ -127,7 +128,7 @@ struct SQLiteCaseStorage: CaseStorage {
     }
   }
 
-  static func write(_ row: SideRow, of messageID: UUID, on handle: SQLiteHandle) throws {
+  private static func write(_ row: SideRow, of messageID: UUID, on handle: SQLiteHandle) throws {
     switch row {
     case .reply(let reply):
       try handle.insert(ReplyRecord(reply, messageID: messageID), into: ReplyRecord.schema)

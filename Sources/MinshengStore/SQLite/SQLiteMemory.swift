@@ -8,9 +8,15 @@
 /// resident memory flat under a steady load (Benchmarks/soak.py); the operating system's own page
 /// cache still keeps the file's hot pages in memory. A larger map reads somewhat faster on a machine
 /// with memory to spare (`MINSHENG_SQLITE_MAP_MB`; the price is measured in Benchmarks/README.md).
+///
+/// The writer keeps a larger cache of its own (`writerCacheKiB`, 32 MiB): every intake updates the
+/// indexes of random keys (ids, tracking hashes) in places spread over the whole file, and with
+/// SQLite's default 2 MiB each of those pages would be read again from the operating system for
+/// nearly every write once the database holds a few hundred thousand messages.
 public struct SQLiteMemory: Sendable, Equatable {
   public var mapBytes: Int
   public var cacheKiB: Int
+  public var writerCacheKiB = 32_768
 
   public init(mapBytes: Int, cacheKiB: Int) {
     self.mapBytes = max(0, mapBytes)

@@ -44,6 +44,8 @@ final class SQLiteWorker: @unchecked Sendable {
       // process's resident memory does not grow with the database file.
       try handle.execute("PRAGMA mmap_size = \(memory.mapBytes)")
       try handle.execute("PRAGMA cache_size = -\(memory.cacheKiB)")
+    } else {
+      try handle.execute("PRAGMA cache_size = -\(memory.writerCacheKiB)")
     }
     let thread = Thread { [self] in loop() }
     thread.name = name

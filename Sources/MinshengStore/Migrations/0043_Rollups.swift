@@ -1,0 +1,30 @@
+import FluentKit
+import SQLKit
+
+/// 汇总: what the public figures and the counts by status are summed from, one row per block of
+/// 1,024 serial numbers of a year (the block's figures by board, by lead unit and by status, as
+/// JSON), and how far in the audit chain the blocks were brought up to date. Empty after the
+/// upgrade: `serve` builds them.
+///
+/// And the supervision notices' own index (a partial one: no other event is in it), so `/overdue`
+/// finds the supervised messages without reading every event.
+struct M0043_Rollups: AsyncMigration {
+  var name: String { "0043_Rollups" }
+  func prepare(on database: any Database) async throws {
+    let sql = try MigrationSQL.of(database)
+    try await sql.raw(
+      """
+      CREATE TABLE rollup_blocks (serial_year INTEGER NOT NULL, block INTEGER NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (serial_year, block))
+      """
+    ).run()
+    try await sql.raw("CREATE TABLE rollup_state (name TEXT PRIMARY KEY, last_seq BIGINT NOT NULL)").run()
+    try await sql.raw("CREATE INDEX events_supervised ON events (message_id, at_ms) WHERE action = 'supervise'").run()
+  }
+  func revert(on database: any Database) async throws {
+    let sql = try MigrationSQL.of(database)
+    try await sql.drop(index: "events_supervised").run()
+    try await sql.raw("DROP TABLE rollup_state").run()
+    try await sql.raw("DROP TABLE rollup_blocks").run()
+  }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import MinshengCore
+
+/// 汇总: the figures of one block of 1,024 serial numbers of a year (`rollup_blocks`), recomputed
+/// from its messages whenever an event touches one of them. The public figures and the counts by
+/// status are sums of blocks, so no page reads every message to show them.
+struct BlockRollup: Codable, Sendable, Equatable {
+  /// One board's or lead unit's share of the block.
+  struct Owner: Codable, Sendable, Equatable {
+    var received = 0
+    var countable = 0
+    var replied = 0
+    var evaluations = 0
+    var satisfied = 0
+    var thanks = 0
+    /// How many replied messages took each time to their first published reply, in tenths of an
+    /// hour (the public sees whole hours, or days to one decimal).
+    var hours: [String: Int] = [:]
+
+    mutating func add(_ other: Owner) {
+      received += other.received
+      countable += other.countable
+      replied += other.replied
+      evaluations += other.evaluations
+      satisfied += other.satisfied
+      thanks += other.thanks
+      hours.merge(other.hours, uniquingKeysWith: +)
+    }
+
+    var figures: Figures {
+      var figures = Figures()
+      figures.received = received
+      figures.countable = countable
+      figures.replied = replied
+      figures.evaluations = evaluations
+      figures.satisfied = satisfied
+      figures.thanks = thanks
+      figures.medianHoursToReply = Self.median(hours)
+      return figures
+    }
+
+    /// The median of a histogram of tenths of an hour, in hours.
+    static func median(_ histogram: [String: Int]) -> Double? {
+      let counts = histogram.compactMap { key, n in Int(key).map { ($0, n) } }.sorted { $0.0 < $1.0 }
+      let total = counts.reduce(0) { $0 + $1.1 }
+      guard total > 0 else { return nil }
+      func value(at index: Int) -> Double {
+        var seen = 0
+        for (tenths, n) in counts {
+          seen += n
+          if index < seen { return Double(tenths) / 10 }
+        }
+        return Double(counts.last?.0 ?? 0) / 10
+      }
+      return total % 2 == 1 ? value(at: total / 2) : (value(at: total / 2 - 1) + value(at: total / 2)) / 2
+    }
+  }
+
+  var statuses: [String: Int] = [:]
+  var leaders: [String: Owner] = [:]
+  var units: [String: Owner] = [:]
+
+  /// Serial numbers per block.
+  static let size = 1_024
+
+  /// The block's figures from its messages, their evaluations' levels and their thanks letters.
+  init(messages: [RollupMessageRow], levels: [RollupOwnedRow], thanks: [RollupOwnedRow]) {
+    func owners(_ row: RollupOwnedRow, _ change: (inout Owner) -> Void) {
+      if let leader = row.leader { change(&leaders[leader.uuidString, default: Owner()]) }
+      if let unit = row.unit { change(&units[unit.uuidString, default: Owner()]) }
+    }
+    for row in messages {
+      statuses[row.status, default: 0] += 1
+      let closure = row.closure.flatMap(Closure.init(rawValue:))
+      owners(RollupOwnedRow(leader: row.leader, unit: row.unit, level: nil)) { owner in
+        owner.received += 1
+        if closure != .merged && closure != .invalid { owner.countable += 1 }
+        if let first = row.first_at {
+          owner.replied += 1
+          let tenths = Int((max(0, first.timeIntervalSince(row.created_at)) / 360).rounded())
+          owner.hours[String(tenths), default: 0] += 1
+        }
+      }
+    }
+    for row in levels {
+      let satisfied = row.level.flatMap(SatisfactionLevel.init(rawValue:))?.isSatisfied == true
+      owners(row) { owner in
+        owner.evaluations += 1
+        if satisfied { owner.satisfied += 1 }
+      }
+    }
+    for row in thanks { owners(row) { $0.thanks += 1 } }
+  }
+}
+
+extension Store {
+  /// How many events one refresh of the roll-ups reads at most.
+  static let rollupEventsPerRun = 20_000
+
+  /// 汇总更新: recomputes the blocks that the events since the last refresh touched (at most
+  /// `rollupEventsPerRun` events), in one transaction that also records how far it went; returns
+  /// how many events it covered (0: up to date). `serve` runs it every few seconds; two instances
+  /// running it at once write the same blocks, and a block written from an older read is written
+  /// again by the next run, which starts no later than that read.
+  @discardableResult
+  public func refreshRollups() async throws -> Int {
+    let last = try await rollups.lastSequence()
+    let head = min(try await rollups.headSequence(), last + Int64(Self.rollupEventsPerRun))
+    guard head > last else { return 0 }
+    var statements: [SQLFragment] = []
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    for block in try await rollups.touchedBlocks(after: last, upTo: head) {
+      let rollup = try await rollups.compute(block)
+      statements.append(
+        RollupStatements.save(block, body: String(decoding: try encoder.encode(rollup), as: UTF8.self)))
+    }
+    statements.append(RollupStatements.setLastSequence(head))
+    try await rollups.write(statements)
+    return Int(head - last)
+  }
+
+  /// How many events the roll-ups have not covered yet.
+  public func rollupBacklog() async throws -> Int {
+    Int(try await rollups.headSequence() - rollups.lastSequence())
+  }
+
+  /// The summed blocks of a year (nil: every year), after bringing them up to date.
+  func summedRollups(year: Int?) async throws -> BlockRollup {
+    try await refreshRollups()
+    var sum = BlockRollup(messages: [], levels: [], thanks: [])
+    let decoder = JSONDecoder()
+    for body in try await rollups.bodies(year: year) {
+      let block = try decoder.decode(BlockRollup.self, from: Data(body.utf8))
+      sum.statuses.merge(block.statuses, uniquingKeysWith: +)
+      for (key, owner) in block.leaders { sum.leaders[key, default: .init()].add(owner) }
+      for (key, owner) in block.units { sum.units[key, default: .init()].add(owner) }
+    }
+    return sum
+  }
+}
+
+/// A block of serial numbers: `number / BlockRollup.size` within a year.
+struct RollupBlock: Decodable, Sendable, Hashable {
+  var year: Int
+  var block: Int
+}
+
+/// A message of a block with what its figures need.
+struct RollupMessageRow: Decodable, Sendable {
+  var leader: UUID?
+  var unit: UUID?
+  var status: String
+  var closure: String?
+  var created_at: Date
+  var first_at: Date?
+}
+
+/// An evaluation's level, or a thanks letter, with its message's board and lead unit.
+struct RollupOwnedRow: Decodable, Sendable {
+  var leader: UUID?
+  var unit: UUID?
+  var level: String?
+}
+
+/// The roll-ups' reads (on the primary) and their writes, one transaction at a time.
+struct RollupStorage: Sendable {
+  let runner: any StatementRunner
+  let write: @Sendable ([SQLFragment]) async throws -> Void
+
+  func lastSequence() async throws -> Int64 {
+    Int64(try await runner.integer(RollupStatements.lastSequence))
+  }
+
+  func headSequence() async throws -> Int64 {
+    Int64(try await runner.integer(RollupStatements.headSequence))
+  }
+
+  func touchedBlocks(after: Int64, upTo: Int64) async throws -> [RollupBlock] {
+    try await runner.all(RollupStatements.touchedBlocks(after: after, upTo: upTo), as: RollupBlock.self)
+  }
+
+  func compute(_ block: RollupBlock) async throws -> BlockRollup {
+    BlockRollup(
+      messages: try await runner.all(RollupStatements.messages(block), as: RollupMessageRow.self),
+      levels: try await runner.all(
+        RollupStatements.owned(block, table: "evaluations", level: true), as: RollupOwnedRow.self),
+      thanks: try await runner.all(
+        RollupStatements.owned(block, table: "thanks_letters", level: false), as: RollupOwnedRow.self))
+  }
+
+  func bodies(year: Int?) async throws -> [String] {
+    try await runner.all(RollupStatements.bodies(year: year), as: BodyRow.self).map(\.body)
+  }
+}
+
+/// The roll-ups' statements, the same on both databases.
+enum RollupStatements {
+  static let lastSequence = SQLFragment(
+    "SELECT COALESCE(MAX(last_seq), 0) AS n FROM rollup_state WHERE name = 'blocks'")
+  static let headSequence = SQLFragment("SELECT COALESCE(MAX(last_seq), 0) AS n FROM audit_head")
+
+  static func touchedBlocks(after: Int64, upTo: Int64) -> SQLFragment {
+    SQLFragment(
+      """
+      SELECT DISTINCT m.serial_year AS year, m.serial_number / \(BlockRollup.size) AS block
+      FROM events e JOIN messages m ON m.id = e.message_id WHERE e.seq > ? AND e.seq <= ?
+      """, [.integer(after), .integer(upTo)])
+  }
+
+  /// The block's range of serial numbers, as conditions on `m`.
+  private static func range(_ block: RollupBlock) -> SQLFragment {
+    SQLFragment(
+      " m.serial_year = ? AND m.serial_number >= ? AND m.serial_number < ?",
+      [
+        .integer(Int64(block.year)), .integer(Int64(block.block * BlockRollup.size)),
+        .integer(Int64((block.block + 1) * BlockRollup.size)),
+      ])
+  }
+
+  static func messages(_ block: RollupBlock) -> SQLFragment {
+    SQLFragment(
+      """
+      SELECT m.leader_id AS leader, m.lead_unit_id AS unit, m.status AS status, m.closure AS closure,
+        m.created_at AS created_at,
+        (SELECT MIN(r.published_at) FROM replies r WHERE r.message_id = m.id AND r.state = 'published') AS first_at
+      FROM messages m WHERE
+      """) + range(block)
+  }
+
+  /// The rows of `table` (evaluations, with their level, or thanks letters) on the block's messages.
+  static func owned(_ block: RollupBlock, table: String, level: Bool) -> SQLFragment {
+    SQLFragment(
+      "SELECT m.leader_id AS leader, m.lead_unit_id AS unit, \(level ? "t.level" : "NULL") AS level "
+        + "FROM \(table) t JOIN messages m ON m.id = t.message_id WHERE ") + range(block)
+  }
+
+  static func save(_ block: RollupBlock, body: String) -> SQLFragment {
+    SQLFragment(
+      """
+      INSERT INTO rollup_blocks (serial_year, block, body) VALUES (?, ?, ?)
+      ON CONFLICT (serial_year, block) DO UPDATE SET body = excluded.body
+      """, [.integer(Int64(block.year)), .integer(Int64(block.block)), .text(body)])
+  }
+
+  static func setLastSequence(_ sequence: Int64) -> SQLFragment {
+    SQLFragment(
+      """
+      INSERT INTO rollup_state (name, last_seq) VALUES ('blocks', ?)
+      ON CONFLICT (name) DO UPDATE SET last_seq = excluded.last_seq
+      """, [.integer(sequence)])
+  }
+
+  static func bodies(year: Int?) -> SQLFragment {
+    guard let year else { return SQLFragment("SELECT body FROM rollup_blocks") }
+    return SQLFragment("SELECT body FROM rollup_blocks WHERE serial_year = ?", [.integer(Int64(year))])
+  }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import MinshengTestSupport
+import Testing
+
+/// The roll-ups behind the public figures and the counts by status: always the same as counting the
+/// messages themselves, across blocks of serial numbers and after changes to old messages.
+@Suite struct RollupTests {
+  /// What counting every message gives: messages by status, and the board's received, countable
+  /// and replied messages.
+  static func counted(_ messages: [Message], replied: Set<UUID>) -> (statuses: [Status: Int], figures: [Int]) {
+    var statuses: [Status: Int] = [:]
+    for message in messages { statuses[message.status, default: 0] += 1 }
+    let countable = messages.filter { $0.closure != .merged && $0.closure != .invalid }.count
+    return (statuses, [messages.count, countable, replied.count])
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func sums_matchTheMessages_acrossBlocks_andAfterChanges(db: TestDatabase) async throws {
+    try await db.withStore { (store: Store) async throws in
+      let world = try await SeededWorld.create(in: store)
+      let at = Fixtures.now
+      // 1,100 messages: two blocks of serial numbers. Every tenth is replied, every seventh invalid.
+      var cases: [CaseToLoad] = []
+      for index in 0..<1_100 {
+        var steps: [CaseToLoad.Step] = []
+        if index % 7 == 3 {
+          steps = [.init(.markInvalid(reason: "与政务无关"), by: world.dispatcher, at: at.addingTimeInterval(60))]
+        } else if index % 10 == 0 {
+          steps = [
+            .init(.assign(lead: world.market.id), by: world.dispatcher, at: at.addingTimeInterval(3_600)),
+            .init(.accept(), by: world.marketHandler, at: at.addingTimeInterval(7_200)),
+            .init(.reply(body: "已处理。"), by: world.marketHandler, at: at.addingTimeInterval(Double(index) * 36)),
+          ]
+        }
+        cases.append(
+          CaseToLoad(
+            Fixtures.newMessage(title: "留言 \(index)", leader: world.secretary.id), receivedAt: at, steps: steps))
+      }
+      var messages = try await store.load(cases)
+      let replied = Set(messages.filter { $0.status == .replied }.map(\.id))
+      let year = messages[0].serial.year
+      var expected = Self.counted(messages, replied: replied)
+      #expect(try await store.countByStatus() == expected.statuses)
+      var figures = try #require(try await store.figures(year: year, by: .leader)[world.secretary.id])
+      #expect([figures.received, figures.countable, figures.replied] == expected.figures)
+      // The reply of message `index` took index × 36 s after its receipt, a whole tenth of an hour:
+      // the median is exact.
+      let hours = messages.filter { replied.contains($0.id) }.map { Double($0.serial.number - 1) / 100 }.sorted()
+      let middle = hours.count / 2
+      #expect(
+        figures.medianHoursToReply == (hours.count % 2 == 1 ? hours[middle] : (hours[middle - 1] + hours[middle]) / 2))
+      #expect(try await store.figures(year: year, by: .leadUnit)[world.market.id]?.replied == replied.count)
+      #expect(try await store.rollupBacklog() == 0)
+
+      // A change to the first message (the first block) and intake into the second block.
+      messages[0] = try await store.perform(
+        .evaluate(Evaluation(resolution: 5, attitude: 5, speed: 5)), on: messages[0].id, by: world.author,
+        at: at.addingTimeInterval(86_400))
+      let late = try await store.submit(Fixtures.newMessage(leader: world.secretary.id), at: at)
+      messages.append(late.message)
+      messages[1] = try await store.perform(
+        .assign(lead: world.market.id), on: messages[1].id, by: world.dispatcher, at: at.addingTimeInterval(60))
+      #expect(try await store.rollupBacklog() > 0)
+      expected = Self.counted(messages, replied: replied)
+      #expect(try await store.countByStatus() == expected.statuses)
+      figures = try #require(try await store.figures(year: year, by: .leader)[world.secretary.id])
+      #expect([figures.received, figures.countable, figures.replied] == expected.figures)
+      #expect(figures.evaluations == 1 && figures.satisfied == 1)
+      #expect(try await store.figures(year: year, by: .leadUnit)[world.market.id]?.evaluations == 1)
+    }
+  }
+}
