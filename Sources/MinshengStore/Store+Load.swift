@@ -106,7 +106,9 @@ extension Store {
           intake: ReceivedCase(
             message: received, eventID: ids.newID(), trackingHash: Hashing.sha256Hex(normalizedCode),
             actor: item.author, suggestion: nil, limits: [], images: [], fingerprint: item.fingerprint),
-          changes: changes, final: current, replies: rows.replies, evaluations: rows.evaluations))
+          changes: changes, final: current, replies: rows.replies, evaluations: rows.evaluations,
+          shown: SearchDocument.forPublic(current, publishedReplies: rows.searched(published: true)),
+          staffWithoutSerial: SearchDocument.forStaffWithoutSerial(current, replies: rows.searched(published: false))))
     }
     return PreparedLoad(cases: loaded)
   }
@@ -158,5 +160,13 @@ private struct CaseRows {
         throw StoreError.internal("a step of a loaded case brought a row the bulk path does not write")
       }
     }
+  }
+
+  /// The replies' bodies a search document holds, oldest first: the published ones, or (for the
+  /// staff) drafts too.
+  func searched(published: Bool) -> [String] {
+    let states =
+      published ? [ReplyState.published.rawValue] : [ReplyState.published.rawValue, ReplyState.draft.rawValue]
+    return replies.filter { states.contains($0.state) }.map(\.body)
   }
 }

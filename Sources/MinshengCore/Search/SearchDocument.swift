@@ -47,9 +47,22 @@ public struct SearchDocument: Sendable, Equatable {
   /// The staff's document of a message: the original text, every reply written, the author's name
   /// and number and the serial.
   public static func forStaff(_ message: Message, replies: [String]) -> SearchDocument {
+    forStaffWithoutSerial(message, replies: replies).naming(message.serial.description)
+  }
+
+  /// The staff's document before the message has its serial (`naming` adds it): a bulk load cuts the
+  /// text while the batch before is being written.
+  public static func forStaffWithoutSerial(_ message: Message, replies: [String]) -> SearchDocument {
     SearchDocument(
       title: message.title, body: message.body + " " + (message.location?.address ?? ""), replies: replies,
-      people: [message.contact.name, message.contact.phone, message.serial.description])
+      people: [message.contact.name, message.contact.phone])
+  }
+
+  /// The document with one more text among the people named, after the others.
+  public func naming(_ text: String) -> SearchDocument {
+    var document = self
+    document.people += [""] + SearchTerms.of(text)
+    return document
   }
 
   /// Each field's terms joined by spaces: the columns of SQLite's FTS5 table, whose `ascii`

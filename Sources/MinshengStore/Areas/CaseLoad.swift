@@ -12,11 +12,10 @@ struct LoadedCase: Sendable {
   var replies: [ReplyRecord]
   var evaluations: [EvaluationRecord]
 
-  /// The replies its search documents hold, oldest first (published ones, and drafts).
-  var searchReplies: [(body: String, published: Bool)] {
-    replies.filter { $0.state == ReplyState.published.rawValue || $0.state == ReplyState.draft.rawValue }
-      .map { ($0.body, $0.state == ReplyState.published.rawValue) }
-  }
+  /// Its search documents, cut while deciding: the public one (nil while the public may not read
+  /// it) and the staff's without the serial, which is given when it is stored.
+  var shown: SearchDocument?
+  var staffWithoutSerial: SearchDocument
 }
 
 /// One change of a loaded case: its event, and the assisting units when it named them.
@@ -48,7 +47,7 @@ struct SealedLoad {
   init(_ batch: [LoadedCase], from place: ChainPlace, highest: [Int: Int], postgres: Bool) throws {
     var place = place
     var highest = highest
-    var sources: [SearchSource] = []
+    var documents: [SearchDocuments] = []
     func seal(_ draft: EventDraft, id: UUID, after tip: ChainTip) throws -> ChainTip {
       let (event, next) = AuditChain.seal(draft, id: id, at: place, after: tip)
       events.append(EventRecord(event))
@@ -76,8 +75,11 @@ struct SealedLoad {
       records.append(
         MessageRecord(
           message, trackingHash: item.intake.trackingHash, chainTip: tip, fingerprint: item.intake.fingerprint))
-      sources.append(SearchSource(message: message, replies: item.searchReplies))
+      documents.append(
+        SearchDocuments(
+          key: SearchStatements.key(message.serial), messageID: message.id, shown: item.shown,
+          staff: item.staffWithoutSerial.naming(message.serial.description)))
     }
-    search = SearchStatements.write(sources, postgres: postgres, replacing: false)
+    search = SearchStatements.write(documents, postgres: postgres, replacing: false)
   }
 }

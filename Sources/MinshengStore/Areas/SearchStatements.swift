@@ -98,28 +98,36 @@ enum SearchStatements {
 
   /// The statements that write the documents of these messages into both indexes, the public one
   /// only while the message is shown; `replacing` first removes what the indexes held of them.
-  /// PostgreSQL's are written many to a statement (one round trip, one parse each).
   static func write(_ sources: [SearchSource], postgres: Bool, replacing: Bool) -> [SQLFragment] {
+    write(
+      sources.map { source in
+        let message = source.message
+        return SearchDocuments(
+          key: key(message.serial), messageID: message.id,
+          shown: SearchDocument.forPublic(message, publishedReplies: source.replies.filter(\.published).map(\.body)),
+          staff: SearchDocument.forStaff(message, replies: source.replies.map(\.body)))
+      }, postgres: postgres, replacing: replacing)
+  }
+
+  /// The same for documents already cut. PostgreSQL's are written many to a statement (one round
+  /// trip, one parse each).
+  static func write(_ documents: [SearchDocuments], postgres: Bool, replacing: Bool) -> [SQLFragment] {
     var statements: [SQLFragment] = []
     var upserts: [SearchIndex: [(key: Int64, message: UUID, document: SearchDocument)]] = [:]
-    for source in sources {
-      let message = source.message
-      let key = key(message.serial)
-      let shown = SearchDocument.forPublic(message, publishedReplies: source.replies.filter(\.published).map(\.body))
-      let staff = SearchDocument.forStaff(message, replies: source.replies.map(\.body))
+    for entry in documents {
       if postgres {
-        if let shown {
-          upserts[.forPublic, default: []].append((key, message.id, shown))
+        if let shown = entry.shown {
+          upserts[.forPublic, default: []].append((entry.key, entry.messageID, shown))
         } else if replacing {
-          statements.append(remove(.forPublic, key: key, postgres: true))
+          statements.append(remove(.forPublic, key: entry.key, postgres: true))
         }
-        upserts[.forStaff, default: []].append((key, message.id, staff))
+        upserts[.forStaff, default: []].append((entry.key, entry.messageID, entry.staff))
       } else {
         if replacing {
-          for index in SearchIndex.allCases { statements.append(remove(index, key: key, postgres: false)) }
+          for index in SearchIndex.allCases { statements.append(remove(index, key: entry.key, postgres: false)) }
         }
-        if let shown { statements.append(insert(.forPublic, key: key, shown)) }
-        statements.append(insert(.forStaff, key: key, staff))
+        if let shown = entry.shown { statements.append(insert(.forPublic, key: entry.key, shown)) }
+        statements.append(insert(.forStaff, key: entry.key, entry.staff))
       }
     }
     for (index, documents) in upserts.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
@@ -198,6 +206,14 @@ struct PendingSearchRow: Decodable, Sendable {
 }
 
 /// A reply's text for a document.
+/// A message's two documents under its key (the public one nil while the public may not read it).
+struct SearchDocuments: Sendable {
+  var key: Int64
+  var messageID: UUID
+  var shown: SearchDocument?
+  var staff: SearchDocument
+}
+
 /// A message and the replies its documents hold, oldest first (published ones, and drafts).
 struct SearchSource: Sendable {
   var message: Message
