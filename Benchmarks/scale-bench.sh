@@ -2,12 +2,17 @@
 # A province's volume (#21): the demonstration loaded with N messages, then the public pages, the
 # searches and the staff pages over HTTP against the same server's plain route, in one run.
 #
-#   Benchmarks/scale-bench.sh [--messages N] [--postgres] [--out FILE]
+#   Benchmarks/scale-bench.sh [--messages N] [--postgres] [--out FILE] [--keep DIR | --reuse DIR]
+#
+# --keep DIR keeps the loaded SQLite database, the accounts' passwords and the load's figures there;
+# --reuse DIR measures a copy of them instead of loading again (new migrations are applied when the
+# server starts, and the roll-ups rebuilt before measuring).
 #
 # Builds the release binary; times `minsheng demo --messages N` (default 1,000,000) into a fresh SQLite
 # file, or with --postgres into a throwaway PostgreSQL cluster with fsync on (scripts/with-postgres.sh,
 # MINSHENG_PG_DURABLE=1); reports the database's size; starts `minsheng serve` on 127.0.0.1 and runs
-# wrk (16 connections, 2 threads, 10 s each) against GET /ping (the ceiling); /, /messages, /overdue and
+# wrk (2 connections, one request in flight per core: the time a request takes, not the time it waits
+# behind others; 2 threads, 10 s each) against GET /ping (the ceiling); /, /messages, /overdue and
 # 200 message pages in turn; five searches (a common word, a rare one, two words, a phrase, the common
 # word in one category); and the staff pool, inbox, supervision board and 200 case pages, each with its
 # role's session. Three alternating rounds; the worst round's p95 is reported. Goals (#21): public
@@ -18,12 +23,16 @@ export SWIFT_BACKTRACE=enable=no
 OUT=""
 COUNT=1000000
 POSTGRES=""
+KEEP=""
+REUSE=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT="$2"; shift 2 ;;
     --messages) COUNT="$2"; shift 2 ;;
     --postgres) POSTGRES=1; shift ;;
-    *) echo "usage: $0 [--messages N] [--postgres] [--out FILE]" >&2; exit 2 ;;
+    --keep) KEEP="$2"; shift 2 ;;
+    --reuse) REUSE="$2"; shift 2 ;;
+    *) echo "usage: $0 [--messages N] [--postgres] [--out FILE] [--keep DIR | --reuse DIR]" >&2; exit 2 ;;
   esac
 done
 if [ -n "$POSTGRES" ] && [ -z "${MINSHENG_TEST_POSTGRES_URL:-}" ]; then
@@ -42,11 +51,22 @@ else
   DATABASE="SQLite"
 fi
 export LOG_LEVEL=warning MINSHENG_JOBS_INTERVAL=0 MINSHENG_RATE_LIMIT_SEARCH=off
-START=$(date +%s.%N)
-/usr/bin/time -f "%M" -o "$WORK/demo-rss" $BIN demo --messages "$COUNT" >"$WORK/demo.txt" 2>"$WORK/demo-progress.txt"
-LOADED=$(python3 -c "import time; print(round(time.time() - $START))")
-DEMO_RSS=$(( $(cat "$WORK/demo-rss") / 1024 ))
+if [ -n "$REUSE" ]; then
+  cp "$REUSE"/bench.sqlite* "$WORK/"
+  cp "$REUSE/demo.txt" "$WORK/demo.txt"
+  read -r COUNT LOADED DEMO_RSS <"$REUSE/load.txt"
+else
+  START=$(date +%s.%N)
+  /usr/bin/time -f "%M" -o "$WORK/demo-rss" $BIN demo --messages "$COUNT" >"$WORK/demo.txt" 2>"$WORK/demo-progress.txt"
+  LOADED=$(python3 -c "import time; print(round(time.time() - $START))")
+  DEMO_RSS=$(( $(cat "$WORK/demo-rss") / 1024 ))
+fi
 echo "demonstration of $COUNT messages loaded in ${LOADED}s (peak RSS ${DEMO_RSS} MB)" >&2
+if [ -n "$KEEP" ] && [ -z "$POSTGRES" ]; then
+  mkdir -p "$KEEP"
+  cp "$WORK"/bench.sqlite* "$WORK/demo.txt" "$KEEP/"
+  echo "$COUNT $LOADED $DEMO_RSS" >"$KEEP/load.txt"
+fi
 if [ -n "$POSTGRES" ]; then
   SIZE=$(psql "$DATABASE_URL" -Atc "SELECT pg_database_size(current_database()) / 1048576")
 else
@@ -59,6 +79,13 @@ SERVER=$!
 trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 BASE="http://127.0.0.1:$PORT"
+# Measured in the steady state: nothing waits to be indexed or summed.
+while true; do
+  WAITING=$(curl -s "$BASE/metrics" | awk '/^minsheng_(search|rollup)_backlog / { n += $2 } END { print n + 0 }')
+  [ "$WAITING" = 0 ] && break
+  echo "waiting for the search index and the roll-ups: $WAITING" >&2
+  sleep 5
+done
 password() { awk -v user="$1" '$1 == user { sub(/.*密码: /, ""); print }' "$WORK/demo.txt"; }
 cookie() {
   curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
@@ -116,7 +143,7 @@ for round in 1 2 3; do
   for name in "${PUBLIC[@]}" "${STAFF[@]}"; do
     header=()
     [ -n "${COOKIE[$name]}" ] && header=(-H "Cookie: ${COOKIE[$name]}")
-    line=$(PATHS="$WORK/$name.txt" wrk -t2 -c16 -d10s "${header[@]}" -s Benchmarks/wrk/paths.lua "$BASE" | grep '^rps=')
+    line=$(PATHS="$WORK/$name.txt" wrk -t2 -c2 -d10s "${header[@]}" -s Benchmarks/wrk/paths.lua "$BASE" | grep '^rps=')
     echo "$name $line" >>"$WORK/lines.txt"
     echo "round $round $name: $line" >&2
   done
@@ -148,7 +175,7 @@ names = {
 rate = int(count) / max(1, int(loaded))
 out = [f"# Scale benchmark — {datetime.date.today()} on {platform.node()} ({os.cpu_count()} cores)", "",
   f"Command: `Benchmarks/scale-bench.sh --messages {count}{' --postgres' if 'Postgre' in database else ''}` (release build, {database};",
-  "wrk -t2 -c16, 10 s per run, 3 alternating rounds; staff pages with their role's session cookie).", "",
+  "wrk -t2 -c2 (one request in flight per core), 10 s per run, 3 alternating rounds; staff pages with their role's session cookie).", "",
   f"- `minsheng demo --messages {int(count):,}`: **{loaded} s** ({rate:,.0f} messages/s), peak RSS {demo_rss} MB; database {size} MB on disk.",
   f"- `minsheng audit verify` afterwards: `{audit}`.",
   f"- `serve`'s peak resident memory: **{int(rss) // 1024} MB** (VmHWM); at the end {int(anon) // 1024} MB allocated (RssAnon) and {int(file_) // 1024} MB of mapped files (RssFile: the binary and the database pages SQLite maps, which the kernel reclaims under pressure).", "",

@@ -1,5 +1,6 @@
 import Foundation
 import MinshengCore
+import Synchronization
 
 /// 汇总: the figures of one block of 1,024 serial numbers of a year (`rollup_blocks`), recomputed
 /// from its messages whenever an event touches one of them. The public figures and the counts by
@@ -17,15 +18,21 @@ struct BlockRollup: Codable, Sendable, Equatable {
     /// hour (the public sees whole hours, or days to one decimal).
     var hours: [String: Int] = [:]
 
-    mutating func add(_ other: Owner) {
-      received += other.received
-      countable += other.countable
-      replied += other.replied
-      evaluations += other.evaluations
-      satisfied += other.satisfied
-      thanks += other.thanks
-      hours.merge(other.hours, uniquingKeysWith: +)
+    /// Adds (`sign` 1) or takes away (`sign` -1) another share.
+    mutating func add(_ other: Owner, sign: Int = 1) {
+      received += sign * other.received
+      countable += sign * other.countable
+      replied += sign * other.replied
+      evaluations += sign * other.evaluations
+      satisfied += sign * other.satisfied
+      thanks += sign * other.thanks
+      for (key, n) in other.hours {
+        let sum = hours[key, default: 0] + sign * n
+        hours[key] = sum == 0 ? nil : sum
+      }
     }
+
+    var isEmpty: Bool { received == 0 && evaluations == 0 && thanks == 0 && hours.isEmpty }
 
     var figures: Figures {
       var figures = Figures()
@@ -60,8 +67,26 @@ struct BlockRollup: Codable, Sendable, Equatable {
   var leaders: [String: Owner] = [:]
   var units: [String: Owner] = [:]
 
+  init() {}
+
   /// Serial numbers per block.
   static let size = 1_024
+
+  /// Adds (`sign` 1) or takes away (`sign` -1) another block's figures.
+  mutating func add(_ other: BlockRollup, sign: Int = 1) {
+    for (status, n) in other.statuses {
+      let sum = statuses[status, default: 0] + sign * n
+      statuses[status] = sum == 0 ? nil : sum
+    }
+    func combine(_ mine: inout [String: Owner], _ theirs: [String: Owner]) {
+      for (key, owner) in theirs {
+        mine[key, default: Owner()].add(owner, sign: sign)
+        if mine[key]?.isEmpty == true { mine[key] = nil }
+      }
+    }
+    combine(&leaders, other.leaders)
+    combine(&units, other.units)
+  }
 
   /// The block's figures from its messages, their evaluations' levels and their thanks letters.
   init(messages: [RollupMessageRow], levels: [RollupOwnedRow], thanks: [RollupOwnedRow]) {
@@ -113,7 +138,7 @@ extension Store {
     for block in try await rollups.touchedBlocks(after: last, upTo: head) {
       let rollup = try await rollups.compute(block)
       statements.append(
-        RollupStatements.save(block, body: String(decoding: try encoder.encode(rollup), as: UTF8.self)))
+        RollupStatements.save(block, revision: head, body: String(decoding: try encoder.encode(rollup), as: UTF8.self)))
     }
     statements.append(RollupStatements.setLastSequence(head))
     try await rollups.write(statements)
@@ -128,15 +153,73 @@ extension Store {
   /// The summed blocks of a year (nil: every year), after bringing them up to date.
   func summedRollups(year: Int?) async throws -> BlockRollup {
     try await refreshRollups()
-    var sum = BlockRollup(messages: [], levels: [], thanks: [])
-    let decoder = JSONDecoder()
-    for body in try await rollups.bodies(year: year) {
-      let block = try decoder.decode(BlockRollup.self, from: Data(body.utf8))
-      sum.statuses.merge(block.statuses, uniquingKeysWith: +)
-      for (key, owner) in block.leaders { sum.leaders[key, default: .init()].add(owner) }
-      for (key, owner) in block.units { sum.units[key, default: .init()].add(owner) }
+    return try await rollupSums.sum(year: year, from: rollups)
+  }
+}
+
+/// The sums of the roll-ups by year, kept in memory: each call reads the blocks' revisions and only
+/// the bodies of blocks written since the last call, and takes the old figures of each away from its
+/// year's sum before adding the new ones. Calls run one at a time; the first reads every block.
+final class RollupSums: Sendable {
+  private struct State {
+    var blocks: [RollupBlock: (revision: Int64, rollup: BlockRollup)] = [:]
+    var years: [Int: BlockRollup] = [:]
+  }
+
+  private let state = Mutex(State())
+  private let turn = AsyncTurn()
+
+  func sum(year: Int?, from storage: RollupStorage) async throws -> BlockRollup {
+    try await turn.run {
+      let known = state.withLock { $0.blocks.mapValues(\.revision) }
+      let changed = try await storage.revisions().filter { known[$0.key] != $0.value }
+      let decoder = JSONDecoder()
+      var fresh: [(RollupBlock, Int64, BlockRollup)] = []
+      for (block, body) in try await storage.bodies(of: Array(changed.keys)) {
+        fresh.append((block.place, block.revision, try decoder.decode(BlockRollup.self, from: Data(body.utf8))))
+      }
+      return state.withLock { state in
+        for (block, revision, rollup) in fresh {
+          if let old = state.blocks[block] { state.years[block.year, default: .init()].add(old.rollup, sign: -1) }
+          state.years[block.year, default: .init()].add(rollup)
+          state.blocks[block] = (revision, rollup)
+        }
+        if let year { return state.years[year] ?? .init() }
+        var all = BlockRollup()
+        for sum in state.years.values { all.add(sum) }
+        return all
+      }
     }
-    return sum
+  }
+}
+
+/// Runs one body at a time, in the order they ask.
+final class AsyncTurn: Sendable {
+  private let busy = Mutex<(taken: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+  func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let go = busy.withLock { state -> Bool in
+        if state.taken {
+          state.waiting.append(continuation)
+          return false
+        }
+        state.taken = true
+        return true
+      }
+      if go { continuation.resume() }
+    }
+    defer {
+      let next = busy.withLock { state -> CheckedContinuation<Void, Never>? in
+        if state.waiting.isEmpty {
+          state.taken = false
+          return nil
+        }
+        return state.waiting.removeFirst()
+      }
+      next?.resume()
+    }
+    return try await body()
   }
 }
 
@@ -189,8 +272,42 @@ struct RollupStorage: Sendable {
         RollupStatements.owned(block, table: "thanks_letters", level: false), as: RollupOwnedRow.self))
   }
 
-  func bodies(year: Int?) async throws -> [String] {
-    try await runner.all(RollupStatements.bodies(year: year), as: BodyRow.self).map(\.body)
+  /// Every block's revision.
+  func revisions() async throws -> [RollupBlock: Int64] {
+    var revisions: [RollupBlock: Int64] = [:]
+    for row in try await runner.all(RollupStatements.revisions, as: RevisionRow.self) {
+      revisions[RollupBlock(year: row.year, block: row.block)] = row.revision
+    }
+    return revisions
+  }
+
+  /// The bodies of these blocks, 500 to a statement.
+  func bodies(of blocks: [RollupBlock]) async throws -> [(block: RevisionRow, body: String)] {
+    var found: [(block: RevisionRow, body: String)] = []
+    var start = 0
+    while start < blocks.count {
+      let slice = Array(blocks[start..<min(start + 500, blocks.count)])
+      start += slice.count
+      for row in try await runner.all(RollupStatements.bodies(of: slice), as: BodyRevisionRow.self) {
+        found.append((RevisionRow(year: row.year, block: row.block, revision: row.revision), row.body))
+      }
+    }
+    return found
+  }
+
+  struct RevisionRow: Decodable, Sendable {
+    var year: Int
+    var block: Int
+    var revision: Int64
+
+    var place: RollupBlock { RollupBlock(year: year, block: block) }
+  }
+
+  private struct BodyRevisionRow: Decodable, Sendable {
+    var year: Int
+    var block: Int
+    var revision: Int64
+    var body: String
   }
 }
 
@@ -235,12 +352,12 @@ enum RollupStatements {
         + "FROM \(table) t JOIN messages m ON m.id = t.message_id WHERE ") + range(block)
   }
 
-  static func save(_ block: RollupBlock, body: String) -> SQLFragment {
+  static func save(_ block: RollupBlock, revision: Int64, body: String) -> SQLFragment {
     SQLFragment(
       """
-      INSERT INTO rollup_blocks (serial_year, block, body) VALUES (?, ?, ?)
-      ON CONFLICT (serial_year, block) DO UPDATE SET body = excluded.body
-      """, [.integer(Int64(block.year)), .integer(Int64(block.block)), .text(body)])
+      INSERT INTO rollup_blocks (serial_year, block, revision, body) VALUES (?, ?, ?, ?)
+      ON CONFLICT (serial_year, block) DO UPDATE SET revision = excluded.revision, body = excluded.body
+      """, [.integer(Int64(block.year)), .integer(Int64(block.block)), .integer(revision), .text(body)])
   }
 
   static func setLastSequence(_ sequence: Int64) -> SQLFragment {
@@ -251,8 +368,14 @@ enum RollupStatements {
       """, [.integer(sequence)])
   }
 
-  static func bodies(year: Int?) -> SQLFragment {
-    guard let year else { return SQLFragment("SELECT body FROM rollup_blocks") }
-    return SQLFragment("SELECT body FROM rollup_blocks WHERE serial_year = ?", [.integer(Int64(year))])
+  static let revisions = SQLFragment("SELECT serial_year AS year, block, revision FROM rollup_blocks")
+
+  /// The bodies of these blocks, with their revisions.
+  static func bodies(of blocks: [RollupBlock]) -> SQLFragment {
+    var conditions = blocks.map { _ in "(serial_year = ? AND block = ?)" }.joined(separator: " OR ")
+    if conditions.isEmpty { conditions = "FALSE" }
+    return SQLFragment(
+      "SELECT serial_year AS year, block, revision, body FROM rollup_blocks WHERE \(conditions)",
+      blocks.flatMap { [StoreValue.integer(Int64($0.year)), .integer(Int64($0.block))] })
   }
 }

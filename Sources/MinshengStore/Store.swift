@@ -24,6 +24,8 @@ public struct Store: Sendable {
   public let publicNameStyle: PrivacyMask.NameStyle
   /// The store's own keys, once read from `store_secrets`.
   let secrets = SecretCache()
+  /// The roll-ups' sums, kept up to date by reading only the blocks that changed.
+  let rollupSums = RollupSums()
 
   let cases: any CaseStorage
   let publicReads: any PublicReadStorage

@@ -3,7 +3,8 @@ import SQLKit
 
 /// 汇总: what the public figures and the counts by status are summed from, one row per block of
 /// 1,024 serial numbers of a year (the block's figures by board, by lead unit and by status, as
-/// JSON), and how far in the audit chain the blocks were brought up to date. Empty after the
+/// JSON, with the place in the audit chain it was computed up to as its revision), and how far in the
+/// audit chain the blocks were brought up to date. Empty after the
 /// upgrade: `serve` builds them.
 ///
 /// And the supervision notices' own index (a partial one: no other event is in it), so `/overdue`
@@ -14,8 +15,8 @@ struct M0043_Rollups: AsyncMigration {
     let sql = try MigrationSQL.of(database)
     try await sql.raw(
       """
-      CREATE TABLE rollup_blocks (serial_year INTEGER NOT NULL, block INTEGER NOT NULL, body TEXT NOT NULL,
-        PRIMARY KEY (serial_year, block))
+      CREATE TABLE rollup_blocks (serial_year INTEGER NOT NULL, block INTEGER NOT NULL,
+        revision BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (serial_year, block))
       """
     ).run()
     try await sql.raw("CREATE TABLE rollup_state (name TEXT PRIMARY KEY, last_seq BIGINT NOT NULL)").run()
