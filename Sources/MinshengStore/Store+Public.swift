@@ -125,6 +125,10 @@ extension Store {
       guard let query = SearchQuery(text) else { return 0 }
       return try await search.count(.forPublic, query, conditions: filter.conditions, cap: Self.searchCountCap)
     }
+    // The whole list: counted by the roll-ups, not by reading every public message.
+    var whole = filter
+    if whole.text?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { whole.text = nil }
+    if whole == MessageFilter() { return try await shownCount() }
     return try await publicReads.count(matching: filter)
   }
 

@@ -64,6 +64,8 @@ struct BlockRollup: Codable, Sendable, Equatable {
   }
 
   var statuses: [String: Int] = [:]
+  /// Messages the public list shows (public and published).
+  var shown = 0
   var leaders: [String: Owner] = [:]
   var units: [String: Owner] = [:]
 
@@ -74,6 +76,7 @@ struct BlockRollup: Codable, Sendable, Equatable {
 
   /// Adds (`sign` 1) or takes away (`sign` -1) another block's figures.
   mutating func add(_ other: BlockRollup, sign: Int = 1) {
+    shown += sign * other.shown
     for (status, n) in other.statuses {
       let sum = statuses[status, default: 0] + sign * n
       statuses[status] = sum == 0 ? nil : sum
@@ -96,6 +99,7 @@ struct BlockRollup: Codable, Sendable, Equatable {
     }
     for row in messages {
       statuses[row.status, default: 0] += 1
+      shown += row.shown
       let closure = row.closure.flatMap(Closure.init(rawValue:))
       owners(RollupOwnedRow(leader: row.leader, unit: row.unit, level: nil)) { owner in
         owner.received += 1
@@ -148,6 +152,11 @@ extension Store {
   /// How many events the roll-ups have not covered yet.
   public func rollupBacklog() async throws -> Int {
     Int(try await rollups.headSequence() - rollups.lastSequence())
+  }
+
+  /// How many messages the public list shows, summed from the roll-ups (brought up to date first).
+  public func shownCount() async throws -> Int {
+    try await summedRollups(year: nil).shown
   }
 
   /// The summed blocks of a year (nil: every year), after bringing them up to date.
@@ -231,6 +240,8 @@ struct RollupBlock: Decodable, Sendable, Hashable {
 
 /// A message of a block with what its figures need.
 struct RollupMessageRow: Decodable, Sendable {
+  /// 1 when the public list shows it, else 0.
+  var shown: Int
   var leader: UUID?
   var unit: UUID?
   var status: String
@@ -340,9 +351,10 @@ enum RollupStatements {
       """
       SELECT m.leader_id AS leader, m.lead_unit_id AS unit, m.status AS status, m.closure AS closure,
         m.created_at AS created_at,
-        (SELECT MIN(r.published_at) FROM replies r WHERE r.message_id = m.id AND r.state = 'published') AS first_at
+        (SELECT MIN(r.published_at) FROM replies r WHERE r.message_id = m.id AND r.state = 'published') AS first_at,
+        CASE WHEN m.is_public = ? AND m.publication = 'published' THEN 1 ELSE 0 END AS shown
       FROM messages m WHERE
-      """) + range(block)
+      """, [.bool(true)]) + range(block)
   }
 
   /// The rows of `table` (evaluations, with their level, or thanks letters) on the block's messages.

@@ -68,6 +68,9 @@ import Testing
       figures = try #require(try await store.figures(year: year, by: .leader)[world.secretary.id])
       #expect([figures.received, figures.countable, figures.replied] == expected.figures)
       #expect(figures.evaluations == 1 && figures.satisfied == 1)
+      // The whole public list's count comes from the roll-ups too.
+      let shown = messages.filter { $0.isPublic && $0.publication == .published }.count
+      #expect(try await store.publicMessageCount(matching: MessageFilter()) == shown && shown > 1_000)
       #expect(try await store.figures(year: year, by: .leadUnit)[world.market.id]?.evaluations == 1)
     }
   }

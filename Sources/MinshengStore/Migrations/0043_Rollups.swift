@@ -7,8 +7,9 @@ import SQLKit
 /// audit chain the blocks were brought up to date. Empty after the
 /// upgrade: `serve` builds them.
 ///
-/// And the supervision notices' own index (a partial one: no other event is in it), so `/overdue`
-/// finds the supervised messages without reading every event.
+/// And two partial indexes that hold only the rows a page looks for: the supervision notices (so
+/// `/overdue` finds the supervised messages without reading every event) and the merged messages (so
+/// a message's page counts the messages merged into it without reading every message).
 struct M0043_Rollups: AsyncMigration {
   var name: String { "0043_Rollups" }
   func prepare(on database: any Database) async throws {
@@ -21,9 +22,13 @@ struct M0043_Rollups: AsyncMigration {
     ).run()
     try await sql.raw("CREATE TABLE rollup_state (name TEXT PRIMARY KEY, last_seq BIGINT NOT NULL)").run()
     try await sql.raw("CREATE INDEX events_supervised ON events (message_id, at_ms) WHERE action = 'supervise'").run()
+    try await sql.raw(
+      "CREATE INDEX messages_merged_into ON messages (merged_into_id) WHERE merged_into_id IS NOT NULL"
+    ).run()
   }
   func revert(on database: any Database) async throws {
     let sql = try MigrationSQL.of(database)
+    try await sql.drop(index: "messages_merged_into").run()
     try await sql.drop(index: "events_supervised").run()
     try await sql.raw("DROP TABLE rollup_state").run()
     try await sql.raw("DROP TABLE rollup_blocks").run()
