@@ -156,7 +156,14 @@ extension Store {
 
   /// The titles and bodies of the messages written in a period (every message, public or not), in
   /// one indexed read: the texts that topics are found in.
-  public func texts(createdFrom from: Date, before: Date) async throws -> [(id: UUID, title: String, body: String)] {
-    try await queues.texts(createdFrom: from, before: before)
+  public func texts(
+    createdFrom from: Date, before: Date, every stride: Int = 1
+  ) async throws -> [(id: UUID, title: String, body: String)] {
+    try await queues.texts(createdFrom: from, before: before, every: max(1, stride))
+  }
+
+  /// How many messages arrived in `[from, before)` (read from the index by arrival time).
+  public func messageCount(createdFrom from: Date, before: Date) async throws -> Int {
+    try await queues.messageCount(createdFrom: from, before: before)
   }
 }

@@ -90,7 +90,13 @@ protocol QueueStorage: Sendable {
   func handledMessagesWithCategory(limit: Int) async throws -> [(title: String, body: String, category: UUID)]
 
   /// The titles and bodies of the messages written in `[from, before)`.
-  func texts(createdFrom from: Date, before: Date) async throws -> [(id: UUID, title: String, body: String)]
+  /// The texts of the messages that arrived in `[from, before)`, oldest first; with `stride` above 1,
+  /// only those whose serial number is a multiple of it (an even sample).
+  func texts(
+    createdFrom from: Date, before: Date, every stride: Int
+  ) async throws -> [(id: UUID, title: String, body: String)]
+
+  func messageCount(createdFrom from: Date, before: Date) async throws -> Int
 }
 
 /// 并单候选存储: the duplicate index — fingerprints waiting to be filed, band keys, candidates.

@@ -170,12 +170,22 @@ struct StatementQueues<Runner: StatementRunner>: QueueStorage {
     return try await runner.all(statement, as: LabelledRow.self).map { ($0.title, $0.body, $0.category_id) }
   }
 
-  func texts(createdFrom from: Date, before: Date) async throws -> [(id: UUID, title: String, body: String)] {
+  func texts(
+    createdFrom from: Date, before: Date, every stride: Int
+  ) async throws -> [(id: UUID, title: String, body: String)] {
     try await runner.all(
       SQLFragment(
-        "SELECT id, title, body FROM messages WHERE created_at >= ? AND created_at < ? ORDER BY created_at",
-        [.date(from), .date(before)]), as: TextRow.self
+        """
+        SELECT id, title, body FROM messages WHERE created_at >= ? AND created_at < ? AND serial_number % ? = 0
+        ORDER BY created_at
+        """, [.date(from), .date(before), .integer(Int64(stride))]), as: TextRow.self
     ).map { ($0.id, $0.title, $0.body) }
+  }
+
+  func messageCount(createdFrom from: Date, before: Date) async throws -> Int {
+    try await runner.integer(
+      SQLFragment(
+        "SELECT COUNT(*) AS n FROM messages WHERE created_at >= ? AND created_at < ?", [.date(from), .date(before)]))
   }
 }
 

@@ -7,9 +7,10 @@ import SQLKit
 /// audit chain the blocks were brought up to date. Empty after the
 /// upgrade: `serve` builds them.
 ///
-/// And two partial indexes that hold only the rows a page looks for: the supervision notices (so
-/// `/overdue` finds the supervised messages without reading every event) and the merged messages (so
-/// a message's page counts the messages merged into it without reading every message).
+/// And partial indexes that hold only the rows a page looks for: the supervision notices (so
+/// `/overdue` finds the supervised messages without reading every event), the merged messages (so
+/// a message's page counts the messages merged into it without reading every message) and the
+/// published replies by time (so the home page finds the latest answers without grouping every reply).
 struct M0043_Rollups: AsyncMigration {
   var name: String { "0043_Rollups" }
   func prepare(on database: any Database) async throws {
@@ -25,9 +26,11 @@ struct M0043_Rollups: AsyncMigration {
     try await sql.raw(
       "CREATE INDEX messages_merged_into ON messages (merged_into_id) WHERE merged_into_id IS NOT NULL"
     ).run()
+    try await sql.raw("CREATE INDEX replies_published ON replies (published_at) WHERE state = 'published'").run()
   }
   func revert(on database: any Database) async throws {
     let sql = try MigrationSQL.of(database)
+    try await sql.drop(index: "replies_published").run()
     try await sql.drop(index: "messages_merged_into").run()
     try await sql.drop(index: "events_supervised").run()
     try await sql.raw("DROP TABLE rollup_state").run()

@@ -320,14 +320,34 @@ final class TopicsCache: Sendable {
     return nil
   }
 
+  /// How many messages of each week are clustered at most: a busier platform is sampled evenly (by
+  /// serial number) and its topics' sizes scaled back, so that the board's memory and time stay bounded.
+  static let sampleLimit = 20_000
+
   static func compute(store: Store, now: Date) async throws -> [Topic] {
     let week: TimeInterval = 7 * 86_400
-    let current = try await store.texts(createdFrom: now.addingTimeInterval(-week), before: now.addingTimeInterval(1))
-    let previous = try await store.texts(
-      createdFrom: now.addingTimeInterval(-2 * week), before: now.addingTimeInterval(-week))
-    func messages(_ texts: [(id: UUID, title: String, body: String)]) -> [TopicMessage] {
-      texts.map { TopicMessage(id: $0.id.uuidString.lowercased(), title: $0.title, body: $0.body) }
+    let weeks = [
+      (now.addingTimeInterval(-week), now.addingTimeInterval(1)),
+      (now.addingTimeInterval(-2 * week), now.addingTimeInterval(-week)),
+    ]
+    var largest = 0
+    for (from, before) in weeks {
+      largest = max(largest, try await store.messageCount(createdFrom: from, before: before))
     }
-    return TopicFinder().topics(current: messages(current), previous: messages(previous), limit: 5)
+    let stride = max(1, (largest + sampleLimit - 1) / sampleLimit)
+    var texts: [[TopicMessage]] = []
+    for (from, before) in weeks {
+      texts.append(
+        try await store.texts(createdFrom: from, before: before, every: stride).map {
+          TopicMessage(id: $0.id.uuidString.lowercased(), title: $0.title, body: $0.body)
+        })
+    }
+    return TopicFinder().topics(current: texts[0], previous: texts[1], limit: 5).map { topic in
+      var scaled = topic
+      scaled.size *= stride
+      scaled.previousSize *= stride
+      return scaled
+    }
   }
+
 }
