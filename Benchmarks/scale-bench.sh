@@ -135,7 +135,7 @@ for name in "${PUBLIC[@]}" "${STAFF[@]}"; do
   [ -n "${COOKIE[$name]}" ] && header=(-H "Cookie: ${COOKIE[$name]}")
   status=$(curl -s -o "$WORK/$name.html" -w '%{http_code}' "${header[@]}" "$BASE$(head -1 "$WORK/$name.txt")")
   [ "$status" = 200 ] || { echo "$name answered $status" >&2; exit 1; }
-  FOUND[$name]=$(python3 -c 'import re, sys; m = re.search(r"共 ([\d,]+) 条", open(sys.argv[1], encoding="utf-8").read()); print(m.group(1) if m else "")' "$WORK/$name.html")
+  FOUND[$name]=$(python3 -c 'import re, sys; m = re.search(r"((共|超过) [\d,]+ 条)", open(sys.argv[1], encoding="utf-8").read()); print(m.group(1) if m else "")' "$WORK/$name.html")
 done
 export REPORT="$PWD/Benchmarks/wrk/report.lua"
 : >"$WORK/lines.txt"

@@ -83,19 +83,19 @@ enum ReadStatements {
     SQLFragment("SELECT body FROM replies WHERE message_id = ? AND state = 'published'", [.uuid(id)])
   }
 
-  /// Among the newest `window` published replies (read from their partial index, not by grouping
+  /// Among the newest `window` published replies (walked in their partial index, not by grouping
   /// every reply), the public messages they answer, the most recently answered first.
   static func latestReplied(limit: Int, window: Int = 500) -> SQLFragment {
     SQLFragment(
       """
       SELECT m.* FROM messages m
-      JOIN (SELECT message_id, MAX(published_at) AS at FROM replies WHERE state = 'published'
-              AND published_at >= COALESCE((SELECT published_at FROM replies WHERE state = 'published'
-                ORDER BY published_at DESC LIMIT 1 OFFSET ?), ?)
+      JOIN (SELECT message_id, MAX(published_at) AS at FROM
+              (SELECT message_id, published_at FROM replies WHERE state = 'published'
+               ORDER BY published_at DESC LIMIT ?) recent
             GROUP BY message_id) r
         ON r.message_id = m.id
       WHERE m.is_public = ? AND m.publication = 'published' AND m.status IN (
-      """, [.integer(Int64(window - 1)), .date(Date(timeIntervalSince1970: 0)), .bool(true)])
+      """, [.integer(Int64(window)), .bool(true)])
       + .list(Status.answered.map { .text($0.rawValue) })
       + SQLFragment(") ORDER BY r.at DESC, m.serial_number DESC LIMIT ?", [.integer(Int64(limit))])
   }
