@@ -322,7 +322,7 @@ final class TopicsCache: Sendable {
 
   /// How many messages of each week are clustered at most: a busier platform is sampled evenly (by
   /// serial number) and its topics' sizes scaled back, so that the board's memory and time stay bounded.
-  static let sampleLimit = 20_000
+  static let sampleLimit = 5_000
 
   static func compute(store: Store, now: Date) async throws -> [Topic] {
     let week: TimeInterval = 7 * 86_400
