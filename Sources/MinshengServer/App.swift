@@ -7,12 +7,13 @@ import Vapor
 
 /// Sets up a Vapor application around a store: JSON settings, limits, error handling, pages and routes.
 ///
-/// Tests call this with an in-memory application; `minsheng serve` with a listening one.
+/// Tests call this with an in-memory application; `minsheng serve` with a listening one, and with
+/// `prepareBoard`, which starts counting the supervision board's topics at once.
 public func configure(
   _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(), baseURL: URL? = nil,
   classifier: TextClassifier? = nil, intake: CitizenIntake = CitizenIntake(), autoAssignConfidence: Double? = nil,
   classifierHolder: ClassifierHolder? = nil, supervision: SupervisionSchedule = SupervisionSchedule(),
-  searchLimit: RateLimit? = RateLimit(count: 60, window: 60),
+  searchLimit: RateLimit? = RateLimit(count: 60, window: 60), prepareBoard: Bool = false,
   clock: @escaping @Sendable () -> Date = { Date() }
 ) {
   _ = jsonConfigured
@@ -42,10 +43,11 @@ public func configure(
   let throttle = ReadThrottleMiddleware(
     throttle: ReadThrottle(limit: searchLimit), citizens: intake, clock: clock,
     expensivePaths: [SiteURL.search.path, SiteURL.overdue.path, SiteURL.metrics.path])
-  Routes(context: context, document: document)
-    .register(
-      on: app.routes, throttled: app.routes.grouped(throttle),
-      staff: app.routes.grouped(StaffAuthentication(store: store, clock: clock)))
+  let routes = Routes(context: context, document: document)
+  routes.register(
+    on: app.routes, throttled: app.routes.grouped(throttle),
+    staff: app.routes.grouped(StaffAuthentication(store: store, clock: clock)))
+  if prepareBoard { routes.queues.prepareTopics() }
   answerUnofferedMethods(app)
 }
 

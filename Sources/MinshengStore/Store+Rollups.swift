@@ -63,13 +63,31 @@ struct BlockRollup: Codable, Sendable, Equatable {
     }
   }
 
+  /// 一次解决: hotline and mailbox messages received in a month of Beijing time (keyed `yyyyMM`),
+  /// `[received, answered directly]`. Optional so that a block written before it existed still reads.
+  typealias FirstContactMonths = [String: [Int]]
+
   var statuses: [String: Int] = [:]
   /// Messages the public list shows (public and published).
   var shown = 0
   var leaders: [String: Owner] = [:]
   var units: [String: Owner] = [:]
+  var firstContact: FirstContactMonths?
 
   init() {}
+
+  /// The key of the month (Beijing time) that `date` falls in.
+  static func monthKey(_ date: Date) -> String {
+    let parts = beijing.dateComponents([.year, .month], from: date)
+    return String((parts.year ?? 0) * 100 + (parts.month ?? 0))
+  }
+
+  /// China keeps UTC+8 all year.
+  private static let beijing: Calendar = {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(secondsFromGMT: 8 * 3_600) ?? .gmt
+    return calendar
+  }()
 
   /// Serial numbers per block.
   static let size = 1_024
@@ -89,6 +107,12 @@ struct BlockRollup: Codable, Sendable, Equatable {
     }
     combine(&leaders, other.leaders)
     combine(&units, other.units)
+    for (month, counts) in other.firstContact ?? [:] {
+      var mine = firstContact ?? [:]
+      let sum = zip(mine[month] ?? [0, 0], counts).map { $0 + sign * $1 }
+      mine[month] = sum.allSatisfy { $0 == 0 } ? nil : sum
+      firstContact = mine
+    }
   }
 
   /// The block's figures from its messages, their evaluations' levels and their thanks letters.
@@ -100,6 +124,13 @@ struct BlockRollup: Codable, Sendable, Equatable {
     for row in messages {
       statuses[row.status, default: 0] += 1
       shown += row.shown
+      if row.channel == Channel.hotline.rawValue || row.channel == Channel.mailbox.rawValue {
+        let month = Self.monthKey(row.created_at)
+        var counts = firstContact?[month] ?? [0, 0]
+        counts[0] += 1
+        counts[1] += row.direct
+        firstContact = (firstContact ?? [:]).merging([month: counts]) { $1 }
+      }
       let closure = row.closure.flatMap(Closure.init(rawValue:))
       owners(RollupOwnedRow(leader: row.leader, unit: row.unit, level: nil)) { owner in
         owner.received += 1
@@ -157,6 +188,13 @@ extension Store {
   /// How many messages the public list shows, summed from the roll-ups (brought up to date first).
   public func shownCount() async throws -> Int {
     try await summedRollups(year: nil).shown
+  }
+
+  /// 一次解决率 of a month: the hotline and mailbox messages received in the month (Beijing time) of
+  /// `date`, and how many of them an office answered directly; summed from the roll-ups.
+  public func firstContactResolution(monthOf date: Date) async throws -> FirstContactResolution {
+    let counts = try await summedRollups(year: nil).firstContact?[BlockRollup.monthKey(date)] ?? [0, 0]
+    return FirstContactResolution(received: counts[0], resolved: counts[1])
   }
 
   /// The summed blocks of a year (nil: every year), after bringing them up to date.
@@ -229,165 +267,5 @@ final class AsyncTurn: Sendable {
       next?.resume()
     }
     return try await body()
-  }
-}
-
-/// A block of serial numbers: `number / BlockRollup.size` within a year.
-struct RollupBlock: Decodable, Sendable, Hashable {
-  var year: Int
-  var block: Int
-}
-
-/// A message of a block with what its figures need.
-struct RollupMessageRow: Decodable, Sendable {
-  /// 1 when the public list shows it, else 0.
-  var shown: Int
-  var leader: UUID?
-  var unit: UUID?
-  var status: String
-  var closure: String?
-  var created_at: Date
-  var first_at: Date?
-}
-
-/// An evaluation's level, or a thanks letter, with its message's board and lead unit.
-struct RollupOwnedRow: Decodable, Sendable {
-  var leader: UUID?
-  var unit: UUID?
-  var level: String?
-}
-
-/// The roll-ups' reads (on the primary) and their writes, one transaction at a time.
-struct RollupStorage: Sendable {
-  let runner: any StatementRunner
-  let write: @Sendable ([SQLFragment]) async throws -> Void
-
-  func lastSequence() async throws -> Int64 {
-    Int64(try await runner.integer(RollupStatements.lastSequence))
-  }
-
-  func headSequence() async throws -> Int64 {
-    Int64(try await runner.integer(RollupStatements.headSequence))
-  }
-
-  func touchedBlocks(after: Int64, upTo: Int64) async throws -> [RollupBlock] {
-    try await runner.all(RollupStatements.touchedBlocks(after: after, upTo: upTo), as: RollupBlock.self)
-  }
-
-  func compute(_ block: RollupBlock) async throws -> BlockRollup {
-    BlockRollup(
-      messages: try await runner.all(RollupStatements.messages(block), as: RollupMessageRow.self),
-      levels: try await runner.all(
-        RollupStatements.owned(block, table: "evaluations", level: true), as: RollupOwnedRow.self),
-      thanks: try await runner.all(
-        RollupStatements.owned(block, table: "thanks_letters", level: false), as: RollupOwnedRow.self))
-  }
-
-  /// Every block's revision.
-  func revisions() async throws -> [RollupBlock: Int64] {
-    var revisions: [RollupBlock: Int64] = [:]
-    for row in try await runner.all(RollupStatements.revisions, as: RevisionRow.self) {
-      revisions[RollupBlock(year: row.year, block: row.block)] = row.revision
-    }
-    return revisions
-  }
-
-  /// The bodies of these blocks, 500 to a statement.
-  func bodies(of blocks: [RollupBlock]) async throws -> [(block: RevisionRow, body: String)] {
-    var found: [(block: RevisionRow, body: String)] = []
-    var start = 0
-    while start < blocks.count {
-      let slice = Array(blocks[start..<min(start + 500, blocks.count)])
-      start += slice.count
-      for row in try await runner.all(RollupStatements.bodies(of: slice), as: BodyRevisionRow.self) {
-        found.append((RevisionRow(year: row.year, block: row.block, revision: row.revision), row.body))
-      }
-    }
-    return found
-  }
-
-  struct RevisionRow: Decodable, Sendable {
-    var year: Int
-    var block: Int
-    var revision: Int64
-
-    var place: RollupBlock { RollupBlock(year: year, block: block) }
-  }
-
-  private struct BodyRevisionRow: Decodable, Sendable {
-    var year: Int
-    var block: Int
-    var revision: Int64
-    var body: String
-  }
-}
-
-/// The roll-ups' statements, the same on both databases.
-enum RollupStatements {
-  static let lastSequence = SQLFragment(
-    "SELECT COALESCE(MAX(last_seq), 0) AS n FROM rollup_state WHERE name = 'blocks'")
-  static let headSequence = SQLFragment("SELECT COALESCE(MAX(last_seq), 0) AS n FROM audit_head")
-
-  static func touchedBlocks(after: Int64, upTo: Int64) -> SQLFragment {
-    SQLFragment(
-      """
-      SELECT DISTINCT m.serial_year AS year, m.serial_number / \(BlockRollup.size) AS block
-      FROM events e JOIN messages m ON m.id = e.message_id WHERE e.seq > ? AND e.seq <= ?
-      """, [.integer(after), .integer(upTo)])
-  }
-
-  /// The block's range of serial numbers, as conditions on `m`.
-  private static func range(_ block: RollupBlock) -> SQLFragment {
-    SQLFragment(
-      " m.serial_year = ? AND m.serial_number >= ? AND m.serial_number < ?",
-      [
-        .integer(Int64(block.year)), .integer(Int64(block.block * BlockRollup.size)),
-        .integer(Int64((block.block + 1) * BlockRollup.size)),
-      ])
-  }
-
-  static func messages(_ block: RollupBlock) -> SQLFragment {
-    SQLFragment(
-      """
-      SELECT m.leader_id AS leader, m.lead_unit_id AS unit, m.status AS status, m.closure AS closure,
-        m.created_at AS created_at,
-        (SELECT MIN(r.published_at) FROM replies r WHERE r.message_id = m.id AND r.state = 'published') AS first_at,
-        CASE WHEN m.is_public = ? AND m.publication = 'published' THEN 1 ELSE 0 END AS shown
-      FROM messages m WHERE
-      """, [.bool(true)]) + range(block)
-  }
-
-  /// The rows of `table` (evaluations, with their level, or thanks letters) on the block's messages.
-  static func owned(_ block: RollupBlock, table: String, level: Bool) -> SQLFragment {
-    SQLFragment(
-      "SELECT m.leader_id AS leader, m.lead_unit_id AS unit, \(level ? "t.level" : "NULL") AS level "
-        + "FROM \(table) t JOIN messages m ON m.id = t.message_id WHERE ") + range(block)
-  }
-
-  static func save(_ block: RollupBlock, revision: Int64, body: String) -> SQLFragment {
-    SQLFragment(
-      """
-      INSERT INTO rollup_blocks (serial_year, block, revision, body) VALUES (?, ?, ?, ?)
-      ON CONFLICT (serial_year, block) DO UPDATE SET revision = excluded.revision, body = excluded.body
-      """, [.integer(Int64(block.year)), .integer(Int64(block.block)), .integer(revision), .text(body)])
-  }
-
-  static func setLastSequence(_ sequence: Int64) -> SQLFragment {
-    SQLFragment(
-      """
-      INSERT INTO rollup_state (name, last_seq) VALUES ('blocks', ?)
-      ON CONFLICT (name) DO UPDATE SET last_seq = excluded.last_seq
-      """, [.integer(sequence)])
-  }
-
-  static let revisions = SQLFragment("SELECT serial_year AS year, block, revision FROM rollup_blocks")
-
-  /// The bodies of these blocks, with their revisions.
-  static func bodies(of blocks: [RollupBlock]) -> SQLFragment {
-    var conditions = blocks.map { _ in "(serial_year = ? AND block = ?)" }.joined(separator: " OR ")
-    if conditions.isEmpty { conditions = "FALSE" }
-    return SQLFragment(
-      "SELECT serial_year AS year, block, revision, body FROM rollup_blocks WHERE \(conditions)",
-      blocks.flatMap { [StoreValue.integer(Int64($0.year)), .integer(Int64($0.block))] })
   }
 }

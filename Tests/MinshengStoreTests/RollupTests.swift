@@ -74,4 +74,43 @@ import Testing
       #expect(try await store.figures(year: year, by: .leadUnit)[world.market.id]?.evaluations == 1)
     }
   }
+
+  /// 一次解决率 by month from the roll-ups is the exact count: hotline and mailbox messages received
+  /// in the month (Beijing time), and those answered directly; web messages and last month's do not
+  /// count, and answering an old message directly moves its own month only.
+  @Test(arguments: TestDatabase.available)
+  func firstContactByMonth_matchesTheCount(db: TestDatabase) async throws {
+    try await db.withStore { (store: Store) async throws in
+      let world = try await SeededWorld.create(in: store)
+      let now = Fixtures.now
+      let lastMonth = now.addingTimeInterval(-35 * 86_400)
+      var cases: [CaseToLoad] = []
+      for index in 0..<24 {
+        var new = Fixtures.newMessage(title: "来电 \(index)", leader: world.secretary.id)
+        new.channel = [Channel.hotline, .mailbox, .web][index % 3]
+        let steps: [CaseToLoad.Step] =
+          index % 4 == 0
+          ? [.init(.answerDirectly(body: "已当场答复。"), by: world.dispatcher, at: now.addingTimeInterval(60))] : []
+        cases.append(CaseToLoad(new, receivedAt: index < 6 ? lastMonth : now, steps: steps))
+      }
+      let messages = try await store.load(cases)
+      var calendar = Calendar(identifier: .gregorian)
+      calendar.timeZone = try #require(TimeZone(secondsFromGMT: 28_800))
+      func exact(_ date: Date) async throws -> FirstContactResolution {
+        let start = try #require(calendar.date(from: calendar.dateComponents([.year, .month], from: date)))
+        let end = try #require(calendar.date(byAdding: .month, value: 1, to: start))
+        return try await store.firstContactResolution(from: start, before: end)
+      }
+      for month in [now, lastMonth] {
+        #expect(try await store.firstContactResolution(monthOf: month) == (try await exact(month)))
+      }
+      #expect(try await store.firstContactResolution(monthOf: now).received == 12)
+      // Answering last month's waiting hotline message now counts in last month.
+      let waiting = try #require(
+        messages.first { $0.channel == .hotline && $0.status == .received && $0.createdAt < now })
+      _ = try await store.perform(.answerDirectly(body: "补充答复。"), on: waiting.id, by: world.dispatcher, at: now)
+      #expect(try await store.firstContactResolution(monthOf: lastMonth) == (try await exact(lastMonth)))
+      #expect(try await store.firstContactResolution(monthOf: now) == (try await exact(now)))
+    }
+  }
 }

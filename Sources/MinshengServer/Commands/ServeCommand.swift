@@ -94,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
         app, store: store, baseURL: configuration.baseURL,
         intake: configuration.citizenIntake, autoAssignConfidence: configuration.autoAssignConfidence,
         classifierHolder: classifiers, supervision: configuration.supervisionSchedule,
-        searchLimit: configuration.searchLimit)
+        searchLimit: configuration.searchLimit, prepareBoard: true)
       // New messages are checked for near-duplicates and the outbox is sent once a second; until a
       // gateway is configured, SMS and staff notices go to the log. The scheduled jobs run every
       // `MINSHENG_JOBS_INTERVAL` seconds under a database lease, so with several instances one runs

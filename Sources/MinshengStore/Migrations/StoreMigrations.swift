@@ -47,5 +47,6 @@ public enum StoreMigrations {
     M0041_ReplyImages(),
     M0042_SearchIndex(),
     M0043_Rollups(),
+    M0044_FirstContactRollups(),
   ]
 }

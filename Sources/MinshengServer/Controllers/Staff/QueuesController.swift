@@ -13,11 +13,15 @@ struct QueuesController: Sendable {
   let topics = TopicsCache()
   /// The queues' section counts: a large one is reused for a few seconds.
   let counts = CountCache()
-  /// The supervision board's 一次解决率, reused for up to 30 seconds.
-  let firstContact = KeptValues<FirstContactResolution>(lifetime: .seconds(30))
 
   var context: ServerContext { pages.context }
   var store: Store { context.store }
+
+  /// Starts counting the supervision board's topics, so that its first visitor after a start does
+  /// not wait for them (they take seconds on a province's volume).
+  func prepareTopics() {
+    Task { [topics, store, context] in _ = await topics.topics(store: store, now: context.clock()) }
+  }
 
   /// The part of a queue page asked for: `?section=ID&page=N`, else the overview.
   func window(_ request: Request, keep: [(String, String)] = []) -> QueueWindow {
@@ -199,31 +203,29 @@ struct QueuesController: Sendable {
     } else {
       content.topicsPending = true
     }
-    content.figure = try await FirstContact(context: context, kept: firstContact).figure(
-      office: nil, language: language)
+    content.figure = try await FirstContact(context: context).figure(office: nil, language: language)
     return try await pages.render(
       request, "staff/queue", title: language.text("place_supervision"), session: session, content)
   }
 }
 
-/// 一次解决率 this month (Beijing time), in words. With `kept`, the month's count is reused for up to
-/// 30 seconds (the supervision board's, read by every refresh of the busiest page; counting a month of
-/// calls took a quarter of its time); without, it is exact (the operator watching their own figure).
+/// 一次解决率 this month (Beijing time), in words: for every office from the roll-ups (the supervision
+/// board, the busiest page, reads no messages for it), for one office counted exactly (the operator
+/// watching their own figure).
 struct FirstContact: Sendable {
   let context: ServerContext
-  var kept: KeptValues<FirstContactResolution>? = nil
 
   func figure(office: UUID?, language: Language) async throws -> String {
     let now = context.clock()
     let calendar = BeijingTime.calendar
     guard let start = calendar.date(from: calendar.dateComponents([.year, .month], from: now)) else { return "" }
-    let key = "\(office?.uuidString ?? "all") \(start.timeIntervalSince1970)"
-    let count = {
-      try await context.store.firstContactResolution(
-        from: start, before: now.addingTimeInterval(1), dispatchingUnit: office)
-    }
-    let figure: FirstContactResolution
-    if let kept { figure = try await kept.value(key, count) } else { figure = try await count() }
+    let figure =
+      if let office {
+        try await context.store.firstContactResolution(
+          from: start, before: now.addingTimeInterval(1), dispatchingUnit: office)
+      } else {
+        try await context.store.firstContactResolution(monthOf: now)
+      }
     guard let rate = figure.rate else { return language.text("fcr_none") }
     return language.text(
       "fcr_figure",
