@@ -105,7 +105,8 @@ extension Store {
     if let text = filter.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
       guard let query = SearchQuery(text) else { return PublicPage(items: [], nextAfter: nil) }
       found = try await search.search(
-        .forPublic, query, conditions: filter.conditions, order: .newest, limit: limit + 1, offset: 0)
+        .forPublic, query, conditions: filter.conditions, order: .newest, limit: limit + 1, offset: 0
+      ).messages
     } else {
       found = try await publicReads.messages(matching: filter, limit: limit + 1)
     }

@@ -100,9 +100,15 @@ extension Store {
   ) async throws -> (messages: [Message], total: Int, next: Int?) {
     let limit = max(1, min(limit, 100))
     let offset = max(0, min(offset, Self.searchDeepest))
-    let messages = try await search.search(
+    let (messages, matched) = try await search.search(
       index, query, conditions: conditions, order: order, limit: limit + 1, offset: offset)
-    let total = try await search.count(index, query, conditions: conditions, cap: Self.searchCountCap)
+    // The relevance order read how many match up to its ranking depth, which is beyond the cap.
+    let total =
+      if let matched, SearchStorage.rankingDepth >= Self.searchCountCap {
+        min(matched, Self.searchCountCap)
+      } else {
+        try await search.count(index, query, conditions: conditions, cap: Self.searchCountCap)
+      }
     let more = messages.count > limit && offset + limit < Self.searchDeepest
     return (Array(messages.prefix(limit)), total, more ? offset + limit : nil)
   }

@@ -77,7 +77,7 @@ struct SealedLoad {
           message, trackingHash: item.intake.trackingHash, chainTip: tip, fingerprint: item.intake.fingerprint))
       documents.append(
         SearchDocuments(
-          key: SearchStatements.key(message.serial), messageID: message.id, shown: item.shown,
+          key: SearchStatements.key(message.serial), message: message, shown: item.shown,
           staff: item.staffWithoutSerial.naming(message.serial.description)))
     }
     search = SearchStatements.write(documents, postgres: postgres, replacing: false)

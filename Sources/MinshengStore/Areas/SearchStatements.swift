@@ -5,6 +5,10 @@ import MinshengCore
 enum SearchIndex: String, Sendable, CaseIterable {
   case forPublic = "public_search"
   case forStaff = "staff_search"
+
+  /// Whether the index keeps its messages' filter columns beside the terms (PostgreSQL's public
+  /// index, 0045), so a search checks its filters there and reads no message until its page.
+  func keepsFilters(postgres: Bool) -> Bool { postgres && self == .forPublic }
 }
 
 /// The order of search results.
@@ -85,15 +89,40 @@ enum SearchStatements {
       [.integer(key)] + fields.map { .text(document.column($0)) })
   }
 
-  /// PostgreSQL: documents written (or rewritten) many to a statement.
+  /// The columns of its message that PostgreSQL's public index keeps beside the terms, with their
+  /// types: every column a public filter (`MessageFilter.conditions`) names.
+  static let publicFilterColumns = [
+    ("region_id", "UUID"), ("leader_id", "UUID"), ("lead_unit_id", "UUID"), ("dispatching_unit_id", "UUID"),
+    ("type", "TEXT"), ("category_id", "UUID"), ("status", "TEXT"), ("created_at", "TIMESTAMPTZ"),
+    ("is_public", "BOOLEAN"), ("publication", "TEXT"), ("serial_year", "BIGINT"), ("serial_number", "BIGINT"),
+  ]
+
+  /// A message's values of `publicFilterColumns`, in their order.
+  static func publicFilterValues(_ message: Message) -> [StoreValue] {
+    [
+      .optional(message.regionID), .optional(message.leaderID), .optional(message.leadUnitID),
+      .optional(message.dispatchingUnitID), .text(message.type.rawValue), .optional(message.categoryID),
+      .text(message.status.rawValue), .date(message.createdAt), .bool(message.isPublic),
+      .text(message.publication.rawValue), .integer(Int64(message.serial.year)), .integer(Int64(message.serial.number)),
+    ]
+  }
+
+  /// PostgreSQL: documents written (or rewritten) many to a statement, the public index's with their
+  /// messages' filter columns.
   static func upsert(
-    _ index: SearchIndex, _ documents: [(key: Int64, message: UUID, document: SearchDocument)]
+    _ index: SearchIndex, _ documents: [(key: Int64, message: Message, document: SearchDocument)]
   ) -> SQLFragment {
-    SQLFragment(
-      "INSERT INTO \(index.rawValue) (doc, message_id, terms) VALUES "
-        + Array(repeating: "(?, ?, CAST(? AS tsvector))", count: documents.count).joined(separator: ", ")
-        + " ON CONFLICT (doc) DO UPDATE SET message_id = excluded.message_id, terms = excluded.terms",
-      documents.flatMap { [StoreValue.integer($0.key), .uuid($0.message), .text($0.document.tsvector)] })
+    let filters = index.keepsFilters(postgres: true) ? publicFilterColumns : []
+    let columns = ["doc", "message_id", "terms"] + filters.map(\.0)
+    let row = "(?, ?, CAST(? AS tsvector)" + filters.map { ", CAST(? AS \($0.1))" }.joined() + ")"
+    return SQLFragment(
+      "INSERT INTO \(index.rawValue) (\(columns.joined(separator: ", "))) VALUES "
+        + Array(repeating: row, count: documents.count).joined(separator: ", ") + " ON CONFLICT (doc) DO UPDATE SET "
+        + columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "),
+      documents.flatMap { entry in
+        [StoreValue.integer(entry.key), .uuid(entry.message.id), .text(entry.document.tsvector)]
+          + (filters.isEmpty ? [] : publicFilterValues(entry.message))
+      })
   }
 
   /// The statements that write the documents of these messages into both indexes, the public one
@@ -103,7 +132,7 @@ enum SearchStatements {
       sources.map { source in
         let message = source.message
         return SearchDocuments(
-          key: key(message.serial), messageID: message.id,
+          key: key(message.serial), message: message,
           shown: SearchDocument.forPublic(message, publishedReplies: source.replies.filter(\.published).map(\.body)),
           staff: SearchDocument.forStaff(message, replies: source.replies.map(\.body)))
       }, postgres: postgres, replacing: replacing)
@@ -113,15 +142,15 @@ enum SearchStatements {
   /// trip, one parse each).
   static func write(_ documents: [SearchDocuments], postgres: Bool, replacing: Bool) -> [SQLFragment] {
     var statements: [SQLFragment] = []
-    var upserts: [SearchIndex: [(key: Int64, message: UUID, document: SearchDocument)]] = [:]
+    var upserts: [SearchIndex: [(key: Int64, message: Message, document: SearchDocument)]] = [:]
     for entry in documents {
       if postgres {
         if let shown = entry.shown {
-          upserts[.forPublic, default: []].append((entry.key, entry.messageID, shown))
+          upserts[.forPublic, default: []].append((entry.key, entry.message, shown))
         } else if replacing {
           statements.append(remove(.forPublic, key: entry.key, postgres: true))
         }
-        upserts[.forStaff, default: []].append((entry.key, entry.messageID, entry.staff))
+        upserts[.forStaff, default: []].append((entry.key, entry.message, entry.staff))
       } else {
         if replacing {
           for index in SearchIndex.allCases { statements.append(remove(index, key: entry.key, postgres: false)) }
@@ -147,8 +176,7 @@ enum SearchStatements {
   ) -> SQLFragment {
     let bounded = key.map { SQLFragment(" AND \(postgres ? "doc" : "rowid") >= ?", [.integer($0)]) } ?? SQLFragment("")
     if postgres {
-      // ts_rank's weights are for D, C, B, A: replies C, body B, title and people A.
-      let score = order == .relevance ? "-ts_rank('{0.1, 0.125, 0.25, 1.0}', terms, q, 1)" : "0"
+      let score = order == .relevance ? postgresScore : "0"
       return SQLFragment(
         "SELECT doc, message_id, \(score) AS score FROM \(index.rawValue), CAST(? AS tsquery) q WHERE terms @@ q",
         [.text(query.tsquery)]) + bounded
@@ -173,21 +201,74 @@ enum SearchStatements {
         [.integer(Int64(limit)), .integer(Int64(offset))])
   }
 
-  /// The key of the `depth`-th newest match that meets the conditions (none when fewer match): the
-  /// matches ranked by relevance are those from it on, so a common word scores a bounded number.
-  static func rankingFloor(
+  /// The keys of the newest `depth` matches that meet the conditions. When there are that many, the
+  /// matches ranked by relevance are those from the last on, so a common word scores a bounded
+  /// number; and how many there are is the count up to `depth`.
+  static func newestKeys(
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], depth: Int, postgres: Bool
   ) -> SQLFragment {
     SQLFragment("SELECT s.doc AS doc FROM (") + matches(index, query, order: .newest, postgres: postgres)
       + SQLFragment(") s \(join(postgres: postgres))") + .where(conditions)
-      + SQLFragment(" ORDER BY s.doc DESC LIMIT 1 OFFSET ?", [.integer(Int64(depth - 1))])
+      + SQLFragment(" ORDER BY s.doc DESC LIMIT ?", [.integer(Int64(depth))])
+  }
+
+  /// PostgreSQL's score, lower is better. ts_rank's weights are for D, C, B, A: replies C, body B,
+  /// title and people A.
+  static let postgresScore = "-ts_rank('{0.1, 0.125, 0.25, 1.0}', terms, q, 1)"
+
+  /// PostgreSQL's public index, its own rows only: the documents that match and meet `conditions`
+  /// (on the filter columns it keeps), as ` FROM public_search … WHERE …`.
+  private static func publicMatches(_ query: SearchQuery, _ conditions: [SQLFragment]) -> SQLFragment {
+    SQLFragment(" FROM public_search, CAST(? AS tsquery) q WHERE terms @@ q", [.text(query.tsquery)])
+      + conditions.reduce(SQLFragment("")) { $0 + SQLFragment(" AND ") + $1 }
+  }
+
+  /// PostgreSQL's public index: the keys in `[low, high)` (no lower bound when nil) of the documents
+  /// that match and meet the conditions, newest first, at most `limit`. The keys' order is hidden
+  /// from the planner (`doc + 0`), so that it intersects the terms' GIN entries with the range of
+  /// keys rather than walking every key newest first and reading each document's terms.
+  static func publicKeys(
+    _ query: SearchQuery, conditions: [SQLFragment], from low: Int64?, below high: Int64, limit: Int
+  ) -> SQLFragment {
+    let range =
+      [SQLFragment("doc < ?", [.integer(high)])] + (low.map { [SQLFragment("doc >= ?", [.integer($0)])] } ?? [])
+    return SQLFragment("SELECT doc") + publicMatches(query, conditions + range)
+      + SQLFragment(" ORDER BY doc + 0 DESC LIMIT ?", [.integer(Int64(limit))])
+  }
+
+  /// PostgreSQL's public index: the newest key below `high` (0 when none).
+  static func newestPublicKey(below high: Int64) -> SQLFragment {
+    SQLFragment("SELECT COALESCE(MAX(doc), 0) AS n FROM public_search WHERE doc < ?", [.integer(high)])
+  }
+
+  /// PostgreSQL's public index: a page of the matches from the key `floor` on that meet the
+  /// conditions, best first, scored on the index's rows; only the page's messages are read.
+  static func publicRankedPage(
+    _ query: SearchQuery, conditions: [SQLFragment], from floor: Int64?, limit: Int, offset: Int
+  ) -> SQLFragment {
+    let range = floor.map { [SQLFragment("doc >= ?", [.integer($0)])] } ?? []
+    return SQLFragment("SELECT messages.* FROM (SELECT doc, message_id, \(postgresScore) AS score")
+      + publicMatches(query, conditions + range)
+      + SQLFragment(
+        " ORDER BY score, doc DESC LIMIT ? OFFSET ?) s JOIN messages ON messages.id = s.message_id "
+          + "ORDER BY s.score, s.doc DESC", [.integer(Int64(limit)), .integer(Int64(offset))])
+  }
+
+  /// PostgreSQL's public index: the messages of these keys, newest first.
+  static func publicMessages(keys: [Int64]) -> SQLFragment {
+    SQLFragment("SELECT messages.* FROM public_search s JOIN messages ON messages.id = s.message_id WHERE s.doc IN (")
+      + .list(keys.map(StoreValue.integer)) + SQLFragment(") ORDER BY s.doc DESC")
   }
 
   /// How many messages match, counted up to `cap` (a common word can match most of the table).
   static func count(
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], cap: Int, postgres: Bool
   ) -> SQLFragment {
-    SQLFragment("SELECT COUNT(*) AS n FROM (SELECT 1 FROM (")
+    if index.keepsFilters(postgres: postgres) {
+      return SQLFragment("SELECT COUNT(*) AS n FROM (SELECT 1") + publicMatches(query, conditions)
+        + SQLFragment(" LIMIT ?) c", [.integer(Int64(cap))])
+    }
+    return SQLFragment("SELECT COUNT(*) AS n FROM (SELECT 1 FROM (")
       + matches(index, query, order: .newest, postgres: postgres) + SQLFragment(") s \(join(postgres: postgres))")
       + .where(conditions)
       + SQLFragment(" LIMIT ?) c", [.integer(Int64(cap))])
@@ -209,7 +290,7 @@ struct PendingSearchRow: Decodable, Sendable {
 /// A message's two documents under its key (the public one nil while the public may not read it).
 struct SearchDocuments: Sendable {
   var key: Int64
-  var messageID: UUID
+  var message: Message
   var shown: SearchDocument?
   var staff: SearchDocument
 }

@@ -34,23 +34,65 @@ struct SearchStorage: Sendable {
 
   /// A page of the messages that match. By relevance, only the newest `rankingDepth` matches that
   /// meet the conditions are scored (every match when fewer): a word found in half the messages
-  /// costs a bounded amount, and for any narrower query the order is exact BM25 / `ts_rank`.
+  /// costs a bounded amount, and for any narrower query the order is exact BM25 / `ts_rank`. By
+  /// relevance, how many match (up to `rankingDepth`) comes with it, read on the way.
   func search(
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, limit: Int, offset: Int
-  ) async throws -> [Message] {
+  ) async throws -> (messages: [Message], matched: Int?) {
     let runner = index == .forPublic ? publicRunner : runner
-    var floor: Int64?
-    if order == .relevance {
-      floor = try await runner.all(
-        SearchStatements.rankingFloor(
-          index, query, conditions: conditions, depth: Self.rankingDepth, postgres: postgres),
-        as: DocRow.self
-      ).first?.doc
+    if index.keepsFilters(postgres: postgres) {
+      let depth = order == .relevance ? Self.rankingDepth : offset + limit
+      let keys = try await publicKeys(query, conditions: conditions, depth: depth, on: runner)
+      if order == .newest {
+        let page = Array(keys.dropFirst(offset).prefix(limit))
+        return (page.isEmpty ? [] : try await runner.messages(SearchStatements.publicMessages(keys: page)), nil)
+      }
+      return (
+        try await runner.messages(
+          SearchStatements.publicRankedPage(
+            query, conditions: conditions, from: keys.count == depth ? keys.last : nil, limit: limit, offset: offset)),
+        keys.count
+      )
     }
-    return try await runner.messages(
+    var floor: Int64?
+    var matched: Int?
+    if order == .relevance {
+      let keys = try await runner.all(
+        SearchStatements.newestKeys(index, query, conditions: conditions, depth: Self.rankingDepth, postgres: postgres),
+        as: DocRow.self)
+      matched = keys.count
+      if keys.count == Self.rankingDepth { floor = keys.last?.doc }
+    }
+    let messages = try await runner.messages(
       SearchStatements.search(
         index, query, conditions: conditions, order: order, from: floor, limit: limit, offset: offset,
         postgres: postgres))
+    return (messages, matched)
+  }
+
+  /// PostgreSQL's public index: the keys of the newest `depth` matches that meet the conditions,
+  /// found in windows of keys from the newest back (4,096 keys, then four times as many each time,
+  /// within a year and then the year before; after 262,144, everything older at once), so a common
+  /// word reads about `depth` documents however large the index, and a rare one a few small
+  /// GIN lookups.
+  func publicKeys(
+    _ query: SearchQuery, conditions: [SQLFragment], depth: Int, on runner: any StatementRunner
+  ) async throws -> [Int64] {
+    var keys: [Int64] = []
+    var high = Int64(try await runner.integer(SearchStatements.newestPublicKey(below: .max))) + 1
+    var width: Int64 = 4_096
+    while high > 1, keys.count < depth {
+      let yearStart = (high - 1) / 100_000_000 * 100_000_000
+      let low = width > 262_144 ? nil : max(high - width, yearStart)
+      keys += try await runner.all(
+        SearchStatements.publicKeys(query, conditions: conditions, from: low, below: high, limit: depth - keys.count),
+        as: DocRow.self
+      ).map(\.doc)
+      guard let low else { break }
+      high = low > yearStart ? low : Int64(try await runner.integer(SearchStatements.newestPublicKey(below: low))) + 1
+      width *= 4
+    }
+    return keys
   }
 
   /// How many of the newest matches a relevance order scores.

@@ -48,5 +48,6 @@ public enum StoreMigrations {
     M0042_SearchIndex(),
     M0043_Rollups(),
     M0044_FirstContactRollups(),
+    M0045_PublicSearchFilters(),
   ]
 }
