@@ -137,7 +137,10 @@ extension Store {
   /// The number of messages in each status, summed from the roll-ups (brought up to date first).
   public func countByStatus() async throws -> [Status: Int] {
     var counts: [Status: Int] = [:]
-    for (status, n) in try await summedRollups(year: nil).statuses {
+    let statuses = try await readRollups { years in
+      years.values.reduce(into: [String: Int]()) { sum, year in sum.merge(year.statuses, uniquingKeysWith: +) }
+    }
+    for (status, n) in statuses {
       if let status = Status(rawValue: status) { counts[status] = n }
     }
     return counts

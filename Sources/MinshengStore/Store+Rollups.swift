@@ -155,17 +155,20 @@ struct BlockRollup: Codable, Sendable, Equatable {
 
 extension Store {
   /// How many events one refresh of the roll-ups reads at most.
-  static let rollupEventsPerRun = 20_000
+  public static let rollupEventsPerRun = 20_000
 
   /// 汇总更新: recomputes the blocks that the events since the last refresh touched (at most
   /// `rollupEventsPerRun` events), in one transaction that also records how far it went; returns
   /// how many events it covered (0: up to date). `serve` runs it every few seconds; two instances
   /// running it at once write the same blocks, and a block written from an older read is written
   /// again by the next run, which starts no later than that read.
+  ///
+  /// A loader that has just written many events asks for more of them a run (`eventsPerRun`), so
+  /// that fewer blocks are computed twice.
   @discardableResult
-  public func refreshRollups() async throws -> Int {
+  public func refreshRollups(eventsPerRun: Int = rollupEventsPerRun) async throws -> Int {
     let last = try await rollups.lastSequence()
-    let head = min(try await rollups.headSequence(), last + Int64(Self.rollupEventsPerRun))
+    let head = min(try await rollups.headSequence(), last + Int64(max(1, eventsPerRun)))
     guard head > last else { return 0 }
     var statements: [SQLFragment] = []
     let encoder = JSONEncoder()
@@ -187,20 +190,34 @@ extension Store {
 
   /// How many messages the public list shows, summed from the roll-ups (brought up to date first).
   public func shownCount() async throws -> Int {
-    try await summedRollups(year: nil).shown
+    try await readRollups { years in years.values.reduce(0) { $0 + $1.shown } }
   }
 
   /// 一次解决率 of a month: the hotline and mailbox messages received in the month (Beijing time) of
   /// `date`, and how many of them an office answered directly; summed from the roll-ups.
   public func firstContactResolution(monthOf date: Date) async throws -> FirstContactResolution {
-    let counts = try await summedRollups(year: nil).firstContact?[BlockRollup.monthKey(date)] ?? [0, 0]
+    let month = BlockRollup.monthKey(date)
+    let counts = try await readRollups { years in
+      years.values.reduce([0, 0]) { sum, year in zip(sum, year.firstContact?[month] ?? [0, 0]).map(+) }
+    }
     return FirstContactResolution(received: counts[0], resolved: counts[1])
   }
 
   /// The summed blocks of a year (nil: every year), after bringing them up to date.
   func summedRollups(year: Int?) async throws -> BlockRollup {
+    try await readRollups { years in
+      if let year { return years[year] ?? .init() }
+      var all = BlockRollup()
+      for sum in years.values { all.add(sum) }
+      return all
+    }
+  }
+
+  /// `body` on the sums of the roll-ups by year, after bringing them up to date: a figure that
+  /// needs only a part of them reads that part, without adding up every board's and unit's.
+  func readRollups<T: Sendable>(_ body: @Sendable ([Int: BlockRollup]) -> T) async throws -> T {
     try await refreshRollups()
-    return try await rollupSums.sum(year: year, from: rollups)
+    return try await rollupSums.read(from: rollups, body)
   }
 }
 
@@ -216,7 +233,7 @@ final class RollupSums: Sendable {
   private let state = Mutex(State())
   private let turn = AsyncTurn()
 
-  func sum(year: Int?, from storage: RollupStorage) async throws -> BlockRollup {
+  func read<T: Sendable>(from storage: RollupStorage, _ body: ([Int: BlockRollup]) -> T) async throws -> T {
     try await turn.run {
       let known = state.withLock { $0.blocks.mapValues(\.revision) }
       let changed = try await storage.revisions().filter { known[$0.key] != $0.value }
@@ -231,10 +248,7 @@ final class RollupSums: Sendable {
           state.years[block.year, default: .init()].add(rollup)
           state.blocks[block] = (revision, rollup)
         }
-        if let year { return state.years[year] ?? .init() }
-        var all = BlockRollup()
-        for sum in state.years.values { all.add(sum) }
-        return all
+        return body(state.years)
       }
     }
   }

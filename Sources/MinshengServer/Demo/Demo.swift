@@ -187,7 +187,7 @@ enum Demo {
     }
     // Searchable, its near-duplicates found and its figures summed as soon as it is served.
     while try await store.indexPendingSearch(limit: 1_000) > 0 {}
-    while try await store.refreshRollups() > 0 {}
+    while try await store.refreshRollups(eventsPerRun: 200_000) > 0 {}
     while try await store.indexPendingDuplicates(limit: 1_000) > 0 {}
     return summary
   }
