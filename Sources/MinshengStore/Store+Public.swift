@@ -105,7 +105,8 @@ extension Store {
     if let text = filter.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
       guard let query = SearchQuery(text) else { return PublicPage(items: [], nextAfter: nil) }
       found = try await search.search(
-        .forPublic, query, conditions: filter.conditions, order: .newest, limit: limit + 1, offset: 0
+        .forPublic, query, conditions: filter.conditions, unfiltered: filter.onlyPublic, order: .newest,
+        limit: limit + 1, offset: 0
       ).messages
     } else {
       found = try await publicReads.messages(matching: filter, limit: limit + 1)
@@ -124,7 +125,8 @@ extension Store {
     filter.after = nil
     if let text = filter.text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
       guard let query = SearchQuery(text) else { return 0 }
-      return try await search.count(.forPublic, query, conditions: filter.conditions, cap: Self.searchCountCap)
+      return try await search.count(
+        .forPublic, query, conditions: filter.conditions, unfiltered: filter.onlyPublic, cap: Self.searchCountCap)
     }
     // The whole list: counted by the roll-ups, not by reading every public message.
     var whole = filter

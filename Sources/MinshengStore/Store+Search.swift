@@ -38,7 +38,8 @@ extension Store {
   ) async throws -> SearchResults<PublicCase> {
     var filter = filter
     filter.publicOnly = true
-    let found = try await results(.forPublic, query, conditions: filter.conditions, order: order, limit, offset)
+    let found = try await results(
+      .forPublic, query, conditions: filter.conditions, unfiltered: filter.onlyPublic, order: order, limit, offset)
     var hits: [SearchHit<PublicCase>] = []
     let surfaces = query.surfaces
     for message in found.messages {
@@ -95,19 +96,20 @@ extension Store {
   }
 
   private func results(
-    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, _ limit: Int,
-    _ offset: Int
+    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], unfiltered: Bool = false,
+    order: SearchOrder, _ limit: Int, _ offset: Int
   ) async throws -> (messages: [Message], total: Int, next: Int?) {
     let limit = max(1, min(limit, 100))
     let offset = max(0, min(offset, Self.searchDeepest))
     let (messages, matched) = try await search.search(
-      index, query, conditions: conditions, order: order, limit: limit + 1, offset: offset)
+      index, query, conditions: conditions, unfiltered: unfiltered, order: order, limit: limit + 1, offset: offset)
     // The relevance order read how many match up to its ranking depth, which is beyond the cap.
     let total =
       if let matched, SearchStorage.rankingDepth >= Self.searchCountCap {
         min(matched, Self.searchCountCap)
       } else {
-        try await search.count(index, query, conditions: conditions, cap: Self.searchCountCap)
+        try await search.count(
+          index, query, conditions: conditions, unfiltered: unfiltered, cap: Self.searchCountCap)
       }
     let more = messages.count > limit && offset + limit < Self.searchDeepest
     return (Array(messages.prefix(limit)), total, more ? offset + limit : nil)

@@ -170,6 +170,15 @@ import Testing
       #expect(try await store.searchBacklog() == 0)
       #expect(try await store.rebuildSearchIndex(batch: 4) == Self.corpus.count)
       #expect(try await Self.observed(store, ids: ids) == Self.expected.map(\.found))
+      // A message withheld is not found even before the index follows (its words still there).
+      _ = try await store.moderate(
+        ids[4], decision: .withhold(reason: "涉及个人信息"), by: world.dispatcher, at: Fixtures.now)
+      #expect(try await store.searchBacklog() == 1)
+      #expect(try await store.searchPublic(query).hits.map(\.item.id) == [ids[3]])
+      #expect(try await store.searchPublic(query, order: .newest).hits.map(\.item.id) == [ids[3]])
+      var filter = MessageFilter()
+      filter.text = "照明"
+      #expect(try await store.publicMessages(matching: filter).items.map(\.id) == [ids[3]])
     }
   }
 }

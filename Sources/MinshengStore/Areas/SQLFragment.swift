@@ -33,6 +33,14 @@ struct SQLFragment: Sendable {
 }
 
 extension MessageFilter {
+  /// Whether the filter asks for nothing but the public condition (its text aside): what the public
+  /// search index holds already.
+  var onlyPublic: Bool {
+    var rest = self
+    rest.text = nil
+    return rest == MessageFilter()
+  }
+
   /// The filter as conditions on `messages`: the public condition, each field that is set, and the
   /// page key (`text` is the search index's, not a condition here).
   var conditions: [SQLFragment] {

@@ -120,10 +120,20 @@ enum SearchStatements {
         + Array(repeating: row, count: documents.count).joined(separator: ", ") + " ON CONFLICT (doc) DO UPDATE SET "
         + columns.dropFirst().map { "\($0) = excluded.\($0)" }.joined(separator: ", "),
       documents.flatMap { entry in
-        [StoreValue.integer(entry.key), .uuid(entry.message.id), .text(entry.document.tsvector)]
-          + (filters.isEmpty ? [] : publicFilterValues(entry.message))
+        filters.isEmpty
+          ? [StoreValue.integer(entry.key), .uuid(entry.message.id), .text(entry.document.tsvector)]
+          : [.integer(entry.key), .uuid(entry.message.id), .text(entry.document.tsvector + " " + window(entry.key))]
+            + publicFilterValues(entry.message)
       })
   }
+
+  /// Keys per window of PostgreSQL's public index.
+  static let windowSize: Int64 = 4_096
+
+  /// The term that PostgreSQL's public index adds to a document for the window of keys it is in
+  /// (`'~w…'`: no word of a text is cut with a tilde), so that its GIN index finds the matches among
+  /// the newest documents without reading the others.
+  static func window(_ key: Int64) -> String { "'~w\(key / windowSize)'" }
 
   /// The statements that write the documents of these messages into both indexes, the public one
   /// only while the message is shown; `replacing` first removes what the indexes held of them.
@@ -216,23 +226,23 @@ enum SearchStatements {
   /// title and people A.
   static let postgresScore = "-ts_rank('{0.1, 0.125, 0.25, 1.0}', terms, q, 1)"
 
-  /// PostgreSQL's public index, its own rows only: the documents that match and meet `conditions`
-  /// (on the filter columns it keeps), as ` FROM public_search … WHERE …`.
-  private static func publicMatches(_ query: SearchQuery, _ conditions: [SQLFragment]) -> SQLFragment {
-    SQLFragment(" FROM public_search, CAST(? AS tsquery) q WHERE terms @@ q", [.text(query.tsquery)])
-      + conditions.reduce(SQLFragment("")) { $0 + SQLFragment(" AND ") + $1 }
-  }
-
   /// PostgreSQL's public index: the keys in `[low, high)` (no lower bound when nil) of the documents
-  /// that match and meet the conditions, newest first, at most `limit`. The keys' order is hidden
-  /// from the planner (`doc + 0`), so that it intersects the terms' GIN entries with the range of
-  /// keys rather than walking every key newest first and reading each document's terms.
+  /// that match and meet the conditions, newest first, at most `limit`. With a lower bound the
+  /// query also asks for the windows' terms, so the GIN index intersects the words with the range and
+  /// only matches in it are read (checking a phrase's positions included); the keys' order is hidden
+  /// from the planner (`doc + 0`), which would otherwise walk every key newest first.
   static func publicKeys(
     _ query: SearchQuery, conditions: [SQLFragment], from low: Int64?, below high: Int64, limit: Int
   ) -> SQLFragment {
-    let range =
-      [SQLFragment("doc < ?", [.integer(high)])] + (low.map { [SQLFragment("doc >= ?", [.integer($0)])] } ?? [])
-    return SQLFragment("SELECT doc") + publicMatches(query, conditions + range)
+    var tsquery = query.tsquery
+    var range = [SQLFragment("doc < ?", [.integer(high)])]
+    if let low {
+      let windows = (low / windowSize...(high - 1) / windowSize).map { window($0 * windowSize) }
+      tsquery = "(" + tsquery + ") & (" + windows.joined(separator: " | ") + ")"
+      range.append(SQLFragment("doc >= ?", [.integer(low)]))
+    }
+    return SQLFragment("SELECT doc FROM public_search, CAST(? AS tsquery) q WHERE terms @@ q", [.text(tsquery)])
+      + (conditions + range).reduce(SQLFragment("")) { $0 + SQLFragment(" AND ") + $1 }
       + SQLFragment(" ORDER BY doc + 0 DESC LIMIT ?", [.integer(Int64(limit))])
   }
 
@@ -241,34 +251,66 @@ enum SearchStatements {
     SQLFragment("SELECT COALESCE(MAX(doc), 0) AS n FROM public_search WHERE doc < ?", [.integer(high)])
   }
 
-  /// PostgreSQL's public index: a page of the matches from the key `floor` on that meet the
-  /// conditions, best first, scored on the index's rows; only the page's messages are read.
+  /// PostgreSQL's public index: a page of these matches (their keys), best first, scored on the
+  /// index's rows; only the page's messages are read.
+  /// The conditions are checked again on the page's messages: the index follows a change within a
+  /// second, and a message just hidden is not shown meanwhile.
   static func publicRankedPage(
-    _ query: SearchQuery, conditions: [SQLFragment], from floor: Int64?, limit: Int, offset: Int
+    _ query: SearchQuery, keys: [Int64], conditions: [SQLFragment], limit: Int, offset: Int
   ) -> SQLFragment {
-    let range = floor.map { [SQLFragment("doc >= ?", [.integer($0)])] } ?? []
-    return SQLFragment("SELECT messages.* FROM (SELECT doc, message_id, \(postgresScore) AS score")
-      + publicMatches(query, conditions + range)
+    SQLFragment(
+      "SELECT messages.* FROM (SELECT doc, message_id, \(postgresScore) AS score "
+        + "FROM public_search, CAST(? AS tsquery) q WHERE doc IN (", [.text(query.tsquery)])
+      + .list(keys.map(StoreValue.integer))
       + SQLFragment(
-        " ORDER BY score, doc DESC LIMIT ? OFFSET ?) s JOIN messages ON messages.id = s.message_id "
-          + "ORDER BY s.score, s.doc DESC", [.integer(Int64(limit)), .integer(Int64(offset))])
+        ") ORDER BY score, doc DESC LIMIT ? OFFSET ?) s JOIN messages ON messages.id = s.message_id",
+        [.integer(Int64(limit)), .integer(Int64(offset))]) + .where(conditions)
+      + SQLFragment(" ORDER BY s.score, s.doc DESC")
   }
 
-  /// PostgreSQL's public index: the messages of these keys, newest first.
-  static func publicMessages(keys: [Int64]) -> SQLFragment {
-    SQLFragment("SELECT messages.* FROM public_search s JOIN messages ON messages.id = s.message_id WHERE s.doc IN (")
-      + .list(keys.map(StoreValue.integer)) + SQLFragment(") ORDER BY s.doc DESC")
+  /// PostgreSQL's public index: the messages of these keys that meet the conditions (checked again,
+  /// as on a ranked page), newest first.
+  static func publicMessages(keys: [Int64], conditions: [SQLFragment]) -> SQLFragment {
+    SQLFragment("SELECT messages.* FROM (SELECT doc, message_id FROM public_search WHERE doc IN (")
+      + .list(keys.map(StoreValue.integer)) + SQLFragment(")) s JOIN messages ON messages.id = s.message_id")
+      + .where(conditions) + SQLFragment(" ORDER BY s.doc DESC")
+  }
+
+  /// SQLite, a search without filters on an index that holds only what may be found (the public
+  /// one): the keys of the newest `depth` matches, read from the index alone.
+  static func indexKeys(_ index: SearchIndex, _ query: SearchQuery, depth: Int) -> SQLFragment {
+    SQLFragment(
+      "SELECT rowid AS doc FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? ORDER BY rowid DESC LIMIT ?",
+      [.text(query.fts5), .integer(Int64(depth))])
+  }
+
+  /// The same: a page ranked (or ordered) in the index, from the key `from` on, and only the page's
+  /// messages read, the conditions checked again on them (the index follows a change within a
+  /// second).
+  static func pageInIndex(
+    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, from key: Int64?,
+    limit: Int, offset: Int
+  ) -> SQLFragment {
+    let ranked = order == .relevance
+    return SQLFragment("SELECT messages.* FROM (") + matches(index, query, order: order, from: key, postgres: false)
+      + SQLFragment(
+        " ORDER BY \(ranked ? "score, " : "")doc DESC LIMIT ? OFFSET ?) s \(join(postgres: false))",
+        [.integer(Int64(limit)), .integer(Int64(offset))])
+      + .where(conditions) + SQLFragment(" ORDER BY \(ranked ? "s.score, " : "")s.doc DESC")
+  }
+
+  /// The same: how many match, counted up to `cap` in the index alone.
+  static func countInIndex(_ index: SearchIndex, _ query: SearchQuery, cap: Int) -> SQLFragment {
+    SQLFragment(
+      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM \(index.rawValue) WHERE \(index.rawValue) MATCH ? LIMIT ?) c",
+      [.text(query.fts5), .integer(Int64(cap))])
   }
 
   /// How many messages match, counted up to `cap` (a common word can match most of the table).
   static func count(
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], cap: Int, postgres: Bool
   ) -> SQLFragment {
-    if index.keepsFilters(postgres: postgres) {
-      return SQLFragment("SELECT COUNT(*) AS n FROM (SELECT 1") + publicMatches(query, conditions)
-        + SQLFragment(" LIMIT ?) c", [.integer(Int64(cap))])
-    }
-    return SQLFragment("SELECT COUNT(*) AS n FROM (SELECT 1 FROM (")
+    SQLFragment("SELECT COUNT(*) AS n FROM (SELECT 1 FROM (")
       + matches(index, query, order: .newest, postgres: postgres) + SQLFragment(") s \(join(postgres: postgres))")
       + .where(conditions)
       + SQLFragment(" LIMIT ?) c", [.integer(Int64(cap))])

@@ -36,8 +36,13 @@ struct SearchStorage: Sendable {
   /// meet the conditions are scored (every match when fewer): a word found in half the messages
   /// costs a bounded amount, and for any narrower query the order is exact BM25 / `ts_rank`. By
   /// relevance, how many match (up to `rankingDepth`) comes with it, read on the way.
+  ///
+  /// `unfiltered`: the conditions only restate what the index holds (the public index holds only
+  /// what the public may read), so the index alone finds the matches and only the page's messages
+  /// are read, the conditions checked again on them.
   func search(
-    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, limit: Int, offset: Int
+    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], unfiltered: Bool = false,
+    order: SearchOrder, limit: Int, offset: Int
   ) async throws -> (messages: [Message], matched: Int?) {
     let runner = index == .forPublic ? publicRunner : runner
     if index.keepsFilters(postgres: postgres) {
@@ -45,42 +50,53 @@ struct SearchStorage: Sendable {
       let keys = try await publicKeys(query, conditions: conditions, depth: depth, on: runner)
       if order == .newest {
         let page = Array(keys.dropFirst(offset).prefix(limit))
-        return (page.isEmpty ? [] : try await runner.messages(SearchStatements.publicMessages(keys: page)), nil)
+        return (
+          page.isEmpty
+            ? [] : try await runner.messages(SearchStatements.publicMessages(keys: page, conditions: conditions)),
+          nil
+        )
       }
+      guard !keys.isEmpty else { return ([], 0) }
       return (
         try await runner.messages(
-          SearchStatements.publicRankedPage(
-            query, conditions: conditions, from: keys.count == depth ? keys.last : nil, limit: limit, offset: offset)),
+          SearchStatements.publicRankedPage(query, keys: keys, conditions: conditions, limit: limit, offset: offset)),
         keys.count
       )
     }
+    let inIndex = unfiltered && !postgres
     var floor: Int64?
     var matched: Int?
     if order == .relevance {
       let keys = try await runner.all(
-        SearchStatements.newestKeys(index, query, conditions: conditions, depth: Self.rankingDepth, postgres: postgres),
+        inIndex
+          ? SearchStatements.indexKeys(index, query, depth: Self.rankingDepth)
+          : SearchStatements.newestKeys(
+            index, query, conditions: conditions, depth: Self.rankingDepth, postgres: postgres),
         as: DocRow.self)
       matched = keys.count
       if keys.count == Self.rankingDepth { floor = keys.last?.doc }
     }
     let messages = try await runner.messages(
-      SearchStatements.search(
-        index, query, conditions: conditions, order: order, from: floor, limit: limit, offset: offset,
-        postgres: postgres))
+      inIndex
+        ? SearchStatements.pageInIndex(
+          index, query, conditions: conditions, order: order, from: floor, limit: limit, offset: offset)
+        : SearchStatements.search(
+          index, query, conditions: conditions, order: order, from: floor, limit: limit, offset: offset,
+          postgres: postgres))
     return (messages, matched)
   }
 
   /// PostgreSQL's public index: the keys of the newest `depth` matches that meet the conditions,
-  /// found in windows of keys from the newest back (4,096 keys, then four times as many each time,
-  /// within a year and then the year before; after 262,144, everything older at once), so a common
-  /// word reads about `depth` documents however large the index, and a rare one a few small
-  /// GIN lookups.
+  /// found in ranges of keys from the newest back (4,096 keys, then four times as many each time,
+  /// within a year and then the year before; after 262,144, everything older at once), each asked
+  /// with its windows' terms: a common word reads about `depth` documents however large the index,
+  /// a rare one a few small GIN lookups.
   func publicKeys(
     _ query: SearchQuery, conditions: [SQLFragment], depth: Int, on runner: any StatementRunner
   ) async throws -> [Int64] {
     var keys: [Int64] = []
     var high = Int64(try await runner.integer(SearchStatements.newestPublicKey(below: .max))) + 1
-    var width: Int64 = 4_096
+    var width = SearchStatements.windowSize
     while high > 1, keys.count < depth {
       let yearStart = (high - 1) / 100_000_000 * 100_000_000
       let low = width > 262_144 ? nil : max(high - width, yearStart)
@@ -98,9 +114,16 @@ struct SearchStorage: Sendable {
   /// How many of the newest matches a relevance order scores.
   static let rankingDepth = 2_000
 
-  func count(_ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], cap: Int) async throws -> Int {
-    try await (index == .forPublic ? publicRunner : runner).integer(
-      SearchStatements.count(index, query, conditions: conditions, cap: cap, postgres: postgres))
+  func count(
+    _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], unfiltered: Bool = false, cap: Int
+  ) async throws -> Int {
+    if index.keepsFilters(postgres: postgres) {
+      return try await publicKeys(query, conditions: conditions, depth: cap, on: publicRunner).count
+    }
+    return try await (index == .forPublic ? publicRunner : runner).integer(
+      unfiltered && !postgres
+        ? SearchStatements.countInIndex(index, query, cap: cap)
+        : SearchStatements.count(index, query, conditions: conditions, cap: cap, postgres: postgres))
   }
 }
 
