@@ -40,22 +40,25 @@ extension Store {
     filter.publicOnly = true
     let found = try await results(
       .forPublic, query, conditions: filter.conditions, unfiltered: filter.onlyPublic, order: order, limit, offset)
-    var hits: [SearchHit<PublicCase>] = []
     let surfaces = query.surfaces
-    for message in found.messages {
+    var hits: [SearchHit<PublicCase>] = found.messages.map { message in
       let item = PublicCase.of(message, nameStyle: publicNameStyle)
-      var snippet = Highlighted(item.body, surfaces: surfaces, around: Self.snippetLength)
-      if !snippet.matched {
-        // Found in a published reply: that reply's words are the snippet.
-        for reply in try await publicReads.publishedReplyBodies(of: message.id) {
-          let marked = Highlighted(PrivacyMask.mask(reply), surfaces: surfaces, around: Self.snippetLength)
-          if marked.matched {
-            snippet = marked
-            break
-          }
+      return SearchHit(
+        item: item, title: Highlighted(item.title, surfaces: surfaces),
+        snippet: Highlighted(item.body, surfaces: surfaces, around: Self.snippetLength))
+    }
+    // Found in a published reply: that reply's words are the snippet (the replies of every such hit
+    // read at once).
+    let elsewhere = hits.filter { !$0.snippet.matched }.map(\.item.id)
+    let replies = try await publicReads.publishedReplyBodies(of: elsewhere)
+    for index in hits.indices where !hits[index].snippet.matched {
+      for reply in replies[hits[index].item.id] ?? [] {
+        let marked = Highlighted(PrivacyMask.mask(reply), surfaces: surfaces, around: Self.snippetLength)
+        if marked.matched {
+          hits[index].snippet = marked
+          break
         }
       }
-      hits.append(SearchHit(item: item, title: Highlighted(item.title, surfaces: surfaces), snippet: snippet))
     }
     return SearchResults(
       hits: hits, total: found.total, totalIsAtLeast: found.total >= Self.searchCountCap, nextOffset: found.next)

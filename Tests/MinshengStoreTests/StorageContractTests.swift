@@ -197,7 +197,7 @@ import Testing
       "staff search",
       try await store.searchStaff(#require(SearchQuery("13800138000")), by: Actor(role: .supervisor, id: "dc")).hits
         .map(\.item.serial.description))
-    note("reply bodies", try await store.publicReads.publishedReplyBodies(of: first.id))
+    note("reply bodies", try await store.publicReads.publishedReplyBodies(of: [first.id])[first.id] ?? [])
     note("latest", try await store.latestReplied(limit: 5).map(\.serial.description))
     let figures = try await store.figures(year: 2026, by: .leader)[w.secretary.id]
     note(

@@ -14,8 +14,8 @@ protocol PublicReadStorage: Sendable {
   /// How many messages match `filter`, all pages (`filter.after` and `filter.text` ignored).
   func count(matching filter: MessageFilter) async throws -> Int
 
-  /// The bodies of a message's published replies.
-  func publishedReplyBodies(of id: UUID) async throws -> [String]
+  /// The bodies of these messages' published replies, oldest first, by message.
+  func publishedReplyBodies(of ids: [UUID]) async throws -> [UUID: [String]]
 
   /// Public, published messages with a published reply, the most recently answered first.
   func latestReplied(limit: Int) async throws -> [Message]

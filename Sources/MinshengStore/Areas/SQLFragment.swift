@@ -87,8 +87,9 @@ enum ReadStatements {
       + SQLFragment(" ORDER BY serial_year DESC, serial_number DESC LIMIT ?", [.integer(Int64(limit))])
   }
 
-  static func publishedReplyBodies(_ id: UUID) -> SQLFragment {
-    SQLFragment("SELECT body FROM replies WHERE message_id = ? AND state = 'published'", [.uuid(id)])
+  static func publishedReplyBodies(_ ids: [UUID]) -> SQLFragment {
+    SQLFragment("SELECT message_id, body FROM replies WHERE message_id IN (") + .list(ids.map(StoreValue.uuid))
+      + SQLFragment(") AND state = 'published' ORDER BY created_at")
   }
 
   /// Among the newest `window` published replies (walked in their partial index, not by grouping

@@ -227,12 +227,14 @@ enum SearchStatements {
   static let postgresScore = "-ts_rank('{0.1, 0.125, 0.25, 1.0}', terms, q, 1)"
 
   /// PostgreSQL's public index: the keys in `[low, high)` (no lower bound when nil) of the documents
-  /// that match and meet the conditions, newest first, at most `limit`. With a lower bound the
-  /// query also asks for the windows' terms, so the GIN index intersects the words with the range and
-  /// only matches in it are read (checking a phrase's positions included); the keys' order is hidden
-  /// from the planner (`doc + 0`), which would otherwise walk every key newest first.
+  /// that match and meet the conditions, newest first, at most `limit`, each with its score by
+  /// relevance (0 for `newest`). With a lower bound the query also asks for the windows' terms, so
+  /// the GIN index intersects the words with the range and only matches in it are read (checking a
+  /// phrase's positions included); the keys' order is hidden from the planner (`doc + 0`), which
+  /// would otherwise walk every key newest first.
   static func publicKeys(
-    _ query: SearchQuery, conditions: [SQLFragment], from low: Int64?, below high: Int64, limit: Int
+    _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, from low: Int64?, below high: Int64,
+    limit: Int
   ) -> SQLFragment {
     var tsquery = query.tsquery
     var range = [SQLFragment("doc < ?", [.integer(high)])]
@@ -241,7 +243,9 @@ enum SearchStatements {
       tsquery = "(" + tsquery + ") & (" + windows.joined(separator: " | ") + ")"
       range.append(SQLFragment("doc >= ?", [.integer(low)]))
     }
-    return SQLFragment("SELECT doc FROM public_search, CAST(? AS tsquery) q WHERE terms @@ q", [.text(tsquery)])
+    let score = "CAST(\(order == .relevance ? postgresScore : "0") AS DOUBLE PRECISION)"
+    return SQLFragment(
+      "SELECT doc, \(score) AS score FROM public_search, CAST(? AS tsquery) q WHERE terms @@ q", [.text(tsquery)])
       + (conditions + range).reduce(SQLFragment("")) { $0 + SQLFragment(" AND ") + $1 }
       + SQLFragment(" ORDER BY doc + 0 DESC LIMIT ?", [.integer(Int64(limit))])
   }
@@ -249,23 +253,6 @@ enum SearchStatements {
   /// PostgreSQL's public index: the newest key below `high` (0 when none).
   static func newestPublicKey(below high: Int64) -> SQLFragment {
     SQLFragment("SELECT COALESCE(MAX(doc), 0) AS n FROM public_search WHERE doc < ?", [.integer(high)])
-  }
-
-  /// PostgreSQL's public index: a page of these matches (their keys), best first, scored on the
-  /// index's rows; only the page's messages are read.
-  /// The conditions are checked again on the page's messages: the index follows a change within a
-  /// second, and a message just hidden is not shown meanwhile.
-  static func publicRankedPage(
-    _ query: SearchQuery, keys: [Int64], conditions: [SQLFragment], limit: Int, offset: Int
-  ) -> SQLFragment {
-    SQLFragment(
-      "SELECT messages.* FROM (SELECT doc, message_id, \(postgresScore) AS score "
-        + "FROM public_search, CAST(? AS tsquery) q WHERE doc IN (", [.text(query.tsquery)])
-      + .list(keys.map(StoreValue.integer))
-      + SQLFragment(
-        ") ORDER BY score, doc DESC LIMIT ? OFFSET ?) s JOIN messages ON messages.id = s.message_id",
-        [.integer(Int64(limit)), .integer(Int64(offset))]) + .where(conditions)
-      + SQLFragment(" ORDER BY s.score, s.doc DESC")
   }
 
   /// PostgreSQL's public index: the messages of these keys that meet the conditions (checked again,
@@ -320,6 +307,12 @@ enum SearchStatements {
 /// A document key.
 struct DocRow: Decodable, Sendable {
   var doc: Int64
+}
+
+/// A document key with its score (lower is better).
+struct ScoredDocRow: Decodable, Sendable {
+  var doc: Int64
+  var score: Double
 }
 
 /// A row of `search_pending`.

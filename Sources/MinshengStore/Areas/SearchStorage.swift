@@ -46,22 +46,16 @@ struct SearchStorage: Sendable {
   ) async throws -> (messages: [Message], matched: Int?) {
     let runner = index == .forPublic ? publicRunner : runner
     if index.keepsFilters(postgres: postgres) {
+      // The matches are scored as they are found; only the page's messages are read, the conditions
+      // checked again on them (the index follows a change within a second).
       let depth = order == .relevance ? Self.rankingDepth : offset + limit
-      let keys = try await publicKeys(query, conditions: conditions, depth: depth, on: runner)
-      if order == .newest {
-        let page = Array(keys.dropFirst(offset).prefix(limit))
-        return (
-          page.isEmpty
-            ? [] : try await runner.messages(SearchStatements.publicMessages(keys: page, conditions: conditions)),
-          nil
-        )
-      }
-      guard !keys.isEmpty else { return ([], 0) }
-      return (
-        try await runner.messages(
-          SearchStatements.publicRankedPage(query, keys: keys, conditions: conditions, limit: limit, offset: offset)),
-        keys.count
-      )
+      let found = try await publicKeys(query, conditions: conditions, order: order, depth: depth, on: runner)
+      let ranked = order == .relevance ? found.sorted { ($0.score, -$0.doc) < ($1.score, -$1.doc) } : found
+      let page = Array(ranked.dropFirst(offset).prefix(limit)).map(\.doc)
+      guard !page.isEmpty else { return ([], order == .relevance ? found.count : nil) }
+      let messages = try await runner.messages(SearchStatements.publicMessages(keys: page, conditions: conditions))
+      let byKey = Dictionary(messages.map { (SearchStatements.key($0.serial), $0) }) { first, _ in first }
+      return (page.compactMap { byKey[$0] }, order == .relevance ? found.count : nil)
     }
     let inIndex = unfiltered && !postgres
     var floor: Int64?
@@ -87,28 +81,34 @@ struct SearchStorage: Sendable {
   }
 
   /// PostgreSQL's public index: the keys of the newest `depth` matches that meet the conditions,
-  /// found in ranges of keys from the newest back (4,096 keys, then four times as many each time,
-  /// within a year and then the year before; after 262,144, everything older at once), each asked
-  /// with its windows' terms: a common word reads about `depth` documents however large the index,
+  /// with their scores, found in ranges of keys from the newest back, each asked with its windows'
+  /// terms: first 4,096 keys, then a range as wide as the matches found so far say the rest needs
+  /// (between 4 and 64 times the last, within a year and then the year before); past 262,144 keys,
+  /// everything older at once. A common word reads about `depth` documents however large the index,
   /// a rare one a few small GIN lookups.
   func publicKeys(
-    _ query: SearchQuery, conditions: [SQLFragment], depth: Int, on runner: any StatementRunner
-  ) async throws -> [Int64] {
-    var keys: [Int64] = []
+    _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder = .newest, depth: Int,
+    on runner: any StatementRunner
+  ) async throws -> [ScoredDocRow] {
+    var found: [ScoredDocRow] = []
     var high = Int64(try await runner.integer(SearchStatements.newestPublicKey(below: .max))) + 1
     var width = SearchStatements.windowSize
-    while high > 1, keys.count < depth {
+    var searched: Int64 = 0
+    while high > 1, found.count < depth {
       let yearStart = (high - 1) / 100_000_000 * 100_000_000
       let low = width > 262_144 ? nil : max(high - width, yearStart)
-      keys += try await runner.all(
-        SearchStatements.publicKeys(query, conditions: conditions, from: low, below: high, limit: depth - keys.count),
-        as: DocRow.self
-      ).map(\.doc)
+      found += try await runner.all(
+        SearchStatements.publicKeys(
+          query, conditions: conditions, order: order, from: low, below: high, limit: depth - found.count),
+        as: ScoredDocRow.self)
       guard let low else { break }
+      searched += high - low
+      // As many keys again as the matches so far say the rest needs, with a margin.
+      let wanted = found.isEmpty ? width * 64 : Int64(depth - found.count) * searched / Int64(found.count) * 5 / 4
+      width = min(max(wanted, width * 4), width * 64)
       high = low > yearStart ? low : Int64(try await runner.integer(SearchStatements.newestPublicKey(below: low))) + 1
-      width *= 4
     }
-    return keys
+    return found
   }
 
   /// How many of the newest matches a relevance order scores.

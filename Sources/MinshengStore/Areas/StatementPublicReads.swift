@@ -22,8 +22,13 @@ struct StatementPublicReads<Runner: StatementRunner>: PublicReadStorage {
       SQLFragment("SELECT COUNT(*) AS n FROM messages") + .where(filter.conditions))
   }
 
-  func publishedReplyBodies(of id: UUID) async throws -> [String] {
-    try await runner.all(ReadStatements.publishedReplyBodies(id), as: BodyRow.self).map(\.body)
+  func publishedReplyBodies(of ids: [UUID]) async throws -> [UUID: [String]] {
+    guard !ids.isEmpty else { return [:] }
+    var bodies: [UUID: [String]] = [:]
+    for row in try await runner.all(ReadStatements.publishedReplyBodies(ids), as: ReplyBodyRow.self) {
+      bodies[row.message_id, default: []].append(row.body)
+    }
+    return bodies
   }
 
   func latestReplied(limit: Int) async throws -> [Message] {
@@ -50,4 +55,10 @@ struct StatementPublicReads<Runner: StatementRunner>: PublicReadStorage {
   func messages(ofPhone mobile: String, limit: Int) async throws -> [Message] {
     try await runner.messages(ReadStatements.messages(ofPhone: mobile, limit: limit))
   }
+}
+
+/// A published reply's text and its message.
+struct ReplyBodyRow: Decodable, Sendable {
+  var message_id: UUID
+  var body: String
 }
