@@ -111,8 +111,10 @@ struct SearchStorage: Sendable {
     return found
   }
 
-  /// How many of the newest matches a relevance order scores.
-  static let rankingDepth = 2_000
+  /// How many of the newest matches a relevance order scores: as many as a search can page through
+  /// (`Store.searchDeepest`) and counts (`Store.searchCountCap`), so the matches ranked are the ones
+  /// a reader can reach.
+  static let rankingDepth = 1_000
 
   func count(
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], unfiltered: Bool = false, cap: Int
