@@ -203,14 +203,9 @@ extension Store {
     return FirstContactResolution(received: counts[0], resolved: counts[1])
   }
 
-  /// The summed blocks of a year (nil: every year), after bringing them up to date.
-  func summedRollups(year: Int?) async throws -> BlockRollup {
-    try await readRollups { years in
-      if let year { return years[year] ?? .init() }
-      var all = BlockRollup()
-      for sum in years.values { all.add(sum) }
-      return all
-    }
+  /// The summed blocks of a year, after bringing them up to date.
+  func summedRollups(year: Int) async throws -> BlockRollup {
+    try await readRollups { years in years[year] ?? .init() }
   }
 
   /// `body` on the sums of the roll-ups by year, after bringing them up to date: a figure that
