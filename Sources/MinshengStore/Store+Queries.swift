@@ -157,8 +157,9 @@ extension Store {
     try await queues.handledMessagesWithCategory(limit: limit)
   }
 
-  /// The titles and bodies of the messages written in a period (every message, public or not), in
-  /// one indexed read: the texts that topics are found in.
+  /// The titles and bodies of the messages written in a period (every message, public or not), by
+  /// year and serial (the order of arrival): the texts that topics are found in. With `stride` above 1, only those whose
+  /// serial number is a multiple of it, and only their rows are read.
   public func texts(
     createdFrom from: Date, before: Date, every stride: Int = 1
   ) async throws -> [(id: UUID, title: String, body: String)] {

@@ -89,8 +89,7 @@ protocol QueueStorage: Sendable {
   /// Closed, resolved messages with a category, newest first: the platform's own training examples.
   func handledMessagesWithCategory(limit: Int) async throws -> [(title: String, body: String, category: UUID)]
 
-  /// The titles and bodies of the messages written in `[from, before)`.
-  /// The texts of the messages that arrived in `[from, before)`, oldest first; with `stride` above 1,
+  /// The texts of the messages that arrived in `[from, before)`, by year and serial; with `stride` above 1,
   /// only those whose serial number is a multiple of it (an even sample).
   func texts(
     createdFrom from: Date, before: Date, every stride: Int

@@ -49,5 +49,6 @@ public enum StoreMigrations {
     M0043_Rollups(),
     M0044_FirstContactRollups(),
     M0045_PublicSearchFilters(),
+    M0046_ArrivalSerialIndex(),
   ]
 }
