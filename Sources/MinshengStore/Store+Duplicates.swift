@@ -39,6 +39,11 @@ extension Store {
   /// are not filed yet); then one short transaction claims the batch and files the bands and the
   /// candidates, so the database is never locked while candidates are looked up. A message another
   /// instance has claimed meanwhile is left to it, so none is indexed twice.
+  /// How many messages wait to be compared with the others.
+  public func duplicateBacklog() async throws -> Int {
+    try await duplicates.pendingFingerprintCount()
+  }
+
   @discardableResult
   public func indexPendingDuplicates(limit: Int = 200) async throws -> Int {
     let pending = try await duplicates.pendingFingerprints(limit: limit)

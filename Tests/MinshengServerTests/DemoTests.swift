@@ -13,8 +13,19 @@ import Testing
       do {
         try await database.migrate()
         let store = Store(database: database, rules: Fixtures.rules, ids: SeededIdentifiers(seed: seed))
+        var reported: [(stage: DemoStage, done: Int, total: Int)] = []
         let summary = try await Demo.load(
-          into: store, messages: 120, seed: seed, now: Fixtures.now, passwords: PasswordHashing(cost: 4))
+          into: store, messages: 120, seed: seed, now: Fixtures.now, passwords: PasswordHashing(cost: 4)
+        ) { reported.append(($0, $1, $2)) }
+        // Each stage is reported in turn, counting up to its whole, and leaves nothing behind.
+        let stages = reported.map(\.stage).reduce(into: [DemoStage]()) { if $0.last != $1 { $0.append($1) } }
+        #expect(stages.first == .messages && stages.contains(.rollups), "\(stages)")
+        #expect(stages == DemoStage.allCases.filter(stages.contains))
+        #expect(reported.allSatisfy { $0.done <= $0.total })
+        #expect(reported.last { $0.stage == .messages }.map { [$0.done, $0.total] } == [120, 120])
+        #expect(try await store.rollupBacklog() == 0)
+        #expect(try await store.searchBacklog() == 0)
+        #expect(try await store.duplicateBacklog() == 0)
         let lines = try await store.allMessages().map { "\($0.serial) \($0.type) \($0.status) \($0.title)" }
         let audit = try await store.verifyAudit()
         await database.close()

@@ -242,6 +242,7 @@ import Testing
 
     // DuplicateStorage
     note("pending", try await store.duplicates.pendingFingerprints(limit: 10).count)
+    note("duplicate backlog", try await store.duplicateBacklog())
     note("indexed", try await store.indexPendingDuplicates())
     note("candidates", try await store.duplicateCandidates(of: second.id).map { "\($0.message.serial) \($0.state)" })
     note("open counts", try await store.openDuplicateCounts(of: [first.id, second.id]).values.sorted())

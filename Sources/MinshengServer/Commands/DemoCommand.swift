@@ -29,11 +29,16 @@ struct DemoCommand: AsyncParsableCommand {
         say(
           "cli_demo_loading",
           ["count": .number(count), "seed": .plain(String(seed)), "database": .plain("\(configuration.database)")]))
-      let bar = ProgressLine()
-      let summary = try await Demo.load(into: store, messages: count, seed: seed, now: Date()) { done, total in
-        bar.show(done, of: total)
+      var bar = (stage: DemoStage.messages, line: ProgressLine())
+      let summary = try await Demo.load(into: store, messages: count, seed: seed, now: Date()) { stage, done, total in
+        if stage != bar.stage {
+          bar.line.finish()
+          bar = (stage, ProgressLine())
+          print(say("cli_demo_stage_\(stage.rawValue)"))
+        }
+        bar.line.show(done, of: total)
       }
-      bar.finish()
+      bar.line.finish()
       print(
         say(
           "cli_demo_summary",

@@ -94,7 +94,7 @@ enum Demo {
   /// in memory and stored `batchSize` to a transaction through the store's bulk path (`Store.load`).
   static func load(
     into store: Store, messages count: Int, seed: UInt64, now: Date, passwords: PasswordHashing = PasswordHashing(),
-    progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    progress: (_ stage: DemoStage, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
   ) async throws -> Summary {
     guard try await store.regions().isEmpty else {
       throw StoreError.duplicate(.demonstration, key: "")
@@ -154,7 +154,7 @@ enum Demo {
       guard let task else { return }
       for message in try await task.value { summary.byStatus[message.status, default: 0] += 1 }
       summary.messages = summary.byStatus.values.reduce(0, +)
-      progress(summary.messages, count)
+      progress(.messages, summary.messages, count)
     }
     var made = 0
     while made < count {
@@ -186,10 +186,36 @@ enum Demo {
         DemoAccount(username: username, role: role, unit: unit?.name ?? "—", password: password))
     }
     // Searchable, its near-duplicates found and its figures summed as soon as it is served.
-    while try await store.indexPendingSearch(limit: 1_000) > 0 {}
-    while try await store.refreshRollups(eventsPerRun: 200_000) > 0 {}
-    while try await store.indexPendingDuplicates(limit: 1_000) > 0 {}
+    try await Self.drain(.search, backlog: store.searchBacklog(), progress: progress) {
+      try await store.indexPendingSearch(limit: 1_000)
+    }
+    try await Self.drain(.rollups, backlog: store.rollupBacklog(), progress: progress) {
+      try await store.refreshRollups(eventsPerRun: 200_000)
+    }
+    try await Self.drain(.duplicates, backlog: store.duplicateBacklog(), progress: progress) {
+      try await store.indexPendingDuplicates(limit: 1_000)
+    }
     return summary
+  }
+}
+
+/// What the demonstration is doing, for its progress line: storing the messages, then what the
+/// server would otherwise do in the background (the search index, the roll-ups, the near-duplicates).
+enum DemoStage: String, Sendable, CaseIterable {
+  case messages, search, rollups, duplicates
+}
+
+extension Demo {
+  /// Runs `step` until it has nothing left, telling `progress` how much of `backlog` is done.
+  static func drain(
+    _ stage: DemoStage, backlog: Int, progress: (_ stage: DemoStage, _ done: Int, _ total: Int) -> Void,
+    step: () async throws -> Int
+  ) async throws {
+    var done = 0
+    while case let covered = try await step(), covered > 0 {
+      done += covered
+      progress(stage, done, max(backlog, done))
+    }
   }
 }
 

@@ -16,6 +16,11 @@ extension ReadingDuplicates {
     try await reads.pendingFingerprints(limit: limit)
   }
 
+  func pendingFingerprintCount() async throws -> Int {
+    try await reads.runner.integer(
+      SQLFragment("SELECT COUNT(*) AS n FROM messages WHERE fingerprint_pending = TRUE"))
+  }
+
   func neighbours(
     sharing keys: [Int64], excluding message: UUID, depth: Int, limit: Int
   ) async throws

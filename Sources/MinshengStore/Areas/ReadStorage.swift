@@ -103,6 +103,9 @@ protocol DuplicateStorage: Sendable {
   /// Messages whose fingerprints wait to be indexed, oldest first.
   func pendingFingerprints(limit: Int) async throws -> [PendingFingerprint]
 
+  /// How many messages wait to be indexed (read from the partial index of those waiting).
+  func pendingFingerprintCount() async throws -> Int
+
   /// The messages sharing most of these band keys among each band's latest `depth`, excluding
   /// `message`, at most `limit`, with their fingerprints.
   func neighbours(
