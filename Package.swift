@@ -30,6 +30,7 @@ let package = Package(
   targets: [
     .target(
       name: "MinshengCore",
+      dependencies: ["MinshengText"],
       resources: [.copy("Data"), .copy("Localization/zh-Hans.json"), .copy("Localization/en.json")]
     ),
     .target(name: "MinshengText"),
@@ -85,7 +86,7 @@ let package = Package(
       dependencies: ["MinshengCore", "MinshengStore", .product(name: "CSV", package: "CSV.swift")],
       path: "Benchmarks/SearchBenchmark"
     ),
-    .testTarget(name: "MinshengCoreTests", dependencies: ["MinshengCore", "MinshengTestSupport"]),
+    .testTarget(name: "MinshengCoreTests", dependencies: ["MinshengCore", "MinshengText", "MinshengTestSupport"]),
     .testTarget(name: "MinshengTextTests", dependencies: ["MinshengText"]),
     .testTarget(
       name: "MinshengStoreTests", dependencies: ["MinshengStore", "MinshengCore", "MinshengTestSupport"],

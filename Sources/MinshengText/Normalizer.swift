@@ -46,7 +46,7 @@ public enum Normalizer {
   /// What NFKC makes of a scalar in the fast set (ASCII, CJK ideographs, common CJK punctuation,
   /// full-width forms); nil outside it.
   @inline(__always)
-  static func fastNFKC(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+  public static func fastNFKC(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
     switch scalar.value {
     case 0..<0x80, 0x4E00...0x9FFF, 0x3400...0x4DBF: return scalar
     case 0xFF01...0xFF5E: return Unicode.Scalar(scalar.value - 0xFEE0)

@@ -1,5 +1,7 @@
+import Foundation
 import MinshengCore
 import MinshengTestSupport
+import MinshengText
 import Testing
 
 @Suite struct SearchTermsTests {
@@ -89,5 +91,21 @@ import Testing
     let window = Highlighted(long, surfaces: ["噪音"], around: 40)
     #expect(window.parts.first?.text == "…" && window.parts.last?.text == "…")
     #expect(window.parts.contains { $0.matched && $0.text == "噪音" })
+  }
+
+  /// The fast path of `normalized` gives what Foundation's NFKC and lower case give, for every
+  /// scalar it maps and for mixed text; text outside it still goes through Foundation.
+  @Test func normalized_fastPath_isFoundationsNFKCLowercased() {
+    var checked = 0
+    for value in UInt32(0)...0xFFFF {
+      guard let scalar = Unicode.Scalar(value), Normalizer.fastNFKC(scalar) != nil else { continue }
+      let text = String(Character(scalar))
+      #expect(SearchTerms.normalized(text) == text.precomposedStringWithCompatibilityMapping.lowercased(), "U+\(value)")
+      checked += 1
+    }
+    #expect(checked > 20_000)
+    for text in ["ＷｉＦｉ信号　Route-66，“夜间”", "Ⅻ号楼 ﬁ ℃", "café Café", "施工\u{301}噪音"] {
+      #expect(SearchTerms.normalized(text) == text.precomposedStringWithCompatibilityMapping.lowercased(), "\(text)")
+    }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MinshengText
 
 /// 全文检索的词: how text is cut into the terms both databases index, the same on each.
 ///
@@ -24,9 +25,19 @@ public enum SearchTerms {
     return terms
   }
 
-  /// Text as it is compared: compatibility form (full-width to half-width), lower case.
+  /// Text as it is compared: compatibility form (full-width to half-width), lower case. Text made
+  /// only of what NFKC maps one scalar to one (ASCII, CJK ideographs, common CJK punctuation,
+  /// full-width forms: `Normalizer.fastNFKC`, checked against Foundation by a test) is mapped here;
+  /// anything else goes through Foundation, which costs far more per character.
   public static func normalized(_ text: String) -> String {
-    text.precomposedStringWithCompatibilityMapping.lowercased()
+    var scalars = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      guard let mapped = Normalizer.fastNFKC(scalar) else {
+        return text.precomposedStringWithCompatibilityMapping.lowercased()
+      }
+      scalars.append(("A"..."Z").contains(mapped) ? Unicode.Scalar(UInt8(mapped.value + 32)) : mapped)
+    }
+    return String(scalars)
   }
 
   /// The terms of one run of Han characters: its pairs, and (when `closed`, as in stored text, or
