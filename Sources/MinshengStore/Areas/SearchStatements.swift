@@ -186,7 +186,7 @@ enum SearchStatements {
   ) -> SQLFragment {
     let bounded = key.map { SQLFragment(" AND \(postgres ? "doc" : "rowid") >= ?", [.integer($0)]) } ?? SQLFragment("")
     if postgres {
-      let score = order == .relevance ? postgresScore : "0"
+      let score = order == .relevance ? postgresScore() : "0"
       return SQLFragment(
         "SELECT doc, message_id, \(score) AS score FROM \(index.rawValue), CAST(? AS tsquery) q WHERE terms @@ q",
         [.text(query.tsquery)]) + bounded
@@ -224,30 +224,46 @@ enum SearchStatements {
 
   /// PostgreSQL's score, lower is better. ts_rank's weights are for D, C, B, A: replies C, body B,
   /// title and people A.
-  static let postgresScore = "-ts_rank('{0.1, 0.125, 0.25, 1.0}', terms, q, 1)"
+  static func postgresScore(of query: String = "q") -> String {
+    "-ts_rank('{0.1, 0.125, 0.25, 1.0}', terms, \(query), 1)"
+  }
 
-  /// PostgreSQL's public index: the keys in `[low, high)` (no lower bound when nil) of the documents
-  /// that match and meet the conditions, newest first, at most `limit`, each with its score by
-  /// relevance (0 for `newest`). With a lower bound the query also asks for the windows' terms, so
-  /// the GIN index intersects the words with the range and only matches in it are read (checking a
-  /// phrase's positions included); the keys' order is hidden from the planner (`doc + 0`), which
-  /// would otherwise walk every key newest first.
+  /// PostgreSQL's public index: of the documents with keys in `[low, high)` (no lower bound when
+  /// nil) that match and meet the conditions, the newest `limit`, each scored by relevance (0 for
+  /// `newest`); of those, only the best `keep` come back (by score, then newest), each row with how
+  /// many there were (`matched`) — at least one row when any matched, so `keep` 0 is a count. A
+  /// page needs only the best of each range, and thousands of rows decoded for one page cost more
+  /// than finding them.
+  ///
+  /// With a lower bound the query also asks for the windows' terms, so the GIN index intersects the
+  /// words with the range and only matches in it are read (checking a phrase's positions included).
+  /// The matches are scored against the reader's words alone (`r`): `ts_rank` weighs every term of
+  /// the query it is given, and the windows' terms are many. The keys' range and order are hidden
+  /// from the planner (`doc + 0`): the windows already bound the range, so reading the key index as
+  /// well would only add work, and ordered by key it would walk every key newest first.
   static func publicKeys(
     _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder, from low: Int64?, below high: Int64,
-    limit: Int
+    limit: Int, keep: Int
   ) -> SQLFragment {
-    var tsquery = query.tsquery
-    var range = [SQLFragment("doc < ?", [.integer(high)])]
+    var matching = query.tsquery
+    var range = [SQLFragment("doc + 0 < ?", [.integer(high)])]
     if let low {
       let windows = (low / windowSize...(high - 1) / windowSize).map { window($0 * windowSize) }
-      tsquery = "(" + tsquery + ") & (" + windows.joined(separator: " | ") + ")"
-      range.append(SQLFragment("doc >= ?", [.integer(low)]))
+      matching = "(" + matching + ") & (" + windows.joined(separator: " | ") + ")"
+      range.append(SQLFragment("doc + 0 >= ?", [.integer(low)]))
     }
-    let score = "CAST(\(order == .relevance ? postgresScore : "0") AS DOUBLE PRECISION)"
+    let score = "CAST(\(order == .relevance ? postgresScore(of: "r") : "0") AS DOUBLE PRECISION)"
     return SQLFragment(
-      "SELECT doc, \(score) AS score FROM public_search, CAST(? AS tsquery) q WHERE terms @@ q", [.text(tsquery)])
+      """
+      SELECT doc, score, matched FROM (SELECT doc, score, COUNT(*) OVER () AS matched,
+      ROW_NUMBER() OVER (ORDER BY score, doc DESC) AS place FROM (
+      SELECT doc, \(score) AS score FROM public_search, CAST(? AS tsquery) q, CAST(? AS tsquery) r WHERE terms @@ q
+      """,
+      [.text(matching), .text(query.tsquery)])
       + (conditions + range).reduce(SQLFragment("")) { $0 + SQLFragment(" AND ") + $1 }
-      + SQLFragment(" ORDER BY doc + 0 DESC LIMIT ?", [.integer(Int64(limit))])
+      + SQLFragment(
+        " ORDER BY doc + 0 DESC LIMIT ?) found) ranked WHERE place <= ? ORDER BY place",
+        [.integer(Int64(limit)), .integer(Int64(max(1, keep)))])
   }
 
   /// PostgreSQL's public index: the newest key below `high` (0 when none).
@@ -313,6 +329,8 @@ struct DocRow: Decodable, Sendable {
 struct ScoredDocRow: Decodable, Sendable {
   var doc: Int64
   var score: Double
+  /// How many matched in all (`SearchStatements.publicKeys`).
+  var matched: Int
 }
 
 /// A row of `search_pending`.

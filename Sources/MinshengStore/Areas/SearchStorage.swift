@@ -49,13 +49,14 @@ struct SearchStorage: Sendable {
       // The matches are scored as they are found; only the page's messages are read, the conditions
       // checked again on them (the index follows a change within a second).
       let depth = order == .relevance ? Self.rankingDepth : offset + limit
-      let found = try await publicKeys(query, conditions: conditions, order: order, depth: depth, on: runner)
-      let ranked = order == .relevance ? found.sorted { ($0.score, -$0.doc) < ($1.score, -$1.doc) } : found
+      let found = try await publicKeys(
+        query, conditions: conditions, order: order, depth: depth, keep: offset + limit, on: runner)
+      let ranked = found.best.sorted { ($0.score, -$0.doc) < ($1.score, -$1.doc) }
       let page = Array(ranked.dropFirst(offset).prefix(limit)).map(\.doc)
-      guard !page.isEmpty else { return ([], order == .relevance ? found.count : nil) }
+      guard !page.isEmpty else { return ([], order == .relevance ? found.matched : nil) }
       let messages = try await runner.messages(SearchStatements.publicMessages(keys: page, conditions: conditions))
       let byKey = Dictionary(messages.map { (SearchStatements.key($0.serial), $0) }) { first, _ in first }
-      return (page.compactMap { byKey[$0] }, order == .relevance ? found.count : nil)
+      return (page.compactMap { byKey[$0] }, order == .relevance ? found.matched : nil)
     }
     let inIndex = unfiltered && !postgres
     var floor: Int64?
@@ -80,35 +81,39 @@ struct SearchStorage: Sendable {
     return (messages, matched)
   }
 
-  /// PostgreSQL's public index: the keys of the newest `depth` matches that meet the conditions,
-  /// with their scores, found in ranges of keys from the newest back, each asked with its windows'
-  /// terms: first 4,096 keys, then a range as wide as the matches found so far say the rest needs
-  /// (between 4 and 64 times the last, within a year and then the year before); past 262,144 keys,
-  /// everything older at once. A common word reads about `depth` documents however large the index,
-  /// a rare one a few small GIN lookups.
+  /// PostgreSQL's public index: how many of the newest `depth` matches meet the conditions, and the
+  /// best `keep` of them (by score, then newest; 0 for `newest`, so newest first). They are found in
+  /// ranges of keys from the newest back, each asked with its windows' terms: first 4,096 keys, then
+  /// a range as wide as the matches found so far say the rest needs (between 4 and 64 times the
+  /// last, within a year and then the year before); past 262,144 keys, everything older at once.
+  /// Each range returns only its own best `keep` (the best of all are among them). A common word
+  /// reads about `depth` documents however large the index, a rare one a few small GIN lookups.
   func publicKeys(
-    _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder = .newest, depth: Int,
+    _ query: SearchQuery, conditions: [SQLFragment], order: SearchOrder = .newest, depth: Int, keep: Int,
     on runner: any StatementRunner
-  ) async throws -> [ScoredDocRow] {
-    var found: [ScoredDocRow] = []
+  ) async throws -> (best: [ScoredDocRow], matched: Int) {
+    var best: [ScoredDocRow] = []
+    var matched = 0
     var high = Int64(try await runner.integer(SearchStatements.newestPublicKey(below: .max))) + 1
     var width = SearchStatements.windowSize
     var searched: Int64 = 0
-    while high > 1, found.count < depth {
+    while high > 1, matched < depth {
       let yearStart = (high - 1) / 100_000_000 * 100_000_000
       let low = width > 262_144 ? nil : max(high - width, yearStart)
-      found += try await runner.all(
+      let rows = try await runner.all(
         SearchStatements.publicKeys(
-          query, conditions: conditions, order: order, from: low, below: high, limit: depth - found.count),
+          query, conditions: conditions, order: order, from: low, below: high, limit: depth - matched, keep: keep),
         as: ScoredDocRow.self)
+      matched += rows.first?.matched ?? 0
+      best += rows.prefix(keep)
       guard let low else { break }
       searched += high - low
       // As many keys again as the matches so far say the rest needs, with a margin.
-      let wanted = found.isEmpty ? width * 64 : Int64(depth - found.count) * searched / Int64(found.count) * 5 / 4
+      let wanted = matched == 0 ? width * 64 : Int64(depth - matched) * searched / Int64(matched) * 5 / 4
       width = min(max(wanted, width * 4), width * 64)
       high = low > yearStart ? low : Int64(try await runner.integer(SearchStatements.newestPublicKey(below: low))) + 1
     }
-    return found
+    return (best, matched)
   }
 
   /// How many of the newest matches a relevance order scores: as many as a search can page through
@@ -120,7 +125,7 @@ struct SearchStorage: Sendable {
     _ index: SearchIndex, _ query: SearchQuery, conditions: [SQLFragment], unfiltered: Bool = false, cap: Int
   ) async throws -> Int {
     if index.keepsFilters(postgres: postgres) {
-      return try await publicKeys(query, conditions: conditions, depth: cap, on: publicRunner).count
+      return try await publicKeys(query, conditions: conditions, depth: cap, keep: 0, on: publicRunner).matched
     }
     return try await (index == .forPublic ? publicRunner : runner).integer(
       unfiltered && !postgres
