@@ -28,6 +28,11 @@ extension Store {
   /// down) is filed with one durable commit per batch rather than one per message.
   static let indexBatch = 50
 
+  /// How many messages wait to be compared with the others.
+  public func duplicateBacklog() async throws -> Int {
+    try await duplicates.pendingFingerprintCount()
+  }
+
   /// 并单候选: indexes messages whose fingerprints wait (at most `limit`, oldest first). For each, the
   /// earlier messages that share a band key (the 50 that share the most) and whose estimated
   /// similarity reaches `Fingerprint.threshold` are recorded as candidates (the five most similar),
@@ -39,11 +44,6 @@ extension Store {
   /// are not filed yet); then one short transaction claims the batch and files the bands and the
   /// candidates, so the database is never locked while candidates are looked up. A message another
   /// instance has claimed meanwhile is left to it, so none is indexed twice.
-  /// How many messages wait to be compared with the others.
-  public func duplicateBacklog() async throws -> Int {
-    try await duplicates.pendingFingerprintCount()
-  }
-
   @discardableResult
   public func indexPendingDuplicates(limit: Int = 200) async throws -> Int {
     let pending = try await duplicates.pendingFingerprints(limit: limit)

@@ -158,7 +158,7 @@ extension Store {
   }
 
   /// The titles and bodies of the messages written in a period (every message, public or not), by
-  /// year and serial (the order of arrival): the texts that topics are found in. With `stride` above 1, only those whose
+  /// year and serial: the texts that topics are found in. With `stride` above 1, only those whose
   /// serial number is a multiple of it, and only their rows are read.
   public func texts(
     createdFrom from: Date, before: Date, every stride: Int = 1

@@ -182,8 +182,8 @@ struct StatementQueues<Runner: StatementRunner>: QueueStorage {
         AND serial_number % ? = 0
         """, [.date(from), .date(before), .integer(Int64(stride))]), as: SerialRow.self)
     var found: [TextRow] = []
-    for year in Set(serials.map(\.serial_year)).sorted() {
-      let numbers = serials.filter { $0.serial_year == year }.map(\.serial_number)
+    for (year, sampled) in Dictionary(grouping: serials, by: \.serial_year).sorted(by: { $0.key < $1.key }) {
+      let numbers = sampled.map(\.serial_number)
       var rows: [TextRow] = []
       for start in Swift.stride(from: 0, to: numbers.count, by: 500) {
         let chunk = numbers[start..<min(start + 500, numbers.count)]
