@@ -167,6 +167,9 @@ extension Store {
   /// that fewer blocks are computed twice.
   @discardableResult
   public func refreshRollups(eventsPerRun: Int = rollupEventsPerRun) async throws -> Int {
+    // The roll-ups follow the global chain: on PostgreSQL, seal what has committed (unless another
+    // instance is sealing it now).
+    try await sealEvents()
     let last = try await rollups.lastSequence()
     let head = min(try await rollups.headSequence(), last + Int64(max(1, eventsPerRun)))
     guard head > last else { return 0 }
@@ -185,7 +188,8 @@ extension Store {
 
   /// How many events the roll-ups have not covered yet.
   public func rollupBacklog() async throws -> Int {
-    Int(try await rollups.headSequence() - rollups.lastSequence())
+    try await sealEvents()
+    return Int(try await rollups.headSequence() - rollups.lastSequence())
   }
 
   /// How many messages the public list shows, summed from the roll-ups (brought up to date first).

@@ -7,6 +7,7 @@ import MinshengCore
 import NIOCore
 import NIOPosix
 import SQLKit
+import Synchronization
 
 /// Where the data lives: an embedded SQLite file (the default) or a PostgreSQL server.
 public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
@@ -111,6 +112,10 @@ public final class StoreDatabase: Sendable {
   /// PostgreSQL only: the streaming replicas that answer public reads (`DATABASE_READ_URLS`), and
   /// the task that checks them every two seconds.
   let replicas: ReadReplicas?
+  /// PostgreSQL only: the transactions that intakes and changes share (see `PostgresGroupCommit`).
+  let groupCommit: PostgresGroupCommit?
+  /// PostgreSQL only: the years whose serial-number sequence is known to exist (see `PostgresChain`).
+  let serialYears = Mutex<Set<Int>>([])
   private let replicaChecks: Task<Void, Never>?
 
   /// Opens the database; nothing is migrated yet. `readReplicas` (PostgreSQL only) are the URLs of
@@ -165,6 +170,8 @@ public final class StoreDatabase: Sendable {
     self.location = location
     self.sqlite = writer.flatMap { writer in readers.map { NativeSQLite(writer: writer, readers: $0) } }
     self.logger = logger
+    // Half the pool's connections for shared write transactions, the rest for reads.
+    self.groupCommit = location.isPostgres ? PostgresGroupCommit(lanes: max(1, maxConnections / 2)) : nil
     let threadPool = NIOThreadPool(numberOfThreads: 1)
     threadPool.start()
     self.threadPool = threadPool

@@ -92,19 +92,23 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
 ///
 /// `messageHash = SHA-256(previous messageHash of this message ‖ canonical)` and
 /// `chainHash = SHA-256(previous chainHash of all events ‖ canonical)`, where `canonical` is
-/// `AuditChain.canonicalEncoding(of:)`. The first previous hash is 64 zeros.
+/// `AuditChain.canonicalEncoding(of:)`. The first previous hash is 64 zeros. The global chain runs
+/// in the order events were sealed into it: on SQLite as they are written, on PostgreSQL shortly
+/// after they commit (until then `chainHash` is nil).
 public struct Event: Sendable, Equatable, Identifiable {
   public var id: UUID
-  /// Position in the global chain, from 1, without gaps.
+  /// The event's sequence number: unique, increasing with the order of writing (on PostgreSQL
+  /// with gaps where a transaction rolled back).
   public var sequence: Int64
   /// Position in this message's chain, from 1, without gaps.
   public var messageSequence: Int
   public var draft: EventDraft
   public var messageHash: String
-  public var chainHash: String
+  /// The hash in the global chain; nil until the event is sealed into it.
+  public var chainHash: String?
 
   public init(
-    id: UUID, sequence: Int64, messageSequence: Int, draft: EventDraft, messageHash: String, chainHash: String
+    id: UUID, sequence: Int64, messageSequence: Int, draft: EventDraft, messageHash: String, chainHash: String?
   ) {
     self.id = id
     self.sequence = sequence

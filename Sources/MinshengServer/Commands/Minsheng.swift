@@ -111,7 +111,8 @@ public enum AuditVerification {
         "broken: event seq=\(broken.sequence)\(id): \(broken.reason) (\(report.eventCount) events verified before it)"
       )
     }
-    return (0, "ok: \(report.eventCount) events")
+    let unsealed = report.unsealedCount > 0 ? " (\(report.unsealedCount) not sealed into the global chain yet)" : ""
+    return (0, "ok: \(report.eventCount) events\(unsealed)")
   }
 }
 

@@ -114,6 +114,21 @@ struct ServeCommand: AsyncParsableCommand {
           try? await Task.sleep(for: .seconds(1))
         }
       }
+      // On PostgreSQL, events are sealed into the global audit chain a moment after they commit (see
+      // `PostgresChain`); one instance seals at a time, the others find the head taken and wait for
+      // the next moment.
+      let sealer = Task {
+        guard store.database.location.isPostgres else { return }
+        while !Task.isCancelled {
+          var full = false
+          do {
+            full = try await store.sealEvents() == Store.sealRoundSize
+          } catch {
+            logger.warning("audit sealing: \(String(describing: error))")
+          }
+          if !full { try? await Task.sleep(for: .milliseconds(200)) }
+        }
+      }
       let background = Task {
         var lastJobs = ContinuousClock.now - .seconds(interval)
         var lastRules = ContinuousClock.now
@@ -163,15 +178,19 @@ struct ServeCommand: AsyncParsableCommand {
         try? await app.asyncShutdown()
         delivery.cancel()
         background.cancel()
+        sealer.cancel()
         await delivery.value
         await background.value
+        await sealer.value
         throw error
       }
       try await app.asyncShutdown()
       delivery.cancel()
       background.cancel()
+      sealer.cancel()
       await delivery.value
       await background.value
+      await sealer.value
     } catch {
       await database.close()
       throw error

@@ -154,8 +154,15 @@ protocol JobStorage: Sendable {
 
 /// 审计读取: what `audit verify` reads, a page at a time.
 protocol AuditStorage: Sendable {
-  /// Events in chain order after `sequence`, at most `limit`.
-  func events(after sequence: Int64, limit: Int) async throws -> [EventRecord]
+  /// Events sealed into the global chain after place `position`, in chain order, at most `limit`.
+  func events(after position: Int64, limit: Int) async throws -> [EventRecord]
+  /// Events not sealed into the global chain yet, or sealed after place `head`, with sequence
+  /// numbers after `sequence`, in order, at most `limit` (on SQLite, which seals every event as it is
+  /// written, only those after `head`).
+  func unsealedEvents(after sequence: Int64, beyond head: Int64, limit: Int) async throws -> [EventRecord]
+  /// Seals committed events into the global chain, at most `limit`; when another instance is
+  /// sealing, waits for it (`wait`) or returns 0 at once. Returns how many it sealed (0 on SQLite).
+  func seal(limit: Int, wait: Bool) async throws -> Int
   /// Every message's serial and chain tip, in id order, a page at a time.
   func messageTips(offset: Int, limit: Int) async throws -> [(id: UUID, serial: Serial, tip: ChainTip)]
   /// The global chain head's last sequence; nil when the head row is missing.

@@ -42,27 +42,51 @@ struct SealedLoad {
     batch.reduce(0) { $0 + 1 + $1.changes.count }
   }
 
-  /// Numbers each message after its year's highest (`highest`) and seals its events into both
-  /// chains from `place` on, in order.
-  init(_ batch: [LoadedCase], from place: ChainPlace, highest: [Int: Int], postgres: Bool) throws {
+  /// The serial numbers of a batch's messages, year by year in order, each year's after its highest
+  /// (`highest`).
+  static func numbers(_ batch: [LoadedCase], after highest: [Int: Int]) -> [Int: [Int]] {
+    var numbers: [Int: [Int]] = [:]
+    for item in batch {
+      let year = item.final.serial.year
+      numbers[year, default: []].append((highest[year] ?? 0) + (numbers[year]?.count ?? 0) + 1)
+    }
+    return numbers
+  }
+
+  /// How many messages of each year a batch holds.
+  static func yearCounts(_ batch: [LoadedCase]) -> [Int: Int] {
+    batch.reduce(into: [:]) { $0[$1.final.serial.year, default: 0] += 1 }
+  }
+
+  /// Numbers each message from its year's `numbers` in order and seals its events into both chains,
+  /// giving them `sequences` in order and the global chain's places from `place` on.
+  init(
+    _ batch: [LoadedCase], sequences: [Int64], from place: ChainPlace, numbers: [Int: [Int]], postgres: Bool
+  ) throws {
+    guard sequences.count == Self.eventCount(batch) else {
+      throw StoreError.internal("a loaded batch was given \(sequences.count) sequence numbers for its events")
+    }
     var place = place
-    var highest = highest
+    var next = 0
+    var numbers = numbers.mapValues { $0[...] }
     var documents: [SearchDocuments] = []
-    func seal(_ draft: EventDraft, id: UUID, after tip: ChainTip) throws -> ChainTip {
-      let (event, next) = AuditChain.seal(draft, id: id, at: place, after: tip)
-      events.append(EventRecord(event))
-      place = try ChainPlace(sequence: place.sequence + 1, previousHash: event.chainHash)
-      return next
+    func seal(_ draft: EventDraft, id: UUID, after tip: ChainTip) -> ChainTip {
+      let (event, tip) = AuditChain.seal(draft, id: id, sequence: sequences[next], at: place, after: tip)
+      events.append(EventRecord(event, position: place.position))
+      next += 1
+      if let hash = event.chainHash { place = place.next(after: hash) }
+      return tip
     }
     for item in batch {
       var message = item.final
-      let number = (highest[message.serial.year] ?? 0) + 1
-      highest[message.serial.year] = number
+      guard let number = numbers[message.serial.year]?.popFirst() else {
+        throw StoreError.internal("a loaded batch was given too few serial numbers for \(message.serial.year)")
+      }
       message.serial.number = number
-      var tip = try seal(
+      var tip = seal(
         EventDraft.received(item.intake.message, by: item.intake.actor), id: item.intake.eventID, after: .empty)
       for change in item.changes {
-        tip = try seal(change.event, id: change.eventID, after: tip)
+        tip = seal(change.event, id: change.eventID, after: tip)
         // The units named last are the ones the case keeps.
         if let rows = change.assisting {
           assisting.removeAll { $0.messageID == message.id }

@@ -104,7 +104,7 @@ enum RollupStatements {
     SQLFragment(
       """
       SELECT DISTINCT m.serial_year AS year, m.serial_number / \(BlockRollup.size) AS block
-      FROM events e JOIN messages m ON m.id = e.message_id WHERE e.seq > ? AND e.seq <= ?
+      FROM events e JOIN messages m ON m.id = e.message_id WHERE e.chain_pos > ? AND e.chain_pos <= ?
       """, [.integer(after), .integer(upTo)])
   }
 

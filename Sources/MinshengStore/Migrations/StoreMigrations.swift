@@ -50,5 +50,6 @@ public enum StoreMigrations {
     M0044_FirstContactRollups(),
     M0045_PublicSearchFilters(),
     M0046_ArrivalSerialIndex(),
+    M0047_EventSealing(),
   ]
 }

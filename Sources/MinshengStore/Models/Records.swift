@@ -232,10 +232,13 @@ struct EventRecord: Codable, Sendable {
   var note: String?
   var payload: String
   var messageHash: String
-  var chainHash: String
+  /// The place and hash in the global chain; nil until the event is sealed into it.
+  var position: Int64?
+  var chainHash: String?
 
   enum CodingKeys: String, CodingKey {
     case id, action, visibility, note, payload
+    case position = "chain_pos"
     case sequence = "seq"
     case messageID = "message_id"
     case messageSequence = "message_seq"
@@ -249,8 +252,10 @@ struct EventRecord: Codable, Sendable {
     case chainHash = "chain_hash"
   }
 
-  init(_ event: Event) {
+  /// The event's row; `position` is its place in the global chain when it is sealed as it is written.
+  init(_ event: Event, position: Int64?) {
     let draft = event.draft
+    self.position = position
     id = event.id
     sequence = event.sequence
     messageID = draft.messageID

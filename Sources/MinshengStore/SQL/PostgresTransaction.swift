@@ -40,7 +40,7 @@ enum PostgresTransaction {
 }
 
 /// SQLKit on one PostgreSQL connection, each statement written only while the connection is open.
-private struct OpenConnectionSQL: SQLDatabase {
+struct OpenConnectionSQL: SQLDatabase {
   let connection: PostgresConnection
   private let base: any SQLDatabase
 

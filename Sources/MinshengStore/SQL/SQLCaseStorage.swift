@@ -9,16 +9,30 @@ struct SQLCaseStorage: CaseStorage {
   let connection: SQLConnection
 
   func receive(_ intake: ReceivedCase) async throws -> Message {
-    try await connection.transaction { sql in
+    let postgres = connection.database.location.isPostgres
+    if postgres { try await connection.ensureSerialSequence(intake.message.serial.year) }
+    return try await connection.grouped { sql in
       try await sql.count(intake.limits, at: intake.message.createdAt)
       var message = intake.message
-      let place = try await sql.claimChainPlace()
-      let (event, tip) = AuditChain.seal(
-        EventDraft.received(message, by: intake.actor), id: intake.eventID, at: place, after: .empty)
-      message.serial.number = try await Self.insertNumbered(
-        MessageRecord(message, trackingHash: intake.trackingHash, chainTip: tip, fingerprint: intake.fingerprint),
-        on: sql)
-      try await sql.insert(EventRecord(event), into: EventRecord.schema)
+      let received = EventDraft.received(message, by: intake.actor)
+      if postgres {
+        // Numbered from sequences and sealed into the global chain afterwards (`PostgresChain`).
+        let (sequence, serial) = try await sql.nextSequenceAndSerial(year: message.serial.year)
+        let (event, tip) = AuditChain.seal(received, id: intake.eventID, sequence: sequence, at: nil, after: .empty)
+        message.serial.number = serial
+        try await sql.insert(
+          MessageRecord(message, trackingHash: intake.trackingHash, chainTip: tip, fingerprint: intake.fingerprint),
+          into: MessageRecord.schema)
+        try await sql.insert(EventRecord(event, position: nil), into: EventRecord.schema)
+      } else {
+        let place = try await sql.claimChainPlace()
+        let (event, tip) = AuditChain.seal(
+          received, id: intake.eventID, sequence: place.position, at: place, after: .empty)
+        message.serial.number = try await Self.insertNumbered(
+          MessageRecord(message, trackingHash: intake.trackingHash, chainTip: tip, fingerprint: intake.fingerprint),
+          on: sql)
+        try await sql.insert(EventRecord(event, position: place.position), into: EventRecord.schema)
+      }
       try await sql.run(SearchStatements.queue(message.id, version: message.version))
       for (position, image) in intake.images.enumerated() {
         try await sql.insert(
@@ -30,14 +44,35 @@ struct SQLCaseStorage: CaseStorage {
     }
   }
 
+  /// Stores a batch of whole cases in one transaction. On PostgreSQL the batch holds the chain's
+  /// head: it seals whatever other writers committed, then its own events as it writes them.
   func load(_ batch: [LoadedCase]) async throws -> [Message] {
     guard !batch.isEmpty else { return [] }
     let postgres = connection.database.location.isPostgres
+    let years = SealedLoad.yearCounts(batch)
+    if postgres { for year in years.keys { try await connection.ensureSerialSequence(year) } }
     return try await connection.transaction { sql in
-      let place = try await sql.claimChainPlace(count: SealedLoad.eventCount(batch))
-      let sealed = try SealedLoad(
-        batch, from: place, highest: try await sql.highestSerials(Set(batch.map(\.final.serial.year))),
-        postgres: postgres)
+      let count = SealedLoad.eventCount(batch)
+      let sealed: SealedLoad
+      if postgres {
+        guard let (_, place) = try await sql.sealPending(limit: nil, wait: true) else {
+          throw StoreError.internal("the audit head row is missing")
+        }
+        var numbers: [Int: [Int]] = [:]
+        for (year, count) in years { numbers[year] = try await sql.nextSerials(year: year, count: count) }
+        sealed = try SealedLoad(
+          batch, sequences: try await sql.nextSequences(count), from: place, numbers: numbers, postgres: true)
+        try await sql.raw(
+          """
+          UPDATE audit_head SET last_seq = \(bind: place.position - 1 + Int64(count)) WHERE id = \(bind: AuditHead.rowID)
+          """
+        ).run()
+      } else {
+        let place = try await sql.claimChainPlace(count: count)
+        sealed = try SealedLoad(
+          batch, sequences: Array(place.position..<place.position + Int64(count)), from: place,
+          numbers: SealedLoad.numbers(batch, after: try await sql.highestSerials(Set(years.keys))), postgres: false)
+      }
       try await sql.insert(sealed.records, into: MessageRecord.schema)
       try await sql.insert(
         sealed.assisting.map {
@@ -61,7 +96,8 @@ struct SQLCaseStorage: CaseStorage {
   }
 
   /// Inserts a message row and returns its serial number, one more than the year's highest, taken
-  /// inside the INSERT from the unique (year, number) index while the caller holds the audit head.
+  /// inside the INSERT from the unique (year, number) index while the caller holds the audit head
+  /// (SQLite through Fluent's connection; PostgreSQL numbers from a sequence).
   static func insertNumbered(_ record: MessageRecord, on sql: any SQLDatabase) async throws -> Int {
     var columns: [String] = []
     var values: [any SQLExpression] = []
@@ -80,7 +116,8 @@ struct SQLCaseStorage: CaseStorage {
   }
 
   func apply(_ change: CaseChange) async throws {
-    try await connection.transaction { sql in
+    let postgres = connection.database.location.isPostgres
+    try await connection.grouped { sql in
       if let key = change.jobKey {
         let claimed = try await sql.raw(
           """
@@ -91,8 +128,12 @@ struct SQLCaseStorage: CaseStorage {
         ).all()
         guard !claimed.isEmpty else { throw StoreError.alreadyDone }
       }
-      let place = try await sql.claimChainPlace()
-      let (event, tip) = AuditChain.seal(change.event, id: change.eventID, at: place, after: change.tip)
+      // On PostgreSQL the event is numbered from `events_seq` and sealed afterwards (`PostgresChain`).
+      let place = postgres ? nil : try await sql.claimChainPlace()
+      let sequence: Int64
+      if let place { sequence = place.position } else { sequence = try await sql.nextSequences(1)[0] }
+      let (event, tip) = AuditChain.seal(
+        change.event, id: change.eventID, sequence: sequence, at: place, after: change.tip)
       try await Self.compareAndSwap(change.before, to: change.after, tip: tip, on: sql)
       if let assisting = change.assisting {
         try await sql.delete(from: "message_assisting_units").where("message_id", .equal, change.before.id).run()
@@ -106,7 +147,7 @@ struct SQLCaseStorage: CaseStorage {
       if change.changesSearch {
         try await sql.run(SearchStatements.queue(change.after.id, version: change.after.version))
       }
-      try await sql.insert(EventRecord(event), into: EventRecord.schema)
+      try await sql.insert(EventRecord(event, position: place?.position), into: EventRecord.schema)
     }
   }
 

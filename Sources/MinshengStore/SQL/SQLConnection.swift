@@ -35,6 +35,16 @@ struct SQLConnection: Sendable {
     }
   }
 
+  /// Runs `body` as `transaction` does, except that on PostgreSQL it may share its transaction with
+  /// other intakes and changes, in a savepoint of its own (`PostgresGroupCommit`): for writes that
+  /// touch nothing outside `body`'s handle. Returns once the transaction has committed.
+  func grouped<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    if let group = database.groupCommit, let postgres = database.database as? any PostgresDatabase {
+      return try await group.run(on: postgres, body)
+    }
+    return try await transaction(body)
+  }
+
   static func sql(_ database: any Database) throws -> any SQLDatabase {
     guard let sql = database as? any SQLDatabase else { throw StoreError.internal("the database does not speak SQL") }
     return sql
@@ -42,20 +52,20 @@ struct SQLConnection: Sendable {
 }
 
 extension SQLDatabase {
-  /// Claims the next place in the global chain inside the caller's transaction.
+  /// Claims the next `count` places in the global chain inside the caller's transaction, for events
+  /// sealed as they are written (SQLite through Fluent's connection, where an event's sequence number
+  /// is its place; PostgreSQL numbers from `events_seq` and seals afterwards, see `PostgresChain`).
   ///
-  /// The head row's lock orders every append, so the global chain never forks and no two
-  /// transactions wait on each other in a cycle. The previous event's hash is read by a second
-  /// statement on purpose: on PostgreSQL a statement that waited for the head's lock still reads with
-  /// the snapshot it started with, which may not hold the previous event yet.
+  /// The previous event's hash is read by a second statement on purpose: a statement that waited for
+  /// the head's lock may still read with the snapshot it started with.
   func claimChainPlace(count: Int = 1) async throws -> ChainPlace {
     let head = try await raw(
       "UPDATE audit_head SET last_seq = last_seq + \(bind: count) WHERE id = \(bind: AuditHead.rowID) RETURNING last_seq"
     ).first()
     guard let head else { throw StoreError.internal("the audit head row is missing") }
     let first = try head.decode(column: "last_seq", as: Int64.self) - Int64(count) + 1
-    let previous = try await raw("SELECT chain_hash FROM events WHERE seq = \(bind: first - 1)").first()
-    return try ChainPlace(sequence: first, previousHash: previous?.decode(column: "chain_hash", as: String.self))
+    let previous = try await raw("SELECT chain_hash FROM events WHERE chain_pos = \(bind: first - 1)").first()
+    return try ChainPlace(position: first, previousHash: previous?.decode(column: "chain_hash", as: String?.self))
   }
 
   /// The highest serial number of each of these years (absent: none yet), read while the caller

@@ -101,9 +101,22 @@ struct OutboxRecord: Decodable, Sendable {
 struct SQLAuditStorage: AuditStorage {
   let connection: SQLConnection
 
-  func events(after sequence: Int64, limit: Int) async throws -> [EventRecord] {
-    try await connection.sql.select().column("*").from(EventRecord.schema).where("seq", .greaterThan, sequence)
-      .orderBy("seq").limit(limit).all(decoding: EventRecord.self)
+  func events(after position: Int64, limit: Int) async throws -> [EventRecord] {
+    try await connection.sql.select().column("*").from(EventRecord.schema)
+      .where("chain_pos", .greaterThan, position).orderBy("chain_pos").limit(limit).all(decoding: EventRecord.self)
+  }
+
+  func unsealedEvents(after sequence: Int64, beyond head: Int64, limit: Int) async throws -> [EventRecord] {
+    try await connection.sql.select().column("*").from(EventRecord.schema)
+      .where { $0.where("chain_pos", .is, SQLLiteral.null).orWhere("chain_pos", .greaterThan, head) }
+      .where("seq", .greaterThan, sequence).orderBy("seq").limit(limit).all(decoding: EventRecord.self)
+  }
+
+  func seal(limit: Int, wait: Bool) async throws -> Int {
+    guard connection.database.location.isPostgres else { return 0 }
+    return try await connection.transaction { sql in
+      try await sql.sealPending(limit: limit, wait: wait)?.sealed ?? 0
+    }
   }
 
   func messageTips(offset: Int, limit: Int) async throws -> [(id: UUID, serial: Serial, tip: ChainTip)] {

@@ -14,11 +14,12 @@ struct SQLiteCaseStorage: CaseStorage {
       var message = intake.message
       let place = try handle.claimChainPlace()
       let (event, tip) = AuditChain.seal(
-        EventDraft.received(message, by: intake.actor), id: intake.eventID, at: place, after: .empty)
+        EventDraft.received(message, by: intake.actor), id: intake.eventID, sequence: place.position, at: place,
+        after: .empty)
       message.serial.number = try Self.insertNumbered(
         MessageRecord(message, trackingHash: intake.trackingHash, chainTip: tip, fingerprint: intake.fingerprint),
         on: handle)
-      try handle.insert(EventRecord(event), into: EventRecord.schema)
+      try handle.insert(EventRecord(event, position: place.position), into: EventRecord.schema)
       try handle.run(SearchStatements.queue(message.id, version: message.version))
       for (position, image) in intake.images.enumerated() {
         try handle.insert(
@@ -35,7 +36,9 @@ struct SQLiteCaseStorage: CaseStorage {
     return try await writer.grouped { handle in
       let place = try handle.claimChainPlace(count: SealedLoad.eventCount(batch))
       let sealed = try SealedLoad(
-        batch, from: place, highest: try handle.highestSerials(Set(batch.map(\.final.serial.year))), postgres: false)
+        batch, sequences: Array(place.position..<place.position + Int64(SealedLoad.eventCount(batch))), from: place,
+        numbers: SealedLoad.numbers(batch, after: try handle.highestSerials(Set(batch.map(\.final.serial.year)))),
+        postgres: false)
       for record in sealed.records { try handle.insert(record, into: MessageRecord.schema) }
       for (messageID, row) in sealed.assisting {
         try handle.execute(
@@ -86,7 +89,8 @@ struct SQLiteCaseStorage: CaseStorage {
         guard !claimed.isEmpty else { throw StoreError.alreadyDone }
       }
       let place = try handle.claimChainPlace()
-      let (event, tip) = AuditChain.seal(change.event, id: change.eventID, at: place, after: change.tip)
+      let (event, tip) = AuditChain.seal(
+        change.event, id: change.eventID, sequence: place.position, at: place, after: change.tip)
       try Self.compareAndSwap(change.before, to: change.after, tip: tip, on: handle)
       if let assisting = change.assisting {
         try handle.execute("DELETE FROM message_assisting_units WHERE message_id = ?", [id])
@@ -99,7 +103,7 @@ struct SQLiteCaseStorage: CaseStorage {
       for row in change.rows { try Self.write(row, of: change.before.id, on: handle) }
       for notice in change.notices { try handle.enqueue(notice) }
       if change.changesSearch { try handle.run(SearchStatements.queue(change.after.id, version: change.after.version)) }
-      try handle.insert(EventRecord(event), into: EventRecord.schema)
+      try handle.insert(EventRecord(event, position: place.position), into: EventRecord.schema)
     }
   }
 

@@ -6,20 +6,20 @@ import MinshengCore
 
 extension SQLiteHandle {
   /// Claims the next `count` places in the global chain inside the current transaction and returns
-  /// the first. This connection runs one statement at a time, so one statement takes the sequence
-  /// and reads the hash of the event before.
+  /// the first; on SQLite an event's sequence number is its place. This connection runs one statement
+  /// at a time, so one statement takes the place and reads the hash of the event before.
   func claimChainPlace(count: Int = 1) throws -> ChainPlace {
     let rows = try query(
       """
       UPDATE audit_head SET last_seq = last_seq + ? WHERE id = ?
       RETURNING last_seq,
-        (SELECT e.chain_hash FROM events e WHERE e.seq = audit_head.last_seq - ?) AS previous_hash
+        (SELECT e.chain_hash FROM events e WHERE e.chain_pos = audit_head.last_seq - ?) AS previous_hash
       """, [.integer(Int64(count)), .text(AuditHead.rowID.uuidString), .integer(Int64(count))])
     guard let row = rows.first, case .integer(let last)? = row["last_seq"] else {
       throw StoreError.internal("the audit head row is missing")
     }
     let previous: String? = if case .text(let hash)? = row["previous_hash"] { hash } else { nil }
-    return try ChainPlace(sequence: last - Int64(count) + 1, previousHash: previous)
+    return try ChainPlace(position: last - Int64(count) + 1, previousHash: previous)
   }
 
   /// The highest serial number of each of these years (absent: none yet).
