@@ -31,6 +31,9 @@ public struct Configuration: Sendable {
   public var supervisionSchedule = SupervisionSchedule()
   /// Seconds between runs of the scheduled jobs inside `serve` (`MINSHENG_JOBS_INTERVAL`); 0: off.
   public var jobsInterval = 60
+  /// PostgreSQL only: connections to the primary this instance keeps at most
+  /// (`MINSHENG_DB_CONNECTIONS`), half of them for shared write transactions.
+  public var databaseConnections = 8
   /// 智能分派: assign at intake when the classifier's confidence reaches this (`MINSHENG_AUTO_ASSIGN_CONFIDENCE`);
   /// nil (the default): never.
   public var autoAssignConfidence: Double?
@@ -193,6 +196,14 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_JOBS_INTERVAL: " + say("config_seconds", ["value": .plain(text)]))
       }
     }
+    var databaseConnections = 8
+    if let text = environment["MINSHENG_DB_CONNECTIONS"], !text.isEmpty {
+      if let value = Int(text), (2...200).contains(value) {
+        databaseConnections = value
+      } else {
+        problems.append("MINSHENG_DB_CONNECTIONS: " + say("config_db_connections", ["value": .plain(text)]))
+      }
+    }
     var sqliteMemory = SQLiteMemory.bounded
     func megabytes(_ key: String, in range: ClosedRange<Int>) -> Int? {
       guard let text = environment[key], !text.isEmpty else { return nil }
@@ -242,7 +253,8 @@ public struct Configuration: Sendable {
       database: database, readReplicas: readReplicas, logLevel: logLevel, calendarFiles: calendarFiles,
       slaFile: slaFile, classifierModel: model,
       baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
-      supervisionSchedule: schedule, jobsInterval: jobsInterval, autoAssignConfidence: autoAssign,
+      supervisionSchedule: schedule, jobsInterval: jobsInterval, databaseConnections: databaseConnections,
+      autoAssignConfidence: autoAssign,
       searchLimit: searchLimit, sqliteMemory: sqliteMemory,
       home: environment["MINSHENG_HOME"].flatMap { $0.isEmpty ? nil : $0 }, smtp: smtp,
       smsGateway: smsGateway)

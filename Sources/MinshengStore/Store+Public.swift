@@ -42,6 +42,7 @@ extension Store {
   /// does not show (not there yet, or not public yet) is looked up on the primary, so an author who
   /// has just written or a moderator who has just published sees it at once.
   public func publicStamp(of id: UUID) async throws -> PublicStamp? {
+    if database.location.isPostgres, database.replicas == nil { return try await database.postgresPublicStamp(of: id) }
     let stamp = try await publicReads.publicStamp(of: id)
     guard database.replicas != nil, stamp?.isPublic != true else { return stamp }
     return try await primaryReads.publicStamp(of: id)

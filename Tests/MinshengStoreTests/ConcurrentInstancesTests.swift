@@ -88,4 +88,44 @@ import Testing
       #expect(try await b.verifyAudit() == AuditReport(eventCount: 2 * count, firstBreak: nil))
     }
   }
+
+  /// Intakes that queue up share a transaction; one refused inside it (over a rate limit) undoes only
+  /// itself, and the others are stored.
+  @Test(arguments: TestDatabase.available)
+  func refusedIntakesInASharedTransaction_undoOnlyThemselves(db: TestDatabase) async throws {
+    try await db.withStore { (store: Store) async throws in
+      let w = try await SeededWorld.create(in: store)
+      let limited = Store(
+        database: store.database, rules: Fixtures.rules,
+        policy: IntakePolicy(moderation: false, perAddress: RateLimit(count: 10, window: 3_600)))
+      let outcomes = await withTaskGroup(of: Result<Serial, any Error>.self) { group in
+        for i in 0..<24 {
+          group.addTask {
+            do {
+              return .success(
+                try await limited.submit(
+                  Fixtures.newMessage(title: "同一地址 \(i)", leader: w.secretary.id), at: Fixtures.now,
+                  origin: IntakeOrigin(address: "198.18.0.7", region: nil)
+                ).message.serial)
+            } catch {
+              return .failure(error)
+            }
+          }
+        }
+        return await group.reduce(into: []) { $0.append($1) }
+      }
+      let stored = outcomes.compactMap { try? $0.get() }
+      let refused = outcomes.compactMap { outcome -> StoreError? in
+        if case .failure(let error) = outcome { return error as? StoreError }
+        return nil
+      }
+      #expect(stored.count == 10)
+      #expect(refused.count == 14)
+      #expect(refused.allSatisfy { if case .rateLimited = $0 { true } else { false } })
+      #expect(Set(stored).count == 10)
+      #expect(try await store.countByStatus().values.reduce(0, +) == 10)
+      try await store.sealAllEvents()
+      #expect(try await store.verifyAudit() == AuditReport(eventCount: 10, firstBreak: nil))
+    }
+  }
 }

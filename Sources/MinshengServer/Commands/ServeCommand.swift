@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let database = try await StoreDatabase.open(
       configuration.database, logger: configuration.logger(label: "minsheng.store"),
-      sqliteMemory: configuration.sqliteMemory, readReplicas: configuration.readReplicas)
+      maxConnections: configuration.databaseConnections, sqliteMemory: configuration.sqliteMemory, readReplicas: configuration.readReplicas)
     let pending: [String]
     do {
       pending = try await database.pendingMigrations()

@@ -4,13 +4,19 @@ import SQLKit
 import Synchronization
 
 /// Group commit on PostgreSQL, as the SQLite writer does it: intakes and changes that queue up while
-/// a transaction is under way share the next one, each in its own savepoint, and each caller is
-/// answered once that transaction has committed (a failed one has rolled its savepoint back alone).
+/// a transaction is under way share the next one, and each caller is answered once it has committed.
 ///
 /// So a burst of intakes costs one BEGIN, one COMMIT and one flush of the log to disk where it cost
-/// one of each per intake. At most `lanes` transactions are under way at once, each on its own
-/// pooled connection, so that one lane's flush overlaps the next lane's statements; a transaction
-/// takes at most `batchSize` jobs.
+/// one of each per intake, and the batch's event sequence numbers come in one statement. A job runs
+/// without a savepoint of its own (two round trips each): when one fails, the transaction is rolled
+/// back and every job of the batch runs again alone, in a transaction of its own, so a failure undoes
+/// only its own job. At most `lanes` transactions are under way at once, each on its own pooled
+/// connection, so that one lane's flush overlaps the next lane's statements; a transaction takes at
+/// most `batchSize` jobs.
+///
+/// Sequence numbers taken for the batch before its jobs run are still later than those of every event
+/// its jobs' messages already have (a change reads the version that the previous change committed,
+/// before it is queued), so the sealer keeps each message's events in order.
 final class PostgresGroupCommit: Sendable {
   private struct Job: Sendable {
     var run: @Sendable (any SQLDatabase) async throws -> Void
@@ -81,34 +87,32 @@ final class PostgresGroupCommit: Sendable {
     }
   }
 
-  /// One transaction for the batch: each job in a savepoint (a lone job without one); a job that
-  /// lost a deadlock or a serialization check is tried once more at the end. Every job is answered
-  /// after the COMMIT, or with the error that ended the transaction.
+  /// One transaction for the batch; when a job fails, each job again in a transaction of its own.
+  /// Every job is answered after its COMMIT, or with the error that ended its transaction.
   private func commit(_ batch: [Job], on pool: any PostgresDatabase) async {
     let outcomes: [(any Error)?]
+    let transactions: Int
     do {
-      outcomes = try await pool.withConnection { connection in
+      (outcomes, transactions) = try await pool.withConnection { connection in
         connection.eventLoop.makeFutureWithTask {
-          let sql = OpenConnectionSQL(connection: connection)
-          var outcomes = [(any Error)?](repeating: nil, count: batch.count)
-          try await sql.raw("BEGIN").run()
-          do {
-            if batch.count == 1 {
-              try await batch[0].run(sql)
-            } else {
-              var retry: [Int] = []
-              for (index, job) in batch.enumerated() {
-                outcomes[index] = try await Self.inSavepoint(job, on: sql)
-                if let error = outcomes[index], Self.isRetryable(error) { retry.append(index) }
-              }
-              for index in retry { outcomes[index] = try await Self.inSavepoint(batch[index], on: sql) }
+          if batch.count > 1 {
+            let sequences = PrefetchedSequences()
+            let sql = OpenConnectionSQL(connection: connection, sequences: sequences)
+            try await sql.raw("BEGIN").run()
+            do {
+              sequences.fill(try await sql.nextSequences(batch.count))
+              for job in batch { try await job.run(sql) }
+              try await sql.raw("COMMIT").run()
+              return ([(any Error)?](repeating: nil, count: batch.count), 1)
+            } catch {
+              if DatabaseOutage.isOutage(error) { throw error }
+              try await sql.raw("ROLLBACK").run()
             }
-          } catch {
-            try? await sql.raw("ROLLBACK").run()
-            throw error
           }
-          try await sql.raw("COMMIT").run()
-          return outcomes
+          var outcomes: [(any Error)?] = []
+          let sql = OpenConnectionSQL(connection: connection)
+          for job in batch { outcomes.append(try await Self.alone(job, on: sql)) }
+          return (outcomes, batch.count)
         }
       }.get()
     } catch {
@@ -116,26 +120,30 @@ final class PostgresGroupCommit: Sendable {
       return
     }
     state.withLock {
-      $0.transactions += 1
+      $0.transactions += transactions
       $0.jobs += batch.count
     }
     for (job, outcome) in zip(batch, outcomes) { job.finish(outcome) }
   }
 
-  /// Runs a job in a savepoint and returns its error, if any, with the savepoint rolled back; throws
-  /// only when the transaction itself can go no further (the connection is gone).
-  private static func inSavepoint(_ job: Job, on sql: any SQLDatabase) async throws -> (any Error)? {
-    try await sql.raw("SAVEPOINT job").run()
-    do {
-      try await job.run(sql)
-    } catch {
-      if DatabaseOutage.isOutage(error) { throw error }
-      try await sql.raw("ROLLBACK TO SAVEPOINT job").run()
-      try await sql.raw("RELEASE SAVEPOINT job").run()
-      return error
+  /// Runs a job in a transaction of its own, once more after a deadlock or a failed serialization
+  /// check; returns its error, if any. Throws only when the connection is gone.
+  private static func alone(_ job: Job, on sql: any SQLDatabase) async throws -> (any Error)? {
+    var tries = 0
+    while true {
+      tries += 1
+      try await sql.raw("BEGIN").run()
+      do {
+        try await job.run(sql)
+        try await sql.raw("COMMIT").run()
+        return nil
+      } catch {
+        if DatabaseOutage.isOutage(error) { throw error }
+        try await sql.raw("ROLLBACK").run()
+        if tries == 1, isRetryable(error) { continue }
+        return error
+      }
     }
-    try await sql.raw("RELEASE SAVEPOINT job").run()
-    return nil
   }
 
   /// A deadlock (40P01) or a failed serialization check (40001): the job may succeed when run again.
@@ -143,5 +151,27 @@ final class PostgresGroupCommit: Sendable {
     guard let error = error as? PSQLError, error.code == .server else { return false }
     let state = error.serverInfo?[.sqlState] ?? ""
     return state == "40P01" || state == "40001"
+  }
+}
+
+/// Event sequence numbers taken for a shared transaction's jobs in one statement.
+final class PrefetchedSequences: Sendable {
+  private let numbers = Mutex<ArraySlice<Int64>>([])
+
+  func fill(_ values: [Int64]) {
+    numbers.withLock { $0 = values[...] }
+  }
+
+  func take() -> Int64? {
+    numbers.withLock { $0.popFirst() }
+  }
+}
+
+extension SQLDatabase {
+  /// The next event sequence number: one taken for this shared transaction when there is one left,
+  /// else from `events_seq`.
+  func nextSequence() async throws -> Int64 {
+    if let number = (self as? OpenConnectionSQL)?.sequences?.take() { return number }
+    return try await nextSequences(1)[0]
   }
 }

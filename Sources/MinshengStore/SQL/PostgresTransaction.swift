@@ -42,10 +42,13 @@ enum PostgresTransaction {
 /// SQLKit on one PostgreSQL connection, each statement written only while the connection is open.
 struct OpenConnectionSQL: SQLDatabase {
   let connection: PostgresConnection
+  /// In a shared transaction (`PostgresGroupCommit`), the event sequence numbers taken for its jobs.
+  let sequences: PrefetchedSequences?
   private let base: any SQLDatabase
 
-  init(connection: PostgresConnection) {
+  init(connection: PostgresConnection, sequences: PrefetchedSequences? = nil) {
     self.connection = connection
+    self.sequences = sequences
     self.base = connection.sql(queryLogLevel: .trace)
   }
 

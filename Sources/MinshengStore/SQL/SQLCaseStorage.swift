@@ -17,13 +17,11 @@ struct SQLCaseStorage: CaseStorage {
       let received = EventDraft.received(message, by: intake.actor)
       if postgres {
         // Numbered from sequences and sealed into the global chain afterwards (`PostgresChain`).
-        let (sequence, serial) = try await sql.nextSequenceAndSerial(year: message.serial.year)
-        let (event, tip) = AuditChain.seal(received, id: intake.eventID, sequence: sequence, at: nil, after: .empty)
-        message.serial.number = serial
-        try await sql.insert(
+        let (event, tip) = AuditChain.seal(
+          received, id: intake.eventID, sequence: try await sql.nextSequence(), at: nil, after: .empty)
+        message.serial.number = try await Self.insertPostgres(
           MessageRecord(message, trackingHash: intake.trackingHash, chainTip: tip, fingerprint: intake.fingerprint),
-          into: MessageRecord.schema)
-        try await sql.insert(EventRecord(event, position: nil), into: EventRecord.schema)
+          event: EventRecord(event, position: nil), on: sql)
       } else {
         let place = try await sql.claimChainPlace()
         let (event, tip) = AuditChain.seal(
@@ -95,6 +93,37 @@ struct SQLCaseStorage: CaseStorage {
     var position: Int
   }
 
+  /// Inserts a new message's row numbered from its year's sequence, its first event and its place in
+  /// the search queue, in one statement; returns the serial number.
+  static func insertPostgres(_ record: MessageRecord, event: EventRecord, on sql: any SQLDatabase) async throws -> Int {
+    /// The row's INSERT; with `serialYear`, its serial number from that year's sequence.
+    func insert(_ table: String, _ row: some Encodable, serialYear: Int? = nil) throws -> SQLInsert {
+      var insert = SQLInsert(table: SQLIdentifier(table))
+      var values: [any SQLExpression] = []
+      for (column, value) in try SQLQueryEncoder(nilEncodingStrategy: .asNil).encode(row) {
+        insert.columns.append(SQLIdentifier(column))
+        if let year = serialYear, column == "serial_number" {
+          values.append(SQLQueryString("nextval(\(bind: PostgresChain.serialSequence(year)))"))
+        } else {
+          values.append(value)
+        }
+      }
+      insert.values = [values]
+      return insert
+    }
+    var message = try insert(MessageRecord.schema, record, serialYear: record.serialYear)
+    message.returning = SQLReturning(SQLColumn("serial_number"))
+    let events = try insert(EventRecord.schema, event)
+    let row = try await sql.raw(
+      """
+      WITH m AS (\(message)), e AS (\(events)), q AS (\(SearchStatements.queue(record.id, version: record.version).query))
+      SELECT serial_number FROM m
+      """
+    ).first()
+    guard let row else { throw StoreError.internal("the new message's row returned no serial") }
+    return try row.decode(column: "serial_number", as: Int.self)
+  }
+
   /// Inserts a message row and returns its serial number, one more than the year's highest, taken
   /// inside the INSERT from the unique (year, number) index while the caller holds the audit head
   /// (SQLite through Fluent's connection; PostgreSQL numbers from a sequence).
@@ -131,7 +160,7 @@ struct SQLCaseStorage: CaseStorage {
       // On PostgreSQL the event is numbered from `events_seq` and sealed afterwards (`PostgresChain`).
       let place = postgres ? nil : try await sql.claimChainPlace()
       let sequence: Int64
-      if let place { sequence = place.position } else { sequence = try await sql.nextSequences(1)[0] }
+      if let place { sequence = place.position } else { sequence = try await sql.nextSequence() }
       let (event, tip) = AuditChain.seal(
         change.event, id: change.eventID, sequence: sequence, at: place, after: change.tip)
       try await Self.compareAndSwap(change.before, to: change.after, tip: tip, on: sql)
