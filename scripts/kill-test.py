@@ -8,7 +8,11 @@ message answered 201 is there and that `minsheng audit verify` passes.
 On PostgreSQL, with MINSHENG_TEST_PG_RESTART (scripts/with-postgres.sh, run with MINSHENG_PG_DURABLE=1
 so the cluster has fsync on), a third round restarts the database itself while the clients post: the
 service must answer 503 during the outage (never another 5xx), take messages again afterwards without
-being restarted, and lose nothing it acknowledged. Loopback only; bounded in time and count.
+being restarted, and lose nothing it acknowledged. A fourth round (PostgreSQL) interrupts the sealing
+of the audit chain: the clients post while no instance seals (MINSHENG_SEAL_INTERVAL=0), then the
+server is started and killed (SIGKILL) again and again while it seals the backlog; `audit verify`
+must pass after every kill and, at the end, find every event sealed. Loopback only; bounded in time
+and count.
 
     scripts/kill-test.py [--binary .build/debug/minsheng] [--seconds 4] [--clients 16]
 """
@@ -136,6 +140,61 @@ def database_restart(binary, restart, seconds, clients, env):
             and during.get(503, 0) > 0 and verified and code == 0)
 
 
+def unsealed(line):
+    """How many events `audit verify` reports as not sealed into the global chain yet."""
+    if "not sealed" not in line:
+        return 0
+    return int(line.split("(")[-1].split()[0])
+
+
+def interrupted_sealing(binary, seconds, clients, env):
+    """Kills the server again and again while it seals a backlog of committed events."""
+    port = free_port()
+    server = start(binary, port, dict(env, MINSHENG_SEAL_INTERVAL="0"))
+    stop = threading.Event()
+    acknowledged, counts, lock = [], {}, threading.Lock()
+    threads = [threading.Thread(target=client, args=(port, stop, acknowledged, lock, counts)) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    time.sleep(2 * seconds)
+    stop.set()
+    for t in threads:
+        t.join()
+    server.kill()
+    server.wait(timeout=60)
+    verified, line = audit_verify(binary, env)
+    ok = verified
+    backlog = [unsealed(line)]
+    # Killed at spread moments after the start, while the sealer (which starts with the server) works.
+    log = open(env["MINSHENG_KILL_TEST_LOG"], "a") if env.get("MINSHENG_KILL_TEST_LOG") else subprocess.DEVNULL
+    for delay in (0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.3):
+        process = subprocess.Popen(
+            [binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env, stdout=log, stderr=log)
+        time.sleep(delay)
+        process.kill()
+        process.wait(timeout=60)
+        verified, line = audit_verify(binary, env)
+        ok = ok and verified
+        backlog.append(unsealed(line))
+        if not verified:
+            print(f"sealing interrupted: audit verify failed after a kill at {delay} s: {line}")
+    server = start(binary, port, env)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        verified, line = audit_verify(binary, env)
+        if not verified or unsealed(line) == 0:
+            break
+        time.sleep(0.5)
+    missing = check_all(port, acknowledged)
+    server.send_signal(signal.SIGTERM)
+    code = server.wait(timeout=60)
+    verified, line = audit_verify(binary, env)
+    print(f"sealing interrupted: acknowledged={len(acknowledged)} events not sealed after each kill={backlog} "
+          f"missing={missing} exit={code} responses={counts} audit: {line}")
+    return (ok and verified and unsealed(line) == 0 and backlog[0] > 0 and missing == 0
+            and counts.get("bad", 0) == 0 and code == 0)
+
+
 def round_trip(binary, signal_number, seconds, clients, env):
     port = free_port()
     server = start(binary, port, env)
@@ -187,6 +246,8 @@ def main():
         restart = os.environ.get("MINSHENG_TEST_PG_RESTART")
         if env["DATABASE_URL"].startswith("postgres") and restart:
             results.append(database_restart(args.binary, restart, args.seconds, args.clients, env))
+        if env["DATABASE_URL"].startswith("postgres"):
+            results.append(interrupted_sealing(args.binary, args.seconds, args.clients, env))
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
     sys.exit(0 if all(results) else 1)

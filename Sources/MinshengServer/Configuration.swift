@@ -34,6 +34,9 @@ public struct Configuration: Sendable {
   /// PostgreSQL only: connections to the primary this instance keeps at most
   /// (`MINSHENG_DB_CONNECTIONS`), half of them for shared write transactions.
   public var databaseConnections = 8
+  /// PostgreSQL only: milliseconds between this instance's rounds of sealing the audit chain
+  /// (`MINSHENG_SEAL_INTERVAL`); 0: this instance leaves sealing to the others.
+  public var sealInterval = 200
   /// 智能分派: assign at intake when the classifier's confidence reaches this (`MINSHENG_AUTO_ASSIGN_CONFIDENCE`);
   /// nil (the default): never.
   public var autoAssignConfidence: Double?
@@ -204,6 +207,14 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_DB_CONNECTIONS: " + say("config_db_connections", ["value": .plain(text)]))
       }
     }
+    var sealInterval = 200
+    if let text = environment["MINSHENG_SEAL_INTERVAL"], !text.isEmpty {
+      if let value = Int(text), (0...60_000).contains(value) {
+        sealInterval = value
+      } else {
+        problems.append("MINSHENG_SEAL_INTERVAL: " + say("config_seal_interval", ["value": .plain(text)]))
+      }
+    }
     var sqliteMemory = SQLiteMemory.bounded
     func megabytes(_ key: String, in range: ClosedRange<Int>) -> Int? {
       guard let text = environment[key], !text.isEmpty else { return nil }
@@ -254,7 +265,7 @@ public struct Configuration: Sendable {
       slaFile: slaFile, classifierModel: model,
       baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
       supervisionSchedule: schedule, jobsInterval: jobsInterval, databaseConnections: databaseConnections,
-      autoAssignConfidence: autoAssign,
+      sealInterval: sealInterval, autoAssignConfidence: autoAssign,
       searchLimit: searchLimit, sqliteMemory: sqliteMemory,
       home: environment["MINSHENG_HOME"].flatMap { $0.isEmpty ? nil : $0 }, smtp: smtp,
       smsGateway: smsGateway)

@@ -169,7 +169,7 @@ extension Store {
   public func refreshRollups(eventsPerRun: Int = rollupEventsPerRun) async throws -> Int {
     // The roll-ups follow the global chain: on PostgreSQL, seal what has committed (unless another
     // instance is sealing it now).
-    try await sealEvents()
+    if seals { try await sealEvents() }
     let last = try await rollups.lastSequence()
     let head = min(try await rollups.headSequence(), last + Int64(max(1, eventsPerRun)))
     guard head > last else { return 0 }
@@ -188,7 +188,7 @@ extension Store {
 
   /// How many events the roll-ups have not covered yet.
   public func rollupBacklog() async throws -> Int {
-    try await sealEvents()
+    if seals { try await sealEvents() }
     return Int(try await rollups.headSequence() - rollups.lastSequence())
   }
 

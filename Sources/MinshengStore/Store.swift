@@ -22,6 +22,9 @@ public struct Store: Sendable {
   public let policy: IntakePolicy
   /// How authors' names appear in everything the public reads.
   public let publicNameStyle: PrivacyMask.NameStyle
+  /// Whether this store seals committed events into the global audit chain before it brings the
+  /// roll-ups up to date (PostgreSQL; false for an instance that leaves sealing to others).
+  public let seals: Bool
   /// The store's own keys, once read from `store_secrets`.
   let secrets = SecretCache()
   /// The roll-ups' sums, kept up to date by reading only the blocks that changed.
@@ -44,8 +47,9 @@ public struct Store: Sendable {
 
   public init(
     database: StoreDatabase, rules: CaseRules, ids: any IdentifierSource = RandomIdentifiers(),
-    policy: IntakePolicy = .open, publicNameStyle: PrivacyMask.NameStyle = .address
+    policy: IntakePolicy = .open, publicNameStyle: PrivacyMask.NameStyle = .address, seals: Bool = true
   ) {
+    self.seals = seals
     self.database = database
     self.ruleState = RuleState(base: rules)
     self.ids = ids

@@ -199,7 +199,9 @@ public final class StoreDatabase: Sendable {
         as: .sqlite)
     case .postgres(let url):
       (readDatabases, readGroup, readThreadPool) = (nil, nil, nil)
-      group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+      // The process's shared event loops, on which Vapor also serves HTTP: a query started from a
+      // request's loop is written and answered on that same thread.
+      group = MultiThreadedEventLoopGroup.singleton
       executor = nil
       databases = Databases(threadPool: threadPool, on: group)
       let perLoop = max(1, maxConnections / 2)

@@ -38,7 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let database = try await StoreDatabase.open(
       configuration.database, logger: configuration.logger(label: "minsheng.store"),
-      maxConnections: configuration.databaseConnections, sqliteMemory: configuration.sqliteMemory, readReplicas: configuration.readReplicas)
+      maxConnections: configuration.databaseConnections, sqliteMemory: configuration.sqliteMemory,
+      readReplicas: configuration.readReplicas)
     let pending: [String]
     do {
       pending = try await database.pendingMigrations()
@@ -62,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
       }
       let store = Store(
         database: database, rules: try configuration.caseRules(), policy: configuration.intakePolicy,
-        publicNameStyle: configuration.publicNameStyle)
+        publicNameStyle: configuration.publicNameStyle, seals: configuration.sealInterval > 0)
       // Calendars and SLA rules uploaded by administrators apply over the files.
       for skipped in try await store.reloadRules() { logger.warning("rules: skipped \(skipped)") }
       if demo {
@@ -116,9 +117,10 @@ struct ServeCommand: AsyncParsableCommand {
       }
       // On PostgreSQL, events are sealed into the global audit chain a moment after they commit (see
       // `PostgresChain`); one instance seals at a time, the others find the head taken and wait for
-      // the next moment.
+      // the next moment. `MINSHENG_SEAL_INTERVAL=0` leaves sealing to other instances.
+      let sealInterval = configuration.sealInterval
       let sealer = Task {
-        guard store.database.location.isPostgres else { return }
+        guard store.database.location.isPostgres, sealInterval > 0 else { return }
         while !Task.isCancelled {
           var full = false
           do {
@@ -126,7 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
           } catch {
             logger.warning("audit sealing: \(String(describing: error))")
           }
-          if !full { try? await Task.sleep(for: .milliseconds(200)) }
+          if !full { try? await Task.sleep(for: .milliseconds(sealInterval)) }
         }
       }
       let background = Task {

@@ -96,32 +96,10 @@ struct SQLCaseStorage: CaseStorage {
   /// Inserts a new message's row numbered from its year's sequence, its first event and its place in
   /// the search queue, in one statement; returns the serial number.
   static func insertPostgres(_ record: MessageRecord, event: EventRecord, on sql: any SQLDatabase) async throws -> Int {
-    /// The row's INSERT; with `serialYear`, its serial number from that year's sequence.
-    func insert(_ table: String, _ row: some Encodable, serialYear: Int? = nil) throws -> SQLInsert {
-      var insert = SQLInsert(table: SQLIdentifier(table))
-      var values: [any SQLExpression] = []
-      for (column, value) in try SQLQueryEncoder(nilEncodingStrategy: .asNil).encode(row) {
-        insert.columns.append(SQLIdentifier(column))
-        if let year = serialYear, column == "serial_number" {
-          values.append(SQLQueryString("nextval(\(bind: PostgresChain.serialSequence(year)))"))
-        } else {
-          values.append(value)
-        }
-      }
-      insert.values = [values]
-      return insert
-    }
-    var message = try insert(MessageRecord.schema, record, serialYear: record.serialYear)
-    message.returning = SQLReturning(SQLColumn("serial_number"))
-    let events = try insert(EventRecord.schema, event)
-    let row = try await sql.raw(
-      """
-      WITH m AS (\(message)), e AS (\(events)), q AS (\(SearchStatements.queue(record.id, version: record.version).query))
-      SELECT serial_number FROM m
-      """
-    ).first()
-    guard let row else { throw StoreError.internal("the new message's row returned no serial") }
-    return try row.decode(column: "serial_number", as: Int.self)
+    let encoder = SQLQueryEncoder(nilEncodingStrategy: .asNil)
+    return try await PostgresIntakeStatement.run(
+      message: try encoder.encode(record), event: try encoder.encode(event),
+      serialSequence: PostgresChain.serialSequence(record.serialYear), id: record.id, version: record.version, on: sql)
   }
 
   /// Inserts a message row and returns its serial number, one more than the year's highest, taken
