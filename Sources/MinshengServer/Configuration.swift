@@ -37,6 +37,8 @@ public struct Configuration: Sendable {
   /// PostgreSQL only: milliseconds between this instance's rounds of sealing the audit chain
   /// (`MINSHENG_SEAL_INTERVAL`); 0: this instance leaves sealing to the others.
   public var sealInterval = 200
+  /// PostgreSQL only: how many events one round of sealing links at most (`MINSHENG_SEAL_ROUND`).
+  public var sealRound = 5_000
   /// 智能分派: assign at intake when the classifier's confidence reaches this (`MINSHENG_AUTO_ASSIGN_CONFIDENCE`);
   /// nil (the default): never.
   public var autoAssignConfidence: Double?
@@ -215,6 +217,14 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_SEAL_INTERVAL: " + say("config_seal_interval", ["value": .plain(text)]))
       }
     }
+    var sealRound = 5_000
+    if let text = environment["MINSHENG_SEAL_ROUND"], !text.isEmpty {
+      if let value = Int(text), (1...100_000).contains(value) {
+        sealRound = value
+      } else {
+        problems.append("MINSHENG_SEAL_ROUND: " + say("config_seal_round", ["value": .plain(text)]))
+      }
+    }
     var sqliteMemory = SQLiteMemory.bounded
     func megabytes(_ key: String, in range: ClosedRange<Int>) -> Int? {
       guard let text = environment[key], !text.isEmpty else { return nil }
@@ -265,7 +275,7 @@ public struct Configuration: Sendable {
       slaFile: slaFile, classifierModel: model,
       baseURL: baseURL, publicNameStyle: nameStyle, intakePolicy: policy, citizenIntake: intake,
       supervisionSchedule: schedule, jobsInterval: jobsInterval, databaseConnections: databaseConnections,
-      sealInterval: sealInterval, autoAssignConfidence: autoAssign,
+      sealInterval: sealInterval, sealRound: sealRound, autoAssignConfidence: autoAssign,
       searchLimit: searchLimit, sqliteMemory: sqliteMemory,
       home: environment["MINSHENG_HOME"].flatMap { $0.isEmpty ? nil : $0 }, smtp: smtp,
       smsGateway: smsGateway)

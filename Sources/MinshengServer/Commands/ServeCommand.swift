@@ -118,13 +118,13 @@ struct ServeCommand: AsyncParsableCommand {
       // On PostgreSQL, events are sealed into the global audit chain a moment after they commit (see
       // `PostgresChain`); one instance seals at a time, the others find the head taken and wait for
       // the next moment. `MINSHENG_SEAL_INTERVAL=0` leaves sealing to other instances.
-      let sealInterval = configuration.sealInterval
+      let (sealInterval, sealRound) = (configuration.sealInterval, configuration.sealRound)
       let sealer = Task {
         guard store.database.location.isPostgres, sealInterval > 0 else { return }
         while !Task.isCancelled {
           var full = false
           do {
-            full = try await store.sealEvents() == Store.sealRoundSize
+            full = try await store.sealEvents(limit: sealRound) == sealRound
           } catch {
             logger.warning("audit sealing: \(String(describing: error))")
           }
