@@ -201,30 +201,20 @@ public struct Configuration: Sendable {
         problems.append("MINSHENG_JOBS_INTERVAL: " + say("config_seconds", ["value": .plain(text)]))
       }
     }
-    var databaseConnections = 8
-    if let text = environment["MINSHENG_DB_CONNECTIONS"], !text.isEmpty {
-      if let value = Int(text), (2...200).contains(value) {
-        databaseConnections = value
-      } else {
-        problems.append("MINSHENG_DB_CONNECTIONS: " + say("config_db_connections", ["value": .plain(text)]))
-      }
+    /// A whole number from `range` (`key` unset or empty: `fallback`); anything else is a problem.
+    func wholeNumber(_ key: String, _ fallback: Int, in range: ClosedRange<Int>) -> Int {
+      guard let text = environment[key], !text.isEmpty else { return fallback }
+      if let value = Int(text), range.contains(value) { return value }
+      problems.append(
+        "\(key): "
+          + say(
+            "config_whole_number",
+            ["min": .number(range.lowerBound), "max": .number(range.upperBound), "value": .plain(text)]))
+      return fallback
     }
-    var sealInterval = 200
-    if let text = environment["MINSHENG_SEAL_INTERVAL"], !text.isEmpty {
-      if let value = Int(text), (0...60_000).contains(value) {
-        sealInterval = value
-      } else {
-        problems.append("MINSHENG_SEAL_INTERVAL: " + say("config_seal_interval", ["value": .plain(text)]))
-      }
-    }
-    var sealRound = 5_000
-    if let text = environment["MINSHENG_SEAL_ROUND"], !text.isEmpty {
-      if let value = Int(text), (1...100_000).contains(value) {
-        sealRound = value
-      } else {
-        problems.append("MINSHENG_SEAL_ROUND: " + say("config_seal_round", ["value": .plain(text)]))
-      }
-    }
+    let databaseConnections = wholeNumber("MINSHENG_DB_CONNECTIONS", 8, in: 2...200)
+    let sealInterval = wholeNumber("MINSHENG_SEAL_INTERVAL", 200, in: 0...60_000)
+    let sealRound = wholeNumber("MINSHENG_SEAL_ROUND", 5_000, in: 1...100_000)
     var sqliteMemory = SQLiteMemory.bounded
     func megabytes(_ key: String, in range: ClosedRange<Int>) -> Int? {
       guard let text = environment[key], !text.isEmpty else { return nil }

@@ -42,7 +42,13 @@ extension Store {
   /// does not show (not there yet, or not public yet) is looked up on the primary, so an author who
   /// has just written or a moderator who has just published sees it at once.
   public func publicStamp(of id: UUID) async throws -> PublicStamp? {
-    if database.location.isPostgres, database.replicas == nil { return try await database.postgresPublicStamp(of: id) }
+    if database.location.isPostgres, database.replicas == nil {
+      if let kept = database.stamps?.stamp(of: id) { return kept }
+      let token = database.stamps?.token()
+      let stamp = try await database.postgresPublicStamp(of: id)
+      if let stamp, let token { database.stamps?.keep(stamp, of: id, since: token) }
+      return stamp
+    }
     let stamp = try await publicReads.publicStamp(of: id)
     guard database.replicas != nil, stamp?.isPublic != true else { return stamp }
     return try await primaryReads.publicStamp(of: id)

@@ -112,6 +112,10 @@ public final class StoreDatabase: Sendable {
   /// PostgreSQL only: the streaming replicas that answer public reads (`DATABASE_READ_URLS`), and
   /// the task that checks them every two seconds.
   let replicas: ReadReplicas?
+  /// PostgreSQL without read replicas: the public stamps kept while this instance listens for changes
+  /// (`listenForChanges`, see `PostgresStamps`), and the listening task.
+  let stamps: PostgresStamps?
+  private let stampListener = Mutex<Task<Void, Never>?>(nil)
   /// PostgreSQL only: the transactions that intakes and changes share (see `PostgresGroupCommit`).
   let groupCommit: PostgresGroupCommit?
   /// PostgreSQL only: the years whose serial-number sequence is known to exist (see `PostgresChain`).
@@ -172,6 +176,7 @@ public final class StoreDatabase: Sendable {
     self.logger = logger
     // Half the pool's connections for shared write transactions, the rest for reads.
     self.groupCommit = location.isPostgres ? PostgresGroupCommit(lanes: max(1, maxConnections / 2)) : nil
+    self.stamps = location.isPostgres && readReplicas.isEmpty ? PostgresStamps() : nil
     let threadPool = NIOThreadPool(numberOfThreads: 1)
     threadPool.start()
     self.threadPool = threadPool
@@ -351,7 +356,24 @@ public final class StoreDatabase: Sendable {
   }
 
   /// Closes the connections and stops the event loops.
+  /// PostgreSQL without read replicas: listens for changes to messages on a connection of its own, so
+  /// that public reads of one message can skip the database while it does not change (`serve`).
+  public func listenForChanges() {
+    guard let stamps, case .postgres(let url) = location else { return }
+    let logger = self.logger
+    stampListener.withLock { task in
+      guard task == nil else { return }
+      task = Task { await stamps.listen(url: url, logger: logger) }
+    }
+  }
+
   public func close() async {
+    let listener = stampListener.withLock { task in
+      defer { task = nil }
+      return task
+    }
+    listener?.cancel()
+    await listener?.value
     replicaChecks?.cancel()
     await replicaChecks?.value
     await replicas?.shutdown()

@@ -10,6 +10,11 @@ import Testing
   /// chain (on PostgreSQL, where a moment passes between a commit and its sealing, unless `sealed`
   /// is false).
   func populated(_ store: Store, sealed: Bool = true) async throws -> [UUID] {
+    try await populatedWorld(store, sealed: sealed).ids
+  }
+
+  /// The same with the world it was written in.
+  func populatedWorld(_ store: Store, sealed: Bool = true) async throws -> (world: SeededWorld, ids: [UUID]) {
     let w = try await SeededWorld.create(in: store)
     var ids: [UUID] = []
     for i in 0..<3 {
@@ -20,7 +25,7 @@ import Testing
       ids.append(id)
     }
     if sealed { try await store.sealAllEvents() }
-    return ids
+    return (w, ids)
   }
 
   @Test(arguments: TestDatabase.available)
@@ -55,16 +60,7 @@ import Testing
   @Test(arguments: TestDatabase.available)
   func eventsSealedLater_continueTheChain_afterTheSealedOnes(db: TestDatabase) async throws {
     try await db.withStore { (store: Store) async throws in
-      let w = try await SeededWorld.create(in: store)
-      var ids: [UUID] = []
-      for i in 0..<3 {
-        let id = try await store.submit(Fixtures.newMessage(title: "留言 \(i)", leader: w.secretary.id), at: Fixtures.now)
-          .message.id
-        try await store.perform(.assign(lead: w.market.id), on: id, by: w.dispatcher, at: Fixtures.now)
-        try await store.perform(.accept(), on: id, by: w.marketHandler, at: Fixtures.now)
-        ids.append(id)
-      }
-      try await store.sealAllEvents()
+      let (w, ids) = try await populatedWorld(store)
       try await store.perform(.reply(body: "已处理。"), on: ids[0], by: w.marketHandler, at: Fixtures.now)
       _ = try await store.submit(Fixtures.newMessage(title: "第四条", leader: w.secretary.id), at: Fixtures.now)
       let before = try await store.verifyAudit()

@@ -128,4 +128,43 @@ import Testing
       #expect(try await store.verifyAudit() == AuditReport(eventCount: 10, firstBreak: nil))
     }
   }
+
+  /// An instance keeps the public stamps it read while it listens for changes: another instance's
+  /// change reaches it when the change commits, its own at once.
+  @Test(.enabled(if: TestDatabase.available.contains(.postgres)))
+  func keptPublicStamps_followChangesMadeByEitherInstance() async throws {
+    try await TestDatabase.postgres.withDatabase { location in
+      let first = try await StoreDatabase.open(location, logger: Self.logger)
+      try await first.migrate()
+      let second = try await StoreDatabase.open(location, logger: Self.logger)
+      do {
+        let (a, b) = (Store(database: first, rules: Fixtures.rules), Store(database: second, rules: Fixtures.rules))
+        let w = try await SeededWorld.create(in: a)
+        first.listenForChanges()
+        for _ in 0..<100 where first.stamps?.token() == nil { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(first.stamps?.token() != nil)
+        let id = try await b.submit(Fixtures.newMessage(leader: w.secretary.id), at: Fixtures.now).message.id
+        let read = try #require(try await a.publicStamp(of: id))
+        #expect(first.stamps?.stamp(of: id) == read)
+        // Changed by the other instance: heard when it commits.
+        try await b.perform(.assign(lead: w.market.id), on: id, by: w.dispatcher, at: Fixtures.now)
+        var seen = try await a.publicStamp(of: id)
+        for _ in 0..<100 where seen?.version == read.version {
+          try await Task.sleep(for: .milliseconds(20))
+          seen = try await a.publicStamp(of: id)
+        }
+        #expect(seen?.version == read.version + 1)
+        // Changed by this instance: its next read has it, without waiting for the notification.
+        _ = try await a.publicStamp(of: id)
+        try await a.perform(.accept(), on: id, by: w.marketHandler, at: Fixtures.now)
+        #expect(try await a.publicStamp(of: id)?.version == read.version + 2)
+      } catch {
+        await first.close()
+        await second.close()
+        throw error
+      }
+      await first.close()
+      await second.close()
+    }
+  }
 }

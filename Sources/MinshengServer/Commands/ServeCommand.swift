@@ -118,6 +118,8 @@ struct ServeCommand: AsyncParsableCommand {
       // On PostgreSQL, events are sealed into the global audit chain a moment after they commit (see
       // `PostgresChain`); one instance seals at a time, the others find the head taken and wait for
       // the next moment. `MINSHENG_SEAL_INTERVAL=0` leaves sealing to other instances.
+      // On PostgreSQL, public reads of one message skip the database while it does not change.
+      store.database.listenForChanges()
       let (sealInterval, sealRound) = (configuration.sealInterval, configuration.sealRound)
       let sealer = Task {
         guard store.database.location.isPostgres, sealInterval > 0 else { return }

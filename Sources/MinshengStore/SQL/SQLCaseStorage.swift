@@ -124,6 +124,9 @@ struct SQLCaseStorage: CaseStorage {
 
   func apply(_ change: CaseChange) async throws {
     let postgres = connection.database.location.isPostgres
+    // Instances that keep public stamps hear of the change when it commits; this one drops its own
+    // at once (`PostgresStamps`).
+    defer { if postgres { connection.database.stamps?.changed(change.before.id) } }
     try await connection.grouped { sql in
       if let key = change.jobKey {
         let claimed = try await sql.raw(
@@ -142,6 +145,11 @@ struct SQLCaseStorage: CaseStorage {
       let (event, tip) = AuditChain.seal(
         change.event, id: change.eventID, sequence: sequence, at: place, after: change.tip)
       try await Self.compareAndSwap(change.before, to: change.after, tip: tip, on: sql)
+      if postgres {
+        try await sql.raw(
+          "SELECT pg_notify(\(bind: PostgresStamps.channel), \(bind: change.before.id.uuidString))"
+        ).run()
+      }
       if let assisting = change.assisting {
         try await sql.delete(from: "message_assisting_units").where("message_id", .equal, change.before.id).run()
         for row in assisting {
