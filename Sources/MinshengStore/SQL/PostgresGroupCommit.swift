@@ -44,8 +44,8 @@ final class PostgresGroupCommit: Sendable {
     state.withLock { ($0.transactions, $0.jobs) }
   }
 
-  /// Runs `body` in a savepoint of a transaction it may share with others, on a connection of
-  /// `pool`; returns its result once that transaction has committed.
+  /// Runs `body` in a transaction it may share with others, on a connection of `pool`; returns its
+  /// result once the transaction that holds it has committed.
   func run<T: Sendable>(
     on pool: any PostgresDatabase, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
   ) async throws -> T {

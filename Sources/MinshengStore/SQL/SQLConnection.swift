@@ -36,8 +36,8 @@ struct SQLConnection: Sendable {
   }
 
   /// Runs `body` as `transaction` does, except that on PostgreSQL it may share its transaction with
-  /// other intakes and changes, in a savepoint of its own (`PostgresGroupCommit`): for writes that
-  /// touch nothing outside `body`'s handle. Returns once the transaction has committed.
+  /// other intakes and changes (`PostgresGroupCommit`; run again alone when another one fails): for
+  /// writes that touch nothing outside `body`'s handle. Returns once the transaction has committed.
   func grouped<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
     if let group = database.groupCommit, let postgres = database.database as? any PostgresDatabase {
       return try await group.run(on: postgres, body)
