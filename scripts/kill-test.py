@@ -42,23 +42,43 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(binary, port, env):
-    # The server's log is kept (appended to, across restarts) so that a failure can be explained.
-    log = open(env["MINSHENG_KILL_TEST_LOG"], "a") if env.get("MINSHENG_KILL_TEST_LOG") else subprocess.DEVNULL
-    process = subprocess.Popen(
-        [binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=log)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    sys.exit("server did not become healthy")
+def start(binary, port, env, attempts=3):
+    """Starts `serve` and waits until /healthz answers 200.
+
+    The server's log goes to MINSHENG_KILL_TEST_LOG (appended to, across restarts), so that a failure
+    can be explained; its tail is printed when the server exits before it is healthy or never becomes
+    healthy. A server that could not bind its port (the kernel may still hold it a moment after the
+    previous server on it was killed) is started again a moment later.
+    """
+    path = env["MINSHENG_KILL_TEST_LOG"]
+    for attempt in range(attempts):
+        offset = os.path.getsize(path) if os.path.exists(path) else 0
+        with open(path, "a") as log:
+            process = subprocess.Popen(
+                [binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)],
+                env=env, stdout=log, stderr=log)
+        began = time.time()
+        while time.time() < began + 120 and process.poll() is None:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    return process
+            except (OSError, http.client.HTTPException):
+                time.sleep(0.2)
+        with open(path, errors="replace") as log:
+            log.seek(offset)
+            tail = log.read()[-4000:]
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=60)
+            sys.exit(f"server did not become healthy within 120 s on port {port}; its log:\n{tail}")
+        if "Address already in use" in tail and attempt + 1 < attempts:
+            print(f"port {port} still in use; starting again")
+            time.sleep(2)
+            continue
+        sys.exit(f"server exited with {process.returncode} before it was healthy on port {port}; its log:\n{tail}")
+    sys.exit("server could not be started")
 
 
 def client(port, stop, acknowledged, lock, counts):
@@ -168,7 +188,7 @@ def interrupted_sealing(binary, seconds, clients, env):
     # Killed at spread moments after the start, while the sealer (which starts with the server) works
     # through the backlog in rounds of 50 events, one transaction each, one after another: nearly all
     # of its time is spent inside a round, so the kills land in the middle of one.
-    log = open(env["MINSHENG_KILL_TEST_LOG"], "a") if env.get("MINSHENG_KILL_TEST_LOG") else subprocess.DEVNULL
+    log = open(env["MINSHENG_KILL_TEST_LOG"], "a")
     sealing = dict(env, MINSHENG_SEAL_ROUND="50")
     for delay in (0.3, 0.5, 0.7, 0.9, 1.1, 1.3, 1.6, 2.0, 2.5, 3.0):
         process = subprocess.Popen(
@@ -243,6 +263,7 @@ def main():
     env = dict(os.environ, SWIFT_BACKTRACE="enable=no", LOG_LEVEL="warning", MINSHENG_MODERATION="off",
                MINSHENG_RATE_LIMIT_PHONE="off", MINSHENG_RATE_LIMIT_ADDRESS="off", MINSHENG_RATE_LIMIT_SEARCH="off")
     with tempfile.TemporaryDirectory() as directory:
+        env.setdefault("MINSHENG_KILL_TEST_LOG", os.path.join(directory, "serve.log"))
         if not env.get("DATABASE_URL"):
             env["DATABASE_URL"] = os.path.join(directory, "kill-test.sqlite")
         else:
