@@ -30,8 +30,9 @@ struct SQLCaseStorage: CaseStorage {
           MessageRecord(message, trackingHash: intake.trackingHash, chainTip: tip, fingerprint: intake.fingerprint),
           on: sql)
         try await sql.insert(EventRecord(event, position: place.position), into: EventRecord.schema)
+        // On PostgreSQL the intake's one statement has queued it already.
+        try await sql.run(SearchStatements.queue(message.id, version: message.version))
       }
-      try await sql.run(SearchStatements.queue(message.id, version: message.version))
       for (position, image) in intake.images.enumerated() {
         try await sql.insert(
           AttachmentRecord(image, messageID: message.id, position: position, at: message.createdAt),
