@@ -13,7 +13,7 @@ public func configure(
   _ app: Application, store: Store, passwords: PasswordHashing = PasswordHashing(), baseURL: URL? = nil,
   classifier: TextClassifier? = nil, intake: CitizenIntake = CitizenIntake(), autoAssignConfidence: Double? = nil,
   classifierHolder: ClassifierHolder? = nil, supervision: SupervisionSchedule = SupervisionSchedule(),
-  searchLimit: RateLimit? = RateLimit(count: 60, window: 60), prepareBoard: Bool = false,
+  searchLimit: RateLimit? = RateLimit(count: 60, window: 60), prepareBoard: Bool = false, kpis: KPIDefinitions? = nil,
   clock: @escaping @Sendable () -> Date = { Date() }
 ) {
   _ = jsonConfigured
@@ -36,19 +36,32 @@ public func configure(
       secureCookies: baseURL?.scheme == "https",
       publicAuthority: baseURL.flatMap { url in url.host.map { host in url.port.map { "\(host):\($0)" } ?? host } }),
     intake: IntakeService(store: store, classifiers: classifiers, autoAssignConfidence: autoAssignConfidence),
-    citizens: intake, classifiers: classifiers, passwords: passwords, supervision: supervision)
+    citizens: intake, classifiers: classifiers, passwords: passwords, supervision: supervision,
+    kpis: kpis ?? bundledKPIs(logger: app.logger))
   let documentPath = app.directory.resourcesDirectory + "OpenAPI/openapi.json"
   let document = FileManager.default.contents(atPath: documentPath)
   if document == nil { app.logger.error("OpenAPI document not found at \(documentPath)") }
   let throttle = ReadThrottleMiddleware(
     throttle: ReadThrottle(limit: searchLimit), citizens: intake, clock: clock,
-    expensivePaths: [SiteURL.search.path, SiteURL.overdue.path, SiteURL.metrics.path])
+    expensivePaths: [
+      SiteURL.search.path, SiteURL.overdue.path, SiteURL.metrics.path, SiteURL.stats.path, SiteURL.api(.stats).path,
+    ])
   let routes = Routes(context: context, document: document)
   routes.register(
     on: app.routes, throttled: app.routes.grouped(throttle),
     staff: app.routes.grouped(StaffAuthentication(store: store, clock: clock)))
   if prepareBoard { routes.queues.prepareTopics() }
   answerUnofferedMethods(app)
+}
+
+/// The KPIs shipped with Minsheng; none (and an error in the log) if the bundled file cannot be read.
+private func bundledKPIs(logger: Logger) -> KPIDefinitions {
+  do {
+    return try KPIDefinitions.bundled()
+  } catch {
+    logger.error("statistics: \(error.description)")
+    return KPIDefinitions(satisfiedLevels: [], resolvedScore: 3, kpis: [])
+  }
 }
 
 /// On every path of the API (and the probes it documents), a method it does not offer is answered 405

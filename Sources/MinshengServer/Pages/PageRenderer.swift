@@ -54,7 +54,8 @@ struct SiteLinks: Encodable, Sendable, LeafDataRepresentable {
     "trackEvaluate": SiteURL.trackEvaluate.path, "trackThanks": SiteURL.trackThanks.path,
     "trackForget": SiteURL.trackForget.path, "account": SiteURL.account.path, "accountCode": SiteURL.accountCode.path,
     "accountLogin": SiteURL.accountLogin.path, "accountLogout": SiteURL.accountLogout.path,
-    "accountOpen": SiteURL.accountOpen.path, "overdue": SiteURL.overdue.path, "staff": SiteURL.staff(.home).path,
+    "accountOpen": SiteURL.accountOpen.path, "overdue": SiteURL.overdue.path, "stats": SiteURL.stats.path,
+    "staff": SiteURL.staff(.home).path,
     "staffLogin": SiteURL.staff(.login).path, "staffLogout": SiteURL.staff(.logout).path,
     "intake": SiteURL.staff(.intake).path, "staffSearch": SiteURL.staff(.search).path,
   ]

@@ -9,6 +9,7 @@ struct Routes: Sendable {
   let track: TrackController
   let account: AccountController
   let boards: BoardsController
+  let stats: StatsController
   let language: LanguageController
   let login: LoginController
   let queues: QueuesController
@@ -32,6 +33,7 @@ struct Routes: Sendable {
     track = TrackController(context: context)
     account = AccountController(context: context)
     boards = BoardsController(context: context)
+    stats = StatsController(context: context)
     language = LanguageController(context: context)
     login = LoginController(pages: pages, login: staffLogin)
     queues = QueuesController(pages: pages)
@@ -74,6 +76,7 @@ struct Routes: Sendable {
     routes.on(.GET, .unit(.key), use: boards.unit)
     routes.on(.GET, .leader(.key), use: boards.leader)
     throttled.on(.GET, .overdue, use: boards.overdue)
+    throttled.on(.GET, .stats, use: stats.page)
     routes.on(.GET, .language(.key), use: language.switchLanguage)
     routes.on(.GET, .care(.key), use: language.switchCare)
 
@@ -142,6 +145,7 @@ struct Routes: Sendable {
     staff.on(.PATCH, .api(.referenceRow(.categories, .key)), use: reference.updateCategory)
     staff.on(.POST, .api(.reference(.routingRules)), use: reference.createRoutingRule)
     staff.on(.DELETE, .api(.referenceRow(.routingRules, .key)), use: reference.deleteRoutingRule)
+    throttled.on(.GET, .api(.stats), use: stats.api)
     routes.on(.GET, .api(.openAPI), use: service.openAPI)
 
     // The service itself.

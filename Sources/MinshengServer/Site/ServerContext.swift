@@ -15,6 +15,8 @@ struct ServerContext: Sendable {
   let classifiers: ClassifierHolder
   let passwords: PasswordHashing
   let supervision: SupervisionSchedule
+  /// The KPIs' definitions (`/stats`, the API's statistics).
+  let kpis: KPIDefinitions
   /// Board and unit figures, recomputed at most every 30 seconds per instance.
   let figures = FiguresCache()
 

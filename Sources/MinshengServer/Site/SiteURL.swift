@@ -32,6 +32,8 @@ enum SiteURL: Sendable, Equatable {
   case unit(Parameter<UUID>)
   case leader(Parameter<UUID>)
   case overdue
+  /// 统计公开.
+  case stats
   case media(Parameter<UUID>)
   case language(Parameter<String>)
   /// 关怀版 (适老化): `on` or `off`.
@@ -67,6 +69,7 @@ enum SiteURL: Sendable, Equatable {
     case .unit(let id): ["units", .uuid("id", id)]
     case .leader(let id): ["leaders", .uuid("id", id)]
     case .overdue: ["overdue"]
+    case .stats: ["stats"]
     case .media(let id): ["media", .uuid("id", id)]
     case .language(let code): ["lang", .text("code", code)]
     case .care(let mode): ["care", .text("mode", mode)]
@@ -239,6 +242,7 @@ enum APIURL: Sendable, Equatable {
   case authTokens
   case authTokenItem(Parameter<UUID>)
   case authSession
+  case stats
   case openAPI
 
   /// The reference collections of the API.
@@ -272,6 +276,7 @@ enum APIURL: Sendable, Equatable {
     case .authTokens: ["auth", "tokens"]
     case .authTokenItem(let id): ["auth", "tokens", .uuid("id", id)]
     case .authSession: ["auth", "session"]
+    case .stats: ["stats"]
     case .openAPI: ["openapi.json"]
     }
   }

@@ -1,0 +1,106 @@
+import Foundation
+import MinshengCore
+
+/// 统计: every KPI of every group of one breakdown for one period, with what it was computed from.
+public struct StatisticsTable: Sendable {
+  public var period: StatsPeriod
+  public var dimension: StatsDimension
+  /// The moment deadlines were judged at.
+  public var asOf: Date
+  public var definitions: KPIDefinitions
+  /// Group key (a unit's, region's … identifier in lower case, or a channel's or type's name) → KPI
+  /// identifier → figure.
+  public var groups: [String: [String: KPIFigure]]
+  /// The figures of the whole platform.
+  public var platform: [String: KPIFigure]
+  /// One KPI for the whole platform, month by month over the period's year (months that begin after
+  /// `asOf` left out), when asked for.
+  public var trend: [(month: StatsPeriod, figure: KPIFigure)] = []
+
+  /// The groups ranked by one KPI.
+  public func ranking(by kpi: String) -> Ranking? {
+    guard let definition = definitions[kpi] else { return nil }
+    return Ranking(groups.compactMapValues { $0[kpi] }, by: definition)
+  }
+}
+
+extension Store {
+  /// How far before a period the cases it may count were received: a case counts in a period by its
+  /// due date, reply or evaluation too, which fall after its receipt.
+  public static let statisticsLookback: TimeInterval = 366 * 86_400
+
+  /// Every KPI of `definitions` for every group of `dimension` in `period`, deadlines judged at
+  /// `asOf`; with `trendOf`, that KPI month by month over the period's year too.
+  ///
+  /// Computed from the cases received from a year before the period (or its year) up to its end, each
+  /// read with its events (`CaseFacts`), once: the figures and their lists of cases
+  /// (`statisticsCases`) come from the same facts and the same rules, so they cannot disagree.
+  public func statistics(
+    period: StatsPeriod, by dimension: StatsDimension, asOf: Date, definitions: KPIDefinitions,
+    trendOf kpi: KPIDefinition? = nil
+  ) async throws -> StatisticsTable {
+    let year = StatsPeriod(.year, containing: period.first)
+    let facts = try await caseFacts(for: kpi == nil ? period : year)
+    let engine = KPIEngine(definitions: definitions, calendar: rules.calendar)
+    var table = StatisticsTable(
+      period: period, dimension: dimension, asOf: asOf, definitions: definitions,
+      groups: engine.table(facts, by: dimension, period: period, asOf: asOf),
+      platform: engine.table(facts, by: .platform, period: period, asOf: asOf)["all"] ?? [:])
+    if let kpi {
+      var month = StatsPeriod(.month, containing: year.first)
+      while month.first < year.end, rules.calendar.start(of: month.first) <= asOf {
+        table.trend.append((month, engine.figure(kpi, in: facts, period: month, asOf: asOf)))
+        month = StatsPeriod(.month, containing: month.end)
+      }
+    }
+    return table
+  }
+
+  /// The cases one figure counts (`meeting` false: its denominator) or those of them that meet it
+  /// (`meeting` true: its numerator), in serial order: the drill-down behind a figure. Nil for an
+  /// unknown KPI.
+  public func statisticsCases(
+    kpi id: String, group: String?, dimension: StatsDimension, period: StatsPeriod, asOf: Date,
+    meeting: Bool, definitions: KPIDefinitions
+  ) async throws -> [CaseFacts]? {
+    guard let kpi = definitions[id] else { return nil }
+    let engine = KPIEngine(definitions: definitions, calendar: rules.calendar)
+    let facts = try await caseFacts(for: period).filter { group == nil || dimension.key(of: $0) == group }
+    let (counted, met) = engine.members(of: kpi, in: facts, period: period, asOf: asOf)
+    return meeting ? met : counted
+  }
+
+  /// The facts of the cases a period's figures may count.
+  func caseFacts(for period: StatsPeriod) async throws -> [CaseFacts] {
+    let span = period.interval(on: rules.calendar)
+    return try await caseFacts(
+      receivedFrom: span.lowerBound.addingTimeInterval(-Self.statisticsLookback), to: span.upperBound)
+  }
+
+  /// The facts of every case received from `start` up to (not including) `end`, from its message and
+  /// its events, read 500 messages at a time.
+  public func caseFacts(receivedFrom start: Date, to end: Date) async throws -> [CaseFacts] {
+    let runner = search.runner
+    let records = try await runner.all(
+      SQLFragment(
+        "SELECT * FROM messages WHERE created_at >= ? AND created_at < ? ORDER BY serial_year, serial_number",
+        [.date(start), .date(end)]), as: MessageRecord.self)
+    var facts: [CaseFacts] = []
+    facts.reserveCapacity(records.count)
+    var index = 0
+    while index < records.count {
+      let slice = Array(records[index..<min(index + 500, records.count)])
+      index += slice.count
+      let messages = try await runner.messages(slice)
+      var events: [UUID: [EventDraft]] = [:]
+      let statement =
+        SQLFragment("SELECT * FROM events WHERE message_id IN (") + .list(slice.map { .uuid($0.id) })
+        + SQLFragment(") ORDER BY message_id, message_seq")
+      for record in try await runner.all(statement, as: EventRecord.self) {
+        if let event = record.core { events[record.messageID, default: []].append(event.draft) }
+      }
+      for message in messages { facts.append(CaseFacts(message: message, events: events[message.id] ?? [])) }
+    }
+    return facts
+  }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import MinshengTestSupport
+import Testing
+import VaporTesting
+
+@testable import MinshengServer
+
+/// 统计公开: the page, the API and the store give the same figures, and each figure's list of cases
+/// has exactly that many cases.
+@Suite struct StatsPagesTests: SiteTesting {
+  /// Four cases in March 2026: 住建委 replied one after review and is handling another; 市场监管局
+  /// replied one; one was merged into the first.
+  func seed(_ site: Site) async throws -> (replied: UUID, merged: UUID) {
+    let (store, world, now) = (site.store, site.world, site.clock.now)
+    let replied = try await housingCase(site, "小区电梯停运一周")
+    try await store.perform(.reply(body: "已督促物业修复。"), on: replied, by: world.housingHandler, at: now)
+    try await store.perform(.approveReply(), on: replied, by: world.housingReviewer, at: now)
+    _ = try await housingCase(site, "楼道堆放杂物")
+    let market = try await store.submit(Fixtures.newMessage(title: "超市价签不符", leader: world.secretary.id), at: now)
+      .message.id
+    try await store.perform(.assign(lead: world.market.id), on: market, by: world.dispatcher, at: now)
+    try await store.perform(.accept(), on: market, by: world.marketHandler, at: now)
+    try await store.perform(.reply(body: "已责令整改。"), on: market, by: world.marketHandler, at: now)
+    let merged = try await store.submit(Fixtures.newMessage(title: "电梯又停了", leader: world.secretary.id), at: now)
+      .message.id
+    try await store.perform(.merge(into: replied), on: merged, by: world.dispatcher, at: now)
+    return (replied, merged)
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func pageAPIAndStore_giveTheSameFigures_andDrillDownsMatch(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      _ = try await seed(site)
+      let (app, store, world) = (site.app, site.store, site.world)
+      let definitions = try KPIDefinitions.bundled()
+      let period = try #require(StatsPeriod("2026-03"))
+      let table = try await store.statistics(
+        period: period, by: .unit, asOf: site.clock.now, definitions: definitions)
+      let housing = world.housing.id.uuidString.lowercased()
+      // 住建委: two cases, one replied; the merged one counts nowhere but the repeat rate.
+      #expect(table.groups[housing]?["reply_rate"]?.denominator == 2)
+      #expect(table.groups[housing]?["reply_rate"]?.numerator == 1)
+      #expect(table.platform["reply_rate"]?.denominator == 3)
+      #expect(table.platform["reply_rate"]?.numerator == 2)
+      #expect(table.platform["repeat_rate"]?.numerator == 1)
+      #expect(table.platform["repeat_rate"]?.denominator == 4)
+      // The month-by-month trend, read with the same facts: March is the month's figure; months after
+      // today are not shown.
+      let withTrend = try await store.statistics(
+        period: period, by: .unit, asOf: site.clock.now, definitions: definitions, trendOf: definitions["reply_rate"])
+      #expect(withTrend.trend.map(\.month.description) == ["2026-01", "2026-02", "2026-03"])
+      #expect(withTrend.trend.last?.figure == table.platform["reply_rate"])
+      #expect(withTrend.groups[housing] == table.groups[housing])
+      // Every figure's drill-down has exactly as many cases as the figure counts.
+      for kpi in definitions.kpis {
+        for (group, figures) in table.groups {
+          let counted = try await store.statisticsCases(
+            kpi: kpi.id, group: group, dimension: .unit, period: period, asOf: site.clock.now, meeting: false,
+            definitions: definitions)
+          let meeting = try await store.statisticsCases(
+            kpi: kpi.id, group: group, dimension: .unit, period: period, asOf: site.clock.now, meeting: true,
+            definitions: definitions)
+          #expect(counted?.count == figures[kpi.id]?.denominator, "\(kpi.id) \(group)")
+          #expect(meeting?.count == figures[kpi.id]?.numerator, "\(kpi.id) \(group)")
+        }
+      }
+
+      // The API: the same numbers, with the definitions and the groups' names.
+      let (status, body, _) = try await call(app, .GET, "/api/v1/stats?period=2026-03&by=unit")
+      #expect(status == .ok)
+      let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+      #expect(json["period"] as? String == "2026-03")
+      let groups = try #require(json["groups"] as? [[String: Any]])
+      let housingGroup = try #require(groups.first { $0["key"] as? String == housing })
+      #expect(housingGroup["name"] as? String == "市住建委")
+      let figures = try #require(housingGroup["figures"] as? [String: [String: Any]])
+      for kpi in definitions.kpis {
+        #expect(figures[kpi.id]?["denominator"] as? Int == table.groups[housing]?[kpi.id]?.denominator)
+        #expect(figures[kpi.id]?["numerator"] as? Int == table.groups[housing]?[kpi.id]?.numerator)
+      }
+      let platform = try #require(json["platform"] as? [String: [String: Any]])
+      #expect(platform["reply_rate"]?["numerator"] as? Int == 2)
+      #expect((json["kpis"] as? [[String: Any]])?.count == definitions.kpis.count)
+
+      // The command line's CSV: a row per group and KPI with the same numbers.
+      let csv = StatsCommand.csv(table, names: try await store.referenceNames(), language: .zhHans)
+      let rows = csv.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+      #expect(rows.first?.joined(separator: ",") == "group,name,kpi,kpi_name,numerator,denominator,value,ranked")
+      for kpi in definitions.kpis {
+        let row = try #require(rows.first { $0[0] == Substring(housing) && $0[2] == Substring(kpi.id) })
+        #expect(row[1] == "市住建委")
+        #expect(Int(row[4]) == figures[kpi.id]?["numerator"] as? Int, "\(kpi.id)")
+        #expect(Int(row[5]) == figures[kpi.id]?["denominator"] as? Int, "\(kpi.id)")
+      }
+      #expect(
+        rows.contains { $0[0] == "all" && $0[2] == "reply_rate" && $0[4] == "2" && $0[5] == "3" && $0[6] == "0.6667" })
+
+      // The page: the ranking shows 住建委 at 50 % of 2 and 市场监管局 at 100 % of 1, both below the
+      // minimum volume, so listed and not ranked; the chart and its table are there.
+      let (pageStatus, html) = try await get(app, "/stats?period=2026-03&by=unit&kpi=reply_rate")
+      #expect(pageStatus == .ok)
+      #expect(html.contains("市住建委") && html.contains("市市场监管局"))
+      #expect(html.contains("<td>50%</td><td>2</td>"))
+      #expect(html.contains("<td>100%</td><td>1</td>"))
+      #expect(html.contains("不排名"))
+      #expect(html.contains("<svg") && html.contains("id=\"stats-trend-table\""))
+      // The method beside the ranking: the Bayesian average only for the KPIs ranked by it.
+      func method(_ html: String) -> Substring {
+        guard let start = html.range(of: "id=\"stats-method\"") else { return "" }
+        let rest = html[start.upperBound...]
+        return rest[..<(rest.range(of: "</div>")?.lowerBound ?? rest.endIndex)]
+      }
+      #expect(method(html).contains("不足 10 件") && !method(html).contains("贝叶斯"))
+      let satisfaction = try await get(app, "/stats?period=2026&by=unit&kpi=satisfaction").1
+      #expect(method(satisfaction).contains("贝叶斯"))
+      // The footer of every public page links to it.
+      #expect(try await get(app, "/").1.contains("href=\"/stats\""))
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func wrongQueries_areClearErrors_neverA500(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let app = site.app
+      for query in ["period=2026-13", "period=26", "by=planet", "by=platform", "kpi=luck", "period=2026-W60"] {
+        let (status, body, _) = try await call(app, .GET, "/api/v1/stats?" + query)
+        #expect(status == .unprocessableEntity, "\(query)")
+        #expect(!body.contains("internal"), "\(query)")
+        let page = try await get(app, "/stats?" + query)
+        #expect(page.0 == .badRequest, "\(query)")
+      }
+      for query in ["", "period=2026-Q1", "period=2026-W10&by=type", "period=2026-03-04&by=channel&kpi=satisfaction"] {
+        #expect(try await get(app, "/stats?" + query).0 == .ok, "\(query)")
+        #expect(try await call(app, .GET, "/api/v1/stats?" + query).0 == .ok, "\(query)")
+      }
+    }
+  }
+}
