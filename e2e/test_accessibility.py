@@ -48,6 +48,7 @@ SHOTS = {
     "home", "list-answered", "message", "write", "track", "account", "home-care", "home-en", "staff-login",
     "staff-pool", "staff-case-dispatcher", "staff-intake", "staff-moderation", "staff-inbox", "staff-case-handler",
     "staff-case-reviewer", "staff-supervision", "staff-admin-rules", "staff-admin-categories", "staff-admin-users",
+    "stats", "staff-dashboard", "staff-dashboard-unit", "staff-dashboard-cases",
 }
 
 
@@ -71,6 +72,8 @@ def public_pages(server):
         ("track", "/track"),
         ("account", "/account"),
         ("overdue", "/overdue"),
+        ("stats", "/stats"),
+        ("stats-region", "/stats?by=region&kpi=satisfaction"),
     ]
 
 
@@ -89,14 +92,20 @@ def staff_pages(server):
     waiting_items = waiting["items"] if isinstance(waiting, dict) else waiting
     reviewer_case = "/staff/messages/" + waiting_items[0]["id"] if waiting_items else "/staff/inbox"
     sections = ["regions", "leaders", "units", "categories", "rules", "words", "users", "knowledge"]
+    units = server.api("GET", "/api/v1/units")
+    first_unit = (units if isinstance(units, list) else units["items"])[0]["id"].lower()
+    drill_down = "/staff/dashboard/cases?by=unit&kpi=reply_rate&meeting=0&group=" + first_unit
     return [
         ("xfb.dispatcher", [("staff-pool", "/staff/pool"), ("staff-case-dispatcher", case),
                             ("staff-intake", "/staff/intake?caller=13900000000&kb=%E5%99%AA%E9%9F%B3"),
                             ("staff-moderation", "/staff/moderation")]),
-        ("zjw.handler", [("staff-inbox", "/staff/inbox"), ("staff-case-handler", handler_case)]),
+        ("zjw.handler", [("staff-inbox", "/staff/inbox"), ("staff-case-handler", handler_case),
+                         ("staff-dashboard-unit", "/staff/dashboard")]),
         ("zjw.reviewer", [("staff-inbox-reviewer", "/staff/inbox"), ("staff-case-reviewer", reviewer_case)]),
         ("dc.supervisor", [("staff-supervision", "/staff/supervision"),
-                           ("staff-search", "/staff/search?q=%E5%99%AA%E9%9F%B3")]),
+                           ("staff-search", "/staff/search?q=%E5%99%AA%E9%9F%B3"),
+                           ("staff-dashboard", "/staff/dashboard?kpi=satisfaction"),
+                           ("staff-dashboard-cases", drill_down)]),
         ("admin", [("staff-admin", "/staff/admin")] + [("staff-admin-" + s, "/staff/admin/" + s) for s in sections]),
     ]
 

@@ -464,6 +464,29 @@ def run(binary, screenshots):
         check(XSS_THANKS in driver.find_element(By.TAG_NAME, "main").text, "the thanks letter shows on the unit page")
         no_dialog(driver, "unit page")
 
+        # 统计公开: from the footer; the ranking, and the month-by-month chart drawn by the browser with a
+        # bar and a table row per month.
+        driver.set_window_size(1280, 900)
+        driver.get(base + "/")
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "footer a[href='/stats']"), has("stats-cards"))
+        check(driver.find_elements(By.CSS_SELECTOR, "#stats-ranking-table tbody tr"), "the statistics rank the units")
+        bars = driver.find_elements(By.CSS_SELECTOR, "figure.chart svg rect.bar")
+        rows = driver.find_elements(By.CSS_SELECTOR, "#stats-trend-table tbody tr")
+        check(bars and len(bars) == len(rows), f"a bar and a table row per month ({len(bars)} bars, {len(rows)} rows)")
+        size = driver.execute_script(
+            "const r = document.querySelector('figure.chart svg').getBoundingClientRect(); return [r.width, r.height]")
+        check(size[0] > 300 and size[1] > 150, f"the chart renders ({size[0]:.0f} × {size[1]:.0f} px)")
+        tallest = max(float(bar.get_attribute("height") or 0) for bar in bars)
+        check(tallest > 0, "the chart's bars have heights")
+        select = driver.find_element(By.ID, "stats-kpi")
+        select.find_element(By.CSS_SELECTOR, "option[value='satisfaction']").click()
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "form.filters button"),
+                   lambda d: "kpi=satisfaction" in d.current_url)
+        check("贝叶斯" in driver.find_element(By.ID, "stats-method").text, "the ranking's method is shown beside it")
+        no_dialog(driver, "statistics")
+        shot(driver, screenshots, "stats-desktop")
+        driver.set_window_size(1280, 900)
+
         # 我的留言: log in with the mobile number and a code; the message is listed.
         driver.get(base + "/account")
         driver.find_element(By.ID, "phone").send_keys("13800138000")
@@ -496,7 +519,7 @@ def run(binary, screenshots):
         click_then(driver, driver.find_element(By.CSS_SELECTOR, "a.lang[href^='/care/off']"), lambda d: not care(d))
 
         # Page weight on first load.
-        for path in ("/", "/messages", "/write", "/messages/" + message_id, "/track", "/account"):
+        for path in ("/", "/messages", "/write", "/messages/" + message_id, "/track", "/account", "/stats"):
             weight = page_weight(server, path)
             check(weight < 100_000, f"{path}: {weight} bytes of HTML+CSS+JS")
 
@@ -506,7 +529,8 @@ def run(binary, screenshots):
             for name, path in (("home", "/"), ("search", "/messages?q=%E5%99%AA%E9%9F%B3"),
                                ("message", "/messages/" + message_id), ("write", "/write"),
                                ("home-care", "/care/on?back=/"), ("write-care", "/write"),
-                               ("message-care", "/messages/" + message_id)):
+                               ("message-care", "/messages/" + message_id),
+                               ("stats", "/care/off?back=/stats%3Fkpi%3Dsatisfaction")):
                 phone.get(base + path)
                 overflow = phone.execute_script("return document.documentElement.scrollWidth")
                 check(phone.execute_script("return window.innerWidth") == 360, "the phone viewport is 360 px")

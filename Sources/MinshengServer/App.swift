@@ -45,6 +45,7 @@ public func configure(
     throttle: ReadThrottle(limit: searchLimit), citizens: intake, clock: clock,
     expensivePaths: [
       SiteURL.search.path, SiteURL.overdue.path, SiteURL.metrics.path, SiteURL.stats.path, SiteURL.api(.stats).path,
+      SiteURL.staff(.dashboard).path, SiteURL.staff(.dashboardCases).path,
     ])
   let routes = Routes(context: context, document: document)
   routes.register(

@@ -164,6 +164,10 @@ import Testing
     #expect(scope(.pool, .handler) == .none)
     #expect(scope(.moderation, .dispatcher) == .unit(unit))
     #expect(scope(.administration, .admin) == .all)
+    // The statistics' cases: a unit its own, supervisors and administrators every unit's.
+    for role in [Role.handler, .reviewer, .leader] { #expect(scope(.statistics, role) == .unit(unit)) }
+    #expect(scope(.statistics, .supervisor) == .all && scope(.statistics, .admin) == .all)
+    #expect(scope(.statistics, .dispatcher) == .none)
     for role in Role.allCases where role != .admin { #expect(scope(.administration, role) == .none) }
     for place in StaffPlace.allCases {
       #expect(scope(place, .citizen) == .none)

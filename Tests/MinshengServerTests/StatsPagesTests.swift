@@ -137,4 +137,57 @@ import VaporTesting
       }
     }
   }
+
+  /// 统计看板: a unit sees its own figures beside its region's and the platform's, and the cases behind
+  /// each count, exactly as many; another unit's cases are refused; supervisors see every unit.
+  @Test(arguments: TestDatabase.available)
+  func dashboard_drillsDownToTheCases_withinTheViewersScope(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      _ = try await seed(site)
+      let (app, world) = (site.app, site.world)
+      let housing = world.housing.id.uuidString.lowercased()
+      let market = world.market.id.uuidString.lowercased()
+      func cases(_ group: String, meeting: Bool, kpi: String = "reply_rate") -> String {
+        "/staff/dashboard/cases?period=2026-03&by=unit&group=\(group)&kpi=\(kpi)&meeting=\(meeting ? 1 : 0)"
+      }
+      func titles(_ html: String) -> Int { html.components(separatedBy: "class=\"item-title\"").count - 1 }
+
+      #expect(try await get(app, "/staff/dashboard").0 == .seeOther)
+      let handler = try await logIn(app, "zjw.handler")
+      let (status, page) = try await get(app, "/staff/dashboard?period=2026-03", cookies: handler.cookies)
+      #expect(status == .ok)
+      #expect(page.contains("id=\"dashboard-unit\"") && page.contains("市住建委"))
+      #expect(page.contains("href=\"\(cases(housing, meeting: false).replacingOccurrences(of: "&", with: "&amp;"))\""))
+      let counted = try await get(app, cases(housing, meeting: false), cookies: handler.cookies)
+      #expect(counted.0 == .ok)
+      #expect(titles(counted.1) == 2)
+      #expect(counted.1.contains("小区电梯停运一周") && counted.1.contains("楼道堆放杂物"))
+      let met = try await get(app, cases(housing, meeting: true), cookies: handler.cookies)
+      #expect(titles(met.1) == 1 && met.1.contains("小区电梯停运一周"))
+      // Another unit's cases, or a breakdown other than by unit, are refused to a unit.
+      #expect(try await get(app, cases(market, meeting: false), cookies: handler.cookies).0 == .forbidden)
+      #expect(
+        try await get(
+          app, "/staff/dashboard/cases?period=2026-03&by=type&group=complaint&kpi=reply_rate&meeting=0",
+          cookies: handler.cookies
+        ).0 == .forbidden)
+      #expect(
+        try await get(app, "/staff/dashboard/cases?period=2026-13&group=x", cookies: handler.cookies).0 == .badRequest)
+
+      let supervisor = try await logIn(app, "dc.supervisor")
+      let board = try await get(app, "/staff/dashboard?period=2026-03&kpi=reply_rate", cookies: supervisor.cookies)
+      #expect(board.0 == .ok && board.1.contains("id=\"dashboard-units\""))
+      #expect(board.1.contains("市住建委") && board.1.contains("市市场监管局"))
+      let marketCases = try await get(app, cases(market, meeting: false), cookies: supervisor.cookies)
+      #expect(titles(marketCases.1) == 1 && marketCases.1.contains("超市价签不符"))
+      // The merged message counts only in the repeat rate: one of four received.
+      let repeats = try await get(
+        app, "/staff/dashboard/cases?period=2026-03&by=type&group=complaint&kpi=repeat_rate&meeting=1",
+        cookies: supervisor.cookies)
+      #expect(titles(repeats.1) == 1 && repeats.1.contains("电梯又停了"))
+
+      let dispatcher = try await logIn(app, "xfb.dispatcher")
+      #expect(try await get(app, "/staff/dashboard", cookies: dispatcher.cookies).0 == .forbidden)
+    }
+  }
 }

@@ -16,6 +16,9 @@ public enum StaffPlace: String, Sendable, CaseIterable {
   case administration
   /// 知识库: reading approved answers and reply templates while writing a reply.
   case knowledge
+  /// 统计看板: the KPIs with the cases behind each figure — a unit its own, supervisors and
+  /// administrators every unit's.
+  case statistics
 }
 
 /// How much of a place a staff member sees: everything, one unit's part, or nothing.
@@ -43,6 +46,8 @@ public enum StaffAccess {
     case (.inbox, .handler), (.inbox, .reviewer), (.inbox, .leader): return own
     case (.supervision, .supervisor), (.supervision, .admin): return .all
     case (.administration, .admin): return .all
+    case (.statistics, .handler), (.statistics, .reviewer), (.statistics, .leader): return own
+    case (.statistics, .supervisor), (.statistics, .admin): return .all
     case (.knowledge, .dispatcher), (.knowledge, .handler), (.knowledge, .reviewer), (.knowledge, .leader),
       (.knowledge, .supervisor), (.knowledge, .admin):
       return .all
@@ -59,7 +64,8 @@ public enum StaffAccess {
   public static func places(for role: Role) -> [StaffPlace] {
     let order: [StaffPlace] =
       role == .supervisor
-      ? [.supervision, .pool] : [.pool, .inbox, .intake, .moderation, .supervision, .administration]
+      ? [.supervision, .statistics, .pool]
+      : [.pool, .inbox, .intake, .moderation, .supervision, .statistics, .administration]
     let probe = Actor(role: role, unitID: role.belongsToUnit ? UUID() : nil, id: "-")
     return order.filter { mayOpen($0, probe) }
   }

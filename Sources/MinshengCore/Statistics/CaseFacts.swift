@@ -5,6 +5,8 @@ import Foundation
 public struct CaseFacts: Sendable, Equatable, Identifiable {
   public var id: UUID
   public var serial: Serial
+  /// The title, for the list of cases behind a figure (staff only).
+  public var title = ""
   public var type: MessageType
   public var channel: Channel
   public var leaderID: UUID?
@@ -60,6 +62,7 @@ public struct CaseFacts: Sendable, Equatable, Identifiable {
     self.init(
       id: message.id, serial: message.serial, type: message.type, channel: message.channel,
       receivedAt: message.createdAt, status: message.status)
+    title = message.title
     leaderID = message.leaderID
     regionID = message.regionID
     categoryID = message.categoryID

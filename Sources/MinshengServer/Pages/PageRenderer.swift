@@ -57,7 +57,8 @@ struct SiteLinks: Encodable, Sendable, LeafDataRepresentable {
     "accountOpen": SiteURL.accountOpen.path, "overdue": SiteURL.overdue.path, "stats": SiteURL.stats.path,
     "staff": SiteURL.staff(.home).path,
     "staffLogin": SiteURL.staff(.login).path, "staffLogout": SiteURL.staff(.logout).path,
-    "intake": SiteURL.staff(.intake).path, "staffSearch": SiteURL.staff(.search).path,
+    "intake": SiteURL.staff(.intake).path, "dashboard": SiteURL.staff(.dashboard).path,
+    "staffSearch": SiteURL.staff(.search).path,
   ]
   private static let leaf = LeafData.dictionary(links.mapValues { LeafData.string($0) })
 

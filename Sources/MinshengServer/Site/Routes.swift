@@ -18,6 +18,7 @@ struct Routes: Sendable {
   let moderation: ModerationPagesController
   let cases: CaseController
   let admin: AdminController
+  let dashboard: DashboardController
   let messages: MessagesAPI
   let staffAPI: StaffAPI
   let reference: ReferenceAPI
@@ -42,6 +43,7 @@ struct Routes: Sendable {
     moderation = ModerationPagesController(pages: pages)
     cases = CaseController(pages: pages)
     admin = AdminController(pages: pages)
+    dashboard = DashboardController(pages: pages)
     messages = MessagesAPI(context: context)
     staffAPI = StaffAPI(context: context)
     reference = ReferenceAPI(context: context)
@@ -99,6 +101,8 @@ struct Routes: Sendable {
     routes.on(.POST, .staff(.replyDraft(.key)), body: .collect(maxSize: "16mb"), use: cases.saveDraft)
     routes.on(.POST, .staff(.dismissDuplicate(.key, candidate: .key)), use: cases.dismissDuplicate)
     routes.on(.GET, .staff(.media(.key)), use: cases.media)
+    throttled.on(.GET, .staff(.dashboard), use: dashboard.dashboard)
+    throttled.on(.GET, .staff(.dashboardCases), use: dashboard.cases)
     routes.on(.GET, .staff(.admin), use: admin.index)
     routes.on(.GET, .staff(.adminSection(.key)), use: admin.page)
     routes.on(.POST, .staff(.adminChange(.key, verb: .key)), use: admin.change)

@@ -174,6 +174,9 @@ enum StaffURL: Sendable, Equatable {
   case dismissDuplicate(Parameter<UUID>, candidate: Parameter<UUID>)
   case media(Parameter<UUID>)
   case admin
+  /// 统计看板, and the cases behind one of its figures.
+  case dashboard
+  case dashboardCases
   case adminSection(Parameter<String>)
   case adminChange(Parameter<String>, verb: Parameter<String>)
   case adminChangeRow(Parameter<String>, verb: Parameter<String>, id: Parameter<UUID>)
@@ -189,6 +192,8 @@ enum StaffURL: Sendable, Equatable {
     case .intake: ["intake"]
     case .moderation: ["moderation"]
     case .search: ["search"]
+    case .dashboard: ["dashboard"]
+    case .dashboardCases: ["dashboard", "cases"]
     case .moderate(let id): ["moderation", .uuid("id", id)]
     case .message(let id): ["messages", .uuid("id", id)]
     case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]
@@ -214,6 +219,7 @@ enum StaffURL: Sendable, Equatable {
     case .intake: .intake
     case .administration: .admin
     case .knowledge: .home
+    case .statistics: .dashboard
     }
   }
 }

@@ -66,7 +66,7 @@ struct StatsContent: Encodable, Sendable {
     let kpi = selection.kpi
     let trend = table.trend
     func shown(_ figure: KPIFigure?, of definition: KPIDefinition) -> String {
-      definition.kind == .rate ? language.percent(figure?.value) : language.duration(hours: figure?.value)
+      StatsNames.value(figure, of: definition, in: language)
     }
     func link(period: StatsPeriod? = nil, by: StatsDimension? = nil) -> String {
       SiteURL.stats.path(query: [

@@ -164,6 +164,13 @@ enum StatsNames {
     }
   }
 
+  /// A figure as the pages show it: a rate as a percentage, a time in hours (working hours, which days
+  /// of 24 would misread); a dash when nothing counts.
+  static func value(_ figure: KPIFigure?, of kpi: KPIDefinition, in language: Language) -> String {
+    guard kpi.kind != .rate else { return language.percent(figure?.value) }
+    return figure?.value.map { language.text("duration_hours", ["n": .number(Int($0.rounded()))]) } ?? "—"
+  }
+
   /// The page of a group, where it has one (units and boards).
   static func url(of key: String, in dimension: StatsDimension) -> String {
     guard let id = UUID(uuidString: key) else { return "" }
