@@ -43,6 +43,8 @@ public struct OutboxMessage: Sendable, Equatable {
   public var createdAt: Date
   public var sentAt: Date?
   public var attempts: Int
+  /// The case a staff notice is about.
+  public var messageID: UUID? = nil
 }
 
 /// Sends what the outbox holds on one channel (SMS, e-mail …). The log sender serves development.

@@ -93,23 +93,10 @@ extension Store {
       try await perform(
         command, on: message.id, by: Self.systemActor, at: now, expectedVersion: message.version, jobKey: job.key
       ) { updated in
-        guard let lead = updated.leadUnitID, job.notifiesUnit else { return [] }
-        // The notification goes to the lead unit (its staff read the `staff` channel); 督办 is
-        // copied to the unit's leaders (抄送单位领导).
-        var notices = [
-          OutboxRow(
-            id: ids.newID(), channel: "staff", recipient: "unit:" + (try await unit(lead)?.code ?? lead.uuidString),
-            body: text, createdAt: now)
-        ]
-        if case .supervise = job {
-          for leader in try await staff.usernames(unit: lead, role: .leader) {
-            notices.append(
-              OutboxRow(
-                id: ids.newID(), channel: "staff", recipient: "user:" + leader,
-                body: LocalizedText("notice_copy", ["text": .plain(text)]).chinese, createdAt: now))
-          }
-        }
-        return notices
+        guard job.notifiesUnit else { return [] }
+        return try await supervisionNotices(
+          about: updated, text: text, copyLeaders: { if case .supervise = job { return true } else { return false } }(),
+          at: now)
       }
       return true
     } catch is WorkflowError {
@@ -120,6 +107,33 @@ extension Store {
       // Another instance did it.
     }
     return false
+  }
+}
+
+extension Store {
+  /// The notices of a 催办 or 督办 about `message`: one to its lead unit (whose staff read the `staff`
+  /// channel in their inbox, linked to the case) and, for 督办, a copy to each of the unit's leaders
+  /// (抄送单位领导). None while no unit leads it.
+  func supervisionNotices(
+    about message: Message, text: String, copyLeaders: Bool, at now: Date
+  ) async throws
+    -> [OutboxRow]
+  {
+    guard let lead = message.leadUnitID else { return [] }
+    var notices = [
+      OutboxRow(
+        id: ids.newID(), channel: "staff", recipient: "unit:" + (try await unit(lead)?.code ?? lead.uuidString),
+        body: text, createdAt: now, messageID: message.id)
+    ]
+    if copyLeaders {
+      for leader in try await staff.usernames(unit: lead, role: .leader) {
+        notices.append(
+          OutboxRow(
+            id: ids.newID(), channel: "staff", recipient: "user:" + leader,
+            body: LocalizedText("notice_copy", ["text": .plain(text)]).chinese, createdAt: now, messageID: message.id))
+      }
+    }
+    return notices
   }
 }
 

@@ -44,7 +44,29 @@ extension Store {
   ) async throws -> Message {
     try await perform(
       command, on: messageID, by: actor, at: now, expectedVersion: expectedVersion, images: images,
-      notices: { _ in [] })
+      notices: { updated in try await manualSupervisionNotices(command, about: updated, by: actor, at: now) })
+  }
+
+  /// A supervisor's own 催办 or 督办 reaches the unit as the scheduled ones do: a notice to the lead
+  /// unit with the supervisor's words (督办 copied to its leaders), in the event's transaction.
+  func manualSupervisionNotices(
+    _ command: Command, about message: Message, by actor: Actor, at now: Date
+  )
+    async throws -> [OutboxRow]
+  {
+    let (key, note): (String, String?)
+    switch command {
+    case .remind(let text): (key, note) = ("notice_manual_remind", text)
+    case .supervise(let text): (key, note) = ("notice_manual_supervise", text)
+    default: return []
+    }
+    let words = (note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    let text = LocalizedText(
+      words.isEmpty ? key + "_plain" : key,
+      ["serial": .plain(message.serial.description), "title": .plain(message.title), "note": .plain(words)]
+    ).chinese
+    return try await supervisionNotices(
+      about: message, text: text, copyLeaders: command.action == .supervise, at: now)
   }
 
   @discardableResult

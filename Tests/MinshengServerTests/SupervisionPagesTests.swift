@@ -124,6 +124,22 @@ import VaporTesting
       #expect(try await act(app, supervisor, late, "supervise", [("note", "督办：逾期未签收")]).0 == .seeOther)
       let events = try await store.events(of: late).map(\.draft.action)
       #expect(events.suffix(2) == [.workflow(.remind), .workflow(.supervise)])
+      // Both reach the unit as the scheduled ones do: notices in its inbox with the supervisor's words,
+      // each linking to the case; the 督办 is copied to the unit's leader.
+      try await store.createStaffAccount(
+        username: "zjw.leader", passwordHash: try sitePasswords.hash(sitePassword), role: .leader,
+        unitID: world.housing.id, at: Fixtures.now)
+      let noticed = try await get(app, "/staff/inbox", cookies: handler.cookies).1
+      let notices = try #require(noticed.range(of: #"id="notices""#))
+      let noticesHTML = String(noticed[notices.upperBound...])
+      let caseLink = "href=\"/staff/messages/\(late.uuidString.lowercased())\""
+      #expect(noticesHTML.contains("请今日内签收") && noticesHTML.contains("督办：逾期未签收"))
+      #expect(noticesHTML.components(separatedBy: caseLink).count - 1 >= 2)
+      let sent = try await store.outbox(recipients: ["unit:ZJW"], limit: 10)
+      #expect(sent.filter { $0.messageID == late }.count == 2)
+      #expect(try await act(app, supervisor, late, "supervise", [("note", "再次督办")]).0 == .seeOther)
+      let copies = try await store.outbox(recipients: ["user:zjw.leader"], limit: 10)
+      #expect(copies.count == 1 && copies.first?.body.contains("再次督办") == true && copies.first?.messageID == late)
     }
   }
 

@@ -184,6 +184,8 @@ struct QueueContent: Encodable, Sendable {
 struct NoticeView: Encodable, Sendable {
   var at: String
   var body: String
+  /// The case the notice is about ("" for none).
+  var url = ""
 }
 
 struct TopicView: Encodable, Sendable {

@@ -224,6 +224,8 @@ struct OutboxRow: Sendable, Equatable {
   var recipient: String
   var body: String
   var createdAt: Date
+  /// The case a staff notice is about.
+  var messageID: UUID? = nil
 }
 
 /// An image's place in a message, without its bytes.

@@ -51,5 +51,6 @@ public enum StoreMigrations {
     M0045_PublicSearchFilters(),
     M0046_ArrivalSerialIndex(),
     M0047_EventSealing(),
+    M0048_NoticeCase(),
   ]
 }

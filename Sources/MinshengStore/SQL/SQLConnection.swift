@@ -101,10 +101,11 @@ extension SQLDatabase {
 
   /// Inserts a notice into the outbox.
   func enqueue(_ notice: OutboxRow) async throws {
-    try await insert(into: "outbox").columns("id", "channel", "recipient", "body", "created_at", "attempts")
+    try await insert(into: "outbox")
+      .columns("id", "channel", "recipient", "body", "created_at", "attempts", "message_id")
       .values(
         SQLBind(notice.id), SQLBind(notice.channel), SQLBind(notice.recipient), SQLBind(notice.body),
-        SQLBind(notice.createdAt), SQLBind(0)
+        SQLBind(notice.createdAt), SQLBind(0), SQLBind(notice.messageID)
       ).run()
   }
 

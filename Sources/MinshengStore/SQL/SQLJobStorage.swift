@@ -89,11 +89,12 @@ struct OutboxRecord: Decodable, Sendable {
   var created_at: Date
   var sent_at: Date?
   var attempts: Int
+  var message_id: UUID?
 
   var core: OutboxMessage {
     OutboxMessage(
       id: id, channel: channel, recipient: recipient, body: body, createdAt: created_at, sentAt: sent_at,
-      attempts: attempts)
+      attempts: attempts, messageID: message_id)
   }
 }
 

@@ -47,10 +47,10 @@ extension SQLiteHandle {
   /// Inserts a notice into the outbox.
   func enqueue(_ notice: OutboxRow) throws {
     try execute(
-      "INSERT INTO outbox (id, channel, recipient, body, created_at, attempts) VALUES (?, ?, ?, ?, ?, 0)",
+      "INSERT INTO outbox (id, channel, recipient, body, created_at, attempts, message_id) VALUES (?, ?, ?, ?, ?, 0, ?)",
       [
         .text(notice.id.uuidString), .text(notice.channel), .text(notice.recipient), .text(notice.body),
-        notice.createdAt.sqliteValue,
+        notice.createdAt.sqliteValue, notice.messageID.map { .text($0.uuidString) } ?? .null,
       ])
   }
 

@@ -149,7 +149,9 @@ struct QueuesController: Sendable {
     var recipients = ["user:" + session.account.username]
     if let code = names.units[unit]?.code { recipients.append("unit:" + code) }
     content.notices = try await store.outbox(recipients: recipients, limit: 10).map {
-      NoticeView(at: language.dateTime($0.createdAt), body: $0.body)
+      NoticeView(
+        at: language.dateTime($0.createdAt), body: $0.body,
+        url: $0.messageID.map { SiteURL.staff(.message(.value($0))).path } ?? "")
     }
     return try await pages.render(
       request, "staff/queue", title: language.text("place_inbox"), session: session, content)
