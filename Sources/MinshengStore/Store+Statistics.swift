@@ -16,11 +16,40 @@ public struct StatisticsTable: Sendable {
   /// One KPI for the whole platform, month by month over the period's year (months that begin after
   /// `asOf` left out), when asked for.
   public var trend: [(month: StatsPeriod, figure: KPIFigure)] = []
+  /// The groups' figures in the period before (of the same length), read with the trend.
+  public var previousGroups: [String: [String: KPIFigure]] = [:]
+  /// 热力表: how many cases were received in the period by category and region (nil: none given),
+  /// read with the trend.
+  public var received: [HeatCell: Int] = [:]
+
+  /// A cell of the heat table.
+  public struct HeatCell: Hashable, Sendable {
+    public var category: UUID?
+    public var region: UUID?
+  }
 
   /// The groups ranked by one KPI.
   public func ranking(by kpi: String) -> Ranking? {
     guard let definition = definitions[kpi] else { return nil }
     return Ranking(groups.compactMapValues { $0[kpi] }, by: definition)
+  }
+
+  /// 增速排名: the groups with the KPI's minimum volume in this period and the one before, by how much
+  /// the figure moved (the better direction first; equal moves by volume, then key).
+  public func growth(by kpi: String) -> [(key: String, now: KPIFigure, before: KPIFigure, change: Double)] {
+    guard let definition = definitions[kpi] else { return [] }
+    let moved = groups.compactMap { key, figures -> (key: String, now: KPIFigure, before: KPIFigure, change: Double)? in
+      guard let now = figures[kpi], let before = previousGroups[key]?[kpi], now.ranked, before.ranked,
+        let a = now.value, let b = before.value
+      else { return nil }
+      return (key, now, before, a - b)
+    }
+    return moved.sorted { x, y in
+      if abs(x.change - y.change) > 1e-9 {
+        return definition.higherIsBetter ? x.change > y.change : x.change < y.change
+      }
+      return (x.now.denominator, y.key) > (y.now.denominator, x.key)
+    }
   }
 }
 
@@ -40,13 +69,27 @@ extension Store {
     trendOf kpi: KPIDefinition? = nil
   ) async throws -> StatisticsTable {
     let year = StatsPeriod(.year, containing: period.first)
-    let facts = try await caseFacts(for: kpi == nil ? period : year)
+    let facts: [CaseFacts]
+    if kpi == nil {
+      facts = try await caseFacts(for: period)
+    } else {
+      // The year for the trend, and the period before for the growth.
+      let first = min(year.first, period.previous.first)
+      facts = try await caseFacts(
+        receivedFrom: rules.calendar.start(of: first).addingTimeInterval(-Self.statisticsLookback),
+        to: rules.calendar.start(of: max(year.end, period.end)))
+    }
     let engine = KPIEngine(definitions: definitions, calendar: rules.calendar)
     var table = StatisticsTable(
       period: period, dimension: dimension, asOf: asOf, definitions: definitions,
       groups: engine.table(facts, by: dimension, period: period, asOf: asOf),
       platform: engine.table(facts, by: .platform, period: period, asOf: asOf)["all"] ?? [:])
     if let kpi {
+      table.previousGroups = engine.table(facts, by: dimension, period: period.previous, asOf: asOf)
+      let span = period.interval(on: rules.calendar)
+      for case let facts in facts where span.contains(facts.receivedAt) {
+        table.received[StatisticsTable.HeatCell(category: facts.categoryID, region: facts.regionID), default: 0] += 1
+      }
       var month = StatsPeriod(.month, containing: year.first)
       while month.first < year.end, rules.calendar.start(of: month.first) <= asOf {
         table.trend.append((month, engine.figure(kpi, in: facts, period: month, asOf: asOf)))

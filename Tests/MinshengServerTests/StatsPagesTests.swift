@@ -106,6 +106,12 @@ import VaporTesting
       #expect(html.contains("<td>100%</td><td>1</td>"))
       #expect(html.contains("不排名"))
       #expect(html.contains("<svg") && html.contains("id=\"stats-trend-table\""))
+      // The heat table: the four messages of March, no category given, all from 示范市 (the board's
+      // region): one cell, the darkest.
+      let heat = try #require(html.range(of: "id=\"stats-heat-table\""))
+      let heatHTML = String(html[heat.upperBound...].prefix(2_000))
+      #expect(heatHTML.contains("<th scope=\"col\">示范市</th>"))
+      #expect(heatHTML.contains("<th scope=\"row\">未指定</th><td class=\"heat-4\">4</td>"))
       // The method beside the ranking: the Bayesian average only for the KPIs ranked by it.
       func method(_ html: String) -> Substring {
         guard let start = html.range(of: "id=\"stats-method\"") else { return "" }
@@ -188,6 +194,41 @@ import VaporTesting
 
       let dispatcher = try await logIn(app, "xfb.dispatcher")
       #expect(try await get(app, "/staff/dashboard", cookies: dispatcher.cookies).0 == .forbidden)
+    }
+  }
+
+  /// 增速排名: groups with the minimum volume in both periods, by how much the figure moved.
+  @Test(arguments: TestDatabase.available)
+  func growthRanking_comparesWithThePeriodBefore(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      _ = try await seed(site)
+      let (app, store, world) = (site.app, site.store, site.world)
+      let february = Fixtures.at("2026-02-10")
+      // February: 住建委 replied its one case (100 %), 市场监管局 not its one (0 %).
+      let housingBefore = try await store.submit(
+        Fixtures.newMessage(title: "二月的住建委件", leader: world.secretary.id), at: february
+      ).message.id
+      try await store.perform(.assign(lead: world.housing.id), on: housingBefore, by: world.dispatcher, at: february)
+      try await store.perform(.accept(), on: housingBefore, by: world.housingHandler, at: february)
+      try await store.perform(.reply(body: "已处理。"), on: housingBefore, by: world.housingHandler, at: february)
+      try await store.perform(.approveReply(), on: housingBefore, by: world.housingReviewer, at: february)
+      let marketBefore = try await store.submit(
+        Fixtures.newMessage(title: "二月的市场监管件", leader: world.secretary.id), at: february
+      ).message.id
+      try await store.perform(.assign(lead: world.market.id), on: marketBefore, by: world.dispatcher, at: february)
+      var definitions = try KPIDefinitions.bundled()
+      let index = try #require(definitions.kpis.firstIndex { $0.id == "reply_rate" })
+      definitions.kpis[index].minimumVolume = 1
+      let table = try await store.statistics(
+        period: try #require(StatsPeriod("2026-03")), by: .unit, asOf: site.clock.now, definitions: definitions,
+        trendOf: definitions["reply_rate"])
+      let growth = table.growth(by: "reply_rate")
+      // March: 市场监管局 100 % (+100 points), 住建委 50 % (−50 points).
+      #expect(growth.map(\.key) == [world.market.id, world.housing.id].map { $0.uuidString.lowercased() })
+      #expect(growth.map { ($0.change * 100).rounded() } == [100, -50])
+      // With the shipped minimum of 10, no unit has enough cases in both months: the page says so.
+      let page = try await get(app, "/stats?period=2026-03&by=unit&kpi=reply_rate").1
+      #expect(page.contains("id=\"stats-growth\"") && page.contains("不作增速排名"))
     }
   }
 }

@@ -26,6 +26,26 @@ struct StatsContent: Encodable, Sendable {
     var ranked: Bool
   }
 
+  struct Growth: Encodable, Sendable {
+    var rank: Int
+    var name: String
+    var url: String
+    var now: String
+    var before: String
+    var change: String
+  }
+
+  struct HeatRow: Encodable, Sendable {
+    var name: String
+    var cells: [HeatCellView]
+  }
+
+  struct HeatCellView: Encodable, Sendable {
+    var count: Int
+    /// 0 (none) to 4 (the most of any cell): the cell's shade.
+    var level: Int
+  }
+
   struct Bar: Encodable, Sendable {
     var x: Int
     var y: Int
@@ -54,6 +74,10 @@ struct StatsContent: Encodable, Sendable {
   var kpiMethod: String
   var rankingNotes: [String]
   var rows: [Row]
+  var growthIntro: String
+  var growth: [Growth]
+  var heatColumns: [String]
+  var heatRows: [HeatRow]
   var trendCaption: String
   var bars: [Bar]
   var methods: [Method]
@@ -119,6 +143,26 @@ struct StatsContent: Encodable, Sendable {
         url: StatsNames.url(of: row.key, in: selection.dimension), value: shown(row.figure, of: kpi),
         count: row.figure.denominator, ranked: row.rank != nil)
     }
+    growthIntro = language.text(
+      "stats_growth_intro",
+      ["previous": .plain(selection.period.previous.description), "n": .number(kpi.minimumVolume)])
+    growth = table.growth(by: kpi.id).enumerated().map { index, entry in
+      let change: String
+      if kpi.kind == .rate {
+        let points = (entry.change * 1_000).rounded() / 10
+        change = language.text(
+          "stats_change_points", ["n": .plain((points > 0 ? "+" : "") + points.formatted(.number))])
+      } else {
+        let hours = Int(entry.change.rounded())
+        change = (hours > 0 ? "+" : "") + language.text("duration_hours", ["n": .number(hours)])
+      }
+      return Growth(
+        rank: index + 1,
+        name: StatsNames.name(of: entry.key, in: selection.dimension, names: names, language: language),
+        url: StatsNames.url(of: entry.key, in: selection.dimension), now: shown(entry.now, of: kpi),
+        before: shown(entry.before, of: kpi), change: change)
+    }
+    (heatColumns, heatRows) = Self.heat(table.received, names: names, language: language)
     trendCaption = language.text(
       "stats_trend_caption", ["kpi": .plain(kpi.name(in: code)), "year": .plain(String(selection.period.first.year))])
     // 12 bars of 24 in a 360 × 200 box: 160 high at most, values on top, months below.
@@ -130,5 +174,47 @@ struct StatsContent: Encodable, Sendable {
         month: entry.month.description, value: shown(entry.figure, of: kpi), count: entry.figure.denominator)
     }
     methods = table.definitions.kpis.map { Method(name: $0.name(in: code), method: $0.method(in: code)) }
+  }
+
+  /// 热力表: first-level categories down, regions across (by code; the most-used twelve, the rest
+  /// together), the cases received in each.
+  static func heat(
+    _ received: [StatisticsTable.HeatCell: Int], names: ReferenceNames, language: Language
+  ) -> (columns: [String], rows: [HeatRow]) {
+    guard !received.isEmpty else { return ([], []) }
+    func root(_ id: UUID?) -> UUID? {
+      var current = id
+      var depth = 0
+      while let id = current, let parent = names.categories[id]?.parentID, depth < 16 {
+        current = parent
+        depth += 1
+      }
+      return current
+    }
+    var byRegion: [UUID?: Int] = [:]
+    for (cell, n) in received { byRegion[cell.region, default: 0] += n }
+    let shown = byRegion.sorted { $0.value > $1.value }.prefix(12).map(\.key)
+    let regions = shown.sorted {
+      (names.regions[$0 ?? UUID()]?.code ?? "~") < (names.regions[$1 ?? UUID()]?.code ?? "~")
+    }
+    let others = byRegion.count > regions.count
+    var counts: [UUID?: [Int]] = [:]
+    for (cell, n) in received {
+      let column = regions.firstIndex(of: cell.region) ?? regions.count
+      counts[root(cell.category), default: Array(repeating: 0, count: regions.count + (others ? 1 : 0))][column] += n
+    }
+    let top = max(1, counts.values.flatMap { $0 }.max() ?? 1)
+    let columns =
+      regions.map { $0.flatMap { names.regions[$0]?.name } ?? language.text("stats_heat_none") }
+      + (others ? [language.text("stats_heat_other")] : [])
+    let rows = counts.sorted {
+      (names.categories[$0.key ?? UUID()]?.code ?? "~") < (names.categories[$1.key ?? UUID()]?.code ?? "~")
+    }
+    .map { category, cells in
+      HeatRow(
+        name: category.flatMap { names.categories[$0]?.name } ?? language.text("stats_heat_none"),
+        cells: cells.map { HeatCellView(count: $0, level: $0 == 0 ? 0 : 1 + min(3, $0 * 4 / (top + 1))) })
+    }
+    return (columns, rows)
   }
 }
