@@ -137,6 +137,10 @@ import VaporTesting
         let page = try await get(app, "/stats?" + query)
         #expect(page.0 == .badRequest, "\(query)")
       }
+      // The API names its languages; the pages fall back to Chinese as every page does.
+      #expect(try await call(app, .GET, "/api/v1/stats?lang=AAA").0 == .unprocessableEntity)
+      #expect(try await call(app, .GET, "/api/v1/stats?lang=en").1.contains("\"Reply rate\""))
+      #expect(try await get(app, "/stats?lang=AAA").0 == .ok)
       for query in ["", "period=2026-Q1", "period=2026-W10&by=type", "period=2026-03-04&by=channel&kpi=satisfaction"] {
         #expect(try await get(app, "/stats?" + query).0 == .ok, "\(query)")
         #expect(try await call(app, .GET, "/api/v1/stats?" + query).0 == .ok, "\(query)")

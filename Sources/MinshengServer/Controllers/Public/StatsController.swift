@@ -81,6 +81,9 @@ struct StatsController: Sendable {
   /// `GET /api/v1/stats`: the same figures as JSON, with the definitions they follow.
   func api(_ request: Request) async throws -> StatsResponse {
     let selection = try self.selection(request)
+    if let lang = request.query[String.self, at: "lang"], !["zh", "en"].contains(lang) {
+      throw ValidationError(field: "lang", reason: .invalid(LocalizedText("error_stats_lang")))
+    }
     let now = context.clock()
     let table = try await context.store.statistics(
       period: selection.period, by: selection.dimension, asOf: now, definitions: context.kpis)
