@@ -195,6 +195,59 @@ import VaporTesting
     }
   }
 
+  /// 批量督办: the cases ticked on the board each get their own event and notice; a case that moved on
+  /// is counted as not done; only supervisors and administrators may, with the form's token.
+  @Test(arguments: TestDatabase.available)
+  func bulkSupervision_fromTheBoard_reachesEachCasesUnit(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let first = try await housingCase(site, "第一件批量督办", through: .assigned)
+      let second = try await housingCase(site, "第二件批量督办", through: .assigned)
+      let closed = try await store.submit(Fixtures.newMessage(title: "已作废的件"), at: site.clock.now).message.id
+      try await store.perform(.markInvalid(reason: "重复提交"), on: closed, by: world.dispatcher, at: site.clock.now)
+      // Two weeks later both assigned cases are long past their acceptance deadline: on the board.
+      site.clock.advance(14 * 86_400)
+      let supervisor = try await logIn(app, "dc.supervisor")
+      let board = try await get(app, "/staff/supervision", cookies: supervisor.cookies).1
+      #expect(board.contains("id=\"bulk\""))
+      #expect(board.contains("form=\"bulk\" name=\"ids[]\" value=\"\(first.uuidString.lowercased())\""))
+      let ids = [first, second, closed].map { ("ids[]", $0.uuidString.lowercased()) }
+      // Without the form's token, or without words for a 督办, nothing happens.
+      #expect(
+        try await post(
+          app, "/staff/supervision/bulk", [("action", "supervise"), ("note", "x")] + ids,
+          cookies: supervisor.cookies
+        ).0 == .forbidden)
+      let empty = try await post(
+        app, "/staff/supervision/bulk", [("_csrf", supervisor.csrf), ("action", "supervise"), ("note", " ")] + ids,
+        cookies: supervisor.cookies)
+      #expect(empty.2.first(name: .location)?.contains("bulk=note") == true)
+      let (status, _, headers) = try await post(
+        app, "/staff/supervision/bulk",
+        [("_csrf", supervisor.csrf), ("action", "supervise"), ("note", "请本周内办结并报告")] + ids,
+        cookies: supervisor.cookies)
+      #expect(status == .seeOther)
+      let location = try #require(headers.first(name: .location))
+      #expect(location.contains("done=2") && location.contains("failed=1"))
+      let after = try await get(app, location, cookies: supervisor.cookies).1
+      #expect(after.contains("已对 2 件留言督办。") && after.contains("另有 1 件未能发出"))
+      for id in [first, second] {
+        #expect(try await store.events(of: id).last?.draft.action == .workflow(.supervise))
+      }
+      #expect(try await store.events(of: closed).last?.draft.action == .workflow(.markInvalid))
+      let sent = try await store.outbox(recipients: ["unit:ZJW"], limit: 10)
+      #expect(Set(sent.compactMap(\.messageID)) == [first, second])
+      #expect(sent.allSatisfy { $0.body.contains("请本周内办结并报告") })
+      // A unit's handler may not.
+      let handler = try await logIn(app, "zjw.handler")
+      #expect(
+        try await post(
+          app, "/staff/supervision/bulk", [("_csrf", handler.csrf), ("action", "remind")] + ids,
+          cookies: handler.cookies
+        ).0 == .forbidden)
+    }
+  }
+
   /// 急事急办: new urgent messages head the pool however old they are, newest first, then the others
   /// newest first; the pages follow the same order, every message exactly once.
   @Test(arguments: TestDatabase.available)

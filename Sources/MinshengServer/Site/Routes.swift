@@ -19,6 +19,7 @@ struct Routes: Sendable {
   let cases: CaseController
   let admin: AdminController
   let dashboard: DashboardController
+  let bulk: SupervisionBulk
   let messages: MessagesAPI
   let staffAPI: StaffAPI
   let reference: ReferenceAPI
@@ -44,6 +45,7 @@ struct Routes: Sendable {
     cases = CaseController(pages: pages)
     admin = AdminController(pages: pages)
     dashboard = DashboardController(pages: pages)
+    bulk = SupervisionBulk(pages: pages)
     messages = MessagesAPI(context: context)
     staffAPI = StaffAPI(context: context)
     reference = ReferenceAPI(context: context)
@@ -90,6 +92,7 @@ struct Routes: Sendable {
     routes.on(.GET, .staff(.pool), use: queues.pool)
     routes.on(.GET, .staff(.inbox), use: queues.inbox)
     routes.on(.GET, .staff(.supervision), use: queues.supervision)
+    routes.on(.POST, .staff(.supervisionBulk), use: bulk.submit)
     routes.on(.GET, .staff(.search), use: staffSearch.search)
     routes.on(.GET, .staff(.intake), use: intake.form)
     routes.on(.POST, .staff(.intake), use: intake.submit)

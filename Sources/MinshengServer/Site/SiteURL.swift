@@ -162,6 +162,8 @@ enum StaffURL: Sendable, Equatable {
   case pool
   case inbox
   case supervision
+  /// 批量催办、督办: the cases ticked on the supervision board.
+  case supervisionBulk
   case intake
   case moderation
   /// 案件检索: every case the viewer may read, by text, number, name or serial.
@@ -189,6 +191,7 @@ enum StaffURL: Sendable, Equatable {
     case .pool: ["pool"]
     case .inbox: ["inbox"]
     case .supervision: ["supervision"]
+    case .supervisionBulk: ["supervision", "bulk"]
     case .intake: ["intake"]
     case .moderation: ["moderation"]
     case .search: ["search"]

@@ -179,6 +179,8 @@ struct QueueContent: Encodable, Sendable {
   var notices: [NoticeView] = []
   /// A figure for the whole board (the supervision board: this month's first-contact resolution).
   var figure = ""
+  /// The supervision board's bulk 催办 / 督办 form ("" elsewhere).
+  var bulkPath = ""
 }
 
 struct NoticeView: Encodable, Sendable {

@@ -206,8 +206,10 @@ struct QueuesController: Sendable {
       content.topicsPending = true
     }
     content.figure = try await FirstContact(context: context).figure(office: nil, language: language)
+    content.bulkPath = SiteURL.staff(.supervisionBulk).path
     return try await pages.render(
-      request, "staff/queue", title: language.text("place_supervision"), session: session, content)
+      request, "staff/queue", title: language.text("place_supervision"), session: session, content,
+      notice: SupervisionBulk.notice(request, language: language))
   }
 }
 
