@@ -167,6 +167,8 @@ import VaporTesting
       let (status, page) = try await get(app, "/staff/dashboard?period=2026-03", cookies: handler.cookies)
       #expect(status == .ok)
       #expect(page.contains("id=\"dashboard-unit\"") && page.contains("市住建委"))
+      // 本周到期: 楼道堆放杂物 was accepted on Wednesday with 15 working days to reply: not this week.
+      #expect(page.contains("id=\"due-this-week\"") && page.contains("本周没有到期的留言"))
       #expect(page.contains("href=\"\(cases(housing, meeting: false).replacingOccurrences(of: "&", with: "&amp;"))\""))
       let counted = try await get(app, cases(housing, meeting: false), cookies: handler.cookies)
       #expect(counted.0 == .ok)
@@ -196,6 +198,15 @@ import VaporTesting
         cookies: supervisor.cookies)
       #expect(titles(repeats.1) == 1 && repeats.1.contains("电梯又停了"))
 
+      // An urgent case assigned now must be accepted within two hours: due this week.
+      let urgent = try await site.store.submit(
+        Fixtures.newMessage(title: "燃气泄漏急件", leader: world.secretary.id, urgent: true), at: site.clock.now
+      ).message.id
+      try await site.store.perform(
+        .assign(lead: world.housing.id), on: urgent, by: world.dispatcher, at: site.clock.now)
+      let due = try await get(app, "/staff/dashboard?period=2026-03", cookies: handler.cookies).1
+      let dueSection = try #require(due.range(of: "id=\"due-this-week\""))
+      #expect(due[dueSection.upperBound...].prefix(3_000).contains("燃气泄漏急件"))
       let dispatcher = try await logIn(app, "xfb.dispatcher")
       #expect(try await get(app, "/staff/dashboard", cookies: dispatcher.cookies).0 == .forbidden)
     }

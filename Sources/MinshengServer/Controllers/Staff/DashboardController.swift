@@ -42,6 +42,13 @@ struct DashboardController: Sendable {
       let region = names.units[unit]?.regionID.uuidString.lowercased() ?? ""
       let byRegion = try await context.store.statistics(
         period: selection.period, by: .region, asOf: now, definitions: context.kpis)
+      // 本周到期: the unit's running deadlines that fall before this week ends, soonest first.
+      let calendar = context.calendar
+      let week = StatsPeriod(.week, containing: calendar.day(of: now))
+      content.dueThisWeek = try await context.store.casesDue(
+        from: now, before: calendar.start(of: week.end), leadUnit: unit, limit: 100
+      ).map { CaseRow($0, names: names, language: language, now: now, calendar: calendar) }
+        .sorted { ($0.dueSort, $0.serial) < ($1.dueSort, $1.serial) }
       content.unitName = names.units[unit]?.name ?? ""
       content.regionName = names.units[unit].flatMap { names.regions[$0.regionID]?.name } ?? ""
       content.comparison = context.kpis.kpis.map { kpi in
@@ -157,6 +164,8 @@ struct DashboardContent: Encodable, Sendable {
   var regionName = ""
   var rows: [Row]
   var comparison: [Comparison]
+  /// A unit's cases whose deadline falls before this week ends.
+  var dueThisWeek: [CaseRow] = []
 }
 
 struct DashboardCasesContent: Encodable, Sendable {
