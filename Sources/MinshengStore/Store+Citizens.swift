@@ -153,6 +153,25 @@ extension Store {
     try await jobs.outbox(recipients: recipients, limit: limit)
   }
 
+  /// Of these notices, the ones `username` has marked read.
+  public func readNotices(_ ids: [UUID], by username: String) async throws -> Set<UUID> {
+    try await jobs.readNotices(ids, by: username)
+  }
+
+  /// Marks notices read for one staff member, among those addressed to `recipients` (their unit and
+  /// themselves): any other id is left alone. Returns how many were marked.
+  @discardableResult
+  public func markNoticesRead(
+    _ ids: [UUID], by username: String, among recipients: [String], at now: Date
+  )
+    async throws -> Int
+  {
+    let theirs = Set(try await jobs.outbox(recipients: recipients, limit: 1_000).map(\.id))
+    let marked = ids.filter(theirs.contains)
+    try await jobs.markNoticesRead(marked, by: username, at: now)
+    return marked.count
+  }
+
   /// Sends what waits in the outbox on the senders' channels, oldest first. Each row is claimed
   /// (marked sent) before it is sent, so two instances never send it twice; a failed send is put
   /// back with its error, and tried again on a later run, at most five times. Returns how many

@@ -245,6 +245,27 @@ import VaporTesting
           app, "/staff/supervision/bulk", [("_csrf", handler.csrf), ("action", "remind")] + ids,
           cookies: handler.cookies
         ).0 == .forbidden)
+      // The handler's inbox shows both notices unread; marking one read is the handler's own: it stays
+      // unread for the reviewer of the same unit. An id that is not the handler's notice is left alone.
+      let inbox = try await get(app, "/staff/inbox", cookies: handler.cookies).1
+      #expect(inbox.components(separatedBy: "class=\"item unread\"").count - 1 == 2)
+      let one = try #require(sent.first).id
+      let marked = try await post(
+        app, "/staff/notices/read",
+        [("_csrf", handler.csrf), ("ids[]", one.uuidString.lowercased()), ("ids[]", UUID().uuidString)],
+        cookies: handler.cookies)
+      #expect(marked.0 == .seeOther)
+      #expect(try await store.readNotices(sent.map(\.id), by: "zjw.handler") == [one])
+      let afterRead = try await get(app, "/staff/inbox", cookies: handler.cookies).1
+      #expect(afterRead.components(separatedBy: "class=\"item unread\"").count - 1 == 1)
+      let reviewer = try await logIn(app, "zjw.reviewer")
+      let reviewerInbox = try await get(app, "/staff/inbox", cookies: reviewer.cookies).1
+      #expect(reviewerInbox.components(separatedBy: "class=\"item unread\"").count - 1 == 2)
+      // Without the form's token nothing is marked.
+      #expect(
+        try await post(app, "/staff/notices/read", [("ids[]", one.uuidString)], cookies: reviewer.cookies).0
+          == .forbidden)
+      #expect(try await store.readNotices([one], by: "zjw.reviewer").isEmpty)
     }
   }
 

@@ -93,6 +93,7 @@ struct Routes: Sendable {
     routes.on(.GET, .staff(.inbox), use: queues.inbox)
     routes.on(.GET, .staff(.supervision), use: queues.supervision)
     routes.on(.POST, .staff(.supervisionBulk), use: bulk.submit)
+    routes.on(.POST, .staff(.noticesRead), use: bulk.markRead)
     routes.on(.GET, .staff(.search), use: staffSearch.search)
     routes.on(.GET, .staff(.intake), use: intake.form)
     routes.on(.POST, .staff(.intake), use: intake.submit)

@@ -164,6 +164,8 @@ enum StaffURL: Sendable, Equatable {
   case supervision
   /// 批量催办、督办: the cases ticked on the supervision board.
   case supervisionBulk
+  /// 标为已读: the inbox's notices.
+  case noticesRead
   case intake
   case moderation
   /// 案件检索: every case the viewer may read, by text, number, name or serial.
@@ -192,6 +194,7 @@ enum StaffURL: Sendable, Equatable {
     case .inbox: ["inbox"]
     case .supervision: ["supervision"]
     case .supervisionBulk: ["supervision", "bulk"]
+    case .noticesRead: ["notices", "read"]
     case .intake: ["intake"]
     case .moderation: ["moderation"]
     case .search: ["search"]

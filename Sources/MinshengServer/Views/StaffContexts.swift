@@ -181,13 +181,19 @@ struct QueueContent: Encodable, Sendable {
   var figure = ""
   /// The supervision board's bulk 催办 / 督办 form ("" elsewhere).
   var bulkPath = ""
+  /// Where notices are marked read, and the ids of those the viewer has not read yet (the inbox).
+  var noticesReadPath = ""
+  var unreadNotices: [String] = []
 }
 
 struct NoticeView: Encodable, Sendable {
+  var id: String
   var at: String
   var body: String
   /// The case the notice is about ("" for none).
   var url = ""
+  /// Whether the viewer marked it read.
+  var read = false
 }
 
 struct TopicView: Encodable, Sendable {

@@ -144,6 +144,10 @@ protocol JobStorage: Sendable {
   func repliedUnevaluated(before cutoff: Date, limit: Int) async throws -> [(Message, Date)]
   func enqueue(_ row: OutboxRow) async throws
   func outbox(recipients: [String]?, limit: Int) async throws -> [OutboxMessage]
+  /// Of these notices, the ones `username` has marked read.
+  func readNotices(_ ids: [UUID], by username: String) async throws -> Set<UUID>
+  /// Marks these notices read for `username` (again: no change).
+  func markNoticesRead(_ ids: [UUID], by username: String, at now: Date) async throws
   /// The oldest unsent notices on these channels, tried fewer than five times.
   func waitingNotices(channels: [String], limit: Int) async throws -> [OutboxMessage]
   /// Marks a notice sent before sending it; false when another instance claimed it first.

@@ -52,5 +52,6 @@ public enum StoreMigrations {
     M0046_ArrivalSerialIndex(),
     M0047_EventSealing(),
     M0048_NoticeCase(),
+    M0049_NoticeReads(),
   ]
 }

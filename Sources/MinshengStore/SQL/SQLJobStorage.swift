@@ -59,6 +59,27 @@ struct SQLJobStorage: JobStorage {
     return try await query.orderBy("created_at", .descending).limit(limit).all(decoding: OutboxRecord.self).map(\.core)
   }
 
+  func readNotices(_ ids: [UUID], by username: String) async throws -> Set<UUID> {
+    guard !ids.isEmpty else { return [] }
+    let rows = try await connection.read.select().column("outbox_id").from("notice_reads")
+      .where("username", .equal, username).where("outbox_id", .in, ids).all(decoding: NoticeReadRow.self)
+    return Set(rows.map(\.outbox_id))
+  }
+
+  func markNoticesRead(_ ids: [UUID], by username: String, at now: Date) async throws {
+    guard !ids.isEmpty else { return }
+    try await connection.transaction { sql in
+      for id in ids {
+        try await sql.raw(
+          """
+          INSERT INTO notice_reads (outbox_id, username, read_at) VALUES (\(bind: id), \(bind: username), \(bind: now))
+          ON CONFLICT (outbox_id, username) DO NOTHING
+          """
+        ).run()
+      }
+    }
+  }
+
   func waitingNotices(channels: [String], limit: Int) async throws -> [OutboxMessage] {
     try await connection.sql.select().column("*").from("outbox").where("sent_at", .is, SQLLiteral.null)
       .where("attempts", .lessThan, 5).where("channel", .in, channels).orderBy("created_at").limit(limit)
@@ -81,6 +102,10 @@ struct SQLJobStorage: JobStorage {
 }
 
 /// A row of `outbox`.
+struct NoticeReadRow: Decodable, Sendable {
+  var outbox_id: UUID
+}
+
 struct OutboxRecord: Decodable, Sendable {
   var id: UUID
   var channel: String

@@ -148,11 +148,15 @@ struct QueuesController: Sendable {
       filterPath: "")
     var recipients = ["user:" + session.account.username]
     if let code = names.units[unit]?.code { recipients.append("unit:" + code) }
-    content.notices = try await store.outbox(recipients: recipients, limit: 10).map {
+    let notices = try await store.outbox(recipients: recipients, limit: 10)
+    let read = try await store.readNotices(notices.map(\.id), by: session.account.username)
+    content.notices = notices.map {
       NoticeView(
-        at: language.dateTime($0.createdAt), body: $0.body,
-        url: $0.messageID.map { SiteURL.staff(.message(.value($0))).path } ?? "")
+        id: $0.id.uuidString.lowercased(), at: language.dateTime($0.createdAt), body: $0.body,
+        url: $0.messageID.map { SiteURL.staff(.message(.value($0))).path } ?? "", read: read.contains($0.id))
     }
+    content.unreadNotices = content.notices.filter { !$0.read }.map(\.id)
+    content.noticesReadPath = SiteURL.staff(.noticesRead).path
     return try await pages.render(
       request, "staff/queue", title: language.text("place_inbox"), session: session, content)
   }

@@ -59,6 +59,22 @@ struct SupervisionBulk: Sendable {
       ]), redirectType: .normal)
   }
 
+  /// `POST /staff/notices/read`: marks the inbox's notices read for the viewer (only notices addressed
+  /// to their unit or to them), then back to the inbox.
+  func markRead(_ request: Request) async throws -> Response {
+    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
+    let form = (try? request.content.decode(Fields.self)) ?? Fields()
+    try pages.checkCSRF(form._csrf, session)
+    var recipients = ["user:" + session.account.username]
+    if let unit = session.account.unitID, let code = try await context.store.referenceNames().units[unit]?.code {
+      recipients.append("unit:" + code)
+    }
+    let ids = Array(Set((form.ids ?? []).compactMap(UUID.init(uuidString:)))).prefix(Self.most)
+    try await context.store.markNoticesRead(
+      Array(ids), by: session.account.username, among: recipients, at: context.clock())
+    return request.redirect(to: SiteURL.staff(.inbox).path + "#notices", redirectType: .normal)
+  }
+
   /// The board's notice after a bulk submission ("" without one).
   static func notice(_ request: Request, language: Language) -> String {
     guard let outcome = request.query[String.self, at: "bulk"] else { return "" }
