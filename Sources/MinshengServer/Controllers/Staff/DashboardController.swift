@@ -28,13 +28,20 @@ struct DashboardController: Sendable {
     content.kpiOptions = context.kpis.kpis.map {
       Option(value: $0.id, label: $0.name(in: language.rawValue), selected: $0.id == selection.kpi.id)
     }
-    func link(_ kpi: String, group: String, dimension: StatsDimension, meeting: Bool, count: Int) -> String {
-      count == 0
-        ? ""
-        : SiteURL.staff(.dashboardCases).path(query: [
-          ("period", selection.period.description), ("by", dimension.rawValue), ("group", group), ("kpi", kpi),
-          ("meeting", meeting ? "1" : "0"),
-        ])
+    /// A figure's two counts, each linked to its cases (no link for none).
+    func counts(_ kpi: KPIDefinition, group: String, _ figure: KPIFigure?) -> DashboardContent.Counts {
+      func link(meeting: Bool, count: Int) -> String {
+        count == 0
+          ? ""
+          : SiteURL.staff(.dashboardCases).path(query: [
+            ("period", selection.period.description), ("by", StatsDimension.unit.rawValue), ("group", group),
+            ("kpi", kpi.id), ("meeting", meeting ? "1" : "0"),
+          ])
+      }
+      let (counted, meeting) = (figure?.denominator ?? 0, figure?.numerator ?? 0)
+      return DashboardContent.Counts(
+        counted: counted, meeting: meeting, countedURL: link(meeting: false, count: counted),
+        meetingURL: link(meeting: true, count: meeting), isRate: kpi.kind == .rate)
     }
     if let unit = scope.unitID {
       // A unit: each KPI for the unit, its region (messages from there) and the platform.
@@ -55,11 +62,9 @@ struct DashboardController: Sendable {
         let mine = byUnit.groups[key]?[kpi.id]
         return DashboardContent.Comparison(
           name: kpi.name(in: language.rawValue), unit: StatsNames.value(mine, of: kpi, in: language),
-          counted: mine?.denominator ?? 0, meeting: mine?.numerator ?? 0,
-          countedURL: link(kpi.id, group: key, dimension: .unit, meeting: false, count: mine?.denominator ?? 0),
-          meetingURL: link(kpi.id, group: key, dimension: .unit, meeting: true, count: mine?.numerator ?? 0),
+          counts: counts(kpi, group: key, mine),
           region: StatsNames.value(byRegion.groups[region]?[kpi.id], of: kpi, in: language),
-          platform: StatsNames.value(byUnit.platform[kpi.id], of: kpi, in: language), isRate: kpi.kind == .rate)
+          platform: StatsNames.value(byUnit.platform[kpi.id], of: kpi, in: language))
       }
     } else {
       // Supervisors and administrators: every unit for one KPI, in the public ranking's order.
@@ -69,11 +74,7 @@ struct DashboardController: Sendable {
         DashboardContent.Row(
           rank: row.rank.map(String.init) ?? language.text("stats_unranked"),
           name: StatsNames.name(of: row.key, in: .unit, names: names, language: language),
-          value: StatsNames.value(row.figure, of: kpi, in: language), counted: row.figure.denominator,
-          meeting: row.figure.numerator,
-          countedURL: link(kpi.id, group: row.key, dimension: .unit, meeting: false, count: row.figure.denominator),
-          meetingURL: link(kpi.id, group: row.key, dimension: .unit, meeting: true, count: row.figure.numerator),
-          isRate: kpi.kind == .rate)
+          value: StatsNames.value(row.figure, of: kpi, in: language), counts: counts(kpi, group: row.key, row.figure))
       }
     }
     return try await pages.render(
@@ -132,10 +133,8 @@ struct DashboardController: Sendable {
 }
 
 struct DashboardContent: Encodable, Sendable {
-  struct Row: Encodable, Sendable {
-    var rank: String
-    var name: String
-    var value: String
+  /// A figure's cases counted and cases meeting it (rates only), each linked to its list.
+  struct Counts: Encodable, Sendable {
     var counted: Int
     var meeting: Int
     var countedURL: String
@@ -143,16 +142,19 @@ struct DashboardContent: Encodable, Sendable {
     var isRate: Bool
   }
 
+  struct Row: Encodable, Sendable {
+    var rank: String
+    var name: String
+    var value: String
+    var counts: Counts
+  }
+
   struct Comparison: Encodable, Sendable {
     var name: String
     var unit: String
-    var counted: Int
-    var meeting: Int
-    var countedURL: String
-    var meetingURL: String
+    var counts: Counts
     var region: String
     var platform: String
-    var isRate: Bool
   }
 
   var heading: String
