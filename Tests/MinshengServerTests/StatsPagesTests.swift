@@ -130,7 +130,7 @@ import VaporTesting
   func wrongQueries_areClearErrors_neverA500(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
       let app = site.app
-      for query in ["period=2026-13", "period=26", "by=planet", "by=platform", "kpi=luck", "period=2026-W60"] {
+      for query in ["period=2026-13", "period=26", "by=planet", "by=platform", "by=", "kpi=luck", "period=2026-W60"] {
         let (status, body, _) = try await call(app, .GET, "/api/v1/stats?" + query)
         #expect(status == .unprocessableEntity, "\(query)")
         #expect(!body.contains("internal"), "\(query)")

@@ -44,7 +44,8 @@ struct StatsController: Sendable {
       }
     }
     var dimension = StatsDimension.unit
-    if let text = query.by, !text.isEmpty {
+    // An empty breakdown is refused, as the document's enum says; an empty period or KPI means the default.
+    if let text = query.by {
       if let parsed = StatsDimension(rawValue: text), parsed != .platform {
         dimension = parsed
       } else {
