@@ -186,16 +186,6 @@ struct QueueContent: Encodable, Sendable {
   var unreadNotices: [String] = []
 }
 
-struct NoticeView: Encodable, Sendable {
-  var id: String
-  var at: String
-  var body: String
-  /// The case the notice is about ("" for none).
-  var url = ""
-  /// Whether the viewer marked it read.
-  var read = false
-}
-
 struct TopicView: Encodable, Sendable {
   var label: String
   /// How many messages, in words: 12 条.
