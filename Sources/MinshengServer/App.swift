@@ -14,6 +14,7 @@ public func configure(
   classifier: TextClassifier? = nil, intake: CitizenIntake = CitizenIntake(), autoAssignConfidence: Double? = nil,
   classifierHolder: ClassifierHolder? = nil, supervision: SupervisionSchedule = SupervisionSchedule(),
   searchLimit: RateLimit? = RateLimit(count: 60, window: 60), prepareBoard: Bool = false, kpis: KPIDefinitions? = nil,
+  honours: HonoursFormula? = nil,
   clock: @escaping @Sendable () -> Date = { Date() }
 ) {
   _ = jsonConfigured
@@ -30,6 +31,7 @@ public func configure(
   app.leaf.cache.isEnabled = true
 
   let classifiers = classifierHolder ?? ClassifierHolder(classifier)
+  let resolvedKPIs = kpis ?? bundledKPIs(logger: app.logger)
   let context = ServerContext(
     store: store, clock: clock,
     renderer: PageRenderer(
@@ -37,16 +39,17 @@ public func configure(
       publicAuthority: baseURL.flatMap { url in url.host.map { host in url.port.map { "\(host):\($0)" } ?? host } }),
     intake: IntakeService(store: store, classifiers: classifiers, autoAssignConfidence: autoAssignConfidence),
     citizens: intake, classifiers: classifiers, passwords: passwords, supervision: supervision,
-    kpis: kpis ?? bundledKPIs(logger: app.logger))
+    kpis: resolvedKPIs, honours: honours ?? bundledHonours(checkedAgainst: resolvedKPIs, logger: app.logger))
   let documentPath = app.directory.resourcesDirectory + "OpenAPI/openapi.json"
   let document = FileManager.default.contents(atPath: documentPath)
   if document == nil { app.logger.error("OpenAPI document not found at \(documentPath)") }
   let throttle = ReadThrottleMiddleware(
     throttle: ReadThrottle(limit: searchLimit), citizens: intake, clock: clock,
     expensivePaths: [
-      SiteURL.search.path, SiteURL.overdue.path, SiteURL.metrics.path, SiteURL.stats.path, SiteURL.api(.stats).path,
+      SiteURL.search.path, SiteURL.overdue.path, SiteURL.metrics.path, SiteURL.stats.path, SiteURL.honours.path,
+      SiteURL.api(.stats).path,
       SiteURL.staff(.dashboard).path, SiteURL.staff(.dashboardCases).path,
-    ])
+    ], expensivePrefixes: [SiteURL.honours.path + "/"])
   let routes = Routes(context: context, document: document)
   routes.register(
     on: app.routes, throttled: app.routes.grouped(throttle),
@@ -62,6 +65,17 @@ private func bundledKPIs(logger: Logger) -> KPIDefinitions {
   } catch {
     logger.error("statistics: \(error.description)")
     return KPIDefinitions(satisfiedLevels: [], resolvedScore: 3, kpis: [])
+  }
+}
+
+/// The honours' formula shipped with Minsheng, checked against the KPIs in force; no lists (and an
+/// error in the log) if it cannot be read or names a KPI that is not a rate.
+private func bundledHonours(checkedAgainst kpis: KPIDefinitions, logger: Logger) -> HonoursFormula {
+  do {
+    return try HonoursFormula.bundled(checkedAgainst: kpis)
+  } catch {
+    logger.error("honours: \(error.description)")
+    return HonoursFormula(lists: [])
   }
 }
 

@@ -5,7 +5,7 @@ import MinshengCore
 public enum StoredRecord: String, Sendable, Equatable, Named {
   case message, unit, region, leader, category, routingRule, knowledgeEntry, account, image, bannedWord
   case duplicateCandidate, thanksLetter, trackingCode, board, regionCode, unitCode, leaderCode, categoryCode
-  case username, demonstration, secret, apiKey, webhook, token, holiday
+  case username, demonstration, secret, apiKey, webhook, token, holiday, honours
 
   public var nameKey: String { "record_" + rawValue }
 }

@@ -42,7 +42,8 @@ extension SiteTesting {
   /// dispatchers, a handler and an admin.
   func withSite(
     _ db: TestDatabase, policy: IntakePolicy = IntakePolicy(moderation: true),
-    intake: CitizenIntake = CitizenIntake(), _ body: @Sendable @escaping (Site) async throws -> Void
+    intake: CitizenIntake = CitizenIntake(), honours: HonoursFormula? = nil,
+    _ body: @Sendable @escaping (Site) async throws -> Void
   ) async throws {
     try await db.withStore { (plain: Store) async throws in
       let store = Store(database: plain.database, rules: plain.rules, policy: policy)
@@ -60,7 +61,8 @@ extension SiteTesting {
       }
       let clock = TestClock(Fixtures.now)
       try await withApp(configure: { app in
-        configure(app, store: store, passwords: sitePasswords, intake: intake, clock: { clock.now })
+        configure(
+          app, store: store, passwords: sitePasswords, intake: intake, honours: honours, clock: { clock.now })
       }) { app in
         try await body(Site(app: app, store: store, world: world, clock: clock))
       }

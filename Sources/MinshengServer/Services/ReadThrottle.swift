@@ -36,10 +36,15 @@ struct ReadThrottleMiddleware: AsyncMiddleware {
   let clock: @Sendable () -> Date
   /// Paths that are always expensive; any other guarded path only with a search (`q`).
   let expensivePaths: Set<String>
+  /// Paths beneath which every page is expensive (`/honours/2025`).
+  var expensivePrefixes: [String] = []
 
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
     let searching = !(request.query[String.self, at: "q"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty
-    guard searching || expensivePaths.contains(request.url.path), let limit = throttle.limit else {
+    let path = request.url.path
+    guard searching || expensivePaths.contains(path) || expensivePrefixes.contains(where: path.hasPrefix),
+      let limit = throttle.limit
+    else {
       return try await next.respond(to: request)
     }
     let now = clock()

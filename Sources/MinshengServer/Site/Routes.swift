@@ -10,6 +10,7 @@ struct Routes: Sendable {
   let account: AccountController
   let boards: BoardsController
   let stats: StatsController
+  let honours: HonoursController
   let language: LanguageController
   let login: LoginController
   let queues: QueuesController
@@ -36,6 +37,7 @@ struct Routes: Sendable {
     account = AccountController(context: context)
     boards = BoardsController(context: context)
     stats = StatsController(context: context)
+    honours = HonoursController(pages: pages)
     language = LanguageController(context: context)
     login = LoginController(pages: pages, login: staffLogin)
     queues = QueuesController(pages: pages)
@@ -81,6 +83,8 @@ struct Routes: Sendable {
     routes.on(.GET, .leader(.key), use: boards.leader)
     throttled.on(.GET, .overdue, use: boards.overdue)
     throttled.on(.GET, .stats, use: stats.page)
+    throttled.on(.GET, .honours, use: honours.latest)
+    throttled.on(.GET, .honoursYear(.key), use: honours.year)
     routes.on(.GET, .language(.key), use: language.switchLanguage)
     routes.on(.GET, .care(.key), use: language.switchCare)
 
@@ -107,6 +111,7 @@ struct Routes: Sendable {
     routes.on(.GET, .staff(.media(.key)), use: cases.media)
     throttled.on(.GET, .staff(.dashboard), use: dashboard.dashboard)
     throttled.on(.GET, .staff(.dashboardCases), use: dashboard.cases)
+    routes.on(.POST, .staff(.honoursFreeze), use: honours.freeze)
     routes.on(.GET, .staff(.admin), use: admin.index)
     routes.on(.GET, .staff(.adminSection(.key)), use: admin.page)
     routes.on(.POST, .staff(.adminChange(.key, verb: .key)), use: admin.change)

@@ -17,6 +17,8 @@ struct ServerContext: Sendable {
   let supervision: SupervisionSchedule
   /// The KPIs' definitions (`/stats`, the API's statistics).
   let kpis: KPIDefinitions
+  /// The formula of the annual honours (`/honours`).
+  let honours: HonoursFormula
   /// Board and unit figures, recomputed at most every 30 seconds per instance.
   let figures = FiguresCache()
 

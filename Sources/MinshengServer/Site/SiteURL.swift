@@ -34,6 +34,9 @@ enum SiteURL: Sendable, Equatable {
   case overdue
   /// 统计公开.
   case stats
+  /// 年度表彰: the latest published year, and one year's lists.
+  case honours
+  case honoursYear(Parameter<String>)
   case media(Parameter<UUID>)
   case language(Parameter<String>)
   /// 关怀版 (适老化): `on` or `off`.
@@ -70,6 +73,8 @@ enum SiteURL: Sendable, Equatable {
     case .leader(let id): ["leaders", .uuid("id", id)]
     case .overdue: ["overdue"]
     case .stats: ["stats"]
+    case .honours: ["honours"]
+    case .honoursYear(let year): ["honours", .text("year", year)]
     case .media(let id): ["media", .uuid("id", id)]
     case .language(let code): ["lang", .text("code", code)]
     case .care(let mode): ["care", .text("mode", mode)]
@@ -181,6 +186,8 @@ enum StaffURL: Sendable, Equatable {
   /// 统计看板, and the cases behind one of its figures.
   case dashboard
   case dashboardCases
+  /// 表彰定榜: an administrator publishes a finished year's honours.
+  case honoursFreeze
   case adminSection(Parameter<String>)
   case adminChange(Parameter<String>, verb: Parameter<String>)
   case adminChangeRow(Parameter<String>, verb: Parameter<String>, id: Parameter<UUID>)
@@ -200,6 +207,7 @@ enum StaffURL: Sendable, Equatable {
     case .search: ["search"]
     case .dashboard: ["dashboard"]
     case .dashboardCases: ["dashboard", "cases"]
+    case .honoursFreeze: ["honours"]
     case .moderate(let id): ["moderation", .uuid("id", id)]
     case .message(let id): ["messages", .uuid("id", id)]
     case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]

@@ -282,6 +282,8 @@ struct UnitContent: Encodable, Sendable {
   var listURL: String
   /// 给TA留言 on a board's page (the write form with the board filled in); empty on a unit's.
   var writeURL: String
+  /// 表彰: a unit's places on the published honours lists.
+  var citations: [HonoursContent.Citation] = []
 }
 
 struct ErrorContent: Encodable, Sendable {

@@ -42,6 +42,9 @@ protocol ReferenceStorage: Sendable {
 
   /// One knowledge entry.
   func knowledgeEntry(_ id: UUID) async throws -> KnowledgeEntry?
+
+  /// The published (frozen) honours, latest year first.
+  func frozenHonours() async throws -> [FrozenHonours]
 }
 
 /// The reference tables, by what they hold.
@@ -50,6 +53,7 @@ enum ReferenceTable: String, Sendable {
   case routingRules = "routing_rules"
   case bannedWords = "banned_words"
   case knowledge = "knowledge_entries"
+  case frozenHonours = "frozen_honours"
 }
 
 /// A reference row to insert: its table, its columns, and the record kind a taken key is reported as.

@@ -53,5 +53,6 @@ public enum StoreMigrations {
     M0047_EventSealing(),
     M0048_NoticeCase(),
     M0049_NoticeReads(),
+    M0050_FrozenHonours(),
   ]
 }

@@ -139,6 +139,11 @@ struct SQLReferenceStorage: ReferenceStorage {
       .all(decoding: KnowledgeEntry.self)
   }
 
+  func frozenHonours() async throws -> [FrozenHonours] {
+    try await connection.sql.select().column("*").from("frozen_honours").orderBy("year", .descending)
+      .all(decoding: FrozenHonoursRow.self).compactMap(\.core)
+  }
+
   func knowledgeEntry(_ id: UUID) async throws -> KnowledgeEntry? {
     try await connection.sql.select().column("*").from("knowledge_entries").where("id", .equal, id)
       .first(decoding: KnowledgeEntry.self)
@@ -201,6 +206,19 @@ private struct ChangeRow: Decodable {
     let values = (try? JSONDecoder().decode([String: String].self, from: Data(after.utf8))) ?? [:]
     return ReferenceChangeRecord(
       at: at, actorID: actor_id, action: action, change: ReferenceChange(entity: entity, id: entity_id, after: values))
+  }
+}
+
+private struct FrozenHonoursRow: Decodable {
+  var year: Int
+  var body: String
+  var frozen_at: Date
+  var frozen_by: String
+
+  var core: FrozenHonours? {
+    (try? JSONDecoder().decode(HonoursResult.self, from: Data(body.utf8))).map {
+      FrozenHonours(result: $0, frozenAt: frozen_at, frozenBy: frozen_by)
+    }
   }
 }
 

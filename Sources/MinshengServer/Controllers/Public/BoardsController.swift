@@ -20,7 +20,9 @@ struct BoardsController: Sendable {
     return try await page(
       request, name: unit.name, heading: language.text("unit_messages"), figures: entry.units[id], filter: filter,
       thanks: try await context.store.thanksLetters(toUnit: id, limit: 10),
-      listURL: SiteURL.messages.path(query: [("unit", id.uuidString.lowercased())]), writeURL: "", names: names)
+      listURL: SiteURL.messages.path(query: [("unit", id.uuidString.lowercased())]), writeURL: "", names: names,
+      citations: HonoursController.citations(
+        of: id, in: try await context.store.frozenHonours(), language: language))
   }
 
   func leader(_ request: Request) async throws -> Response {
@@ -43,7 +45,8 @@ struct BoardsController: Sendable {
 
   private func page(
     _ request: Request, name: String, heading: String, figures: Figures?, filter: MessageFilter,
-    thanks: [PublicThanks], listURL: String, writeURL: String, names: ReferenceNames
+    thanks: [PublicThanks], listURL: String, writeURL: String, names: ReferenceNames,
+    citations: [HonoursContent.Citation] = []
   ) async throws -> Response {
     let language = request.pageLanguage
     let now = context.clock()
@@ -52,7 +55,8 @@ struct BoardsController: Sendable {
     }
     let content = UnitContent(
       name: name, heading: heading, figures: FiguresView(figures, language: language), empty: items.isEmpty,
-      items: items, thanks: thanks.map { ThanksView($0, language: language) }, listURL: listURL, writeURL: writeURL)
+      items: items, thanks: thanks.map { ThanksView($0, language: language) }, listURL: listURL, writeURL: writeURL,
+      citations: citations)
     return try await context.renderer.render(request, "public/unit", title: name, content, cacheable: true)
   }
 

@@ -77,6 +77,19 @@ struct DashboardController: Sendable {
           value: StatsNames.value(row.figure, of: kpi, in: language), counts: counts(kpi, group: row.key, row.figure))
       }
     }
+    if session.account.role == .admin {
+      let frozen = try await context.store.frozenHonours()
+      let thisYear = context.calendar.day(of: now).year
+      content.honours = [thisYear - 1, thisYear - 2].map { year in
+        let found = frozen.first { $0.result.year == year }
+        return DashboardContent.HonoursYear(
+          year: String(year), url: SiteURL.honoursYear(.value(String(year))).path,
+          published: found.map {
+            language.text(
+              "honours_published_by", ["time": .plain(language.dateTime($0.frozenAt)), "user": .plain($0.frozenBy)])
+          } ?? "")
+      }
+    }
     return try await pages.render(
       request, "staff/dashboard", title: language.text("place_statistics"), session: session, content)
   }
@@ -168,6 +181,15 @@ struct DashboardContent: Encodable, Sendable {
   var comparison: [Comparison]
   /// A unit's cases whose deadline falls before this week ends.
   var dueThisWeek: [CaseRow] = []
+  /// 表彰定榜 (administrators): the two years before this one, published or ready to be.
+  var honours: [HonoursYear] = []
+
+  struct HonoursYear: Encodable, Sendable {
+    var year: String
+    var url: String
+    /// Empty while the year is not published.
+    var published: String
+  }
 }
 
 struct DashboardCasesContent: Encodable, Sendable {
