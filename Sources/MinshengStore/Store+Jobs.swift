@@ -92,10 +92,11 @@ extension Store {
     do {
       try await perform(
         command, on: message.id, by: Self.systemActor, at: now, expectedVersion: message.version, jobKey: job.key
-      ) { updated in
+      ) { transition in
         guard job.notifiesUnit else { return [] }
         return try await supervisionNotices(
-          about: updated, text: text, copyLeaders: { if case .supervise = job { return true } else { return false } }(),
+          about: transition.message, text: text + answerDueSentence(transition),
+          copyLeaders: { if case .supervise = job { return true } else { return false } }(),
           at: now)
       }
       return true

@@ -44,20 +44,42 @@ extension Store {
   ) async throws -> Message {
     try await perform(
       command, on: messageID, by: actor, at: now, expectedVersion: expectedVersion, images: images,
-      notices: { updated in try await manualSupervisionNotices(command, about: updated, by: actor, at: now) })
+      notices: { transition in try await manualSupervisionNotices(command, transition, by: actor, at: now) })
   }
 
   /// A supervisor's own 催办 or 督办 reaches the unit as the scheduled ones do: a notice to the lead
   /// unit with the supervisor's words (督办 copied to its leaders), in the event's transaction.
+  ///
+  /// The unit's 督办反馈 goes back to the supervisor who issued the 督办 (a scheduled one has nobody
+  /// to go back to: the supervision board shows it).
   func manualSupervisionNotices(
-    _ command: Command, about message: Message, by actor: Actor, at now: Date
+    _ command: Command, _ transition: Transition, by actor: Actor, at now: Date
   )
     async throws -> [OutboxRow]
   {
+    let message = transition.message
     let (key, note): (String, String?)
     switch command {
     case .remind(let text): (key, note) = ("notice_manual_remind", text)
     case .supervise(let text): (key, note) = ("notice_manual_supervise", text)
+    case .answerSupervision(let text):
+      let drafts = try await events(of: message.id).map(\.draft)
+      guard let pending = SupervisionNotice.pending(in: drafts, leadUnit: message.leadUnitID),
+        pending.by != Actor.system.id
+      else { return [] }
+      var unit: String?
+      if let lead = message.leadUnitID { unit = try await self.unit(lead)?.name }
+      return [
+        OutboxRow(
+          id: ids.newID(), channel: "staff", recipient: "user:" + pending.by,
+          body: LocalizedText(
+            "notice_supervision_answered",
+            [
+              "unit": .plain(unit ?? ""), "serial": .plain(message.serial.description), "title": .plain(message.title),
+              "note": .plain(text),
+            ]
+          ).chinese, createdAt: now, messageID: message.id)
+      ]
     default: return []
     }
     let words = (note ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
@@ -66,13 +88,22 @@ extension Store {
       ["serial": .plain(message.serial.description), "title": .plain(message.title), "note": .plain(words)]
     ).chinese
     return try await supervisionNotices(
-      about: message, text: text, copyLeaders: command.action == .supervise, at: now)
+      about: message, text: text + answerDueSentence(transition), copyLeaders: command.action == .supervise, at: now)
+  }
+
+  /// 请于某日前书面反馈: the sentence a 督办's notice ends with (empty for other events).
+  func answerDueSentence(_ transition: Transition) -> String {
+    guard let text = transition.event.payload["answer_due"], let milliseconds = Int64(text) else { return "" }
+    let due = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    return LocalizedText(
+      "notice_answer_due", ["date": .text(LocalDate.longText(rules.calendar.day(of: due.addingTimeInterval(-1))))]
+    ).chinese
   }
 
   @discardableResult
   func perform(
     _ command: Command, on messageID: UUID, by actor: Actor, at now: Date, expectedVersion: Int?, jobKey: String? = nil,
-    images: [Data] = [], notices: (Message) async throws -> [OutboxRow]
+    images: [Data] = [], notices: (Transition) async throws -> [OutboxRow]
   ) async throws -> Message {
     guard images.isEmpty || [.reply, .answerDirectly].contains(command.action) else {
       throw ValidationError(field: "images", reason: .invalid(LocalizedText("error_images_not_taken")))
@@ -98,7 +129,7 @@ extension Store {
       CaseChange(
         before: current, tip: tip, after: transition.message, event: transition.event, eventID: ids.newID(),
         assisting: assisting, rows: sideRows(of: command, transition: transition, images: checked),
-        notices: try await notices(transition.message), jobKey: jobKey))
+        notices: try await notices(transition), jobKey: jobKey))
     return transition.message
   }
 
@@ -124,6 +155,13 @@ extension Store {
       let draft = try await cases.replies(of: message.id, state: .draft).first?.body
       return wording == draft?.trimmingCharacters(in: .whitespacesAndNewlines)
         ? .approveReply(note: note) : .approveReply(note: note, editedBody: wording)
+    case .answerSupervision:
+      // 督办反馈 answers a 督办 the lead unit has yet to answer.
+      let drafts = try await events(of: message.id).map(\.draft)
+      guard SupervisionNotice.pending(in: drafts, leadUnit: message.leadUnitID) != nil else {
+        throw ValidationError(field: "action", reason: .invalid(LocalizedText("error_no_supervision_to_answer")))
+      }
+      return command
     case .evaluate(let evaluation):
       // The comment is published with the evaluation: the banned words hold for it.
       _ = try await screen([("comment", evaluation.comment ?? "")])

@@ -73,6 +73,7 @@ public enum Fixtures {
     case .setUrgent: .setUrgent(true, reason: "涉及人身安全")
     case .remind: .remind(note: "请抓紧办理")
     case .supervise: .supervise(note: "已超期，请说明原因")
+    case .answerSupervision: .answerSupervision(body: "已于当日约谈施工单位，夜间施工已停止，下周一前答复留言人。")
     case .contribute: .contribute(text: "市场监管局已对工地周边流动摊贩进行清理")
     case .note: .note(text: "已电话联系留言人")
     case .instruct: .instruct(text: "请住建委牵头，一周内拿出整改方案")

@@ -64,6 +64,8 @@ public struct SLAPolicy: Sendable, Equatable {
   public var reply: SLADuration
   /// The longest extension the dispatcher may approve, in working days.
   public var maxExtensionWorkingDays: Int
+  /// 督办反馈: from a supervision notice (督办) to the unit's written answer.
+  public var supervisionAnswer: SLADuration = .workingDays(3)
 
   public init(
     acceptance: SLADuration, reply: SLADuration, maxExtensionWorkingDays: Int, dispatch: SLADuration = .workingDays(1)
@@ -93,6 +95,8 @@ public struct SLARule: Sendable, Equatable, Codable {
   public var acceptance: SLADuration?
   public var reply: SLADuration?
   public var maxExtension: Int?
+  /// 督办反馈时限.
+  public var supervisionAnswer: SLADuration?
 
   public init(
     region: String? = nil, type: MessageType? = nil, urgent: Bool? = nil, acceptance: SLADuration? = nil,
@@ -143,6 +147,7 @@ public struct SLAPolicySet: Sendable, Equatable, Codable {
       if let value = rule.acceptance { policy.acceptance = value }
       if let value = rule.reply { policy.reply = value }
       if let value = rule.maxExtension { policy.maxExtensionWorkingDays = value }
+      if let value = rule.supervisionAnswer { policy.supervisionAnswer = value }
     }
     return policy
   }

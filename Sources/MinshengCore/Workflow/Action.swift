@@ -42,8 +42,11 @@ public enum Action: String, Sendable, Codable, CaseIterable {
   case setUrgent = "set_urgent"
   /// 催办
   case remind
-  /// 督办
+  /// 督办: a formal notice to the lead unit, to be answered in writing by a date (the SLA's
+  /// `supervisionAnswer`).
   case supervise
+  /// 督办反馈: the lead unit's written answer to the latest unanswered 督办.
+  case answerSupervision = "answer_supervision"
   /// 协办意见: an assisting unit's input for the lead unit.
   case contribute
   /// 内部备注: never public.
@@ -80,6 +83,7 @@ public enum Command: Sendable, Equatable {
   case setUrgent(Bool, reason: String)
   case remind(note: String? = nil)
   case supervise(note: String)
+  case answerSupervision(body: String)
   case contribute(text: String)
   /// An internal note; with `contact`, an entry of the contact log (phoned the author, visited the site …).
   case note(text: String, contact: ContactRecord? = nil)
@@ -110,6 +114,7 @@ public enum Command: Sendable, Equatable {
     case .setUrgent: .setUrgent
     case .remind: .remind
     case .supervise: .supervise
+    case .answerSupervision: .answerSupervision
     case .contribute: .contribute
     case .note: .note
     case .answerDirectly: .answerDirectly
@@ -129,7 +134,7 @@ public enum Command: Sendable, Equatable {
       .declineReopen(let text), .close(let text), .markInvalid(let text), .setUrgent(_, let text),
       .supervise(let text), .contribute(let text), .note(let text, _), .instruct(let text):
       text
-    case .reply(let body), .answerDirectly(let body): body
+    case .reply(let body), .answerDirectly(let body), .answerSupervision(let body): body
     case .evaluate(let evaluation): evaluation.comment
     }
   }
@@ -139,7 +144,7 @@ public enum Command: Sendable, Equatable {
     switch self {
     case .returnToDispatcher, .rejectReturn, .transfer, .requestExtension, .denyExtension, .reply,
       .sendBackReply, .declineReopen, .close, .markInvalid, .setUrgent, .supervise, .contribute, .note,
-      .answerDirectly, .instruct:
+      .answerDirectly, .instruct, .answerSupervision:
       true
     default: false
     }

@@ -44,7 +44,7 @@ extension Action {
     case .requestExtension: [(.workingDays, true), (.reason, true)]
     case .approveExtension: [(.workingDays, true), (.note, false)]
     case .reply, .answerDirectly: [(.body, true), (.images, false)]
-    case .contribute: [(.body, true)]
+    case .contribute, .answerSupervision: [(.body, true)]
     case .sendBackReply: [(.comment, true)]
     case .merge: [(.into, true), (.note, false)]
     case .setUrgent: [(.urgent, true), (.reason, true)]
@@ -145,6 +145,12 @@ public struct ActionInput: Sendable, Equatable {
     case .remind: return .remind(note: note)
     case .supervise: return .supervise(note: try required(note, .note))
     case .contribute: return .contribute(text: try required(body, .body))
+    case .answerSupervision:
+      let text = try required(body, .body)
+      guard text.count <= Self.maxReplyLength else {
+        throw ValidationError(field: ActionField.body.rawValue, reason: .tooLong(max: Self.maxReplyLength))
+      }
+      return .answerSupervision(body: text)
     case .note:
       let text = try required(note, .note)
       guard let contactKind else { return .note(text: text) }

@@ -134,8 +134,10 @@ public enum Workflow {
       payload["return_code"] = code.rawValue
     case .approveReply(_, let edited):
       if edited != nil { payload["reply_edited"] = "true" }
+    case .supervise:
+      payload["answer_due"] = Self.timestamp(policy.supervisionAnswer.deadline(after: now, in: calendar))
     case .rejectReturn, .denyExtension, .reply, .sendBackReply,
-      .declineReopen, .close, .markInvalid, .remind, .supervise, .contribute, .note, .instruct:
+      .declineReopen, .close, .markInvalid, .remind, .contribute, .note, .instruct, .answerSupervision:
       break
     }
 

@@ -54,6 +54,8 @@ extension Workflow {
     // Scheduled reminders and notices are the platform's own (SupervisionSchedule).
     let reminding: Set<Role> = [.dispatcher, .supervisor, .admin, .system]
     let staffNotes: Set<Role> = [.dispatcher, .handler, .reviewer, .supervisor, .admin]
+    // 督办反馈: the lead unit's staff answer for the unit.
+    let unit: Set<Role> = [.handler, .reviewer]
     return [
       .init(.received, .answerDirectly, dispatch, .to(.replied), .public),
       // The system assigns only when auto-assignment is configured (AutoAssignment).
@@ -73,6 +75,7 @@ extension Workflow {
       .init(.assigned, .setUrgent, urging, .unchanged, .internal),
       .init(.assigned, .remind, reminding, .unchanged, .internal),
       .init(.assigned, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.assigned, .answerSupervision, unit, .unchanged, .internal),
       .init(.assigned, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.assigned, .note, staffNotes, .unchanged, .internal),
 
@@ -83,6 +86,7 @@ extension Workflow {
       .init(.accepted, .setUrgent, urging, .unchanged, .internal),
       .init(.accepted, .remind, reminding, .unchanged, .internal),
       .init(.accepted, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.accepted, .answerSupervision, unit, .unchanged, .internal),
       .init(.accepted, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.accepted, .contribute, [.handler], .unchanged, .internal),
       .init(.accepted, .note, staffNotes, .unchanged, .internal),
@@ -93,6 +97,7 @@ extension Workflow {
       .init(.extensionRequested, .setUrgent, urging, .unchanged, .internal),
       .init(.extensionRequested, .remind, reminding, .unchanged, .internal),
       .init(.extensionRequested, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.extensionRequested, .answerSupervision, unit, .unchanged, .internal),
       .init(.extensionRequested, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.extensionRequested, .contribute, [.handler], .unchanged, .internal),
       .init(.extensionRequested, .note, staffNotes, .unchanged, .internal),
@@ -102,6 +107,7 @@ extension Workflow {
       .init(.reviewing, .setUrgent, urging, .unchanged, .internal),
       .init(.reviewing, .remind, reminding, .unchanged, .internal),
       .init(.reviewing, .supervise, [.supervisor, .system], .unchanged, .internal),
+      .init(.reviewing, .answerSupervision, unit, .unchanged, .internal),
       .init(.reviewing, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.reviewing, .contribute, [.handler], .unchanged, .internal),
       .init(.reviewing, .note, staffNotes, .unchanged, .internal),

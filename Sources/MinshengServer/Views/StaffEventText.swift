@@ -38,8 +38,15 @@ extension StaffEventView {
       }
       return language.name(Action.returnToDispatcher)
         + language.text("in_brackets", ["text": .plain(language.name(code))])
+    case .workflow(.supervise) where event.payload["answer_due"] != nil:
+      let due = event.payload["answer_due"].flatMap(Double.init).map { Date(timeIntervalSince1970: $0 / 1000) }
+      return language.name(Action.supervise)
+        + language.text(
+          "in_brackets",
+          ["text": .plain(language.text("staff_event_answer_due", ["due": .plain(language.dateTime(due ?? event.at))]))]
+        )
     case .workflow(let action)
-    where [.note, .contribute, .remind, .supervise, .instruct].contains(action):
+    where [.note, .contribute, .remind, .supervise, .instruct, .answerSupervision].contains(action):
       return language.name(action)
     default:
       let event = PublicEvent(

@@ -53,7 +53,8 @@ struct CaseController: Sendable {
     if let unit = session.actor.unitID { working = try await store.workingReply(of: message.id, unit: unit) }
     let forms = forms(
       for: message, actor: session.actor, names: names, now: now, language: language, refused: refused,
-      draft: draft?.body, working: working)
+      draft: draft?.body, working: working,
+      pending: SupervisionNotice.pending(in: events.map(\.draft), leadUnit: message.leadUnitID))
     let canReply = forms.contains { [Action.reply.rawValue, Action.answerDirectly.rawValue].contains($0.action) }
     let knowledgeQuery = String((request.query[String.self, at: "kb"] ?? "").prefix(50))
     let mayMerge = forms.contains { $0.action == Action.merge.rawValue }
@@ -175,7 +176,8 @@ struct CaseController: Sendable {
   /// action takes (`Action.fields`), with the limits of the rules in force.
   func forms(
     for message: Message, actor: Actor, names: ReferenceNames, now: Date, language: Language,
-    refused: RefusedAction? = nil, draft: String? = nil, working: (body: String, savedAt: Date)? = nil
+    refused: RefusedAction? = nil, draft: String? = nil, working: (body: String, savedAt: Date)? = nil,
+    pending: SupervisionNotice? = nil
   ) -> [ActionForm] {
     let region = RegionPath.of(message.regionID, in: names.regions)
     let primary: Set<Action> = [.assign, .accept, .reply, .approveReply, .approveExtension, .grantReopen]
@@ -184,6 +186,8 @@ struct CaseController: Sendable {
       .maxExtensionWorkingDays
     return Workflow.actions(from: message.status, for: actor.role).compactMap { (action: Action) -> ActionForm? in
       guard action != .evaluate, let command = try? sample.command(for: action) else { return nil }
+      // 督办反馈 only while a 督办 waits for the unit's answer.
+      if action == .answerSupervision, pending == nil { return nil }
       do {
         _ = try Workflow.transition(
           from: message, action: command, by: actor, at: now, rules: context.store.rules, region: region)
@@ -206,7 +210,16 @@ struct CaseController: Sendable {
       let assisting = Set((typed?.form.assisting_units ?? []).compactMap(UUID.init(uuidString:)))
       return ActionForm(
         action: action.rawValue, url: SiteURL.staff(.action(.value(message.id), .value(action.rawValue))).path,
-        label: language.text(action == .note ? "form_note_or_contact" : action.nameKey),
+        label: action == .answerSupervision
+          ? language.text(action.nameKey)
+            + language.text(
+              "in_brackets",
+              [
+                "text": .plain(
+                  language.text(
+                    "staff_event_answer_due", ["due": .plain(pending?.answerDue.map(language.dateTime) ?? "—")]))
+              ])
+          : language.text(action == .note ? "form_note_or_contact" : action.nameKey),
         primary: primary.contains(action),
         unit: fields[.leadUnit] != nil, assisting: fields[.assistingUnits] != nil,
         instruction: fields[.instruction] != nil, reason: fields[.reason] != nil, note: fields[.note] != nil,
