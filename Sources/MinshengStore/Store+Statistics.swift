@@ -147,3 +147,14 @@ extension Store {
     return facts
   }
 }
+
+extension Store {
+  /// 督办报告 for `period`, deadlines and answers judged at `asOf`, from the cases a period may count.
+  public func supervisionReport(
+    period: StatsPeriod, asOf: Date, definitions: KPIDefinitions
+  ) async throws -> SupervisionReport {
+    SupervisionReport(
+      facts: try await caseFacts(for: period), period: period, asOf: asOf,
+      engine: KPIEngine(definitions: definitions, calendar: rules.calendar))
+  }
+}

@@ -57,6 +57,10 @@ import VaporTesting
       // Answered once: no form, and a second answer is refused.
       #expect(try await !get(app, casePath, cookies: handler.cookies).1.contains("actions/answer_supervision"))
       #expect(try await act(app, handler, id, "answer_supervision", [("body", "再次反馈")]).0 == .unprocessableEntity)
+      // 督办报告: one 督办 to 住建委 this month, answered on time, nothing waiting.
+      let report = try await get(app, "/staff/supervision/report?period=2026-03", cookies: supervisor.cookies)
+      #expect(
+        report.1.contains("<th scope=\"row\">市住建委</th><td>0</td><td>1</td><td>1</td><td>1</td><td>0</td><td>0</td>"))
     }
   }
 

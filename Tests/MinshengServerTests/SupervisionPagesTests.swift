@@ -189,9 +189,25 @@ import VaporTesting
       #expect(page.1.contains("拖着不办的件"))
       #expect(page.1.contains("市住建委"))
       #expect(page.1.contains("已超期"))
+      // 通报: the unit named with its count of such cases.
+      #expect(page.1.contains("id=\"overdue-units\"") && page.1.contains("市住建委</a>：1 件"))
+      // 督办报告: the scheduled 督办 asked for an answer within three working days; none came, so it is
+      // waiting and late. A unit sees its own row only; a wrong period is a clear error.
+      let month = StatsPeriod(.month, containing: store.rules.calendar.day(of: noticeAt)).description
+      let supervisor = try await logIn(app, "dc.supervisor")
+      let report = try await get(app, "/staff/supervision/report?period=\(month)", cookies: supervisor.cookies)
+      #expect(report.0 == .ok)
+      #expect(
+        report.1.contains("<th scope=\"row\">市住建委</th><td>1</td><td>1</td><td>0</td><td>0</td><td>1</td><td>1</td>"))
+      let market = try await logIn(app, "scjg.handler")
+      let own = try await get(app, "/staff/supervision/report?period=\(month)", cookies: market.cookies)
+      #expect(own.0 == .ok && !own.1.contains("市住建委") && own.1.contains("本期没有超期件"))
+      #expect(
+        try await get(app, "/staff/supervision/report?period=2026-13", cookies: supervisor.cookies).0 == .badRequest)
       // Accepted at last: no longer on the list.
       try await store.perform(.accept(), on: late, by: world.housingHandler, at: site.clock.now)
       #expect(!(try await get(app, "/overdue").1.contains("拖着不办的件")))
+      #expect(!(try await get(app, "/overdue").1.contains("id=\"overdue-units\"")))
     }
   }
 

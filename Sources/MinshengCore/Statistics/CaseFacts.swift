@@ -45,6 +45,8 @@ public struct CaseFacts: Sendable, Equatable, Identifiable {
   public var evaluatedAt: Date?
   /// 办结: when the case was closed.
   public var closedAt: Date?
+  /// 督办: every supervision notice of the case, each with its answer if the unit gave one.
+  public var supervisionNotices: [SupervisionNotice] = []
 
   public init(
     id: UUID, serial: Serial, type: MessageType, channel: Channel, receivedAt: Date, status: Status = .received
@@ -68,6 +70,7 @@ public struct CaseFacts: Sendable, Equatable, Identifiable {
     categoryID = message.categoryID
     unitID = message.leadUnitID
     closure = message.closure
+    supervisionNotices = SupervisionNotice.all(in: events, leadUnit: message.leadUnitID)
     var due: Date?
     for event in events {
       guard case .workflow(let action) = event.action else { continue }

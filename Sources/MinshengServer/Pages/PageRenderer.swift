@@ -56,6 +56,7 @@ struct SiteLinks: Encodable, Sendable, LeafDataRepresentable {
     "accountLogin": SiteURL.accountLogin.path, "accountLogout": SiteURL.accountLogout.path,
     "accountOpen": SiteURL.accountOpen.path, "overdue": SiteURL.overdue.path, "stats": SiteURL.stats.path,
     "honours": SiteURL.honours.path, "honoursFreeze": SiteURL.staff(.honoursFreeze).path,
+    "supervisionReport": SiteURL.staff(.supervisionReport).path,
     "staff": SiteURL.staff(.home).path,
     "staffLogin": SiteURL.staff(.login).path, "staffLogout": SiteURL.staff(.logout).path,
     "intake": SiteURL.staff(.intake).path, "dashboard": SiteURL.staff(.dashboard).path,

@@ -112,6 +112,7 @@ struct Routes: Sendable {
     throttled.on(.GET, .staff(.dashboard), use: dashboard.dashboard)
     throttled.on(.GET, .staff(.dashboardCases), use: dashboard.cases)
     routes.on(.POST, .staff(.honoursFreeze), use: honours.freeze)
+    throttled.on(.GET, .staff(.supervisionReport), use: dashboard.supervisionReport)
     routes.on(.GET, .staff(.admin), use: admin.index)
     routes.on(.GET, .staff(.adminSection(.key)), use: admin.page)
     routes.on(.POST, .staff(.adminChange(.key, verb: .key)), use: admin.change)

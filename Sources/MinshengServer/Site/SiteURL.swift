@@ -188,6 +188,8 @@ enum StaffURL: Sendable, Equatable {
   case dashboardCases
   /// 表彰定榜: an administrator publishes a finished year's honours.
   case honoursFreeze
+  /// 督办报告: by unit, the 督办 of a period and their answers.
+  case supervisionReport
   case adminSection(Parameter<String>)
   case adminChange(Parameter<String>, verb: Parameter<String>)
   case adminChangeRow(Parameter<String>, verb: Parameter<String>, id: Parameter<UUID>)
@@ -208,6 +210,7 @@ enum StaffURL: Sendable, Equatable {
     case .dashboard: ["dashboard"]
     case .dashboardCases: ["dashboard", "cases"]
     case .honoursFreeze: ["honours"]
+    case .supervisionReport: ["supervision", "report"]
     case .moderate(let id): ["moderation", .uuid("id", id)]
     case .message(let id): ["messages", .uuid("id", id)]
     case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]

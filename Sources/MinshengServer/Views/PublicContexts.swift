@@ -100,6 +100,15 @@ struct HomeContent: Encodable, Sendable {
 struct OverdueContent: Encodable, Sendable {
   var intro: String
   var items: [OverdueItem]
+  /// 通报: the units that have them, the most first.
+  var unitsIntro = ""
+  var units: [OverdueUnit] = []
+}
+
+struct OverdueUnit: Encodable, Sendable {
+  var name: String
+  var url: String
+  var count: String
 }
 
 struct OverdueItem: Encodable, Sendable {

@@ -68,7 +68,7 @@ struct BoardsController: Sendable {
     let names = try await context.store.referenceNames()
     let days = context.supervision.publishOverdueAfterWorkingDays
     let found = try await context.store.publiclyOverdue(afterWorkingDays: days, at: now)
-    let content = OverdueContent(
+    var content = OverdueContent(
       intro: language.text("overdue_intro", ["days": .number(days)]),
       items: found.map { entry in
         OverdueItem(
@@ -77,6 +77,16 @@ struct BoardsController: Sendable {
           unitURL: entry.item.leadUnitID.map { SiteURL.unit(.value($0)).path } ?? "",
           noticed: language.date(entry.noticedAt))
       })
+    // 通报: the same cases counted by unit, the most first (equal counts by the unit's code).
+    let byUnit = Dictionary(grouping: found.compactMap(\.item.leadUnitID)) { $0 }.mapValues(\.count)
+    content.unitsIntro = language.text("overdue_units_intro", ["days": .number(days)])
+    content.units = byUnit.sorted {
+      ($0.value, names.units[$1.key]?.code ?? "") > ($1.value, names.units[$0.key]?.code ?? "")
+    }.map { id, count in
+      OverdueUnit(
+        name: names.units[id]?.name ?? "", url: SiteURL.unit(.value(id)).path,
+        count: language.text("overdue_units_count", ["n": .number(count)]))
+    }
     return try await context.renderer.render(
       request, "public/overdue", title: language.text("overdue_title"), content, cacheable: true)
   }
