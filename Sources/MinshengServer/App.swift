@@ -49,6 +49,7 @@ public func configure(
       SiteURL.search.path, SiteURL.overdue.path, SiteURL.metrics.path, SiteURL.stats.path, SiteURL.honours.path,
       SiteURL.api(.stats).path,
       SiteURL.staff(.dashboard).path, SiteURL.staff(.dashboardCases).path, SiteURL.staff(.supervisionReport).path,
+      SiteURL.staff(.dashboardExport).path,
     ], expensivePrefixes: [SiteURL.honours.path + "/"])
   let routes = Routes(context: context, document: document)
   routes.register(

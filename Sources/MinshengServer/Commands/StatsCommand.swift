@@ -4,11 +4,13 @@ import MinshengCore
 import MinshengStore
 
 /// `minsheng stats --period 2026 --by unit`: every KPI for a period as CSV, the same figures as `/stats`
-/// and `GET /api/v1/stats`.
+/// and `GET /api/v1/stats`; with `--format xlsx --output FILE`, as a workbook with the 督办报告 and the
+/// methods too.
 struct StatsCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "stats",
-    abstract: "Print every KPI for a period as CSV: the whole platform, then each group of a breakdown.",
+    abstract:
+      "Print every KPI for a period as CSV (or write a workbook): the whole platform, then each group of a breakdown.",
     discussion: """
       Periods are written 2026, 2026-Q3, 2026-07, 2026-W05 (ISO week) or 2026-07-14, in China time. \
       Columns: group (all for the whole platform), name, kpi, kpi_name, numerator, denominator, value (a \
@@ -18,6 +20,8 @@ struct StatsCommand: AsyncParsableCommand {
   @ArgumentParser.Option(help: "The period (this year when not given).") var period: String?
   @ArgumentParser.Option(help: "The breakdown: unit, region, leader, category, channel or type.") var by = "unit"
   @ArgumentParser.Option(help: "The language of names: zh or en.") var language = "zh"
+  @ArgumentParser.Option(help: "csv (to standard output) or xlsx (to --output).") var format = "csv"
+  @ArgumentParser.Option(help: "The file to write (required for xlsx).") var output: String?
 
   func validate() throws {
     if let period, StatsPeriod(period) == nil { throw ValidationError(say("error_stats_period")) }
@@ -25,6 +29,8 @@ struct StatsCommand: AsyncParsableCommand {
       throw ValidationError(say("error_stats_by"))
     }
     guard Language(code: language) != nil else { throw ValidationError(say("cli_language")) }
+    guard ["csv", "xlsx"].contains(format) else { throw ValidationError(say("cli_stats_format")) }
+    if format == "xlsx", (output ?? "").isEmpty { throw ValidationError(say("cli_xlsx_output")) }
   }
 
   func run() async throws {
@@ -38,13 +44,20 @@ struct StatsCommand: AsyncParsableCommand {
       FileHandle.standardError.write(Data((error.description + "\n").utf8))
       throw ExitCode(78)
     }
-    let lines = try await withConfiguredStore { store, _ in
+    let bytes = try await withConfiguredStore { store, _ in
       let now = Date()
       let chosen = period.flatMap(StatsPeriod.init) ?? StatsPeriod(.year, containing: store.rules.calendar.day(of: now))
       let table = try await store.statistics(period: chosen, by: dimension, asOf: now, definitions: definitions)
-      return Self.csv(table, names: try await store.referenceNames(), language: language)
+      let names = try await store.referenceNames()
+      guard format == "xlsx" else { return Data(Self.csv(table, names: names, language: language).utf8) }
+      let report = try await store.supervisionReport(period: chosen, asOf: now, definitions: definitions)
+      return StatsWorkbook.make(table, report: report, names: names, language: language).data
     }
-    FileHandle.standardOutput.write(Data(lines.utf8))
+    if let output, !output.isEmpty {
+      try bytes.write(to: URL(fileURLWithPath: output), options: .atomic)
+    } else {
+      FileHandle.standardOutput.write(bytes)
+    }
   }
 
   /// The table as CSV (RFC 4180, CRLF line ends): the platform's rows first, then the groups' by key.

@@ -113,6 +113,7 @@ struct Routes: Sendable {
     throttled.on(.GET, .staff(.dashboardCases), use: dashboard.cases)
     routes.on(.POST, .staff(.honoursFreeze), use: honours.freeze)
     throttled.on(.GET, .staff(.supervisionReport), use: dashboard.supervisionReport)
+    throttled.on(.GET, .staff(.dashboardExport), use: dashboard.export)
     routes.on(.GET, .staff(.admin), use: admin.index)
     routes.on(.GET, .staff(.adminSection(.key)), use: admin.page)
     routes.on(.POST, .staff(.adminChange(.key, verb: .key)), use: admin.change)

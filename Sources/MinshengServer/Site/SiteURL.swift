@@ -190,6 +190,8 @@ enum StaffURL: Sendable, Equatable {
   case honoursFreeze
   /// 督办报告: by unit, the 督办 of a period and their answers.
   case supervisionReport
+  /// 统计导出: the dashboard's period as a workbook (XLSX).
+  case dashboardExport
   case adminSection(Parameter<String>)
   case adminChange(Parameter<String>, verb: Parameter<String>)
   case adminChangeRow(Parameter<String>, verb: Parameter<String>, id: Parameter<UUID>)
@@ -211,6 +213,7 @@ enum StaffURL: Sendable, Equatable {
     case .dashboardCases: ["dashboard", "cases"]
     case .honoursFreeze: ["honours"]
     case .supervisionReport: ["supervision", "report"]
+    case .dashboardExport: ["dashboard", "export.xlsx"]
     case .moderate(let id): ["moderation", .uuid("id", id)]
     case .message(let id): ["messages", .uuid("id", id)]
     case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]

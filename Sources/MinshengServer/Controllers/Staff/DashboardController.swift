@@ -25,6 +25,9 @@ struct DashboardController: Sendable {
       intro: language.text(
         "dashboard_intro", ["period": .plain(selection.period.description), "time": .plain(language.dateTime(now))]),
       period: selection.period.description, kpiOptions: [], rows: [], comparison: [])
+    content.exportURL = SiteURL.staff(.dashboardExport).path(query: [
+      ("period", selection.period.description), ("by", StatsDimension.unit.rawValue),
+    ])
     content.kpiOptions = context.kpis.kpis.map {
       Option(value: $0.id, label: $0.name(in: language.rawValue), selected: $0.id == selection.kpi.id)
     }
@@ -181,6 +184,8 @@ struct DashboardContent: Encodable, Sendable {
   var comparison: [Comparison]
   /// A unit's cases whose deadline falls before this week ends.
   var dueThisWeek: [CaseRow] = []
+  /// 导出: the period's figures as a workbook.
+  var exportURL = ""
   /// 表彰定榜 (administrators): the two years before this one, published or ready to be.
   var honours: [HonoursYear] = []
 

@@ -56,3 +56,34 @@ struct SupervisionReportContent: Encodable, Sendable {
   var rows: [Row]
   var totals: Row
 }
+
+extension DashboardController {
+  /// `GET /staff/dashboard/export.xlsx?period=…&by=…`: the period's figures by the breakdown, the
+  /// 督办报告 (a unit's own row only, for a unit) and the methods, as a workbook.
+  func export(_ request: Request) async throws -> Response {
+    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
+    let scope = try pages.scope(of: .statistics, for: session)
+    let language = request.pageLanguage
+    let selection: StatsController.Selection
+    do {
+      selection = try StatsController(context: context).selection(request)
+    } catch is ValidationError {
+      throw PageError(.badRequest, "error_stats_query")
+    }
+    let now = context.clock()
+    let table = try await context.store.statistics(
+      period: selection.period, by: selection.dimension, asOf: now, definitions: context.kpis)
+    var report = try await context.store.supervisionReport(
+      period: selection.period, asOf: now, definitions: context.kpis)
+    if let unit = scope.unitID?.uuidString.lowercased() { report.rows = report.rows.filter { $0.unit == unit } }
+    let file = StatsWorkbook.make(
+      table, report: report, names: try await context.store.referenceNames(), language: language)
+    let response = Response(status: .ok, body: .init(data: file.data))
+    response.headers.replaceOrAdd(name: .contentType, value: XLSXFile.contentType)
+    response.headers.replaceOrAdd(
+      name: .contentDisposition,
+      value: "attachment; filename=\"minsheng-stats-\(selection.period)-\(selection.dimension.rawValue).xlsx\"")
+    response.headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+    return response
+  }
+}
