@@ -48,7 +48,8 @@ SHOTS = {
     "home", "list-answered", "message", "write", "track", "account", "home-care", "home-en", "staff-login",
     "staff-pool", "staff-case-dispatcher", "staff-intake", "staff-moderation", "staff-inbox", "staff-case-handler",
     "staff-case-reviewer", "staff-supervision", "staff-admin-rules", "staff-admin-categories", "staff-admin-users",
-    "stats", "staff-dashboard", "staff-dashboard-unit", "staff-dashboard-cases",
+    "stats", "staff-dashboard", "staff-dashboard-unit", "staff-dashboard-cases", "honours",
+    "staff-supervision-report",
 }
 
 
@@ -74,6 +75,7 @@ def public_pages(server):
         ("overdue", "/overdue"),
         ("stats", "/stats"),
         ("stats-region", "/stats?by=region&kpi=satisfaction"),
+        ("honours", "/honours"),
     ]
 
 
@@ -105,7 +107,8 @@ def staff_pages(server):
         ("dc.supervisor", [("staff-supervision", "/staff/supervision"),
                            ("staff-search", "/staff/search?q=%E5%99%AA%E9%9F%B3"),
                            ("staff-dashboard", "/staff/dashboard?kpi=satisfaction"),
-                           ("staff-dashboard-cases", drill_down)]),
+                           ("staff-dashboard-cases", drill_down),
+                           ("staff-supervision-report", "/staff/supervision/report")]),
         ("admin", [("staff-admin", "/staff/admin")] + [("staff-admin-" + s, "/staff/admin/" + s) for s in sections]),
     ]
 

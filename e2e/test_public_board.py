@@ -487,6 +487,15 @@ def run(binary, screenshots):
         shot(driver, screenshots, "stats-desktop")
         driver.set_window_size(1280, 900)
 
+        # 年度表彰: from the footer; this year's provisional 民心汇聚单位, each linking to its unit.
+        driver.get(base + "/")
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "footer a[href='/honours']"), has("honours-status"))
+        check("暂定名单" in driver.find_element(By.ID, "honours-status").text, "the lists say they are provisional")
+        honoured = driver.find_elements(By.CSS_SELECTOR, "#honours-table-minxin tbody tr th a")
+        check(honoured, "the demonstration names units among the 民心汇聚单位")
+        check("贝叶斯" in driver.find_element(By.CSS_SELECTOR, "section .method").text, "the formula is shown")
+        no_dialog(driver, "honours")
+
         # 我的留言: log in with the mobile number and a code; the message is listed.
         driver.get(base + "/account")
         driver.find_element(By.ID, "phone").send_keys("13800138000")
