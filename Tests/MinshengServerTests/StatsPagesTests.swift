@@ -97,6 +97,16 @@ import VaporTesting
       #expect(
         rows.contains { $0[0] == "all" && $0[2] == "reply_rate" && $0[4] == "2" && $0[5] == "3" && $0[6] == "0.6667" })
 
+      // The workbook's lines (XLSX): the same numbers again (the file itself is read back by openpyxl in
+      // StatsExportTests).
+      let book = StatsWorkbook.make(table, report: nil, names: try await store.referenceNames(), language: .zhHans)
+      let lines = try #require(book.sheets.first { $0.name == "明细" }).rows
+      for kpi in definitions.kpis {
+        let line = try #require(lines.first { $0.first == .text(housing) && $0[2] == .text(kpi.id) })
+        #expect(line[4] == .number(Double(figures[kpi.id]?["numerator"] as? Int ?? -1)), "\(kpi.id)")
+        #expect(line[5] == .number(Double(figures[kpi.id]?["denominator"] as? Int ?? -1)), "\(kpi.id)")
+      }
+
       // The page: the ranking shows 住建委 at 50 % of 2 and 市场监管局 at 100 % of 1, both below the
       // minimum volume, so listed and not ranked; the chart and its table are there.
       let (pageStatus, html) = try await get(app, "/stats?period=2026-03&by=unit&kpi=reply_rate")
