@@ -155,6 +155,62 @@ import Testing
     #expect(reopened.denominator == 3 && reopened.numerator == 0)
   }
 
+  /// 恶意差评: an unsatisfied rating the unit appealed leaves 满意率 and 解决率 only when the appeal is
+  /// upheld; a rejected or undecided appeal leaves it counted, and a new rating starts afresh.
+  @Test func aRatingUpheldOnAppeal_leavesSatisfactionAndResolution() throws {
+    func unsatisfied(_ number: Int) throws -> Case {
+      var item = Case(number)
+      try item.step(Fixtures.command(for: .assign), .dispatcher, at: Fixtures.at("2026-03-02", 10))
+      try item.step(.accept(), .handler, at: Fixtures.at("2026-03-03", 10))
+      try item.step(.reply(body: "已处理。"), .handler, at: Fixtures.at("2026-03-04", 10))
+      try item.step(
+        .evaluate(Evaluation(resolution: 1, attitude: 1, speed: 1)), .citizen, at: Fixtures.at("2026-03-05", 10))
+      return item
+    }
+    func appeal(_ item: inout Case, decided upheld: Bool?) {
+      let unit = Fixtures.actor(.handler, unit: item.message.leadUnitID)
+      let status = item.message.status
+      #expect(RatingAppeal.mayAppeal(unit, item.message, events: item.events))
+      item.events.append(
+        EventDraft(
+          messageID: item.message.id, action: .ratingAppealed, from: status, to: status, actor: unit,
+          note: "评价内容与本件无关", visibility: .internal, payload: [:], at: Fixtures.at("2026-03-06", 10)))
+      #expect(!RatingAppeal.mayAppeal(unit, item.message, events: item.events))
+      guard let upheld else { return }
+      let supervisor = Fixtures.actor(.supervisor)
+      #expect(RatingAppeal.mayDecide(supervisor, events: item.events))
+      #expect(!RatingAppeal.mayDecide(unit, events: item.events))
+      item.events.append(
+        EventDraft(
+          messageID: item.message.id, action: .ratingAppealDecided, from: status, to: status, actor: supervisor,
+          note: nil, visibility: .internal, payload: ["upheld": upheld ? "true" : "false"],
+          at: Fixtures.at("2026-03-09", 10)))
+    }
+    var upheld = try unsatisfied(1)
+    appeal(&upheld, decided: true)
+    var rejected = try unsatisfied(2)
+    appeal(&rejected, decided: false)
+    var waiting = try unsatisfied(3)
+    appeal(&waiting, decided: nil)
+    let plain = try unsatisfied(4)
+    let cases = [upheld, rejected, waiting, plain]
+    #expect(cases.map(\.facts.ratingExcluded) == [true, false, false, false])
+    let satisfaction = figure("satisfaction", cases)
+    #expect(satisfaction.denominator == 3 && satisfaction.numerator == 0)
+    let resolution = figure("resolution_rate", cases)
+    #expect(resolution.denominator == 3 && resolution.numerator == 0)
+    // The reply rate and the other figures still count the case.
+    #expect(figure("reply_rate", cases).denominator == 4)
+    // Satisfied ratings cannot be appealed; another rating after the upheld appeal counts again.
+    #expect(RatingAppeal.state(of: upheld.events) == .decided(upheld: true))
+    upheld.events.append(
+      EventDraft(
+        messageID: upheld.message.id, action: .evaluate, from: .replied, to: .closed,
+        actor: Fixtures.actor(.citizen), note: nil, visibility: .public, payload: ["level": "satisfied"],
+        at: Fixtures.at("2026-03-10", 10)))
+    #expect(RatingAppeal.state(of: upheld.events) == .none && !upheld.facts.ratingExcluded)
+  }
+
   @Test func firstContactResolution_countsHotlineAndMailboxOnly() throws {
     var direct = Case(1, channel: .hotline)
     try direct.step(.answerDirectly(body: "电话中已解答。"), .dispatcher, at: Fixtures.at("2026-03-02", 10))

@@ -58,6 +58,12 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
   /// 不是重复: the dispatching office decided that a near-duplicate candidate is another matter; the
   /// status does not change. The candidate is in the payload (`candidate`).
   case duplicateDismissed
+  /// 评价申诉: the lead unit asks that an unsatisfied rating be left out of its figures as malicious
+  /// or unrelated to its work; the reason is the note. The status does not change.
+  case ratingAppealed
+  /// 申诉复核: a supervisor or an administrator decided the appeal (`upheld` in the payload: `true`
+  /// leaves the rating out of 满意率 and 解决率). The status does not change.
+  case ratingAppealDecided
 
   /// Parses the stored name.
   public init?(_ name: String) {
@@ -69,6 +75,10 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
       self = .moderated
     } else if name == "duplicate_dismissed" {
       self = .duplicateDismissed
+    } else if name == "rating_appealed" {
+      self = .ratingAppealed
+    } else if name == "rating_appeal_decided" {
+      self = .ratingAppealDecided
     } else if let action = Action(rawValue: name) {
       self = .workflow(action)
     } else {
@@ -83,6 +93,8 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
     case .thanked: "thanked"
     case .moderated: "moderated"
     case .duplicateDismissed: "duplicate_dismissed"
+    case .ratingAppealed: "rating_appealed"
+    case .ratingAppealDecided: "rating_appeal_decided"
     case .workflow(let action): action.rawValue
     }
   }

@@ -45,6 +45,8 @@ public struct CaseFacts: Sendable, Equatable, Identifiable {
   public var evaluatedAt: Date?
   /// 办结: when the case was closed.
   public var closedAt: Date?
+  /// 申诉复核: the latest rating was appealed by the unit and the appeal upheld: it counts in no rate.
+  public var ratingExcluded = false
   /// 督办: every supervision notice of the case, each with its answer if the unit gave one.
   public var supervisionNotices: [SupervisionNotice] = []
 
@@ -71,6 +73,7 @@ public struct CaseFacts: Sendable, Equatable, Identifiable {
     unitID = message.leadUnitID
     closure = message.closure
     supervisionNotices = SupervisionNotice.all(in: events, leadUnit: message.leadUnitID)
+    ratingExcluded = RatingAppeal.excludesRating(events)
     var due: Date?
     for event in events {
       guard case .workflow(let action) = event.action else { continue }

@@ -178,6 +178,8 @@ public enum CaseCondition: String, Sendable, Codable, CaseIterable {
   case overdue
   case closed
   case rated
+  /// The latest rating was appealed by the unit and the appeal upheld (恶意差评 left out).
+  case ratingExcluded = "rating_excluded"
   case satisfied
   case resolved
   case reopened
@@ -210,6 +212,7 @@ public enum CaseCondition: String, Sendable, Codable, CaseIterable {
       return (facts.firstReplyAt ?? asOf) > due && (facts.firstReplyAt != nil || due <= asOf)
     case .closed: return facts.closedAt != nil
     case .rated: return facts.level != nil
+    case .ratingExcluded: return facts.ratingExcluded
     case .satisfied: return facts.level.map(definitions.satisfiedLevels.contains) ?? false
     case .resolved: return (facts.resolutionScore ?? 0) >= definitions.resolvedScore
     case .reopened: return facts.reopens > 0

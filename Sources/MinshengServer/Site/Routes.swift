@@ -108,6 +108,8 @@ struct Routes: Sendable {
     routes.on(.POST, .staff(.action(.key, .key)), body: .collect(maxSize: "16mb"), use: cases.act)
     routes.on(.POST, .staff(.replyDraft(.key)), body: .collect(maxSize: "16mb"), use: cases.saveDraft)
     routes.on(.POST, .staff(.dismissDuplicate(.key, candidate: .key)), use: cases.dismissDuplicate)
+    routes.on(.POST, .staff(.appealRating(.key)), use: cases.appeal)
+    routes.on(.POST, .staff(.decideAppeal(.key)), use: cases.decideAppeal)
     routes.on(.GET, .staff(.media(.key)), use: cases.media)
     throttled.on(.GET, .staff(.dashboard), use: dashboard.dashboard)
     throttled.on(.GET, .staff(.dashboardCases), use: dashboard.cases)

@@ -178,6 +178,9 @@ enum StaffURL: Sendable, Equatable {
   case moderate(Parameter<UUID>)
   case message(Parameter<UUID>)
   case action(Parameter<UUID>, Parameter<String>)
+  /// 评价申诉, and its decision (申诉复核).
+  case appealRating(Parameter<UUID>)
+  case decideAppeal(Parameter<UUID>)
   /// 保存草稿: the reply's wording kept for later.
   case replyDraft(Parameter<UUID>)
   case dismissDuplicate(Parameter<UUID>, candidate: Parameter<UUID>)
@@ -218,6 +221,8 @@ enum StaffURL: Sendable, Equatable {
     case .message(let id): ["messages", .uuid("id", id)]
     case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]
     case .replyDraft(let id): ["messages", .uuid("id", id), "draft"]
+    case .appealRating(let id): ["messages", .uuid("id", id), "appeal"]
+    case .decideAppeal(let id): ["messages", .uuid("id", id), "appeal", "decide"]
     case .dismissDuplicate(let id, let candidate):
       ["messages", .uuid("id", id), "duplicates", .uuid("candidate", candidate), "dismiss"]
     case .media(let id): ["media", .uuid("id", id)]

@@ -377,6 +377,10 @@ enum TimelineText {
     case .thanked: return language.text("event_thanked")
     case .moderated: return language.text("event_moderated")
     case .duplicateDismissed: return language.text("event_duplicate_dismissed")
+    case .ratingAppealed: return language.text("event_rating_appealed")
+    case .ratingAppealDecided:
+      return language.text(
+        event.payload["upheld"] == "true" ? "event_rating_appeal_upheld" : "event_rating_appeal_rejected")
     case .workflow(let action):
       switch action {
       case .assign: return language.text("event_assign", ["unit": unit("lead_unit")])

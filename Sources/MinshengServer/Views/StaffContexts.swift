@@ -179,6 +179,8 @@ struct QueueContent: Encodable, Sendable {
   var notices: [NoticeView] = []
   /// A figure for the whole board (the supervision board: this month's first-contact resolution).
   var figure = ""
+  /// 待复核的评价申诉 (the supervision board, for those who decide them).
+  var appeals: [TopicView.Item] = []
   /// The supervision board's bulk 催办 / 督办 form ("" elsewhere).
   var bulkPath = ""
   /// Where notices are marked read, and the ids of those the viewer has not read yet (the inbox).
@@ -238,6 +240,8 @@ struct CaseContent: Encodable, Sendable {
   var instructions: [StaffEventView]
   /// Where 并入此件 is sent.
   var mergeURL: String
+  /// 评价申诉.
+  var appeal = AppealView()
 }
 
 struct KnowledgeView: Encodable, Sendable {

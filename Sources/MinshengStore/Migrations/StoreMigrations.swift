@@ -54,5 +54,6 @@ public enum StoreMigrations {
     M0048_NoticeCase(),
     M0049_NoticeReads(),
     M0050_FrozenHonours(),
+    M0051_RatingAppeals(),
   ]
 }

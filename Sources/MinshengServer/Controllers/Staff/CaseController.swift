@@ -60,7 +60,7 @@ struct CaseController: Sendable {
     let mayMerge = forms.contains { $0.action == Action.merge.rawValue }
     let mayDismiss = CaseAccess.mayDispatch(session.actor, message)
     let suggestion = try await store.suggestion(for: message.id)
-    let content = CaseContent(
+    var content = CaseContent(
       id: message.id.uuidString.lowercased(), url: SiteURL.staff(.message(.value(message.id))).path,
       version: message.version, serial: message.serial.description, title: message.title,
       paragraphs: MessageView.paragraphs(message.body), facts: facts(message, names: names, language: language),
@@ -119,6 +119,7 @@ struct CaseController: Sendable {
       canReply: canReply,
       instructions: zip(events, timeline).filter { $0.0.draft.action == .workflow(.instruct) }.map(\.1),
       mergeURL: SiteURL.staff(.action(.value(message.id), .value(Action.merge.rawValue))).path)
+    content.appeal = appealView(message, events: events.map(\.draft), actor: session.actor, language: language)
     return try await pages.render(
       request, "staff/case", title: message.serial.description + " " + message.title, session: session, content,
       notice: notice, errors: errors, linkedErrors: refused?.summary(language) ?? [], status: status)

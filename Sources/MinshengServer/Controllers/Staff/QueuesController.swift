@@ -211,6 +211,12 @@ struct QueuesController: Sendable {
     }
     content.figure = try await FirstContact(context: context).figure(office: nil, language: language)
     content.bulkPath = SiteURL.staff(.supervisionBulk).path
+    if [.supervisor, .admin].contains(session.account.role) {
+      content.appeals = try await store.pendingRatingAppeals(limit: 50).map {
+        TopicView.Item(
+          title: $0.serial.description + " " + $0.title, url: SiteURL.staff(.message(.value($0.id))).path + "#appeal")
+      }
+    }
     return try await pages.render(
       request, "staff/queue", title: language.text("place_supervision"), session: session, content,
       notice: SupervisionBulk.notice(request, language: language))
