@@ -31,11 +31,23 @@ extension Store {
       receivedFrom: rules.calendar.start(of: previous.first).addingTimeInterval(-Self.statisticsLookback),
       to: rules.calendar.start(of: period.end))
     let engine = KPIEngine(definitions: definitions, calendar: rules.calendar)
-    return StatisticsFigures(
+    var figures = StatisticsFigures(
       asOf: asOf, groups: engine.table(facts, by: .unit, period: period, asOf: asOf),
       platform: engine.table(facts, by: .platform, period: period, asOf: asOf)["all"] ?? [:],
       previousGroups: engine.table(facts, by: .unit, period: previous, asOf: asOf),
       previousPlatform: engine.table(facts, by: .platform, period: previous, asOf: asOf)["all"] ?? [:])
+    let span = period.interval(on: rules.calendar)
+    for row in try await search.runner.all(
+      SQLFragment(
+        """
+        SELECT t.unit_id AS unit_id, COUNT(*) AS n FROM thanks_letters t JOIN messages m ON m.id = t.message_id
+        WHERE t.unit_id IS NOT NULL AND t.created_at >= ? AND t.created_at < ? AND m.is_public = ?
+        AND m.publication = 'published' GROUP BY t.unit_id
+        """, [.date(span.lowerBound), .date(span.upperBound), .bool(true)]), as: UnitCountRow.self)
+    {
+      figures.thanks[row.unit_id.uuidString.lowercased()] = row.n
+    }
+    return figures
   }
 
   /// The published honours, latest year first.
@@ -80,4 +92,9 @@ extension Store {
       change: changeEntry(.honours(id, result), "freeze", by: actor.id, at: now))
     return FrozenHonours(result: result, frozenAt: now, frozenBy: actor.id)
   }
+}
+
+private struct UnitCountRow: Decodable, Sendable {
+  var unit_id: UUID
+  var n: Int
 }

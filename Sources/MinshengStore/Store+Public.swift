@@ -151,7 +151,13 @@ extension Store {
 
   /// The thanks letters that a unit received on public messages, newest first.
   public func thanksLetters(toUnit unitID: UUID, limit: Int = 20) async throws -> [PublicThanks] {
-    try await publicReads.thanksLetters(toUnit: unitID, limit: limit).map(publicThanks)
+    try await publicReads.thanksLetters(toUnit: unitID, before: nil, limit: limit).map(publicThanks)
+  }
+
+  /// 感谢信: the latest public letters to every unit, newest first, a page of `limit` written before
+  /// `before` when given.
+  public func latestThanksLetters(before: Date? = nil, limit: Int = 20) async throws -> [PublicThanks] {
+    try await publicReads.thanksLetters(toUnit: nil, before: before, limit: max(1, min(limit, 100))).map(publicThanks)
   }
 
   /// 督办公开: public, published messages that were sent a supervision notice and are still overdue

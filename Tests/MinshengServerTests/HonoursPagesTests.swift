@@ -41,12 +41,15 @@ import VaporTesting
           String($0.prefix { $0 != "\n" })
         }
       }
+      // The author thanks 市场监管局: the list shows the letter beside the score.
+      try await store.thank(try #require(try await store.message(market)), author: "王先生", body: "谢谢！", at: now)
       let provisional = try await get(app, "/honours/2026")
       #expect(provisional.0 == .ok)
       #expect(provisional.1.contains("暂定名单"))
       var listed = rows(provisional.1)
       #expect(listed.count == 2)
       #expect(listed.first?.hasPrefix("1</td>") == true && listed.first?.contains("市市场监管局") == true)
+      #expect(listed.first?.contains("<td>100.0</td><td>100%</td><td>1</td><td>1</td>") == true)
       #expect(listed.last?.hasPrefix("2</td>") == true && listed.last?.contains("市住建委") == true)
       #expect(listed.last?.contains("<td>50.0</td><td>50%</td><td>2</td>") == true)
       // /honours shows this year's provisional lists while no year is published; the footer links it.

@@ -104,6 +104,8 @@ public struct HonoursResult: Sendable, Equatable, Codable {
     public var components: [String: Double]
     /// The fewest cases any KPI of the list counted for the unit.
     public var volume: Int
+    /// 感谢信: the public thanks letters the unit received in the year (shown beside the score).
+    public var thanks: Int = 0
   }
 
   public struct List: Sendable, Equatable, Codable {
@@ -155,7 +157,12 @@ public struct HonoursResult: Sendable, Equatable, Codable {
             return entry
           }
         }
-        return List(id: definition.id, entries: Self.ranked(scored, count: definition.count))
+        let named = Self.ranked(scored, count: definition.count).map { entry in
+          var entry = entry
+          entry.thanks = table.thanks[entry.unit] ?? 0
+          return entry
+        }
+        return List(id: definition.id, entries: named)
       })
   }
 
@@ -203,6 +210,8 @@ public struct StatisticsFigures: Sendable {
   public var platform: [String: KPIFigure]
   public var previousGroups: [String: [String: KPIFigure]]
   public var previousPlatform: [String: KPIFigure]
+  /// Unit → public thanks letters received in the year.
+  public var thanks: [String: Int] = [:]
 
   public init(
     asOf: Date, groups: [String: [String: KPIFigure]], platform: [String: KPIFigure],

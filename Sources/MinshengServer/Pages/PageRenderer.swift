@@ -55,7 +55,7 @@ struct SiteLinks: Encodable, Sendable, LeafDataRepresentable {
     "trackForget": SiteURL.trackForget.path, "account": SiteURL.account.path, "accountCode": SiteURL.accountCode.path,
     "accountLogin": SiteURL.accountLogin.path, "accountLogout": SiteURL.accountLogout.path,
     "accountOpen": SiteURL.accountOpen.path, "overdue": SiteURL.overdue.path, "stats": SiteURL.stats.path,
-    "honours": SiteURL.honours.path, "honoursFreeze": SiteURL.staff(.honoursFreeze).path,
+    "honours": SiteURL.honours.path, "thanks": SiteURL.thanks.path, "honoursFreeze": SiteURL.staff(.honoursFreeze).path,
     "supervisionReport": SiteURL.staff(.supervisionReport).path,
     "staff": SiteURL.staff(.home).path,
     "staffLogin": SiteURL.staff(.login).path, "staffLogout": SiteURL.staff(.logout).path,

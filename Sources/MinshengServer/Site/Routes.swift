@@ -11,6 +11,7 @@ struct Routes: Sendable {
   let boards: BoardsController
   let stats: StatsController
   let honours: HonoursController
+  let thanks: ThanksController
   let language: LanguageController
   let login: LoginController
   let queues: QueuesController
@@ -38,6 +39,7 @@ struct Routes: Sendable {
     boards = BoardsController(context: context)
     stats = StatsController(context: context)
     honours = HonoursController(pages: pages)
+    thanks = ThanksController(context: context)
     language = LanguageController(context: context)
     login = LoginController(pages: pages, login: staffLogin)
     queues = QueuesController(pages: pages)
@@ -84,6 +86,7 @@ struct Routes: Sendable {
     throttled.on(.GET, .overdue, use: boards.overdue)
     throttled.on(.GET, .stats, use: stats.page)
     throttled.on(.GET, .honours, use: honours.latest)
+    routes.on(.GET, .thanks, use: thanks.list)
     throttled.on(.GET, .honoursYear(.key), use: honours.year)
     routes.on(.GET, .language(.key), use: language.switchLanguage)
     routes.on(.GET, .care(.key), use: language.switchCare)

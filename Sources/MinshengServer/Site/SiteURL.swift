@@ -34,6 +34,8 @@ enum SiteURL: Sendable, Equatable {
   case overdue
   /// 统计公开.
   case stats
+  /// 感谢信: the latest letters to every unit.
+  case thanks
   /// 年度表彰: the latest published year, and one year's lists.
   case honours
   case honoursYear(Parameter<String>)
@@ -74,6 +76,7 @@ enum SiteURL: Sendable, Equatable {
     case .overdue: ["overdue"]
     case .stats: ["stats"]
     case .honours: ["honours"]
+    case .thanks: ["thanks"]
     case .honoursYear(let year): ["honours", .text("year", year)]
     case .media(let id): ["media", .uuid("id", id)]
     case .language(let code): ["lang", .text("code", code)]

@@ -33,6 +33,7 @@ struct HonoursContent: Encodable, Sendable {
     var score: String
     var components: [String]
     var volume: Int
+    var thanks: Int
   }
 
   var heading: String
@@ -76,7 +77,8 @@ struct HonoursContent: Encodable, Sendable {
               : language.text(
                 "stats_change_points",
                 ["n": .plain((score > 0 ? "+" : "") + score.formatted(.number.precision(.fractionLength(1))))]),
-            components: kpis.map { language.percent(entry.components[$0]) }, volume: entry.volume)
+            components: kpis.map { language.percent(entry.components[$0]) }, volume: entry.volume,
+            thanks: entry.thanks)
         })
     }
   }

@@ -22,7 +22,8 @@ protocol PublicReadStorage: Sendable {
 
   /// The thanks letters on public, published messages where `column` (`message_id` or `unit_id`) is
   /// `value`, newest first.
-  func thanksLetters(toUnit unitID: UUID, limit: Int) async throws -> [ThanksLetter]
+  /// Public letters to a unit (nil: to any), newest first, written before `before` when given.
+  func thanksLetters(toUnit unitID: UUID?, before: Date?, limit: Int) async throws -> [ThanksLetter]
 
   /// Public, published, open messages that were sent a supervision notice, with the first notice's
   /// time, the longest waiting first.

@@ -109,13 +109,16 @@ enum ReadStatements {
       + SQLFragment(") ORDER BY r.at DESC, m.serial_number DESC LIMIT ?", [.integer(Int64(limit))])
   }
 
-  static func thanksLetters(toUnit unitID: UUID, limit: Int) -> SQLFragment {
-    SQLFragment(
+  /// The public letters to a unit (or to every unit), newest first, from `before` back (a page).
+  static func thanksLetters(toUnit unitID: UUID?, before: Date? = nil, limit: Int) -> SQLFragment {
+    var statement = SQLFragment(
       """
       SELECT t.* FROM thanks_letters t JOIN messages m ON m.id = t.message_id
-      WHERE t.unit_id = ? AND m.is_public = ? AND m.publication = 'published'
-      ORDER BY t.created_at DESC LIMIT ?
-      """, [.uuid(unitID), .bool(true), .integer(Int64(limit))])
+      WHERE m.is_public = ? AND m.publication = 'published'
+      """, [.bool(true)])
+    if let unitID { statement = statement + SQLFragment(" AND t.unit_id = ?", [.uuid(unitID)]) }
+    if let before { statement = statement + SQLFragment(" AND t.created_at < ?", [.date(before)]) }
+    return statement + SQLFragment(" ORDER BY t.created_at DESC LIMIT ?", [.integer(Int64(limit))])
   }
 
   static func supervisedOpen(limit: Int) -> SQLFragment {

@@ -35,8 +35,10 @@ struct StatementPublicReads<Runner: StatementRunner>: PublicReadStorage {
     try await runner.messages(ReadStatements.latestReplied(limit: limit))
   }
 
-  func thanksLetters(toUnit unitID: UUID, limit: Int) async throws -> [ThanksLetter] {
-    try await runner.all(ReadStatements.thanksLetters(toUnit: unitID, limit: limit), as: ThanksRecord.self).map(\.core)
+  func thanksLetters(toUnit unitID: UUID?, before: Date?, limit: Int) async throws -> [ThanksLetter] {
+    try await runner.all(
+      ReadStatements.thanksLetters(toUnit: unitID, before: before, limit: limit), as: ThanksRecord.self
+    ).map(\.core)
   }
 
   func supervisedOpenMessages(limit: Int) async throws -> [(message: Message, noticedAt: Date)] {
