@@ -84,7 +84,7 @@ private func bundledHonours(checkedAgainst kpis: KPIDefinitions, logger: Logger)
 /// with `Allow` naming those it does (as HTTP and OpenAPI clients expect), not 404 as if the path did
 /// not exist: any method, `TRACE` and made-up ones included.
 private func answerUnofferedMethods(_ app: Application) {
-  let documented: Set<PathComponent> = ["api", "healthz", "ping", "metrics"]
+  let documented: Set<PathComponent> = ["api", "healthz", "ping", "metrics", "open311"]
   let routes = app.routes.all.filter { route in route.path.first.map(documented.contains) ?? false }
   let byPath = Dictionary(grouping: routes) { $0.path.map(\.description).joined(separator: "/") }
   let paths = byPath.values.map { routes in

@@ -27,6 +27,7 @@ struct Routes: Sendable {
   let reference: ReferenceAPI
   let auth: AuthAPI
   let service: ServiceController
+  let open311: Open311Controller
 
   init(context: ServerContext, document: Data?) {
     let pages = StaffPages(context: context)
@@ -55,6 +56,7 @@ struct Routes: Sendable {
     reference = ReferenceAPI(context: context)
     auth = AuthAPI(context: context, login: staffLogin)
     service = ServiceController(context: context, document: document)
+    open311 = Open311Controller(context: context)
   }
 
   /// Registers every route: `routes` for everyone, `throttled` for everyone but limited per address
@@ -123,6 +125,11 @@ struct Routes: Sendable {
     routes.on(.GET, .staff(.adminSection(.key)), use: admin.page)
     routes.on(.POST, .staff(.adminChange(.key, verb: .key)), use: admin.change)
     routes.on(.POST, .staff(.adminChangeRow(.key, verb: .key, id: .key)), use: admin.change)
+
+    // Open311 GeoReport v2 (read side).
+    throttled.on(.GET, .open311(.key), use: open311.resource)
+    routes.on(.GET, .open311Service(.key), use: open311.service)
+    routes.on(.GET, .open311Request(.key), use: open311.request)
 
     // The JSON API.
     routes.on(.POST, .api(.messages), use: messages.create)

@@ -47,6 +47,11 @@ enum SiteURL: Sendable, Equatable {
   case staff(StaffURL)
   // The JSON API.
   case api(APIURL)
+  /// Open311 GeoReport v2: `discovery`, `services` or `requests` with `.xml` or `.json`, one service's
+  /// definition, one request.
+  case open311(Parameter<String>)
+  case open311Service(Parameter<String>)
+  case open311Request(Parameter<String>)
   // The service itself.
   case healthz
   case metrics
@@ -83,6 +88,9 @@ enum SiteURL: Sendable, Equatable {
     case .care(let mode): ["care", .text("mode", mode)]
     case .staff(let staff): ["staff"] + staff.segments
     case .api(let api): ["api", "v1"] + api.segments
+    case .open311(let file): ["open311", "v2", .text("file", file)]
+    case .open311Service(let file): ["open311", "v2", "services", .text("file", file)]
+    case .open311Request(let file): ["open311", "v2", "requests", .text("file", file)]
     case .healthz: ["healthz"]
     case .metrics: ["metrics"]
     case .ping: ["ping"]

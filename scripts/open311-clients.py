@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Reads Minsheng's Open311 GeoReport v2 endpoint with a real client from PyPI (`georeport`), in JSON
+and in XML, on a fresh server with a small demonstration, and checks that both formats say the same:
+the services, a service's definition, the requests (all, by service, by status, by id list) and one
+request; an unknown request is a 404 and a bad date a 400 with an Open311 error body.
+
+    scripts/open311-clients.py [--binary .build/debug/minsheng]
+
+On a fresh SQLite file, or DATABASE_URL (scripts/with-postgres.sh for PostgreSQL). Loopback only.
+"""
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+try:
+    import georeport
+    import requests
+except ImportError:
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "georeport"], check=True)
+    import georeport
+    import requests
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+failures = []
+
+
+def check(condition, what):
+    print(("  ok: " if condition else "  FAIL: ") + what)
+    if not condition:
+        failures.append(what)
+
+
+def as_list(value):
+    """xmltodict gives one child as a dict and several as a list."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def plain(record):
+    """A request or service with every value as the XML carries it: text (an empty element reads as
+    None)."""
+    return {key: ("true" if value is True else "false" if value is False else None if value == "" else str(value))
+            for key, value in record.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", default=".build/debug/minsheng")
+    args = parser.parse_args()
+    env = dict(os.environ, SWIFT_BACKTRACE="enable=no", LOG_LEVEL="error", MINSHENG_JOBS_INTERVAL="0")
+    with tempfile.TemporaryDirectory() as directory:
+        if not env.get("DATABASE_URL"):
+            env["DATABASE_URL"] = os.path.join(directory, "open311.sqlite")
+        subprocess.run([args.binary, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([args.binary, "demo", "--messages", "80"], env=env, check=True, stdout=subprocess.DEVNULL)
+        port = free_port()
+        log = open(os.path.join(directory, "server.log"), "w")
+        server = subprocess.Popen([args.binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
+                                  stdout=log, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.time() + 90
+            while time.time() < deadline:
+                try:
+                    if urllib.request.urlopen(base + "/healthz", timeout=5).status == 200:
+                        break
+                except (urllib.error.URLError, ConnectionError):
+                    time.sleep(0.5)
+            else:
+                sys.exit("the server did not become healthy")
+            run(base)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    if failures:
+        sys.exit(f"open311 clients: {len(failures)} check(s) failed")
+    print("open311 clients: passed")
+
+
+def run(base):
+    root = base + "/open311/v2"
+    as_json = georeport.GeoReport(root, output_format="json")
+    as_xml = georeport.GeoReport(root, output_format="xml")
+
+    discovery = json.load(urllib.request.urlopen(root + "/discovery.json"))
+    check(discovery["endpoints"][0]["specification"] == "http://wiki.open311.org/GeoReport_v2",
+          "discovery names the GeoReport v2 specification")
+    check(set(discovery["endpoints"][0]["formats"]) == {"text/xml", "application/json"}, "discovery lists both formats")
+
+    services = as_json.get_service_list()
+    check(len(services) > 0 and all(isinstance(s["service_code"], str) for s in services),
+          f"the services list their codes as strings ({len(services)} services)")
+    xml_services = as_list(as_xml.get_service_list())
+    check([plain(s) for s in services] == xml_services, "the services say the same in JSON and XML")
+    code = services[0]["service_code"]
+    definition = as_json.get_service_definition(code)
+    check(definition["service_code"] == code and definition["attributes"] == [],
+          "a service's definition has its code and no attributes")
+    check(as_xml.get_service_definition(code)["service_code"] == code, "the definition reads in XML too")
+
+    everything = as_json.get_service_requests()
+    check(len(everything) > 0, f"the last 90 days' public requests ({len(everything)})")
+    xml_everything = as_list(as_xml.get_service_requests())
+    check([plain(r) for r in everything] == xml_everything, "the requests say the same in JSON and XML")
+    check(all(r["status"] in ("open", "closed") for r in everything), "every status is open or closed")
+    check(all(r["requested_datetime"].endswith("Z") for r in everything), "every date carries its zone")
+
+    by_code = as_json.get_service_requests(service_code=code)
+    check(all(r.get("service_code") == code for r in by_code), f"the requests of service {code} ({len(by_code)})")
+    closed = as_json.get_service_requests(status="closed")
+    opened = as_json.get_service_requests(status="open")
+    check(len(closed) + len(opened) == len(everything) and all(r["status"] == "closed" for r in closed),
+          f"open ({len(opened)}) and closed ({len(closed)}) make up all")
+
+    ids = [r["service_request_id"] for r in everything[:3]]
+    listed = as_json.get_service_requests(service_request_id=",".join(ids), status="open" if closed else "closed")
+    check([r["service_request_id"] for r in listed] == ids, "an id list overrides every other argument")
+    one = as_json.get_service_request(ids[0])
+    check(one == everything[0], "one request reads as it does in the list")
+    check(plain(one) == as_xml.get_service_request(ids[0]), "one request says the same in XML")
+
+    try:
+        as_json.get_service_request("2099-999999")
+        check(False, "an unknown request is a 404")
+    except requests.HTTPError as error:
+        check(error.response.status_code == 404 and error.response.json()[0]["code"] == 404,
+              "an unknown request is a 404 with an Open311 error body")
+    try:
+        as_xml.get_service_requests(start_date="2026-01-01T00:00:00")
+        check(False, "a date without its zone is refused")
+    except requests.HTTPError as error:
+        check(error.response.status_code == 400 and b"<errors><error><code>400</code>" in error.response.content,
+              "a date without its zone is a 400 with an XML error body")
+
+
+if __name__ == "__main__":
+    main()
