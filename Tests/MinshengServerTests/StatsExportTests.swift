@@ -109,7 +109,7 @@ import VaporTesting
     #expect(names.allSatisfy { $0.count <= 31 && !$0.contains("/") && !$0.contains("[") })
     #expect(names[0] != names[1])
     #expect(XLSXFile.column(0) == "A" && XLSXFile.column(25) == "Z" && XLSXFile.column(26) == "AA")
-    #expect(XLSXFile.escaped("<b>&\"x\"\u{1}") == "&lt;b&gt;&amp;&quot;x&quot;")
+    #expect(xmlEscaped("<b>&\"x\"\u{1}") == "&lt;b&gt;&amp;&quot;x&quot;")
     #expect(CRC32.checksum(Data("123456789".utf8)) == 0xCBF4_3926)
     guard let sheets = try readBack(file.data) else { return }
     #expect(sheets[names[0]]?.first?.first == "<b>&\"x\"换行\n")

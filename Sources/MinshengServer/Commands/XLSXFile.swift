@@ -38,7 +38,7 @@ struct XLSXFile: Sendable {
       Self.xml(
         #"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>"#
           + named.enumerated().map { index, name in
-            #"<sheet name="\#(Self.escaped(name))" sheetId="\#(index + 1)" r:id="rId\#(index + 1)"/>"#
+            #"<sheet name="\#(xmlEscaped(name))" sheetId="\#(index + 1)" r:id="rId\#(index + 1)"/>"#
           }.joined() + "</sheets></workbook>"))
     archive.add(
       "xl/_rels/workbook.xml.rels",
@@ -114,7 +114,7 @@ struct XLSXFile: Sendable {
         case .text(let text):
           let style = r == 0 ? #" s="2""# : ""
           out +=
-            #"<c r="\#(reference)"\#(style) t="inlineStr"><is><t xml:space="preserve">\#(escaped(text))</t></is></c>"#
+            #"<c r="\#(reference)"\#(style) t="inlineStr"><is><t xml:space="preserve">\#(xmlEscaped(text))</t></is></c>"#
         case .number(let value) where value.isFinite:
           out += #"<c r="\#(reference)"><v>\#(number(value))</v></c>"#
         case .percent(let value) where value.isFinite:
@@ -144,25 +144,6 @@ struct XLSXFile: Sendable {
       n = (n - 1) / 26
     }
     return letters
-  }
-
-  /// Text for XML: markup escaped, and the characters XML 1.0 cannot hold (controls other than tab and
-  /// line ends, unpaired surrogates cannot occur in a Swift string) left out.
-  static func escaped(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-      case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
   }
 
   static func xml(_ body: String) -> Data {

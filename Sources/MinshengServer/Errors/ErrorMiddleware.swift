@@ -75,3 +75,22 @@ func htmlEscaped(_ text: String) -> String {
   }
   return result
 }
+
+/// Text for XML (Open311 documents, workbooks): markup escaped, and the characters XML 1.0 cannot hold
+/// (controls other than tab and line ends, U+FFFE, U+FFFF) left out.
+func xmlEscaped(_ text: String) -> String {
+  var out = ""
+  out.reserveCapacity(text.utf8.count)
+  for scalar in text.unicodeScalars {
+    switch scalar {
+    case "&": out += "&amp;"
+    case "<": out += "&lt;"
+    case ">": out += "&gt;"
+    case "\"": out += "&quot;"
+    case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+    case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
+    default: out.unicodeScalars.append(scalar)
+    }
+  }
+  return out
+}

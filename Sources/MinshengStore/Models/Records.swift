@@ -277,24 +277,9 @@ struct EventRecord: Codable, Sendable {
   /// The payload as stored: a JSON object with sorted keys (written by hand: it is on every
   /// intake and transition, and `JSONEncoder` costs more than the rest of building the row).
   static func encodePayload(_ payload: [String: String]) -> String {
-    func quoted(_ text: String) -> String {
-      var out = "\""
-      for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20:
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-      }
-      return out + "\""
-    }
-    return "{" + payload.keys.sorted().map { "\(quoted($0)):\(quoted(payload[$0] ?? ""))" }.joined(separator: ",") + "}"
+    "{"
+      + payload.keys.sorted().map { JSONText.quoted($0) + ":" + JSONText.quoted(payload[$0] ?? "") }.joined(
+        separator: ",") + "}"
   }
 
   /// The draft as stored; nil when a stored name is unknown (which verification reports).

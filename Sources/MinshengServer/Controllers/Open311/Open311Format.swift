@@ -1,4 +1,5 @@
 import Foundation
+import MinshengCore
 import Vapor
 
 /// Open311 GeoReport v2's two formats (§2.1): XML (required; schemaless, the declaration first) and
@@ -37,7 +38,7 @@ indirect enum Open311Value: Sendable {
 
   func xml(_ name: String) -> String {
     switch self {
-    case .text(let text): "<\(name)>\(XLSXFile.escaped(text))</\(name)>"
+    case .text(let text): "<\(name)>\(xmlEscaped(text))</\(name)>"
     case .number(let value): "<\(name)>\(Self.number(value))</\(name)>"
     case .bool(let value): "<\(name)>\(value)</\(name)>"
     case .object(let fields):
@@ -48,11 +49,12 @@ indirect enum Open311Value: Sendable {
 
   var json: String {
     switch self {
-    case .text(let text): Self.quoted(text)
+    case .text(let text): JSONText.quoted(text)
     case .number(let value): Self.number(value)
     case .bool(let value): value ? "true" : "false"
     case .object(let fields):
-      "{" + fields.compactMap { key, value in value.map { Self.quoted(key) + ":" + $0.json } }.joined(separator: ",")
+      "{"
+        + fields.compactMap { key, value in value.map { JSONText.quoted(key) + ":" + $0.json } }.joined(separator: ",")
         + "}"
     case .list(_, let items): "[" + items.map(\.json).joined(separator: ",") + "]"
     }
@@ -60,26 +62,6 @@ indirect enum Open311Value: Sendable {
 
   static func number(_ value: Double) -> String {
     value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-  }
-
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-      // Kept out of a page that might embed the document in a script.
-      case "<": out += "\\u003c"
-      case ">": out += "\\u003e"
-      case "&": out += "\\u0026"
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    return out + "\""
   }
 }
 
