@@ -83,10 +83,11 @@ import VaporTesting
       }
       let xmlError = try await call(app, .GET, "/open311/v2/requests.xml?status=pending")
       #expect(xmlError.0 == .badRequest && xmlError.1.contains("<errors><error><code>400</code><description>"))
-      // Another suffix, another resource, or posting: not offered.
+      // Another suffix or another resource: not found; posting without a key: 403; other methods: 405.
       #expect(try await call(app, .GET, "/open311/v2/requests.csv").0 == .notFound)
       #expect(try await call(app, .GET, "/open311/v2/tokens.json").0 == .notFound)
-      #expect(try await call(app, .POST, "/open311/v2/requests.json").0 == .methodNotAllowed)
+      #expect(try await call(app, .POST, "/open311/v2/requests.json").0 == .forbidden)
+      #expect(try await call(app, .DELETE, "/open311/v2/requests.json").0 == .methodNotAllowed)
     }
   }
 

@@ -71,7 +71,8 @@ public struct NewMessage: Sendable, Equatable {
     check(copy.body.hasAtMost(Self.maxBodyLength), "body", .tooLong(max: Self.maxBodyLength))
     check(!copy.contact.name.isEmpty, "contact.name", .missing)
     check(copy.contact.name.hasAtMost(50), "contact.name", .tooLong(max: 50))
-    check(!copy.contact.phone.isEmpty, "contact.phone", .missing)
+    // A partner app (Open311) may reach its user by email instead.
+    check(!copy.contact.phone.isEmpty || (copy.channel == .app && copy.contact.email != nil), "contact.phone", .missing)
     check(
       copy.contact.phone.isEmpty || PhoneNumber.isPlausible(copy.contact.phone), "contact.phone",
       .invalid(LocalizedText("error_phone_format")))

@@ -128,6 +128,7 @@ struct Routes: Sendable {
 
     // Open311 GeoReport v2 (read side).
     throttled.on(.GET, .open311(.key), use: open311.resource)
+    routes.on(.POST, .open311(.key), use: open311.create)
     routes.on(.GET, .open311Service(.key), use: open311.service)
     routes.on(.GET, .open311Request(.key), use: open311.request)
 

@@ -54,6 +54,7 @@ enum ReferenceTable: String, Sendable {
   case bannedWords = "banned_words"
   case knowledge = "knowledge_entries"
   case frozenHonours = "frozen_honours"
+  case open311Keys = "open311_keys"
 }
 
 /// A reference row to insert: its table, its columns, and the record kind a taken key is reported as.

@@ -55,5 +55,6 @@ public enum StoreMigrations {
     M0049_NoticeReads(),
     M0050_FrozenHonours(),
     M0051_RatingAppeals(),
+    M0052_Open311Keys(),
   ]
 }

@@ -3,10 +3,10 @@ import MinshengCore
 import MinshengStore
 import Vapor
 
-/// Open311 GeoReport v2 (`/open311/v2/`), read side: service discovery, the services (the category
-/// tree), and the public requests (the public messages, masked as on the website), in XML and JSON.
-/// One jurisdiction: `jurisdiction_id` is accepted and ignored. Posting requests is not offered yet:
-/// discovery says so, and `POST` is answered 405.
+/// Open311 GeoReport v2 (`/open311/v2/`): service discovery, the services (the category
+/// tree), the public requests (the public messages, masked as on the website), in XML and JSON, and
+/// partners' posted requests (`Open311Post.swift`). One jurisdiction: `jurisdiction_id` is accepted
+/// and ignored.
 struct Open311Controller: Sendable {
   let context: ServerContext
 
@@ -58,7 +58,12 @@ struct Open311Controller: Sendable {
       let value = Open311Value.object([
         ("changeset", .text(changeset)),
         ("contact", .text(base + SiteURL.home.path)),
-        ("key_service", .text("Read-only: no API key is needed, and none is issued yet.")),
+        (
+          "key_service",
+          .text(
+            "Reading needs no key. Keys to post requests are issued by the platform's administrators: ask at " + base
+              + SiteURL.home.path + ".")
+        ),
         (
           "endpoints",
           .list(
@@ -184,15 +189,21 @@ struct Open311Controller: Sendable {
     let updated = ([item.createdAt] + file.timeline.map(\.at) + file.replies.map(\.publishedAt)).max() ?? item.createdAt
     let notes = file.replies.last?.body ?? Language.zhHans.name(item.status)
     let media = file.images.first.map { baseURL(request) + SiteURL.media(.value($0.id)).path }
+    // Coordinates go with the address: not when a moderator kept the address from the public.
+    let location = try await context.store.message(id).flatMap { $0.publicAddress == "" ? nil : $0.location }
+    // A request posted here has its title taken from its first line: the description is its text alone,
+    // as it was posted (masked where it names a person's number or card).
+    let description = Self.title(of: item.body) == item.title ? item.body : item.title + "\n\n" + item.body
     return .object([
       ("service_request_id", .text(item.serial.description)), ("status", .text(closed ? "closed" : "open")),
       ("status_notes", .text(notes)), ("service_name", category.map { .text($0.name) }),
-      ("service_code", category.map { .text($0.code) }), ("description", .text(item.title + "\n\n" + item.body)),
+      ("service_code", category.map { .text($0.code) }), ("description", .text(description)),
       ("agency_responsible", item.leadUnitID.flatMap { names.units[$0]?.name }.map { .text($0) }),
       ("requested_datetime", .text(Self.timestamp(item.createdAt))),
       ("updated_datetime", .text(Self.timestamp(updated))),
       ("expected_datetime", closed ? nil : item.replyDue.map { .text(Self.timestamp($0)) }),
-      ("address", item.address.map { .text($0) }), ("media_url", media.map { .text($0) }),
+      ("address", item.address.map { .text($0) }), ("lat", location?.latitude.map { .number($0) }),
+      ("long", location?.longitude.map { .number($0) }), ("media_url", media.map { .text($0) }),
     ])
   }
 

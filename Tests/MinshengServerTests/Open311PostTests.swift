@@ -1,0 +1,126 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import MinshengTestSupport
+import Testing
+import VaporTesting
+
+@testable import MinshengServer
+
+/// Open311 `POST requests` (§2.4): a partner's API key, one location, the spec's errors, and a request
+/// that reads back exactly as it was posted — Chinese and English, emoji, quotes, line breaks,
+/// coordinates with eight decimals, an address with its unit numbers.
+@Suite struct Open311PostTests: SiteTesting {
+  func form(_ fields: [(String, String)]) -> String {
+    var allowed = CharacterSet.alphanumerics
+    allowed.insert(charactersIn: "-._~")
+    return fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+      .joined(separator: "&")
+  }
+
+  func post(_ app: Application, _ path: String, _ fields: [(String, String)]) async throws -> (HTTPStatus, String) {
+    var result: (HTTPStatus, String) = (.internalServerError, "")
+    try await app.testing().test(
+      .POST, path,
+      beforeRequest: { request in
+        request.headers.contentType = .urlEncodedForm
+        request.body = ByteBuffer(string: form(fields))
+      }
+    ) { result = ($0.status, $0.body.string) }
+    return result
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func aPostedRequest_readsBackExactly_andTheSpecsErrorsHold(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, now) = (site.app, site.store, site.clock.now)
+      let (key, secret) = try await store.issueOpen311Key(name: "示范市 12345 app", by: "admin", at: now)
+      #expect(secret.hasPrefix("ms311_") && secret.count == 54)
+      #expect(try await store.recentReferenceChanges().contains { $0.change.entity == "open311_key" })
+      let description = """
+        3栋2单元501室门口的路灯 "一直不亮" 🌙
+        Street light outside unit 501, block 3, out since Monday — it's dark & unsafe.
+        请尽快修复，谢谢！
+        """
+      let good: [(String, String)] = [
+        ("api_key", secret), ("service_code", "CXJS-SGZY"), ("lat", "29.56301234"), ("long", "106.55138765"),
+        ("address_string", "示范市中心区光明路88号3栋2单元501室"), ("first_name", "晓红"), ("last_name", "顾"),
+        ("email", "gu@example.org"), ("description", description), ("attribute[WHISPAWN]", "123"),
+      ]
+      func without(_ name: String) -> [(String, String)] { good.filter { $0.0 != name } }
+
+      // The key: missing, wrong or revoked is 403, before anything else is looked at.
+      for fields in [without("api_key"), without("api_key") + [("api_key", "ms311_nope")]] {
+        let (status, body) = try await post(app, "/open311/v2/requests.json", fields)
+        #expect(status == .forbidden && body.contains("\"code\":403"))
+      }
+      // The service, the location, the text and the person: 400 for what is missing or wrong, 404 for
+      // a service that does not exist.
+      let refused: [([(String, String)], HTTPStatus)] = [
+        (without("service_code"), .badRequest),
+        (without("service_code") + [("service_code", "NOPE")], .notFound),
+        (good.filter { !["lat", "long", "address_string"].contains($0.0) }, .badRequest),
+        (without("long"), .badRequest),
+        (without("lat") + [("lat", "95")], .badRequest),
+        (without("description"), .badRequest),
+        (without("description") + [("description", String(repeating: "长", count: 2_001))], .badRequest),
+        (good.filter { !["first_name", "last_name"].contains($0.0) }, .badRequest),
+        (without("email"), .badRequest),
+      ]
+      for (fields, expected) in refused {
+        let (status, body) = try await post(app, "/open311/v2/requests.xml", fields)
+        #expect(status == expected, "\(fields.map(\.0))")
+        #expect(body.contains("<errors><error><code>\(expected.code)</code>"), "\(fields.map(\.0))")
+      }
+      #expect(try await post(app, "/open311/v2/services.json", good).0 == .methodNotAllowed)
+
+      // A good one: 201 with its id (never a token), then read back exactly.
+      let (status, body) = try await post(app, "/open311/v2/requests.json", good)
+      #expect(status == .created)
+      let answer = try #require(
+        try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
+      #expect(answer.count == 1 && answer[0]["token"] == nil)
+      let id = try #require(answer[0]["service_request_id"] as? String)
+      let (_, read, _) = try await call(app, .GET, "/open311/v2/requests/\(id).json")
+      let request = try #require((try JSONSerialization.jsonObject(with: Data(read.utf8)) as? [[String: Any]])?.first)
+      #expect(request["description"] as? String == description)
+      #expect(request["service_code"] as? String == "CXJS-SGZY")
+      #expect(request["address"] as? String == "示范市中心区光明路88号3栋2单元501室")
+      #expect(request["lat"] as? Double == 29.56301234 && request["long"] as? Double == 106.55138765)
+      #expect(!read.contains("gu@example.org") && !read.contains("晓红"))
+      let xml = try await call(app, .GET, "/open311/v2/requests/\(id).xml").1
+      #expect(xml.contains("<lat>29.56301234</lat><long>106.55138765</long>"))
+      #expect(
+        xml.contains(
+          "&quot;一直不亮&quot; 🌙\nStreet light outside unit 501, block 3, out since Monday — it's dark &amp; unsafe."))
+      // Stored as a message of the partner channel, with the name in Chinese order.
+      let serial = try #require(Serial(id))
+      let message = try #require(try await store.message(serial: serial))
+      #expect(message.channel == .app && message.contact.name == "顾晓红" && message.contact.phone.isEmpty)
+
+      // A revoked key posts no more.
+      try await store.revokeOpen311Key(key.id, by: "admin", at: now)
+      #expect(try await post(app, "/open311/v2/requests.json", good).0 == .forbidden)
+    }
+  }
+
+  /// With moderation on, a posted request waits for a moderator as every message does: the answer says
+  /// so, and the request is not public until then.
+  @Test(arguments: TestDatabase.available)
+  func underModeration_aPostedRequestWaits(db: TestDatabase) async throws {
+    try await withSite(db) { site in
+      let (app, store) = (site.app, site.store)
+      let secret = try await store.issueOpen311Key(name: "partner", by: "admin", at: site.clock.now).secret
+      let (status, body) = try await post(
+        app, "/open311/v2/requests.json",
+        [
+          ("api_key", secret), ("service_code", "CXJS"), ("address_string", "光明路88号"), ("last_name", "Smith"),
+          ("phone", "13800138000"), ("description", "Pothole on Guangming Road"),
+        ])
+      #expect(status == .created && body.contains("moderator"))
+      let answer = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
+      let id = try #require(answer.first?["service_request_id"] as? String)
+      #expect(try await call(app, .GET, "/open311/v2/requests/\(id).json").0 == .notFound)
+    }
+  }
+}
