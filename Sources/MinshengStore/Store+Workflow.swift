@@ -44,7 +44,10 @@ extension Store {
   ) async throws -> Message {
     try await perform(
       command, on: messageID, by: actor, at: now, expectedVersion: expectedVersion, images: images,
-      notices: { transition in try await manualSupervisionNotices(command, transition, by: actor, at: now) })
+      notices: { transition in
+        try await manualSupervisionNotices(command, transition, by: actor, at: now)
+          + citizenNotices(transition, at: now)
+      })
   }
 
   /// A supervisor's own 催办 or 督办 reaches the unit as the scheduled ones do: a notice to the lead
@@ -89,6 +92,23 @@ extension Store {
     ).chinese
     return try await supervisionNotices(
       about: message, text: text + answerDueSentence(transition), copyLeaders: command.action == .supervise, at: now)
+  }
+
+  /// 答复提醒: when a reply becomes public (published at once, approved by the unit's reviewer, or
+  /// answered at intake, and again after a reopen), the author is told by SMS in the same transaction —
+  /// only at a mobile number the author proved (a one-time code, or the operator who took the call), so
+  /// that nobody is sent texts about someone else's message. The text names the serial, not the matter.
+  func citizenNotices(_ transition: Transition, at now: Date) -> [OutboxRow] {
+    let message = transition.message
+    guard transition.to == .replied, transition.from != .replied, message.phoneVerified,
+      let mobile = PhoneNumber.mobile(message.contact.phone)
+    else { return [] }
+    return [
+      OutboxRow(
+        id: ids.newID(), channel: "sms", recipient: mobile,
+        body: LocalizedText("sms_reply_published", ["serial": .plain(message.serial.description)]).chinese,
+        createdAt: now, messageID: message.id)
+    ]
   }
 
   /// 请于某日前书面反馈: the sentence a 督办's notice ends with (empty for other events).
