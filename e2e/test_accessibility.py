@@ -76,6 +76,7 @@ def public_pages(server):
         ("stats", "/stats"),
         ("stats-region", "/stats?by=region&kpi=satisfaction"),
         ("honours", "/honours"),
+        ("thanks", "/thanks"),
     ]
 
 
