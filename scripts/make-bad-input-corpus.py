@@ -59,7 +59,7 @@ for i, text in enumerate(broken_json):
 fields = {
     "type": ["", "COMPLAINT", "thanks", "complaint ", None, 1, [], {}, "x" * 5000, "complaint\u0000"],
     "title": ["", " ", "\u202e倒序标题", "a" * 101, "标" * 5000, None, 12, ["a"], "\u0007铃", "<script>alert(1)</script>"],
-    "body": ["", "\n\n\n", "内" * 2001, None, 3.14, {"a": 1}, "\u0000\u0001\u0002", "\ud83d\ude00" * 10, "&lt;b&gt;"],
+    "body": ["", "\n\n\n", "内" * 4001, None, 3.14, {"a": 1}, "\u0000\u0001\u0002", "\ud83d\ude00" * 10, "&lt;b&gt;"],
     "contact": [None, "顾女士", [], {}, {"name": ""}, {"phone": "13800138000"}, {"name": "顾", "phone": "12345"},
                 {"name": "顾", "phone": "1" * 200}, {"name": "a" * 500, "phone": "13800138000"},
                 {"name": "顾", "phone": "13800138000", "email": "not-an-address"}],

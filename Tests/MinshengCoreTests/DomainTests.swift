@@ -100,7 +100,7 @@ import Testing
   @Test func newMessage_listsEveryProblem() {
     var input = Fixtures.newMessage()
     input.title = "   "
-    input.body = String(repeating: "噪", count: 2_001)
+    input.body = String(repeating: "噪", count: NewMessage.maxBodyLength + 1)
     input.contact = Contact(name: "", phone: "abc")
     input.location = Location(address: nil, latitude: 91, longitude: nil)
     do {

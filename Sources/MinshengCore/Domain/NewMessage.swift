@@ -19,8 +19,8 @@ public struct NewMessage: Sendable, Equatable {
 
   /// Longest title, in characters.
   public static let maxTitleLength = 100
-  /// Longest body, in characters.
-  public static let maxBodyLength = 2_000
+  /// Longest body, in characters (Open311's limit for a description; a 12345 work order fits).
+  public static let maxBodyLength = 4_000
 
   public init(
     type: MessageType, title: String, body: String, leaderID: UUID? = nil, regionID: UUID? = nil,
@@ -71,8 +71,9 @@ public struct NewMessage: Sendable, Equatable {
     check(copy.body.hasAtMost(Self.maxBodyLength), "body", .tooLong(max: Self.maxBodyLength))
     check(!copy.contact.name.isEmpty, "contact.name", .missing)
     check(copy.contact.name.hasAtMost(50), "contact.name", .tooLong(max: 50))
-    // A partner app (Open311) may reach its user by email instead.
-    check(!copy.contact.phone.isEmpty || (copy.channel == .app && copy.contact.email != nil), "contact.phone", .missing)
+    check(
+      !copy.contact.phone.isEmpty || copy.channel.reachesAuthorWithoutPhone(email: copy.contact.email), "contact.phone",
+      .missing)
     check(
       copy.contact.phone.isEmpty || PhoneNumber.isPlausible(copy.contact.phone), "contact.phone",
       .invalid(LocalizedText("error_phone_format")))
@@ -101,6 +102,20 @@ public struct NewMessage: Sendable, Equatable {
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
     return copy
+  }
+}
+
+extension Channel {
+  /// Whether a message of the channel may come without a telephone number: a partner app (Open311)
+  /// or a letter to the mailbox with an email address to answer, a social-media comment (its
+  /// author is known by the handle) and a record imported from another board (whose export may
+  /// leave contact details out).
+  func reachesAuthorWithoutPhone(email: String?) -> Bool {
+    switch self {
+    case .app, .mailbox: email != nil
+    case .social, .imported: true
+    case .web, .api, .hotline: false
+    }
   }
 }
 
