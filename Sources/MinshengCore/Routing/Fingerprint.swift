@@ -34,13 +34,13 @@ public struct Fingerprint: Sendable, Equatable {
   }
 
   static func hex(_ values: [UInt32]) -> String {
-    var out = ""
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
     out.reserveCapacity(values.count * 8)
     for value in values {
-      let digits = String(value, radix: 16)
-      out += String(repeating: "0", count: 8 - digits.count) + digits
+      for shift in stride(from: 28, through: 0, by: -4) { out.append(digits[Int((value >> UInt32(shift)) & 0xF)]) }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
   static func values(fromHex text: String) -> [UInt32]? {
