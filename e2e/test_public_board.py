@@ -7,7 +7,7 @@ named by DATABASE_URL when it is set, e.g. the throwaway PostgreSQL of scripts/w
   write a message with an image and XSS payloads in every text field, the mobile number verified by
   an SMS code read from the server's log → see the serial and tracking code → in the staff workbench
   the dispatcher publishes it (moderation) and assigns it, the unit's handler accepts and replies →
-  the reply appears → 我的留言 lists it after a phone + code login → evaluate unsatisfied →
+  the author's texts about both are in the log (办理提醒) → the reply appears → 我的留言 lists it after a phone + code login → evaluate unsatisfied →
   the reopen request is on the timeline → write a thanks letter → it shows on the message and the
   unit page. No alert or dialog may open; the payloads must show as literal text. Also: searching
   噪音 finds the demonstration's noise complaints, the English switch, keyboard focus, page weight
@@ -118,6 +118,17 @@ class Server:
                 return codes[-1]
             time.sleep(0.2)
         raise AssertionError("no one-time code reached the log")
+
+    def sms_texts(self, serial):
+        """The texts about the message with this serial in the server's log (waits up to 30 s for one)."""
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                texts = [line.split(": ", 1)[-1] for line in f if "sms → " in line and f"编号 {serial}" in line]
+            if texts:
+                return texts
+            time.sleep(0.2)
+        return []
 
     def log_size(self):
         return os.path.getsize(self.log_path)
@@ -321,7 +332,7 @@ def run(binary, screenshots):
         driver.find_element(By.ID, "title").send_keys(XSS_TITLE)
         driver.find_element(By.ID, "body").send_keys(XSS_BODY)
         counter = driver.find_element(By.ID, "body-count").text
-        check(counter.startswith(str(len(XSS_BODY)) + " / 2000"), f"the live counter shows {counter!r}")
+        check(counter.startswith(str(len(XSS_BODY)) + " / 4000"), f"the live counter shows {counter!r}")
         driver.find_element(By.ID, "address").send_keys(XSS_ADDRESS)
         driver.find_element(By.ID, "images").send_keys(image)
         driver.find_element(By.ID, "name").send_keys(XSS_NAME)
@@ -399,6 +410,11 @@ def run(binary, screenshots):
               "replied")
         no_dialog(driver, "after replying")
         staff_logout(driver)
+        # 办理提醒: the author's texts (written to the log in development) name the serial, not the code.
+        texts = server.sms_texts(serial)
+        check(any("已由市市场监督管理局受理" in t for t in texts), f"the author is texted that the unit took it up: {texts}")
+        check(any("已有答复" in t for t in texts), f"the author is texted that the reply is public: {texts}")
+        check(all(code not in t and code.replace("-", "") not in t for t in texts), "no text carries the tracking code")
 
         driver.set_window_size(1280, 900)
         driver.get(base + "/messages/" + message_id)

@@ -135,6 +135,18 @@ extension Store {
   }
 
   /// Ends a citizen's session.
+  /// 不再提醒: the author of the messages written with a mobile number turns 办理提醒 off, or on again.
+  public func setNoticesOff(_ off: Bool, phone: String, at now: Date) async throws {
+    guard let mobile = PhoneNumber.mobile(phone) else { throw ValidationError(field: "phone", reason: .missing) }
+    try await citizens.setNoticesOff(off, phoneHash: Hashing.sha256Hex(mobile), at: now)
+  }
+
+  /// Whether the number's author turned 办理提醒 off.
+  public func noticesOff(phone: String) async throws -> Bool {
+    guard let mobile = PhoneNumber.mobile(phone) else { return false }
+    return try await citizens.noticesOff(phoneHash: Hashing.sha256Hex(mobile))
+  }
+
   public func closeCitizenSession(_ key: String) async throws {
     try await citizens.closeSession(hash: Hashing.sha256Hex(key))
   }

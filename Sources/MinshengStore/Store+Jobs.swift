@@ -93,11 +93,14 @@ extension Store {
       try await perform(
         command, on: message.id, by: Self.systemActor, at: now, expectedVersion: message.version, jobKey: job.key
       ) { transition in
-        guard job.notifiesUnit else { return [] }
-        return try await supervisionNotices(
-          about: transition.message, text: text + answerDueSentence(transition),
-          copyLeaders: { if case .supervise = job { return true } else { return false } }(),
-          at: now)
+        // 自动办结 tells the author, as a dispatcher's close does.
+        let citizen = try await citizenNotices(transition, at: now)
+        guard job.notifiesUnit else { return citizen }
+        return try await citizen
+          + supervisionNotices(
+            about: transition.message, text: text + answerDueSentence(transition),
+            copyLeaders: { if case .supervise = job { return true } else { return false } }(),
+            at: now)
       }
       return true
     } catch is WorkflowError {

@@ -48,21 +48,37 @@ extension Store {
       about: message, text: text + answerDueSentence(transition), copyLeaders: command.action == .supervise, at: now)
   }
 
-  /// 答复提醒: when a reply becomes public (published at once, approved by the unit's reviewer, or
-  /// answered at intake, and again after a reopen), the author is told by SMS in the same transaction —
-  /// only at a mobile number the author proved (a one-time code, or the operator who took the call), so
-  /// that nobody is sent texts about someone else's message. The text names the serial, not the matter.
-  func citizenNotices(_ transition: Transition, at now: Date) -> [OutboxRow] {
+  /// 办理提醒: when a unit takes the message up, a reply becomes public (published at once, approved by
+  /// the unit's reviewer, or answered at intake, and again after a reopen), it is handled again, merged
+  /// or closed (`CitizenNotice`), the author is told in the same transaction — by SMS only at a mobile
+  /// number the author proved (a one-time code, or the operator who took the call), so that nobody is
+  /// sent texts about someone else's message, and by e-mail at the address the author gave. The text
+  /// names the serial, not the matter, and never the tracking code. Nothing is sent to an author who
+  /// turned the notices off in 我的留言. Each event gives its notices once: they are written with it.
+  func citizenNotices(_ transition: Transition, at now: Date) async throws -> [OutboxRow] {
+    guard let notice = CitizenNotice.of(transition) else { return [] }
     let message = transition.message
-    guard transition.to == .replied, transition.from != .replied, message.phoneVerified,
-      let mobile = PhoneNumber.mobile(message.contact.phone)
-    else { return [] }
-    return [
-      OutboxRow(
-        id: ids.newID(), channel: "sms", recipient: mobile,
-        body: LocalizedText("sms_reply_published", ["serial": .plain(message.serial.description)]).chinese,
-        createdAt: now, messageID: message.id)
-    ]
+    let mobile = message.phoneVerified ? PhoneNumber.mobile(message.contact.phone) : nil
+    guard mobile != nil || message.contact.email != nil else { return [] }
+    if let phone = PhoneNumber.mobile(message.contact.phone), try await noticesOff(phone: phone) { return [] }
+    var unit: String?
+    if notice == .accepted, let lead = message.leadUnitID { unit = try await self.unit(lead)?.name }
+    let serial = message.serial.description
+    let text = notice.text(serial: serial, unit: unit).chinese
+    var rows: [OutboxRow] = []
+    if let mobile {
+      rows.append(
+        OutboxRow(
+          id: ids.newID(), channel: "sms", recipient: mobile, body: text, createdAt: now, messageID: message.id))
+    }
+    if let email = message.contact.email {
+      // An e-mail's subject is its first line.
+      rows.append(
+        OutboxRow(
+          id: ids.newID(), channel: "email", recipient: email,
+          body: notice.subject(serial: serial).chinese + "\n\n" + text, createdAt: now, messageID: message.id))
+    }
+    return rows
   }
 
   /// 请于某日前书面反馈: the sentence a 督办's notice ends with (empty for other events).

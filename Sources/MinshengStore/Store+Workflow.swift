@@ -46,7 +46,7 @@ extension Store {
       command, on: messageID, by: actor, at: now, expectedVersion: expectedVersion, images: images,
       notices: { transition in
         try await manualSupervisionNotices(command, transition, by: actor, at: now)
-          + citizenNotices(transition, at: now)
+          + (try await citizenNotices(transition, at: now))
       })
   }
 

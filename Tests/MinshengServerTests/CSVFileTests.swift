@@ -27,7 +27,7 @@ import Testing
   @Test func badFiles_sayWhatAndWhere() throws {
     #expect(try Self.records("").isEmpty)
     let tooMany = #expect(throws: ValidationError.self) { try Self.records("a,b\n1,2\n1,2,3") }
-    #expect(tooMany?.message.contains("第 2 条") == true, "\(String(describing: tooMany))")
+    #expect(tooMany?.message.contains("第 3 行") == true, "\(String(describing: tooMany))")
     let missing = #expect(throws: ValidationError.self) { try Self.records("a,b\n1,2", required: ["label"]) }
     #expect(missing?.message.contains("label") == true)
     let nothing = #expect(throws: ValidationError.self) {

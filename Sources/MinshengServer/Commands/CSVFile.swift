@@ -1,24 +1,18 @@
 import ArgumentParser
-import CSV
 import Foundation
 import MinshengCore
 
-/// A CSV file with a header row (RFC 4180: quoted fields may hold commas, quotes and line breaks; a
-/// UTF-8 byte-order mark is skipped), read one record at a time through yaslab/CSV.swift, so a file of
-/// a million rows is never held whole. A record with more fields than the header is refused with
-/// its number; missing trailing fields are empty.
+/// A CSV file with a header row, read one record at a time through `CSVRecordReader` (RFC 4180, UTF-8,
+/// a byte-order mark skipped), so a file of a million rows is never held whole. A record with more
+/// fields than the header is refused with its line; missing trailing fields are empty.
 enum CSVFile {
   /// Calls `body` with each record (column name → field) of the file at `path`, after checking that
   /// the header names every column in `required`.
   static func forEachRecord(
     _ path: String, required: [String] = [], _ body: (_ record: [String: String]) throws -> Void
   ) throws {
-    guard let stream = InputStream(fileAtPath: path) else {
-      throw ArgumentParser.ValidationError(say("cli_unreadable", ["path": .plain(path)]))
-    }
     try forEachRecord(
-      named: path, reader: try reader(named: path) { try CSVReader(stream: stream, hasHeaderRow: true) }, required, body
-    )
+      try opened { () throws(ImportFileError) in try CSVRecordReader(path: path) }, named: path, required, body)
   }
 
   /// The same for CSV text (tests and small inputs).
@@ -26,57 +20,42 @@ enum CSVFile {
     text: String, required: [String] = [], _ body: (_ record: [String: String]) throws -> Void
   ) throws {
     try forEachRecord(
-      named: "CSV", reader: try reader(named: "CSV") { try CSVReader(string: text, hasHeaderRow: true) }, required, body
-    )
+      try opened { () throws(ImportFileError) in try CSVRecordReader(text: text, name: "CSV") }, named: "CSV", required,
+      body)
   }
 
-  private static func reader(named name: String, _ open: () throws -> CSVReader) throws -> CSVReader? {
+  private static func opened(_ open: () throws(ImportFileError) -> CSVRecordReader) throws -> CSVRecordReader {
     do {
       return try open()
-    } catch CSVError.cannotReadHeaderRow {
-      return nil  // an empty file: no records
-    } catch CSVError.cannotOpenFile {
-      throw ArgumentParser.ValidationError(say("cli_unreadable", ["path": .plain(name)]))
+    } catch {
+      throw ArgumentParser.ValidationError(error.description)
     }
-  }
-
-  private static func isEndOfFile(_ error: any Error) -> Bool {
-    if case CSVError.cannotReadFile = error { return true }
-    return false
   }
 
   private static func forEachRecord(
-    named name: String, reader: CSVReader?, _ required: [String], _ body: ([String: String]) throws -> Void
+    _ reader: CSVRecordReader, named name: String, _ required: [String], _ body: ([String: String]) throws -> Void
   ) throws {
-    guard let reader, let header = reader.headerRow else {
+    var reader = reader
+    guard let columns = reader.columns else {
       if let column = required.first { throw missing(column, in: name) }
       return
     }
-    let columns = header.map { $0.trimmingCharacters(in: CharacterSet.whitespaces.union(["\u{FEFF}"])) }
     for column in required where !columns.contains(column) { throw missing(column, in: name) }
-    var number = 0
-    while let row = reader.next() {
-      number += 1
-      if row.count == 1, row[0].isEmpty { continue }  // a blank line
-      guard row.count <= columns.count else {
-        throw ArgumentParser.ValidationError(
-          say(
-            "cli_csv_fields",
-            [
-              "file": .plain(name), "record": .number(number), "fields": .number(row.count),
-              "columns": .number(columns.count),
-            ]))
+    do {
+      while let record = try reader.next() {
+        var fields = record.fields
+        for column in columns where fields[column] == nil { fields[column] = "" }
+        try body(fields)
       }
-      var record: [String: String] = [:]
-      for (index, column) in columns.enumerated() { record[column] = index < row.count ? row[index] : "" }
-      try body(record)
+    } catch let error as ImportFileError {
+      throw ArgumentParser.ValidationError(error.description)
     }
-    // On Linux a file stream reports bytes available at its end, so the reader's last read fails
-    // with `cannotReadFile` after the last record: that is the end of the file, not an error.
-    if let error = reader.error, !Self.isEndOfFile(error) {
-      throw ArgumentParser.ValidationError(
-        say("cli_csv_unreadable", ["file": .plain(name), "reason": .plain(String(describing: error))]))
-    }
+  }
+
+  /// A CSV field, quoted when it holds a comma, a quote or a line break.
+  static func quoted(_ field: String) -> String {
+    guard field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return field }
+    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
   private static func missing(_ column: String, in name: String) -> ArgumentParser.ValidationError {

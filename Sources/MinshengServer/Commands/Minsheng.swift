@@ -11,7 +11,7 @@ public struct Minsheng: AsyncParsableCommand {
     subcommands: [
       ServeCommand.self, DemoCommand.self, UserCommand.self, MigrateCommand.self, AuditCommand.self,
       WorkflowCommand.self, ClassifyCommand.self, TopicsCommand.self, JobsCommand.self, BackupCommand.self,
-      RestoreCommand.self, SearchCommand.self, StatsCommand.self, Open311KeyCommand.self,
+      RestoreCommand.self, SearchCommand.self, StatsCommand.self, Open311KeyCommand.self, ImportCommand.self,
     ]
   )
 

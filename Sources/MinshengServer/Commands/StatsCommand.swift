@@ -72,7 +72,7 @@ struct StatsCommand: AsyncParsableCommand {
           key, name, kpi.id, kpi.name(in: code), String(figure.numerator), String(figure.denominator), value ?? "",
           figure.ranked ? "true" : "false",
         ]
-        out += fields.map(quoted).joined(separator: ",") + "\r\n"
+        out += fields.map(CSVFile.quoted).joined(separator: ",") + "\r\n"
       }
     }
     rows("all", StatsNames.name(of: "all", in: .platform, names: names, language: language), table.platform)
@@ -81,11 +81,5 @@ struct StatsCommand: AsyncParsableCommand {
         key, StatsNames.name(of: key, in: table.dimension, names: names, language: language), table.groups[key] ?? [:])
     }
     return out
-  }
-
-  /// A CSV field, quoted when it holds a comma, a quote or a line break.
-  static func quoted(_ field: String) -> String {
-    guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 }

@@ -20,7 +20,39 @@ enum Senders {
     let staff: any OutboxSender =
       configuration.smtp.map { StaffMailSender(store: store, mailer: $0, logger: logger) }
       ?? LogStaffSender(logger: logger)
-    return [sms, staff]
+    let citizenMail: any OutboxSender =
+      configuration.smtp.map { CitizenMailSender(mailer: $0) } ?? LogCitizenMailSender(logger: logger)
+    return [sms, staff, citizenMail]
+  }
+}
+
+/// 办理提醒 by e-mail to an author who gave an address: the notice's first line is the subject.
+struct CitizenMailSender: OutboxSender {
+  let mailer: SMTPMailer
+  var channel: String { "email" }
+
+  func send(to recipient: String, body: String) async throws {
+    let (subject, text) = CitizenMail.split(body)
+    try await mailer.send(to: [recipient], subject: subject, body: text + "\n\n" + say("mail_footer_citizen"))
+  }
+}
+
+/// The development sender for authors' e-mail: the log, the address masked.
+struct LogCitizenMailSender: OutboxSender {
+  let logger: Logger
+  var channel: String { "email" }
+
+  func send(to recipient: String, body: String) async throws {
+    let (subject, text) = CitizenMail.split(body)
+    logger.notice("email → \(PrivacyMask.mask(recipient)): \(subject) | \(text)")
+  }
+}
+
+enum CitizenMail {
+  /// An outbox e-mail's subject (its first line) and text (after the blank line).
+  static func split(_ body: String) -> (subject: String, text: String) {
+    guard let gap = body.range(of: "\n\n") else { return (body, body) }
+    return (String(body[..<gap.lowerBound]), String(body[gap.upperBound...]))
   }
 }
 

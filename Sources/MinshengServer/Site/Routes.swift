@@ -83,6 +83,7 @@ struct Routes: Sendable {
     routes.on(.POST, .accountLogin, use: account.login)
     routes.on(.POST, .accountLogout, use: account.logout)
     routes.on(.POST, .accountOpen, use: account.open)
+    routes.on(.POST, .accountNotices, use: account.notices)
     routes.on(.GET, .unit(.key), use: boards.unit)
     routes.on(.GET, .leader(.key), use: boards.leader)
     throttled.on(.GET, .overdue, use: boards.overdue)

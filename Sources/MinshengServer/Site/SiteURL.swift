@@ -29,6 +29,7 @@ enum SiteURL: Sendable, Equatable {
   case accountLogin
   case accountLogout
   case accountOpen
+  case accountNotices
   case unit(Parameter<UUID>)
   case leader(Parameter<UUID>)
   case overdue
@@ -75,6 +76,7 @@ enum SiteURL: Sendable, Equatable {
     case .accountCode: ["account", "code"]
     case .accountLogin: ["account", "login"]
     case .accountLogout: ["account", "logout"]
+    case .accountNotices: ["account", "notices"]
     case .accountOpen: ["account", "open"]
     case .unit(let id): ["units", .uuid("id", id)]
     case .leader(let id): ["leaders", .uuid("id", id)]

@@ -136,6 +136,9 @@ protocol CitizenStorage: Sendable {
   func closeSession(hash: String) async throws
   /// A secret of the store, made from `candidate` when it does not exist yet.
   func secret(named name: String, candidate: String) async throws -> String
+  /// 不再提醒: turns the number's notices off (or on again).
+  func setNoticesOff(_ off: Bool, phoneHash: String, at now: Date) async throws
+  func noticesOff(phoneHash: String) async throws -> Bool
 }
 
 /// 任务存储: leases for work one instance does at a time, the outbox, and what the scheduled jobs read.

@@ -5,6 +5,7 @@ import MinshengCore
 /// the message as it ends.
 struct LoadedCase: Sendable {
   var intake: ReceivedCase
+  var external: ExternalReference?
   var changes: [LoadedChange]
   /// The message after the last change; its serial number is given when it is stored.
   var final: Message
@@ -13,9 +14,9 @@ struct LoadedCase: Sendable {
   var evaluations: [EvaluationRecord]
 
   /// Its search documents, cut while deciding: the public one (nil while the public may not read
-  /// it) and the staff's without the serial, which is given when it is stored.
-  var shown: SearchDocument?
-  var staffWithoutSerial: SearchDocument
+  /// it) and the staff's without the serial, which is given when it is stored; nil for both when the
+  /// message is queued for the background indexing instead, as intake queues it.
+  var documents: (shown: SearchDocument?, staffWithoutSerial: SearchDocument)?
 }
 
 /// One change of a loaded case: its event, and the assisting units when it named them.
@@ -36,6 +37,9 @@ struct SealedLoad {
   var replies: [ReplyRecord] = []
   var evaluations: [EvaluationRecord] = []
   var search: [SQLFragment] = []
+  var suggestions: [SuggestionRecord] = []
+  var attachments: [AttachmentRecord] = []
+  var imported: [ImportedRecordRow] = []
 
   /// How many events a batch appends to the global chain.
   static func eventCount(_ batch: [LoadedCase]) -> Int {
@@ -70,6 +74,7 @@ struct SealedLoad {
     var next = 0
     var numbers = numbers.mapValues { $0[...] }
     var documents: [SearchDocuments] = []
+    var queued: [(id: UUID, version: Int)] = []
     func seal(_ draft: EventDraft, id: UUID, after tip: ChainTip) -> ChainTip {
       let (event, tip) = AuditChain.seal(draft, id: id, sequence: sequences[next], at: place, after: tip)
       events.append(EventRecord(event, position: place.position))
@@ -95,15 +100,41 @@ struct SealedLoad {
       }
       replies += item.replies
       evaluations += item.evaluations
+      if let suggestion = item.intake.suggestion { suggestions.append(suggestion) }
+      for (position, image) in item.intake.images.enumerated() {
+        attachments.append(
+          AttachmentRecord(image, messageID: message.id, position: position, at: item.intake.message.createdAt))
+      }
+      if let external = item.external {
+        imported.append(
+          ImportedRecordRow(
+            source: external.source, external_id: external.id, message_id: message.id, link: external.link,
+            imported_at: external.importedAt))
+      }
       messages.append(message)
       records.append(
         MessageRecord(
           message, trackingHash: item.intake.trackingHash, chainTip: tip, fingerprint: item.intake.fingerprint))
-      documents.append(
-        SearchDocuments(
-          key: SearchStatements.key(message.serial), message: message, shown: item.shown,
-          staff: item.staffWithoutSerial.naming(message.serial.description)))
+      if let cut = item.documents {
+        documents.append(
+          SearchDocuments(
+            key: SearchStatements.key(message.serial), message: message, shown: cut.shown,
+            staff: cut.staffWithoutSerial.naming(message.serial.description)))
+      } else {
+        queued.append((message.id, message.version))
+      }
     }
-    search = SearchStatements.write(documents, postgres: postgres, replacing: false)
+    search = SearchStatements.queue(queued) + SearchStatements.write(documents, postgres: postgres, replacing: false)
   }
+}
+
+/// A row of `imported_records`: which message an external id became.
+struct ImportedRecordRow: Codable, Sendable {
+  static let schema = "imported_records"
+
+  var source: String
+  var external_id: String
+  var message_id: UUID
+  var link: String?
+  var imported_at: Date
 }

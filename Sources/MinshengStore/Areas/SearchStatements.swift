@@ -43,6 +43,18 @@ enum SearchStatements {
       """, [.uuid(id), .integer(Int64(version))])
   }
 
+  /// Marks many messages at once, 500 to a statement.
+  static func queue(_ messages: [(id: UUID, version: Int)]) -> [SQLFragment] {
+    stride(from: 0, to: messages.count, by: 500).map { start in
+      let chunk = messages[start..<min(start + 500, messages.count)]
+      return SQLFragment(
+        "INSERT INTO search_pending (message_id, version) VALUES "
+          + Array(repeating: "(?, ?)", count: chunk.count).joined(separator: ", ")
+          + " ON CONFLICT (message_id) DO UPDATE SET version = excluded.version",
+        chunk.flatMap { [StoreValue.uuid($0.id), .integer(Int64($0.version))] })
+    }
+  }
+
   static func pending(limit: Int) -> SQLFragment {
     SQLFragment("SELECT message_id, version FROM search_pending LIMIT ?", [.integer(Int64(limit))])
   }

@@ -56,5 +56,7 @@ public enum StoreMigrations {
     M0050_FrozenHonours(),
     M0051_RatingAppeals(),
     M0052_Open311Keys(),
+    M0053_ImportedRecords(),
+    M0054_NoticeOptOuts(),
   ]
 }

@@ -182,6 +182,25 @@ struct SQLCitizenStorage: CitizenStorage {
     try await connection.sql.delete(from: "citizen_sessions").where("session_hash", .equal, hash).run()
   }
 
+  func setNoticesOff(_ off: Bool, phoneHash: String, at now: Date) async throws {
+    let sql = try connection.sql
+    if off {
+      try await sql.raw(
+        """
+        INSERT INTO notice_opt_outs (phone_hash, created_at) VALUES (\(bind: phoneHash), \(bind: now))
+        ON CONFLICT (phone_hash) DO NOTHING
+        """
+      ).run()
+    } else {
+      try await sql.delete(from: "notice_opt_outs").where("phone_hash", .equal, phoneHash).run()
+    }
+  }
+
+  func noticesOff(phoneHash: String) async throws -> Bool {
+    try await connection.sql.select().column("phone_hash").from("notice_opt_outs")
+      .where("phone_hash", .equal, phoneHash).first() != nil
+  }
+
   func secret(named name: String, candidate: String) async throws -> String {
     let sql = try connection.sql
     try await sql.raw(

@@ -82,6 +82,9 @@ struct SQLCaseStorage: CaseStorage {
       try await sql.insert(sealed.evaluations, into: EvaluationRecord.schema)
       try await sql.insert(sealed.events, into: EventRecord.schema)
       for statement in sealed.search { try await sql.run(statement) }
+      try await sql.insert(sealed.suggestions, into: SuggestionRecord.schema)
+      for attachment in sealed.attachments { try await sql.insert(attachment, into: AttachmentRecord.schema) }
+      try await sql.insert(sealed.imported, into: ImportedRecordRow.schema)
       return sealed.messages
     }
   }

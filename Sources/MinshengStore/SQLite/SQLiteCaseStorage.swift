@@ -52,6 +52,9 @@ struct SQLiteCaseStorage: CaseStorage {
       for evaluation in sealed.evaluations { try handle.insert(evaluation, into: EvaluationRecord.schema) }
       for event in sealed.events { try handle.insert(event, into: EventRecord.schema) }
       for statement in sealed.search { try handle.run(statement) }
+      for suggestion in sealed.suggestions { try handle.insert(suggestion, into: SuggestionRecord.schema) }
+      for attachment in sealed.attachments { try handle.insert(attachment, into: AttachmentRecord.schema) }
+      for row in sealed.imported { try handle.insert(row, into: ImportedRecordRow.schema) }
       return sealed.messages
     }
   }

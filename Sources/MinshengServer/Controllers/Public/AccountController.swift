@@ -13,6 +13,7 @@ struct AccountController: Sendable {
     var phone: String?
     var code: String?
     var id: String?
+    var off: String?
   }
 
   /// `GET /account`: the login form, or the messages of the logged-in number.
@@ -26,9 +27,12 @@ struct AccountController: Sendable {
   ) async throws -> Response {
     let language = request.pageLanguage
     var content = AccountContent(
-      loggedIn: phone != nil, phone: form.phone ?? "", phoneLabel: "", notice: notice, errors: errors, items: [])
+      loggedIn: phone != nil, phone: form.phone ?? "", phoneLabel: "", notice: notice, errors: errors, items: [],
+      noticesOff: false, noticesText: "")
     if let phone {
       content.phoneLabel = language.text("account_phone", ["phone": .plain(PrivacyMask.mask(phone))])
+      content.noticesOff = try await context.store.noticesOff(phone: phone)
+      content.noticesText = language.text(content.noticesOff ? "account_notices_off" : "account_notices_on")
       let names = try await context.store.referenceNames()
       let now = context.clock()
       content.items = try await context.store.messages(ofPhone: phone).map { item in
@@ -88,6 +92,20 @@ struct AccountController: Sendable {
     return response
   }
 
+  /// `POST /account/notices`: turns 办理提醒 off (`off=1`) or on again for the logged-in number.
+  func notices(_ request: Request) async throws -> Response {
+    let form = (try? request.content.decode(LoginForm.self)) ?? LoginForm()
+    try request.checkFormToken(form._csrf)
+    guard let phone = try await context.citizenPhone(request) else {
+      return request.redirect(to: SiteURL.account.path, redirectType: .normal)
+    }
+    let off = form.off == "1"
+    try await context.store.setNoticesOff(off, phone: phone, at: context.clock())
+    return try await page(
+      request, phone: phone, form: LoginForm(),
+      notice: request.pageLanguage.text(off ? "account_notices_saved_off" : "account_notices_saved_on"))
+  }
+
   /// `POST /account/open`: follows one of the number's messages on the 办理进度 page.
   func open(_ request: Request) async throws -> Response {
     let form = (try? request.content.decode(LoginForm.self)) ?? LoginForm()
@@ -111,6 +129,9 @@ struct AccountContent: Encodable, Sendable {
   var notice: String
   var errors: [String]
   var items: [AccountItem]
+  /// 办理提醒 for the number: off when the author turned them off.
+  var noticesOff: Bool
+  var noticesText: String
 }
 
 /// One of the citizen's own messages: the author sees the title as written (masked numbers aside)
