@@ -119,16 +119,16 @@ class Server:
             time.sleep(0.2)
         raise AssertionError("no one-time code reached the log")
 
-    def sms_texts(self, serial):
-        """The texts about the message with this serial in the server's log (waits up to 30 s for one)."""
+    def sms_texts(self, serial, waiting_for):
+        """The texts about the message with this serial in the server's log, once one of them holds
+        `waiting_for` (the outbox is sent every second; waits up to 30 s)."""
         deadline = time.time() + 30
-        while time.time() < deadline:
+        while True:
             with open(self.log_path, encoding="utf-8", errors="replace") as f:
-                texts = [line.split(": ", 1)[-1] for line in f if "sms → " in line and f"编号 {serial}" in line]
-            if texts:
+                texts = [line.split(": ", 1)[-1].strip() for line in f if "sms → " in line and f"编号 {serial}" in line]
+            if any(waiting_for in text for text in texts) or time.time() > deadline:
                 return texts
             time.sleep(0.2)
-        return []
 
     def log_size(self):
         return os.path.getsize(self.log_path)
@@ -411,7 +411,7 @@ def run(binary, screenshots):
         no_dialog(driver, "after replying")
         staff_logout(driver)
         # 办理提醒: the author's texts (written to the log in development) name the serial, not the code.
-        texts = server.sms_texts(serial)
+        texts = server.sms_texts(serial, "已有答复")
         check(any("已由市市场监督管理局受理" in t for t in texts), f"the author is texted that the unit took it up: {texts}")
         check(any("已有答复" in t for t in texts), f"the author is texted that the reply is public: {texts}")
         check(all(code not in t and code.replace("-", "") not in t for t in texts), "no text carries the tracking code")

@@ -7,7 +7,7 @@ import Testing
 import VaporTesting
 
 /// Each role's own work comes first on its queue, notices after it; the pool shows how long each new
-/// message has waited and flags those past the dispatch limit (#22).
+/// message has waited and flags those past the dispatch limit (#22), and where it came in (#20).
 @Suite struct QueueOrderPagesTests: SiteTesting {
   @Test func inboxSections_putTheRolesOwnStepFirst() {
     #expect(InboxSection.order(for: .reviewer).first == .review)
@@ -58,16 +58,16 @@ import VaporTesting
   }
 
   @Test(arguments: TestDatabase.available)
-  func thePool_showsTheWait_andFlagsWhatIsPastTheDispatchLimit(db: TestDatabase) async throws {
+  func thePool_showsTheWaitAndTheChannel_andFlagsWhatIsPastTheDispatchLimit(db: TestDatabase) async throws {
     try await withSite(db, policy: .open) { site in
       let (app, store, world) = (site.app, site.store, site.world)
       let old = try await store.submit(
         Fixtures.newMessage(title: "一周前的留言", leader: world.secretary.id), at: site.clock.now
       ).message.id
       site.clock.advance(7 * 86_400)
-      let fresh = try await store.submit(
-        Fixtures.newMessage(title: "刚到的留言", leader: world.secretary.id), at: site.clock.now
-      ).message.id
+      var call = Fixtures.newMessage(title: "刚到的留言", leader: world.secretary.id)
+      call.channel = .hotline
+      let fresh = try await store.submit(call, at: site.clock.now).message.id
       site.clock.advance(2 * 3_600)
       let dispatcher = try await logIn(app, "xfb.dispatcher")
       let pool = try await get(app, "/staff/pool", cookies: dispatcher.cookies).1
@@ -80,6 +80,8 @@ import VaporTesting
       #expect(oldRow.contains(#"<span class="left due-late">已等待 7.1 天，超过交办时限 1 个工作日</span>"#))
       let freshRow = try row(fresh)
       #expect(freshRow.contains(#"<span class="left">已等待 2 小时（交办时限 1 个工作日）</span>"#))
+      // A call shows its channel; a message from the web form shows none.
+      #expect(freshRow.contains(#"<span class="channel">热线电话</span>"#) && !oldRow.contains(#"class="channel""#))
       #expect(pool.contains(#"class="item due-late""#))
     }
   }

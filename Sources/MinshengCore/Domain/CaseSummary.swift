@@ -17,12 +17,15 @@ public struct CaseSummary: Sendable, Hashable, Identifiable {
   /// The type and the region, which choose the SLA rule (the dispatch limit in the pool).
   public var type: MessageType
   public var regionID: UUID?
+  /// Where it came in (the pool shows it: a call, a letter, a comment, an import …).
+  public var channel: Channel
 
   public init(
     id: UUID, serial: Serial, title: String, status: Status, urgent: Bool, leadUnitID: UUID?,
     suggestedUnitID: UUID?, acceptanceDue: Date?, replyDue: Date?, createdAt: Date, type: MessageType,
-    regionID: UUID?
+    regionID: UUID?, channel: Channel
   ) {
+    self.channel = channel
     self.id = id
     self.serial = serial
     self.title = title
@@ -44,6 +47,6 @@ extension Message {
     CaseSummary(
       id: id, serial: serial, title: title, status: status, urgent: urgent, leadUnitID: leadUnitID,
       suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue, replyDue: replyDue, createdAt: createdAt,
-      type: type, regionID: regionID)
+      type: type, regionID: regionID, channel: channel)
   }
 }

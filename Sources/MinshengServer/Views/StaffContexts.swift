@@ -13,6 +13,8 @@ struct CaseRow: Encodable, Sendable, LeafDataRepresentable {
   var statusClass: String
   var urgent: Bool
   var unit: String
+  /// The channel, when it is not the web form (热线电话, 信件, 社交媒体, 导入 …).
+  var channel: String
   var created: String
   var due: String
   /// `ok` (green), `soon` (amber: less than one working day left), `late` (red), or empty.
@@ -37,6 +39,7 @@ struct CaseRow: Encodable, Sendable, LeafDataRepresentable {
     statusClass = message.status.rawValue
     urgent = message.urgent
     unit = message.leadUnitID.flatMap { names.units[$0]?.name } ?? ""
+    channel = message.channel == .web ? "" : language.name(message.channel)
     created = language.dateTime(message.createdAt)
     let deadline = DeadlineStatus.of(message, at: now, calendar: calendar)
     due = deadline.due.map { language.text("queue_due", ["due": .plain(language.deadline($0))]) } ?? ""
@@ -78,6 +81,10 @@ struct CaseRow: Encodable, Sendable, LeafDataRepresentable {
     if !unit.isEmpty {
       row["hasUnit"] = .bool(true)
       row["unit"] = .string(unit)
+    }
+    if !channel.isEmpty {
+      row["hasChannel"] = .bool(true)
+      row["channel"] = .string(channel)
     }
     if !hint.isEmpty {
       row["hasHint"] = .bool(true)

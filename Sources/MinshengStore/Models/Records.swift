@@ -181,9 +181,10 @@ struct CaseSummaryRecord: QueueRecord {
   var createdAt: Date
   var type: String
   var regionID: UUID?
+  var channel: String
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case id, title, status, urgent, type
+    case id, title, status, urgent, type, channel
     case regionID = "region_id"
     case serialYear = "serial_year"
     case serialNumber = "serial_number"
@@ -203,13 +204,15 @@ struct CaseSummaryRecord: QueueRecord {
 
   /// The core value; a status no current code knows is reported, not guessed.
   func core() throws -> CaseSummary {
-    guard let status = Status(rawValue: status), let type = MessageType(rawValue: type) else {
+    guard let status = Status(rawValue: status), let type = MessageType(rawValue: type),
+      let channel = Channel(rawValue: channel)
+    else {
       throw StoreError.internal("a message row holds a value this version does not know")
     }
     return CaseSummary(
       id: id, serial: Serial(year: serialYear, number: serialNumber), title: title, status: status, urgent: urgent,
       leadUnitID: leadUnitID, suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue, replyDue: replyDue,
-      createdAt: createdAt, type: type, regionID: regionID)
+      createdAt: createdAt, type: type, regionID: regionID, channel: channel)
   }
 }
 
