@@ -18,6 +18,8 @@ public struct MessageFilter: Sendable, Equatable {
   public var statuses: [Status]?
   public var createdFrom: Date?
   public var createdBefore: Date?
+  /// Changed (any step, public or not) after this time (Open311's `updated_after`).
+  public var updatedAfter: Date?
   /// Continue after this serial (the last one of the previous page).
   public var after: Serial?
   /// Words to find (`SearchQuery`) in the title, the body or a published reply, as the public sees

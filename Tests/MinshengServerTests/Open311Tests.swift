@@ -62,6 +62,15 @@ import VaporTesting
       let second = try #require(
         try await json(app, "/open311/v2/requests.json?page=2&page_size=1").1 as? [[String: Any]])
       #expect(second.map { $0["service_request_id"] as? String } == [repliedSerial])
+      // updated_after: only the requests changed since, each with its last change.
+      site.clock.advance(3_600)
+      let mark = Open311Controller.timestamp(site.clock.now)
+      site.clock.advance(60)
+      try await store.perform(.assign(lead: world.market.id), on: open.id, by: world.dispatcher, at: site.clock.now)
+      let changed = try #require(
+        try await json(app, "/open311/v2/requests.json?updated_after=\(mark)").1 as? [[String: Any]])
+      #expect(changed.map { $0["service_request_id"] as? String } == [open.serial.description])
+      #expect((changed.first?["updated_datetime"] as? String) == Open311Controller.timestamp(site.clock.now))
 
       // One request: still a list of one; unknown or private ones are 404 with an error body.
       let one = try #require(try await json(app, "/open311/v2/requests/\(open.serial).json").1 as? [[String: Any]])
@@ -76,6 +85,7 @@ import VaporTesting
       for query in [
         "start_date=2026-01-01T00:00:00", "start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z",
         "status=pending", "page=0", "page_size=1001", "end_date=2026-01-01T00:00:00Z&start_date=2026-02-01T00:00:00Z",
+        "updated_after=yesterday",
       ] {
         let (code, body, _) = try await json(app, "/open311/v2/requests.json?" + query)
         #expect(code == .badRequest, "\(query)")

@@ -62,6 +62,7 @@ extension MessageFilter {
     }
     if let createdFrom { conditions.append(SQLFragment("created_at >= ?", [.date(createdFrom)])) }
     if let createdBefore { conditions.append(SQLFragment("created_at < ?", [.date(createdBefore)])) }
+    if let updatedAfter { conditions.append(SQLFragment("updated_at > ?", [.date(updatedAfter)])) }
     if let after {
       conditions.append(
         SQLFragment(

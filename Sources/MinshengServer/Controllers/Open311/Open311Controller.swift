@@ -159,6 +159,7 @@ struct Open311Controller: Sendable {
     // `end_date` is the latest time to include.
     filter.createdBefore = query.end.addingTimeInterval(0.001)
     filter.statuses = query.statuses
+    filter.updatedAfter = query.updatedAfter
     let categories: [UUID?] =
       query.codes.isEmpty
       ? [nil] : query.codes.compactMap { code in names.categories.values.first { $0.code == code }?.id }
@@ -186,11 +187,13 @@ struct Open311Controller: Sendable {
     let item = file.item
     let category = item.categoryID.flatMap { names.categories[$0] }
     let closed = [Status.replied, .closed].contains(item.status)
-    let updated = ([item.createdAt] + file.timeline.map(\.at) + file.replies.map(\.publishedAt)).max() ?? item.createdAt
     let notes = file.replies.last?.body ?? Language.zhHans.name(item.status)
     let media = file.images.first.map { baseURL(request) + SiteURL.media(.value($0.id)).path }
+    let message = try await context.store.message(id)
     // Coordinates go with the address: not when a moderator kept the address from the public.
-    let location = try await context.store.message(id).flatMap { $0.publicAddress == "" ? nil : $0.location }
+    let location = message.flatMap { $0.publicAddress == "" ? nil : $0.location }
+    // The case's last change, public or not, as `updated_after` compares it.
+    let updated = message?.updatedAt ?? item.createdAt
     // A request posted here has its title taken from its first line: the description is its text alone,
     // as it was posted (masked where it names a person's number or card).
     let description = Self.title(of: item.body) == item.title ? item.body : item.title + "\n\n" + item.body
@@ -244,6 +247,8 @@ struct Open311Query: Sendable {
   var end: Date
   var page: Int
   var pageSize: Int
+  /// `updated_after`: only requests changed after this time.
+  var updatedAfter: Date?
 
   init(_ request: Request, now: Date) throws(Open311Error) {
     func value(_ name: String) -> String? {
@@ -292,6 +297,7 @@ struct Open311Query: Sendable {
     guard end.timeIntervalSince(start) <= Open311Controller.window else {
       throw .badRequest("start_date and end_date may be at most 90 days apart.")
     }
+    updatedAfter = try date("updated_after")
     page = try number("page", default: 1, in: 1...10_000)
     pageSize = try number("page_size", default: Open311Controller.largestPage, in: 1...Open311Controller.largestPage)
   }
