@@ -44,6 +44,16 @@ extension AdminController {
     let language = request.pageLanguage
     let done: String
     do {
+      if section == .keys, verb == "add", id == nil {
+        // A key is shown once, on this page, never in a URL; the page is not stored by the browser.
+        let (key, secret) = try await store.issueOpen311Key(
+          name: sent.text("name"), by: session.account.username, at: context.clock())
+        let response = try await render(
+          request, section, session: session,
+          notice: language.text("admin_key_issued", ["name": .plain(key.name), "key": .plain(secret)]))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+      }
       done = try await apply(section, verb, id: id ?? nil, sent: sent, session: session)
     } catch {
       let mapped = MappedError.of(error)
@@ -71,6 +81,8 @@ extension AdminController {
       return found
     }
     switch (section, verb, id) {
+    case (.keys, "revoke", let id?):
+      try await store.revokeOpen311Key(id, by: actor, at: now)
     case (.regions, "add", nil):
       _ = try await store.createRegion(
         code: sent.text("code"), name: sent.text("name"), parent: sent.uuid("parent_id"), by: actor, at: now)

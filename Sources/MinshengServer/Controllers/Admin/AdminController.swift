@@ -17,7 +17,7 @@ struct AdminController: Sendable {
   var store: Store { context.store }
 
   enum Section: String, CaseIterable, Sendable {
-    case regions, leaders, units, categories, rules, words, users, knowledge
+    case regions, leaders, units, categories, rules, words, users, knowledge, keys
 
     var url: SiteURL { .staff(.adminSection(.value(rawValue))) }
 

@@ -29,6 +29,7 @@ struct AdminSections: Sendable {
     case .words: (content.tables, content.forms) = try await words()
     case .users: (content.tables, content.forms) = try await users(names, options)
     case .knowledge: (content.tables, content.forms) = try await knowledge(names, options)
+    case .keys: (content.tables, content.forms) = try await keys()
     }
     return content
   }
