@@ -5,14 +5,19 @@ say the same: the services, a service's definition, the requests (all, by servic
 list) and one request; posts requests with a key from `minsheng open311-key add` (with `three`, and as
 a plain form) and reads them back exactly — a 4,000-character description with newlines, quotes and
 emoji, coordinates to eight decimals, an address with unit numbers; an unknown request is a 404, a
-wrong key a 403 and a bad date a 400 with an Open311 error body.
+wrong key a 403 and a bad date a 400 with an Open311 error body. A webhook registered with
+`minsheng webhook add` receives the posted request's `received` event, signed (HMAC-SHA256).
 
     scripts/open311-clients.py [--binary .build/debug/minsheng]
 
 On a fresh SQLite file, or DATABASE_URL (scripts/with-postgres.sh for PostgreSQL). Loopback only.
 """
 import argparse
+import hashlib
+import hmac
+import http.server
 import json
+import threading
 import os
 import socket
 import subprocess
@@ -48,6 +53,20 @@ def three_client(endpoint, output="json"):
 
     three.core.xml = lambda data: KeysAsList(relaxml.xml(data))
     return three.core.Three(endpoint, format=output)
+
+
+class Hooks(http.server.BaseHTTPRequestHandler):
+    """A partner's webhook receiver: keeps what it is sent and answers 204."""
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        Hooks.received.append((dict(self.headers), body.decode()))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
 
 
 def free_port():
@@ -94,6 +113,12 @@ def main():
         subprocess.run([args.binary, "demo", "--messages", "80"], env=env, check=True, stdout=subprocess.DEVNULL)
         key = subprocess.run([args.binary, "open311-key", "add", "open311 client check"], env=env, check=True,
                              capture_output=True, text=True).stdout.strip()
+        receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hooks)
+        threading.Thread(target=receiver.serve_forever, daemon=True).start()
+        hook_id, secret = subprocess.run(
+            [args.binary, "webhook", "add", f"http://127.0.0.1:{receiver.server_address[1]}/hooks",
+             "--events", "received,answer_directly"], env=env, check=True, capture_output=True, text=True
+        ).stdout.strip().split("\t")
         port = free_port()
         log = open(os.path.join(directory, "server.log"), "w")
         server = subprocess.Popen([args.binary, "serve", "--hostname", "127.0.0.1", "--port", str(port)], env=env,
@@ -109,7 +134,8 @@ def main():
                     time.sleep(0.5)
             else:
                 sys.exit("the server did not become healthy")
-            run(base, key)
+            posted = run(base, key)
+            check_webhook(posted, secret)
         finally:
             server.terminate()
             server.wait(timeout=60)
@@ -179,7 +205,7 @@ def run(base, key):
     check(plain(back) == as_xml.get_service_request(new_id), "the posted request says the same in XML")
     check("gu@example.org" not in json.dumps(back, ensure_ascii=False), "no contact detail is public")
 
-    run_three(root, key, code, as_json)
+    posted = run_three(root, key, code, as_json)
 
     try:
         as_json.get_service_request("2099-999999")
@@ -193,6 +219,27 @@ def run(base, key):
     except requests.HTTPError as error:
         check(error.response.status_code == 400 and b"<errors><error><code>400</code>" in error.response.content,
               "a date without its zone is a 400 with an XML error body")
+    return posted
+
+
+def check_webhook(serial, secret):
+    """The webhook receives the posted request's arrival, signed with its secret."""
+    deadline = time.time() + 30
+    delivery = None
+    while time.time() < deadline and delivery is None:
+        delivery = next((d for d in Hooks.received if json.loads(d[1]).get("serial") == serial), None)
+        time.sleep(0.2)
+    check(delivery is not None, f"the webhook received the request {serial}")
+    if delivery is None:
+        return
+    headers, body = delivery
+    headers = {k.lower(): v for k, v in headers.items()}
+    expected = hmac.new(secret.encode(), f"{headers['x-minsheng-timestamp']}.{body}".encode(), hashlib.sha256)
+    check(headers.get("x-minsheng-signature") == "sha256=" + expected.hexdigest(), "the delivery is signed with the secret")
+    payload = json.loads(body)
+    check(payload["event"] == "received" and headers.get("x-minsheng-event") == "received", "the event is named")
+    check(set(payload) == {"event", "event_id", "message_id", "serial", "status", "at"} and "Xiaohong" not in body,
+          "the delivery carries the event, not the text or the author")
 
 
 def run_three(root, key, code, as_json):
@@ -226,6 +273,7 @@ def run_three(root, key, code, as_json):
     refused = client.post(code, api_key="ms311_wrong", address="光明路", first_name="A", last_name="B",
                           phone="13800138000", description="x")
     check(isinstance(refused, list) and refused and refused[0].get("code") == 403, "three sees a wrong key refused (403)")
+    return new_id
 
 
 if __name__ == "__main__":

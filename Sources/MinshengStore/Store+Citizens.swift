@@ -45,6 +45,9 @@ public struct OutboxMessage: Sendable, Equatable {
   public var attempts: Int
   /// The case a staff notice is about.
   public var messageID: UUID? = nil
+  /// Why the last attempt failed, and when the outbox gave the notice up (`OutboxRetry`).
+  public var lastError: String? = nil
+  public var failedAt: Date? = nil
 }
 
 /// Sends what the outbox holds on one channel (SMS, e-mail …). The log sender serves development.
@@ -186,13 +189,13 @@ extension Store {
 
   /// Sends what waits in the outbox on the senders' channels, oldest first. Each row is claimed
   /// (marked sent) before it is sent, so two instances never send it twice; a failed send is put
-  /// back with its error, and tried again on a later run, at most five times. Returns how many
-  /// were sent.
+  /// back with its error and tried again when `OutboxRetry` says (a text five times within minutes, a
+  /// webhook delivery with doubling waits for 24 hours), then given up. Returns how many were sent.
   @discardableResult
   public func deliverOutbox(using senders: [any OutboxSender], at now: Date, limit: Int = 100) async throws -> Int {
     guard !senders.isEmpty else { return 0 }
     var sent = 0
-    for notice in try await jobs.waitingNotices(channels: senders.map(\.channel), limit: limit) {
+    for notice in try await jobs.waitingNotices(channels: senders.map(\.channel), at: now, limit: limit) {
       guard try await jobs.claimNotice(notice.id, at: now),
         let sender = senders.first(where: { $0.channel == notice.channel })
       else { continue }
@@ -200,7 +203,9 @@ extension Store {
         try await sender.send(to: notice.recipient, body: notice.body)
         sent += 1
       } catch {
-        try await jobs.releaseNotice(notice.id, error: String(describing: error))
+        let retryAt = OutboxRetry.next(
+          channel: notice.channel, attempts: notice.attempts + 1, createdAt: notice.createdAt, now: now)
+        try await jobs.releaseNotice(notice.id, error: String(describing: error), retryAt: retryAt, at: now)
       }
     }
     return sent

@@ -270,7 +270,10 @@ import Testing
       func send(to recipient: String, body: String) async throws { throw StoreError.unavailable }
     }
     note("delivered", try await store.deliverOutbox(using: [Failing()], at: late))
-    note("waiting after failure", try await store.jobs.waitingNotices(channels: ["staff"], limit: 10).map(\.attempts))
+    note(
+      "waiting after failure",
+      try await store.jobs.waitingNotices(channels: ["staff"], at: late.addingTimeInterval(60), limit: 10).map(
+        \.attempts))
 
     // AuditStorage (PostgreSQL seals events after they commit; the other implementations as they are
     // written, so there sealing finds nothing to do)

@@ -12,6 +12,7 @@ public struct Minsheng: AsyncParsableCommand {
       ServeCommand.self, DemoCommand.self, UserCommand.self, MigrateCommand.self, AuditCommand.self,
       WorkflowCommand.self, ClassifyCommand.self, TopicsCommand.self, JobsCommand.self, BackupCommand.self,
       RestoreCommand.self, SearchCommand.self, StatsCommand.self, Open311KeyCommand.self, ImportCommand.self,
+      WebhookCommand.self,
     ]
   )
 

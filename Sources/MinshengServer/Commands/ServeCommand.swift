@@ -161,6 +161,11 @@ struct ServeCommand: AsyncParsableCommand {
           } catch {
             logger.warning("rollups: \(String(describing: error))")
           }
+          do {
+            try await store.dispatchWebhooks(at: Date())
+          } catch {
+            logger.warning("webhooks: \(String(describing: error))")
+          }
           if interval > 0, ContinuousClock.now - lastJobs >= .seconds(interval) {
             lastJobs = ContinuousClock.now
             if let modelFile { classifiers.reloadIfChanged(from: modelFile, logger: logger) }

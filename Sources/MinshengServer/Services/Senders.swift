@@ -22,7 +22,7 @@ enum Senders {
       ?? LogStaffSender(logger: logger)
     let citizenMail: any OutboxSender =
       configuration.smtp.map { CitizenMailSender(mailer: $0) } ?? LogCitizenMailSender(logger: logger)
-    return [sms, staff, citizenMail]
+    return [sms, staff, citizenMail, WebhookSender(store: store, client: client, logger: logger)]
   }
 }
 

@@ -55,6 +55,7 @@ enum ReferenceTable: String, Sendable {
   case knowledge = "knowledge_entries"
   case frozenHonours = "frozen_honours"
   case open311Keys = "open311_keys"
+  case webhooks
 }
 
 /// A reference row to insert: its table, its columns, and the record kind a taken key is reported as.
@@ -156,12 +157,33 @@ protocol JobStorage: Sendable {
   func readNotices(_ ids: [UUID], by username: String) async throws -> Set<UUID>
   /// Marks these notices read for `username` (again: no change).
   func markNoticesRead(_ ids: [UUID], by username: String, at now: Date) async throws
-  /// The oldest unsent notices on these channels, tried fewer than five times.
-  func waitingNotices(channels: [String], limit: Int) async throws -> [OutboxMessage]
+  /// The oldest unsent notices on these channels that are due (not waiting for a retry, not given up).
+  func waitingNotices(channels: [String], at now: Date, limit: Int) async throws -> [OutboxMessage]
   /// Marks a notice sent before sending it; false when another instance claimed it first.
   func claimNotice(_ id: UUID, at now: Date) async throws -> Bool
-  /// Puts a notice back after a failed send, with the error.
-  func releaseNotice(_ id: UUID, error: String) async throws
+  /// Puts a notice back after a failed send, with the error, to be tried again at `retryAt`; without
+  /// one, it is given up (`failed_at`).
+  func releaseNotice(_ id: UUID, error: String, retryAt: Date?, at now: Date) async throws
+  /// The webhook dispatcher's place in the global audit chain.
+  func webhookCursor() async throws -> Int64
+  /// The events sealed after `position`, in chain order, with their messages' serials.
+  func webhookEvents(after position: Int64, limit: Int) async throws -> [WebhookEventRow]
+  /// Moves the dispatcher from `old` to `new` and queues the deliveries, in one transaction; false
+  /// (nothing written) when another instance moved it first.
+  func advanceWebhookCursor(from old: Int64, to new: Int64, deliveries: [OutboxRow]) async throws -> Bool
+}
+
+/// An event as the webhook dispatcher reads it.
+struct WebhookEventRow: Decodable, Sendable {
+  var chain_pos: Int64
+  var id: UUID
+  var message_id: UUID
+  var action: String
+  var to_status: String
+  var visibility: String
+  var at_ms: Int64
+  var serial_year: Int
+  var serial_number: Int
 }
 
 /// 审计读取: what `audit verify` reads, a page at a time.

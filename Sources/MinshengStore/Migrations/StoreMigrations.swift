@@ -58,5 +58,6 @@ public enum StoreMigrations {
     M0052_Open311Keys(),
     M0053_ImportedRecords(),
     M0054_NoticeOptOuts(),
+    M0055_Webhooks(),
   ]
 }

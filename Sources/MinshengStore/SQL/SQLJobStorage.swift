@@ -80,10 +80,11 @@ struct SQLJobStorage: JobStorage {
     }
   }
 
-  func waitingNotices(channels: [String], limit: Int) async throws -> [OutboxMessage] {
+  func waitingNotices(channels: [String], at now: Date, limit: Int) async throws -> [OutboxMessage] {
     try await connection.sql.select().column("*").from("outbox").where("sent_at", .is, SQLLiteral.null)
-      .where("attempts", .lessThan, 5).where("channel", .in, channels).orderBy("created_at").limit(limit)
-      .all(decoding: OutboxRecord.self).map(\.core)
+      .where("failed_at", .is, SQLLiteral.null).where("channel", .in, channels)
+      .where { $0.where("next_attempt_at", .is, SQLLiteral.null).orWhere("next_attempt_at", .lessThanOrEqual, now) }
+      .orderBy("created_at").limit(limit).all(decoding: OutboxRecord.self).map(\.core)
   }
 
   func claimNotice(_ id: UUID, at now: Date) async throws -> Bool {
@@ -95,9 +96,39 @@ struct SQLJobStorage: JobStorage {
     ).all().isEmpty)
   }
 
-  func releaseNotice(_ id: UUID, error: String) async throws {
+  func releaseNotice(_ id: UUID, error: String, retryAt: Date?, at now: Date) async throws {
     try await connection.sql.update("outbox").set("sent_at", to: SQLLiteral.null).set("last_error", to: error)
+      .set("next_attempt_at", to: SQLBind(retryAt)).set(
+        "failed_at", to: retryAt == nil ? SQLBind(now) : SQLBind(Date?.none)
+      )
       .where("id", .equal, id).run()
+  }
+
+  func webhookCursor() async throws -> Int64 {
+    try await connection.sql.select().column("position").from("webhook_cursor").where("id", .equal, 1)
+      .first(decodingColumn: "position", as: Int64.self) ?? 0
+  }
+
+  func webhookEvents(after position: Int64, limit: Int) async throws -> [WebhookEventRow] {
+    try await connection.sql.raw(
+      """
+      SELECT e.chain_pos, e.id, e.message_id, e.action, e.to_status, e.visibility, e.at_ms, m.serial_year,
+        m.serial_number
+      FROM events e JOIN messages m ON m.id = e.message_id
+      WHERE e.chain_pos > \(bind: position) ORDER BY e.chain_pos LIMIT \(bind: limit)
+      """
+    ).all(decoding: WebhookEventRow.self)
+  }
+
+  func advanceWebhookCursor(from old: Int64, to new: Int64, deliveries: [OutboxRow]) async throws -> Bool {
+    try await connection.transaction { sql in
+      let moved = try await sql.raw(
+        "UPDATE webhook_cursor SET position = \(bind: new) WHERE id = 1 AND position = \(bind: old) RETURNING id"
+      ).all()
+      guard !moved.isEmpty else { return false }
+      for delivery in deliveries { try await sql.enqueue(delivery) }
+      return true
+    }
   }
 }
 
@@ -115,11 +146,13 @@ struct OutboxRecord: Decodable, Sendable {
   var sent_at: Date?
   var attempts: Int
   var message_id: UUID?
+  var last_error: String?
+  var failed_at: Date?
 
   var core: OutboxMessage {
     OutboxMessage(
       id: id, channel: channel, recipient: recipient, body: body, createdAt: created_at, sentAt: sent_at,
-      attempts: attempts, messageID: message_id)
+      attempts: attempts, messageID: message_id, lastError: last_error, failedAt: failed_at)
   }
 }
 
