@@ -94,7 +94,7 @@ def staff_pages(server):
     waiting = server.api("GET", "/api/v1/staff/inbox?status=reviewing", token=reviewer)
     waiting_items = waiting["items"] if isinstance(waiting, dict) else waiting
     reviewer_case = "/staff/messages/" + waiting_items[0]["id"] if waiting_items else "/staff/inbox"
-    sections = ["regions", "leaders", "units", "categories", "rules", "words", "users", "knowledge"]
+    sections = ["regions", "leaders", "units", "categories", "rules", "words", "users", "knowledge", "keys", "webhooks"]
     units = server.api("GET", "/api/v1/units")
     first_unit = (units if isinstance(units, list) else units["items"])[0]["id"].lower()
     drill_down = "/staff/dashboard/cases?by=unit&kpi=reply_rate&meeting=0&group=" + first_unit

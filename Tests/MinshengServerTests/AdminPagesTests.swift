@@ -9,7 +9,9 @@ import VaporTesting
 /// 系统管理 in the browser: only administrators, every form with the session's token, and every change
 /// made through the pages recorded with who made it.
 @Suite struct AdminPagesTests: SiteTesting {
-  static let sections = ["regions", "leaders", "units", "categories", "rules", "words", "users", "knowledge", "keys"]
+  static let sections = [
+    "regions", "leaders", "units", "categories", "rules", "words", "users", "knowledge", "keys", "webhooks",
+  ]
 
   func logIn(_ app: Application, _ username: String) async throws -> (cookies: String, csrf: String) {
     let (formCookie, token) = try await formToken(app, "/staff/login")
@@ -335,37 +337,6 @@ import VaporTesting
     }
   }
 
-  /// 接口密钥: an administrator issues a partner's key on the page (shown once, not stored by the
-  /// browser), the key opens Open311 posting, and revoking it closes it; both are in the log.
-  @Test(arguments: TestDatabase.available)
-  func apiKeys_areIssuedOnceAndRevokedOnThePage(db: TestDatabase) async throws {
-    try await withSite(db) { site in
-      let (app, store) = (site.app, site.store)
-      let admin = try await logIn(app, "admin")
-      let (status, page, headers) = try await post(
-        app, "/staff/admin/keys/add", [("name", "县政务App <测试>"), ("_csrf", admin.csrf)], cookies: admin.cookies)
-      #expect(status == .ok && headers.first(name: .cacheControl) == "no-store")
-      let secret = try #require(page.range(of: "ms311_").map { String(page[$0.lowerBound...].prefix(54)) })
-      #expect(try await store.open311Key(presented: secret)?.name == "县政务App <测试>")
-      #expect(page.contains("县政务App &lt;测试&gt;") && !page.contains("县政务App <测试>"))
-      // Listed without the key itself.
-      let listed = try await get(app, "/staff/admin/keys", cookies: admin.cookies).1
-      #expect(try rows(listed, table: "keys").count == 1 && !listed.contains(secret))
-      let id = try #require(try await store.open311Keys().first).id.uuidString.lowercased()
-      #expect(try await post(app, "/staff/admin/keys/revoke/\(id)", [], cookies: admin.cookies).0 == .forbidden)
-      #expect(
-        try await post(app, "/staff/admin/keys/revoke/\(id)", [("_csrf", admin.csrf)], cookies: admin.cookies).0
-          == .seeOther)
-      #expect(try await store.open311Key(presented: secret) == nil)
-      #expect(
-        try rows(try await get(app, "/staff/admin/keys", cookies: admin.cookies).1, table: "keys")[0].contains("吊销"))
-      let log = try rows(try await get(app, "/staff/admin", cookies: admin.cookies).1, table: "changes")
-      #expect(log.filter { $0.contains("接口密钥") }.count == 2 && log.contains { $0.contains("吊销") })
-      #expect(
-        try await post(app, "/staff/admin/keys/add", [("name", ""), ("_csrf", admin.csrf)], cookies: admin.cookies).0
-          == .unprocessableEntity)
-    }
-  }
 }
 
 extension CaseRules {

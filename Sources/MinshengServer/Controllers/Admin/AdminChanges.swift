@@ -54,6 +54,16 @@ extension AdminController {
         response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         return response
       }
+      if section == .webhooks, verb == "add", id == nil {
+        let (hook, secret) = try await store.createWebhook(
+          url: sent.text("url"), events: sent.text("events").split(separator: ",").map(String.init),
+          by: session.account.username, at: context.clock())
+        let response = try await render(
+          request, section, session: session,
+          notice: language.text("admin_webhook_added", ["url": .plain(hook.url), "secret": .plain(secret)]))
+        response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return response
+      }
       done = try await apply(section, verb, id: id ?? nil, sent: sent, session: session)
     } catch {
       let mapped = MappedError.of(error)
@@ -83,6 +93,8 @@ extension AdminController {
     switch (section, verb, id) {
     case (.keys, "revoke", let id?):
       try await store.revokeOpen311Key(id, by: actor, at: now)
+    case (.webhooks, "delete", let id?):
+      try await store.deleteWebhook(id, by: actor, at: now)
     case (.regions, "add", nil):
       _ = try await store.createRegion(
         code: sent.text("code"), name: sent.text("name"), parent: sent.uuid("parent_id"), by: actor, at: now)

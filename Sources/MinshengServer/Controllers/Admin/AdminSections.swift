@@ -30,6 +30,7 @@ struct AdminSections: Sendable {
     case .users: (content.tables, content.forms) = try await users(names, options)
     case .knowledge: (content.tables, content.forms) = try await knowledge(names, options)
     case .keys: (content.tables, content.forms) = try await keys()
+    case .webhooks: (content.tables, content.forms) = try await webhooks()
     }
     return content
   }

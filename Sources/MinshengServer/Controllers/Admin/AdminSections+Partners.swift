@@ -1,0 +1,49 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+
+extension AdminSections {
+  /// 回调地址: the webhooks of other systems, each with how its deliveries stand; the secret a webhook's
+  /// deliveries are signed with is shown once, when it is registered.
+  func webhooks() async throws -> ([AdminTable], [AdminForm]) {
+    let section = Section.webhooks
+    var rows: [AdminRow] = []
+    for hook in try await store.webhooks() {
+      let id = hook.id.uuidString.lowercased()
+      let status = try await store.webhookStatus(hook.id)
+      rows.append(
+        AdminRow(
+          id: id,
+          cells: [
+            hook.url, hook.events.isEmpty ? text("admin_webhook_all") : hook.events.joined(separator: ", "),
+            language.dateTime(hook.createdAt),
+            text(
+              "admin_webhook_status",
+              [
+                "delivered": .number(status.delivered), "waiting": .number(status.waiting),
+                "failed": .number(status.failed),
+                "last": .plain(status.lastDeliveredAt.map(language.dateTime) ?? "—"),
+              ]),
+            status.lastError ?? "—",
+          ],
+          forms: [
+            AdminForm(
+              id: "webhook-" + id, title: text("admin_delete"), action: section.change("delete", hook.id),
+              submit: text("admin_confirm_delete"), danger: true, fields: [])
+          ]))
+    }
+    let table = AdminTable(
+      id: "webhooks", title: text("admin_webhooks_table"),
+      headers: headers(["url", "events", "registered_at", "deliveries", "last_error"]), rows: rows)
+    let add = AdminForm(
+      id: "webhook-add", title: text("admin_add_webhook"), action: section.change("add"), isAdd: true,
+      submit: text("admin_add"),
+      fields: [
+        .text("url", text("admin_field_url"), "", required: true, maxlength: 500),
+        .text(
+          "events", text("admin_field_events"), "", maxlength: 500,
+          hint: text("admin_webhook_events_hint", ["kinds": .plain(Store.webhookEventKinds.joined(separator: ", "))])),
+      ])
+    return ([table], [add])
+  }
+}
