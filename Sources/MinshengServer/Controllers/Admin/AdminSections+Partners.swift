@@ -3,6 +3,36 @@ import MinshengCore
 import MinshengStore
 
 extension AdminSections {
+  /// 接口密钥: the Open311 keys of partner systems (the county app, 12345's system …), each revocable;
+  /// a key is shown once, when it is issued, and stored as its SHA-256 only.
+  func keys() async throws -> ([AdminTable], [AdminForm]) {
+    let section = Section.keys
+    let table = AdminTable(
+      id: "keys", title: text("admin_keys_table"), headers: headers(["name", "created_at", "state"]),
+      rows: try await store.open311Keys().map { key in
+        let id = key.id.uuidString.lowercased()
+        return AdminRow(
+          id: id,
+          cells: [
+            key.name, language.dateTime(key.createdAt),
+            key.revokedAt.map { text("admin_key_revoked", ["when": .plain(language.dateTime($0))]) }
+              ?? text("admin_key_active"),
+          ],
+          forms: key.revokedAt != nil
+            ? []
+            : [
+              AdminForm(
+                id: "key-" + id, title: text("admin_key_revoke"), action: section.change("revoke", key.id),
+                submit: text("admin_key_confirm_revoke"), danger: true, fields: [])
+            ])
+      })
+    let add = AdminForm(
+      id: "key-add", title: text("admin_add_key"), action: section.change("add"), isAdd: true,
+      submit: text("admin_key_issue"),
+      fields: [.text("name", text("admin_field_name"), "", required: true, maxlength: 100)])
+    return ([table], [add])
+  }
+
   /// 回调地址: the webhooks of other systems, each with how its deliveries stand; the secret a webhook's
   /// deliveries are signed with is shown once, when it is registered.
   func webhooks() async throws -> ([AdminTable], [AdminForm]) {
