@@ -153,6 +153,7 @@ public struct Configuration: Sendable {
     if let code = environment["MINSHENG_DEFAULT_OFFICE"], !code.isEmpty { policy.defaultOffice = code }
     policy.perPhone = limit("MINSHENG_RATE_LIMIT_PHONE", default: policy.perPhone)
     policy.perAddress = limit("MINSHENG_RATE_LIMIT_ADDRESS", default: policy.perAddress)
+    policy.perAPIKey = limit("MINSHENG_RATE_LIMIT_API_KEY", default: policy.perAPIKey)
     policy.codesPerNumber = limit("MINSHENG_SMS_LIMIT_PHONE", default: policy.codesPerNumber)
     policy.codesPerAddress = limit("MINSHENG_SMS_LIMIT_ADDRESS", default: policy.codesPerAddress)
     policy.codesOverall = limit("MINSHENG_SMS_LIMIT_TOTAL", default: policy.codesOverall)
@@ -271,9 +272,11 @@ public struct Configuration: Sendable {
       smsGateway: smsGateway)
   }
 
-  /// Moderation on, 10 messages a day per mobile number, 30 an hour per network address.
+  /// Moderation on, 10 messages a day per mobile number, 30 an hour per network address, 600 an hour
+  /// per partner's API key.
   public static let defaultPolicy = IntakePolicy(
     moderation: true, perPhone: RateLimit(count: 10, window: 86_400), perAddress: RateLimit(count: 30, window: 3_600),
+    perAPIKey: RateLimit(count: 600, window: 3_600),
     codesPerNumber: RateLimit(count: 5, window: 3_600), codesPerAddress: RateLimit(count: 10, window: 3_600),
     codesOverall: RateLimit(count: 1_000, window: 3_600))
 

@@ -33,17 +33,21 @@ extension Store {
   /// the same transaction as the message.
   ///
   /// A citizen's own message (one with an `origin`) is screened against the banned words and counted
-  /// against the policy's rate limits in the same transaction; only the origin's region is stored.
+  /// against the policy's rate limits in the same transaction; only the origin's region is stored. A
+  /// partner system's request (`partnerKey`, its API key's id) is counted against the key's limit.
   /// Under a moderation policy the message waits for a moderator before the public sees it.
   public func submit(
     _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), at now: Date,
     suggestion prediction: CategorySuggestion? = nil, images: [Data] = [], origin: IntakeOrigin? = nil,
-    fingerprint: Fingerprint? = nil
+    fingerprint: Fingerprint? = nil, partnerKey: UUID? = nil
   ) async throws -> Submission {
     let new = try input.validated()
     let checked = try Self.checkImages(images)
     if origin != nil { _ = try await screen(new) }
-    let limits = try await limits(for: new, from: origin)
+    var limits = try await limits(for: new, from: origin)
+    if let partnerKey, let limit = policy.perAPIKey {
+      limits.append(.init(key: "apikey:" + partnerKey.uuidString.lowercased(), limit: limit, what: .apiKey))
+    }
     let intake = try await decideIntake(new, id: ids.newID(), at: now, prediction: prediction, origin: origin)
     let message = intake.message
     let code = ids.trackingCode()

@@ -16,6 +16,8 @@ public enum RateLimitSubject: String, Sendable, Equatable {
   case phone
   /// Messages per network address.
   case address
+  /// Requests per partner system's API key.
+  case apiKey
   /// One-time codes per mobile number.
   case phoneCodes
   /// Login attempts per username.

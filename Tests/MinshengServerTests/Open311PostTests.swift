@@ -123,4 +123,26 @@ import VaporTesting
       #expect(try await call(app, .GET, "/open311/v2/requests/\(id).json").0 == .notFound)
     }
   }
+
+  /// A partner's key has its own limit (600 an hour by default): past it, 429 with an Open311 error
+  /// body; another key is not held back by it.
+  @Test(arguments: TestDatabase.available)
+  func aKeysRequests_areLimited(db: TestDatabase) async throws {
+    let policy = IntakePolicy(moderation: false, perAPIKey: RateLimit(count: 2, window: 3_600))
+    try await withSite(db, policy: policy) { site in
+      let (app, store, now) = (site.app, site.store, site.clock.now)
+      let busy = try await store.issueOpen311Key(name: "busy", by: "admin", at: now).secret
+      let other = try await store.issueOpen311Key(name: "other", by: "admin", at: now).secret
+      func request(_ key: String) -> [(String, String)] {
+        [
+          ("api_key", key), ("service_code", "CXJS"), ("address_string", "光明路88号"), ("last_name", "Li"),
+          ("phone", "13800138000"), ("description", "路灯不亮"),
+        ]
+      }
+      for _ in 0..<2 { #expect(try await post(app, "/open311/v2/requests.json", request(busy)).0 == .created) }
+      let (status, body) = try await post(app, "/open311/v2/requests.xml", request(busy))
+      #expect(status == .tooManyRequests && body.contains("<errors><error><code>429</code>") && body.contains("接口密钥"))
+      #expect(try await post(app, "/open311/v2/requests.json", request(other)).0 == .created)
+    }
+  }
 }

@@ -139,6 +139,9 @@ public struct IntakePolicy: Sendable, Equatable {
   /// Messages per network address; nil for no limit. Only a keyed hash of the address is counted,
   /// and only for the length of the window.
   public var perAddress: RateLimit?
+  /// Requests per partner system's API key (Open311); nil for no limit. A partner's key stands for its
+  /// users, so the per-number and per-address limits do not apply to it; this one does.
+  public var perAPIKey: RateLimit?
   /// The code of the office that owns a message no board or region gives an office (the platform's
   /// intake office); nil for the top region's dispatching office.
   public var defaultOffice: String?
@@ -150,12 +153,14 @@ public struct IntakePolicy: Sendable, Equatable {
   public var codesOverall: RateLimit?
 
   public init(
-    moderation: Bool = true, perPhone: RateLimit? = nil, perAddress: RateLimit? = nil, defaultOffice: String? = nil,
-    codesPerNumber: RateLimit? = nil, codesPerAddress: RateLimit? = nil, codesOverall: RateLimit? = nil
+    moderation: Bool = true, perPhone: RateLimit? = nil, perAddress: RateLimit? = nil, perAPIKey: RateLimit? = nil,
+    defaultOffice: String? = nil, codesPerNumber: RateLimit? = nil, codesPerAddress: RateLimit? = nil,
+    codesOverall: RateLimit? = nil
   ) {
     self.moderation = moderation
     self.perPhone = perPhone
     self.perAddress = perAddress
+    self.perAPIKey = perAPIKey
     self.defaultOffice = defaultOffice
     self.codesPerNumber = codesPerNumber
     self.codesPerAddress = codesPerAddress

@@ -18,14 +18,14 @@ struct IntakeService: Sendable {
   /// who answers the call on the spot passes `assignAutomatically: false`: the answer closes it.
   func receive(
     _ input: NewMessage, by actor: Actor = Actor(role: .citizen, id: "citizen"), origin: IntakeOrigin? = nil,
-    images: [Data] = [], assignAutomatically: Bool = true, at now: Date, logger: Logger
+    partnerKey: UUID? = nil, images: [Data] = [], assignAutomatically: Bool = true, at now: Date, logger: Logger
   ) async throws -> Submission {
     let prediction = classifiers.current.map {
       CategorySuggestion(prediction: $0.predict(title: input.title, body: input.body))
     }
     var submission = try await store.submit(
       input, by: actor, at: now, suggestion: prediction, images: images, origin: origin,
-      fingerprint: .of(title: input.title, body: input.body))
+      fingerprint: .of(title: input.title, body: input.body), partnerKey: partnerKey)
     if assignAutomatically, let assigned = await autoAssign(submission.message, at: now, logger: logger) {
       submission.message = assigned
     }

@@ -38,7 +38,7 @@ extension Open311Controller {
         let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         return trimmed.isEmpty ? nil : trimmed
       }
-      guard let secret = text(fields.api_key), try await context.store.open311Key(presented: secret) != nil else {
+      guard let secret = text(fields.api_key), let key = try await context.store.open311Key(presented: secret) else {
         throw Open311Error(status: .forbidden, description: "Invalid or missing api_key.")
       }
       guard let code = text(fields.service_code) else { throw Open311Error.badRequest("service_code is required.") }
@@ -64,8 +64,9 @@ extension Open311Controller {
         type: .help, title: Self.title(of: description), body: description, categoryID: category.id, channel: .app,
         location: location, contact: Contact(name: name, phone: text(fields.phone) ?? "", email: text(fields.email)))
       // A partner's key stands for its users: the per-number and per-address limits of citizens' own
-      // messages do not apply (a key that misbehaves is revoked).
-      let submission = try await context.intake.receive(input, origin: nil, at: context.clock(), logger: request.logger)
+      // messages do not apply; the key's own limit does (and a key that misbehaves is revoked).
+      let submission = try await context.intake.receive(
+        input, origin: nil, partnerKey: key.id, at: context.clock(), logger: request.logger)
       let message = submission.message
       let notice =
         message.publication == .published
