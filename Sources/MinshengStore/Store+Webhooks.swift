@@ -99,9 +99,16 @@ extension Store {
   @discardableResult
   public func dispatchWebhooks(at now: Date, limit: Int = 500) async throws -> Int {
     let cursor = try await jobs.webhookCursor()
+    // The head is read before the webhooks, so that one registered meanwhile is not skipped past.
+    let head = try await jobs.sealedHead()
+    let hooks = try await webhooks()
+    guard !hooks.isEmpty else {
+      // Nobody to tell: the dispatcher only keeps up with the chain, reading no events.
+      if head > cursor { _ = try await jobs.advanceWebhookCursor(from: cursor, to: head, deliveries: []) }
+      return 0
+    }
     let rows = try await jobs.webhookEvents(after: cursor, limit: limit)
     guard let last = rows.last?.chain_pos else { return 0 }
-    let hooks = try await webhooks()
     var deliveries: [OutboxRow] = []
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

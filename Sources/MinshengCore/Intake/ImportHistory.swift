@@ -2,40 +2,38 @@ import Foundation
 
 /// Where a case stood on the board it is imported from, as that board's export names it.
 public enum ImportedStatus: String, Sendable, CaseIterable {
-  /// Not yet taken up: 未受理, 待受理, 待处理, 未回复, 未办理.
+  /// Not yet taken up (未受理, 待处理 …).
   case received
-  /// With a unit: 已受理, 办理中, 处理中, 已交办, 已转办.
+  /// With a unit (已受理, 办理中 …).
   case handling
-  /// Answered: 已回复, 已答复, 已办理.
+  /// Answered (已回复, 已答复 …).
   case replied
-  /// Done: 已办结, 办结, 已完成.
+  /// Done (已办结 …).
   case closed
 
-  /// The names an export may use, for the rejects file.
-  public static let known = "未受理/待处理, 已受理/办理中, 已回复/已答复, 已办结 (received, handling, replied, closed)"
+  /// The names an export may use, for the rejects file: the two usual words of each, and the codes.
+  public static var known: String {
+    let words = allCases.map { status in
+      (ImportVocabulary.bundled.statuses[status.rawValue] ?? []).prefix(2).joined(separator: "/")
+    }
+    return words.joined(separator: ", ") + " (" + allCases.map(\.rawValue).joined(separator: ", ") + ")"
+  }
 
+  /// A status as an export names it: its code, or a word of `Data/import-vocabulary.json`.
   public init?(named text: String) {
     let text = text.trimmedOfWhitespace
-    if let status = ImportedStatus(rawValue: text.lowercased()) {
-      self = status
-      return
-    }
-    switch text {
-    case "未受理", "待受理", "待处理", "未回复", "未办理", "待办理", "待交办": self = .received
-    case "已受理", "办理中", "处理中", "已交办", "已转办", "已签收", "已派单": self = .handling
-    case "已回复", "已答复", "已办理", "已处理": self = .replied
-    case "已办结", "办结", "已完成", "已关闭", "已归档": self = .closed
-    default: return nil
-    }
+    let vocabulary = ImportVocabulary.bundled
+    guard
+      let status = ImportedStatus(rawValue: text.lowercased())
+        ?? vocabulary.key(of: text, in: vocabulary.statuses).flatMap(ImportedStatus.init(rawValue:))
+    else { return nil }
+    self = status
   }
 
   /// A yes or no as exports write it (是/否, 公开/不公开, yes/no, true/false, 1/0); nil for anything else.
   public static func flag(_ text: String) -> Bool? {
-    switch text.trimmedOfWhitespace.lowercased() {
-    case "是", "公开", "yes", "y", "true", "1": true
-    case "否", "不公开", "no", "n", "false", "0": false
-    default: nil
-    }
+    let vocabulary = ImportVocabulary.bundled
+    return vocabulary.key(of: text.trimmedOfWhitespace.lowercased(), in: vocabulary.flags).map { $0 == "yes" }
   }
 }
 

@@ -228,17 +228,11 @@ public struct ImportedRecord: Sendable, Equatable {
 }
 
 extension MessageType {
-  /// A type as an export names it: its code or its Chinese name (投诉, 求助, 咨询, 建议 or 建言, 感谢).
+  /// A type as an export names it: its code, or a word of `Data/import-vocabulary.json` (投诉, 建言 …).
   public static func named(_ text: String) -> MessageType? {
     let text = text.trimmedOfWhitespace
-    if let type = MessageType(rawValue: text.lowercased()) { return type }
-    switch text {
-    case "投诉", "举报", "投诉举报": return .complaint
-    case "求助", "求决": return .help
-    case "咨询": return .consultation
-    case "建议", "建言", "意见建议": return .suggestion
-    case "感谢", "表扬": return .thanks
-    default: return nil
-    }
+    let vocabulary = ImportVocabulary.bundled
+    return MessageType(rawValue: text.lowercased())
+      ?? vocabulary.key(of: text, in: vocabulary.types).flatMap(MessageType.init(rawValue:))
   }
 }

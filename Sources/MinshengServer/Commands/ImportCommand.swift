@@ -18,7 +18,7 @@ struct ImportCommand: AsyncParsableCommand {
       """)
 
   @ArgumentParser.Option(help: "hotline, mailbox, social or board.") var channel: String
-  @ArgumentParser.Option(help: "Columns of the file, as field=column,… (for example external_id=工单编号).")
+  @ArgumentParser.Option(help: "The file's columns, as field=column,… (docs/channels.md has a 12345 example).")
   var map = ""
   @ArgumentParser.Option(
     help: "A name for the source system, when one channel has several (for example 12345-fengjie).")
@@ -98,7 +98,7 @@ struct ImportInputs {
 
   func reader() throws(ImportFileError) -> any RecordReader {
     switch kind {
-    case .csv: try CSVRecordReader(path: path)
+    case .csv: try CSVRecordReader(path: path, countingLines: true)
     case .json: try JSONRecordReader(path: path)
     case .eml: try MailRecordReader(path: path, mbox: false)
     case .mbox: try MailRecordReader(path: path, mbox: true)

@@ -42,11 +42,15 @@ struct CSVRecordReader: RecordReader {
   private var line = 2
   private let totalLines: Int
 
-  init(path: String) throws(ImportFileError) {
+  /// With `countingLines`, the file's lines are counted first (one fast read), so that `fraction`
+  /// says how far the reader is; without, `fraction` is not meaningful.
+  init(path: String, countingLines: Bool = false) throws(ImportFileError) {
     guard let stream = InputStream(fileAtPath: path) else {
       throw ImportFileError(file: path, line: nil, reason: say("cli_unreadable", ["path": .plain(path)]))
     }
-    try self.init(name: path, totalLines: LineCount.of(path)) { try CSVReader(stream: stream, hasHeaderRow: true) }
+    try self.init(name: path, totalLines: countingLines ? LineCount.of(path) : 1) {
+      try CSVReader(stream: stream, hasHeaderRow: true)
+    }
   }
 
   /// The same for CSV text (tests and small inputs).

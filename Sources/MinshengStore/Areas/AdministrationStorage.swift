@@ -166,6 +166,8 @@ protocol JobStorage: Sendable {
   func releaseNotice(_ id: UUID, error: String, retryAt: Date?, at now: Date) async throws
   /// The webhook dispatcher's place in the global audit chain.
   func webhookCursor() async throws -> Int64
+  /// The last place sealed into the global chain (0 for none).
+  func sealedHead() async throws -> Int64
   /// The events sealed after `position`, in chain order, with their messages' serials.
   func webhookEvents(after position: Int64, limit: Int) async throws -> [WebhookEventRow]
   /// Moves the dispatcher from `old` to `new` and queues the deliveries, in one transaction; false

@@ -109,6 +109,11 @@ struct SQLJobStorage: JobStorage {
       .first(decodingColumn: "position", as: Int64.self) ?? 0
   }
 
+  func sealedHead() async throws -> Int64 {
+    try await connection.sql.raw("SELECT COALESCE(MAX(chain_pos), 0) AS head FROM events").first(
+      decodingColumn: "head", as: Int64.self) ?? 0
+  }
+
   func webhookEvents(after position: Int64, limit: Int) async throws -> [WebhookEventRow] {
     try await connection.sql.raw(
       """
