@@ -50,6 +50,7 @@ extension Store {
     }
     let intake = try await decideIntake(new, id: ids.newID(), at: now, prediction: prediction, origin: origin)
     let message = intake.message
+    let proposalRows = try await proposalStatements(new.proposal, of: message.id, at: now)
     let code = ids.trackingCode()
     guard let normalizedCode = TrackingCode.normalized(code) else {
       throw StoreError.internal("the identifier source made an invalid tracking code")
@@ -60,7 +61,7 @@ extension Store {
         suggestion: intake.classifier.map { SuggestionRecord($0, messageID: message.id) }, limits: limits,
         images: checked.map {
           CheckedImage(id: ids.newID(), contentType: $0.type, data: $0.data, sha256: Hashing.sha256Hex($0.data))
-        }, fingerprint: fingerprint))
+        }, fingerprint: fingerprint, statements: proposalRows))
     return Submission(message: stored, trackingCode: code)
   }
 
@@ -170,6 +171,7 @@ extension Store {
   func screen(_ message: NewMessage) async throws -> [BannedWord] {
     try await screen([
       ("title", message.title), ("body", message.body), ("location.address", message.location?.address ?? ""),
+      ("proposal", message.proposal?.proposal ?? ""), ("benefit", message.proposal?.benefit ?? ""),
     ])
   }
 

@@ -30,11 +30,14 @@ extension ReferenceChange {
 }
 
 extension Store {
-  /// The event kinds a webhook may take: the message's arrival and every public step of the workflow.
+  /// The event kinds a webhook may take: the message's arrival, every public step of the workflow and
+  /// of a suggestion.
   public static let webhookEventKinds: [String] = {
     let actions = Workflow.table.filter { $0.visibility == .public }.map(\.action.rawValue)
     var kinds = ["received"]
     for action in actions where !kinds.contains(action) { kinds.append(action) }
+    // The public steps of a suggestion (人民建议).
+    kinds += [EventAction.proposalOpened, .proposalEvaluated, .adoptionRecorded].map(\.description)
     return kinds
   }()
 

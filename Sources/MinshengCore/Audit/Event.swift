@@ -64,6 +64,15 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
   /// 申诉复核: a supervisor or an administrator decided the appeal (`upheld` in the payload: `true`
   /// leaves the rating out of 满意率 and 解决率). The status does not change.
   case ratingAppealDecided
+  /// 转为人民建议: a 建议 message became a suggestion of a campaign (`campaign` in the payload).
+  case proposalOpened
+  /// 附议: a citizen with a verified number supported the suggestion (`supports`, and `threshold`
+  /// when this support reached the campaign's threshold, in the payload). Internal.
+  case supported
+  /// 评估结论: the unit's outcome (`outcome`), the public reason as the note.
+  case proposalEvaluated
+  /// 转化运用: a step of the adopted suggestion's adoption (`adoption`, `progress`).
+  case adoptionRecorded
 
   /// Parses the stored name.
   public init?(_ name: String) {
@@ -79,12 +88,19 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
       self = .ratingAppealed
     } else if name == "rating_appeal_decided" {
       self = .ratingAppealDecided
+    } else if let special = Self.proposalNames[name] {
+      self = special
     } else if let action = Action(rawValue: name) {
       self = .workflow(action)
     } else {
       return nil
     }
   }
+
+  private static let proposalNames: [String: EventAction] = [
+    "proposal_opened": .proposalOpened, "supported": .supported, "proposal_evaluated": .proposalEvaluated,
+    "adoption_recorded": .adoptionRecorded,
+  ]
 
   /// The stored name: `received` or the action's raw value.
   public var description: String {
@@ -95,6 +111,10 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
     case .duplicateDismissed: "duplicate_dismissed"
     case .ratingAppealed: "rating_appealed"
     case .ratingAppealDecided: "rating_appeal_decided"
+    case .proposalOpened: "proposal_opened"
+    case .supported: "supported"
+    case .proposalEvaluated: "proposal_evaluated"
+    case .adoptionRecorded: "adoption_recorded"
     case .workflow(let action): action.rawValue
     }
   }

@@ -16,6 +16,8 @@ public struct NewMessage: Sendable, Equatable {
   /// Whether the author proved the mobile number (a one-time code, or an operator who took the call
   /// from it). Only such messages are listed in 我的留言 for the number.
   public var phoneVerified: Bool
+  /// 人民建议: what a suggestion adds (its campaign, the proposal, the benefit); only with type 建议.
+  public var proposal: ProposalDetails?
 
   /// Longest title, in characters.
   public static let maxTitleLength = 100
@@ -25,9 +27,10 @@ public struct NewMessage: Sendable, Equatable {
   public init(
     type: MessageType, title: String, body: String, leaderID: UUID? = nil, regionID: UUID? = nil,
     categoryID: UUID? = nil, channel: Channel = .web, location: Location? = nil, contact: Contact,
-    isPublic: Bool = true, urgent: Bool = false, phoneVerified: Bool = false
+    isPublic: Bool = true, urgent: Bool = false, phoneVerified: Bool = false, proposal: ProposalDetails? = nil
   ) {
     self.phoneVerified = phoneVerified
+    self.proposal = proposal
     self.type = type
     self.title = title
     self.body = body
@@ -99,6 +102,12 @@ public struct NewMessage: Sendable, Equatable {
     for (field, text) in [("title", copy.title), ("body", copy.body), ("contact.name", copy.contact.name)]
     where text.hasControlCharacter {
       problems.append(.init(field: field, reason: .invalid(LocalizedText("error_control_characters"))))
+    }
+    if let proposal = copy.proposal {
+      let (checked, found) = proposal.validated()
+      copy.proposal = checked
+      problems += found
+      check(copy.type == .suggestion, "type", .invalid(LocalizedText("error_proposal_type")))
     }
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
     return copy

@@ -22,6 +22,14 @@ enum TimelineText {
     case .ratingAppealDecided:
       return language.text(
         event.payload["upheld"] == "true" ? "event_rating_appeal_upheld" : "event_rating_appeal_rejected")
+    case .proposalOpened: return language.text("event_proposal_opened")
+    case .supported: return language.text("event_supported", ["count": .plain(event.payload["supports"] ?? "")])
+    case .proposalEvaluated:
+      let outcome = LocalizedText.Argument.plain(
+        event.payload["outcome"].flatMap(ProposalOutcome.init(rawValue:)).map(language.name) ?? "")
+      return language.text("event_proposal_evaluated", ["unit": actor, "outcome": outcome])
+    case .adoptionRecorded:
+      return language.text("event_adoption_recorded", ["progress": .plain(event.payload["progress"] ?? "")])
     case .workflow(let action):
       switch action {
       case .assign: return language.text("event_assign", ["unit": unit("lead_unit")])

@@ -56,6 +56,7 @@ enum ReferenceTable: String, Sendable {
   case frozenHonours = "frozen_honours"
   case open311Keys = "open311_keys"
   case webhooks
+  case proposalCampaigns = "proposal_campaigns"
 }
 
 /// A reference row to insert: its table, its columns, and the record kind a taken key is reported as.

@@ -77,6 +77,8 @@ struct ReceivedCase: Sendable {
   var limits: [CountedLimit]
   var images: [CheckedImage]
   var fingerprint: Fingerprint?
+  /// Rows the message brings with it (a suggestion's details), written in its transaction.
+  var statements: [SQLFragment] = []
 }
 
 /// An image checked by content, ready to store.

@@ -59,5 +59,6 @@ public enum StoreMigrations {
     M0053_ImportedRecords(),
     M0054_NoticeOptOuts(),
     M0055_Webhooks(),
+    M0056_Proposals(),
   ]
 }

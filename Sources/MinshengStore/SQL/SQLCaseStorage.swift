@@ -39,6 +39,7 @@ struct SQLCaseStorage: CaseStorage {
           into: AttachmentRecord.schema)
       }
       if let suggestion = intake.suggestion { try await sql.insert(suggestion, into: SuggestionRecord.schema) }
+      for statement in intake.statements { try await sql.run(statement) }
       return message
     }
   }

@@ -27,6 +27,7 @@ struct SQLiteCaseStorage: CaseStorage {
           into: AttachmentRecord.schema)
       }
       if let suggestion = intake.suggestion { try handle.insert(suggestion, into: SuggestionRecord.schema) }
+      for statement in intake.statements { try handle.run(statement) }
       return message
     }
   }

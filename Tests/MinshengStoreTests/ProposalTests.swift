@@ -1,0 +1,180 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import MinshengTestSupport
+import Testing
+
+/// 人民建议征集: campaigns, suggestions written to them, supports with a threshold that sends a
+/// suggestion to its evaluating unit, the unit's outcome and the adoption steps — each step an event
+/// in the message's chain, on every database.
+@Suite struct ProposalTests {
+  static func suggestion(_ title: String, campaign: UUID? = nil, phone: String = "13800138000") -> NewMessage {
+    var new = Fixtures.newMessage(title: title, type: .suggestion)
+    new.contact.phone = phone
+    new.proposal = ProposalDetails(
+      campaignID: campaign, proposal: "在老旧小区加装电梯时统一公示费用分摊办法，联系人电话 13912345678。",
+      benefit: "减少邻里纠纷，加快加装进度。")
+    return new
+  }
+
+  @Test func details_areChecked_andOnlyWithTheSuggestionType() throws {
+    var new = Self.suggestion("加装电梯的建议")
+    new.proposal?.proposal = "  "
+    new.proposal?.benefit = String(repeating: "好", count: 1_001)
+    new.type = .complaint
+    let error = try #require(throws: ValidationError.self) { try new.validated() }
+    #expect(Set(error.problems.map(\.field)) == ["proposal", "benefit", "type"])
+    let campaign = NewCampaign(
+      title: " 征集 ", description: "说明", opensOn: LocalDate("2026-12-10"), closesOn: LocalDate("2026-12-01"),
+      supportThreshold: 0)
+    let refused = try #require(throws: ValidationError.self) { try campaign.validated() }
+    #expect(Set(refused.problems.map(\.field)) == ["closes_on", "support_threshold"])
+  }
+
+  @Test func rules_decideWhoMayTakeEachStep() {
+    let unit = UUID()
+    var message = Message(
+      id: UUID(), serial: Serial(year: 2026, number: 1), type: .suggestion, title: "t", body: "b",
+      contact: Contact(name: "顾女士", phone: "13800138000"), status: .accepted, leadUnitID: unit,
+      createdAt: Fixtures.now)
+    let proposal = Proposal(
+      messageID: message.id, campaignID: Campaign.generalID, proposal: "p", benefit: "", createdAt: Fixtures.now)
+    let handler = Actor(role: .handler, unitID: unit, id: "h")
+    let stranger = Actor(role: .handler, unitID: UUID(), id: "s")
+    #expect(ProposalRules.mayEvaluate(handler, message, proposal) == nil)
+    #expect(ProposalRules.mayEvaluate(stranger, message, proposal) != nil)
+    #expect(ProposalRules.mayEvaluate(Actor(role: .dispatcher, unitID: unit, id: "d"), message, proposal) != nil)
+    #expect(ProposalRules.mayRecordAdoption(handler, message, proposal) != nil)
+    var adopted = proposal
+    adopted.outcome = .partlyAdopted
+    adopted.evaluatedBy = unit
+    #expect(ProposalRules.mayEvaluate(handler, message, adopted) != nil)
+    #expect(ProposalRules.mayRecordAdoption(handler, message, adopted) == nil)
+    #expect(ProposalRules.maySupport(message, adopted) != nil)
+    message.status = .assigned
+    #expect(ProposalRules.mayEvaluate(handler, message, proposal) != nil)
+    message.closure = .invalid
+    #expect(ProposalRules.maySupport(message, proposal) != nil)
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func supports_reachTheThreshold_andSendTheSuggestionToTheCampaignsUnit(db: TestDatabase) async throws {
+    try await db.withStore { store in
+      let world = try await SeededWorld.create(in: store)
+      let now = Fixtures.now
+      let today = store.rules.calendar.day(of: now)
+      let general = try #require(try await store.campaigns().first)
+      #expect(general.isGeneral && general.id == Campaign.generalID)
+      let campaign = try await store.createCampaign(
+        NewCampaign(
+          title: "老旧小区改造金点子", description: "围绕加装电梯、停车和适老化改造征集建议。", opensOn: today,
+          closesOn: today.adding(days: 30), supportThreshold: 3, unitIDs: [world.housing.id]),
+        by: "admin", at: now)
+      await #expect(throws: ValidationError.self) {
+        try await store.createCampaign(
+          NewCampaign(title: "t", description: "d", opensOn: today, unitIDs: [UUID()]), by: "admin", at: now)
+      }
+      let written = try await store.submit(Self.suggestion("加装电梯费用分摊公示", campaign: campaign.id), at: now)
+      let id = written.message.id
+      let stored = try #require(try await store.proposal(id))
+      #expect(stored.campaignID == campaign.id && stored.supports == 0 && stored.benefit == "减少邻里纠纷，加快加装进度。")
+      // A campaign not open takes nothing, and nothing of the message is stored.
+      let later = try await store.createCampaign(
+        NewCampaign(title: "明年的征集", description: "d", opensOn: today.adding(days: 60)), by: "admin", at: now)
+      let refused = try await #require(throws: ValidationError.self) {
+        try await store.submit(Self.suggestion("太早的建议", campaign: later.id), at: now)
+      }
+      #expect(refused.problems.map(\.field) == ["campaign"])
+
+      // The public read masks the proposal's numbers.
+      let listed = try await store.publicProposals(campaign: campaign.id)
+      #expect(listed.map(\.message.id) == [id] && listed[0].stage == .collecting)
+      #expect(
+        !listed[0].proposal.proposal.contains("13912345678") && listed[0].proposal.proposal.contains("139****5678"))
+
+      try await store.support(id, phone: "13900000001", at: now)
+      await #expect(throws: StoreError.self) { try await store.support(id, phone: "139 0000 0001", at: now) }
+      try await store.support(id, phone: "13900000002", at: now)
+      #expect(try await store.message(id)?.status == .received)
+      // Two supports at once: both count, and the third sends it to the campaign's unit.
+      async let third = store.support(id, phone: "13900000003", at: now)
+      async let fourth = store.support(id, phone: "13900000004", at: now)
+      _ = try await (third, fourth)
+      let after = try #require(try await store.proposal(id))
+      #expect(after.supports == 4 && after.thresholdReachedAt != nil)
+      let message = try #require(try await store.message(id))
+      #expect(message.status == .assigned && message.leadUnitID == world.housing.id)
+      #expect(try await store.hasSupported(id, phone: "13900000003"))
+      #expect(try await store.publicProposals(stage: .evaluating).map(\.message.id) == [id])
+
+      // The unit evaluates once it accepted; the outcome is public with its reason.
+      await #expect(throws: StoreError.self) {
+        try await store.evaluateProposal(id, outcome: .adopted, reason: "采纳", by: world.housingHandler, at: now)
+      }
+      try await store.perform(.accept(), on: id, by: world.housingHandler, at: now)
+      await #expect(throws: StoreError.self) {
+        try await store.evaluateProposal(id, outcome: .adopted, reason: "采纳", by: world.marketHandler, at: now)
+      }
+      await #expect(throws: StoreError.self) {
+        try await store.recordAdoption(id, NewAdoption(measure: "m", progress: 10), by: world.housingHandler, at: now)
+      }
+      let evaluated = try await store.evaluateProposal(
+        id, outcome: .adopted, reason: "建议可行，纳入明年老旧小区改造实施方案。", by: world.housingHandler, at: now)
+      #expect(evaluated.outcome == .adopted && evaluated.evaluatedBy == world.housing.id)
+      await #expect(throws: StoreError.self) {
+        try await store.evaluateProposal(id, outcome: .declined, reason: "改主意", by: world.housingHandler, at: now)
+      }
+      await #expect(throws: StoreError.self) { try await store.support(id, phone: "13900000005", at: now) }
+      await #expect(throws: ValidationError.self) {
+        try await store.recordAdoption(
+          id, NewAdoption(measure: "印发办法", link: "javascript:alert(1)", progress: 120), by: world.housingHandler,
+          at: now)
+      }
+      try await store.recordAdoption(
+        id,
+        NewAdoption(
+          measure: "印发加装电梯费用分摊指引", documentTitle: "关于老旧小区加装电梯费用分摊的指导意见",
+          documentNumber: "示住建发〔2026〕12号", documentDate: today, link: "https://zjw.example.gov.cn/12",
+          progress: 60),
+        by: world.housingHandler, at: now)
+      let steps = try await store.adoptions(of: id)
+      #expect(steps.count == 1 && steps[0].progress == 60 && steps[0].documentDate == today)
+      #expect(try await store.publicProposals(stage: .adopted).map(\.message.id) == [id])
+      #expect(try await store.campaignCounts()[campaign.id]?.adopted == 1)
+
+      // Every step is in the message's chain, and the chains verify.
+      let actions = try await store.events(of: id).map(\.draft.action)
+      #expect(actions.filter { $0 == .supported }.count == 4)
+      #expect(actions.contains(.proposalEvaluated) && actions.contains(.adoptionRecorded))
+      try await store.sealAllEvents()
+      let report = try await store.verifyAudit()
+      #expect(report.isIntact)
+    }
+  }
+
+  @Test(arguments: TestDatabase.available)
+  func aSuggestionMessage_becomesASuggestion_keepingItsHistory(db: TestDatabase) async throws {
+    try await db.withStore { store in
+      let world = try await SeededWorld.create(in: store)
+      let now = Fixtures.now
+      let complaint = try await store.submit(Fixtures.newMessage(leader: world.secretary.id), at: now).message
+      await #expect(throws: StoreError.self) {
+        try await store.openProposal(complaint.id, campaign: nil, proposal: nil, by: world.dispatcher, at: now)
+      }
+      let message = try await store.submit(
+        Fixtures.newMessage(title: "建议增开夜班公交", type: .suggestion, leader: world.secretary.id), at: now
+      ).message
+      await #expect(throws: StoreError.self) {
+        try await store.openProposal(message.id, campaign: nil, proposal: nil, by: world.housingHandler, at: now)
+      }
+      let opened = try await store.openProposal(
+        message.id, campaign: nil, proposal: nil, by: world.dispatcher, at: now)
+      #expect(opened.campaignID == Campaign.generalID && opened.proposal == message.body)
+      await #expect(throws: StoreError.self) {
+        try await store.openProposal(message.id, campaign: nil, proposal: "再来", by: world.dispatcher, at: now)
+      }
+      let actions = try await store.events(of: message.id).map(\.draft.action)
+      #expect(actions == [.received, .proposalOpened])
+    }
+  }
+}
