@@ -49,7 +49,7 @@ SHOTS = {
     "staff-pool", "staff-case-dispatcher", "staff-intake", "staff-moderation", "staff-inbox", "staff-case-handler",
     "staff-case-reviewer", "staff-supervision", "staff-admin-rules", "staff-admin-categories", "staff-admin-users",
     "stats", "staff-dashboard", "staff-dashboard-unit", "staff-dashboard-cases", "honours",
-    "staff-supervision-report",
+    "staff-supervision-report", "suggestions", "suggestion",
 }
 
 
@@ -59,6 +59,8 @@ def public_pages(server):
     leaders = server.api("GET", "/api/v1/leaders")
     units = server.api("GET", "/api/v1/units")
     leader = leaders[0]["id"] if isinstance(leaders, list) else leaders["items"][0]["id"]
+    campaign = [c for c in server.api("GET", "/api/v1/suggestions/campaigns") if not c["is_general"]][0]["id"]
+    adopted = server.api("GET", "/api/v1/suggestions?stage=adopted&limit=1")["suggestions"][0]["id"]
     unit = units[0]["id"] if isinstance(units, list) else units["items"][0]["id"]
     return [
         ("home", "/"),
@@ -77,6 +79,11 @@ def public_pages(server):
         ("stats-region", "/stats?by=region&kpi=satisfaction"),
         ("honours", "/honours"),
         ("thanks", "/thanks"),
+        ("suggestions", "/suggestions"),
+        ("campaign", "/suggestions/campaigns/" + campaign),
+        ("suggestion", "/messages/" + adopted),
+        ("support", "/suggestions/" + adopted + "/support"),
+        ("write-suggestion", "/write?campaign=" + campaign),
     ]
 
 
@@ -94,7 +101,8 @@ def staff_pages(server):
     waiting = server.api("GET", "/api/v1/staff/inbox?status=reviewing", token=reviewer)
     waiting_items = waiting["items"] if isinstance(waiting, dict) else waiting
     reviewer_case = "/staff/messages/" + waiting_items[0]["id"] if waiting_items else "/staff/inbox"
-    sections = ["regions", "leaders", "units", "categories", "rules", "words", "users", "knowledge", "keys", "webhooks"]
+    sections = ["regions", "leaders", "units", "categories", "rules", "words", "users", "knowledge", "keys", "webhooks",
+                "campaigns"]
     units = server.api("GET", "/api/v1/units")
     first_unit = (units if isinstance(units, list) else units["items"])[0]["id"].lower()
     drill_down = "/staff/dashboard/cases?by=unit&kpi=reply_rate&meeting=0&group=" + first_unit

@@ -114,8 +114,12 @@ struct UnofferedMethodMiddleware: AsyncMiddleware {
 
   func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
     let components = request.url.path.split(separator: "/")
-    if let path = paths.first(where: { $0.matches(components) }), !path.methods.contains(request.method.rawValue) {
-      let allow = path.methods.subtracting(["HEAD"]).sorted().joined(separator: ", ")
+    // A path may match a fixed word and a parameter both (`suggestions/campaigns`, `suggestions/{id}`):
+    // the method is offered when any of them offers it.
+    let matching = paths.filter { $0.matches(components) }
+    if !matching.isEmpty, !matching.contains(where: { $0.methods.contains(request.method.rawValue) }) {
+      let allow = matching.reduce(into: Set<String>()) { $0.formUnion($1.methods) }.subtracting(["HEAD"]).sorted()
+        .joined(separator: ", ")
       throw Abort(.methodNotAllowed, headers: ["Allow": allow])
     }
     return try await next.respond(to: request)

@@ -82,6 +82,8 @@ enum Demo {
     var categories = 0
     var messages = 0
     var byStatus: [Status: Int] = [:]
+    /// 人民建议 written to the demonstration's campaigns (besides `messages`).
+    var proposals = 0
     /// Staff accounts made for the demonstration, with their passwords (shown once).
     var accounts: [DemoAccount] = []
   }
@@ -165,6 +167,10 @@ enum Demo {
       writing = Task { try await store.load(prepared) }
     }
     try await finish(writing)
+    if let housing = unitsByCode["ZJW"], let transport = unitsByCode["JTJ"] {
+      summary.proposals = try await loadProposals(
+        into: store, region: city.id, housing: housing, transport: transport, office: petition, now: now)
+    }
 
     // Every office that dispatches has its dispatcher, every unit that receives cases its handler
     // (and its reviewer where replies are reviewed): no message waits for nobody.

@@ -12,6 +12,7 @@ struct Routes: Sendable {
   let stats: StatsController
   let honours: HonoursController
   let thanks: ThanksController
+  let suggestions: SuggestionsController
   let language: LanguageController
   let login: LoginController
   let queues: QueuesController
@@ -23,6 +24,7 @@ struct Routes: Sendable {
   let dashboard: DashboardController
   let bulk: SupervisionBulk
   let messages: MessagesAPI
+  let suggestionsAPI: SuggestionsAPI
   let staffAPI: StaffAPI
   let reference: ReferenceAPI
   let auth: AuthAPI
@@ -41,6 +43,7 @@ struct Routes: Sendable {
     stats = StatsController(context: context)
     honours = HonoursController(pages: pages)
     thanks = ThanksController(context: context)
+    suggestions = SuggestionsController(context: context)
     language = LanguageController(context: context)
     login = LoginController(pages: pages, login: staffLogin)
     queues = QueuesController(pages: pages)
@@ -52,6 +55,7 @@ struct Routes: Sendable {
     dashboard = DashboardController(pages: pages)
     bulk = SupervisionBulk(pages: pages)
     messages = MessagesAPI(context: context)
+    suggestionsAPI = SuggestionsAPI(context: context)
     staffAPI = StaffAPI(context: context)
     reference = ReferenceAPI(context: context)
     auth = AuthAPI(context: context, login: staffLogin)
@@ -90,6 +94,10 @@ struct Routes: Sendable {
     throttled.on(.GET, .stats, use: stats.page)
     throttled.on(.GET, .honours, use: honours.latest)
     routes.on(.GET, .thanks, use: thanks.list)
+    throttled.on(.GET, .suggestions, use: suggestions.index)
+    throttled.on(.GET, .campaign(.key), use: suggestions.campaign)
+    routes.on(.GET, .support(.key), use: suggestions.supportForm)
+    routes.on(.POST, .support(.key), use: suggestions.support)
     throttled.on(.GET, .honoursYear(.key), use: honours.year)
     routes.on(.GET, .language(.key), use: language.switchLanguage)
     routes.on(.GET, .care(.key), use: language.switchCare)
@@ -116,6 +124,9 @@ struct Routes: Sendable {
     routes.on(.POST, .staff(.dismissDuplicate(.key, candidate: .key)), use: cases.dismissDuplicate)
     routes.on(.POST, .staff(.appealRating(.key)), use: cases.appeal)
     routes.on(.POST, .staff(.decideAppeal(.key)), use: cases.decideAppeal)
+    routes.on(.POST, .staff(.openProposal(.key)), use: cases.openProposal)
+    routes.on(.POST, .staff(.evaluateProposal(.key)), use: cases.evaluateProposal)
+    routes.on(.POST, .staff(.recordAdoption(.key)), use: cases.recordAdoption)
     routes.on(.GET, .staff(.media(.key)), use: cases.media)
     throttled.on(.GET, .staff(.dashboard), use: dashboard.dashboard)
     throttled.on(.GET, .staff(.dashboardCases), use: dashboard.cases)
@@ -175,6 +186,13 @@ struct Routes: Sendable {
     staff.on(.POST, .api(.reference(.routingRules)), use: reference.createRoutingRule)
     staff.on(.DELETE, .api(.referenceRow(.routingRules, .key)), use: reference.deleteRoutingRule)
     throttled.on(.GET, .api(.stats), use: stats.api)
+    routes.on(.GET, .api(.campaigns), use: suggestionsAPI.campaigns)
+    staff.on(.POST, .api(.campaigns), use: suggestionsAPI.createCampaign)
+    throttled.on(.GET, .api(.suggestions), use: suggestionsAPI.list)
+    routes.on(.GET, .api(.suggestion(.key)), use: suggestionsAPI.show)
+    routes.on(.POST, .api(.suggestionSupport(.key)), use: suggestionsAPI.support)
+    staff.on(.POST, .api(.suggestionEvaluation(.key)), use: suggestionsAPI.evaluate)
+    staff.on(.POST, .api(.suggestionAdoptions(.key)), use: suggestionsAPI.recordAdoption)
     routes.on(.GET, .api(.openAPI), use: service.openAPI)
 
     // The service itself.

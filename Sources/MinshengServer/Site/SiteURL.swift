@@ -40,6 +40,10 @@ enum SiteURL: Sendable, Equatable {
   /// 年度表彰: the latest published year, and one year's lists.
   case honours
   case honoursYear(Parameter<String>)
+  /// 人民建议征集: the campaigns and the latest suggestions; one campaign; 附议 on a suggestion.
+  case suggestions
+  case campaign(Parameter<UUID>)
+  case support(Parameter<UUID>)
   case media(Parameter<UUID>)
   case language(Parameter<String>)
   /// 关怀版 (适老化): `on` or `off`.
@@ -85,6 +89,9 @@ enum SiteURL: Sendable, Equatable {
     case .honours: ["honours"]
     case .thanks: ["thanks"]
     case .honoursYear(let year): ["honours", .text("year", year)]
+    case .suggestions: ["suggestions"]
+    case .campaign(let id): ["suggestions", "campaigns", .uuid("id", id)]
+    case .support(let id): ["suggestions", .uuid("id", id), "support"]
     case .media(let id): ["media", .uuid("id", id)]
     case .language(let code): ["lang", .text("code", code)]
     case .care(let mode): ["care", .text("mode", mode)]
@@ -194,6 +201,10 @@ enum StaffURL: Sendable, Equatable {
   /// 评价申诉, and its decision (申诉复核).
   case appealRating(Parameter<UUID>)
   case decideAppeal(Parameter<UUID>)
+  /// 人民建议: make a 建议 message a suggestion, give its outcome, record a step of its adoption.
+  case openProposal(Parameter<UUID>)
+  case evaluateProposal(Parameter<UUID>)
+  case recordAdoption(Parameter<UUID>)
   /// 保存草稿: the reply's wording kept for later.
   case replyDraft(Parameter<UUID>)
   case dismissDuplicate(Parameter<UUID>, candidate: Parameter<UUID>)
@@ -236,6 +247,9 @@ enum StaffURL: Sendable, Equatable {
     case .replyDraft(let id): ["messages", .uuid("id", id), "draft"]
     case .appealRating(let id): ["messages", .uuid("id", id), "appeal"]
     case .decideAppeal(let id): ["messages", .uuid("id", id), "appeal", "decide"]
+    case .openProposal(let id): ["messages", .uuid("id", id), "proposal"]
+    case .evaluateProposal(let id): ["messages", .uuid("id", id), "proposal", "evaluation"]
+    case .recordAdoption(let id): ["messages", .uuid("id", id), "proposal", "adoptions"]
     case .dismissDuplicate(let id, let candidate):
       ["messages", .uuid("id", id), "duplicates", .uuid("candidate", candidate), "dismiss"]
     case .media(let id): ["media", .uuid("id", id)]
@@ -288,6 +302,13 @@ enum APIURL: Sendable, Equatable {
   case authSession
   case stats
   case openAPI
+  /// 人民建议征集: campaigns, suggestions, one suggestion, its support, outcome and adoption steps.
+  case campaigns
+  case suggestions
+  case suggestion(Parameter<UUID>)
+  case suggestionSupport(Parameter<UUID>)
+  case suggestionEvaluation(Parameter<UUID>)
+  case suggestionAdoptions(Parameter<UUID>)
 
   /// The reference collections of the API.
   enum ReferenceKind: String, Sendable, CaseIterable {
@@ -322,6 +343,12 @@ enum APIURL: Sendable, Equatable {
     case .authSession: ["auth", "session"]
     case .stats: ["stats"]
     case .openAPI: ["openapi.json"]
+    case .campaigns: ["suggestions", "campaigns"]
+    case .suggestions: ["suggestions"]
+    case .suggestion(let id): ["suggestions", .uuid("id", id)]
+    case .suggestionSupport(let id): ["suggestions", .uuid("id", id), "supports"]
+    case .suggestionEvaluation(let id): ["suggestions", .uuid("id", id), "evaluation"]
+    case .suggestionAdoptions(let id): ["suggestions", .uuid("id", id), "adoptions"]
     }
   }
 }

@@ -215,6 +215,8 @@ struct MessageView: Encodable, Sendable {
   var parentURL: String
   var parentSerial: String
   var images: [ImageView]
+  /// 人民建议: the suggestion's section, for a message that is one.
+  var proposal: [ProposalView] = []
 }
 
 struct MessageContent: Encodable, Sendable {
@@ -247,6 +249,11 @@ struct WriteContent: Encodable, Sendable {
   var canSuggest: Bool
   /// Images were attached to a form that came back: they must be chosen again ("" when none were).
   var imagesAgain = ""
+  /// 人民建议: "向征集活动 … 提出建议" and the campaign's id when the form writes a suggestion ("" otherwise).
+  var campaign = ""
+  var campaignID = ""
+  var proposal = ""
+  var benefit = ""
 }
 
 struct WrittenContent: Encodable, Sendable {

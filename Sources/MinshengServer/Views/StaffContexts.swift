@@ -146,6 +146,8 @@ struct CaseContent: Encodable, Sendable {
   var mergeURL: String
   /// 评价申诉.
   var appeal = AppealView()
+  /// 人民建议.
+  var proposal = ProposalStaffView()
 }
 
 struct KnowledgeView: Encodable, Sendable {

@@ -31,9 +31,22 @@ struct NewMessageRequest: Content {
   /// The one-time code sent to `contact.phone` (`POST /api/v1/phone-codes`): with it the number is
   /// proved; without it the message is taken, marked unproved, and not listed in 我的留言.
   var phoneCode: String?
+  /// 人民建议: with type `suggestion`, the campaign (the general one without), the proposal, the benefit.
+  var proposal: ProposalBody?
+
+  struct ProposalBody: Codable {
+    var campaignID: UUID?
+    var proposal: String
+    var benefit: String?
+
+    enum CodingKeys: String, CodingKey {
+      case proposal, benefit
+      case campaignID = "campaign_id"
+    }
+  }
 
   enum CodingKeys: String, CodingKey {
-    case type, title, body, contact, location
+    case type, title, body, contact, location, proposal
     case phoneCode = "phone_code"
     case leaderID = "leader_id"
     case regionID = "region_id"
@@ -47,7 +60,10 @@ struct NewMessageRequest: Content {
       type: type, title: title, body: body, leaderID: leaderID, regionID: regionID, categoryID: categoryID,
       channel: .api,
       location: location.map { Location(address: $0.address, latitude: $0.latitude, longitude: $0.longitude) },
-      contact: Contact(name: contact.name, phone: contact.phone, email: contact.email), isPublic: isPublic ?? true)
+      contact: Contact(name: contact.name, phone: contact.phone, email: contact.email), isPublic: isPublic ?? true,
+      proposal: proposal.map {
+        ProposalDetails(campaignID: $0.campaignID, proposal: $0.proposal, benefit: $0.benefit ?? "")
+      })
   }
 }
 

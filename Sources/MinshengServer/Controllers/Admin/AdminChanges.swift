@@ -76,6 +76,36 @@ extension AdminController {
     return request.redirect(to: section.url.path(query: [("done", done)]), redirectType: .normal)
   }
 
+  /// A campaign as the add form sends it; a day or a number that cannot be read is refused by name.
+  static func campaign(_ sent: Sent) throws -> NewCampaign {
+    var problems: [ValidationError.Problem] = []
+    func day(_ name: String) -> LocalDate? {
+      let text = sent.text(name)
+      guard !text.isEmpty else { return nil }
+      guard let day = LocalDate(text) else {
+        problems.append(.init(field: name, reason: .invalid(LocalizedText("form_date_hint"))))
+        return nil
+      }
+      return day
+    }
+    let opens = day("opens_on")
+    let closes = day("closes_on")
+    var threshold: Int?
+    if !sent.text("support_threshold").isEmpty {
+      threshold = Int(sent.text("support_threshold"))
+      if threshold == nil {
+        problems.append(
+          .init(
+            field: "support_threshold",
+            reason: .invalid(LocalizedText("error_campaign_threshold", ["max": .number(NewCampaign.maxThreshold)]))))
+      }
+    }
+    guard problems.isEmpty else { throw ValidationError(problems: problems) }
+    return NewCampaign(
+      title: sent.text("title"), description: sent.text("description"), opensOn: opens, closesOn: closes,
+      supportThreshold: threshold, unitIDs: [sent.uuid("unit_id"), sent.uuid("unit2_id")].compactMap { $0 })
+  }
+
   /// Makes one change through the store; returns what the notice says (`saved`, `rule-deleted`, …).
   private func apply(
     _ section: Section, _ verb: String, id: UUID?, sent: Sent, session: StaffSession
@@ -95,6 +125,8 @@ extension AdminController {
       try await store.revokeOpen311Key(id, by: actor, at: now)
     case (.webhooks, "delete", let id?):
       try await store.deleteWebhook(id, by: actor, at: now)
+    case (.campaigns, "add", nil):
+      _ = try await store.createCampaign(try Self.campaign(sent), by: actor, at: now)
     case (.regions, "add", nil):
       _ = try await store.createRegion(
         code: sent.text("code"), name: sent.text("name"), parent: sent.uuid("parent_id"), by: actor, at: now)

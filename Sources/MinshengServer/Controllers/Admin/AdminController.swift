@@ -17,7 +17,7 @@ struct AdminController: Sendable {
   var store: Store { context.store }
 
   enum Section: String, CaseIterable, Sendable {
-    case regions, leaders, units, categories, rules, words, users, knowledge, keys, webhooks
+    case regions, leaders, units, categories, rules, words, users, knowledge, keys, webhooks, campaigns
 
     var url: SiteURL { .staff(.adminSection(.value(rawValue))) }
 

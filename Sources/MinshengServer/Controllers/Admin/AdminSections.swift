@@ -31,6 +31,7 @@ struct AdminSections: Sendable {
     case .knowledge: (content.tables, content.forms) = try await knowledge(names, options)
     case .keys: (content.tables, content.forms) = try await keys()
     case .webhooks: (content.tables, content.forms) = try await webhooks()
+    case .campaigns: (content.tables, content.forms) = try await campaigns(names, options)
     }
     return content
   }

@@ -168,9 +168,10 @@ struct BrowseController: Sendable {
       return context.renderer.respond(request, html: html, cacheable: true)
     }
     guard let file = try await context.store.publicFile(id) else { throw StoreError.notFound(.message) }
-    let view = MessageView(
-      file, names: try await context.store.referenceNames(), language: language, now: context.clock(),
-      calendar: context.calendar)
+    let names = try await context.store.referenceNames()
+    var view = MessageView(file, names: names, language: language, now: context.clock(), calendar: context.calendar)
+    view.proposal = try await SuggestionsController.view(
+      of: file.item, store: context.store, names: names, language: language)
     let response = try await context.renderer.render(
       request, "public/message", title: view.title, MessageContent(message: [view]), cacheable: true)
     if let html = response.body.buffer {

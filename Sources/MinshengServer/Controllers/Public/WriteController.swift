@@ -24,18 +24,24 @@ struct WriteController: Sendable {
     var consent: String?
     var code: String?
     var images: [File]?
+    /// 人民建议: the campaign a suggestion answers, the proposal and the benefit.
+    var campaign: String?
+    var proposal: String?
+    var benefit: String?
 
     /// The form as the code button sends it: every field but the images (the button posts the form
     /// URL-encoded, so a file field sends only its name and the request stays small).
     struct Typed: Decodable {
       var _csrf, board, region, type, category, title, body, address, visibility, name, phone, consent: String?
+      var campaign, proposal, benefit: String?
       /// The names of the chosen images, when any were chosen.
       var images: [String]?
 
       var form: WriteForm {
         WriteForm(
           _csrf: _csrf, board: board, region: region, type: type, category: category, title: title, body: body,
-          address: address, visibility: visibility, name: name, phone: phone, consent: consent)
+          address: address, visibility: visibility, name: name, phone: phone, consent: consent, campaign: campaign,
+          proposal: proposal, benefit: benefit)
       }
     }
 
@@ -43,11 +49,15 @@ struct WriteController: Sendable {
     var regionID: UUID? { region.flatMap(UUID.init(uuidString:)) }
     var messageType: MessageType? { type.flatMap(MessageType.init(rawValue:)) }
     var categoryID: UUID? { category.flatMap(UUID.init(uuidString:)) }
+    /// Whether the form writes a suggestion to a campaign.
+    var isProposal: Bool { !(campaign ?? "").isEmpty }
   }
 
   func form(_ request: Request) async throws -> Response {
     var fields = WriteForm()
     fields.board = request.query[String.self, at: "leader"]
+    fields.campaign = request.query[String.self, at: "campaign"]
+    if fields.isProposal { fields.type = MessageType.suggestion.rawValue }
     return try await page(request, fields, errors: [])
   }
 
@@ -69,6 +79,13 @@ struct WriteController: Sendable {
       location: (form.address ?? "").isEmpty ? nil : Location(address: form.address),
       contact: Contact(name: form.name ?? "", phone: form.phone ?? "", email: nil),
       isPublic: form.visibility != "private")
+    if form.isProposal {
+      guard let campaign = form.campaign.flatMap(UUID.init(uuidString:)) else {
+        throw PageError(.notFound, "error_page_not_found")
+      }
+      input.type = .suggestion
+      input.proposal = ProposalDetails(campaignID: campaign, proposal: form.proposal ?? "", benefit: form.benefit ?? "")
+    }
     // Every check that needs no database first, so all of them are listed at once.
     for check in [{ _ = try input.validated() }, { _ = try Store.checkImages(images) }] {
       do { try check() } catch { errors += MappedError.of(error).messages(in: language) { Self.label($0, language) } }
@@ -210,6 +227,12 @@ struct WriteController: Sendable {
         boards.append(Option(board.id, MessageItem.boardLabel(board, names: names), selected: fields.leader))
       }
     }
+    var campaign: Campaign?
+    if fields.isProposal {
+      guard let id = fields.campaign.flatMap(UUID.init(uuidString:)), let found = try await context.store.campaign(id)
+      else { throw StoreError.notFound(.campaign) }
+      campaign = found
+    }
     let content = WriteContent(
       errors: errors, boards: boards, regions: regions.map { Option($0.id, $0.name, selected: fields.regionID) },
       types: MessageType.citizenTypes.map {
@@ -221,9 +244,13 @@ struct WriteController: Sendable {
       consent: fields.consent == "yes", byRegion: fields.leader == nil && fields.regionID != nil,
       askCode: context.citizens.verifyPhone,
       verifiedPhone: verified.map { language.text("phone_verified", ["phone": .plain(PrivacyMask.mask($0))]) } ?? "",
-      notice: notice, canSuggest: context.classifiers.current != nil, imagesAgain: imagesAgain)
+      notice: notice, canSuggest: context.classifiers.current != nil, imagesAgain: imagesAgain,
+      campaign: campaign.map { language.text("write_campaign", ["title": .plain($0.title)]) } ?? "",
+      campaignID: campaign?.id.uuidString.lowercased() ?? "", proposal: fields.proposal ?? "",
+      benefit: fields.benefit ?? "")
     return try await context.renderer.render(
-      request, "public/write", title: language.text("write_title"), content, status: status)
+      request, "public/write", title: language.text(campaign == nil ? "write_title" : "suggestion_write"), content,
+      status: status)
   }
 
   /// The name of a field of the form, as the errors name it.
@@ -231,7 +258,8 @@ struct WriteController: Sendable {
     let keys = [
       "title": "title", "body": "body", "type": "choose_type", "contact.name": "name", "contact.phone": "mobile",
       "location.address": "address", "leader": "choose_board", "region": "choose_region",
-      "category": "choose_category", "code": "code",
+      "category": "choose_category", "code": "code", "proposal": "proposal_text", "benefit": "proposal_benefit",
+      "campaign": "campaign_label",
     ]
     if let key = keys[field] { return language.text(key) }
     return field.hasPrefix("images") ? language.text("images") : field

@@ -21,7 +21,10 @@ struct CaseController: Sendable {
       ? language.text("intake_done")
       : done == "draft"
         ? language.text("form_draft_saved")
-        : done.flatMap(Action.init(rawValue:)).map { language.text("action_done", ["action": .key($0.nameKey)]) } ?? ""
+        : ["proposal_opened", "proposal_evaluated", "adoption_recorded"].contains(done ?? "")
+          ? language.text("done_" + (done ?? ""))
+          : done.flatMap(Action.init(rawValue:)).map { language.text("action_done", ["action": .key($0.nameKey)]) }
+            ?? ""
     return try await page(request, session: session, message: message, notice: notice, errors: [])
   }
 
@@ -120,6 +123,7 @@ struct CaseController: Sendable {
       instructions: zip(events, timeline).filter { $0.0.draft.action == .workflow(.instruct) }.map(\.1),
       mergeURL: SiteURL.staff(.action(.value(message.id), .value(Action.merge.rawValue))).path)
     content.appeal = appealView(message, events: events.map(\.draft), actor: session.actor, language: language)
+    content.proposal = try await proposalView(message, actor: session.actor, language: language)
     return try await pages.render(
       request, "staff/case", title: message.serial.description + " " + message.title, session: session, content,
       notice: notice, errors: errors, linkedErrors: refused?.summary(language) ?? [], status: status)

@@ -1,0 +1,185 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// 人民建议征集 (`/suggestions`): the open campaigns and the latest public suggestions by stage
+/// (征集中, 评估中, 已答复, 已采纳); a campaign's page with its suggestions and the way to write one; and
+/// 附议, for citizens logged in to 我的留言 with their mobile number.
+struct SuggestionsController: Sendable {
+  let context: ServerContext
+
+  static let pageSize = 20
+
+  /// `GET /suggestions[?stage=…][&before=…]`.
+  func index(_ request: Request) async throws -> Response {
+    let language = request.pageLanguage
+    let (stage, before) = try Self.listQuery(request)
+    let campaigns = try await context.store.campaigns()
+    let counts = try await context.store.campaignCounts()
+    let today = context.calendar.day(of: context.clock())
+    let items = try await context.store.publicProposals(stage: stage, before: before, limit: Self.pageSize)
+    let content = SuggestionsContent(
+      heading: language.text("suggestions_title"), paragraphs: [language.text("suggestions_intro")], facts: [],
+      writeURL: SiteURL.write.path(query: [("campaign", Campaign.generalID.uuidString.lowercased())]),
+      campaigns: campaigns.filter { $0.phase(on: today) != .upcoming }.map {
+        CampaignCard($0, counts: counts[$0.id], language: language, today: today)
+      },
+      tabs: Self.tabs(SiteURL.suggestions, current: stage, language: language),
+      items: items.map {
+        ProposalItem($0, campaigns: Dictionary(uniqueKeysWithValues: campaigns.map { ($0.id, $0) }), language: language)
+      },
+      olderURL: Self.olderURL(SiteURL.suggestions, stage: stage, items: items))
+    return try await context.renderer.render(
+      request, "public/suggestions", title: content.heading, content, cacheable: true)
+  }
+
+  /// `GET /suggestions/campaigns/{id}[?stage=…][&before=…]`.
+  func campaign(_ request: Request) async throws -> Response {
+    guard let id = request.parameters.get("id", as: UUID.self), let campaign = try await context.store.campaign(id)
+    else { throw StoreError.notFound(.campaign) }
+    let language = request.pageLanguage
+    let (stage, before) = try Self.listQuery(request)
+    let names = try await context.store.referenceNames()
+    let today = context.calendar.day(of: context.clock())
+    let phase = campaign.phase(on: today)
+    let items = try await context.store.publicProposals(
+      campaign: id, stage: stage, before: before, limit: Self.pageSize)
+    var facts = [
+      SuggestionsContent.Fact(
+        label: language.text("campaign_period_label"), value: ProposalTexts.period(campaign, language: language)),
+      SuggestionsContent.Fact(label: language.text("campaign_phase_label"), value: language.name(phase)),
+    ]
+    let units = campaign.unitIDs.compactMap { names.units[$0]?.name }
+    if !units.isEmpty {
+      facts.append(.init(label: language.text("campaign_units_label"), value: language.list(units)))
+    }
+    if let threshold = campaign.supportThreshold {
+      facts.append(
+        .init(
+          label: language.text("campaign_threshold_label"),
+          value: language.text("campaign_threshold_value", ["count": .number(threshold)])))
+    }
+    let url = SiteURL.campaign(.value(id))
+    let content = SuggestionsContent(
+      heading: campaign.title, paragraphs: MessageView.paragraphs(campaign.description), facts: facts,
+      writeURL: phase == .open ? SiteURL.write.path(query: [("campaign", id.uuidString.lowercased())]) : "",
+      campaigns: [], tabs: Self.tabs(url, current: stage, language: language),
+      items: items.map { ProposalItem($0, campaigns: [id: campaign], language: language) },
+      olderURL: Self.olderURL(url, stage: stage, items: items))
+    return try await context.renderer.render(
+      request, "public/suggestions", title: campaign.title, content, cacheable: true)
+  }
+
+  struct SupportForm: Decodable {
+    var _csrf: String?
+  }
+
+  /// `GET /suggestions/{id}/support`: the 附议 form for the number of the 我的留言 session (the message
+  /// page is shared by every reader, so the form with this browser's token lives here), or the way to
+  /// log in first; says so when the number supports it already or it takes no supports.
+  func supportForm(_ request: Request) async throws -> Response {
+    try await supportPage(request, notice: nil)
+  }
+
+  /// `POST /suggestions/{id}/support`: 附议 with the number of the 我的留言 session; without one, to
+  /// 我的留言 to log in first. Back on the suggestion's page afterwards (303).
+  func support(_ request: Request) async throws -> Response {
+    guard let id = request.parameters.get("id", as: UUID.self) else { throw StoreError.notFound(.proposal) }
+    let form = (try? request.content.decode(SupportForm.self)) ?? SupportForm()
+    try request.checkFormToken(form._csrf)
+    guard let phone = try await context.citizenPhone(request) else {
+      return request.redirect(to: SiteURL.account.path, redirectType: .normal)
+    }
+    do {
+      try await context.store.support(id, phone: phone, at: context.clock())
+    } catch StoreError.duplicate {
+      return try await supportPage(request, notice: "support_already", status: .conflict)
+    }
+    return request.redirect(to: SiteURL.message(.value(id)).path + "#proposal", redirectType: .normal)
+  }
+
+  private func supportPage(
+    _ request: Request, notice: String?, status: HTTPResponseStatus = .ok
+  ) async throws -> Response {
+    guard let id = request.parameters.get("id", as: UUID.self), let message = try await context.store.message(id),
+      message.isShownPublicly, let proposal = try await context.store.proposal(id)
+    else { throw StoreError.notFound(.proposal) }
+    let language = request.pageLanguage
+    let phone = try await context.citizenPhone(request)
+    var notice = notice.map { language.text($0) } ?? ""
+    var canSupport = phone != nil
+    if let refusal = ProposalRules.maySupport(message, proposal) {
+      canSupport = false
+      notice = language.text(refusal)
+    } else if let phone, try await context.store.hasSupported(id, phone: phone) {
+      canSupport = false
+      notice = language.text("support_already")
+    }
+    let content = SupportContent(
+      title: PrivacyMask.mask(message.titleForPublic), messageURL: SiteURL.message(.value(id)).path + "#proposal",
+      supports: language.text("proposal_supports", ["count": .number(proposal.supports)]), notice: notice,
+      loggedIn: phone != nil, canSupport: canSupport, supportURL: SiteURL.support(.value(id)).path,
+      phoneLabel: phone.map { language.text("account_phone", ["phone": .plain(PrivacyMask.mask($0))]) } ?? "")
+    return try await context.renderer.render(
+      request, "public/support", title: language.text("support_title"), content, status: status)
+  }
+
+  /// The section of a message page for a suggestion, or nothing for any other message.
+  static func view(
+    of message: PublicCase, store: Store, names: ReferenceNames, language: Language
+  ) async throws -> [ProposalView] {
+    guard message.type == .suggestion, let proposal = try await store.proposal(message.id),
+      let full = try await store.message(message.id)
+    else { return [] }
+    let item = store.publicProposal(full, proposal)
+    return [
+      ProposalView(
+        item, campaign: try await store.campaign(proposal.campaignID),
+        adoptions: try await store.adoptions(of: message.id),
+        names: names, language: language)
+    ]
+  }
+
+  private static func listQuery(_ request: Request) throws -> (ProposalStage?, Date?) {
+    var stage: ProposalStage?
+    if let text = request.query[String.self, at: "stage"], !text.isEmpty {
+      guard let parsed = ProposalStage(rawValue: text) else { throw PageError(.badRequest, "error_bad_request") }
+      stage = parsed
+    }
+    var before: Date?
+    if let text = request.query[String.self, at: "before"], !text.isEmpty {
+      guard let milliseconds = Int64(text), milliseconds > 0, milliseconds < 32_503_680_000_000 else {
+        throw PageError(.badRequest, "error_bad_request")
+      }
+      before = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+    }
+    return (stage, before)
+  }
+
+  private static func tabs(_ url: SiteURL, current: ProposalStage?, language: Language) -> [NavLink] {
+    [NavLink(href: url.path, label: language.text("proposal_stage_all"), current: current == nil)]
+      + ProposalStage.allCases.map {
+        NavLink(href: url.path(query: [("stage", $0.rawValue)]), label: language.name($0), current: current == $0)
+      }
+  }
+
+  private static func olderURL(_ url: SiteURL, stage: ProposalStage?, items: [PublicProposal]) -> String {
+    guard items.count == pageSize, let last = items.last else { return "" }
+    return url.path(query: [
+      ("stage", stage?.rawValue),
+      ("before", String(Int64((last.proposal.createdAt.timeIntervalSince1970 * 1_000).rounded()))),
+    ])
+  }
+}
+
+struct SupportContent: Encodable, Sendable {
+  var title: String
+  var messageURL: String
+  var supports: String
+  var notice: String
+  var loggedIn: Bool
+  var canSupport: Bool
+  var supportURL: String
+  var phoneLabel: String
+}

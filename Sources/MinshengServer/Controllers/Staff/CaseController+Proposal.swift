@@ -1,0 +1,165 @@
+import Foundation
+import MinshengCore
+import MinshengStore
+import Vapor
+
+/// 人民建议 on the case page: the suggestion's campaign, proposal, benefit and supports; the
+/// dispatching office's form to make a 建议 message a suggestion; the evaluating unit's form for the
+/// outcome (采纳 / 部分采纳 / 留作参考 / 暂不采纳 with a public reason) and, once adopted, for the
+/// steps of its adoption (转化运用). `ProposalRules` decides which form the viewer gets.
+struct ProposalStaffView: Encodable, Sendable {
+  /// Whether the case is a suggestion (its details shown).
+  var isProposal = false
+  var campaign = ""
+  var proposal: [String] = []
+  var benefit: [String] = []
+  var supports = ""
+  var outcome = ""
+  var reason: [String] = []
+  var adoptions: [String] = []
+  var openURL = ""
+  var evaluateURL = ""
+  var adoptionURL = ""
+  var campaigns: [Option] = []
+  var outcomes: [Option] = []
+}
+
+extension CaseController {
+  func proposalView(_ message: Message, actor: Actor, language: Language) async throws -> ProposalStaffView {
+    var view = ProposalStaffView()
+    guard message.type == .suggestion else { return view }
+    let existing = try await store.proposal(message.id)
+    guard let proposal = existing else {
+      if ProposalRules.mayOpen(actor, message, existing: nil) == nil {
+        view.openURL = SiteURL.staff(.openProposal(.value(message.id))).path
+        let today = context.calendar.day(of: context.clock())
+        view.campaigns = try await store.campaigns().filter { $0.phase(on: today) != .closed }.map {
+          Option(value: $0.id.uuidString.lowercased(), label: $0.title, selected: $0.isGeneral)
+        }
+      }
+      return view
+    }
+    view.isProposal = true
+    view.campaign = try await store.campaign(proposal.campaignID)?.title ?? ""
+    view.proposal = MessageView.paragraphs(proposal.proposal)
+    view.benefit = MessageView.paragraphs(proposal.benefit)
+    view.supports = language.text("proposal_supports", ["count": .number(proposal.supports)])
+    view.outcome = proposal.outcome.map(language.name) ?? ""
+    view.reason = MessageView.paragraphs(proposal.outcomeReason ?? "")
+    view.adoptions = try await store.adoptions(of: message.id).map {
+      language.text(
+        "adoption_line",
+        [
+          "date": .plain(language.date($0.createdAt)), "measure": .plain($0.measure),
+          "progress": .number($0.progress),
+        ])
+    }
+    if ProposalRules.mayEvaluate(actor, message, proposal) == nil {
+      view.evaluateURL = SiteURL.staff(.evaluateProposal(.value(message.id))).path
+      view.outcomes = ProposalOutcome.allCases.map {
+        Option(value: $0.rawValue, label: language.name($0), selected: false)
+      }
+    }
+    if ProposalRules.mayRecordAdoption(actor, message, proposal) == nil {
+      view.adoptionURL = SiteURL.staff(.recordAdoption(.value(message.id))).path
+    }
+    return view
+  }
+
+  struct ProposalFields: Decodable {
+    var _csrf: String?
+    var campaign: String?
+    var proposal: String?
+    var outcome: String?
+    var reason: String?
+    var measure: String?
+    var document_title: String?
+    var document_number: String?
+    var document_date: String?
+    var link: String?
+    var progress: String?
+  }
+
+  /// `POST /staff/messages/{id}/proposal`: 转为人民建议.
+  func openProposal(_ request: Request) async throws -> Response {
+    try await proposalStep(request, done: "proposal_opened") { id, form, actor, now in
+      let campaign = try (form.campaign ?? "").isEmpty ? nil : Self.uuid(form.campaign, field: "campaign")
+      try await store.openProposal(id, campaign: campaign, proposal: form.proposal, by: actor, at: now)
+    }
+  }
+
+  /// `POST /staff/messages/{id}/proposal/evaluation`: 评估结论.
+  func evaluateProposal(_ request: Request) async throws -> Response {
+    try await proposalStep(request, done: "proposal_evaluated") { id, form, actor, now in
+      guard let outcome = form.outcome.flatMap(ProposalOutcome.init(rawValue:)) else {
+        throw ValidationError(field: "outcome", reason: .missing)
+      }
+      try await store.evaluateProposal(id, outcome: outcome, reason: form.reason ?? "", by: actor, at: now)
+    }
+  }
+
+  /// `POST /staff/messages/{id}/proposal/adoptions`: 转化运用, one step.
+  func recordAdoption(_ request: Request) async throws -> Response {
+    try await proposalStep(request, done: "adoption_recorded") { id, form, actor, now in
+      let date = (form.document_date ?? "").isEmpty ? nil : form.document_date.flatMap(LocalDate.init)
+      if !(form.document_date ?? "").isEmpty, date == nil {
+        throw ValidationError(field: "document_date", reason: .invalid(LocalizedText("form_date_hint")))
+      }
+      let progress = (form.progress ?? "").isEmpty ? nil : Int(form.progress ?? "")
+      if !(form.progress ?? "").isEmpty, progress == nil {
+        throw ValidationError(field: "progress", reason: .invalid(LocalizedText("error_adoption_progress")))
+      }
+      try await store.recordAdoption(
+        id,
+        NewAdoption(
+          measure: form.measure ?? "", documentTitle: form.document_title ?? "",
+          documentNumber: form.document_number ?? "", documentDate: date, link: form.link ?? "", progress: progress),
+        by: actor, at: now)
+    }
+  }
+
+  private static func uuid(_ text: String?, field: String) throws -> UUID {
+    guard let id = text.flatMap(UUID.init(uuidString:)) else {
+      throw ValidationError(field: field, reason: .unknownReference)
+    }
+    return id
+  }
+
+  private func proposalStep(
+    _ request: Request, done: String, _ step: (UUID, ProposalFields, Actor, Date) async throws -> Void
+  ) async throws -> Response {
+    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
+    let form = (try? request.content.decode(ProposalFields.self)) ?? ProposalFields()
+    try pages.checkCSRF(form._csrf, session)
+    let message = try await readable(request, session)
+    do {
+      try await step(message.id, form, session.actor, context.clock())
+    } catch {
+      let mapped = MappedError.of(error)
+      guard mapped.status.code < 500, mapped.status != .notFound else { throw error }
+      let language = request.pageLanguage
+      let errors =
+        mapped.fields.isEmpty
+        ? [language.text(mapped.text)]
+        : mapped.fields.map {
+          Self.proposalLabel($0.field, language) + language.text("field_separator") + language.text($0.text)
+        }
+      return try await page(
+        request, session: session, message: try await store.message(message.id) ?? message, notice: "",
+        errors: errors, status: mapped.status)
+    }
+    return request.redirect(
+      to: SiteURL.staff(.message(.value(message.id))).path(query: [("done", done)]) + "#proposal",
+      redirectType: .normal)
+  }
+
+  private static func proposalLabel(_ field: String, _ language: Language) -> String {
+    let keys = [
+      "campaign": "campaign_label", "proposal": "proposal_text", "outcome": "proposal_outcome_label",
+      "reason": "proposal_reason", "measure": "adoption_measure", "document_title": "adoption_document_title",
+      "document_number": "adoption_document_number", "document_date": "adoption_document_date",
+      "link": "adoption_link", "progress": "adoption_progress_label",
+    ]
+    return keys[field].map { language.text($0) } ?? field
+  }
+}
