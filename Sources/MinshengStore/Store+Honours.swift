@@ -47,6 +47,20 @@ extension Store {
     {
       figures.thanks[row.unit_id.uuidString.lowercased()] = row.n
     }
+    // 汇智为民: the suggestions each unit evaluated in the year, and adopted.
+    for row in try await search.runner.all(
+      SQLFragment(
+        """
+        SELECT evaluated_by AS unit_id, COUNT(*) AS n,
+          SUM(CASE WHEN outcome IN ('adopted', 'partly_adopted') THEN 1 ELSE 0 END) AS adopted
+        FROM proposals WHERE evaluated_by IS NOT NULL AND evaluated_at >= ? AND evaluated_at < ?
+        GROUP BY evaluated_by
+        """, [.date(span.lowerBound), .date(span.upperBound)]), as: UnitAdoptionRow.self)
+    {
+      let unit = row.unit_id.uuidString.lowercased()
+      figures.evaluated[unit] = row.n
+      if let adopted = row.adopted, adopted > 0 { figures.adopted[unit] = adopted }
+    }
     return figures
   }
 
@@ -92,6 +106,12 @@ extension Store {
       change: changeEntry(.honours(id, result), "freeze", by: actor.id, at: now))
     return FrozenHonours(result: result, frozenAt: now, frozenBy: actor.id)
   }
+}
+
+private struct UnitAdoptionRow: Decodable, Sendable {
+  var unit_id: UUID
+  var n: Int
+  var adopted: Int?
 }
 
 private struct UnitCountRow: Decodable, Sendable {

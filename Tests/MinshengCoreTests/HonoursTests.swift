@@ -27,7 +27,8 @@ import Testing
 
   @Test func theShippedFormula_readsAndNamesOnlyRatesOfTheShippedKPIs() throws {
     let formula = try HonoursFormula.bundled(checkedAgainst: kpis)
-    #expect(formula.lists.map(\.id) == ["minxin", "minxin_growth", "shigan"])
+    #expect(formula.lists.map(\.id) == ["minxin", "minxin_growth", "shigan", "huizhi"])
+    #expect(formula.lists[3].kind == .adoptions && formula.lists[3].weights.isEmpty)
     #expect(formula.lists[0].weights == ["reply_rate": 0.3, "on_time_completion": 0.3, "satisfaction": 0.4])
   }
 

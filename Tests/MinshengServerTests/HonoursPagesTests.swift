@@ -124,11 +124,12 @@ import VaporTesting
         #expect(status == .notFound, "\(path)")
         #expect(!body.contains("internal"), "\(path)")
       }
-      // The shipped formula: three lists, each with its method, none named yet.
+      // The shipped formula: four lists, each with its method, none named yet.
       let (status, html) = try await get(site.app, "/honours/2026")
       #expect(status == .ok)
       #expect(html.contains("民心汇聚单位") && html.contains("实干担当单位") && html.contains("贝叶斯"))
-      #expect(html.components(separatedBy: "暂无单位达到参评件数").count == 4)
+      #expect(html.contains("汇智为民单位") && html.contains("采纳率"))
+      #expect(html.components(separatedBy: "暂无单位达到参评件数").count == 5)
     }
   }
 }

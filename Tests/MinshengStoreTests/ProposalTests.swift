@@ -142,6 +142,16 @@ import Testing
       #expect(try await store.publicProposals(stage: .adopted).map(\.message.id) == [id])
       #expect(try await store.campaignCounts()[campaign.id]?.adopted == 1)
 
+      // 汇智为民: the unit that adopted it is on the year's list, with its adoption rate.
+      let definitions = try KPIDefinitions.bundled()
+      let figures = try await store.honoursFigures(year: today.year, asOf: now, definitions: definitions)
+      let unit = world.housing.id.uuidString.lowercased()
+      #expect(figures.adopted[unit] == 1 && figures.evaluated[unit] == 1)
+      let honours = HonoursResult(
+        formula: try HonoursFormula.bundled(checkedAgainst: definitions), year: today.year, table: figures)
+      let huizhi = try #require(honours.lists.first { $0.id == "huizhi" })
+      #expect(huizhi.entries.map(\.unit) == [unit] && huizhi.entries[0].components["adoption_rate"] == 1)
+
       // Every step is in the message's chain, and the chains verify.
       let actions = try await store.events(of: id).map(\.draft.action)
       #expect(actions.filter { $0 == .supported }.count == 4)

@@ -31,7 +31,8 @@ public struct HonoursFormula: Sendable, Equatable, Codable {
     var seen: Set<String> = []
     for list in formula.lists {
       guard seen.insert(list.id).inserted, list.count > 0, list.minimumVolume >= 0, list.priorWeight >= 0,
-        !list.weights.isEmpty, list.weights.values.allSatisfy({ $0 > 0 })
+        list.kind == .adoptions ? list.weights.isEmpty : !list.weights.isEmpty,
+        list.weights.values.allSatisfy({ $0 > 0 })
       else { throw KPIError(LocalizedText("error_honours_list", ["id": .plain(list.id)])) }
       for id in list.weights.keys {
         guard let kpi = kpis[id], kpi.kind == .rate, kpi.higherIsBetter else {
@@ -51,6 +52,9 @@ public struct HonourDefinition: Sendable, Equatable, Codable {
     case index
     /// 进步最快: the index's rise over the year before; both years must reach the minimum volume.
     case growth
+    /// 汇智为民: the suggestions (人民建议) a unit adopted or partly adopted in the year, at least the
+    /// minimum volume of them; no KPI weights.
+    case adoptions
   }
 
   public var id: String
@@ -145,6 +149,14 @@ public struct HonoursResult: Sendable, Equatable, Codable {
         switch definition.kind {
         case .index:
           scored = now
+        case .adoptions:
+          scored = table.adopted.compactMap { unit, adopted in
+            guard adopted >= max(1, definition.minimumVolume) else { return nil }
+            let evaluated = max(adopted, table.evaluated[unit] ?? 0)
+            return Entry(
+              unit: unit, rank: 0, score: Double(adopted),
+              components: ["adoption_rate": Double(adopted) / Double(evaluated)], volume: evaluated)
+          }
         case .growth:
           let before = Dictionary(
             uniqueKeysWithValues: Self.indices(
@@ -212,6 +224,9 @@ public struct StatisticsFigures: Sendable {
   public var previousPlatform: [String: KPIFigure]
   /// Unit → public thanks letters received in the year.
   public var thanks: [String: Int] = [:]
+  /// Unit → suggestions it evaluated in the year, and of them those it adopted or partly adopted.
+  public var evaluated: [String: Int] = [:]
+  public var adopted: [String: Int] = [:]
 
   public init(
     asOf: Date, groups: [String: [String: KPIFigure]], platform: [String: KPIFigure],

@@ -61,10 +61,13 @@ struct HonoursContent: Encodable, Sendable {
     lists = result.formula.lists.map { definition in
       let kpis = definition.weights.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map(\.key)
       let entries = result.lists.first { $0.id == definition.id }?.entries ?? []
+      let adoptions = definition.kind == .adoptions
       return ListView(
         id: definition.id, name: definition.name(in: code), method: definition.method(in: code),
-        scoreHeading: language.text(definition.kind == .index ? "honours_col_index" : "honours_col_rise"),
-        components: kpis.map { definitions[$0]?.name(in: code) ?? $0 },
+        scoreHeading: language.text(
+          adoptions ? "honours_col_adopted" : definition.kind == .index ? "honours_col_index" : "honours_col_rise"),
+        components: adoptions
+          ? [language.text("honours_col_adoption_rate")] : kpis.map { definitions[$0]?.name(in: code) ?? $0 },
         rows: entries.map { entry in
           let id = UUID(uuidString: entry.unit)
           let score = (entry.score * 10).rounded() / 10
@@ -72,12 +75,16 @@ struct HonoursContent: Encodable, Sendable {
             rank: entry.rank,
             name: result.unitNames[entry.unit] ?? id.flatMap { names.units[$0]?.name } ?? entry.unit,
             url: id.map { SiteURL.unit(.value($0)).path } ?? "",
-            score: definition.kind == .index
-              ? score.formatted(.number.precision(.fractionLength(1)))
-              : language.text(
-                "stats_change_points",
-                ["n": .plain((score > 0 ? "+" : "") + score.formatted(.number.precision(.fractionLength(1))))]),
-            components: kpis.map { language.percent(entry.components[$0]) }, volume: entry.volume,
+            score: adoptions
+              ? String(Int(entry.score))
+              : definition.kind == .index
+                ? score.formatted(.number.precision(.fractionLength(1)))
+                : language.text(
+                  "stats_change_points",
+                  ["n": .plain((score > 0 ? "+" : "") + score.formatted(.number.precision(.fractionLength(1))))]),
+            components: adoptions
+              ? [language.percent(entry.components["adoption_rate"])]
+              : kpis.map { language.percent(entry.components[$0]) }, volume: entry.volume,
             thanks: entry.thanks)
         })
     }
