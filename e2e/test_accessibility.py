@@ -61,6 +61,7 @@ def public_pages(server):
     leader = leaders[0]["id"] if isinstance(leaders, list) else leaders["items"][0]["id"]
     campaign = [c for c in server.api("GET", "/api/v1/suggestions/campaigns") if not c["is_general"]][0]["id"]
     adopted = server.api("GET", "/api/v1/suggestions?stage=adopted&limit=1")["suggestions"][0]["id"]
+    award = server.api("GET", "/api/v1/suggestions/awards")[0]["id"]
     unit = units[0]["id"] if isinstance(units, list) else units["items"][0]["id"]
     return [
         ("home", "/"),
@@ -84,6 +85,8 @@ def public_pages(server):
         ("suggestion", "/messages/" + adopted),
         ("support", "/suggestions/" + adopted + "/support"),
         ("write-suggestion", "/write?campaign=" + campaign),
+        ("awards", "/suggestions/awards"),
+        ("award", "/suggestions/awards/" + award),
     ]
 
 
@@ -106,6 +109,7 @@ def staff_pages(server):
     units = server.api("GET", "/api/v1/units")
     first_unit = (units if isinstance(units, list) else units["items"])[0]["id"].lower()
     drill_down = "/staff/dashboard/cases?by=unit&kpi=reply_rate&meeting=0&group=" + first_unit
+    award_round = server.api("GET", "/api/v1/suggestions/awards")[0]["id"]
     return [
         ("xfb.dispatcher", [("staff-pool", "/staff/pool"), ("staff-case-dispatcher", case),
                             ("staff-intake", "/staff/intake?caller=13900000000&kb=%E5%99%AA%E9%9F%B3"),
@@ -117,8 +121,10 @@ def staff_pages(server):
                            ("staff-search", "/staff/search?q=%E5%99%AA%E9%9F%B3"),
                            ("staff-dashboard", "/staff/dashboard?kpi=satisfaction"),
                            ("staff-dashboard-cases", drill_down),
-                           ("staff-supervision-report", "/staff/supervision/report")]),
-        ("admin", [("staff-admin", "/staff/admin")] + [("staff-admin-" + s, "/staff/admin/" + s) for s in sections]),
+                           ("staff-supervision-report", "/staff/supervision/report"),
+                           ("staff-awards", "/staff/awards")]),
+        ("admin", [("staff-admin", "/staff/admin")] + [("staff-admin-" + s, "/staff/admin/" + s) for s in sections]
+         + [("staff-award-round", "/staff/awards/" + award_round)]),
     ]
 
 

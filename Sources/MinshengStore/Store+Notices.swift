@@ -58,25 +58,33 @@ extension Store {
   func citizenNotices(_ transition: Transition, at now: Date) async throws -> [OutboxRow] {
     guard let notice = CitizenNotice.of(transition) else { return [] }
     let message = transition.message
-    let mobile = message.phoneVerified ? PhoneNumber.mobile(message.contact.phone) : nil
-    guard mobile != nil || message.contact.email != nil else { return [] }
-    if let phone = PhoneNumber.mobile(message.contact.phone), try await noticesOff(phone: phone) { return [] }
     var unit: String?
     if notice == .accepted, let lead = message.leadUnitID { unit = try await self.unit(lead)?.name }
     let serial = message.serial.description
-    let text = notice.text(serial: serial, unit: unit).chinese
+    return try await authorNotices(
+      message, text: notice.text(serial: serial, unit: unit), subject: notice.subject(serial: serial), at: now)
+  }
+
+  /// A notice to a message's author, by the rules of 办理提醒: by SMS at a proved mobile number, by
+  /// e-mail at the address given (its subject the first line), nothing when the notices are off.
+  func authorNotices(
+    _ message: Message, text: LocalizedText, subject: LocalizedText, at now: Date
+  ) async throws -> [OutboxRow] {
+    let mobile = message.phoneVerified ? PhoneNumber.mobile(message.contact.phone) : nil
+    guard mobile != nil || message.contact.email != nil else { return [] }
+    if let phone = PhoneNumber.mobile(message.contact.phone), try await noticesOff(phone: phone) { return [] }
+    let body = text.chinese
     var rows: [OutboxRow] = []
     if let mobile {
       rows.append(
         OutboxRow(
-          id: ids.newID(), channel: "sms", recipient: mobile, body: text, createdAt: now, messageID: message.id))
+          id: ids.newID(), channel: "sms", recipient: mobile, body: body, createdAt: now, messageID: message.id))
     }
     if let email = message.contact.email {
-      // An e-mail's subject is its first line.
       rows.append(
         OutboxRow(
-          id: ids.newID(), channel: "email", recipient: email,
-          body: notice.subject(serial: serial).chinese + "\n\n" + text, createdAt: now, messageID: message.id))
+          id: ids.newID(), channel: "email", recipient: email, body: subject.chinese + "\n\n" + body, createdAt: now,
+          messageID: message.id))
     }
     return rows
   }

@@ -135,6 +135,11 @@ extension Store {
     if let refusal = ProposalRules.mayEvaluate(actor, message, proposal) { throw StoreError.forbidden(refusal) }
     _ = try await screen([("reason", reason)])
     let unit = actor.unitID ?? message.leadUnitID
+    let serial = message.serial.description
+    // The author hears of the outcome (办理提醒), in the same transaction.
+    let notices = try await authorNotices(
+      message, text: LocalizedText("sms_proposal_evaluated", ["serial": .plain(serial)]),
+      subject: LocalizedText("mail_proposal_evaluated", ["serial": .plain(serial)]), at: now)
     try await recordEvent(
       on: messageID, expectedVersion: message.version, at: now,
       { current in ProposalRules.evaluationEvent(current, outcome: outcome, reason: reason, by: actor, at: now) },
@@ -146,7 +151,7 @@ extension Store {
             WHERE message_id = ? AND outcome IS NULL
             """,
             [.text(outcome.rawValue), .text(reason), .date(now), .optional(unit), .uuid(messageID)]))
-      ])
+      ], notices: notices)
     guard let stored = try await self.proposal(messageID) else { throw StoreError.notFound(.proposal) }
     return stored
   }

@@ -196,7 +196,7 @@ extension Store {
   /// `update` applied to its publication fields), and the rows.
   func recordEvent(
     on messageID: UUID, expectedVersion: Int, at now: Date, _ draft: (Message) -> EventDraft,
-    changing update: (inout Message) -> Void = { _ in }, rows: [SideRow] = []
+    changing update: (inout Message) -> Void = { _ in }, rows: [SideRow] = [], notices: [OutboxRow] = []
   ) async throws {
     guard let (current, tip) = try await cases.messageWithTip(messageID) else { throw StoreError.notFound(.message) }
     guard current.version == expectedVersion else {
@@ -207,7 +207,9 @@ extension Store {
     next.version += 1
     next.updatedAt = now
     try await cases.apply(
-      CaseChange(before: current, tip: tip, after: next, event: draft(current), eventID: ids.newID(), rows: rows))
+      CaseChange(
+        before: current, tip: tip, after: next, event: draft(current), eventID: ids.newID(), rows: rows,
+        notices: notices))
   }
 
   // MARK: Reads of whole messages (staff)

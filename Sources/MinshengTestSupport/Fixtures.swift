@@ -98,4 +98,16 @@ public enum Fixtures {
       location: Location(address: "示范市中心区滨江路 18 号"),
       contact: Contact(name: "顾女士", phone: "13800138000"), urgent: urgent, phoneVerified: true)
   }
+
+  /// A suggestion (人民建议) to a campaign (the general one without), its proposal holding a number to mask.
+  public static func newSuggestion(
+    _ title: String, campaign: UUID? = nil, phone: String = "13800138000", leader: UUID? = nil
+  ) -> NewMessage {
+    var new = newMessage(title: title, type: .suggestion, leader: leader)
+    new.contact.phone = phone
+    new.proposal = ProposalDetails(
+      campaignID: campaign, proposal: "在老旧小区加装电梯时统一公示费用分摊办法，联系人电话 13912345678。",
+      benefit: "减少邻里纠纷，加快加装进度。")
+    return new
+  }
 }

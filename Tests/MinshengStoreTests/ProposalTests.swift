@@ -8,17 +8,8 @@ import Testing
 /// suggestion to its evaluating unit, the unit's outcome and the adoption steps — each step an event
 /// in the message's chain, on every database.
 @Suite struct ProposalTests {
-  static func suggestion(_ title: String, campaign: UUID? = nil, phone: String = "13800138000") -> NewMessage {
-    var new = Fixtures.newMessage(title: title, type: .suggestion)
-    new.contact.phone = phone
-    new.proposal = ProposalDetails(
-      campaignID: campaign, proposal: "在老旧小区加装电梯时统一公示费用分摊办法，联系人电话 13912345678。",
-      benefit: "减少邻里纠纷，加快加装进度。")
-    return new
-  }
-
   @Test func details_areChecked_andOnlyWithTheSuggestionType() throws {
-    var new = Self.suggestion("加装电梯的建议")
+    var new = Fixtures.newSuggestion("加装电梯的建议")
     new.proposal?.proposal = "  "
     new.proposal?.benefit = String(repeating: "好", count: 1_001)
     new.type = .complaint
@@ -74,7 +65,7 @@ import Testing
         try await store.createCampaign(
           NewCampaign(title: "t", description: "d", opensOn: today, unitIDs: [UUID()]), by: "admin", at: now)
       }
-      let written = try await store.submit(Self.suggestion("加装电梯费用分摊公示", campaign: campaign.id), at: now)
+      let written = try await store.submit(Fixtures.newSuggestion("加装电梯费用分摊公示", campaign: campaign.id), at: now)
       let id = written.message.id
       let stored = try #require(try await store.proposal(id))
       #expect(stored.campaignID == campaign.id && stored.supports == 0 && stored.benefit == "减少邻里纠纷，加快加装进度。")
@@ -82,7 +73,7 @@ import Testing
       let later = try await store.createCampaign(
         NewCampaign(title: "明年的征集", description: "d", opensOn: today.adding(days: 60)), by: "admin", at: now)
       let refused = try await #require(throws: ValidationError.self) {
-        try await store.submit(Self.suggestion("太早的建议", campaign: later.id), at: now)
+        try await store.submit(Fixtures.newSuggestion("太早的建议", campaign: later.id), at: now)
       }
       #expect(refused.problems.map(\.field) == ["campaign"])
 

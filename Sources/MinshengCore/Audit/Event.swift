@@ -73,6 +73,8 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
   case proposalEvaluated
   /// 转化运用: a step of the adopted suggestion's adoption (`adoption`, `progress`).
   case adoptionRecorded
+  /// 表彰奖励: a published round awarded the suggestion (`round`, `tier`).
+  case awarded
 
   /// Parses the stored name.
   public init?(_ name: String) {
@@ -99,7 +101,7 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
 
   private static let proposalNames: [String: EventAction] = [
     "proposal_opened": .proposalOpened, "supported": .supported, "proposal_evaluated": .proposalEvaluated,
-    "adoption_recorded": .adoptionRecorded,
+    "adoption_recorded": .adoptionRecorded, "awarded": .awarded,
   ]
 
   /// The stored name: `received` or the action's raw value.
@@ -115,6 +117,7 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
     case .supported: "supported"
     case .proposalEvaluated: "proposal_evaluated"
     case .adoptionRecorded: "adoption_recorded"
+    case .awarded: "awarded"
     case .workflow(let action): action.rawValue
     }
   }

@@ -19,6 +19,9 @@ public enum StaffPlace: String, Sendable, CaseIterable {
   /// 统计看板: the KPIs with the cases behind each figure — a unit its own, supervisors and
   /// administrators every unit's.
   case statistics
+  /// 建议评奖: award rounds of the suggestions programme — supervisors score, administrators open
+  /// and publish (`ProposalRules`).
+  case awards
 }
 
 /// How much of a place a staff member sees: everything, one unit's part, or nothing.
@@ -48,6 +51,7 @@ public enum StaffAccess {
     case (.administration, .admin): return .all
     case (.statistics, .handler), (.statistics, .reviewer), (.statistics, .leader): return own
     case (.statistics, .supervisor), (.statistics, .admin): return .all
+    case (.awards, .supervisor), (.awards, .admin): return .all
     case (.knowledge, .dispatcher), (.knowledge, .handler), (.knowledge, .reviewer), (.knowledge, .leader),
       (.knowledge, .supervisor), (.knowledge, .admin):
       return .all
@@ -64,8 +68,8 @@ public enum StaffAccess {
   public static func places(for role: Role) -> [StaffPlace] {
     let order: [StaffPlace] =
       role == .supervisor
-      ? [.supervision, .statistics, .pool]
-      : [.pool, .inbox, .intake, .moderation, .supervision, .statistics, .administration]
+      ? [.supervision, .statistics, .pool, .awards]
+      : [.pool, .inbox, .intake, .moderation, .supervision, .statistics, .administration, .awards]
     let probe = Actor(role: role, unitID: role.belongsToUnit ? UUID() : nil, id: "-")
     return order.filter { mayOpen($0, probe) }
   }

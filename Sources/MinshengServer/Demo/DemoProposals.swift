@@ -4,8 +4,9 @@ import MinshengStore
 
 extension Demo {
   /// 人民建议征集 in the demonstration: a campaign on old housing estates with a support threshold,
-  /// and suggestions at each stage — one supported past the threshold, evaluated 采纳 and on its way to
-  /// policy, one still collecting supports, one from the general campaign kept for reference.
+  /// and suggestions at each stage — one supported past the threshold, evaluated 采纳, on its way to
+  /// policy and awarded in a published round, one still collecting supports, one from the general
+  /// campaign kept for reference.
   /// Returns how many suggestions it wrote.
   static func loadProposals(
     into store: Store, region: UUID, housing: MinshengCore.Unit, transport: MinshengCore.Unit,
@@ -24,19 +25,8 @@ extension Demo {
         opensOn: calendar.day(of: opened), closesOn: today.adding(days: 40), supportThreshold: 5,
         unitIDs: [housing.id]),
       by: "demo", at: opened)
-    func write(
-      _ title: String, _ body: String, _ proposal: String, _ benefit: String, campaign: UUID?, name: String,
-      phone: String, daysAgo: Double
-    ) async throws -> Message {
-      try await store.submit(
-        NewMessage(
-          type: .suggestion, title: title, body: body, regionID: region, contact: Contact(name: name, phone: phone),
-          phoneVerified: true,
-          proposal: ProposalDetails(campaignID: campaign, proposal: proposal, benefit: benefit)),
-        at: now.addingTimeInterval(-daysAgo * 86_400)
-      ).message
-    }
-    let lift = try await write(
+    let lift = try await writeSuggestion(
+      store, region: region, now: now,
       "加装电梯的费用分摊办法应当统一公示",
       "老旧小区加装电梯，各楼层住户分摊比例各小区自行商量，争议很多，不少单元因此一直装不起来。",
       "由住建部门制定加装电梯费用分摊的参考标准（按楼层递增），在街道和小区公示，并提供调解渠道。\n对达成一致的单元简化审批手续。",
@@ -61,7 +51,8 @@ extension Demo {
         documentDate: calendar.day(of: now.addingTimeInterval(-3 * 86_400)), progress: 60),
       by: handler, at: now.addingTimeInterval(-3 * 86_400))
 
-    let parking = try await write(
+    let parking = try await writeSuggestion(
+      store, region: region, now: now,
       "小区周边夜间开放机关单位停车场",
       "老旧小区车位少，晚上居民只能占道停车，消防通道经常被堵。",
       "附近机关、学校的停车场夜间和周末向周边居民有偿开放，由街道统一登记管理。",
@@ -71,7 +62,8 @@ extension Demo {
         parking.id, phone: "1390000\(String(format: "%04d", 200 + index))", at: now.addingTimeInterval(-2 * 86_400))
     }
 
-    let bus = try await write(
+    let bus = try await writeSuggestion(
+      store, region: region, now: now,
       "增开夜班公交线路",
       "城东新区到火车站晚上九点后没有公交，夜班工人和旅客打车贵。",
       "开通一条城东新区经市中心到火车站的夜班公交，21:00 至次日 1:00 每 30 分钟一班。", "", campaign: nil,
@@ -85,6 +77,29 @@ extension Demo {
       bus.id, outcome: .reference,
       reason: "夜间客流调查显示该方向客流尚不足以单独开线，我局将在明年线网优化中统筹考虑，先延长 K12 路末班时间至 22:30。",
       by: transportHandler, at: now.addingTimeInterval(-8 * 86_400))
+    // 表彰奖励: last month's round, scored by the panel and published.
+    let admin = Actor(role: .admin, id: "admin")
+    let round = try await store.createAwardRound(
+      title: "本季度人民建议表彰", from: today.adding(days: -30), to: today, by: admin,
+      at: now.addingTimeInterval(-2 * 86_400))
+    for (scorer, score) in [("dc.supervisor", 92), ("admin", 88)] {
+      let actor = Actor(role: scorer == "admin" ? .admin : .supervisor, id: scorer)
+      try await store.scoreNominee(
+        round: round.id, message: lift.id, score: score, by: actor, at: now.addingTimeInterval(-2 * 86_400))
+    }
+    try await store.publishAwardRound(round.id, by: admin, at: now.addingTimeInterval(-86_400))
     return 3
+  }
+
+  /// A suggestion written `daysAgo` days before `now` by an author with a proved number.
+  private static func writeSuggestion(
+    _ store: Store, region: UUID, now: Date, _ title: String, _ body: String, _ proposal: String, _ benefit: String,
+    campaign: UUID?, name: String, phone: String, daysAgo: Double
+  ) async throws -> Message {
+    let new = NewMessage(
+      type: .suggestion, title: title, body: body, regionID: region, contact: Contact(name: name, phone: phone),
+      phoneVerified: true, proposal: ProposalDetails(campaignID: campaign, proposal: proposal, benefit: benefit))
+    let submission = try await store.submit(new, at: now.addingTimeInterval(-daysAgo * 86_400))
+    return submission.message
   }
 }

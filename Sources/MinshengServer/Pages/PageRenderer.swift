@@ -56,7 +56,7 @@ struct SiteLinks: Encodable, Sendable, LeafDataRepresentable {
     "accountLogin": SiteURL.accountLogin.path, "accountLogout": SiteURL.accountLogout.path,
     "accountOpen": SiteURL.accountOpen.path, "accountNotices": SiteURL.accountNotices.path,
     "overdue": SiteURL.overdue.path, "stats": SiteURL.stats.path,
-    "suggestions": SiteURL.suggestions.path,
+    "suggestions": SiteURL.suggestions.path, "awards": SiteURL.awards.path,
     "honours": SiteURL.honours.path, "thanks": SiteURL.thanks.path, "honoursFreeze": SiteURL.staff(.honoursFreeze).path,
     "supervisionReport": SiteURL.staff(.supervisionReport).path,
     "staff": SiteURL.staff(.home).path,

@@ -23,6 +23,7 @@ struct Routes: Sendable {
   let admin: AdminController
   let dashboard: DashboardController
   let bulk: SupervisionBulk
+  let awards: AwardsController
   let messages: MessagesAPI
   let suggestionsAPI: SuggestionsAPI
   let staffAPI: StaffAPI
@@ -54,6 +55,7 @@ struct Routes: Sendable {
     admin = AdminController(pages: pages)
     dashboard = DashboardController(pages: pages)
     bulk = SupervisionBulk(pages: pages)
+    awards = AwardsController(pages: pages)
     messages = MessagesAPI(context: context)
     suggestionsAPI = SuggestionsAPI(context: context)
     staffAPI = StaffAPI(context: context)
@@ -97,6 +99,8 @@ struct Routes: Sendable {
     throttled.on(.GET, .suggestions, use: suggestions.index)
     throttled.on(.GET, .campaign(.key), use: suggestions.campaign)
     routes.on(.GET, .support(.key), use: suggestions.supportForm)
+    routes.on(.GET, .awards, use: suggestions.awards)
+    routes.on(.GET, .award(.key), use: suggestions.award)
     routes.on(.POST, .support(.key), use: suggestions.support)
     throttled.on(.GET, .honoursYear(.key), use: honours.year)
     routes.on(.GET, .language(.key), use: language.switchLanguage)
@@ -128,6 +132,11 @@ struct Routes: Sendable {
     routes.on(.POST, .staff(.evaluateProposal(.key)), use: cases.evaluateProposal)
     routes.on(.POST, .staff(.recordAdoption(.key)), use: cases.recordAdoption)
     routes.on(.GET, .staff(.media(.key)), use: cases.media)
+    routes.on(.GET, .staff(.awards), use: awards.index)
+    routes.on(.POST, .staff(.awards), use: awards.create)
+    routes.on(.GET, .staff(.awardRound(.key)), use: awards.round)
+    routes.on(.POST, .staff(.awardScore(.key)), use: awards.score)
+    routes.on(.POST, .staff(.awardPublish(.key)), use: awards.publish)
     throttled.on(.GET, .staff(.dashboard), use: dashboard.dashboard)
     throttled.on(.GET, .staff(.dashboardCases), use: dashboard.cases)
     routes.on(.POST, .staff(.honoursFreeze), use: honours.freeze)
@@ -193,6 +202,8 @@ struct Routes: Sendable {
     routes.on(.POST, .api(.suggestionSupport(.key)), use: suggestionsAPI.support)
     staff.on(.POST, .api(.suggestionEvaluation(.key)), use: suggestionsAPI.evaluate)
     staff.on(.POST, .api(.suggestionAdoptions(.key)), use: suggestionsAPI.recordAdoption)
+    routes.on(.GET, .api(.awards), use: suggestionsAPI.awards)
+    routes.on(.GET, .api(.award(.key)), use: suggestionsAPI.award)
     routes.on(.GET, .api(.openAPI), use: service.openAPI)
 
     // The service itself.

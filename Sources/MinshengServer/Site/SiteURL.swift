@@ -44,6 +44,9 @@ enum SiteURL: Sendable, Equatable {
   case suggestions
   case campaign(Parameter<UUID>)
   case support(Parameter<UUID>)
+  /// 表彰奖励: the published rounds, and one round's winners.
+  case awards
+  case award(Parameter<UUID>)
   case media(Parameter<UUID>)
   case language(Parameter<String>)
   /// 关怀版 (适老化): `on` or `off`.
@@ -92,6 +95,8 @@ enum SiteURL: Sendable, Equatable {
     case .suggestions: ["suggestions"]
     case .campaign(let id): ["suggestions", "campaigns", .uuid("id", id)]
     case .support(let id): ["suggestions", .uuid("id", id), "support"]
+    case .awards: ["suggestions", "awards"]
+    case .award(let id): ["suggestions", "awards", .uuid("id", id)]
     case .media(let id): ["media", .uuid("id", id)]
     case .language(let code): ["lang", .text("code", code)]
     case .care(let mode): ["care", .text("mode", mode)]
@@ -205,6 +210,11 @@ enum StaffURL: Sendable, Equatable {
   case openProposal(Parameter<UUID>)
   case evaluateProposal(Parameter<UUID>)
   case recordAdoption(Parameter<UUID>)
+  /// 建议评奖: the rounds (and a new one), one round's nominees, a score, publication.
+  case awards
+  case awardRound(Parameter<UUID>)
+  case awardScore(Parameter<UUID>)
+  case awardPublish(Parameter<UUID>)
   /// 保存草稿: the reply's wording kept for later.
   case replyDraft(Parameter<UUID>)
   case dismissDuplicate(Parameter<UUID>, candidate: Parameter<UUID>)
@@ -250,6 +260,10 @@ enum StaffURL: Sendable, Equatable {
     case .openProposal(let id): ["messages", .uuid("id", id), "proposal"]
     case .evaluateProposal(let id): ["messages", .uuid("id", id), "proposal", "evaluation"]
     case .recordAdoption(let id): ["messages", .uuid("id", id), "proposal", "adoptions"]
+    case .awards: ["awards"]
+    case .awardRound(let id): ["awards", .uuid("id", id)]
+    case .awardScore(let id): ["awards", .uuid("id", id), "scores"]
+    case .awardPublish(let id): ["awards", .uuid("id", id), "publish"]
     case .dismissDuplicate(let id, let candidate):
       ["messages", .uuid("id", id), "duplicates", .uuid("candidate", candidate), "dismiss"]
     case .media(let id): ["media", .uuid("id", id)]
@@ -272,6 +286,7 @@ enum StaffURL: Sendable, Equatable {
     case .administration: .admin
     case .knowledge: .home
     case .statistics: .dashboard
+    case .awards: .awards
     }
   }
 }
@@ -309,6 +324,8 @@ enum APIURL: Sendable, Equatable {
   case suggestionSupport(Parameter<UUID>)
   case suggestionEvaluation(Parameter<UUID>)
   case suggestionAdoptions(Parameter<UUID>)
+  case awards
+  case award(Parameter<UUID>)
 
   /// The reference collections of the API.
   enum ReferenceKind: String, Sendable, CaseIterable {
@@ -349,6 +366,8 @@ enum APIURL: Sendable, Equatable {
     case .suggestionSupport(let id): ["suggestions", .uuid("id", id), "supports"]
     case .suggestionEvaluation(let id): ["suggestions", .uuid("id", id), "evaluation"]
     case .suggestionAdoptions(let id): ["suggestions", .uuid("id", id), "adoptions"]
+    case .awards: ["suggestions", "awards"]
+    case .award(let id): ["suggestions", "awards", .uuid("id", id)]
     }
   }
 }

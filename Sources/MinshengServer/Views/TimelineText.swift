@@ -28,6 +28,7 @@ enum TimelineText {
       let outcome = LocalizedText.Argument.plain(
         event.payload["outcome"].flatMap(ProposalOutcome.init(rawValue:)).map(language.name) ?? "")
       return language.text("event_proposal_evaluated", ["unit": actor, "outcome": outcome])
+    case .awarded: return language.text("event_awarded")
     case .adoptionRecorded:
       return language.text("event_adoption_recorded", ["progress": .plain(event.payload["progress"] ?? "")])
     case .workflow(let action):

@@ -57,6 +57,8 @@ enum ReferenceTable: String, Sendable {
   case open311Keys = "open311_keys"
   case webhooks
   case proposalCampaigns = "proposal_campaigns"
+  case awardRounds = "award_rounds"
+  case awardScores = "award_scores"
 }
 
 /// A reference row to insert: its table, its columns, and the record kind a taken key is reported as.

@@ -60,5 +60,6 @@ public enum StoreMigrations {
     M0054_NoticeOptOuts(),
     M0055_Webhooks(),
     M0056_Proposals(),
+    M0057_Awards(),
   ]
 }

@@ -183,3 +183,99 @@ struct SupportContent: Encodable, Sendable {
   var supportURL: String
   var phoneLabel: String
 }
+
+/// 表彰奖励 in public: the published rounds, and one round's winners tier by tier (the author's name
+/// shortened as on every public page, the suggestion linked).
+struct AwardsPageContent: Encodable, Sendable {
+  struct Round: Encodable, Sendable {
+    var title: String
+    var url: String
+    var period: String
+    var state: String
+  }
+
+  struct Tier: Encodable, Sendable {
+    struct Winner: Encodable, Sendable {
+      var title: String
+      var url: String
+      var author: String
+      var unit: String
+      var serial: String
+    }
+
+    var id: String
+    var name: String
+    var amount: String
+    var winners: [Winner]
+  }
+
+  var heading: String
+  var paragraphs: [String]
+  var rounds: [Round]
+  var tiers: [Tier]
+  var empty: String
+}
+
+extension SuggestionsController {
+  /// `GET /suggestions/awards`: the published rounds, newest first.
+  func awards(_ request: Request) async throws -> Response {
+    let language = request.pageLanguage
+    let rounds = try await context.store.awardRounds(publishedOnly: true)
+    let content = AwardsPageContent(
+      heading: language.text("awards_title"), paragraphs: [language.text("awards_intro")],
+      rounds: rounds.map { round in
+        AwardsPageContent.Round(
+          title: round.title, url: SiteURL.award(.value(round.id)).path,
+          period: language.text(
+            "campaign_period", ["from": .plain(round.from.description), "to": .plain(round.to.description)]),
+          state: round.publishedAt.map { language.text("award_published_at", ["time": .plain(language.date($0))]) }
+            ?? "")
+      }, tiers: [], empty: rounds.isEmpty ? language.text("awards_none") : "")
+    return try await context.renderer.render(request, "public/awards", title: content.heading, content, cacheable: true)
+  }
+
+  /// `GET /suggestions/awards/{id}`: a published round's winners; 404 before it is published.
+  func award(_ request: Request) async throws -> Response {
+    guard let id = request.parameters.get("id", as: UUID.self), let round = try await context.store.awardRound(id),
+      round.publishedAt != nil, let result = round.result
+    else { throw StoreError.notFound(.awardRound) }
+    let language = request.pageLanguage
+    let names = try await context.store.referenceNames()
+    var tiers: [AwardsPageContent.Tier] = []
+    for tier in round.tiers {
+      var winners: [AwardsPageContent.Tier.Winner] = []
+      for winner in result.winners where winner.tier == tier.id {
+        // A suggestion no longer public stays awarded, without its text or author.
+        guard let message = try await context.store.message(winner.messageID), message.isShownPublicly,
+          let proposal = try await context.store.proposal(winner.messageID)
+        else {
+          winners.append(
+            .init(title: language.text("award_not_public"), url: "", author: "", unit: "", serial: winner.serial))
+          continue
+        }
+        let shown = context.store.publicProposal(message, proposal)
+        winners.append(
+          .init(
+            title: shown.message.title, url: SiteURL.message(.value(message.id)).path, author: shown.message.author,
+            unit: proposal.evaluatedBy.flatMap { names.units[$0]?.name } ?? "", serial: winner.serial))
+      }
+      guard !winners.isEmpty else { continue }
+      tiers.append(
+        .init(
+          id: tier.id, name: tier.name(in: language.rawValue),
+          amount: language.text("award_amount", ["amount": .number(tier.amount), "count": .number(winners.count)]),
+          winners: winners))
+    }
+    let content = AwardsPageContent(
+      heading: round.title,
+      paragraphs: [
+        language.text(
+          "award_round_intro",
+          [
+            "from": .plain(round.from.description), "to": .plain(round.to.description),
+            "count": .number(result.winners.count),
+          ])
+      ], rounds: [], tiers: tiers, empty: "")
+    return try await context.renderer.render(request, "public/awards", title: round.title, content, cacheable: true)
+  }
+}
