@@ -105,7 +105,10 @@ json_targets = [
     ("POST", "/api/v1/messages/00000000-0000-0000-0000-000000000000/moderation"),
     ("POST", "/api/v1/banned-words"), ("POST", "/api/v1/knowledge"), ("POST", "/api/v1/regions"),
     ("POST", "/api/v1/units"), ("POST", "/api/v1/leaders"), ("POST", "/api/v1/categories"),
-    ("POST", "/api/v1/routing-rules"),
+    ("POST", "/api/v1/routing-rules"), ("POST", "/api/v1/suggestions/campaigns"),
+    ("POST", "/api/v1/suggestions/00000000-0000-0000-0000-000000000000/supports"),
+    ("POST", "/api/v1/suggestions/00000000-0000-0000-0000-000000000000/evaluation"),
+    ("POST", "/api/v1/suggestions/00000000-0000-0000-0000-000000000000/adoptions"),
 ]
 payloads = ["", "{", "[]", "{\"username\":1}", "{\"phone\":\"\\u0000\"}", "{\"word\":\"\",\"severity\":\"nuke\"}",
             "{\"name\":\"\\u202e\\ue000\",\"code\":\"\"}", "{\"code\":\"x\",\"name\":\"" + "名" * 500 + "\"}",
@@ -119,7 +122,8 @@ for method, path in json_targets:
 # --- Forms ------------------------------------------------------------------------------------
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 form_targets = ["/write", "/write/code", "/track", "/track/evaluate", "/track/thanks", "/account/code",
-                "/account/login", "/account/open", "/staff/login", "/staff/intake"]
+                "/account/login", "/account/open", "/staff/login", "/staff/intake",
+                "/suggestions/00000000-0000-0000-0000-000000000000/support", "/staff/awards"]
 form_bodies = [
     "", "_csrf={csrf}", "_csrf={csrf}&title=%FF%FE", "_csrf={csrf}&phone=%00", "_csrf={csrf}&code=" + "9" * 5000,
     "_csrf={csrf}&board=not-a-uuid&type=complaint&title=a&body=b&phone=13800138000&consent=yes",
@@ -204,6 +208,11 @@ queries = [
     "/track?code=" + "A" * 100, "/staff/messages/not-a-uuid", "/staff/admin/%00", "/staff/pool?cursor=%FF",
     "/staff/inbox?section=%00&cursor=-1", "/api/v1/staff/pool?limit=-3", "/api/v1/staff/inbox?cursor=zzz",
     "/" + "a/" * 2000, "/%c0%ae%c0%ae/", "/messages?%00=%00", "/messages?=&&&=", "/api/v1/openapi.json?x=%ZZ",
+    "/suggestions?stage=%00", "/suggestions?before=-1", "/suggestions?before=99999999999999999999",
+    "/suggestions/campaigns/not-a-uuid", "/write?campaign=%00", "/write?campaign=00000000-0000-0000-0000-000000000000",
+    "/api/v1/suggestions?before=zzz&limit=0", "/api/v1/suggestions?stage=%FF", "/suggestions/awards/not-a-uuid",
+    "/suggestions/awards/00000000-0000-0000-0000-000000000000", "/staff/awards/not-a-uuid",
+    "/suggestions/00000000-0000-0000-0000-000000000000/support",
 ]
 for k, path in enumerate(queries):
     for auth in ("none", "admin"):
