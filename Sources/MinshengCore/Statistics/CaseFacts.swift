@@ -49,6 +49,9 @@ public struct CaseFacts: Sendable, Equatable, Identifiable {
   public var ratingExcluded = false
   /// 督办: every supervision notice of the case, each with its answer if the unit gave one.
   public var supervisionNotices: [SupervisionNotice] = []
+  /// 人民建议: the evaluating unit's outcome of a suggestion, and when it was given.
+  public var proposalOutcome: ProposalOutcome?
+  public var proposalEvaluatedAt: Date?
 
   public init(
     id: UUID, serial: Serial, type: MessageType, channel: Channel, receivedAt: Date, status: Status = .received
@@ -76,6 +79,10 @@ public struct CaseFacts: Sendable, Equatable, Identifiable {
     ratingExcluded = RatingAppeal.excludesRating(events)
     var due: Date?
     for event in events {
+      if event.action == .proposalEvaluated {
+        proposalOutcome = event.payload["outcome"].flatMap(ProposalOutcome.init(rawValue:))
+        proposalEvaluatedAt = event.at
+      }
       guard case .workflow(let action) = event.action else { continue }
       if let text = event.payload["reply_due"], let value = Self.instant(text) { due = value }
       switch action {

@@ -86,6 +86,8 @@ public struct KPIDefinition: Sendable, Equatable, Codable, Identifiable {
     case replied
     case evaluated
     case closed
+    /// When a suggestion's outcome was given (人民建议).
+    case proposalEvaluated = "proposal_evaluated"
   }
 
   public var id: String
@@ -188,6 +190,9 @@ public enum CaseCondition: String, Sendable, Codable, CaseIterable {
   case answeredDirectly = "answered_directly"
   /// Came by the hotline or the mailbox, where a first-contact answer is possible.
   case firstContactChannel = "first_contact_channel"
+  /// A suggestion (人民建议) with the unit's outcome, and one adopted or partly adopted.
+  case proposalEvaluated = "proposal_evaluated"
+  case proposalAdopted = "proposal_adopted"
 
   /// Whether `facts` meet the condition at `asOf`.
   public func holds(for facts: CaseFacts, asOf: Date, definitions: KPIDefinitions) -> Bool {
@@ -220,6 +225,8 @@ public enum CaseCondition: String, Sendable, Codable, CaseIterable {
     case .extended: return facts.extensionsApproved > 0
     case .answeredDirectly: return facts.answeredDirectly
     case .firstContactChannel: return facts.channel == .hotline || facts.channel == .mailbox
+    case .proposalEvaluated: return facts.proposalOutcome != nil
+    case .proposalAdopted: return facts.proposalOutcome?.isAdoption == true
     }
   }
 }

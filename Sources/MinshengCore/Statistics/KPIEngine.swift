@@ -156,6 +156,7 @@ public struct KPIEngine: Sendable {
     case .replied: facts.firstReplyAt
     case .evaluated: facts.evaluatedAt
     case .closed: facts.closedAt
+    case .proposalEvaluated: facts.proposalEvaluatedAt
     }
   }
 
