@@ -122,7 +122,20 @@ extension ProposalView {
   }
 }
 
+/// An award round as a list names it: its title and page, its period, where it stands.
+struct AwardRoundLink: Encodable, Sendable {
+  var title: String
+  var url: String
+  var period: String
+  var state: String
+}
+
 enum ProposalTexts {
+  /// `2026-12-01 至 2027-01-31`.
+  static func period(from: LocalDate, to: LocalDate, language: Language) -> String {
+    language.text("campaign_period", ["from": .plain(from.description), "to": .plain(to.description)])
+  }
+
   /// `2026-12-01 至 2027-01-31`, or `2026-12-01 起` for a campaign without an end; the general
   /// campaign has no period (常年征集).
   static func period(_ campaign: Campaign, language: Language) -> String {
@@ -130,7 +143,6 @@ enum ProposalTexts {
     guard let closes = campaign.closesOn else {
       return language.text("campaign_period_open_ended", ["from": .plain(campaign.opensOn.description)])
     }
-    return language.text(
-      "campaign_period", ["from": .plain(campaign.opensOn.description), "to": .plain(closes.description)])
+    return period(from: campaign.opensOn, to: closes, language: language)
   }
 }

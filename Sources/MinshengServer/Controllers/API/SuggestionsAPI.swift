@@ -33,26 +33,15 @@ struct SuggestionsAPI: Sendable {
     }
 
     init(_ campaign: Campaign, today: LocalDate) {
-      self.init(
-        id: campaign.id, title: campaign.title, description: campaign.description,
-        opensOn: campaign.opensOn.description, closesOn: campaign.closesOn?.description,
-        supportThreshold: campaign.supportThreshold, unitIDs: campaign.unitIDs, isGeneral: campaign.isGeneral,
-        phase: campaign.phase(on: today).rawValue)
-    }
-
-    init(
-      id: UUID, title: String, description: String, opensOn: String, closesOn: String?, supportThreshold: Int?,
-      unitIDs: [UUID], isGeneral: Bool, phase: String
-    ) {
-      self.id = id
-      self.title = title
-      self.description = description
-      self.opensOn = opensOn
-      self.closesOn = closesOn
-      self.supportThreshold = supportThreshold
-      self.unitIDs = unitIDs
-      self.isGeneral = isGeneral
-      self.phase = phase
+      id = campaign.id
+      title = campaign.title
+      description = campaign.description
+      opensOn = campaign.opensOn.description
+      closesOn = campaign.closesOn?.description
+      supportThreshold = campaign.supportThreshold
+      unitIDs = campaign.unitIDs
+      isGeneral = campaign.isGeneral
+      phase = campaign.phase(on: today).rawValue
     }
   }
 
@@ -211,17 +200,17 @@ struct SuggestionsAPI: Sendable {
     let limit = try MessagesAPI.limit(query.limit)
     var before: Date?
     if let text = query.before {
-      guard let milliseconds = Int64(text), milliseconds > 0, milliseconds < 32_503_680_000_000 else {
+      guard let date = TimeCursor.date(text) else {
         throw ValidationError(field: "before", reason: .invalid(LocalizedText("error_cursor")))
       }
-      before = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+      before = date
     }
     let items = try await store.publicProposals(
       campaign: query.campaign, stage: query.stage, before: before, limit: min(limit, 100))
     return SuggestionList(
       suggestions: items.map { SuggestionBody($0, adoptions: []) },
       nextBefore: items.count == min(limit, 100)
-        ? items.last.map { String(Int64(($0.proposal.createdAt.timeIntervalSince1970 * 1_000).rounded())) } : nil)
+        ? items.last.map { TimeCursor.text($0.proposal.createdAt) } : nil)
   }
 
   /// `GET /api/v1/suggestions/{id}`: one public suggestion with its adoption steps; 404 for anything

@@ -149,10 +149,8 @@ struct SuggestionsController: Sendable {
     }
     var before: Date?
     if let text = request.query[String.self, at: "before"], !text.isEmpty {
-      guard let milliseconds = Int64(text), milliseconds > 0, milliseconds < 32_503_680_000_000 else {
-        throw PageError(.badRequest, "error_bad_request")
-      }
-      before = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+      guard let date = TimeCursor.date(text) else { throw PageError(.badRequest, "error_bad_request") }
+      before = date
     }
     return (stage, before)
   }
@@ -168,7 +166,7 @@ struct SuggestionsController: Sendable {
     guard items.count == pageSize, let last = items.last else { return "" }
     return url.path(query: [
       ("stage", stage?.rawValue),
-      ("before", String(Int64((last.proposal.createdAt.timeIntervalSince1970 * 1_000).rounded()))),
+      ("before", TimeCursor.text(last.proposal.createdAt)),
     ])
   }
 }
@@ -187,13 +185,6 @@ struct SupportContent: Encodable, Sendable {
 /// 表彰奖励 in public: the published rounds, and one round's winners tier by tier (the author's name
 /// shortened as on every public page, the suggestion linked).
 struct AwardsPageContent: Encodable, Sendable {
-  struct Round: Encodable, Sendable {
-    var title: String
-    var url: String
-    var period: String
-    var state: String
-  }
-
   struct Tier: Encodable, Sendable {
     struct Winner: Encodable, Sendable {
       var title: String
@@ -211,7 +202,7 @@ struct AwardsPageContent: Encodable, Sendable {
 
   var heading: String
   var paragraphs: [String]
-  var rounds: [Round]
+  var rounds: [AwardRoundLink]
   var tiers: [Tier]
   var empty: String
 }
@@ -224,12 +215,10 @@ extension SuggestionsController {
     let content = AwardsPageContent(
       heading: language.text("awards_title"), paragraphs: [language.text("awards_intro")],
       rounds: rounds.map { round in
-        AwardsPageContent.Round(
+        AwardRoundLink(
           title: round.title, url: SiteURL.award(.value(round.id)).path,
-          period: language.text(
-            "campaign_period", ["from": .plain(round.from.description), "to": .plain(round.to.description)]),
-          state: round.publishedAt.map { language.text("award_published_at", ["time": .plain(language.date($0))]) }
-            ?? "")
+          period: ProposalTexts.period(from: round.from, to: round.to, language: language),
+          state: AwardsController.state(of: round, language: language))
       }, tiers: [], empty: rounds.isEmpty ? language.text("awards_none") : "")
     return try await context.renderer.render(request, "public/awards", title: content.heading, content, cacheable: true)
   }

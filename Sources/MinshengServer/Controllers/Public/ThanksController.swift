@@ -14,10 +14,8 @@ struct ThanksController: Sendable {
     let language = request.pageLanguage
     var before: Date?
     if let text = request.query[String.self, at: "before"], !text.isEmpty {
-      guard let milliseconds = Int64(text), milliseconds > 0, milliseconds < 32_503_680_000_000 else {
-        throw PageError(.badRequest, "error_bad_request")
-      }
-      before = Date(timeIntervalSince1970: Double(milliseconds) / 1_000)
+      guard let date = TimeCursor.date(text) else { throw PageError(.badRequest, "error_bad_request") }
+      before = date
     }
     let names = try await context.store.referenceNames()
     let letters = try await context.store.latestThanksLetters(before: before, limit: Self.pageSize)
@@ -32,7 +30,7 @@ struct ThanksController: Sendable {
       },
       olderURL: letters.count == Self.pageSize
         ? SiteURL.thanks.path(query: [
-          ("before", letters.last.map { String(Int64(($0.createdAt.timeIntervalSince1970 * 1_000).rounded())) })
+          ("before", letters.last.map { TimeCursor.text($0.createdAt) })
         ]) : "")
     return try await context.renderer.render(
       request, "public/thanks", title: language.text("thanks_list_title"), content, cacheable: true)

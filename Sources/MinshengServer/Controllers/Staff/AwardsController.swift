@@ -25,12 +25,10 @@ struct AwardsController: Sendable {
     let language = request.pageLanguage
     let content = AwardsContent(
       rounds: try await store.awardRounds().map { round in
-        AwardsContent.Round(
+        AwardRoundLink(
           title: round.title, url: SiteURL.staff(.awardRound(.value(round.id))).path,
-          period: language.text(
-            "campaign_period", ["from": .plain(round.from.description), "to": .plain(round.to.description)]),
-          state: round.publishedAt.map { language.text("award_published_at", ["time": .plain(language.dateTime($0))]) }
-            ?? language.text("award_scoring"))
+          period: ProposalTexts.period(from: round.from, to: round.to, language: language),
+          state: Self.state(of: round, language: language))
       },
       createURL: ProposalRules.mayManageAwards(session.actor) ? SiteURL.staff(.awards).path : "")
     return try await pages.render(
@@ -109,8 +107,7 @@ struct AwardsController: Sendable {
     }
     let content = AwardsRoundContent(
       title: round.title,
-      period: language.text(
-        "campaign_period", ["from": .plain(round.from.description), "to": .plain(round.to.description)]),
+      period: ProposalTexts.period(from: round.from, to: round.to, language: language),
       tiers: round.tiers.map {
         language.text(
           "award_tier_line",
@@ -119,9 +116,7 @@ struct AwardsController: Sendable {
       nominees: nominees, winners: winners, scoreURL: SiteURL.staff(.awardScore(.value(id))).path,
       publishURL: open && ProposalRules.mayManageAwards(session.actor)
         ? SiteURL.staff(.awardPublish(.value(id))).path : "",
-      publicURL: open ? "" : SiteURL.award(.value(id)).path,
-      state: round.publishedAt.map { language.text("award_published_at", ["time": .plain(language.dateTime($0))]) }
-        ?? language.text("award_scoring"))
+      publicURL: open ? "" : SiteURL.award(.value(id)).path, state: Self.state(of: round, language: language))
     return try await pages.render(
       request, "staff/award-round", title: round.title, session: session, content, errors: errors, status: status)
   }
@@ -140,6 +135,12 @@ struct AwardsController: Sendable {
     try await step(request) { id, _, session in
       try await store.publishAwardRound(id, by: session.actor, at: context.clock())
     }
+  }
+
+  /// 评审中, or when the results were published.
+  static func state(of round: AwardRound, language: Language) -> String {
+    round.publishedAt.map { language.text("award_published_at", ["time": .plain(language.dateTime($0))]) }
+      ?? language.text("award_scoring")
   }
 
   private static func uuid(_ text: String?, _ field: String) throws -> UUID {
@@ -170,14 +171,7 @@ struct AwardsController: Sendable {
 }
 
 struct AwardsContent: Encodable, Sendable {
-  struct Round: Encodable, Sendable {
-    var title: String
-    var url: String
-    var period: String
-    var state: String
-  }
-
-  var rounds: [Round]
+  var rounds: [AwardRoundLink]
   /// Where a new round is posted ("" for a supervisor, who only scores).
   var createURL: String
 }
