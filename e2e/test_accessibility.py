@@ -72,6 +72,7 @@ def public_pages(server):
         ("message", "/messages/" + answered["id"]),
         ("board", "/leaders/" + leader),
         ("unit", "/units/" + unit),
+        ("thank-unit", "/units/" + unit + "/thanks"),
         ("write", "/write"),
         ("track", "/track"),
         ("account", "/account"),

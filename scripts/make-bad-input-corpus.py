@@ -123,7 +123,9 @@ for method, path in json_targets:
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 form_targets = ["/write", "/write/code", "/track", "/track/evaluate", "/track/thanks", "/account/code",
                 "/account/login", "/account/open", "/staff/login", "/staff/intake",
-                "/suggestions/00000000-0000-0000-0000-000000000000/support", "/staff/awards"]
+                "/suggestions/00000000-0000-0000-0000-000000000000/support", "/staff/awards",
+                "/units/00000000-0000-0000-0000-000000000000/thanks",
+                "/staff/moderation/thanks/00000000-0000-0000-0000-000000000000"]
 form_bodies = [
     "", "_csrf={csrf}", "_csrf={csrf}&title=%FF%FE", "_csrf={csrf}&phone=%00", "_csrf={csrf}&code=" + "9" * 5000,
     "_csrf={csrf}&board=not-a-uuid&type=complaint&title=a&body=b&phone=13800138000&consent=yes",

@@ -47,6 +47,16 @@ extension Store {
     {
       figures.thanks[row.unit_id.uuidString.lowercased()] = row.n
     }
+    // Letters to a unit without a case count as well, once published.
+    for row in try await search.runner.all(
+      SQLFragment(
+        """
+        SELECT unit_id, COUNT(*) AS n FROM thanks_notes
+        WHERE publication = 'published' AND created_at >= ? AND created_at < ? GROUP BY unit_id
+        """, [.date(span.lowerBound), .date(span.upperBound)]), as: UnitCountRow.self)
+    {
+      figures.thanks[row.unit_id.uuidString.lowercased(), default: 0] += row.n
+    }
     // 汇智为民: the suggestions each unit evaluated in the year, and adopted.
     for row in try await search.runner.all(
       SQLFragment(

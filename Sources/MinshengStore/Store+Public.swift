@@ -23,7 +23,8 @@ public struct PublicCaseFile: Sendable, Equatable {
 
 /// A thanks letter as the public reads it: the signature shortened, the text masked.
 public struct PublicThanks: Sendable, Equatable {
-  public var messageID: UUID
+  /// The message it thanks for; nil for a letter to a unit without a case of the author's own.
+  public var messageID: UUID?
   public var unitID: UUID?
   public var author: String
   public var body: String
@@ -149,15 +150,20 @@ extension Store {
     }
   }
 
-  /// The thanks letters that a unit received on public messages, newest first.
+  /// The thanks letters that a unit received, on public messages and without a case, newest first.
   public func thanksLetters(toUnit unitID: UUID, limit: Int = 20) async throws -> [PublicThanks] {
-    try await publicReads.thanksLetters(toUnit: unitID, before: nil, limit: limit).map(publicThanks)
+    Self.merged(
+      try await publicReads.thanksLetters(toUnit: unitID, before: nil, limit: limit).map(publicThanks),
+      try await publishedThanksNotes(toUnit: unitID, before: nil, limit: limit), limit: limit)
   }
 
   /// 感谢信: the latest public letters to every unit, newest first, a page of `limit` written before
   /// `before` when given.
   public func latestThanksLetters(before: Date? = nil, limit: Int = 20) async throws -> [PublicThanks] {
-    try await publicReads.thanksLetters(toUnit: nil, before: before, limit: max(1, min(limit, 100))).map(publicThanks)
+    let limit = max(1, min(limit, 100))
+    return Self.merged(
+      try await publicReads.thanksLetters(toUnit: nil, before: before, limit: limit).map(publicThanks),
+      try await publishedThanksNotes(toUnit: nil, before: before, limit: limit), limit: limit)
   }
 
   /// 督办公开: public, published messages that were sent a supervision notice and are still overdue

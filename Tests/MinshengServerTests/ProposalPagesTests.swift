@@ -153,4 +153,34 @@ import VaporTesting
       #expect(again.0 == .forbidden && again.1.contains("已是人民建议"))
     }
   }
+
+  /// 来信来电的建议: an operator enters a suggestion taken by phone into a campaign; a proposal with
+  /// another type is refused, naming the type.
+  @Test(arguments: TestDatabase.available)
+  func anOperator_entersASuggestionTakenByPhone(db: TestDatabase) async throws {
+    try await withSite(db, policy: IntakePolicy(moderation: false)) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let operatorBrowser = try await logIn(app, "xfb.dispatcher")
+      let form = try await get(app, "/staff/intake", cookies: operatorBrowser.cookies).1
+      #expect(form.contains("name=\"proposal\"") && form.contains("常年征集"))
+      let fields: [(String, String)] = [
+        ("channel", "hotline"), ("board", world.secretary.id.uuidString), ("title", "建议公园延长开放时间"),
+        ("body", "来电人反映夏季傍晚公园关门太早。"), ("name", "陈先生"), ("phone", "13800138000"),
+        ("visibility", "public"), ("campaign", Campaign.generalID.uuidString), ("proposal", "夏季开放到晚上十点。"),
+        ("benefit", "方便市民纳凉锻炼。"), ("_csrf", operatorBrowser.csrf),
+      ]
+      let wrongType = try await post(
+        app, "/staff/intake", fields + [("type", "complaint")], cookies: operatorBrowser.cookies)
+      #expect(wrongType.0 == .unprocessableEntity && wrongType.1.contains("类型"))
+      let (status, _, headers) = try await post(
+        app, "/staff/intake", fields + [("type", "suggestion")], cookies: operatorBrowser.cookies)
+      #expect(status == .seeOther)
+      let id = try #require(
+        headers.first(name: .location).flatMap { $0.split(separator: "/").last?.split(separator: "?").first }
+          .flatMap { UUID(uuidString: String($0)) })
+      let proposal = try #require(try await store.proposal(id))
+      #expect(proposal.campaignID == Campaign.generalID && proposal.proposal == "夏季开放到晚上十点。")
+      #expect(try await store.message(id)?.channel == .hotline)
+    }
+  }
 }

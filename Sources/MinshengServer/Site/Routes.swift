@@ -91,6 +91,8 @@ struct Routes: Sendable {
     routes.on(.POST, .accountOpen, use: account.open)
     routes.on(.POST, .accountNotices, use: account.notices)
     routes.on(.GET, .unit(.key), use: boards.unit)
+    routes.on(.GET, .unitThanks(.key), use: thanks.form)
+    routes.on(.POST, .unitThanks(.key), use: thanks.submit)
     routes.on(.GET, .leader(.key), use: boards.leader)
     throttled.on(.GET, .overdue, use: boards.overdue)
     throttled.on(.GET, .stats, use: stats.page)
@@ -121,6 +123,7 @@ struct Routes: Sendable {
     routes.on(.POST, .staff(.intake), use: intake.submit)
     routes.on(.GET, .staff(.moderation), use: moderation.queue)
     routes.on(.POST, .staff(.moderate(.key)), use: moderation.decide)
+    routes.on(.POST, .staff(.moderateThanks(.key)), use: moderation.decideThanks)
     routes.on(.GET, .staff(.message(.key)), use: cases.show)
     // A reply may carry three photos of up to 5 MB each.
     routes.on(.POST, .staff(.action(.key, .key)), body: .collect(maxSize: "16mb"), use: cases.act)

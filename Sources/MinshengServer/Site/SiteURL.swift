@@ -31,6 +31,8 @@ enum SiteURL: Sendable, Equatable {
   case accountOpen
   case accountNotices
   case unit(Parameter<UUID>)
+  /// 写感谢信: a letter to a unit without a case of the author's own.
+  case unitThanks(Parameter<UUID>)
   case leader(Parameter<UUID>)
   case overdue
   /// 统计公开.
@@ -86,6 +88,7 @@ enum SiteURL: Sendable, Equatable {
     case .accountNotices: ["account", "notices"]
     case .accountOpen: ["account", "open"]
     case .unit(let id): ["units", .uuid("id", id)]
+    case .unitThanks(let id): ["units", .uuid("id", id), "thanks"]
     case .leader(let id): ["leaders", .uuid("id", id)]
     case .overdue: ["overdue"]
     case .stats: ["stats"]
@@ -201,6 +204,8 @@ enum StaffURL: Sendable, Equatable {
   /// 案件检索: every case the viewer may read, by text, number, name or serial.
   case search
   case moderate(Parameter<UUID>)
+  /// 感谢信审核: a held letter to a unit.
+  case moderateThanks(Parameter<UUID>)
   case message(Parameter<UUID>)
   case action(Parameter<UUID>, Parameter<String>)
   /// 评价申诉, and its decision (申诉复核).
@@ -252,6 +257,7 @@ enum StaffURL: Sendable, Equatable {
     case .supervisionReport: ["supervision", "report"]
     case .dashboardExport: ["dashboard", "export.xlsx"]
     case .moderate(let id): ["moderation", .uuid("id", id)]
+    case .moderateThanks(let id): ["moderation", "thanks", .uuid("id", id)]
     case .message(let id): ["messages", .uuid("id", id)]
     case .action(let id, let action): ["messages", .uuid("id", id), "actions", .text("action", action)]
     case .replyDraft(let id): ["messages", .uuid("id", id), "draft"]

@@ -300,6 +300,8 @@ struct UnitContent: Encodable, Sendable {
   var writeURL: String
   /// 表彰: a unit's places on the published honours lists.
   var citations: [HonoursContent.Citation] = []
+  /// 写感谢信 on a unit's page; empty on a board's.
+  var thanksURL = ""
 }
 
 struct ErrorContent: Encodable, Sendable {

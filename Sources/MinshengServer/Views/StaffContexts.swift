@@ -242,6 +242,10 @@ struct ActionForm: Encodable, Sendable {
 struct IntakeContent: Encodable, Sendable {
   /// Where the form is sent.
   var action = ""
+  /// 人民建议: the open campaigns, and the proposal and benefit as typed.
+  var campaigns: [Option] = []
+  var proposal = ""
+  var benefit = ""
   /// This month's first-contact resolution of the office (or all offices).
   var figure = ""
   var boards: [Option]
@@ -275,9 +279,20 @@ struct CallerHistoryItem: Encodable, Sendable {
 }
 
 struct ModerationContent: Encodable, Sendable {
+  /// A held thanks letter to a unit (感谢信 without a case).
+  struct Note: Encodable, Sendable {
+    var id: String
+    var url: String
+    var unit: String
+    var author: String
+    var paragraphs: [String]
+    var created: String
+  }
+
   var intro: String
   var backlog: Int
   var items: [ModerationView]
+  var notes: [Note] = []
 }
 
 struct ModerationView: Encodable, Sendable {

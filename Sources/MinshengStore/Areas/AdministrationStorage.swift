@@ -143,6 +143,9 @@ protocol CitizenStorage: Sendable {
   /// 不再提醒: turns the number's notices off (or on again).
   func setNoticesOff(_ off: Bool, phoneHash: String, at now: Date) async throws
   func noticesOff(phoneHash: String) async throws -> Bool
+  /// Runs citizens' writes that touch no message (a thanks letter to a unit, its moderation) in one
+  /// transaction.
+  func write(_ statements: [SQLFragment]) async throws
 }
 
 /// 任务存储: leases for work one instance does at a time, the outbox, and what the scheduled jobs read.

@@ -61,5 +61,6 @@ public enum StoreMigrations {
     M0055_Webhooks(),
     M0056_Proposals(),
     M0057_Awards(),
+    M0058_ThanksNotes(),
   ]
 }

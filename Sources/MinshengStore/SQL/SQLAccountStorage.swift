@@ -182,6 +182,12 @@ struct SQLCitizenStorage: CitizenStorage {
     try await connection.sql.delete(from: "citizen_sessions").where("session_hash", .equal, hash).run()
   }
 
+  func write(_ statements: [SQLFragment]) async throws {
+    try await connection.transaction { sql in
+      for statement in statements { try await sql.run(statement) }
+    }
+  }
+
   func setNoticesOff(_ off: Bool, phoneHash: String, at now: Date) async throws {
     let sql = try connection.sql
     if off {

@@ -22,7 +22,8 @@ struct BoardsController: Sendable {
       thanks: try await context.store.thanksLetters(toUnit: id, limit: 10),
       listURL: SiteURL.messages.path(query: [("unit", id.uuidString.lowercased())]), writeURL: "", names: names,
       citations: HonoursController.citations(
-        of: id, in: try await context.store.frozenHonours(), language: language))
+        of: id, in: try await context.store.frozenHonours(), language: language),
+      thanksURL: SiteURL.unitThanks(.value(id)).path)
   }
 
   func leader(_ request: Request) async throws -> Response {
@@ -46,7 +47,7 @@ struct BoardsController: Sendable {
   private func page(
     _ request: Request, name: String, heading: String, figures: Figures?, filter: MessageFilter,
     thanks: [PublicThanks], listURL: String, writeURL: String, names: ReferenceNames,
-    citations: [HonoursContent.Citation] = []
+    citations: [HonoursContent.Citation] = [], thanksURL: String = ""
   ) async throws -> Response {
     let language = request.pageLanguage
     let now = context.clock()
@@ -56,7 +57,7 @@ struct BoardsController: Sendable {
     let content = UnitContent(
       name: name, heading: heading, figures: FiguresView(figures, language: language), empty: items.isEmpty,
       items: items, thanks: thanks.map { ThanksView($0, language: language) }, listURL: listURL, writeURL: writeURL,
-      citations: citations)
+      citations: citations, thanksURL: thanksURL)
     return try await context.renderer.render(request, "public/unit", title: name, content, cacheable: true)
   }
 

@@ -23,6 +23,10 @@ struct IntakeController: Sendable {
     var phone: String?
     var visibility: String?
     var answer: String?
+    /// 人民建议 by letter or phone: the campaign, the proposal and the benefit (type 建议 only).
+    var campaign: String?
+    var proposal: String?
+    var benefit: String?
   }
 
   func form(_ request: Request) async throws -> Response {
@@ -63,6 +67,14 @@ struct IntakeController: Sendable {
       title: fields.title ?? "", body: fields.body ?? "", address: fields.address ?? "", name: fields.name ?? "",
       phone: fields.phone ?? "", answer: fields.answer ?? "", isPrivate: fields.visibility == "private")
     content.action = SiteURL.staff(.intake).path
+    let today = context.calendar.day(of: context.clock())
+    content.campaigns = try await context.store.campaigns().filter { $0.phase(on: today) == .open }.map {
+      Option(
+        value: $0.id.uuidString.lowercased(), label: $0.title,
+        selected: fields.campaign.map { UUID(uuidString: $0) } == $0.id || (fields.campaign == nil && $0.isGeneral))
+    }
+    content.proposal = fields.proposal ?? ""
+    content.benefit = fields.benefit ?? ""
     let caller = caller.trimmingCharacters(in: .whitespaces)
     if !caller.isEmpty {
       content.caller = caller
@@ -99,7 +111,7 @@ struct IntakeController: Sendable {
       [.hotline, .mailbox].contains($0) ? $0 : nil
     }
     let address = (fields.address ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-    let input = NewMessage(
+    var input = NewMessage(
       type: MessageType(rawValue: fields.type ?? "") ?? .complaint, title: fields.title ?? "", body: fields.body ?? "",
       leaderID: fields.board.flatMap(UUID.init(uuidString:)), regionID: nil,
       categoryID: fields.category.flatMap(UUID.init(uuidString:)), channel: channel ?? .hotline,
@@ -107,6 +119,11 @@ struct IntakeController: Sendable {
       contact: Contact(name: fields.name ?? "", phone: fields.phone ?? ""), isPublic: fields.visibility != "private",
       // The operator took the call from this number; a letter's number is only written down.
       phoneVerified: (channel ?? .hotline) == .hotline)
+    let proposal = (fields.proposal ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    if !proposal.isEmpty {
+      input.proposal = ProposalDetails(
+        campaignID: fields.campaign.flatMap(UUID.init(uuidString:)), proposal: proposal, benefit: fields.benefit ?? "")
+    }
     let answer = (fields.answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
     let now = context.clock()
     let message: Message
@@ -139,6 +156,7 @@ struct IntakeController: Sendable {
     let keys = [
       "title": "intake_title", "body": "intake_body", "contact.name": "intake_name", "contact.phone": "intake_phone",
       "location.address": "intake_address", "leader": "intake_board", "category": "intake_category",
+      "type": "intake_type", "proposal": "proposal_text", "benefit": "proposal_benefit", "campaign": "campaign_label",
     ]
     return keys[field].map { language.text($0) } ?? field
   }

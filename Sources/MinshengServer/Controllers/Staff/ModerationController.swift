@@ -40,8 +40,14 @@ struct ModerationPagesController: Sendable {
             ? "" : language.text("moderation_flagged", ["words": .plain(language.list(item.flagged.map(\.word)))]),
           board: MessageItem.boardName(leader: message.leaderID, region: message.regionID, names: names)))
     }
-    let content = ModerationContent(
+    var content = ModerationContent(
       intro: language.text("moderation_intro", ["count": .number(backlog)]), backlog: backlog, items: views)
+    content.notes = try await context.store.pendingThanksNotes(for: session.actor).map { note in
+      ModerationContent.Note(
+        id: note.id.uuidString.lowercased(), url: SiteURL.staff(.moderateThanks(.value(note.id))).path,
+        unit: names.units[note.unitID]?.name ?? "", author: note.author, paragraphs: MessageView.paragraphs(note.body),
+        created: language.dateTime(note.createdAt))
+    }
     return try await pages.render(
       request, "staff/moderation", title: language.text("place_moderation"), session: session, content,
       notice: notice, errors: errors, status: status)
@@ -57,6 +63,32 @@ struct ModerationPagesController: Sendable {
     var hidden_images: [String]?
     var reason: String?
     var expected_version: String?
+  }
+
+  /// `POST /staff/moderation/thanks/{id}` with `decision=publish|withhold` (and a reason): a held
+  /// letter to a unit.
+  func decideThanks(_ request: Request) async throws -> Response {
+    guard let session = try await pages.session(request) else { return pages.toLogin(request) }
+    let form = (try? request.content.decode(DecisionForm.self)) ?? DecisionForm()
+    try pages.checkCSRF(form._csrf, session)
+    guard let id = request.parameters.get("id", as: UUID.self) else {
+      throw PageError(.notFound, "error_moderation_not_found")
+    }
+    let language = request.pageLanguage
+    let withhold = form.decision == "withhold"
+    do {
+      try await context.store.decideThanksNote(
+        id, publish: !withhold, reason: form.reason, by: session.actor, at: context.clock())
+    } catch {
+      let mapped = MappedError.of(error)
+      guard [.unprocessableEntity, .forbidden].contains(mapped.status) else { throw error }
+      return try await page(
+        request, session: session, notice: "",
+        errors: mapped.messages(in: language) { CaseController.label($0, language) }, status: mapped.status)
+    }
+    return try await page(
+      request, session: session,
+      notice: language.text(withhold ? "thanks_note_withheld" : "thanks_note_released"), errors: [])
   }
 
   func decide(_ request: Request) async throws -> Response {
