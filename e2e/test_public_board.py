@@ -523,6 +523,48 @@ def run(binary, screenshots):
         mine = driver.find_element(By.ID, "my-messages").text
         check(XSS_TITLE in mine, "my messages lists the message, as literal text")
         no_dialog(driver, "my messages")
+
+        # 人民建议征集, logged in: from the navigation to a campaign, a suggestion written to it with the
+        # number already proved; 附议 on a suggestion still collecting supports; an adopted one shows
+        # its outcome and the steps of its adoption.
+        driver.get(base + "/")
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "header nav a[href='/suggestions']"),
+                   has("proposal-list"))
+        campaign = driver.find_element(By.CSS_SELECTOR, "ul.campaigns a").get_attribute("href")
+        driver.get(campaign)
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "a.button.primary[href^='/write?campaign=']"),
+                   has("proposal"))
+        driver.find_element(By.ID, "title").send_keys("小区增设电动自行车充电桩")
+        driver.find_element(By.ID, "body").send_keys("楼道里给电动自行车充电，存在火灾隐患。")
+        driver.find_element(By.ID, "proposal").send_keys("在小区空地统一建设带计费的充电棚。")
+        driver.find_element(By.ID, "benefit").send_keys("消除楼道充电的火灾隐患。")
+        driver.find_element(By.ID, "name").send_keys("顾女士")
+        driver.find_element(By.CSS_SELECTOR, "input[name=consent]").click()
+        driver.find_element(By.CSS_SELECTOR, "#write-form button.primary").click()
+        wait_until(driver, 30, lambda d: d.find_elements(By.ID, "serial"))
+        check(re.fullmatch(r"\d{4}-\d{6}", driver.find_element(By.ID, "serial").text.strip()) is not None,
+              "the suggestion is written to the campaign, with its serial")
+        no_dialog(driver, "suggestion written")
+        driver.get(base + "/suggestions?stage=collecting")
+        collecting = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#proposal-list li > a")]
+        check(collecting, "a suggestion is collecting supports")
+        driver.get(collecting[0])
+        before = driver.find_element(By.ID, "supports").text
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "#proposal a.button[href$='/support']"),
+                   lambda d: d.find_elements(By.CSS_SELECTOR, "main form button.primary"))
+        click_then(driver, driver.find_element(By.CSS_SELECTOR, "main form button.primary"), has("supports"))
+        after = driver.find_element(By.ID, "supports").text
+        check(int(re.sub(r"\D", "", after)) == int(re.sub(r"\D", "", before)) + 1,
+              f"附议 counts once more ({before} → {after})")
+        no_dialog(driver, "supported")
+        driver.get(base + "/suggestions?stage=adopted")
+        driver.get(driver.find_element(By.CSS_SELECTOR, "#proposal-list li > a").get_attribute("href"))
+        section = driver.find_element(By.ID, "proposal").text
+        check("采纳" in section and "转化运用" in section, "an adopted suggestion shows its outcome and its adoption")
+        check(driver.find_elements(By.CSS_SELECTOR, "#proposal progress"), "the adoption's progress is drawn")
+        driver.get(base + "/suggestions/awards")
+        check(driver.find_elements(By.CSS_SELECTOR, "#award-rounds a"), "the published award rounds are listed")
+        driver.get(base + "/account")
         click_then(driver, driver.find_element(By.XPATH, "//form[@action='/account/logout']//button"), has("phone"))
 
         # English.
@@ -554,7 +596,7 @@ def run(binary, screenshots):
             for name, path in (("home", "/"), ("search", "/messages?q=%E5%99%AA%E9%9F%B3"),
                                ("message", "/messages/" + message_id), ("write", "/write"),
                                ("home-care", "/care/on?back=/"), ("write-care", "/write"),
-                               ("message-care", "/messages/" + message_id),
+                               ("message-care", "/messages/" + message_id), ("suggestions", "/care/off?back=/suggestions"),
                                ("stats", "/care/off?back=/stats%3Fkpi%3Dsatisfaction")):
                 phone.get(base + path)
                 overflow = phone.execute_script("return document.documentElement.scrollWidth")
