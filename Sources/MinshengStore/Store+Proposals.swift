@@ -133,6 +133,39 @@ extension Store {
       message: PublicCase.of(message, nameStyle: publicNameStyle), proposal: masked, stage: proposal.stage(of: message))
   }
 
+  /// 建议征集 in the pool: the suggestions still waiting for a dispatching office (every office's when
+  /// nil) to send them to a unit, the most supported first, then the oldest.
+  public func waitingProposals(
+    dispatchedBy office: UUID?, limit: Int = 20, offset: Int = 0
+  ) async throws -> [(message: Message, proposal: Proposal)] {
+    let rows = try await search.runner.all(
+      SQLFragment("SELECT p.* FROM proposals p JOIN messages m ON m.id = p.message_id")
+        + Self.waitingCondition(office)
+        + SQLFragment(
+          " ORDER BY p.supports DESC, p.created_at LIMIT ? OFFSET ?",
+          [.integer(Int64(max(1, min(limit, 200)))), .integer(Int64(max(0, offset)))]), as: ProposalRow.self)
+    guard !rows.isEmpty else { return [] }
+    let messages = try await search.runner.messages(
+      SQLFragment("SELECT * FROM messages WHERE id IN (") + .list(rows.map { .uuid($0.message_id) }) + SQLFragment(")"))
+    let byID = Dictionary(uniqueKeysWithValues: messages.map { ($0.id, $0) })
+    return rows.compactMap { row in
+      guard let message = byID[row.message_id], let proposal = row.core else { return nil }
+      return (message, proposal)
+    }
+  }
+
+  public func waitingProposalCount(dispatchedBy office: UUID?) async throws -> Int {
+    try await search.runner.integer(
+      SQLFragment("SELECT COUNT(*) FROM proposals p JOIN messages m ON m.id = p.message_id")
+        + Self.waitingCondition(office))
+  }
+
+  private static func waitingCondition(_ office: UUID?) -> SQLFragment {
+    var conditions = [SQLFragment("m.status = 'received'")]
+    if let office { conditions.append(SQLFragment("m.dispatching_unit_id = ?", [.uuid(office)])) }
+    return .where(conditions)
+  }
+
   /// How many public suggestions each campaign has, and how many were adopted.
   public func campaignCounts() async throws -> [UUID: (total: Int, adopted: Int)] {
     let rows = try await search.runner.all(

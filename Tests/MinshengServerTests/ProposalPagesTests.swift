@@ -139,6 +139,7 @@ import VaporTesting
         Fixtures.newMessage(title: "建议增开夜班公交", type: .suggestion, leader: world.secretary.id), at: site.clock.now
       ).message.id
       let dispatcher = try await logIn(app, "xfb.dispatcher")
+      #expect(!(try await get(app, "/staff/pool?section=proposals", cookies: dispatcher.cookies).1.contains("增开夜班公交")))
       let path = "/staff/messages/\(id.uuidString.lowercased())"
       #expect(try await get(app, path, cookies: dispatcher.cookies).1.contains("转为人民建议"))
       #expect(
@@ -147,6 +148,11 @@ import VaporTesting
           cookies: dispatcher.cookies
         ).0 == .seeOther)
       #expect(try await store.proposal(id)?.campaignID == Campaign.generalID)
+      // The pool's 建议征集 section lists it with its supports and campaign, for the dispatching office only.
+      let queue = try await get(app, "/staff/pool", cookies: dispatcher.cookies).1
+      #expect(queue.contains("建议征集") && queue.contains("增开夜班公交") && queue.contains("0 人附议、常年征集"))
+      let county = try await logIn(app, "xq.dispatcher")
+      #expect(!(try await get(app, "/staff/pool?section=proposals", cookies: county.cookies).1.contains("增开夜班公交")))
       #expect(try await get(app, "/messages/\(id.uuidString.lowercased())").1.contains("我要附议"))
       let again = try await post(
         app, path + "/proposal", [("_csrf", dispatcher.csrf)], cookies: dispatcher.cookies)
