@@ -109,17 +109,25 @@ extension Store {
     case .adopted?: conditions.append(SQLFragment("p.outcome IN ('adopted', 'partly_adopted')"))
     case nil: break
     }
-    let rows = try await search.runner.all(
+    return try await proposalsWithMessages(
       SQLFragment("SELECT p.* FROM proposals p JOIN messages m ON m.id = p.message_id") + .where(conditions)
-        + SQLFragment(" ORDER BY p.created_at DESC LIMIT ?", [.integer(Int64(max(1, min(limit, 100))))]),
-      as: ProposalRow.self)
+        + SQLFragment(" ORDER BY p.created_at DESC LIMIT ?", [.integer(Int64(max(1, min(limit, 100))))])
+    ).map { publicProposal($0.message, $0.proposal) }
+  }
+
+  /// The suggestions a statement selects (`SELECT p.* FROM proposals p …`), in its order, each with
+  /// its message.
+  private func proposalsWithMessages(
+    _ statement: SQLFragment
+  ) async throws -> [(message: Message, proposal: Proposal)] {
+    let rows = try await search.runner.all(statement, as: ProposalRow.self)
     guard !rows.isEmpty else { return [] }
     let messages = try await search.runner.messages(
       SQLFragment("SELECT * FROM messages WHERE id IN (") + .list(rows.map { .uuid($0.message_id) }) + SQLFragment(")"))
     let byID = Dictionary(uniqueKeysWithValues: messages.map { ($0.id, $0) })
     return rows.compactMap { row in
       guard let message = byID[row.message_id], let proposal = row.core else { return nil }
-      return publicProposal(message, proposal)
+      return (message, proposal)
     }
   }
 
@@ -138,20 +146,12 @@ extension Store {
   public func waitingProposals(
     dispatchedBy office: UUID?, limit: Int = 20, offset: Int = 0
   ) async throws -> [(message: Message, proposal: Proposal)] {
-    let rows = try await search.runner.all(
+    try await proposalsWithMessages(
       SQLFragment("SELECT p.* FROM proposals p JOIN messages m ON m.id = p.message_id")
         + Self.waitingCondition(office)
         + SQLFragment(
           " ORDER BY p.supports DESC, p.created_at LIMIT ? OFFSET ?",
-          [.integer(Int64(max(1, min(limit, 200)))), .integer(Int64(max(0, offset)))]), as: ProposalRow.self)
-    guard !rows.isEmpty else { return [] }
-    let messages = try await search.runner.messages(
-      SQLFragment("SELECT * FROM messages WHERE id IN (") + .list(rows.map { .uuid($0.message_id) }) + SQLFragment(")"))
-    let byID = Dictionary(uniqueKeysWithValues: messages.map { ($0.id, $0) })
-    return rows.compactMap { row in
-      guard let message = byID[row.message_id], let proposal = row.core else { return nil }
-      return (message, proposal)
-    }
+          [.integer(Int64(max(1, min(limit, 200)))), .integer(Int64(max(0, offset)))]))
   }
 
   public func waitingProposalCount(dispatchedBy office: UUID?) async throws -> Int {
