@@ -249,7 +249,7 @@ struct WriteContent: Encodable, Sendable {
   var canSuggest: Bool
   /// Images were attached to a form that came back: they must be chosen again ("" when none were).
   var imagesAgain = ""
-  /// 人民建议: "向征集活动 … 提出建议" and the campaign's id when the form writes a suggestion ("" otherwise).
+  /// 人民建议: the campaign line the form shows (its title) and the campaign's id when the form writes a suggestion ("" otherwise).
   var campaign = ""
   var campaignID = ""
   var proposal = ""
