@@ -32,6 +32,8 @@ public func configure(
 
   let classifiers = classifierHolder ?? ClassifierHolder(classifier)
   let resolvedKPIs = kpis ?? bundledKPIs(logger: app.logger)
+  // The statistics are summed as cases change, by the definitions the pages show.
+  store.countStatistics(by: resolvedKPIs)
   let context = ServerContext(
     store: store, clock: clock,
     renderer: PageRenderer(

@@ -20,22 +20,28 @@ extension ReferenceChange {
 
 extension Store {
   /// Every KPI of `definitions` by unit for `year` and the year before, deadlines judged at `asOf`:
-  /// what the honours are computed from. The cases are read once, with their events.
+  /// what the honours are computed from: summed from the roll-ups when they can give them exactly,
+  /// otherwise from the cases, read once with their events.
   public func honoursFigures(year: Int, asOf: Date, definitions: KPIDefinitions) async throws -> StatisticsFigures {
     guard let first = LocalDate(year: year, month: 1, day: 1) else {
       return StatisticsFigures(asOf: asOf, groups: [:], platform: [:])
     }
     let period = StatsPeriod(.year, containing: first)
     let previous = period.previous
-    let facts = try await caseFacts(
-      receivedFrom: rules.calendar.start(of: previous.first).addingTimeInterval(-Self.statisticsLookback),
-      to: rules.calendar.start(of: period.end))
-    let engine = KPIEngine(definitions: definitions, calendar: rules.calendar)
-    var figures = StatisticsFigures(
-      asOf: asOf, groups: engine.table(facts, by: .unit, period: period, asOf: asOf),
-      platform: engine.table(facts, by: .platform, period: period, asOf: asOf)["all"] ?? [:],
-      previousGroups: engine.table(facts, by: .unit, period: previous, asOf: asOf),
-      previousPlatform: engine.table(facts, by: .platform, period: previous, asOf: asOf)["all"] ?? [:])
+    var figures: StatisticsFigures
+    if let rolled = try await rolledYearFigures(year: period, asOf: asOf, definitions: definitions) {
+      figures = rolled
+    } else {
+      let facts = try await caseFacts(
+        receivedFrom: rules.calendar.start(of: previous.first).addingTimeInterval(-Self.statisticsLookback),
+        to: rules.calendar.start(of: period.end))
+      let engine = KPIEngine(definitions: definitions, calendar: rules.calendar)
+      figures = StatisticsFigures(
+        asOf: asOf, groups: engine.table(facts, by: .unit, period: period, asOf: asOf),
+        platform: engine.table(facts, by: .platform, period: period, asOf: asOf)["all"] ?? [:],
+        previousGroups: engine.table(facts, by: .unit, period: previous, asOf: asOf),
+        previousPlatform: engine.table(facts, by: .platform, period: previous, asOf: asOf)["all"] ?? [:])
+    }
     let span = period.interval(on: rules.calendar)
     for row in try await search.runner.all(
       SQLFragment(

@@ -26,6 +26,11 @@ public struct StatisticsTable: Sendable {
   public struct HeatCell: Hashable, Sendable {
     public var category: UUID?
     public var region: UUID?
+
+    public init(category: UUID?, region: UUID?) {
+      self.category = category
+      self.region = region
+    }
   }
 
   /// The groups ranked by one KPI.
@@ -61,13 +66,20 @@ extension Store {
   /// Every KPI of `definitions` for every group of `dimension` in `period`, deadlines judged at
   /// `asOf`; with `trendOf`, that KPI month by month over the period's year too.
   ///
-  /// Computed from the cases received from a year before the period (or its year) up to its end, each
-  /// read with its events (`CaseFacts`), once: the figures and their lists of cases
-  /// (`statisticsCases`) come from the same facts and the same rules, so they cannot disagree.
+  /// Summed from the roll-ups when they count by `definitions` and the period is a month, a quarter or
+  /// a year (`rolledStatistics`); otherwise computed from the cases received from a year before the
+  /// period (or its year) up to its end, each read with its events (`CaseFacts`), once. Both count
+  /// each case by the same rules (`KPITally.add` and `KPIEngine.members`), so the figures and their
+  /// lists of cases (`statisticsCases`) cannot disagree.
   public func statistics(
     period: StatsPeriod, by dimension: StatsDimension, asOf: Date, definitions: KPIDefinitions,
     trendOf kpi: KPIDefinition? = nil
   ) async throws -> StatisticsTable {
+    if let table = try await rolledStatistics(
+      period: period, by: dimension, asOf: asOf, definitions: definitions, trendOf: kpi)
+    {
+      return table
+    }
     let year = StatsPeriod(.year, containing: period.first)
     let facts: [CaseFacts]
     if kpi == nil {

@@ -29,6 +29,8 @@ public struct Store: Sendable {
   let secrets = SecretCache()
   /// The roll-ups' sums, kept up to date by reading only the blocks that changed.
   let rollupSums = RollupSums()
+  /// The statistics' roll-ups: the definitions they count by, and the pending cases last read.
+  let statisticsRollup = StatisticsRollup()
 
   let cases: any CaseStorage
   let publicReads: any PublicReadStorage

@@ -125,3 +125,38 @@ public struct CaseFacts: Sendable, Equatable, Identifiable {
   /// Neither merged into another case (并单) nor ruled invalid: what counts as a case at all.
   public var isCountable: Bool { closure != .merged && closure != .invalid }
 }
+
+/// The facts as the roll-ups keep them, with short keys: what the KPIs read (not the title, nor the
+/// supervision notices, which only the lists and the 督办 report read).
+extension CaseFacts: Codable {
+  enum CodingKeys: String, CodingKey {
+    case id
+    case serial = "s"
+    case type = "t"
+    case channel = "c"
+    case leaderID = "l"
+    case regionID = "r"
+    case categoryID = "k"
+    case unitID = "u"
+    case receivedAt = "at"
+    case status = "st"
+    case closure = "cl"
+    case assignedAt = "as"
+    case acceptanceDue = "ad"
+    case acceptedAt = "ac"
+    case dispatched = "d"
+    case returns = "rt"
+    case replyDue = "rd"
+    case firstReplyAt = "fr"
+    case answeredDirectly = "ai"
+    case extensionsApproved = "ex"
+    case reopens = "ro"
+    case level = "lv"
+    case resolutionScore = "rs"
+    case evaluatedAt = "ev"
+    case closedAt = "cd"
+    case ratingExcluded = "re"
+    case proposalOutcome = "po"
+    case proposalEvaluatedAt = "pe"
+  }
+}

@@ -183,17 +183,13 @@ public struct KPIEngine: Sendable {
     _ kpi: KPIDefinition, in cases: [CaseFacts], period: StatsPeriod, asOf: Date
   ) -> KPIFigure {
     let (counted, meeting) = members(of: kpi, in: cases, period: period, asOf: asOf)
-    let value: Double?
-    switch kpi.kind {
-    case .rate:
-      value = counted.isEmpty ? nil : Double(meeting.count) / Double(counted.count)
-    case .median, .p90:
-      let times = meeting.compactMap { hours(kpi.measure, of: $0) }.sorted()
-      value = kpi.kind == .median ? Self.median(times) : Self.percentile(90, of: times)
+    var count = KPICount(counted: counted.count, meeting: meeting.count)
+    if kpi.kind != .rate {
+      for facts in meeting {
+        if let time = hours(kpi.measure, of: facts) { count.times[Self.tenths(of: time), default: 0] += 1 }
+      }
     }
-    return KPIFigure(
-      kpi: kpi.id, denominator: counted.count, numerator: meeting.count, value: value,
-      ranked: counted.count >= kpi.minimumVolume)
+    return count.figure(kpi)
   }
 
   /// Every KPI's figure for every group of `dimension`, keyed by group and KPI.
@@ -204,37 +200,27 @@ public struct KPIEngine: Sendable {
     for facts in cases {
       if let key = dimension.key(of: facts) { groups[key, default: []].append(facts) }
     }
-    return groups.mapValues { members in
-      Dictionary(
+    // A group counts no case in the period: it has no figures (as the roll-ups, which keep counts).
+    return groups.compactMapValues { members in
+      let figures = Dictionary(
         uniqueKeysWithValues: definitions.kpis.map { ($0.id, figure($0, in: members, period: period, asOf: asOf)) })
+      return figures.values.contains { $0.denominator != 0 } ? figures : nil
     }
   }
 
-  /// The time a measure takes for a case, in working hours; nil until both ends happened.
+  /// The time a measure takes for a case, in working hours to two significant figures
+  /// (`tenths(of:)`); nil until both ends happened.
   public func hours(_ measure: KPIDefinition.Measure?, of facts: CaseFacts) -> Double? {
     switch measure {
     case .hoursToAccept:
       guard let start = facts.assignedAt, let end = facts.acceptedAt else { return nil }
-      return calendar.workingHours(from: start, to: end)
+      return Double(Self.tenths(of: calendar.workingHours(from: start, to: end))) / 10
     case .hoursToReply:
       guard let end = facts.firstReplyAt else { return nil }
-      return calendar.workingHours(from: facts.receivedAt, to: end)
+      return Double(Self.tenths(of: calendar.workingHours(from: facts.receivedAt, to: end))) / 10
     case nil:
       return nil
     }
-  }
-
-  static func median(_ sorted: [Double]) -> Double? {
-    guard !sorted.isEmpty else { return nil }
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-  }
-
-  /// The nearest-rank percentile: the smallest value with at least `p` per cent of values at or below it.
-  static func percentile(_ p: Int, of sorted: [Double]) -> Double? {
-    guard !sorted.isEmpty else { return nil }
-    let rank = Int((Double(p) / 100 * Double(sorted.count)).rounded(.up))
-    return sorted[max(0, min(sorted.count, rank) - 1)]
   }
 }
 

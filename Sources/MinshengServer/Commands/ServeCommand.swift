@@ -158,6 +158,7 @@ struct ServeCommand: AsyncParsableCommand {
           }
           do {
             try await store.refreshRollups()
+            try await store.refreshStatistics()
           } catch {
             logger.warning("rollups: \(String(describing: error))")
           }

@@ -43,7 +43,8 @@ struct ServiceController: Sendable {
       Double(overdue.acceptance))
     registry.makeGauge(descriptor: ServiceMetrics.overdue, labels: [("phase", "reply")]).set(Double(overdue.reply))
     registry.makeGauge(descriptor: ServiceMetrics.searchBacklog).set(Double(try await context.store.searchBacklog()))
-    registry.makeGauge(descriptor: ServiceMetrics.rollupBacklog).set(Double(try await context.store.rollupBacklog()))
+    registry.makeGauge(descriptor: ServiceMetrics.rollupBacklog).set(
+      Double(try await context.store.rollupBacklog() + (context.store.statisticsBacklog() ?? 0)))
     for (index, replica) in context.store.database.readReplicaState.enumerated() {
       registry.makeGauge(descriptor: ServiceMetrics.replicaUsable, labels: [("replica", String(index))]).set(
         replica.usable ? 1.0 : 0.0)
@@ -87,7 +88,7 @@ enum ServiceMetrics {
   static var rollupBacklog: MetricNameDescriptor {
     MetricNameDescriptor(
       namespace: "minsheng", metricName: "rollup_backlog", unitName: "",
-      helpText: "Audit events whose messages' figures wait to be summed again.")
+      helpText: "Audit events whose messages' figures or KPIs wait to be summed again.")
   }
   /// `minsheng_read_replica_usable{replica}`.
   static var replicaUsable: MetricNameDescriptor {

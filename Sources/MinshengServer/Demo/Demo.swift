@@ -199,6 +199,10 @@ enum Demo {
     try await Self.drain(.rollups, backlog: store.rollupBacklog(), progress: progress) {
       try await store.refreshRollups(eventsPerRun: 200_000)
     }
+    store.countStatistics(by: try KPIDefinitions.bundled())
+    try await Self.drain(.statistics, backlog: store.statisticsBacklog() ?? 0, progress: progress) {
+      try await store.refreshStatistics(eventsPerRun: 50_000)
+    }
     try await Self.drain(.duplicates, backlog: store.duplicateBacklog(), progress: progress) {
       try await store.indexPendingDuplicates(limit: 1_000)
     }
@@ -209,7 +213,7 @@ enum Demo {
 /// What the demonstration is doing, for its progress line: storing the messages, then what the
 /// server would otherwise do in the background (the search index, the roll-ups, the near-duplicates).
 enum DemoStage: String, Sendable, CaseIterable {
-  case messages, search, rollups, duplicates
+  case messages, search, rollups, statistics, duplicates
 }
 
 extension Demo {

@@ -62,5 +62,6 @@ public enum StoreMigrations {
     M0056_Proposals(),
     M0057_Awards(),
     M0058_ThanksNotes(),
+    M0059_StatisticsRollups(),
   ]
 }
