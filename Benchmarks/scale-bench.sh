@@ -15,8 +15,10 @@
 # behind others; 2 threads, 10 s each) against GET /ping (the ceiling); /, /messages, /overdue and
 # 200 message pages in turn; five searches (a common word, a rare one, two words, a phrase, the common
 # word in one category); and the staff pool, inbox, supervision board and 200 case pages, each with its
-# role's session. Three alternating rounds; the worst round's p95 is reported. Goals (#21): public
-# pages and searches p95 < 50 ms, staff pages p95 < 100 ms, serve's resident memory < 200 MB.
+# role's session; and the statistics (#18): /stats this year and this month, GET /api/v1/stats by
+# unit for the year, /honours and /staff/dashboard for a supervisor and for a unit. Three alternating
+# rounds; the worst round's p95 is reported. Goals (#21): public pages and searches p95 < 50 ms, staff
+# pages p95 < 100 ms, serve's resident memory < 200 MB; (#18) the statistics p95 < 300 ms.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
@@ -98,13 +100,15 @@ cookie() {
     tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(minsheng_session=[^;]*\).*/\1/p'
 }
 declare -A COOKIE
-PUBLIC=(ping home list overdue message common rare two phrase filtered)
-STAFF=(pool inbox supervision case)
+PUBLIC=(ping home list overdue message common rare two phrase filtered stats stats_month stats_api honours)
+STAFF=(pool inbox supervision case dashboard dashboard_unit)
 for name in "${PUBLIC[@]}"; do COOKIE[$name]=""; done
 COOKIE[pool]=$(cookie xfb.dispatcher)
 COOKIE[inbox]=$(cookie zjw.handler)
 COOKIE[supervision]=$(cookie dc.supervisor)
 COOKIE[case]=$(cookie admin)
+COOKIE[dashboard]=$(cookie dc.supervisor)
+COOKIE[dashboard_unit]=$(cookie zjw.handler)
 echo "/ping" >"$WORK/ping.txt"
 echo "/" >"$WORK/home.txt"
 echo "/messages" >"$WORK/list.txt"
@@ -124,6 +128,16 @@ echo "/search?q=$(q 光明村)" >"$WORK/rare.txt"
 echo "/search?q=$(q '夜间 施工')" >"$WORK/two.txt"
 echo "/search?q=$(q '"施工噪音"')" >"$WORK/phrase.txt"
 echo "/search?q=$(q 噪音)&category=$CATEGORY" >"$WORK/filtered.txt"
+# Statistics (#18): this year's page (every unit ranked, the trend, the growth and the heat table),
+# this month's, the API's year by unit, the honours, and the dashboard for a supervisor (every unit)
+# and for a unit (its KPIs beside its region's and the platform's).
+YEAR=$(date +%Y)
+echo "/stats" >"$WORK/stats.txt"
+echo "/stats?period=$(date +%Y-%m)" >"$WORK/stats_month.txt"
+echo "/api/v1/stats?by=unit&period=$YEAR" >"$WORK/stats_api.txt"
+echo "/honours" >"$WORK/honours.txt"
+echo "/staff/dashboard" >"$WORK/dashboard.txt"
+echo "/staff/dashboard" >"$WORK/dashboard_unit.txt"
 echo "/staff/pool" >"$WORK/pool.txt"
 echo "/staff/inbox" >"$WORK/inbox.txt"
 echo "/staff/supervision" >"$WORK/supervision.txt"
@@ -176,6 +190,12 @@ names = {
   "pool": ("GET /staff/pool (dispatcher)", 100), "inbox": ("GET /staff/inbox (handler)", 100),
   "supervision": ("GET /staff/supervision (supervisor)", 100),
   "case": ("GET /staff/messages/{id} (200 in turn, admin)", 100),
+  "stats": ("GET /stats (this year by unit, trend, growth, heat)", 300),
+  "stats_month": ("GET /stats?period=this month", 300),
+  "stats_api": ("GET /api/v1/stats?by=unit&period=this year", 300),
+  "honours": ("GET /honours", 300),
+  "dashboard": ("GET /staff/dashboard (supervisor: every unit)", 300),
+  "dashboard_unit": ("GET /staff/dashboard (handler: unit, region, platform)", 300),
 }
 rate = int(count) / max(1, int(loaded))
 out = [f"# Scale benchmark — {datetime.date.today()} on {platform.node()} ({os.cpu_count()} cores)", "",

@@ -2,8 +2,8 @@ import Foundation
 import MinshengCore
 import Synchronization
 
-/// The definitions the statistics roll-ups count by (none until the server names them), one refresh
-/// at a time in this process, and the pending cases last read.
+/// The definitions the statistics roll-ups count by (none until the server names them), and one
+/// refresh at a time in this process.
 final class StatisticsRollup: Sendable {
   struct Counting: Sendable {
     var definitions: KPIDefinitions
@@ -12,43 +12,42 @@ final class StatisticsRollup: Sendable {
   }
 
   private let counting = Mutex<Counting?>(nil)
-  private let pending = Mutex<(name: String, version: Int64, facts: [StoredCaseFacts])?>(nil)
   let turn = AsyncTurn()
 
   var current: Counting? { counting.withLock { $0 } }
 
   func count(by definitions: KPIDefinitions) {
+    guard definitions.canBeRolledUp else {
+      counting.withLock { $0 = nil }
+      return
+    }
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     let data = (try? encoder.encode(definitions)) ?? Data()
     let name = "kpi:" + Hashing.sha256Hex(data).prefix(16)
     counting.withLock { $0 = Counting(definitions: definitions, name: name) }
   }
-
-  func cachedPending(name: String, version: Int64) -> [StoredCaseFacts]? {
-    pending.withLock { $0.flatMap { $0.name == name && $0.version == version ? $0.facts : nil } }
-  }
-
-  func keepPending(_ facts: [StoredCaseFacts], name: String, version: Int64) {
-    pending.withLock { $0 = (name, version, facts) }
-  }
 }
 
-/// A case's facts as the sums counted them, with its times as they were then (so that taking them
-/// away later gives back exactly what was added, whatever the calendar says by then).
+/// A case's facts as the sums counted them, the moment they were judged at, and its times as they
+/// were then (so that taking them away later gives back exactly what was added, whatever the calendar
+/// says by then).
 struct StoredCaseFacts: Codable, Sendable {
   var facts: CaseFacts
+  var judged: Date
   var hoursToAccept: Double?
   var hoursToReply: Double?
 
   enum CodingKeys: String, CodingKey {
     case facts = "f"
+    case judged = "j"
     case hoursToAccept = "a"
     case hoursToReply = "r"
   }
 
-  init(_ facts: CaseFacts, engine: KPIEngine) {
+  init(_ facts: CaseFacts, judged: Date, engine: KPIEngine) {
     self.facts = facts
+    self.judged = judged
     hoursToAccept = engine.hours(.hoursToAccept, of: facts)
     hoursToReply = engine.hours(.hoursToReply, of: facts)
   }
@@ -106,21 +105,24 @@ extension Store {
           SQLFragment("SELECT * FROM messages WHERE id IN (") + .list(slice.map { .uuid($0) }) + SQLFragment(")"),
           as: MessageRecord.self)
         for facts in try await caseFacts(of: records) {
-          let stored = StoredCaseFacts(facts, engine: engine)
-          let pending = KPIEngine.pendingUntil(facts, at: now)
-          if pending == nil { tally.add(facts, engine: engine, asOf: now, hours: stored.hours) }
-          kept.append((facts.id, stored, pending))
+          let stored = StoredCaseFacts(facts, judged: now, engine: engine)
+          tally.add(facts, engine: engine, judgedAt: now, hours: stored.hours)
+          kept.append((facts.id, stored, KPIEngine.changePoints(facts, from: now).last))
         }
       }
-      for row in old.values where row.pending_until == nil {
+      for row in old.values {
         let stored = try JSONDecoder().decode(StoredCaseFacts.self, from: Data(row.body.utf8))
-        tally.add(stored.facts, sign: -1, engine: engine, asOf: now, hours: stored.hours)
+        tally.add(stored.facts, sign: -1, engine: engine, judgedAt: stored.judged, hours: stored.hours)
       }
       // A message that is no longer there counts no more.
       let found = Set(kept.map(\.0))
       statements += StatisticsRollupStatements.forget(old.keys.filter { !found.contains($0) })
       statements += try StatisticsRollupStatements.keep(kept)
       statements += StatisticsRollupStatements.add(tally)
+      // Changes folded into the counts leave rows of nothing.
+      if !tally.changes.isEmpty {
+        statements.append(SQLFragment("DELETE FROM kpi_changes WHERE counted = 0 AND meeting = 0"))
+      }
       do {
         try await rollups.write(statements)
       } catch {
@@ -141,33 +143,30 @@ extension Store {
   }
 
   /// The sums of the roll-ups for `dimensions` over `months` (and the times of `years` as a whole;
-  /// with `monthlyTimes`, by month too), with the cases still pending counted as judged at `asOf`; nil when the roll-ups cannot give the
+  /// with `monthlyTimes`, by month too), with the changes at deadlines passed by `asOf`, up to date with
+  /// the events committed when it is asked; nil when the roll-ups cannot give the
   /// figures at `asOf` exactly: they count by other definitions, are not up to date, or judged
   /// deadlines at a later moment than `asOf`.
   func statisticsTally(
     dimensions: [StatsDimension], months: ClosedRange<Int>, years: [Int], monthlyTimes: Bool, asOf: Date,
-    definitions: KPIDefinitions
+    definitions: KPIDefinitions, refreshing: Bool = true
   ) async throws -> KPITally? {
     guard let counting = statisticsRollup.current, counting.definitions == definitions else { return nil }
-    try await refreshStatistics(now: asOf)
+    // Up to date with every event committed before the request (events committed while it runs are
+    // the next request's); after an upgrade, until the sums catch up, the cases are counted instead.
+    if seals { try await sealEvents() }
+    let head = try await rollups.headSequence()
+    if refreshing {
+      for _ in 0..<3 {
+        if try await refreshStatistics(now: asOf) == 0 { break }
+      }
+    }
     let reads = StatisticsRollupReads(runner: search.runner)
     guard let state = try await reads.state(counting.name), state.judged_ms <= Int64(asOf.timeIntervalSince1970 * 1000),
-      state.last_seq == (try await rollups.headSequence())
+      state.last_seq >= head
     else { return nil }
-    var tally = try await reads.sums(
-      dimensions: dimensions, months: months, years: years, monthlyTimes: monthlyTimes)
-    let pending: [StoredCaseFacts]
-    if let cached = statisticsRollup.cachedPending(name: counting.name, version: state.version) {
-      pending = cached
-    } else {
-      pending = try await reads.pending()
-      statisticsRollup.keepPending(pending, name: counting.name, version: state.version)
-    }
-    let engine = KPIEngine(definitions: definitions, calendar: rules.calendar)
-    var live = KPITally()
-    for stored in pending { live.add(stored.facts, engine: engine, asOf: asOf, hours: stored.hours) }
-    tally.add(live)
-    return tally
+    return try await reads.sums(
+      dimensions: dimensions, months: months, years: years, monthlyTimes: monthlyTimes, asOf: asOf)
   }
 
   /// The facts of these messages, from each message and its events, in the order given.
@@ -188,10 +187,11 @@ extension Store {
 
 extension Store {
   /// `statistics` from the roll-ups, when they can give it exactly (see `statisticsTally`) and the
-  /// period is a month, a quarter or a year; nil otherwise.
+  /// period is a month, a quarter or a year; nil otherwise. Brought up to date first unless
+  /// `refreshing` is false (a test that reads the sums as they are).
   public func rolledStatistics(
     period: StatsPeriod, by dimension: StatsDimension, asOf: Date, definitions: KPIDefinitions,
-    trendOf kpi: KPIDefinition?
+    trendOf kpi: KPIDefinition?, refreshing: Bool = true
   ) async throws -> StatisticsTable? {
     let year = StatsPeriod(.year, containing: period.first)
     guard let months = KPIEngine.months(of: period), let before = KPIEngine.months(of: period.previous),
@@ -202,20 +202,20 @@ extension Store {
     guard let first = all.min(), let last = all.max(),
       let tally = try await statisticsTally(
         dimensions: Array(Set([dimension, .platform])), months: first...last, years: years,
-        monthlyTimes: period.length != .year, asOf: asOf, definitions: definitions)
+        monthlyTimes: period.length != .year, asOf: asOf, definitions: definitions, refreshing: refreshing)
     else { return nil }
     var table = StatisticsTable(
       period: period, dimension: dimension, asOf: asOf, definitions: definitions,
-      groups: tally.table(by: dimension, period: period, definitions: definitions),
-      platform: tally.table(by: .platform, period: period, definitions: definitions)["all"] ?? [:])
+      groups: tally.table(by: dimension, period: period, asOf: asOf, definitions: definitions),
+      platform: tally.table(by: .platform, period: period, asOf: asOf, definitions: definitions)["all"] ?? [:])
     if let kpi {
-      table.previousGroups = tally.table(by: dimension, period: period.previous, definitions: definitions)
+      table.previousGroups = tally.table(by: dimension, period: period.previous, asOf: asOf, definitions: definitions)
       for cell in tally.heat(in: period) {
         table.received[StatisticsTable.HeatCell(category: cell.category, region: cell.region)] = cell.count
       }
       var month = StatsPeriod(.month, containing: year.first)
       while month.first < year.end, rules.calendar.start(of: month.first) <= asOf {
-        let figure = tally.table(by: .platform, period: month, definitions: definitions)["all"]?[kpi.id]
+        let figure = tally.table(by: .platform, period: month, asOf: asOf, definitions: definitions)["all"]?[kpi.id]
         table.trend.append((month, figure ?? KPICount().figure(kpi)))
         month = StatsPeriod(.month, containing: month.end)
       }
@@ -235,9 +235,10 @@ extension Store {
         monthlyTimes: false, asOf: asOf, definitions: definitions)
     else { return nil }
     return StatisticsFigures(
-      asOf: asOf, groups: tally.table(by: .unit, period: year, definitions: definitions),
-      platform: tally.table(by: .platform, period: year, definitions: definitions)["all"] ?? [:],
-      previousGroups: tally.table(by: .unit, period: year.previous, definitions: definitions),
-      previousPlatform: tally.table(by: .platform, period: year.previous, definitions: definitions)["all"] ?? [:])
+      asOf: asOf, groups: tally.table(by: .unit, period: year, asOf: asOf, definitions: definitions),
+      platform: tally.table(by: .platform, period: year, asOf: asOf, definitions: definitions)["all"] ?? [:],
+      previousGroups: tally.table(by: .unit, period: year.previous, asOf: asOf, definitions: definitions),
+      previousPlatform: tally.table(by: .platform, period: year.previous, asOf: asOf, definitions: definitions)["all"]
+        ?? [:])
   }
 }

@@ -12,7 +12,9 @@ private let day: TimeInterval = 86_400
 @Suite struct StatisticsRollupTests {
 
   /// Checks the roll-ups against counting every case, at `asOf`.
-  static func expectSame(_ store: Store, asOf: Date, definitions: KPIDefinitions) async throws {
+  static func expectSame(
+    _ store: Store, asOf: Date, definitions: KPIDefinitions, refreshing: Bool = true
+  ) async throws {
     let engine = KPIEngine(definitions: definitions, calendar: store.rules.calendar)
     let facts = try await store.caseFacts(
       receivedFrom: Fixtures.now.addingTimeInterval(-400 * day), to: Fixtures.now.addingTimeInterval(300 * day))
@@ -22,7 +24,8 @@ private let day: TimeInterval = 86_400
       for dimension in StatsDimension.allCases where dimension != .platform {
         let rolled = try #require(
           try await store.rolledStatistics(
-            period: period, by: dimension, asOf: asOf, definitions: definitions, trendOf: trendKPI),
+            period: period, by: dimension, asOf: asOf, definitions: definitions, trendOf: trendKPI,
+            refreshing: refreshing),
           "the roll-ups answer \(text) by \(dimension)")
         #expect(rolled.groups == engine.table(facts, by: dimension, period: period, asOf: asOf), "\(text) \(dimension)")
         #expect(rolled.platform == engine.table(facts, by: .platform, period: period, asOf: asOf)["all"] ?? [:])
@@ -103,7 +106,12 @@ private let day: TimeInterval = 86_400
       #expect(messages.count == 72)
       try await Self.expectSame(store, asOf: Fixtures.now, definitions: definitions)
       #expect(try await store.statisticsBacklog() == 0)
-      // Time passes: deadlines that were ahead are behind.
+      // Time passes: deadlines that were ahead are behind. The sums as they are (the changes at those
+      // deadlines), then brought up to date (the cases counted again, their changes folded in).
+      for days in [1.0, 3, 8, 25] {
+        try await Self.expectSame(
+          store, asOf: Fixtures.now.addingTimeInterval(days * day), definitions: definitions, refreshing: false)
+      }
       try await Self.expectSame(store, asOf: Fixtures.now.addingTimeInterval(25 * day), definitions: definitions)
 
       // Cases change: a reply, a rating, a case ruled invalid.

@@ -64,15 +64,15 @@ extension KPIEngine {
     return Int((tenths / step).rounded()) * Int(step)
   }
 
-  /// Until when a case's figures depend on the moment they are judged at, from `moment` on: the later
-  /// of its acceptance and reply deadlines that have not passed without the act they wait for; nil when
-  /// every condition gives the same answer at any moment from `moment` on. Every condition that reads
-  /// `asOf` (`acceptance_settled`, `reply_settled`, `overdue`) reads it only against these deadlines.
-  public static func pendingUntil(_ facts: CaseFacts, at moment: Date) -> Date? {
-    var until: Date?
-    if facts.acceptedAt == nil, let due = facts.acceptanceDue, due >= moment { until = due }
-    if facts.firstReplyAt == nil, let due = facts.replyDue, due >= moment { until = max(until ?? due, due) }
-    return until
+  /// The moments from `moment` on at which a case's figures may change without an event: its
+  /// acceptance and reply deadlines that have not passed without the act they wait for, in order.
+  /// Every condition that reads `asOf` (`acceptance_settled`, `reply_settled`, `overdue`) reads it
+  /// only against these deadlines, so between them the figures stay as they are.
+  public static func changePoints(_ facts: CaseFacts, from moment: Date) -> [Date] {
+    var points: Set<Date> = []
+    if facts.acceptedAt == nil, let due = facts.acceptanceDue, due >= moment { points.insert(due) }
+    if facts.firstReplyAt == nil, let due = facts.replyDue, due >= moment { points.insert(due) }
+    return points.sorted()
   }
 
   /// The month (`yyyyMM`) of local days that `date` falls in.
@@ -93,6 +93,19 @@ extension KPIEngine {
     }
     return months
   }
+}
+
+extension KPIDefinition {
+  /// Whether the KPI reads the moment cases are judged at (a deadline passed or not).
+  public var readsMoment: Bool {
+    (denominator + exclude + numerator).contains { [.acceptanceSettled, .replySettled, .overdue].contains($0) }
+  }
+}
+
+extension KPIDefinitions {
+  /// Whether the roll-ups can keep these definitions: a time never depends on the moment (only
+  /// rates may read a deadline's passing, which the roll-ups keep as changes at the deadline).
+  public var canBeRolledUp: Bool { !kpis.contains { $0.kind != .rate && $0.readsMoment } }
 }
 
 /// 统计汇总: what cases add to every KPI's counts, by breakdown and group, month by month (and year by
@@ -134,40 +147,86 @@ public struct KPITally: Sendable, Equatable {
   public var times: [Key: [Int: Int]] = [:]
   /// Cases received, by month, category and region.
   public var received: [HeatKey: Int] = [:]
+  /// Changes to counts at a deadline (`at` in milliseconds since 1970): from the deadline on, or
+  /// (`strict`) once it has passed. A case whose deadline lies ahead adds its counts as they are now
+  /// and these changes, so a page judges it at any later moment without reading it.
+  public var changes: [Change: [Int]] = [:]
+
+  /// A change of a count at a moment.
+  public struct Change: Hashable, Sendable {
+    public var key: Key
+    public var at: Int64
+    public var strict: Bool
+
+    public init(key: Key, at: Int64, strict: Bool) {
+      self.key = key
+      self.at = at
+      self.strict = strict
+    }
+
+    /// Whether the change has happened at `moment`.
+    public func applies(at moment: Date) -> Bool {
+      let milliseconds = moment.timeIntervalSince1970 * 1000
+      return strict ? Double(at) < milliseconds : Double(at) <= milliseconds
+    }
+  }
 
   public init() {}
 
-  /// Adds (`sign` 1) or takes away (`sign` -1) a case's counts as judged at `asOf`, its times given by
-  /// `hours` (as `KPIEngine.hours` gives them, or as they were kept when the case was added).
+  /// Adds (`sign` 1) or takes away (`sign` -1) a case's counts as judged at `judgedAt` and the
+  /// changes its deadlines ahead will make (`changes`), its times given by `hours` (as
+  /// `KPIEngine.hours` gives them, or as they were kept when the case was added), for `dimensions`
+  /// (every breakdown unless told). Taking a case away with the same facts and moment gives back
+  /// exactly what adding it gave.
   public mutating func add(
-    _ facts: CaseFacts, sign: Int = 1, engine: KPIEngine, asOf: Date,
-    hours: (KPIDefinition.Measure) -> Double?
+    _ facts: CaseFacts, sign: Int = 1, engine: KPIEngine, judgedAt: Date,
+    dimensions: [StatsDimension] = StatsDimension.allCases, hours: (KPIDefinition.Measure) -> Double?
   ) {
-    let groups = StatsDimension.allCases.compactMap { dimension in dimension.key(of: facts).map { (dimension, $0) } }
+    let groups = dimensions.compactMap { dimension in dimension.key(of: facts).map { (dimension, $0) } }
     let definitions = engine.definitions
+    /// Whether the case counts in the KPI at `moment`, and meets it; nil when it has no date in it.
+    func state(_ kpi: KPIDefinition, at moment: Date, time: Double?) -> (month: Int, counted: Bool, meets: Bool)? {
+      guard let date = KPIEngine.date(of: facts, by: kpi.period) else { return nil }
+      let counted =
+        (kpi.measure == nil || time != nil)
+        && kpi.denominator.allSatisfy { $0.holds(for: facts, asOf: moment, definitions: definitions) }
+        && !kpi.exclude.contains { $0.holds(for: facts, asOf: moment, definitions: definitions) }
+      let meets = counted && kpi.numerator.allSatisfy { $0.holds(for: facts, asOf: moment, definitions: definitions) }
+      return (engine.monthKey(date), counted, meets)
+    }
+    let points = KPIEngine.changePoints(facts, from: judgedAt)
     for kpi in definitions.kpis {
-      guard let date = KPIEngine.date(of: facts, by: kpi.period) else { continue }
       let time = kpi.measure.flatMap(hours)
-      guard kpi.measure == nil || time != nil,
-        kpi.denominator.allSatisfy({ $0.holds(for: facts, asOf: asOf, definitions: definitions) }),
-        !kpi.exclude.contains(where: { $0.holds(for: facts, asOf: asOf, definitions: definitions) })
-      else { continue }
-      let meets = kpi.numerator.allSatisfy { $0.holds(for: facts, asOf: asOf, definitions: definitions) }
-      let month = engine.monthKey(date)
-      for (dimension, group) in groups {
-        let key = Key(dimension: dimension, group: group, kpi: kpi.id, bucket: month)
-        var count = counts[key] ?? [0, 0]
-        count[0] += sign
-        count[1] += meets ? sign : 0
-        counts[key] = count == [0, 0] ? nil : count
-        guard meets, let time else { continue }
+      guard let now = state(kpi, at: judgedAt, time: time) else { continue }
+      for (dimension, group) in groups where now.counted {
+        let key = Key(dimension: dimension, group: group, kpi: kpi.id, bucket: now.month)
+        Self.bump(&counts[key], by: [sign, now.meets ? sign : 0])
+        guard now.meets, let time else { continue }
         let tenths = KPIEngine.tenths(of: time)
-        for bucket in [month, month / 100] {
+        for bucket in [now.month, now.month / 100] {
           let timeKey = Key(dimension: dimension, group: group, kpi: kpi.id, bucket: bucket)
           var histogram = times[timeKey] ?? [:]
           let n = histogram[tenths, default: 0] + sign
           histogram[tenths] = n == 0 ? nil : n
           times[timeKey] = histogram.isEmpty ? nil : histogram
+        }
+      }
+      // At each deadline ahead, and just after it, the KPI may count the case differently.
+      guard kpi.readsMoment, !points.isEmpty else { continue }
+      var before = now
+      for point in points {
+        for (moment, strict) in [(point, false), (point.addingTimeInterval(0.001), true)] {
+          guard let after = state(kpi, at: moment, time: time), after != before else { continue }
+          let change = [
+            (after.counted ? 1 : 0) - (before.counted ? 1 : 0), (after.meets ? 1 : 0) - (before.meets ? 1 : 0),
+          ]
+          for (dimension, group) in groups {
+            let key = Change(
+              key: Key(dimension: dimension, group: group, kpi: kpi.id, bucket: now.month),
+              at: Int64((point.timeIntervalSince1970 * 1000).rounded()), strict: strict)
+            Self.bump(&changes[key], by: change.map { $0 * sign })
+          }
+          before = after
         }
       }
     }
@@ -176,6 +235,12 @@ public struct KPITally: Sendable, Equatable {
       region: facts.regionID?.uuidString.lowercased() ?? "")
     let n = received[heat, default: 0] + sign
     received[heat] = n == 0 ? nil : n
+  }
+
+  /// Adds `change` to a pair of counts, leaving nil for none.
+  private static func bump(_ count: inout [Int]?, by change: [Int]) {
+    let sum = zip(count ?? [0, 0], change).map(+)
+    count = sum == [0, 0] ? nil : sum
   }
 
   /// Adds another tally.
@@ -196,12 +261,14 @@ public struct KPITally: Sendable, Equatable {
       let sum = received[key, default: 0] + n
       received[key] = sum == 0 ? nil : sum
     }
+    for (key, change) in other.changes { Self.bump(&changes[key], by: change) }
   }
 
   /// Every KPI's figure for every group of `dimension` in `period` (a month, quarter or year) that
-  /// counts at least one case in it, as `KPIEngine.table` gives them.
+  /// counts at least one case in it, cases judged at `asOf` (the changes that have happened by then
+  /// added), as `KPIEngine.table` gives them.
   public func table(
-    by dimension: StatsDimension, period: StatsPeriod, definitions: KPIDefinitions
+    by dimension: StatsDimension, period: StatsPeriod, asOf: Date, definitions: KPIDefinitions
   ) -> [String: [String: KPIFigure]] {
     guard let months = KPIEngine.months(of: period) else { return [:] }
     let span = Set(months)
@@ -210,6 +277,11 @@ public struct KPITally: Sendable, Equatable {
     var sums: [String: [String: KPICount]] = [:]
     for (key, count) in counts where key.dimension == dimension && span.contains(key.bucket) {
       sums[key.group, default: [:]][key.kpi, default: KPICount()].add(KPICount(counted: count[0], meeting: count[1]))
+    }
+    for (change, count) in changes
+    where change.key.dimension == dimension && span.contains(change.key.bucket) && change.applies(at: asOf) {
+      sums[change.key.group, default: [:]][change.key.kpi, default: KPICount()].add(
+        KPICount(counted: count[0], meeting: count[1]))
     }
     for bucket in timeBuckets {
       for (key, histogram) in times where key.dimension == dimension && key.bucket == bucket {

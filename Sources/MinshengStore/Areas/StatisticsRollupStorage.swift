@@ -34,6 +34,17 @@ struct StatisticsRollupReads: Sendable {
     var meeting: Int64
   }
 
+  private struct ChangeRow: Decodable, Sendable {
+    var dim: String
+    var bucket: Int
+    var grp: String
+    var kpi: String
+    var at_ms: Int64
+    var strict: Int
+    var counted: Int64
+    var meeting: Int64
+  }
+
   private struct TimeRow: Decodable, Sendable {
     var dim: String
     var bucket: Int
@@ -92,19 +103,11 @@ struct StatisticsRollupReads: Sendable {
     return found
   }
 
-  /// Every case counted as pending.
-  func pending() async throws -> [StoredCaseFacts] {
-    let decoder = JSONDecoder()
-    return try await runner.all(
-      SQLFragment("SELECT message_id, pending_until, body FROM kpi_facts WHERE pending_until IS NOT NULL"),
-      as: StoredRow.self
-    ).map { try decoder.decode(StoredCaseFacts.self, from: Data($0.body.utf8)) }
-  }
-
-  /// The sums for `dimensions`: counts and the heat table over `months`; times over each of `years`
-  /// whole, and over `months` for the platform (its trend) or, with `monthlyTimes`, for every group.
+  /// The sums for `dimensions`: counts, the changes at deadlines passed by `asOf` and the heat table
+  /// over `months`; times over each of `years` whole, and over `months` for the platform (its trend)
+  /// or, with `monthlyTimes`, for every group.
   func sums(
-    dimensions: [StatsDimension], months: ClosedRange<Int>, years: [Int], monthlyTimes: Bool
+    dimensions: [StatsDimension], months: ClosedRange<Int>, years: [Int], monthlyTimes: Bool, asOf: Date
   ) async throws -> KPITally {
     var tally = KPITally()
     let dims = SQLFragment.list(dimensions.map { .text($0.rawValue) })
@@ -118,6 +121,21 @@ struct StatisticsRollupReads: Sendable {
       tally.counts[.init(dimension: dimension, group: row.grp, kpi: row.kpi, bucket: row.bucket)] = [
         Int(row.counted), Int(row.meeting),
       ]
+    }
+    let milliseconds = asOf.timeIntervalSince1970 * 1000
+    for row in try await runner.all(
+      SQLFragment(
+        "SELECT dim, bucket, grp, kpi, at_ms, strict, counted, meeting FROM kpi_changes WHERE dim IN (") + dims
+        + SQLFragment(
+          ") AND bucket >= ? AND bucket <= ? AND at_ms <= ?",
+          [.integer(Int64(months.lowerBound)), .integer(Int64(months.upperBound)), .real(milliseconds)]),
+      as: ChangeRow.self)
+    {
+      guard let dimension = StatsDimension(rawValue: row.dim) else { continue }
+      let change = KPITally.Change(
+        key: .init(dimension: dimension, group: row.grp, kpi: row.kpi, bucket: row.bucket), at: row.at_ms,
+        strict: row.strict != 0)
+      if change.applies(at: asOf) { tally.changes[change] = [Int(row.counted), Int(row.meeting)] }
     }
     var buckets: [StoreValue] = years.map { .integer(Int64($0)) }
     var month = months.lowerBound
@@ -162,7 +180,7 @@ enum StatisticsRollupStatements {
         SQLFragment("DELETE FROM kpi_state WHERE name = ? AND version = ?", [.text(name), .integer(state.version)]))
     } else {
       statements.append(SQLFragment("DELETE FROM kpi_state WHERE name <> ?", [.text(name)]))
-      for table in ["kpi_facts", "kpi_counts", "kpi_times", "kpi_heat"] {
+      for table in ["kpi_facts", "kpi_counts", "kpi_changes", "kpi_times", "kpi_heat"] {
         statements.append(SQLFragment("DELETE FROM \(table)"))
       }
     }
@@ -227,6 +245,17 @@ enum StatisticsRollupStatements {
         [
           .text(key.dimension.rawValue), .integer(Int64(key.bucket)), .text(key.group), .text(key.kpi),
           .integer(Int64(count[0])), .integer(Int64(count[1])),
+        ]
+      })
+    upsert(
+      "INSERT INTO kpi_changes (dim, bucket, grp, kpi, at_ms, strict, counted, meeting)", 8,
+      "dim, bucket, grp, kpi, at_ms, strict",
+      "counted = kpi_changes.counted + excluded.counted, meeting = kpi_changes.meeting + excluded.meeting",
+      tally.changes.map { change, count in
+        [
+          .text(change.key.dimension.rawValue), .integer(Int64(change.key.bucket)), .text(change.key.group),
+          .text(change.key.kpi), .integer(change.at), .integer(change.strict ? 1 : 0), .integer(Int64(count[0])),
+          .integer(Int64(count[1])),
         ]
       })
     upsert(

@@ -8,11 +8,12 @@ import SQLKit
 ///   their fingerprint), and a version that every refresh moves on, so that two refreshes at once
 ///   cannot both apply their changes (the second fails and leaves the sums to the first), and the
 ///   latest moment a refresh judged deadlines at (the sums hold for any moment from then on).
-/// - `kpi_facts`: each case's facts as the sums last counted them (`CaseFacts`, with its times), so
-///   that a change takes away exactly what was added; `pending_until` is set while the case's figures
-///   still depend on the moment they are judged at (a deadline not yet passed), and such a case is
-///   counted when a page asks, not in the sums.
+/// - `kpi_facts`: each case's facts as the sums last counted them (`CaseFacts`, with its times and the
+///   moment they were judged at), so that a change takes away exactly what was added;
+///   `pending_until` is its last deadline still ahead then, so that a later refresh folds the changes
+///   at its deadlines into the counts.
 /// - `kpi_counts`: counted and meeting cases by breakdown, group, KPI and month.
+/// - `kpi_changes`: how those counts change at a deadline ahead (from it on, or once it has passed).
 /// - `kpi_times`: the meeting cases' times (tenths of an hour, two significant figures) by breakdown,
 ///   group, KPI and month or year.
 /// - `kpi_heat`: cases received by month, category and region (empty text: none).
@@ -39,6 +40,13 @@ struct M0059_StatisticsRollups: AsyncMigration {
     ).run()
     try await sql.raw(
       """
+      CREATE TABLE kpi_changes (dim TEXT NOT NULL, bucket INTEGER NOT NULL, grp TEXT NOT NULL, kpi TEXT NOT NULL,
+        at_ms BIGINT NOT NULL, strict INTEGER NOT NULL, counted BIGINT NOT NULL, meeting BIGINT NOT NULL,
+        PRIMARY KEY (dim, bucket, grp, kpi, at_ms, strict))
+      """
+    ).run()
+    try await sql.raw(
+      """
       CREATE TABLE kpi_times (dim TEXT NOT NULL, bucket INTEGER NOT NULL, grp TEXT NOT NULL, kpi TEXT NOT NULL,
         tenths INTEGER NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (dim, bucket, grp, kpi, tenths))
       """
@@ -52,7 +60,7 @@ struct M0059_StatisticsRollups: AsyncMigration {
   }
   func revert(on database: any Database) async throws {
     let sql = try MigrationSQL.of(database)
-    for table in ["kpi_heat", "kpi_times", "kpi_counts", "kpi_facts", "kpi_state"] {
+    for table in ["kpi_heat", "kpi_times", "kpi_changes", "kpi_counts", "kpi_facts", "kpi_state"] {
       try await sql.raw("DROP TABLE \(unsafeRaw: table)").run()
     }
   }
