@@ -94,6 +94,7 @@ struct Routes: Sendable {
     routes.on(.GET, .unitThanks(.key), use: thanks.form)
     routes.on(.POST, .unitThanks(.key), use: thanks.submit)
     routes.on(.GET, .leader(.key), use: boards.leader)
+    routes.on(.GET, .region(.key), use: boards.region)
     throttled.on(.GET, .overdue, use: boards.overdue)
     throttled.on(.GET, .stats, use: stats.page)
     throttled.on(.GET, .honours, use: honours.latest)

@@ -34,6 +34,7 @@ enum SiteURL: Sendable, Equatable {
   /// 写感谢信: a letter to a unit without a case of the author's own.
   case unitThanks(Parameter<UUID>)
   case leader(Parameter<UUID>)
+  case region(Parameter<UUID>)
   case overdue
   /// 统计公开.
   case stats
@@ -90,6 +91,7 @@ enum SiteURL: Sendable, Equatable {
     case .unit(let id): ["units", .uuid("id", id)]
     case .unitThanks(let id): ["units", .uuid("id", id), "thanks"]
     case .leader(let id): ["leaders", .uuid("id", id)]
+    case .region(let id): ["regions", .uuid("id", id)]
     case .overdue: ["overdue"]
     case .stats: ["stats"]
     case .honours: ["honours"]

@@ -302,6 +302,8 @@ struct UnitContent: Encodable, Sendable {
   var citations: [HonoursContent.Citation] = []
   /// 写感谢信 on a unit's page; empty on a board's.
   var thanksURL = ""
+  /// 考核指标: the group's KPIs this year and this month.
+  var stats: StatsSection
 }
 
 struct ErrorContent: Encodable, Sendable {

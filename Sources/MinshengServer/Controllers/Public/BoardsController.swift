@@ -3,7 +3,8 @@ import MinshengCore
 import MinshengStore
 import Vapor
 
-/// `/units/{id}`, `/leaders/{id}` and `/overdue`: a unit's or a board's figures and messages, and the
+/// `/units/{id}`, `/leaders/{id}`, `/regions/{id}` and `/overdue`: a unit's, a board's or a region's
+/// figures and messages, and the
 /// public list of cases still overdue after a supervision notice (督办公开).
 struct BoardsController: Sendable {
   let context: ServerContext
@@ -21,6 +22,7 @@ struct BoardsController: Sendable {
       request, name: unit.name, heading: language.text("unit_messages"), figures: entry.units[id], filter: filter,
       thanks: try await context.store.thanksLetters(toUnit: id, limit: 10),
       listURL: SiteURL.messages.path(query: [("unit", id.uuidString.lowercased())]), writeURL: "", names: names,
+      stats: (id.uuidString.lowercased(), .unit),
       citations: HonoursController.citations(
         of: id, in: try await context.store.frozenHonours(), language: language),
       thanksURL: SiteURL.unitThanks(.value(id)).path)
@@ -41,13 +43,42 @@ struct BoardsController: Sendable {
       request, name: MessageItem.boardLabel(leader, names: names), heading: language.text("board_messages"),
       figures: entry.leaders[id], filter: filter, thanks: [],
       listURL: SiteURL.messages.path(query: [("leader", key)]),
-      writeURL: SiteURL.write.path(query: [("leader", key)]), names: names)
+      writeURL: SiteURL.write.path(query: [("leader", key)]), names: names, stats: (key, .leader))
+  }
+
+  /// `/regions/{id}`: the region's figures (as `/stats` by region counts them), its boards and the
+  /// units based there, and the latest public messages from it.
+  func region(_ request: Request) async throws -> Response {
+    let language = request.pageLanguage
+    let names = try await context.store.referenceNames()
+    guard let id = request.parameters.get("id", as: UUID.self), let region = names.regions[id] else {
+      throw StoreError.notFound(.region)
+    }
+    let now = context.clock()
+    let key = id.uuidString.lowercased()
+    var filter = MessageFilter()
+    filter.regionID = id
+    let items = try await context.store.publicMessages(matching: filter, limit: 20).items.map {
+      MessageItem($0, names: names, language: language, now: now, calendar: context.calendar)
+    }
+    let boards = names.leaders.values.filter { $0.regionID == id }.map {
+      RegionContent.Link(name: MessageItem.boardLabel($0, names: names), url: SiteURL.leader(.value($0.id)).path)
+    }
+    let units = names.units.values.filter { $0.regionID == id }.map {
+      RegionContent.Link(name: $0.name, url: SiteURL.unit(.value($0.id)).path)
+    }
+    let content = RegionContent(
+      name: region.name,
+      stats: try await StatsSection.make(key: key, in: .region, context: context, language: language, now: now),
+      boards: boards.sorted { $0.name < $1.name }, units: units.sorted { $0.name < $1.name }, empty: items.isEmpty,
+      items: items, listURL: SiteURL.messages.path(query: [("region", key)]))
+    return try await context.renderer.render(request, "public/region", title: region.name, content, cacheable: true)
   }
 
   private func page(
     _ request: Request, name: String, heading: String, figures: Figures?, filter: MessageFilter,
     thanks: [PublicThanks], listURL: String, writeURL: String, names: ReferenceNames,
-    citations: [HonoursContent.Citation] = [], thanksURL: String = ""
+    stats: (key: String, dimension: StatsDimension), citations: [HonoursContent.Citation] = [], thanksURL: String = ""
   ) async throws -> Response {
     let language = request.pageLanguage
     let now = context.clock()
@@ -57,7 +88,9 @@ struct BoardsController: Sendable {
     let content = UnitContent(
       name: name, heading: heading, figures: FiguresView(figures, language: language), empty: items.isEmpty,
       items: items, thanks: thanks.map { ThanksView($0, language: language) }, listURL: listURL, writeURL: writeURL,
-      citations: citations, thanksURL: thanksURL)
+      citations: citations, thanksURL: thanksURL,
+      stats: try await StatsSection.make(
+        key: stats.key, in: stats.dimension, context: context, language: language, now: now))
     return try await context.renderer.render(request, "public/unit", title: name, content, cacheable: true)
   }
 

@@ -175,12 +175,13 @@ enum StatsNames {
     return figure?.value.map { language.text("duration_hours", ["n": .number(Int($0.rounded()))]) } ?? "—"
   }
 
-  /// The page of a group, where it has one (units and boards).
+  /// The page of a group, where it has one (units, boards and regions).
   static func url(of key: String, in dimension: StatsDimension) -> String {
     guard let id = UUID(uuidString: key) else { return "" }
     switch dimension {
     case .unit: return SiteURL.unit(.value(id)).path
     case .leader: return SiteURL.leader(.value(id)).path
+    case .region: return SiteURL.region(.value(id)).path
     default: return ""
     }
   }
