@@ -98,6 +98,27 @@ import VaporTesting
       let message = try #require(try await store.message(serial: serial))
       #expect(message.channel == .app && message.contact.name == "顾晓红" && message.contact.phone.isEmpty)
 
+      // A key scoped to 12345's system posts messages of the hotline channel; a key cannot be scoped
+      // to the site's own channels.
+      let hotline = try await store.issueOpen311Key(name: "12345 工单系统", channel: .hotline, by: "admin", at: now)
+      #expect(hotline.key.channel == .hotline)
+      #expect(try await store.open311Keys().first { $0.id == hotline.key.id }?.channel == .hotline)
+      var fromHotline = good.filter { $0.0 != "api_key" }
+      fromHotline.append(("api_key", hotline.secret))
+      // A hotline case names its caller's number, as an operator's does.
+      let noCaller = try await post(app, "/open311/v2/requests.json", fromHotline)
+      #expect(noCaller.0 == .badRequest && noCaller.1.contains("contact.phone"))
+      fromHotline.append(("phone", "13812345678"))
+      let (hotlineStatus, hotlineBody) = try await post(app, "/open311/v2/requests.json", fromHotline)
+      #expect(hotlineStatus == .created, "\(hotlineBody)")
+      let hotlineID = try #require(
+        (try JSONSerialization.jsonObject(with: Data(hotlineBody.utf8)) as? [[String: Any]])?.first?[
+          "service_request_id"] as? String)
+      #expect(try await store.message(serial: try #require(Serial(hotlineID)))?.channel == .hotline)
+      await #expect(throws: ValidationError.self) {
+        try await store.issueOpen311Key(name: "网站", channel: .web, by: "admin", at: now)
+      }
+
       // A revoked key posts no more.
       try await store.revokeOpen311Key(key.id, by: "admin", at: now)
       #expect(try await post(app, "/open311/v2/requests.json", good).0 == .forbidden)

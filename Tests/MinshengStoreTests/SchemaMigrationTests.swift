@@ -52,12 +52,14 @@ import Testing
       #expect(try await eventsKey(store) == ["seq"])
       // An appended event writes two B-trees: the rows by seq (on SQLite the rows themselves, on
       // PostgreSQL the key's index) and the per-message chain; and the partial indexes of direct
-      // answers, of supervision notices and of rating appeals only for those events.
+      // answers, of supervision notices and of rating appeals only for those events, and the public
+      // status changes by time (Open311's updates).
       let sqlite = try store.database.sqlDatabase().dialect.name == "sqlite"
       // (and the global chain's places; on PostgreSQL also the partial index of events not sealed yet).
-      #expect(try await indexes(on: "events", store).count == (sqlite ? 5 : 7))
+      #expect(try await indexes(on: "events", store).count == (sqlite ? 6 : 8))
 
       // Released migrations rebuilt the table when every event was sealed as it was written.
+      try await M0060_StatusUpdatesByTime().revert(on: store.database.database)
       try await M0051_RatingAppeals().revert(on: store.database.database)
       try await M0047_EventSealing().revert(on: store.database.database)
       try await M0043_Rollups().revert(on: store.database.database)
@@ -73,8 +75,9 @@ import Testing
       try await M0043_Rollups().prepare(on: store.database.database)
       try await M0047_EventSealing().prepare(on: store.database.database)
       try await M0051_RatingAppeals().prepare(on: store.database.database)
+      try await M0060_StatusUpdatesByTime().prepare(on: store.database.database)
       #expect(try await eventsKey(store) == ["seq"])
-      #expect(try await indexes(on: "events", store).count == (sqlite ? 5 : 7))
+      #expect(try await indexes(on: "events", store).count == (sqlite ? 6 : 8))
       #expect(try await store.verifyAudit() == before)
       let next = try await store.submit(Fixtures.newMessage(leader: w.secretary.id), at: Fixtures.now)
       #expect(try await store.events(of: next.message.id).map(\.sequence) == [9])

@@ -3,11 +3,13 @@ import Foundation
 import MinshengCore
 import MinshengStore
 
-/// `minsheng open311-key add|list|revoke`: the API keys partner systems post Open311 requests with.
+/// `minsheng apikey add|list|revoke` (also `open311-key`): the API keys partner systems post Open311
+/// requests with, each scoped to a channel.
 struct Open311KeyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "open311-key", abstract: "Issue, list and revoke Open311 API keys.",
-    subcommands: [Open311KeyAddCommand.self, Open311KeyListCommand.self, Open311KeyRevokeCommand.self])
+    commandName: "apikey", abstract: "Issue, list and revoke partner API keys (Open311), each scoped to a channel.",
+    subcommands: [Open311KeyAddCommand.self, Open311KeyListCommand.self, Open311KeyRevokeCommand.self],
+    aliases: ["open311-key"])
 }
 
 struct Open311KeyAddCommand: AsyncParsableCommand {
@@ -17,10 +19,16 @@ struct Open311KeyAddCommand: AsyncParsableCommand {
   @Argument(help: "Whose key it is (a partner system's name).")
   var name: String
 
+  @ArgumentParser.Option(help: "The channel its messages carry: app, hotline, mailbox, imported or social.")
+  var channel = "app"
+
   func run() async throws {
     let name = self.name
+    guard let channel = Channel(rawValue: channel), Open311Key.channels.contains(channel) else {
+      throw ValidationError(say("cli_key_channel"))
+    }
     let secret = try await withConfiguredStore { store, _ in
-      try await store.issueOpen311Key(name: name, by: "cli", at: Date()).secret
+      try await store.issueOpen311Key(name: name, channel: channel, by: "cli", at: Date()).secret
     }
     print(secret)
   }
@@ -28,13 +36,15 @@ struct Open311KeyAddCommand: AsyncParsableCommand {
 
 struct Open311KeyListCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "list", abstract: "List the keys: id, name, issued, revoked.")
+    commandName: "list", abstract: "List the keys: id, name, channel, issued, revoked.")
 
   func run() async throws {
     let keys = try await withConfiguredStore { store, _ in try await store.open311Keys() }
     for key in keys {
       let revoked = key.revokedAt.map { $0.formatted(.iso8601) } ?? "-"
-      print("\(key.id.uuidString.lowercased())\t\(key.name)\t\(key.createdAt.formatted(.iso8601))\t\(revoked)")
+      print(
+        "\(key.id.uuidString.lowercased())\t\(key.name)\t\(key.channel.rawValue)\t"
+          + "\(key.createdAt.formatted(.iso8601))\t\(revoked)")
     }
   }
 }

@@ -63,5 +63,7 @@ public enum StoreMigrations {
     M0057_Awards(),
     M0058_ThanksNotes(),
     M0059_StatisticsRollups(),
+    M0060_StatusUpdatesByTime(),
+    M0061_KeyChannels(),
   ]
 }

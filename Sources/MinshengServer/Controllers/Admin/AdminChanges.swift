@@ -46,8 +46,12 @@ extension AdminController {
     do {
       if section == .keys, verb == "add", id == nil {
         // A key is shown once, on this page, never in a URL; the page is not stored by the browser.
+        let channel = MinshengCore.Channel(rawValue: sent.text("channel").isEmpty ? "app" : sent.text("channel"))
+        guard let channel else {
+          throw ValidationError(field: "channel", reason: .invalid(LocalizedText("error_key_channel")))
+        }
         let (key, secret) = try await store.issueOpen311Key(
-          name: sent.text("name"), by: session.account.username, at: context.clock())
+          name: sent.text("name"), channel: channel, by: session.account.username, at: context.clock())
         let response = try await render(
           request, section, session: session,
           notice: language.text("admin_key_issued", ["name": .plain(key.name), "key": .plain(secret)]))

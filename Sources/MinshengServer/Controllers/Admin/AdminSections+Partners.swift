@@ -3,18 +3,19 @@ import MinshengCore
 import MinshengStore
 
 extension AdminSections {
-  /// 接口密钥: the Open311 keys of partner systems (the county app, 12345's system …), each revocable;
+  /// 接口密钥: the Open311 keys of partner systems (the county app, 12345's system …), each scoped to a
+  /// channel and revocable;
   /// a key is shown once, when it is issued, and stored as its SHA-256 only.
   func keys() async throws -> ([AdminTable], [AdminForm]) {
     let section = Section.keys
     let table = AdminTable(
-      id: "keys", title: text("admin_keys_table"), headers: headers(["name", "created_at", "state"]),
+      id: "keys", title: text("admin_keys_table"), headers: headers(["name", "channel", "created_at", "state"]),
       rows: try await store.open311Keys().map { key in
         let id = key.id.uuidString.lowercased()
         return AdminRow(
           id: id,
           cells: [
-            key.name, language.dateTime(key.createdAt),
+            key.name, language.name(key.channel), language.dateTime(key.createdAt),
             key.revokedAt.map { text("admin_key_revoked", ["when": .plain(language.dateTime($0))]) }
               ?? text("admin_key_active"),
           ],
@@ -29,7 +30,13 @@ extension AdminSections {
     let add = AdminForm(
       id: "key-add", title: text("admin_add_key"), action: section.change("add"), isAdd: true,
       submit: text("admin_key_issue"),
-      fields: [.text("name", text("admin_field_name"), "", required: true, maxlength: 100)])
+      fields: [
+        .text("name", text("admin_field_name"), "", required: true, maxlength: 100),
+        .select(
+          "channel", text("admin_field_channel"),
+          Open311Key.channels.map { Option(value: $0.rawValue, label: language.name($0), selected: $0 == .app) },
+          required: true, hint: text("admin_key_channel_hint")),
+      ])
     return ([table], [add])
   }
 

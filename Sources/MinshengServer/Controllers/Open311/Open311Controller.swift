@@ -23,7 +23,7 @@ struct Open311Controller: Sendable {
   }
 
   /// Runs `body` for the format the path names, answering an Open311 error in that format.
-  private func answer(
+  func answer(
     _ request: Request, file: String?, _ body: (String, Open311Format) async throws -> Response
   ) async throws -> Response {
     let (name, format): (String, Open311Format)
@@ -39,14 +39,17 @@ struct Open311Controller: Sendable {
     }
   }
 
-  /// `GET /open311/v2/{discovery|services|requests}.{xml|json}`.
+  /// `GET /open311/v2/{discovery|services|requests|servicerequestupdates}.{xml|json}`.
   func resource(_ request: Request) async throws -> Response {
     switch Open311Format.split(request.parameters.get("file") ?? "")?.name {
     case "discovery": try await discovery(request)
     case "services": try await services(request)
     case "requests": try await requests(request)
+    case "servicerequestupdates": try await updates(request)
     default:
-      Open311Error.notFound("Open311 offers discovery, services and requests, each as .xml or .json.").response(.xml)
+      Open311Error.notFound(
+        "Open311 offers discovery, services, requests and servicerequestupdates, each as .xml or .json."
+      ).response(.xml)
     }
   }
 

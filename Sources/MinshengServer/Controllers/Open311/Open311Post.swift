@@ -23,7 +23,8 @@ extension Open311Controller {
 
   /// `POST /open311/v2/{requests}.{xml|json}`: a partner system posts a request with its API key; it
   /// enters as every message does (validation, masking, routing suggestion, duplicates, moderation),
-  /// on the `app` channel, and the answer carries its `service_request_id` (the serial).
+  /// on the channel its key is scoped to (`app` unless told), and the answer carries its
+  /// `service_request_id` (the serial).
   func create(_ request: Request) async throws -> Response {
     guard let (name, format) = Open311Format.split(request.parameters.get("file") ?? "") else {
       return Open311Error.notFound("Use .xml or .json.").response(.xml)
@@ -61,7 +62,8 @@ extension Open311Controller {
         throw Open311Error.badRequest("phone or email is required, so that the answer can reach the person.")
       }
       let input = NewMessage(
-        type: .help, title: Self.title(of: description), body: description, categoryID: category.id, channel: .app,
+        type: .help, title: Self.title(of: description), body: description, categoryID: category.id,
+        channel: key.channel,
         location: location, contact: Contact(name: name, phone: text(fields.phone) ?? "", email: text(fields.email)))
       // A partner's key stands for its users: the per-number and per-address limits of citizens' own
       // messages do not apply; the key's own limit does (and a key that misbehaves is revoked).
