@@ -142,33 +142,66 @@ extension Store {
       encoder.outputFormatting = [.sortedKeys]
       var change = ReferenceChange.awardRound(round)
       change.after["winners"] = result.winners.map { "\($0.tier):\($0.serial)" }.joined(separator: ",")
-      _ = try await reference.update(
+      // Published once: of two administrators publishing at once, the second finds it published and
+      // goes on with the result the first froze.
+      let published = try await reference.update(
         .awardRounds, id: roundID,
         set: [
           "published_at": .date(now), "published_by": .text(actor.id),
           "result": .text(String(decoding: try encoder.encode(result), as: UTF8.self)),
-        ], change: changeEntry(change, "publish", by: actor.id, at: now))
-      round.result = result
-      round.publishedAt = now
+        ], whileNull: "published_at", change: changeEntry(change, "publish", by: actor.id, at: now))
+      if published {
+        round.result = result
+        round.publishedAt = now
+      } else {
+        guard let frozen = try await awardRound(roundID) else { throw StoreError.notFound(.awardRound) }
+        round = frozen
+      }
     }
     for winner in round.result?.winners ?? [] {
+      // The message first, then its events: an award recorded after this read moves its version on,
+      // and recording this one from the old version fails (a conflict) rather than award it twice.
+      guard let message = try await message(winner.messageID) else { continue }
       let done = try await events(of: winner.messageID).contains {
         $0.draft.action == .awarded && $0.draft.payload["round"] == roundID.uuidString
       }
-      guard !done, let message = try await message(winner.messageID) else { continue }
+      guard !done else { continue }
       let serial = message.serial.description
       let notices = try await authorNotices(
         message, text: LocalizedText("sms_proposal_awarded", ["serial": .plain(serial)]),
         subject: LocalizedText("mail_proposal_awarded", ["serial": .plain(serial)]), at: now)
-      try await recordEvent(
-        on: message.id, expectedVersion: message.version, at: now,
-        { current in
-          EventDraft(
-            messageID: current.id, action: .awarded, from: current.status, to: current.status, actor: actor,
-            note: nil, visibility: .public, payload: ["round": roundID.uuidString, "tier": winner.tier], at: now)
-        }, notices: notices)
+      // The message moved on meanwhile (another publish recording the same award, or a step of its
+      // own): look again, and record it only if it is not there yet.
+      try await recordAward(winner, of: roundID, message: message, notices: notices, by: actor, at: now)
     }
     return round
+  }
+
+  /// Records `winner`'s award on its message once, retrying after a concurrent change.
+  private func recordAward(
+    _ winner: AwardResult.Winner, of roundID: UUID, message: Message, notices: [OutboxRow], by actor: Actor,
+    at now: Date
+  ) async throws {
+    var message = message
+    for _ in 0..<3 {
+      do {
+        try await recordEvent(
+          on: message.id, expectedVersion: message.version, at: now,
+          { current in
+            EventDraft(
+              messageID: current.id, action: .awarded, from: current.status, to: current.status, actor: actor,
+              note: nil, visibility: .public, payload: ["round": roundID.uuidString, "tier": winner.tier], at: now)
+          }, notices: notices)
+        return
+      } catch StoreError.conflict {
+        guard let current = try await self.message(winner.messageID) else { return }
+        let done = try await events(of: winner.messageID).contains {
+          $0.draft.action == .awarded && $0.draft.payload["round"] == roundID.uuidString
+        }
+        guard !done else { return }
+        message = current
+      }
+    }
   }
 }
 

@@ -46,7 +46,8 @@ extension Store {
     return grouping == .leader ? both.leaders : both.units
   }
 
-  /// The figures of every board and of every lead unit for `year`, from one sum of the roll-ups.
+  /// The figures of every board and of every lead unit for `year`, from one sum of the roll-ups (and
+  /// the year's published thanks letters without a case, by unit).
   public func figures(year: Int) async throws -> (leaders: [UUID: Figures], units: [UUID: Figures]) {
     let sum = try await summedRollups(year: year)
     func keyed(_ owners: [String: BlockRollup.Owner]) -> [UUID: Figures] {
@@ -56,7 +57,20 @@ extension Store {
       }
       return figures
     }
-    return (keyed(sum.leaders), keyed(sum.units))
+    var units = keyed(sum.units)
+    // Letters to a unit without a case of the author's own count too, once published in the year.
+    if let first = LocalDate(year: year, month: 1, day: 1), let next = LocalDate(year: year + 1, month: 1, day: 1) {
+      for row in try await search.runner.all(
+        SQLFragment(
+          """
+          SELECT unit_id, COUNT(*) AS n FROM thanks_notes
+          WHERE publication = 'published' AND created_at >= ? AND created_at < ? GROUP BY unit_id
+          """, [.date(rules.calendar.start(of: first)), .date(rules.calendar.start(of: next))]), as: UnitCountRow.self)
+      {
+        units[row.unit_id, default: Figures()].thanks += row.n
+      }
+    }
+    return (keyed(sum.leaders), units)
   }
 
   /// The messages merged into this one (并单), how many.

@@ -130,7 +130,7 @@ private struct UnitAdoptionRow: Decodable, Sendable {
   var adopted: Int?
 }
 
-private struct UnitCountRow: Decodable, Sendable {
+struct UnitCountRow: Decodable, Sendable {
   var unit_id: UUID
   var n: Int
 }

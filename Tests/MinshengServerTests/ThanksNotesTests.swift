@@ -56,6 +56,8 @@ import VaporTesting
       let figures = try await store.honoursFigures(
         year: year, asOf: site.clock.now, definitions: try KPIDefinitions.bundled())
       #expect(figures.thanks[world.housing.id.uuidString.lowercased()] == 1)
+      // The unit's figures (its page, the home page) count it as well.
+      #expect(try await store.figures(year: year, by: .leadUnit)[world.housing.id]?.thanks == 1)
 
       // Three a day from one number.
       for index in 0..<2 {

@@ -67,7 +67,13 @@ import Testing
       await #expect(throws: StoreError.self) {
         try await store.scoreNominee(round: round.id, message: adopted[0], score: 50, by: world.housingHandler, at: now)
       }
-      let published = try await store.publishAwardRound(round.id, by: admin, at: now)
+      // Two administrators publish at once: one result, frozen once, each winner told once.
+      async let first = store.publishAwardRound(round.id, by: admin, at: now)
+      async let second = store.publishAwardRound(round.id, by: admin, at: now.addingTimeInterval(1))
+      let (published, other) = try await (first, second)
+      #expect(published.result == other.result && published.publishedAt == other.publishedAt)
+      let publishes = try await store.recentReferenceChanges(limit: 50).filter { $0.action == "publish" }
+      #expect(publishes.count == 1)
       #expect(published.result?.winners.map(\.messageID) == [adopted[1], adopted[0]])
       #expect(published.result?.winners.map(\.tier) == ["special", "first"])
       #expect(try await store.awardRounds(publishedOnly: true).map(\.id) == [round.id])
@@ -77,9 +83,10 @@ import Testing
       }
       _ = try await store.publishAwardRound(round.id, by: admin, at: now.addingTimeInterval(60))
       let awarded = try await store.events(of: adopted[1]).filter { $0.draft.action == .awarded }
-      #expect(awarded.count == 1 && awarded[0].draft.payload["tier"] == "special")
+      #expect(awarded.count == 1 && awarded[0].draft.payload["tier"] == "special", "\(awarded.count)")
       let sms = try await store.outbox(recipient: "13800138001").map(\.body)
-      #expect(sms.contains { $0.contains("获奖") } && sms.contains { $0.contains("评估结论") })
+      #expect(sms.filter { $0.contains("获奖") }.count == 1 && sms.contains { $0.contains("评估结论") })
+      #expect(try await store.events(of: adopted[0]).filter { $0.draft.action == .awarded }.count == 1)
       try await store.sealAllEvents()
       #expect(try await store.verifyAudit().isIntact)
     }

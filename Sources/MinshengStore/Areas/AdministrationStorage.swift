@@ -11,9 +11,11 @@ protocol ReferenceStorage: Sendable {
   /// `StoreError.duplicate`.
   func insert(_ row: ReferenceRow, change: ReferenceChangeEntry) async throws
 
-  /// Updates a row's columns by id and records the change; false when there is no such row.
+  /// Updates a row's columns by id (and, with `whileNull`, only while that column is still null) and
+  /// records the change; false when there is no such row (or the column is set already).
   func update(
-    _ table: ReferenceTable, id: UUID, set values: [String: StoreValue], change: ReferenceChangeEntry
+    _ table: ReferenceTable, id: UUID, set values: [String: StoreValue], whileNull: String?,
+    change: ReferenceChangeEntry
   )
     async throws -> Bool
 
@@ -45,6 +47,15 @@ protocol ReferenceStorage: Sendable {
 
   /// The published (frozen) honours, latest year first.
   func frozenHonours() async throws -> [FrozenHonours]
+}
+
+extension ReferenceStorage {
+  /// Updates a row's columns by id and records the change; false when there is no such row.
+  func update(
+    _ table: ReferenceTable, id: UUID, set values: [String: StoreValue], change: ReferenceChangeEntry
+  ) async throws -> Bool {
+    try await update(table, id: id, set: values, whileNull: nil, change: change)
+  }
 }
 
 /// The reference tables, by what they hold.

@@ -48,7 +48,8 @@ struct SQLReferenceStorage: ReferenceStorage {
   }
 
   func update(
-    _ table: ReferenceTable, id: UUID, set values: [String: StoreValue], change: ReferenceChangeEntry
+    _ table: ReferenceTable, id: UUID, set values: [String: StoreValue], whileNull: String?,
+    change: ReferenceChangeEntry
   )
     async throws -> Bool
   {
@@ -57,7 +58,9 @@ struct SQLReferenceStorage: ReferenceStorage {
       for (column, value) in values.sorted(by: { $0.key < $1.key }) {
         update.set(SQLIdentifier(column), to: value.bind)
       }
-      guard !(try await update.where("id", .equal, id).returning("id").all().isEmpty) else { return false }
+      update.where("id", .equal, id)
+      if let whileNull { update.where(SQLIdentifier(whileNull), .is, SQLLiteral.null) }
+      guard !(try await update.returning("id").all().isEmpty) else { return false }
       try await Self.record(change, on: sql)
       return true
     }
