@@ -147,8 +147,7 @@ extension Store {
     dispatchedBy office: UUID?, limit: Int = 20, offset: Int = 0
   ) async throws -> [(message: Message, proposal: Proposal)] {
     try await proposalsWithMessages(
-      SQLFragment("SELECT p.* FROM proposals p JOIN messages m ON m.id = p.message_id")
-        + Self.waitingCondition(office)
+      SQLFragment("SELECT p.* FROM proposals p") + Self.waitingCondition(office)
         + SQLFragment(
           " ORDER BY p.supports DESC, p.created_at LIMIT ? OFFSET ?",
           [.integer(Int64(max(1, min(limit, 200)))), .integer(Int64(max(0, offset)))]))
@@ -156,14 +155,17 @@ extension Store {
 
   public func waitingProposalCount(dispatchedBy office: UUID?) async throws -> Int {
     try await search.runner.integer(
-      SQLFragment("SELECT COUNT(*) FROM proposals p JOIN messages m ON m.id = p.message_id")
-        + Self.waitingCondition(office))
+      SQLFragment("SELECT COUNT(*) FROM proposals p") + Self.waitingCondition(office))
   }
 
+  /// The suggestions not yet answered whose message still waits in the pool: read from the
+  /// suggestions, each message looked up by its key (the pool's received messages are many more
+  /// than the suggestions among them).
   private static func waitingCondition(_ office: UUID?) -> SQLFragment {
-    var conditions = [SQLFragment("m.status = 'received'")]
-    if let office { conditions.append(SQLFragment("m.dispatching_unit_id = ?", [.uuid(office)])) }
-    return .where(conditions)
+    var inner = [SQLFragment("m.id = p.message_id"), SQLFragment("m.status = 'received'")]
+    if let office { inner.append(SQLFragment("m.dispatching_unit_id = ?", [.uuid(office)])) }
+    return SQLFragment(" WHERE p.outcome IS NULL AND EXISTS (SELECT 1 FROM messages m")
+      + .where(inner) + SQLFragment(")")
   }
 
   /// How many public suggestions each campaign has, and how many were adopted.
