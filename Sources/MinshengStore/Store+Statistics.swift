@@ -146,15 +146,7 @@ extension Store {
     while index < records.count {
       let slice = Array(records[index..<min(index + 500, records.count)])
       index += slice.count
-      let messages = try await runner.messages(slice)
-      var events: [UUID: [EventDraft]] = [:]
-      let statement =
-        SQLFragment("SELECT * FROM events WHERE message_id IN (") + .list(slice.map { .uuid($0.id) })
-        + SQLFragment(") ORDER BY message_id, message_seq")
-      for record in try await runner.all(statement, as: EventRecord.self) {
-        if let event = record.core { events[record.messageID, default: []].append(event.draft) }
-      }
-      for message in messages { facts.append(CaseFacts(message: message, events: events[message.id] ?? [])) }
+      facts += try await caseFacts(of: slice)
     }
     return facts
   }
