@@ -63,6 +63,8 @@ def public_pages(server):
     adopted = server.api("GET", "/api/v1/suggestions?stage=adopted&limit=1")["suggestions"][0]["id"]
     award = server.api("GET", "/api/v1/suggestions/awards")[0]["id"]
     unit = units[0]["id"] if isinstance(units, list) else units["items"][0]["id"]
+    regions = server.api("GET", "/api/v1/regions")
+    region = regions[0]["id"] if isinstance(regions, list) else regions["items"][0]["id"]
     return [
         ("home", "/"),
         ("list", "/messages"),
@@ -72,6 +74,7 @@ def public_pages(server):
         ("message", "/messages/" + answered["id"]),
         ("board", "/leaders/" + leader),
         ("unit", "/units/" + unit),
+        ("region", "/regions/" + region),
         ("thank-unit", "/units/" + unit + "/thanks"),
         ("write", "/write"),
         ("track", "/track"),

@@ -120,9 +120,31 @@ extension Store {
   ) async throws -> [CaseFacts]? {
     guard let kpi = definitions[id] else { return nil }
     let engine = KPIEngine(definitions: definitions, calendar: rules.calendar)
-    let facts = try await caseFacts(for: period).filter { group == nil || dimension.key(of: $0) == group }
+    let span = period.interval(on: rules.calendar)
+    // A group's cases only (a unit's, not the province's): the database picks them.
+    let facts = try await caseFacts(
+      receivedFrom: span.lowerBound.addingTimeInterval(-Self.statisticsLookback), to: span.upperBound,
+      matching: group.flatMap { Self.groupCondition(dimension, $0) }
+    ).filter { group == nil || dimension.key(of: $0) == group }
     let (counted, met) = engine.members(of: kpi, in: facts, period: period, asOf: asOf)
     return meeting ? met : counted
+  }
+
+  /// The condition on `messages` that selects a group's cases (what `StatsDimension.key` reads);
+  /// nil when the key is not one the database can select by.
+  static func groupCondition(_ dimension: StatsDimension, _ key: String) -> SQLFragment? {
+    func id(_ column: String) -> SQLFragment? {
+      UUID(uuidString: key).map { SQLFragment("\(column) = ?", [.uuid($0)]) }
+    }
+    switch dimension {
+    case .platform: return nil
+    case .unit: return id("lead_unit_id")
+    case .region: return id("region_id")
+    case .leader: return id("leader_id")
+    case .category: return id("category_id")
+    case .channel: return SQLFragment("channel = ?", [.text(key)])
+    case .type: return SQLFragment("type = ?", [.text(key)])
+    }
   }
 
   /// The facts of the cases a period's figures may count.
@@ -135,11 +157,16 @@ extension Store {
   /// The facts of every case received from `start` up to (not including) `end`, from its message and
   /// its events, read 500 messages at a time.
   public func caseFacts(receivedFrom start: Date, to end: Date) async throws -> [CaseFacts] {
+    try await caseFacts(receivedFrom: start, to: end, matching: nil)
+  }
+
+  /// The same, of the messages `condition` (on `messages`) selects.
+  func caseFacts(receivedFrom start: Date, to end: Date, matching condition: SQLFragment?) async throws -> [CaseFacts] {
     let runner = search.runner
     let records = try await runner.all(
-      SQLFragment(
-        "SELECT * FROM messages WHERE created_at >= ? AND created_at < ? ORDER BY serial_year, serial_number",
-        [.date(start), .date(end)]), as: MessageRecord.self)
+      SQLFragment("SELECT * FROM messages WHERE created_at >= ? AND created_at < ?", [.date(start), .date(end)])
+        + (condition.map { SQLFragment(" AND ") + $0 } ?? SQLFragment(""))
+        + SQLFragment(" ORDER BY serial_year, serial_number"), as: MessageRecord.self)
     var facts: [CaseFacts] = []
     facts.reserveCapacity(records.count)
     var index = 0

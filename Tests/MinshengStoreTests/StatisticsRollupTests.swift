@@ -41,6 +41,15 @@ private let day: TimeInterval = 86_400
         for (month, figure) in rolled.trend {
           #expect(figure == engine.figure(trendKPI, in: facts, period: month, asOf: asOf), "trend \(month)")
         }
+        // Each group's list of cases (read by the group's own condition) has as many as its figure.
+        if text == "2026-Q1", refreshing {
+          for (group, figures) in rolled.groups {
+            let counted = try await store.statisticsCases(
+              kpi: "reply_rate", group: group, dimension: dimension, period: period, asOf: asOf, meeting: false,
+              definitions: definitions)
+            #expect(counted?.count == figures["reply_rate"]?.denominator, "\(dimension) \(group)")
+          }
+        }
       }
     }
   }
