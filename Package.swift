@@ -34,6 +34,7 @@ let package = Package(
       resources: [.copy("Data"), .copy("Localization/zh-Hans.json"), .copy("Localization/en.json")]
     ),
     .target(name: "MinshengText"),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     .target(
       name: "MinshengStore",
       dependencies: [
@@ -49,7 +50,7 @@ let package = Package(
     .target(
       name: "MinshengServer",
       dependencies: [
-        "MinshengCore", "MinshengStore", "MinshengText",
+        "MinshengCore", "MinshengStore", "MinshengText", "CZlib",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Vapor", package: "vapor"),

@@ -10,7 +10,7 @@ struct ImportCommand: AsyncParsableCommand {
     abstract:
       "Import another channel's records: 12345 work orders, mailbox letters, social-media comments, another board.",
     discussion: """
-      Files: .csv (a header row), .json (an array of objects, or one object to a line), .eml (one letter; a \
+      Files: .csv (a header row), .xlsx (the first sheet, a header row), .json (an array of objects, or one object to a line), .eml (one letter; a \
       folder of them may be named), .mbox. Default columns — hotline: external_id, received_at, caller_name, \
       caller_phone, title, body, category, address; mailbox: read from the letters; social: external_id, author, \
       time, text, link; board: external_id, received_at, name, phone, title, body, category, status, reply, \
@@ -91,7 +91,7 @@ struct ImportCommand: AsyncParsableCommand {
 
 /// The files an import reads, each with its kind.
 struct ImportInputs {
-  enum Kind { case csv, json, eml, mbox }
+  enum Kind { case csv, xlsx, json, eml, mbox }
 
   var path: String
   var kind: Kind
@@ -99,6 +99,7 @@ struct ImportInputs {
   func reader() throws(ImportFileError) -> any RecordReader {
     switch kind {
     case .csv: try CSVRecordReader(path: path, countingLines: true)
+    case .xlsx: try XLSXRecordReader(path: path)
     case .json: try JSONRecordReader(path: path)
     case .eml: try MailRecordReader(path: path, mbox: false)
     case .mbox: try MailRecordReader(path: path, mbox: true)
@@ -125,13 +126,14 @@ struct ImportInputs {
       let kind: Kind? =
         switch ending {
         case "csv", "txt": channel == .mailbox ? nil : .csv
+        case "xlsx": channel == .mailbox ? nil : .xlsx
         case "json", "jsonl", "ndjson": channel == .mailbox ? nil : .json
         case "eml": .eml
         case "mbox": .mbox
         default: channel == .mailbox ? .mbox : nil
         }
       guard let kind else {
-        throw ValidationError(say(ending == "xlsx" ? "cli_import_xlsx" : "cli_import_kind", ["path": .plain(path)]))
+        throw ValidationError(say("cli_import_kind", ["path": .plain(path)]))
       }
       inputs.append(ImportInputs(path: path, kind: kind))
     }
