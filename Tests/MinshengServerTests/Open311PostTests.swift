@@ -119,6 +119,31 @@ import VaporTesting
         try await store.issueOpen311Key(name: "网站", channel: .web, by: "admin", at: now)
       }
 
+      // `address_id` (the partner's master address list) is kept apart from the address and given back
+      // as sent, alone or beside the address; a long one is refused by name.
+      let withID =
+        good.filter { !["lat", "long", "address_string"].contains($0.0) } + [("address_id", "DZ-500103-0088-3-2-501")]
+      let both = good + [("address_id", "  7788990011  ")]
+      var readBack: [[String: Any]] = []
+      for fields in [withID, both] {
+        let (posted, answerBody) = try await post(app, "/open311/v2/requests.json", fields)
+        #expect(posted == .created, "\(answerBody)")
+        let postedID = try #require(
+          (try JSONSerialization.jsonObject(with: Data(answerBody.utf8)) as? [[String: Any]])?.first?[
+            "service_request_id"] as? String)
+        let json = try await call(app, .GET, "/open311/v2/requests/\(postedID).json").1
+        readBack.append(
+          try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])?.first))
+        #expect(try await call(app, .GET, "/open311/v2/requests/\(postedID).xml").1.contains("<address_id>"))
+      }
+      #expect(readBack[0]["address_id"] as? String == "DZ-500103-0088-3-2-501" && readBack[0]["address"] == nil)
+      #expect(readBack[1]["address_id"] as? String == "7788990011")
+      #expect(readBack[1]["address"] as? String == "示范市中心区光明路88号3栋2单元501室")
+      let longID = try await post(
+        app, "/open311/v2/requests.json",
+        without("address_string") + [("address_id", String(repeating: "9", count: 101))])
+      #expect(longID.0 == .badRequest && longID.1.contains("location.address_id"), "\(longID.1)")
+
       // A revoked key posts no more.
       try await store.revokeOpen311Key(key.id, by: "admin", at: now)
       #expect(try await post(app, "/open311/v2/requests.json", good).0 == .forbidden)

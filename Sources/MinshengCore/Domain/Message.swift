@@ -38,11 +38,15 @@ public struct Location: Sendable, Equatable, Codable {
   public var address: String?
   public var latitude: Double?
   public var longitude: Double?
+  /// The address's id in another system's master address list (Open311's `address_id`), kept as
+  /// given beside the address text; Minsheng keeps no address list of its own.
+  public var addressID: String?
 
-  public init(address: String? = nil, latitude: Double? = nil, longitude: Double? = nil) {
+  public init(address: String? = nil, latitude: Double? = nil, longitude: Double? = nil, addressID: String? = nil) {
     self.address = address
     self.latitude = latitude
     self.longitude = longitude
+    self.addressID = addressID
   }
 }
 

@@ -61,6 +61,8 @@ public struct NewMessage: Sendable, Equatable {
     if var location = copy.location {
       location.address = location.address?.trimmedOfWhitespace
       if location.address?.isEmpty == true { location.address = nil }
+      location.addressID = location.addressID?.trimmedOfWhitespace
+      if location.addressID?.isEmpty == true { location.addressID = nil }
       copy.location = location
     }
 
@@ -85,6 +87,7 @@ public struct NewMessage: Sendable, Equatable {
     }
     if let location = copy.location {
       check(location.address?.hasAtMost(200) ?? true, "location.address", .tooLong(max: 200))
+      check(location.addressID?.hasAtMost(100) ?? true, "location.address_id", .tooLong(max: 100))
       check(
         (location.latitude == nil) == (location.longitude == nil), "location",
         .invalid(LocalizedText("error_coordinates_pair")))

@@ -65,5 +65,6 @@ public enum StoreMigrations {
     M0059_StatisticsRollups(),
     M0060_StatusUpdatesByTime(),
     M0061_KeyChannels(),
+    M0062_AddressIDs(),
   ]
 }

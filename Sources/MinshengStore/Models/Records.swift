@@ -22,6 +22,7 @@ struct MessageRecord: Codable, Sendable {
   var address: String?
   var latitude: Double?
   var longitude: Double?
+  var addressID: String?
   var contactName: String
   var contactPhone: String
   var contactEmail: String?
@@ -55,6 +56,7 @@ struct MessageRecord: Codable, Sendable {
   enum CodingKeys: String, CodingKey {
     case id, type, title, body, channel, address, latitude, longitude, urgent, status, closure, version
     case publication
+    case addressID = "address_id"
     case publicTitle = "public_title"
     case publicBody = "public_body"
     case publicAddress = "public_address"
@@ -100,6 +102,7 @@ struct MessageRecord: Codable, Sendable {
     address = message.location?.address
     latitude = message.location?.latitude
     longitude = message.location?.longitude
+    addressID = message.location?.addressID
     contactName = message.contact.name
     contactPhone = message.contact.phone
     contactEmail = message.contact.email
@@ -138,8 +141,8 @@ struct MessageRecord: Codable, Sendable {
       let status = Status(rawValue: status), let publication = Publication(rawValue: publication)
     else { throw StoreError.internal("a message row holds a value this version does not know") }
     let location: Location? =
-      (address == nil && latitude == nil && longitude == nil)
-      ? nil : Location(address: address, latitude: latitude, longitude: longitude)
+      (address == nil && latitude == nil && longitude == nil && addressID == nil)
+      ? nil : Location(address: address, latitude: latitude, longitude: longitude, addressID: addressID)
     return Message(
       id: id, serial: Serial(year: serialYear, number: serialNumber), type: type, title: title, body: body,
       leaderID: leaderID, regionID: regionID, categoryID: categoryID, channel: channel, location: location,

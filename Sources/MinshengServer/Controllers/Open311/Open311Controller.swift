@@ -209,7 +209,10 @@ struct Open311Controller: Sendable {
       ("updated_datetime", .text(Self.timestamp(updated))),
       ("expected_datetime", closed ? nil : item.replyDue.map { .text(Self.timestamp($0)) }),
       ("address", item.address.map { .text($0) }), ("lat", location?.latitude.map { .number($0) }),
-      ("long", location?.longitude.map { .number($0) }), ("media_url", media.map { .text($0) }),
+      ("long", location?.longitude.map { .number($0) }),
+      // The address's id goes with the address as written: not when a moderator changed or kept it.
+      ("address_id", message?.publicAddress == nil ? location?.addressID.map { .text($0) } : nil),
+      ("media_url", media.map { .text($0) }),
     ])
   }
 

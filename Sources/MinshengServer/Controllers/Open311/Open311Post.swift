@@ -90,8 +90,8 @@ extension Open311Controller {
     }
   }
 
-  /// One location (§2.4): `lat` and `long` together, or `address_string`, or `address_id` (kept as the
-  /// address text when no address is given; Minsheng has no master address list).
+  /// One location (§2.4): `lat` and `long` together, or `address_string`, or `address_id` (the partner's
+  /// master address list's id, kept apart from the address text and given back as sent).
   static func location(
     lat: String?, long: String?, address: String?, addressID: String?
   ) throws(Open311Error)
@@ -108,7 +108,7 @@ extension Open311Controller {
     guard coordinates != nil || address != nil || addressID != nil else {
       throw .badRequest("A location is required: lat and long, address_string or address_id.")
     }
-    return Location(address: address ?? addressID, latitude: coordinates?.0, longitude: coordinates?.1)
+    return Location(address: address, latitude: coordinates?.0, longitude: coordinates?.1, addressID: addressID)
   }
 
   /// 张 + 三 → 张三; John + Smith → John Smith.

@@ -148,7 +148,11 @@ struct CaseController: Sendable {
           : MessageItem.boardName(leader: message.leaderID, region: message.regionID, names: names)),
       fact("region", message.regionID.flatMap { names.regions[$0]?.name } ?? "—"),
       fact("category", message.categoryID.flatMap { names.categories[$0]?.name } ?? "—"),
-      fact("address", message.location?.address ?? "—"), fact("author", message.contact.name),
+      fact(
+        "address",
+        (message.location?.address ?? "—")
+          + (message.location?.addressID.map { language.text("fact_address_id", ["id": .plain($0)]) } ?? "")),
+      fact("author", message.contact.name),
       fact(
         "phone",
         message.phoneVerified
