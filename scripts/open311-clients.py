@@ -159,11 +159,22 @@ def run(base, key):
           f"the services list their codes as strings ({len(services)} services)")
     xml_services = as_list(as_xml.get_service_list())
     check([plain(s) for s in services] == xml_services, "the services say the same in JSON and XML")
-    code = services[0]["service_code"]
+    code = next(s["service_code"] for s in services if s["metadata"] is False)
     definition = as_json.get_service_definition(code)
     check(definition["service_code"] == code and definition["attributes"] == [],
-          "a service's definition has its code and no attributes")
+          "a service without questions has a definition with its code and no attributes")
     check(as_xml.get_service_definition(code)["service_code"] == code, "the definition reads in XML too")
+    # A service that asks questions (the demonstration's 城乡建设): its attributes, in both formats.
+    asked = next(s["service_code"] for s in services if s["metadata"] is True)
+    attributes = as_json.get_service_definition(asked)["attributes"]
+    check(len(attributes) > 0 and [a["order"] for a in attributes] == list(range(1, len(attributes) + 1))
+          and all(a["datatype"] in ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
+                  and isinstance(a["required"], bool) and a["variable"] is True for a in attributes),
+          f"service {asked} asks {len(attributes)} questions, each with its datatype, order and whether it is required")
+    xml_attributes = as_list(as_xml.get_service_definition(asked)["attributes"]["attribute"])
+    check([a["code"] for a in xml_attributes] == [a["code"] for a in attributes], "the attributes say the same in XML")
+    required = [a for a in attributes if a["required"]]
+    choice = next(a for a in required if a["datatype"] == "singlevaluelist")
 
     everything = as_json.get_service_requests()
     check(len(everything) > 0, f"the last 90 days' public requests ({len(everything)})")
@@ -205,7 +216,25 @@ def run(base, key):
     check(plain(back) == as_xml.get_service_request(new_id), "the posted request says the same in XML")
     check("gu@example.org" not in json.dumps(back, ensure_ascii=False), "no contact detail is public")
 
+    # The questions: a required one left out is 400 naming it; a value not among the choices is 400;
+    # answered, the request is taken (the answers are for staff, not in the public request).
+    base = dict(fields, service_code=asked)
+    missing = requests.post(root + "/requests.json", data=base)
+    check(missing.status_code == 400 and f"attribute[{choice['code']}]" in missing.json()[0]["description"],
+          f"a required attribute left out is a 400 naming it ({missing.text[:100]})")
+    wrong = requests.post(root + "/requests.json", data=dict(base, **{f"attribute[{choice['code']}]": "nope"}))
+    check(wrong.status_code == 400, "an answer that is not one of the values is a 400")
+    answers = {f"attribute[{a['code']}]": a["values"][0]["key"] if a.get("values") else "1" for a in required}
+    answered = requests.post(root + "/requests.json", data=dict(base, **answers))
+    check(answered.status_code == 201, f"a request answering the required attributes is taken ({answered.text[:100]})")
+
     posted = run_three(root, key, code, as_json)
+    # `three` posts to the service with questions, answering them as attribute[CODE] fields.
+    client = three_client(root + "/")
+    with_answers = client.post(asked, api_key=key, address="光明路88号", first_name="Xiaohong", last_name="Gu",
+                               phone="13800138000", description="路灯不亮 three", **answers)
+    check(isinstance(with_answers, list) and with_answers and "service_request_id" in with_answers[0],
+          f"three posts a request with its attributes ({str(with_answers)[:120]})")
 
     try:
         as_json.get_service_request("2099-999999")

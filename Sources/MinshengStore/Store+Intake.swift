@@ -88,6 +88,11 @@ extension Store {
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
 
     let snapshot = try await snapshot()
+    // The category's questions, answered by a channel that asks them.
+    let answers = try new.answers.map { given in
+      try ServiceQuestions.answers(
+        to: new.categoryID.flatMap { snapshot.categories[$0]?.questions } ?? [], given: given)
+    }
     let owner = DispatchSuggestion.owner(
       leader: leader, path: path,
       platformOffice: DispatchSuggestion.platformOffice(
@@ -105,7 +110,7 @@ extension Store {
       dispatchingUnitID: owner,
       suggestedUnitID: decision.unitID, version: 1, createdAt: now,
       publication: policy.moderation ? .pending : .published, sourceRegion: origin?.region,
-      phoneVerified: new.phoneVerified)
+      phoneVerified: new.phoneVerified, answers: answers ?? [])
     return (message, decision.classifier)
   }
 

@@ -245,17 +245,24 @@ extension Store {
     return leader
   }
 
-  /// Renames a category.
+  /// Renames a category, or sets what it asks (`questions`, as `ServiceQuestions.parse` reads them;
+  /// none for an empty list).
   public func updateCategory(
-    _ id: UUID, name: String?, by actor: String, at now: Date
+    _ id: UUID, name: String?, questions: [ServiceQuestion]? = nil, by actor: String, at now: Date
   ) async throws
     -> MinshengCore.Category
   {
     try Self.checkName(name, field: "name")
     guard var category = try await find({ $0.categories[id] }) else { throw StoreError.notFound(.category) }
     if let name { category.name = Self.trimmed(name) }
+    if let questions { category.questions = questions }
+    let stored: StoreValue =
+      category.questions.isEmpty
+      ? .null
+      : .text(String(decoding: try JSONEncoder().encode(category.questions), as: UTF8.self))
     try await update(
-      .categories, id, ["name": .text(category.name)], .category(category), record: .category, by: actor, at: now)
+      .categories, id, ["name": .text(category.name), "questions": stored], .category(category), record: .category,
+      by: actor, at: now)
     return category
   }
 

@@ -155,6 +155,8 @@ public struct Message: Sendable, Equatable, Identifiable {
   public var sourceRegion: String?
   /// Whether the author proved the mobile number (`NewMessage.phoneVerified`); staff see 未核验 otherwise.
   public var phoneVerified: Bool
+  /// The answers to the category's questions (`ServiceQuestion`), for staff only.
+  public var answers: [ServiceAnswer]
 
   public init(
     id: UUID, serial: Serial, type: MessageType, title: String, body: String,
@@ -165,8 +167,10 @@ public struct Message: Sendable, Equatable, Identifiable {
     suggestedUnitID: UUID? = nil, acceptanceDue: Date? = nil, replyDue: Date? = nil,
     mergedIntoID: UUID? = nil, version: Int = 1, createdAt: Date, updatedAt: Date? = nil,
     publication: Publication = .published, publicTitle: String? = nil, publicBody: String? = nil,
-    sourceRegion: String? = nil, phoneVerified: Bool = false, publicAddress: String? = nil
+    sourceRegion: String? = nil, phoneVerified: Bool = false, publicAddress: String? = nil,
+    answers: [ServiceAnswer] = []
   ) {
+    self.answers = answers
     self.phoneVerified = phoneVerified
     self.publicAddress = publicAddress
     self.id = id

@@ -18,6 +18,9 @@ public struct NewMessage: Sendable, Equatable {
   public var phoneVerified: Bool
   /// 人民建议: what a suggestion adds (its campaign, the proposal, the benefit); only with type 建议.
   public var proposal: ProposalDetails?
+  /// The answers to the category's questions (code → values), from a channel that asks them (an
+  /// Open311 partner); nil from one that does not, so nothing is required of it.
+  public var answers: [String: [String]]?
 
   /// Longest title, in characters.
   public static let maxTitleLength = 100

@@ -43,12 +43,36 @@ public struct Category: Sendable, Equatable, Identifiable, Codable {
   public var code: String
   public var name: String
   public var parentID: UUID?
+  /// 补充问题: what a request of this category is asked beyond its text (Open311's attributes).
+  public var questions: [ServiceQuestion]
 
-  public init(id: UUID, code: String, name: String, parentID: UUID? = nil) {
+  public init(id: UUID, code: String, name: String, parentID: UUID? = nil, questions: [ServiceQuestion] = []) {
     self.id = id
     self.code = code
     self.name = name
     self.parentID = parentID
+    self.questions = questions
+  }
+
+  private enum CodingKeys: String, CodingKey { case id, code, name, parentID, questions }
+
+  // A category recorded before categories had questions reads as one without.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    id = try container.decode(UUID.self, forKey: .id)
+    code = try container.decode(String.self, forKey: .code)
+    name = try container.decode(String.self, forKey: .name)
+    parentID = try container.decodeIfPresent(UUID.self, forKey: .parentID)
+    questions = try container.decodeIfPresent([ServiceQuestion].self, forKey: .questions) ?? []
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(id, forKey: .id)
+    try container.encode(code, forKey: .code)
+    try container.encode(name, forKey: .name)
+    try container.encodeIfPresent(parentID, forKey: .parentID)
+    if !questions.isEmpty { try container.encode(questions, forKey: .questions) }
   }
 }
 

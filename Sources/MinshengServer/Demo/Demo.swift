@@ -136,7 +136,11 @@ enum Demo {
 
     var topics: [(DemoCatalogue.Topic, MinshengCore.Category, MinshengCore.Unit)] = []
     for topic in DemoCatalogue.topics {
-      let category = try await store.createCategory(code: topic.code, name: topic.name)
+      var category = try await store.createCategory(code: topic.code, name: topic.name)
+      if let questions = DemoCatalogue.questions[topic.code] {
+        category = try await store.updateCategory(
+          category.id, name: nil, questions: try ServiceQuestions.parse(questions), by: "demo", at: now)
+      }
       guard let unit = unitsByCode[topic.unit] else { continue }
       try await store.addRoutingRule(RoutingRule(categoryID: category.id, regionCode: nil, unitID: unit.id))
       topics.append((topic, category, unit))

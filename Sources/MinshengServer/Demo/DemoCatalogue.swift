@@ -47,6 +47,20 @@ enum DemoCatalogue {
     var reply: String
   }
 
+  /// 补充问题 the demonstration's categories ask of a partner's request (Open311 attributes), as an
+  /// administrator writes them on `/staff/admin/categories`.
+  static let questions: [String: String] = [
+    "CXJS": """
+    KIND | singlevaluelist | 必填 | 问题属于哪一类 | light=路灯不亮; road=道路破损; cover=井盖缺失或松动; noise=施工噪音; other=其他
+    POLE | string | 选填 | 路灯杆或井盖上的编号（如有）
+    SINCE | datetime | 选填 | 大约从什么时候开始
+    """,
+    "JTYS": """
+    LINE | string | 选填 | 涉及的公交线路或路段
+    WHEN | multivaluelist | 选填 | 通常在什么时段 | morning=早高峰; day=白天; evening=晚高峰; night=夜间
+    """,
+  ]
+
   static let topics: [Topic] = [
     Topic(
       code: "CXJS", name: "城乡建设", unit: "ZJW",

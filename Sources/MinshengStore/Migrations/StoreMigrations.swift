@@ -66,5 +66,6 @@ public enum StoreMigrations {
     M0060_StatusUpdatesByTime(),
     M0061_KeyChannels(),
     M0062_AddressIDs(),
+    M0063_ServiceQuestions(),
   ]
 }

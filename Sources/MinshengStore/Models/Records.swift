@@ -23,6 +23,8 @@ struct MessageRecord: Codable, Sendable {
   var latitude: Double?
   var longitude: Double?
   var addressID: String?
+  /// The answers to the category's questions as JSON (`[ServiceAnswer]`); nil for none.
+  var serviceAnswers: String?
   var contactName: String
   var contactPhone: String
   var contactEmail: String?
@@ -57,6 +59,7 @@ struct MessageRecord: Codable, Sendable {
     case id, type, title, body, channel, address, latitude, longitude, urgent, status, closure, version
     case publication
     case addressID = "address_id"
+    case serviceAnswers = "service_answers"
     case publicTitle = "public_title"
     case publicBody = "public_body"
     case publicAddress = "public_address"
@@ -103,6 +106,9 @@ struct MessageRecord: Codable, Sendable {
     latitude = message.location?.latitude
     longitude = message.location?.longitude
     addressID = message.location?.addressID
+    serviceAnswers =
+      message.answers.isEmpty
+      ? nil : (try? JSONEncoder().encode(message.answers)).map { String(decoding: $0, as: UTF8.self) }
     contactName = message.contact.name
     contactPhone = message.contact.phone
     contactEmail = message.contact.email
@@ -152,7 +158,8 @@ struct MessageRecord: Codable, Sendable {
       replyNeedsReview: replyNeedsReview, suggestedUnitID: suggestedUnitID, acceptanceDue: acceptanceDue,
       replyDue: replyDue, mergedIntoID: mergedIntoID, version: version, createdAt: createdAt, updatedAt: updatedAt,
       publication: publication, publicTitle: publicTitle, publicBody: publicBody, sourceRegion: sourceRegion,
-      phoneVerified: phoneVerified, publicAddress: publicAddress)
+      phoneVerified: phoneVerified, publicAddress: publicAddress,
+      answers: serviceAnswers.flatMap { try? JSONDecoder().decode([ServiceAnswer].self, from: Data($0.utf8)) } ?? [])
   }
 }
 

@@ -24,7 +24,9 @@ struct SQLReferenceStorage: ReferenceStorage {
         id: r.id, code: r.code, name: r.name, regionID: r.region_id, requiresReplyReview: r.requires_reply_review)
     }
     for r in try await sql.select().column("*").from("categories").all(decoding: CategoryRow.self) {
-      snapshot.categories[r.id] = MinshengCore.Category(id: r.id, code: r.code, name: r.name, parentID: r.parent_id)
+      snapshot.categories[r.id] = MinshengCore.Category(
+        id: r.id, code: r.code, name: r.name, parentID: r.parent_id,
+        questions: r.questions.flatMap { try? JSONDecoder().decode([ServiceQuestion].self, from: Data($0.utf8)) } ?? [])
     }
     snapshot.routingRules = try await routingRuleEntries().map(\.rule)
     snapshot.bannedWords = try await sql.select().column("*").from("banned_words").orderBy("word")
@@ -182,6 +184,7 @@ private struct CategoryRow: Decodable {
   var code: String
   var name: String
   var parent_id: UUID?
+  var questions: String?
 }
 
 private struct RuleRow: Decodable {

@@ -157,6 +157,9 @@ extension AdminController {
         code: sent.text("code"), name: sent.text("name"), parent: sent.uuid("parent_id"), by: actor, at: now)
     case (.categories, "update", let id?):
       _ = try await store.updateCategory(id, name: sent.text("name"), by: actor, at: now)
+    case (.categories, "questions", let id?):
+      _ = try await store.updateCategory(
+        id, name: nil, questions: try ServiceQuestions.parse(sent.text("questions")), by: actor, at: now)
     case (.categories, "rule", nil):
       try await store.addRoutingRule(
         RoutingRule(

@@ -170,7 +170,19 @@ struct AdminSections: Sendable {
             AdminForm(
               id: "category-" + id, title: text("admin_rename"), action: section.change("update", category.id),
               submit: text("admin_save"),
-              fields: [.text("name", text("admin_field_name"), category.name, required: true, maxlength: 100)])
+              fields: [.text("name", text("admin_field_name"), category.name, required: true, maxlength: 100)]),
+            AdminForm(
+              id: "questions-" + id, title: text("admin_questions"), action: section.change("questions", category.id),
+              submit: text("admin_save"),
+              fields: [
+                {
+                  var field = AdminField.textarea(
+                    "questions", text("admin_field_questions"), ServiceQuestions.lines(category.questions),
+                    required: false, maxlength: 20_000, rows: 4)
+                  field.hint = text("admin_hint_questions")
+                  return field
+                }()
+              ]),
           ])
       })
     let entries = try await store.routingRuleEntries().map { ($0, names.categories[$0.rule.categoryID]?.name ?? "—") }

@@ -96,7 +96,8 @@ struct Open311Controller: Sendable {
           let children = categories.filter { $0.parentID == category.id }.map(\.name)
           return .object([
             ("service_code", .text(category.code)), ("service_name", .text(category.name)),
-            ("description", .text(category.name)), ("metadata", .bool(false)), ("type", .text("realtime")),
+            ("description", .text(category.name)), ("metadata", .bool(!category.questions.isEmpty)),
+            ("type", .text("realtime")),
             ("keywords", .text(children.joined(separator: ","))),
             ("group", .text(Self.root(of: category, in: names).name)),
           ])
@@ -105,18 +106,44 @@ struct Open311Controller: Sendable {
     }
   }
 
-  /// `GET /open311/v2/services/{code}.{xml|json}`: no category asks extra questions, so each
-  /// definition has no attributes; an unknown code is 404.
+  /// `GET /open311/v2/services/{code}.{xml|json}`: the category's questions as attributes (none for
+  /// most); an unknown code is 404.
   func service(_ request: Request) async throws -> Response {
     try await answer(request, file: nil) { code, format in
       let names = try await context.store.referenceNames()
-      guard names.categories.values.contains(where: { $0.code == code }) else {
+      guard let category = names.categories.values.first(where: { $0.code == code }) else {
         throw Open311Error.notFound("No service has the code \(code).")
       }
+      let attributes = category.questions.enumerated().map { index, question in
+        Open311Value.object([
+          ("variable", .bool(true)), ("code", .text(question.code)), ("datatype", .text(question.datatype.rawValue)),
+          ("required", .bool(question.required)), ("datatype_description", .text(Self.describe(question.datatype))),
+          ("order", .number(Double(index + 1))), ("description", .text(question.question)),
+          (
+            "values",
+            question.datatype.isList
+              ? .list(
+                element: "value",
+                question.choices.map { .object([("key", .text($0.key)), ("name", .text($0.name))]) }) : nil
+          ),
+        ])
+      }
       let value = Open311Value.object([
-        ("service_code", .text(code)), ("attributes", .list(element: "attribute", [])),
+        ("service_code", .text(code)), ("attributes", .list(element: "attribute", attributes)),
       ])
       return Open311Response.make(value, root: "service_definition", format: format)
+    }
+  }
+
+  /// What a datatype takes, for a client to show beside the field.
+  static func describe(_ datatype: ServiceQuestion.DataType) -> String {
+    switch datatype {
+    case .string: "Text of at most \(ServiceQuestion.maxStringLength) characters."
+    case .text: "Text of at most \(ServiceQuestion.maxTextLength) characters."
+    case .number: "A number."
+    case .datetime: "An ISO 8601 date-time with a zone."
+    case .singlevaluelist: "One of the values' keys."
+    case .multivaluelist: "One or more of the values' keys, as attribute[CODE][]."
     }
   }
 

@@ -4,8 +4,8 @@ import MinshengStore
 import Vapor
 
 extension Open311Controller {
-  /// The fields of `POST requests` (§2.4), form-encoded; `attribute[…]` is accepted and unused (no
-  /// service has attributes).
+  /// The fields of `POST requests` (§2.4), form-encoded; `attribute[CODE]` (and `attribute[CODE][]`
+  /// for a list of several) is read from the body itself (`attributes(inForm:)`).
   struct PostFields: Decodable {
     var api_key: String?
     var service_code: String?
@@ -61,10 +61,14 @@ extension Open311Controller {
       guard text(fields.phone) != nil || text(fields.email) != nil else {
         throw Open311Error.badRequest("phone or email is required, so that the answer can reach the person.")
       }
-      let input = NewMessage(
+      var input = NewMessage(
         type: .help, title: Self.title(of: description), body: description, categoryID: category.id,
         channel: key.channel,
         location: location, contact: Contact(name: name, phone: text(fields.phone) ?? "", email: text(fields.email)))
+      // The category's questions: each required one must be answered here (an attribute no question
+      // asks is left out).
+      input.answers =
+        request.headers.contentType == .urlEncodedForm ? Self.attributes(inForm: request.body.string ?? "") : [:]
       // A partner's key stands for its users: the per-number and per-address limits of citizens' own
       // messages do not apply; the key's own limit does (and a key that misbehaves is revoked).
       let submission = try await context.intake.receive(
@@ -109,6 +113,25 @@ extension Open311Controller {
       throw .badRequest("A location is required: lat and long, address_string or address_id.")
     }
     return Location(address: address, latitude: coordinates?.0, longitude: coordinates?.1, addressID: addressID)
+  }
+
+  /// `attribute[CODE]=value` and `attribute[CODE][]=value` pairs of a form-encoded body: code → values,
+  /// in the order sent.
+  static func attributes(inForm body: String) -> [String: [String]] {
+    func decoded(_ part: Substring) -> String {
+      let spaced = part.replacingOccurrences(of: "+", with: " ")
+      return spaced.removingPercentEncoding ?? spaced
+    }
+    var result: [String: [String]] = [:]
+    for pair in body.split(separator: "&") {
+      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      let key = decoded(parts[0])
+      guard key.hasPrefix("attribute["), let close = key.firstIndex(of: "]") else { continue }
+      let code = key[key.index(key.startIndex, offsetBy: 10)..<close]
+      guard !code.isEmpty else { continue }
+      result[String(code), default: []].append(parts.count > 1 ? decoded(parts[1]) : "")
+    }
+    return result
   }
 
   /// 张 + 三 → 张三; John + Smith → John Smith.

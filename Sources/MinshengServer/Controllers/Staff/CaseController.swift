@@ -164,6 +164,8 @@ struct CaseController: Sendable {
       fact("publication", publication), fact("source_region", message.sourceRegion ?? "—"),
     ]
     if let email = message.contact.email { facts.insert(fact("email", email), at: 11) }
+    // The category's questions as the partner's request answered them (补充问题).
+    facts += message.answers.map { Fact(label: $0.question, value: $0.shown) }
     return facts
   }
 
