@@ -168,3 +168,24 @@ private struct UpdateReplyRow: Decodable, Sendable {
   var body: String
   var published_at: Date
 }
+
+extension Store {
+  /// 合作方更新: a partner's update to a request of its channel (mySociety's `POST
+  /// servicerequestupdates`: the author's follow-up, a comment forwarded from its app), recorded as an
+  /// internal note for the units, in the message's chain, once per update id: the same update sent
+  /// again records nothing and returns false. It never changes the case's status, which only its
+  /// units do.
+  public func recordPartnerUpdate(
+    _ text: String, on messageID: UUID, key: Open311Key, updateID: String, at now: Date
+  ) async throws -> Bool {
+    do {
+      try await perform(
+        .note(text: text), on: messageID, by: Actor(role: .admin, id: "open311:" + key.id.uuidString.lowercased()),
+        at: now, expectedVersion: nil, jobKey: "open311-update:\(key.id.uuidString.lowercased()):\(updateID)",
+        notices: { _ in [] })
+      return true
+    } catch StoreError.alreadyDone {
+      return false
+    }
+  }
+}

@@ -72,4 +72,66 @@ import VaporTesting
       #expect(try await call(app, .GET, "/open311/v2/servicerequestupdates.json?\(before)").1 == "[]")
     }
   }
+
+  /// `POST servicerequestupdates`: a partner forwards an update to a request of its channel; it
+  /// reaches the units as an internal note (never public), the status stays, and the same update
+  /// sent again records nothing more.
+  @Test(arguments: TestDatabase.available)
+  func aPartnersUpdate_becomesAnInternalNote_once(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, world, now) = (site.app, site.store, site.world, site.clock.now)
+      let poster = Open311PostTests()
+      let (_, secret) = try await store.issueOpen311Key(name: "县 app", by: "admin", at: now)
+      let (posted, body) = try await poster.post(
+        app, "/open311/v2/requests.json",
+        [
+          ("api_key", secret), ("service_code", "CXJS-SGZY"), ("address_string", "滨江路 18 号"), ("last_name", "周"),
+          ("phone", "13800138000"), ("description", "工地每晚施工到凌晨两点"),
+        ])
+      #expect(posted == .created)
+      let id = try #require(
+        (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])?.first?["service_request_id"]
+          as? String)
+      let parsed = try #require(Serial(id))
+      let message = try #require(try await store.message(serial: parsed))
+      let web = try await store.submit(Fixtures.newMessage(title: "网站留言", leader: world.secretary.id), at: now).message
+      let update: [(String, String)] = [
+        ("api_key", secret), ("service_request_id", id), ("update_id", "fms-88"), ("status", "OPEN"),
+        ("updated_datetime", "2026-11-03T09:30:00+08:00"), ("first_name", "敏"), ("last_name", "周"),
+        ("email", "zhou@example.org"), ("description", "昨晚又施工到三点，附近居民都没睡好。"),
+      ]
+      func without(_ name: String) -> [(String, String)] { update.filter { $0.0 != name } }
+      let refused: [([(String, String)], HTTPStatus)] = [
+        (without("api_key"), .forbidden),
+        (without("api_key") + [("api_key", "ms311_nope")], .forbidden),
+        (without("update_id"), .badRequest),
+        (without("status") + [("status", "MAYBE")], .badRequest),
+        (without("updated_datetime") + [("updated_datetime", "2026-11-03 09:30")], .badRequest),
+        (without("description"), .badRequest),
+        (without("service_request_id") + [("service_request_id", "2099-999999")], .notFound),
+        // The site's own message is not the partner's to update.
+        (without("service_request_id") + [("service_request_id", web.serial.description)], .notFound),
+      ]
+      for (fields, status) in refused {
+        let (answer, text) = try await poster.post(app, "/open311/v2/servicerequestupdates.json", fields)
+        #expect(answer == status, "\(fields.map(\.0)): \(text)")
+      }
+      let before = try await store.events(of: message.id).count
+      for format in ["json", "xml"] {
+        let (answer, text) = try await poster.post(app, "/open311/v2/servicerequestupdates.\(format)", update)
+        #expect(answer == .ok, "\(text)")
+        #expect(text.contains("\(id)-fms-88"))
+      }
+      let events = try await store.events(of: message.id)
+      #expect(events.count == before + 1, "sent twice, recorded once")
+      let note = try #require(events.last?.draft)
+      #expect(note.action == .workflow(.note) && note.visibility == .internal)
+      #expect(note.note?.contains("昨晚又施工到三点") == true && note.note?.contains("县 app") == true)
+      #expect(note.note?.contains("zhou@example.org") == true && note.note?.contains("周敏") == true)
+      #expect(try await store.message(message.id)?.status == message.status)
+      let publicRequest = try await call(app, .GET, "/open311/v2/requests/\(id).json").1
+      #expect(!publicRequest.contains("昨晚又施工"))
+      #expect(try await store.verifyAudit().isIntact)
+    }
+  }
 }

@@ -29,10 +29,12 @@ extension Open311Controller {
     guard let (name, format) = Open311Format.split(request.parameters.get("file") ?? "") else {
       return Open311Error.notFound("Use .xml or .json.").response(.xml)
     }
-    guard name == "requests" else {
-      return Open311Error(status: .methodNotAllowed, description: "Only requests can be posted.").response(format)
+    guard name == "requests" || name == "servicerequestupdates" else {
+      return Open311Error(status: .methodNotAllowed, description: "Only requests and updates can be posted.")
+        .response(format)
     }
     do {
+      if name == "servicerequestupdates" { return try await createUpdate(request, format: format) }
       // A body that is not form-encoded has none of the fields: the key is missing first (403).
       let fields = (try? request.content.decode(PostFields.self)) ?? PostFields()
       func text(_ value: String?) -> String? {
