@@ -9,16 +9,24 @@ public struct Open311Key: Sendable, Equatable {
   public var channel: Channel
   public var createdAt: Date
   public var revokedAt: Date?
+  /// Whether the partner proves its users' mobile numbers itself (a mini-program's phone
+  /// authorisation), so that a request may say its number is proved (`phone_verified`).
+  public var verifiesPhones: Bool = false
 
   /// The channels a partner key may be scoped to: every one but the site's own form and JSON API.
   public static let channels: [Channel] = Channel.allCases.filter { $0 != .web && $0 != .api }
 }
 
 extension ReferenceChange {
-  static func open311Key(_ id: UUID, name: String, channel: Channel, revoked: Bool = false) -> ReferenceChange {
+  static func open311Key(
+    _ id: UUID, name: String, channel: Channel, verifiesPhones: Bool, revoked: Bool = false
+  ) -> ReferenceChange {
     ReferenceChange(
       entity: "open311_key", id: id,
-      after: ["name": name, "channel": channel.rawValue, "revoked": revoked ? "true" : "false"])
+      after: [
+        "name": name, "channel": channel.rawValue, "verifies_phones": verifiesPhones ? "true" : "false",
+        "revoked": revoked ? "true" : "false",
+      ])
   }
 }
 
@@ -26,7 +34,7 @@ extension Store {
   /// Issues an Open311 API key for a partner system, scoped to `channel`; returns it (`ms311_` and
   /// 48 hex digits) once. Only its SHA-256 is stored; the issue is recorded in `reference_changes`.
   public func issueOpen311Key(
-    name: String, channel: Channel = .app, by actor: String, at now: Date
+    name: String, channel: Channel = .app, verifiesPhones: Bool = false, by actor: String, at now: Date
   ) async throws -> (key: Open311Key, secret: String) {
     let name = Self.trimmed(name)
     guard !name.isEmpty, name.count <= 100 else {
@@ -40,22 +48,26 @@ extension Store {
       "ms311_"
       + (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
       .joined()
-    let key = Open311Key(id: ids.newID(), name: name, channel: channel, createdAt: now, revokedAt: nil)
+    let key = Open311Key(
+      id: ids.newID(), name: name, channel: channel, createdAt: now, revokedAt: nil, verifiesPhones: verifiesPhones)
     try await reference.insert(
       ReferenceRow(
         table: .open311Keys,
         values: [
           ("id", .uuid(key.id)), ("name", .text(name)), ("key_hash", .text(Hashing.sha256Hex(secret))),
-          ("channel", .text(channel.rawValue)), ("created_at", .date(now)),
+          ("channel", .text(channel.rawValue)), ("created_at", .date(now)), ("verifies_phones", .bool(verifiesPhones)),
         ], duplicate: (.apiKey, name)),
-      change: changeEntry(.open311Key(key.id, name: name, channel: channel), "create", by: actor, at: now))
+      change: changeEntry(
+        .open311Key(key.id, name: name, channel: channel, verifiesPhones: verifiesPhones), "create", by: actor,
+        at: now))
     return (key, secret)
   }
 
   /// Every key, newest first.
   public func open311Keys() async throws -> [Open311Key] {
     try await search.runner.all(
-      SQLFragment("SELECT id, name, channel, created_at, revoked_at FROM open311_keys ORDER BY created_at DESC"),
+      SQLFragment(
+        "SELECT id, name, channel, created_at, revoked_at, verifies_phones FROM open311_keys ORDER BY created_at DESC"),
       as: Open311KeyRow.self
     ).map(\.key)
   }
@@ -66,7 +78,7 @@ extension Store {
     return try await search.runner.all(
       SQLFragment(
         """
-        SELECT id, name, channel, created_at, revoked_at FROM open311_keys
+        SELECT id, name, channel, created_at, revoked_at, verifies_phones FROM open311_keys
         WHERE key_hash = ? AND revoked_at IS NULL
         """, [.text(Hashing.sha256Hex(secret))]), as: Open311KeyRow.self
     ).first?.key
@@ -78,7 +90,8 @@ extension Store {
       try await reference.update(
         .open311Keys, id: id, set: ["revoked_at": .date(now)],
         change: changeEntry(
-          .open311Key(id, name: key.name, channel: key.channel, revoked: true), "revoke", by: actor, at: now))
+          .open311Key(id, name: key.name, channel: key.channel, verifiesPhones: key.verifiesPhones, revoked: true),
+          "revoke", by: actor, at: now))
     else { throw StoreError.notFound(.apiKey) }
   }
 }
@@ -89,10 +102,12 @@ private struct Open311KeyRow: Decodable, Sendable {
   var channel: String
   var created_at: Date
   var revoked_at: Date?
+  var verifies_phones: Bool
 
   var key: Open311Key {
     Open311Key(
-      id: id, name: name, channel: Channel(rawValue: channel) ?? .app, createdAt: created_at, revokedAt: revoked_at)
+      id: id, name: name, channel: Channel(rawValue: channel) ?? .app, createdAt: created_at, revokedAt: revoked_at,
+      verifiesPhones: verifies_phones)
   }
 }
 

@@ -191,4 +191,44 @@ import VaporTesting
       #expect(try await post(app, "/open311/v2/requests.json", request(other)).0 == .created)
     }
   }
+
+  /// A key trusted to prove numbers may say a request's number is proved (the message then belongs in
+  /// the author's 我的留言); any other key saying so is refused, and without the claim nothing is proved.
+  @Test(arguments: TestDatabase.available)
+  func onlyATrustedKey_mayAssertAProvedNumber(db: TestDatabase) async throws {
+    try await withSite(db, policy: .open) { site in
+      let (app, store, now) = (site.app, site.store, site.clock.now)
+      let trusted = try await store.issueOpen311Key(name: "小程序", verifiesPhones: true, by: "admin", at: now)
+      let plain = try await store.issueOpen311Key(name: "县 app", by: "admin", at: now)
+      #expect(try await store.open311Keys().map(\.verifiesPhones).sorted { !$0 && $1 } == [false, true])
+      #expect(try await store.recentReferenceChanges().contains { $0.change.after["verifies_phones"] == "true" })
+      let base: [(String, String)] = [
+        ("service_code", "CXJS-SGZY"), ("address_string", "滨江路 18 号"), ("last_name", "周"),
+        ("phone", "13800138000"), ("description", "工地夜间施工"),
+      ]
+      func serial(_ body: String) throws -> Serial {
+        let id = try #require(
+          (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])?.first?["service_request_id"]
+            as? String)
+        return try #require(Serial(id))
+      }
+      let refused = try await post(
+        app, "/open311/v2/requests.json", base + [("api_key", plain.secret), ("phone_verified", "true")])
+      #expect(refused.0 == .forbidden && refused.1.contains("phone_verified"))
+      let notMobile = try await post(
+        app, "/open311/v2/requests.json",
+        base.filter { $0.0 != "phone" } + [
+          ("phone", "023-66668888"), ("api_key", trusted.secret), ("phone_verified", "true"),
+        ])
+      #expect(notMobile.0 == .badRequest)
+      let proved = try await post(
+        app, "/open311/v2/requests.json", base + [("api_key", trusted.secret), ("phone_verified", "true")])
+      #expect(proved.0 == .created)
+      #expect(try await store.message(serial: try serial(proved.1))?.phoneVerified == true)
+      let unclaimed = try await post(app, "/open311/v2/requests.json", base + [("api_key", trusted.secret)])
+      #expect(try await store.message(serial: try serial(unclaimed.1))?.phoneVerified == false)
+      let fromPlain = try await post(app, "/open311/v2/requests.json", base + [("api_key", plain.secret)])
+      #expect(try await store.message(serial: try serial(fromPlain.1))?.phoneVerified == false)
+    }
+  }
 }

@@ -22,13 +22,20 @@ struct Open311KeyAddCommand: AsyncParsableCommand {
   @ArgumentParser.Option(help: "The channel its messages carry: app, hotline, mailbox, imported or social.")
   var channel = "app"
 
+  @Flag(
+    help:
+      "The partner proves its users' mobile numbers itself (a mini-program's phone authorisation), so its requests may say phone_verified=true."
+  )
+  var verifiesPhones = false
+
   func run() async throws {
-    let name = self.name
+    let (name, verifies) = (self.name, verifiesPhones)
     guard let channel = Channel(rawValue: channel), Open311Key.channels.contains(channel) else {
       throw ValidationError(say("cli_key_channel"))
     }
     let secret = try await withConfiguredStore { store, _ in
-      try await store.issueOpen311Key(name: name, channel: channel, by: "cli", at: Date()).secret
+      try await store.issueOpen311Key(name: name, channel: channel, verifiesPhones: verifies, by: "cli", at: Date())
+        .secret
     }
     print(secret)
   }
@@ -36,7 +43,7 @@ struct Open311KeyAddCommand: AsyncParsableCommand {
 
 struct Open311KeyListCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "list", abstract: "List the keys: id, name, channel, issued, revoked.")
+    commandName: "list", abstract: "List the keys: id, name, channel, whether it proves numbers, issued, revoked.")
 
   func run() async throws {
     let keys = try await withConfiguredStore { store, _ in try await store.open311Keys() }
@@ -44,6 +51,7 @@ struct Open311KeyListCommand: AsyncParsableCommand {
       let revoked = key.revokedAt.map { $0.formatted(.iso8601) } ?? "-"
       print(
         "\(key.id.uuidString.lowercased())\t\(key.name)\t\(key.channel.rawValue)\t"
+          + "\(key.verifiesPhones ? "verifies-phones" : "-")\t"
           + "\(key.createdAt.formatted(.iso8601))\t\(revoked)")
     }
   }

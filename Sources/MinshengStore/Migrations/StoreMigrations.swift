@@ -67,5 +67,6 @@ public enum StoreMigrations {
     M0061_KeyChannels(),
     M0062_AddressIDs(),
     M0063_ServiceQuestions(),
+    M0064_KeysVerifyPhones(),
   ]
 }

@@ -51,7 +51,8 @@ extension AdminController {
           throw ValidationError(field: "channel", reason: .invalid(LocalizedText("error_key_channel")))
         }
         let (key, secret) = try await store.issueOpen311Key(
-          name: sent.text("name"), channel: channel, by: session.account.username, at: context.clock())
+          name: sent.text("name"), channel: channel, verifiesPhones: sent.fields["verifies_phones"] == "yes",
+          by: session.account.username, at: context.clock())
         let response = try await render(
           request, section, session: session,
           notice: language.text("admin_key_issued", ["name": .plain(key.name), "key": .plain(secret)]))

@@ -15,7 +15,8 @@ extension AdminSections {
         return AdminRow(
           id: id,
           cells: [
-            key.name, language.name(key.channel), language.dateTime(key.createdAt),
+            key.name, language.name(key.channel) + (key.verifiesPhones ? text("admin_key_verifies_mark") : ""),
+            language.dateTime(key.createdAt),
             key.revokedAt.map { text("admin_key_revoked", ["when": .plain(language.dateTime($0))]) }
               ?? text("admin_key_active"),
           ],
@@ -36,6 +37,11 @@ extension AdminSections {
           "channel", text("admin_field_channel"),
           Open311Key.channels.map { Option(value: $0.rawValue, label: language.name($0), selected: $0 == .app) },
           required: true, hint: text("admin_key_channel_hint")),
+        {
+          var field = AdminField.checkbox("verifies_phones", text("admin_field_verifies_phones"), checked: false)
+          field.hint = text("admin_hint_verifies_phones")
+          return field
+        }(),
       ])
     return ([table], [add])
   }

@@ -19,6 +19,8 @@ extension Open311Controller {
     var last_name: String?
     var description: String?
     var media_url: String?
+    /// Minsheng's extension: `true` when the partner proved the number (only for a key that may say so).
+    var phone_verified: String?
   }
 
   /// `POST /open311/v2/{requests}.{xml|json}`: a partner system posts a request with its API key; it
@@ -67,6 +69,17 @@ extension Open311Controller {
         type: .help, title: Self.title(of: description), body: description, categoryID: category.id,
         channel: key.channel,
         location: location, contact: Contact(name: name, phone: text(fields.phone) ?? "", email: text(fields.email)))
+      // A key trusted to prove numbers may say this one is proved: the message is then listed in the
+      // author's 我的留言. Another key saying so is refused, not ignored.
+      if let claim = text(fields.phone_verified)?.lowercased(), ["true", "1", "yes"].contains(claim) {
+        guard key.verifiesPhones else {
+          throw Open311Error(status: .forbidden, description: "This api_key may not assert phone_verified.")
+        }
+        guard PhoneNumber.mobile(input.contact.phone) != nil else {
+          throw Open311Error.badRequest("phone_verified needs a mobile number in phone.")
+        }
+        input.phoneVerified = true
+      }
       // The category's questions: each required one must be answered here (an attribute no question
       // asks is left out).
       input.answers =
