@@ -306,15 +306,19 @@ struct XLSXRecordReader: RecordReader {
   }
 }
 
-/// A workbook's shared strings, inflated into a temporary file that is mapped, and found by the
-/// offsets of their `<si>` elements: a million distinct texts cost 8 MB of offsets, not their text.
+/// A workbook's shared strings, inflated into a temporary file (removed at once; it lives while it is
+/// open) and found by the offsets of their `<si>` elements, each read with one `pread` when a cell
+/// names it: a million distinct texts cost 8 MB of offsets, not their text (a mapped file would count
+/// every page read in the importer's memory).
 final class SharedStrings {
-  private let content: Data
+  private let file: FileHandle?
+  private let size: Int
   private let offsets: [Int]
 
   init(archive: ZIPReader, part: String) throws(ImportFileError) {
     guard archive.entries[part] != nil else {
-      content = Data()
+      file = nil
+      size = 0
       offsets = []
       return
     }
@@ -342,7 +346,8 @@ final class SharedStrings {
         if let last = offsets.last, last >= written - carry.count { offsets.removeLast() }
       }
       try handle.close()
-      content = try Data(contentsOf: path, options: .alwaysMapped)
+      file = try FileHandle(forReadingFrom: path)
+      size = written
       try? FileManager.default.removeItem(at: path)
     } catch let error as ImportFileError {
       try? FileManager.default.removeItem(at: path)
@@ -354,12 +359,16 @@ final class SharedStrings {
     self.offsets = offsets
   }
 
+  deinit { try? file?.close() }
+
   subscript(index: Int) -> String? {
-    guard offsets.indices.contains(index) else { return nil }
+    guard offsets.indices.contains(index), let file else { return nil }
     let from = offsets[index]
-    let to = index + 1 < offsets.count ? offsets[index + 1] : content.count
-    return content.withUnsafeBytes { raw in
-      XMLScan.text(in: raw.bindMemory(to: UInt8.self), from: from, to: to)
-    }
+    let count = (index + 1 < offsets.count ? offsets[index + 1] : size) - from
+    guard count > 0, count <= XLSXRecordReader.rowLimit else { return nil }
+    var bytes = [UInt8](repeating: 0, count: count)
+    let read = bytes.withUnsafeMutableBytes { pread(file.fileDescriptor, $0.baseAddress, count, off_t(from)) }
+    guard read == count else { return nil }
+    return bytes.withUnsafeBufferPointer { XMLScan.text(in: $0, from: 0, to: count) }
   }
 }
