@@ -58,6 +58,7 @@ import VaporTesting
       let (_, secret) = try await store.issueOpen311Key(name: "县 app", by: "admin", at: now)
       let request: [(String, String)] = [
         ("api_key", secret), ("service_code", "CXJS-SGZY"), ("address_string", "示范市滨江路 18 号"),
+        ("lat", "29.5630123"), ("long", "106.5513876"),
         ("last_name", "周"), ("first_name", "敏"), ("phone", "13800138000"), ("description", "工地每晚施工到凌晨两点"),
       ]
       let missing = try await Open311PostTests().post(app, "/open311/v2/requests.json", request)
@@ -79,6 +80,8 @@ import VaporTesting
       let staffPage = try await get(app, SiteURL.staff(.message(.value(message.id))).path, cookies: admin.cookies)
       #expect(staffPage.0 == .ok && staffPage.1.contains("工地名称或位置") && staffPage.1.contains("滨江花园二期工地"))
       #expect(staffPage.1.contains("22 时以后、6 时以前"))
+      // The location as text beside the address: the coordinates to every decimal sent (no map tiles).
+      #expect(staffPage.1.contains("示范市滨江路 18 号（WGS84 坐标 29.5630123, 106.5513876）"))
       let publicRequest = try await call(app, .GET, "/open311/v2/requests/\(serial).json").1
       #expect(!publicRequest.contains("滨江花园二期工地") && !publicRequest.contains("attribute"))
       let publicPage = try await get(app, SiteURL.message(.value(message.id)).path).1

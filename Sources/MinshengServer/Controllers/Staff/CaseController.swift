@@ -129,6 +129,13 @@ struct CaseController: Sendable {
       notice: notice, errors: errors, linkedErrors: refused?.summary(language) ?? [], status: status)
   }
 
+  /// A location's WGS84 coordinates as text, for staff to look up in their own map (no tiles are
+  /// fetched from outside); empty when there are none.
+  static func coordinates(_ location: Location?, language: Language) -> String {
+    guard let latitude = location?.latitude, let longitude = location?.longitude else { return "" }
+    return language.text("fact_coordinates", ["latitude": .plain("\(latitude)"), "longitude": .plain("\(longitude)")])
+  }
+
   /// The case's facts as staff read them, contact details included.
   private func facts(_ message: Message, names: ReferenceNames, language: Language) -> [Fact] {
     func unit(_ id: UUID?) -> String { id.flatMap { names.units[$0]?.name } ?? "—" }
@@ -151,7 +158,8 @@ struct CaseController: Sendable {
       fact(
         "address",
         (message.location?.address ?? "—")
-          + (message.location?.addressID.map { language.text("fact_address_id", ["id": .plain($0)]) } ?? "")),
+          + (message.location?.addressID.map { language.text("fact_address_id", ["id": .plain($0)]) } ?? "")
+          + Self.coordinates(message.location, language: language)),
       fact("author", message.contact.name),
       fact(
         "phone",
