@@ -23,17 +23,20 @@ import Testing
     var description: String { files.joined(separator: "+") }
   }
 
+  /// A 12345 centre's own column names, as `--map` gives them.
+  static let centreColumns =
+    "external_id=工单编号,received_at=来电时间,caller_name=来电人,caller_phone=来电号码,title=标题,body=诉求内容,"
+    + "category=诉求分类,address=地址,type=诉求类型"
+
   static let all: [Sample] = [
     Sample(
       channel: .hotline, files: ["hotline-12345.csv"],
-      map: "external_id=工单编号,received_at=来电时间,caller_name=来电人,caller_phone=来电号码,title=标题,body=诉求内容,"
-        + "category=诉求分类,address=地址,type=诉求类型",
+      map: centreColumns,
       added: 4, rejectedLines: [6, 7]),
     Sample(channel: .hotline, files: ["hotline.csv"], added: 2, rejectedLines: [4]),
     Sample(
       channel: .hotline, files: ["hotline-12345.xlsx"],
-      map: "external_id=工单编号,received_at=来电时间,caller_name=来电人,caller_phone=来电号码,title=标题,body=诉求内容,"
-        + "category=诉求分类,address=地址,type=诉求类型",
+      map: centreColumns,
       added: 4, rejectedLines: [5, 6]),
     Sample(channel: .hotline, files: ["hotline-excel.xlsx"], added: 2, rejectedLines: [5]),
     Sample(channel: .social, files: ["social.json", "social.jsonl"], added: 4, rejectedLines: [4, 5]),

@@ -1,4 +1,5 @@
 import Foundation
+import MinshengCore
 
 /// The first worksheet of an XLSX workbook (ECMA-376 SpreadsheetML, as Excel, WPS and LibreOffice
 /// save it), read row by row as the worksheet part is inflated, with its first non-empty row as the
@@ -186,21 +187,11 @@ struct XLSXRecordReader: RecordReader {
   static func dateText(serial: Double, date1904: Bool) -> String? {
     guard serial >= 0, serial < 2_958_466 else { return nil }  // up to 9999-12-31
     let seconds = Int64((serial * 86_400).rounded())
-    // Days from 1970-01-01, then the civil date (H. Hinnant's days_from_civil, inverted).
     // Serials before 60 in the 1900 system count from 1899-12-31 (Excel keeps Lotus's 29 February 1900).
     let days = seconds / 86_400 - (date1904 ? 24_107 : serial < 60 ? 25_568 : 25_569)
     let time = seconds % 86_400
-    let shifted = days + 719_468
-    let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-    let dayOfEra = shifted - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let monthIndex = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-    let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
     func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(year)-\(two(month))-\(two(day)) \(two(time / 3_600)):\(two(time % 3_600 / 60)):\(two(time % 60))"
+    return "\(LocalDate(ordinal: Int(days))) \(two(time / 3_600)):\(two(time % 3_600 / 60)):\(two(time % 60))"
   }
 
   private func failure(_ reason: String, line: Int?) -> ImportFileError {

@@ -39,10 +39,7 @@ extension Open311Controller {
       if name == "servicerequestupdates" { return try await createUpdate(request, format: format) }
       // A body that is not form-encoded has none of the fields: the key is missing first (403).
       let fields = (try? request.content.decode(PostFields.self)) ?? PostFields()
-      func text(_ value: String?) -> String? {
-        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        return trimmed.isEmpty ? nil : trimmed
-      }
+      let text = Self.sent
       guard let secret = text(fields.api_key), let key = try await context.store.open311Key(presented: secret) else {
         throw Open311Error(status: .forbidden, description: "Invalid or missing api_key.")
       }
@@ -128,6 +125,12 @@ extension Open311Controller {
       throw .badRequest("A location is required: lat and long, address_string or address_id.")
     }
     return Location(address: address, latitude: coordinates?.0, longitude: coordinates?.1, addressID: addressID)
+  }
+
+  /// A form field as sent, trimmed; nil when absent or blank (an empty argument is an absent one).
+  static func sent(_ value: String?) -> String? {
+    let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    return trimmed.isEmpty ? nil : trimmed
   }
 
   /// `attribute[CODE]=value` and `attribute[CODE][]=value` pairs of a form-encoded body: code → values,

@@ -62,10 +62,7 @@ extension Open311Controller {
   /// change. Sent again with the same `update_id`, nothing more is recorded and the answer is the same.
   func createUpdate(_ request: Request, format: Open311Format) async throws -> Response {
     let fields = (try? request.content.decode(UpdateFields.self)) ?? UpdateFields()
-    func text(_ value: String?) -> String? {
-      let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-      return trimmed.isEmpty ? nil : trimmed
-    }
+    let text = Self.sent
     guard let secret = text(fields.api_key), let key = try await context.store.open311Key(presented: secret) else {
       throw Open311Error(status: .forbidden, description: "Invalid or missing api_key.")
     }
