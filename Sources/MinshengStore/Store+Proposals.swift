@@ -73,17 +73,22 @@ extension Store {
     guard campaign.phase(on: rules.calendar.day(of: now)) == .open else {
       throw ValidationError(field: "campaign", reason: .invalid(LocalizedText("error_campaign_not_open")))
     }
-    return [Self.proposalInsert(messageID, campaign: campaignID, details.proposal, details.benefit, at: now)]
+    return [
+      Self.proposalInsert(
+        messageID, campaign: campaignID, details.proposal, details.benefit, awardName: details.awardName, at: now)
+    ]
   }
 
   static func proposalInsert(
-    _ messageID: UUID, campaign: UUID, _ proposal: String, _ benefit: String, at now: Date
+    _ messageID: UUID, campaign: UUID, _ proposal: String, _ benefit: String, awardName: AwardName = .masked,
+    at now: Date
   ) -> SQLFragment {
     SQLFragment(
       """
-      INSERT INTO proposals (message_id, campaign_id, proposal, benefit, supports, created_at)
-      VALUES (?, ?, ?, ?, 0, ?)
-      """, [.uuid(messageID), .uuid(campaign), .text(proposal), .text(benefit), .date(now)])
+      INSERT INTO proposals (message_id, campaign_id, proposal, benefit, supports, created_at, award_name)
+      VALUES (?, ?, ?, ?, 0, ?, ?)
+      """,
+      [.uuid(messageID), .uuid(campaign), .text(proposal), .text(benefit), .date(now), .text(awardName.rawValue)])
   }
 
   // MARK: Suggestions
@@ -215,6 +220,7 @@ struct ProposalRow: Decodable, Sendable {
   var evaluated_at: Date?
   var evaluated_by: UUID?
   var created_at: Date
+  var award_name: String?
 
   var core: Proposal? {
     let parsed = outcome.flatMap(ProposalOutcome.init(rawValue:))
@@ -222,7 +228,8 @@ struct ProposalRow: Decodable, Sendable {
     return Proposal(
       messageID: message_id, campaignID: campaign_id, proposal: proposal, benefit: benefit, supports: supports,
       thresholdReachedAt: threshold_reached_at, outcome: parsed, outcomeReason: outcome_reason,
-      evaluatedAt: evaluated_at, evaluatedBy: evaluated_by, createdAt: created_at)
+      evaluatedAt: evaluated_at, evaluatedBy: evaluated_by, createdAt: created_at,
+      awardName: award_name.flatMap(AwardName.init(rawValue:)) ?? .masked)
   }
 }
 

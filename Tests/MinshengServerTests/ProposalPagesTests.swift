@@ -50,6 +50,8 @@ import VaporTesting
       let author = try await citizen(site, "13800138000", page: writePath)
       let (_, form) = try await get(app, writePath, cookies: author.cookies)
       #expect(form.contains("name=\"proposal\"") && form.contains("name=\"benefit\"") && form.contains("存在的问题"))
+      // 获奖署名: the author chooses how an award list would name them; shortened unless they choose.
+      #expect(form.contains("name=\"award_name\"") && form.contains("<option value=\"masked\" selected>"))
       let fields = [
         ("type", "suggestion"), ("campaign", campaign.id.uuidString.lowercased()), ("title", "加装电梯费用分摊应公示"),
         ("body", "加装电梯时各楼层费用分摊不透明，邻里常有争议。"), ("name", "顾女士"), ("phone", "13800138000"),
@@ -59,9 +61,11 @@ import VaporTesting
       #expect(missing.0 == .unprocessableEntity && missing.1.contains("建议内容"))
       let written = try await post(
         app, "/write",
-        fields + [("proposal", "统一公示分摊办法，联系 13912345678。"), ("benefit", "减少纠纷。")], cookies: author.cookies)
+        fields + [("proposal", "统一公示分摊办法，联系 13912345678。"), ("benefit", "减少纠纷。"), ("award_name", "full_name")],
+        cookies: author.cookies)
       #expect(written.0 == .created)
       let id = try #require(try await store.publicProposals(campaign: campaign.id).first).message.id
+      #expect(try await store.proposal(id)?.awardName == .fullName)
       let messagePath = "/messages/\(id.uuidString.lowercased())"
       var page = try await get(app, messagePath).1
       #expect(page.contains("统一公示分摊办法") && page.contains("139****5678") && !page.contains("13912345678"))

@@ -8,11 +8,14 @@ public struct ProposalDetails: Sendable, Equatable {
   public var campaignID: UUID?
   public var proposal: String
   public var benefit: String
+  /// How the author is named on a published award list, as the author chose.
+  public var awardName: AwardName
 
-  public init(campaignID: UUID? = nil, proposal: String, benefit: String = "") {
+  public init(campaignID: UUID? = nil, proposal: String, benefit: String = "", awardName: AwardName = .masked) {
     self.campaignID = campaignID
     self.proposal = proposal
     self.benefit = benefit
+    self.awardName = awardName
   }
 
   public static let maxProposalLength = 4_000
@@ -70,6 +73,26 @@ public enum ProposalStage: String, Sendable, CaseIterable, Named {
 }
 
 /// A suggestion as stored: its message's id and what the programme adds to it.
+/// 获奖署名: how the author of an awarded suggestion is named on the public award list — the author's
+/// choice when writing it. Every other public page shortens the name whatever the choice.
+public enum AwardName: String, Sendable, Equatable, CaseIterable, Codable {
+  /// 顾女士 / 陈***, as on every public page (the default).
+  case masked
+  /// The name as the author gave it: an award is an honour some want under their own name.
+  case fullName = "full_name"
+  /// 网友: no name at all.
+  case anonymous
+
+  /// The name the award list shows for an author named `name`.
+  public func shown(_ name: String) -> String {
+    switch self {
+    case .masked: PrivacyMask.displayName(name)
+    case .fullName: name.trimmedOfWhitespace.isEmpty ? PrivacyMask.displayName(name) : name.trimmedOfWhitespace
+    case .anonymous: LocalizedText("privacy_anonymous").chinese
+    }
+  }
+}
+
 public struct Proposal: Sendable, Equatable {
   public var messageID: UUID
   public var campaignID: UUID
@@ -87,12 +110,15 @@ public struct Proposal: Sendable, Equatable {
   public var evaluatedBy: UUID?
   /// When it became a suggestion: when it was written, or when a 建议 message was made one.
   public var createdAt: Date
+  /// How the author is to be named if it is awarded.
+  public var awardName: AwardName = .masked
 
   public init(
     messageID: UUID, campaignID: UUID, proposal: String, benefit: String, supports: Int = 0,
     thresholdReachedAt: Date? = nil, outcome: ProposalOutcome? = nil, outcomeReason: String? = nil,
-    evaluatedAt: Date? = nil, evaluatedBy: UUID? = nil, createdAt: Date
+    evaluatedAt: Date? = nil, evaluatedBy: UUID? = nil, createdAt: Date, awardName: AwardName = .masked
   ) {
+    self.awardName = awardName
     self.createdAt = createdAt
     self.messageID = messageID
     self.campaignID = campaignID

@@ -254,6 +254,8 @@ struct WriteContent: Encodable, Sendable {
   var campaignID = ""
   var proposal = ""
   var benefit = ""
+  /// 获奖署名: how the author would be named on an award list.
+  var awardNames: [Option] = []
 }
 
 struct WrittenContent: Encodable, Sendable {

@@ -68,5 +68,6 @@ public enum StoreMigrations {
     M0062_AddressIDs(),
     M0063_ServiceQuestions(),
     M0064_KeysVerifyPhones(),
+    M0065_AwardNames(),
   ]
 }

@@ -38,10 +38,13 @@ struct NewMessageRequest: Content {
     var campaignID: UUID?
     var proposal: String
     var benefit: String?
+    /// How the author is named if it is awarded: `masked` (the default), `full_name` or `anonymous`.
+    var awardName: AwardName?
 
     enum CodingKeys: String, CodingKey {
       case proposal, benefit
       case campaignID = "campaign_id"
+      case awardName = "award_name"
     }
   }
 
@@ -62,7 +65,9 @@ struct NewMessageRequest: Content {
       location: location.map { Location(address: $0.address, latitude: $0.latitude, longitude: $0.longitude) },
       contact: Contact(name: contact.name, phone: contact.phone, email: contact.email), isPublic: isPublic ?? true,
       proposal: proposal.map {
-        ProposalDetails(campaignID: $0.campaignID, proposal: $0.proposal, benefit: $0.benefit ?? "")
+        ProposalDetails(
+          campaignID: $0.campaignID, proposal: $0.proposal, benefit: $0.benefit ?? "",
+          awardName: $0.awardName ?? .masked)
       })
   }
 }

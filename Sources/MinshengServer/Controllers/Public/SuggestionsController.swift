@@ -182,8 +182,9 @@ struct SupportContent: Encodable, Sendable {
   var phoneLabel: String
 }
 
-/// 表彰奖励 in public: the published rounds, and one round's winners tier by tier (the author's name
-/// shortened as on every public page, the suggestion linked).
+/// 表彰奖励 in public: the published rounds, and one round's winners tier by tier (the author named as
+/// the author chose when writing it — shortened as on every public page unless they chose their full
+/// name or none — and the suggestion linked).
 struct AwardsPageContent: Encodable, Sendable {
   struct Tier: Encodable, Sendable {
     struct Winner: Encodable, Sendable {
@@ -245,7 +246,8 @@ extension SuggestionsController {
         let shown = context.store.publicProposal(message, proposal)
         winners.append(
           .init(
-            title: shown.message.title, url: SiteURL.message(.value(message.id)).path, author: shown.message.author,
+            title: shown.message.title, url: SiteURL.message(.value(message.id)).path,
+            author: proposal.awardName.shown(message.contact.name),
             unit: proposal.evaluatedBy.flatMap { names.units[$0]?.name } ?? "", serial: winner.serial))
       }
       guard !winners.isEmpty else { continue }

@@ -28,12 +28,14 @@ struct WriteController: Sendable {
     var campaign: String?
     var proposal: String?
     var benefit: String?
+    /// How the author is named if the suggestion is awarded (`AwardName`).
+    var award_name: String?
 
     /// The form as the code button sends it: every field but the images (the button posts the form
     /// URL-encoded, so a file field sends only its name and the request stays small).
     struct Typed: Decodable {
       var _csrf, board, region, type, category, title, body, address, visibility, name, phone, consent: String?
-      var campaign, proposal, benefit: String?
+      var campaign, proposal, benefit, award_name: String?
       /// The names of the chosen images, when any were chosen.
       var images: [String]?
 
@@ -41,7 +43,7 @@ struct WriteController: Sendable {
         WriteForm(
           _csrf: _csrf, board: board, region: region, type: type, category: category, title: title, body: body,
           address: address, visibility: visibility, name: name, phone: phone, consent: consent, campaign: campaign,
-          proposal: proposal, benefit: benefit)
+          proposal: proposal, benefit: benefit, award_name: award_name)
       }
     }
 
@@ -84,7 +86,9 @@ struct WriteController: Sendable {
         throw PageError(.notFound, "error_page_not_found")
       }
       input.type = .suggestion
-      input.proposal = ProposalDetails(campaignID: campaign, proposal: form.proposal ?? "", benefit: form.benefit ?? "")
+      input.proposal = ProposalDetails(
+        campaignID: campaign, proposal: form.proposal ?? "", benefit: form.benefit ?? "",
+        awardName: form.award_name.flatMap(AwardName.init(rawValue:)) ?? .masked)
     }
     // Every check that needs no database first, so all of them are listed at once.
     for check in [{ _ = try input.validated() }, { _ = try Store.checkImages(images) }] {
@@ -247,7 +251,12 @@ struct WriteController: Sendable {
       notice: notice, canSuggest: context.classifiers.current != nil, imagesAgain: imagesAgain,
       campaign: campaign.map { language.text("write_campaign", ["title": .plain($0.title)]) } ?? "",
       campaignID: campaign?.id.uuidString.lowercased() ?? "", proposal: fields.proposal ?? "",
-      benefit: fields.benefit ?? "")
+      benefit: fields.benefit ?? "",
+      awardNames: AwardName.allCases.map {
+        Option(
+          value: $0.rawValue, label: language.text("award_name_" + $0.rawValue),
+          selected: $0.rawValue == (fields.award_name ?? AwardName.masked.rawValue))
+      })
     return try await context.renderer.render(
       request, "public/write", title: language.text(campaign == nil ? "write_title" : "suggestion_write"), content,
       status: status)
