@@ -5,9 +5,10 @@ import MinshengCore
 public enum ModerationDecision: Sendable, Equatable {
   /// Publish, with the public title, body or address replaced by a redacted text (nil keeps the
   /// original); `hideAddress` publishes no address.
-  /// `hiddenImages` are kept from the public.
+  /// `hiddenImages` are kept from the public. A suggestion's proposal and benefit may be redacted too.
   case publish(
-    title: String?, body: String?, address: String? = nil, hideAddress: Bool = false, hiddenImages: [UUID] = [])
+    title: String?, body: String?, address: String? = nil, hideAddress: Bool = false, hiddenImages: [UUID] = [],
+    proposal: String? = nil, benefit: String? = nil)
   /// Do not publish; the reason is recorded (the message is handled all the same).
   case withhold(reason: String)
 }
@@ -80,11 +81,27 @@ extension Store {
     var address: String?
     var rows: [SideRow] = []
     switch decision {
-    case .publish(let newTitle, let newBody, let newAddress, let hideAddress, let hiddenImages):
+    case .publish(
+      let newTitle, let newBody, let newAddress, let hideAddress, let hiddenImages, let newProposal,
+      let newBenefit):
       (title, body, address) = try Moderation.redaction(
         title: newTitle, body: newBody, address: newAddress, hideAddress: hideAddress, of: message)
+      // A suggestion's own texts: a redaction kept apart, as the title's and the body's are.
+      var proposalRedaction: (proposal: String?, benefit: String?) = (nil, nil)
+      if let proposal = try await self.proposal(id) {
+        proposalRedaction = try Moderation.proposalRedaction(proposal: newProposal, benefit: newBenefit, of: proposal)
+        rows.append(
+          .statement(
+            SQLFragment(
+              "UPDATE proposals SET public_proposal = ?, public_benefit = ? WHERE message_id = ?",
+              [
+                proposalRedaction.proposal.map { .text($0) } ?? .null,
+                proposalRedaction.benefit.map { .text($0) } ?? .null, .uuid(id),
+              ])))
+      }
       _ = try await screen([
         ("public_title", title ?? ""), ("public_body", body ?? ""), ("public_address", address ?? ""),
+        ("public_proposal", proposalRedaction.proposal ?? ""), ("public_benefit", proposalRedaction.benefit ?? ""),
       ])
       publication = .published
       note = nil
@@ -92,12 +109,14 @@ extension Store {
       if title != nil { redacted.append("title") }
       if body != nil { redacted.append("body") }
       if address != nil { redacted.append("address") }
+      if proposalRedaction.proposal != nil { redacted.append("proposal") }
+      if proposalRedaction.benefit != nil { redacted.append("benefit") }
       let images = try await attachments(of: id).map(\.id)
       guard hiddenImages.allSatisfy(images.contains) else {
         throw ValidationError(field: "hidden_images", reason: .unknownReference)
       }
       // Every image's publication is decided now: the hidden ones kept back, the others shown.
-      rows = images.map { image in
+      rows += images.map { image in
         .statement(
           SQLFragment(
             "UPDATE attachments SET hidden = ? WHERE id = ? AND message_id = ?",

@@ -139,8 +139,8 @@ extension Store {
   /// The public view of a suggestion: masked as the message is.
   public func publicProposal(_ message: Message, _ proposal: Proposal) -> PublicProposal {
     var masked = proposal
-    masked.proposal = PrivacyMask.mask(proposal.proposal)
-    masked.benefit = PrivacyMask.mask(proposal.benefit)
+    masked.proposal = PrivacyMask.mask(proposal.publicProposal ?? proposal.proposal)
+    masked.benefit = PrivacyMask.mask(proposal.publicBenefit ?? proposal.benefit)
     masked.outcomeReason = proposal.outcomeReason.map(PrivacyMask.mask)
     return PublicProposal(
       message: PublicCase.of(message, nameStyle: publicNameStyle), proposal: masked, stage: proposal.stage(of: message))
@@ -221,15 +221,20 @@ struct ProposalRow: Decodable, Sendable {
   var evaluated_by: UUID?
   var created_at: Date
   var award_name: String?
+  var public_proposal: String?
+  var public_benefit: String?
 
   var core: Proposal? {
     let parsed = outcome.flatMap(ProposalOutcome.init(rawValue:))
     if outcome != nil, parsed == nil { return nil }
-    return Proposal(
+    var core = Proposal(
       messageID: message_id, campaignID: campaign_id, proposal: proposal, benefit: benefit, supports: supports,
       thresholdReachedAt: threshold_reached_at, outcome: parsed, outcomeReason: outcome_reason,
       evaluatedAt: evaluated_at, evaluatedBy: evaluated_by, createdAt: created_at,
       awardName: award_name.flatMap(AwardName.init(rawValue:)) ?? .masked)
+    core.publicProposal = public_proposal
+    core.publicBenefit = public_benefit
+    return core
   }
 }
 

@@ -280,6 +280,47 @@ import VaporTesting
       #expect(sender.sent.count == 2)
     }
   }
+
+  /// A suggestion's own texts are moderated too: the moderator sees the proposal and the benefit on
+  /// the queue, publishes them redacted, the public reads the redaction, the units the original.
+  @Test(arguments: TestDatabase.available)
+  func aSuggestionsProposal_isRedactedByTheModerator_andTheOriginalKeptForStaff(db: TestDatabase) async throws {
+    try await withSite(db) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      var input = Fixtures.newSuggestion("老旧小区加装电梯", leader: world.secretary.id)
+      input.proposal?.proposal = "请住在幸福小区5栋的张建国牵头，统一公示费用分摊办法。"
+      input.proposal?.benefit = "减少邻里纠纷，张建国也同意。"
+      let id = try await store.submit(input, at: Fixtures.now).message.id
+      let dispatcher = try await logIn(app, "xfb.dispatcher")
+      let queue = try await get(app, "/staff/moderation", cookies: dispatcher.cookies).1
+      #expect(queue.contains("name=\"public_proposal\"") && queue.contains("请住在幸福小区5栋的张建国牵头"))
+      let path = "/staff/moderation/\(id.uuidString.lowercased())"
+      // The proposal cannot be emptied; nothing is published then.
+      let emptied = try await post(
+        app, path, [("decision", "publish"), ("public_proposal", "  "), ("_csrf", dispatcher.csrf)],
+        cookies: dispatcher.cookies)
+      #expect(emptied.0 == .unprocessableEntity)
+      #expect(try await store.message(id)?.publication == .pending)
+      let published = try await post(
+        app, path,
+        [
+          ("decision", "publish"), ("public_proposal", "请小区住户代表牵头，统一公示费用分摊办法。"),
+          ("public_benefit", "减少邻里纠纷。"), ("_csrf", dispatcher.csrf),
+        ], cookies: dispatcher.cookies)
+      #expect(published.0 == .ok)
+      #expect(try await store.message(id)?.publication == .published)
+      let page = try await get(app, "/messages/\(id.uuidString.lowercased())").1
+      #expect(page.contains("请小区住户代表牵头") && !page.contains("张建国"))
+      let api = try await call(app, .GET, "/api/v1/suggestions/\(id.uuidString.lowercased())").1
+      #expect(api.contains("请小区住户代表牵头") && !api.contains("张建国"))
+      // The units read what the author wrote; the event says what was redacted.
+      let proposal = try #require(try await store.proposal(id))
+      #expect(proposal.proposal.contains("张建国") && proposal.publicProposal == "请小区住户代表牵头，统一公示费用分摊办法。")
+      let moderated = try await store.events(of: id).last { $0.draft.action == .moderated }
+      #expect(moderated?.draft.payload["redacted"] == "proposal,benefit")
+      #expect(try await store.verifyAudit().isIntact)
+    }
+  }
 }
 
 final class RecordingSender: OutboxSender {
@@ -287,4 +328,5 @@ final class RecordingSender: OutboxSender {
   var channel: String { "sms" }
   var sent: [String] { texts.withLock { $0 } }
   func send(to recipient: String, body: String) async throws { texts.withLock { $0.append(recipient + " " + body) } }
+
 }

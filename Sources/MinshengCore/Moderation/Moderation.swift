@@ -205,4 +205,27 @@ public enum Moderation {
     guard problems.isEmpty else { throw ValidationError(problems: problems) }
     return (newTitle, newBody, newAddress)
   }
+
+  /// A suggestion's public proposal and benefit: nil where the moderator left the author's text as it
+  /// is; the benefit may be emptied (an empty text), the proposal may not.
+  public static func proposalRedaction(
+    proposal: String?, benefit: String?, of original: Proposal
+  ) throws(ValidationError) -> (proposal: String?, benefit: String?) {
+    let newProposal = proposal.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+      $0 == original.proposal ? nil : $0
+    }
+    let newBenefit = benefit.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap {
+      $0 == original.benefit ? nil : $0
+    }
+    var problems: [ValidationError.Problem] = []
+    if newProposal?.isEmpty == true { problems.append(.init(field: "public_proposal", reason: .missing)) }
+    if let newProposal, !newProposal.hasAtMost(ProposalDetails.maxProposalLength) {
+      problems.append(.init(field: "public_proposal", reason: .tooLong(max: ProposalDetails.maxProposalLength)))
+    }
+    if let newBenefit, !newBenefit.hasAtMost(ProposalDetails.maxBenefitLength) {
+      problems.append(.init(field: "public_benefit", reason: .tooLong(max: ProposalDetails.maxBenefitLength)))
+    }
+    guard problems.isEmpty else { throw ValidationError(problems: problems) }
+    return (newProposal, newBenefit)
+  }
 }

@@ -112,6 +112,10 @@ public struct Proposal: Sendable, Equatable {
   public var createdAt: Date
   /// How the author is to be named if it is awarded.
   public var awardName: AwardName = .masked
+  /// A moderator's redaction of the proposal and the benefit, as the public reads them; nil for the
+  /// author's text (which the units always read).
+  public var publicProposal: String?
+  public var publicBenefit: String?
 
   public init(
     messageID: UUID, campaignID: UUID, proposal: String, benefit: String, supports: Int = 0,

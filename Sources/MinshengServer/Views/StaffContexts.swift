@@ -316,4 +316,9 @@ struct ModerationView: Encodable, Sendable {
   var created: String
   var flagged: String
   var board: String
+  /// A suggestion's proposal and benefit as the public will read them, for the moderator to redact;
+  /// `isSuggestion` false for any other message.
+  var isSuggestion = false
+  var proposal = ""
+  var benefit = ""
 }

@@ -69,5 +69,6 @@ public enum StoreMigrations {
     M0063_ServiceQuestions(),
     M0064_KeysVerifyPhones(),
     M0065_AwardNames(),
+    M0066_ProposalRedaction(),
   ]
 }

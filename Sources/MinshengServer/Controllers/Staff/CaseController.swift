@@ -329,6 +329,7 @@ struct CaseController: Sendable {
   static func label(_ field: String, _ language: Language) -> String {
     let known: Set<String> = [
       "lead_unit", "reason", "note", "working_days", "body", "comment", "into", "urgent", "public_title", "public_body",
+      "public_proposal", "public_benefit",
       "instruction", "contacted_at", "assisting_units", "contact_kind", "contact", "return_code", "images",
     ]
     return known.contains(field) ? language.text("field_" + field) : field

@@ -29,7 +29,7 @@ struct ModerationPagesController: Sendable {
         ModerationView.Image(
           id: $0.id.uuidString.lowercased(), url: SiteURL.staff(.media(.value($0.id))).path, hidden: $0.hidden)
       }
-      views.append(
+      var view =
         ModerationView(
           id: message.id.uuidString.lowercased(), url: SiteURL.staff(.moderate(.value(message.id))).path,
           version: message.version, serial: message.serial.description, title: message.title, body: message.body,
@@ -38,7 +38,14 @@ struct ModerationPagesController: Sendable {
           created: language.dateTime(message.createdAt),
           flagged: item.flagged.isEmpty
             ? "" : language.text("moderation_flagged", ["words": .plain(language.list(item.flagged.map(\.word)))]),
-          board: MessageItem.boardName(leader: message.leaderID, region: message.regionID, names: names)))
+          board: MessageItem.boardName(leader: message.leaderID, region: message.regionID, names: names))
+      if let proposal = try await context.store.proposal(message.id) {
+        view.isSuggestion = true
+        view.proposal = proposal.publicProposal ?? proposal.proposal
+        view.benefit = proposal.publicBenefit ?? proposal.benefit
+        view.masked += "\n" + PrivacyMask.mask(view.proposal) + "\n" + PrivacyMask.mask(view.benefit)
+      }
+      views.append(view)
     }
     var content = ModerationContent(
       intro: language.text("moderation_intro", ["count": .number(backlog)]), backlog: backlog, items: views)
@@ -61,6 +68,8 @@ struct ModerationPagesController: Sendable {
     var public_address: String?
     var hide_address: String?
     var hidden_images: [String]?
+    var public_proposal: String?
+    var public_benefit: String?
     var reason: String?
     var expected_version: String?
   }
@@ -108,7 +117,8 @@ struct ModerationPagesController: Sendable {
           : .publish(
             title: form.public_title, body: form.public_body, address: form.public_address,
             hideAddress: form.hide_address == "yes",
-            hiddenImages: (form.hidden_images ?? []).compactMap(UUID.init(uuidString:))),
+            hiddenImages: (form.hidden_images ?? []).compactMap(UUID.init(uuidString:)),
+            proposal: form.public_proposal, benefit: form.public_benefit),
         by: session.actor, at: context.clock())
     } catch {
       let mapped = MappedError.of(error)
