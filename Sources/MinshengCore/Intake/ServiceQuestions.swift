@@ -60,7 +60,9 @@ public struct ServiceAnswer: Sendable, Equatable, Codable {
   }
 
   /// The answer as staff read it.
-  public var shown: String { (names.isEmpty ? values : names).joined(separator: "、") }
+  public var shown: String {
+    (names.isEmpty ? values : names).joined(separator: LocalizedText("list_separator").chinese)
+  }
 }
 
 public enum ServiceQuestions {
@@ -156,8 +158,8 @@ public enum ServiceQuestions {
       }
       let required: Bool
       switch parts[2].lowercased() {
-      case "required", "必填", "true": required = true
-      case "optional", "选填", "false", "": required = false
+      case "required", LocalizedText("question_required").chinese, "true": required = true
+      case "optional", LocalizedText("question_optional").chinese, "false", "": required = false
       default:
         refuse("error_question_required")
         continue
@@ -168,7 +170,7 @@ public enum ServiceQuestions {
         continue
       }
       var choices: [ServiceQuestion.Choice] = []
-      for item in (parts.count == 5 ? parts[4] : "").split(whereSeparator: { $0 == ";" || $0 == "；" }) {
+      for item in (parts.count == 5 ? parts[4] : "").split(whereSeparator: { $0 == ";" || $0 == "\u{FF1B}" }) {
         let pair = item.split(separator: "=", maxSplits: 1).map { String($0).trimmedOfWhitespace }
         guard pair.count == 2, !pair[0].isEmpty, !pair[1].isEmpty, !choices.contains(where: { $0.key == pair[0] })
         else {
