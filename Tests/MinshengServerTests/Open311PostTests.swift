@@ -139,6 +139,31 @@ import VaporTesting
       #expect(readBack[0]["address_id"] as? String == "DZ-500103-0088-3-2-501" && readBack[0]["address"] == nil)
       #expect(readBack[1]["address_id"] as? String == "7788990011")
       #expect(readBack[1]["address"] as? String == "示范市中心区光明路88号3栋2单元501室")
+      // A moderator's change to the address hides the address id (it stands for the address as written);
+      // hiding the address hides the coordinates too.
+      let second = try #require(readBack[1]["service_request_id"] as? String)
+      let secondSerial = try #require(Serial(second))
+      let moderated = try #require(try await store.message(serial: secondSerial))
+      let admin = try await token(app, "admin")
+      let moderation = "api/v1/messages/\(moderated.id)/moderation"
+      let (changedStatus, changedAnswer, _) = try await call(
+        app, .POST, moderation, token: admin, json: ["decision": "publish", "public_address": "示范市中心区光明路88号"])
+      #expect(changedStatus == .ok, "\(changedAnswer)")
+      #expect(try await store.message(moderated.id)?.publicAddress == "示范市中心区光明路88号", "stored")
+      let changed = try #require(
+        (try JSONSerialization.jsonObject(
+          with: Data(try await call(app, .GET, "/open311/v2/requests/\(second).json").1.utf8))
+          as? [[String: Any]])?.first)
+      #expect(changed["address"] as? String == "示范市中心区光明路88号" && changed["address_id"] == nil, "\(changed)")
+      #expect(changed["lat"] as? Double == 29.56301234)
+      let (hiddenStatus, _, _) = try await call(
+        app, .POST, moderation, token: admin, json: ["decision": "publish", "public_address": ""])
+      #expect(hiddenStatus == .ok)
+      let hidden = try #require(
+        (try JSONSerialization.jsonObject(
+          with: Data(try await call(app, .GET, "/open311/v2/requests/\(second).json").1.utf8))
+          as? [[String: Any]])?.first)
+      #expect(hidden["address"] == nil && hidden["address_id"] == nil && hidden["lat"] == nil)
       let longID = try await post(
         app, "/open311/v2/requests.json",
         without("address_string") + [("address_id", String(repeating: "9", count: 101))])

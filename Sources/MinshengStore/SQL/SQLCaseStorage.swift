@@ -186,6 +186,7 @@ struct SQLCaseStorage: CaseStorage {
       .set("publication", to: new.publication.rawValue)
       .set("public_title", to: new.publicTitle)
       .set("public_body", to: new.publicBody)
+      .set("public_address", to: new.publicAddress)
       .set("version", to: new.version)
       .set("event_count", to: tip.count)
       .set("last_event_hash", to: tip.hash)

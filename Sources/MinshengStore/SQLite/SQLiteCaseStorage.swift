@@ -117,7 +117,7 @@ struct SQLiteCaseStorage: CaseStorage {
       """
       UPDATE messages SET status = ?, closure = ?, urgent = ?, lead_unit_id = ?, reply_needs_review = ?,
         acceptance_due = ?, reply_due = ?, merged_into_id = ?, publication = ?, public_title = ?, public_body = ?,
-        version = ?, event_count = ?, last_event_hash = ?, updated_at = ?
+        public_address = ?, version = ?, event_count = ?, last_event_hash = ?, updated_at = ?
       WHERE id = ? AND version = ? RETURNING id
       """,
       [
@@ -126,7 +126,8 @@ struct SQLiteCaseStorage: CaseStorage {
         SQLiteValue(.optional(new.acceptanceDue)), SQLiteValue(.optional(new.replyDue)),
         SQLiteValue(.optional(new.mergedIntoID)), .text(new.publication.rawValue),
         SQLiteValue(.optional(new.publicTitle)), SQLiteValue(.optional(new.publicBody)),
-        .integer(Int64(new.version)), .integer(Int64(tip.count)), .text(tip.hash), new.updatedAt.sqliteValue,
+        SQLiteValue(.optional(new.publicAddress)), .integer(Int64(new.version)), .integer(Int64(tip.count)),
+        .text(tip.hash), new.updatedAt.sqliteValue,
         .text(old.id.uuidString), .integer(Int64(old.version)),
       ])
     guard rows.count == 1 else {
