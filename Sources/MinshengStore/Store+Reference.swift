@@ -128,26 +128,6 @@ extension Store {
     return leader
   }
 
-  /// Adds a category under `parent` (nil for a first-level category).
-  public func createCategory(
-    code: String, name: String, parent: UUID? = nil, by actor: String = "system", at now: Date = Date()
-  ) async throws -> MinshengCore.Category {
-    try Self.checkCode(code)
-    try Self.checkName(name, field: "name")
-    if let parent, try await find({ $0.categories[parent] }) == nil {
-      throw ValidationError(field: "parent_id", reason: .unknownReference)
-    }
-    let category = MinshengCore.Category(id: ids.newID(), code: code, name: Self.trimmed(name), parentID: parent)
-    try await insert(
-      ReferenceRow(
-        table: .categories,
-        values: [
-          ("id", .uuid(category.id)), ("code", .text(code)), ("name", .text(category.name)),
-          ("parent_id", .optional(parent)),
-        ], duplicate: (.categoryCode, code)), change: .category(category), by: actor, at: now)
-    return category
-  }
-
   /// Adds a routing rule — `category` in `regionCode` (and below; nil for everywhere) goes to `unit`
   /// — and returns its id (for `removeRoutingRule`).
   @discardableResult
@@ -188,7 +168,7 @@ extension Store {
     references.invalidate()
   }
 
-  private func insert(_ row: ReferenceRow, change: ReferenceChange, by actor: String, at now: Date) async throws {
+  func insert(_ row: ReferenceRow, change: ReferenceChange, by actor: String, at now: Date) async throws {
     try await reference.insert(row, change: changeEntry(change, "create", by: actor, at: now))
     references.invalidate()
   }
@@ -245,29 +225,8 @@ extension Store {
     return leader
   }
 
-  /// Renames a category, or sets what it asks (`questions`, as `ServiceQuestions.parse` reads them;
-  /// none for an empty list).
-  public func updateCategory(
-    _ id: UUID, name: String?, questions: [ServiceQuestion]? = nil, by actor: String, at now: Date
-  ) async throws
-    -> MinshengCore.Category
-  {
-    try Self.checkName(name, field: "name")
-    guard var category = try await find({ $0.categories[id] }) else { throw StoreError.notFound(.category) }
-    if let name { category.name = Self.trimmed(name) }
-    if let questions { category.questions = questions }
-    let stored: StoreValue =
-      category.questions.isEmpty
-      ? .null
-      : .text(String(decoding: try JSONEncoder().encode(category.questions), as: UTF8.self))
-    try await update(
-      .categories, id, ["name": .text(category.name), "questions": stored], .category(category), record: .category,
-      by: actor, at: now)
-    return category
-  }
-
   /// Changes one reference row and records the change, in one transaction; the snapshot is reloaded.
-  private func update(
+  func update(
     _ table: ReferenceTable, _ id: UUID, _ values: [String: StoreValue], _ change: ReferenceChange,
     record: StoredRecord, by actor: String, at now: Date
   ) async throws {
