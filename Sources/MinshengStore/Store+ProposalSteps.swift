@@ -172,15 +172,28 @@ extension Store {
       documentTitle: new.documentTitle.isEmpty ? nil : new.documentTitle,
       documentNumber: new.documentNumber.isEmpty ? nil : new.documentNumber, documentDate: new.documentDate,
       link: new.link.isEmpty ? nil : new.link, progress: new.progress ?? 0, createdAt: now)
+    let state = ProposalWorkflow.state(of: message, proposal)
+    let completes =
+      ProposalWorkflow.next(after: .recordAdoption, from: state, progress: adoption.progress) == .implemented
+      && state != .implemented
+    var payload = ["adoption": adoption.id.uuidString, "progress": String(adoption.progress)]
+    if completes { payload["implemented"] = "true" }
+    var rows: [SideRow] = []
+    if completes {
+      rows.append(
+        .statement(
+          SQLFragment(
+            "UPDATE proposals SET implemented_at = ? WHERE message_id = ? AND implemented_at IS NULL",
+            [.date(now), .uuid(messageID)])))
+    }
     try await recordEvent(
       on: messageID, expectedVersion: message.version, at: now,
       { current in
         EventDraft(
           messageID: messageID, action: .adoptionRecorded, from: current.status, to: current.status, actor: actor,
-          note: adoption.measure, visibility: .public,
-          payload: ["adoption": adoption.id.uuidString, "progress": String(adoption.progress)], at: now)
+          note: adoption.measure, visibility: .public, payload: payload, at: now)
       },
-      rows: [
+      rows: rows + [
         .statement(
           SQLFragment(
             """
@@ -195,6 +208,60 @@ extension Store {
             ]))
       ])
     return adoption
+  }
+
+  /// 领导批示: the office records a leader's instruction on a suggestion. The units read its words;
+  /// the public reads the leader, the day and the summary the office gives.
+  @discardableResult
+  public func recordInstruction(
+    _ messageID: UUID, _ input: NewProposalInstruction, by actor: Actor, at now: Date
+  ) async throws -> ProposalInstruction {
+    guard let message = try await message(messageID), let proposal = try await proposal(messageID) else {
+      throw StoreError.notFound(.proposal)
+    }
+    if let refusal = ProposalRules.mayRecordInstruction(actor, message, proposal) {
+      throw StoreError.forbidden(refusal)
+    }
+    let new = try input.validated(today: rules.calendar.day(of: now))
+    _ = try await screen([("public_summary", new.publicSummary)])
+    let instruction = ProposalInstruction(
+      id: ids.newID(), messageID: messageID, leader: new.leader, givenOn: new.givenOn ?? rules.calendar.day(of: now),
+      text: new.text, publicSummary: new.publicSummary.isEmpty ? nil : new.publicSummary,
+      recordedBy: actor.id, createdAt: now)
+    try await recordEvent(
+      on: messageID, expectedVersion: message.version, at: now,
+      { current in
+        EventDraft(
+          messageID: messageID, action: .proposalInstructed, from: current.status, to: current.status, actor: actor,
+          note: instruction.publicSummary, visibility: .public,
+          payload: [
+            "instruction": instruction.id.uuidString, "leader": instruction.leader,
+            "given_on": instruction.givenOn.description,
+          ], at: now)
+      },
+      rows: [
+        .statement(
+          SQLFragment(
+            """
+            INSERT INTO proposal_instructions (id, message_id, leader, given_on, text, public_summary, recorded_by,
+              created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+              .uuid(instruction.id), .uuid(messageID), .text(instruction.leader),
+              .text(instruction.givenOn.description), .text(instruction.text), .optional(instruction.publicSummary),
+              .text(instruction.recordedBy), .date(now),
+            ]))
+      ])
+    return instruction
+  }
+
+  /// The leaders' instructions on a suggestion, oldest first.
+  public func instructions(of messageID: UUID) async throws -> [ProposalInstruction] {
+    try await search.runner.all(
+      SQLFragment(
+        "SELECT * FROM proposal_instructions WHERE message_id = ? ORDER BY created_at", [.uuid(messageID)]),
+      as: InstructionRow.self
+    ).compactMap(\.core)
   }
 
   /// The adoption steps of a suggestion, oldest first.
@@ -223,5 +290,23 @@ private struct AdoptionRow: Decodable, Sendable {
       id: id, messageID: message_id, unitID: unit_id, measure: measure, documentTitle: document_title,
       documentNumber: document_number, documentDate: document_date.flatMap(LocalDate.init), link: link,
       progress: progress, createdAt: created_at)
+  }
+}
+
+private struct InstructionRow: Decodable, Sendable {
+  var id: UUID
+  var message_id: UUID
+  var leader: String
+  var given_on: String
+  var text: String
+  var public_summary: String?
+  var recorded_by: String
+  var created_at: Date
+
+  var core: ProposalInstruction? {
+    guard let day = LocalDate(given_on) else { return nil }
+    return ProposalInstruction(
+      id: id, messageID: message_id, leader: leader, givenOn: day, text: text, publicSummary: public_summary,
+      recordedBy: recorded_by, createdAt: created_at)
   }
 }

@@ -6,6 +6,8 @@ public struct PublicProposal: Sendable, Equatable {
   public var message: PublicCase
   public var proposal: Proposal
   public var stage: ProposalStage
+  /// Where it stands in the suggestion's workflow (`ProposalWorkflow`).
+  public var state: ProposalState
 }
 
 extension ReferenceChange {
@@ -143,7 +145,8 @@ extension Store {
     masked.benefit = PrivacyMask.mask(proposal.publicBenefit ?? proposal.benefit)
     masked.outcomeReason = proposal.outcomeReason.map(PrivacyMask.mask)
     return PublicProposal(
-      message: PublicCase.of(message, nameStyle: publicNameStyle), proposal: masked, stage: proposal.stage(of: message))
+      message: PublicCase.of(message, nameStyle: publicNameStyle), proposal: masked, stage: proposal.stage(of: message),
+      state: ProposalWorkflow.state(of: message, proposal))
   }
 
   /// 建议征集 in the pool: the suggestions still waiting for a dispatching office (every office's when
@@ -223,6 +226,7 @@ struct ProposalRow: Decodable, Sendable {
   var award_name: String?
   var public_proposal: String?
   var public_benefit: String?
+  var implemented_at: Date?
 
   var core: Proposal? {
     let parsed = outcome.flatMap(ProposalOutcome.init(rawValue:))
@@ -234,6 +238,7 @@ struct ProposalRow: Decodable, Sendable {
       awardName: award_name.flatMap(AwardName.init(rawValue:)) ?? .masked)
     core.publicProposal = public_proposal
     core.publicBenefit = public_benefit
+    core.implementedAt = implemented_at
     return core
   }
 }

@@ -37,7 +37,7 @@ extension Store {
     var kinds = ["received"]
     for action in actions where !kinds.contains(action) { kinds.append(action) }
     // The public steps of a suggestion (人民建议).
-    kinds += [EventAction.proposalOpened, .proposalEvaluated, .adoptionRecorded].map(\.description)
+    kinds += [EventAction.proposalOpened, .proposalEvaluated, .adoptionRecorded, .proposalInstructed].map(\.description)
     return kinds
   }()
 

@@ -124,6 +124,8 @@ import VaporTesting
       page = try await get(app, messagePath).1
       #expect(page.contains("采纳") && page.contains("纳入明年改造方案") && page.contains("示住建发〔2026〕12号"))
       #expect(page.contains("进度 60%") && !page.contains("/support\""))
+      // The timeline names the outcome and the progress (both public, as the section above shows them).
+      #expect(page.contains("评估结论：采纳") && page.contains("登记转化运用，进度 60%"))
       #expect(try await get(app, "/suggestions?stage=adopted").1.contains("加装电梯费用分摊应公示"))
       // Another unit's handler has no form, and its post is refused.
       let market = try await logIn(app, "scjg.handler")
@@ -131,6 +133,64 @@ import VaporTesting
         try await post(
           app, adoption, [("measure", "m"), ("progress", "1"), ("_csrf", market.csrf)], cookies: market.cookies
         ).0 == .notFound)
+    }
+  }
+
+  /// 领导批示: the dispatching office records a leader's instruction on the case page, the supervision
+  /// office by the API; the units read its words, the public the leader, the day and the summary.
+  @Test(arguments: TestDatabase.available)
+  func aLeadersInstruction_isRecordedByTheOffice_andThePublicReadsOnlyItsSummary(db: TestDatabase) async throws {
+    try await withSite(db, policy: IntakePolicy(moderation: false)) { site in
+      let (app, store, world) = (site.app, site.store, site.world)
+      let today = store.rules.calendar.day(of: site.clock.now)
+      let id = try await store.submit(
+        Fixtures.newSuggestion("夜间开放机关停车场", leader: world.secretary.id), at: site.clock.now
+      ).message.id
+      let casePath = "/staff/messages/\(id.uuidString.lowercased())"
+      let dispatcher = try await logIn(app, "xfb.dispatcher")
+      var casePage = try await get(app, casePath, cookies: dispatcher.cookies).1
+      #expect(casePage.contains("登记批示") && casePage.contains("征集附议"))
+      let path = casePath + "/proposal/instructions"
+      let words = "请市交通局会同机关事务局研究<试点>方案。"
+      let missing = try await post(
+        app, path, [("leader", ""), ("given_on", today.description), ("text", words), ("_csrf", dispatcher.csrf)],
+        cookies: dispatcher.cookies)
+      #expect(missing.0 == .unprocessableEntity && missing.1.contains("批示领导"))
+      let badDay = try await post(
+        app, path, [("leader", "副市长"), ("given_on", "昨天"), ("text", words), ("_csrf", dispatcher.csrf)],
+        cookies: dispatcher.cookies)
+      #expect(badDay.0 == .unprocessableEntity && badDay.1.contains("批示日期"))
+      #expect(
+        try await post(app, path, [("leader", "副市长"), ("text", words)], cookies: dispatcher.cookies).0 == .forbidden)
+      let (done, _, headers) = try await post(
+        app, path,
+        [
+          ("leader", "市政府分管副市长"), ("given_on", today.description), ("text", words),
+          ("public_summary", "批示要求有关部门研究试点，联系 13912345678。"), ("_csrf", dispatcher.csrf),
+        ], cookies: dispatcher.cookies)
+      #expect(done == .seeOther && headers.first(name: .location)?.contains("done=proposal_instructed") == true)
+      casePage = try await get(app, casePath, cookies: dispatcher.cookies).1
+      #expect(casePage.contains("市政府分管副市长批示：请市交通局会同机关事务局研究&lt;试点&gt;方案。"))
+
+      // The supervision office records one through the API; a unit's handler may not.
+      let json: [String: any Sendable] = ["leader": "市委秘书长", "given_on": today.description, "text": "同意。"]
+      let apiPath = "/api/v1/suggestions/\(id.uuidString.lowercased())/instructions"
+      let created = try await call(app, .POST, apiPath, token: try await token(app, "dc.supervisor"), json: json)
+      #expect(created.0 == .created && created.1.contains("\"leader\":\"市委秘书长\"") && !created.1.contains("同意。"))
+      let future = json.merging(["given_on": today.adding(days: 2).description]) { $1 }
+      #expect(
+        try await call(app, .POST, apiPath, token: try await token(app, "dc.supervisor"), json: future).0
+          == .unprocessableEntity)
+
+      // The public page and the API: the leader, the day, the masked summary; never the words.
+      let page = try await get(app, "/messages/\(id.uuidString.lowercased())").1
+      #expect(page.contains("\(today.description) 市政府分管副市长作出批示") && page.contains("市委秘书长作出批示"))
+      #expect(page.contains("139****5678") && !page.contains("13912345678") && !page.contains("试点&gt;方案"))
+      let api = try await get(app, "/api/v1/suggestions/\(id.uuidString.lowercased())").1
+      #expect(api.contains("\"instructions\"") && api.contains("市政府分管副市长") && api.contains("\"state\":\"submitted\""))
+      #expect(!api.contains("试点>方案") && !api.contains("13912345678"))
+      let recorded = try await store.instructions(of: id)
+      #expect(recorded.map(\.recordedBy) == ["xfb.dispatcher", "dc.supervisor"])
     }
   }
 

@@ -178,4 +178,83 @@ import Testing
       #expect(actions == [.received, .proposalOpened])
     }
   }
+
+  @Test(arguments: TestDatabase.available)
+  func aLeadersInstruction_isAStepOfItsOwn_andAnAdoptionAt100_implements(db: TestDatabase) async throws {
+    try await db.withStore { store in
+      let world = try await SeededWorld.create(in: store)
+      let now = Fixtures.now
+      let today = store.rules.calendar.day(of: now)
+      let id = try await store.submit(
+        Fixtures.newSuggestion("加装电梯费用分摊公示", leader: world.secretary.id), at: now
+      ).message.id
+      let supervisor = Actor(role: .supervisor, id: "dc-supervisor")
+      let words = "请市住建委抓紧研究，年底前拿出办法。"
+      let input = NewProposalInstruction(
+        leader: "市政府分管副市长", givenOn: today, text: words, publicSummary: "批示要求有关部门研究吸纳，联系 13912345678。")
+      // Only the office that dispatches it, the supervision office and administrators record one.
+      for refused in [
+        world.housingHandler, Actor(role: .dispatcher, unitID: world.countyOffice.id, id: "county"), world.author,
+      ] {
+        await #expect(throws: StoreError.self, "\(refused.role)") {
+          try await store.recordInstruction(id, input, by: refused, at: now)
+        }
+      }
+      await #expect(throws: ValidationError.self) {
+        try await store.recordInstruction(
+          id, NewProposalInstruction(leader: "副市长", givenOn: today.adding(days: 1), text: "t"), by: supervisor, at: now)
+      }
+      try await store.recordInstruction(id, input, by: world.dispatcher, at: now)
+      try await store.recordInstruction(
+        id, NewProposalInstruction(leader: "市委秘书长", givenOn: today, text: "同意。"), by: supervisor, at: now)
+      let recorded = try await store.instructions(of: id)
+      #expect(recorded.map(\.leader) == ["市政府分管副市长", "市委秘书长"])
+      #expect(
+        recorded[0].text == words && recorded[0].recordedBy == world.dispatcher.id && recorded[1].publicSummary == nil)
+      // The public timeline names the leader, never the instruction's words.
+      let file = try #require(try await store.publicFile(id))
+      let shown = file.timeline.filter { $0.action == .proposalInstructed }
+      #expect(shown.count == 2 && shown[0].payload["leader"] == "市政府分管副市长")
+      #expect(file.timeline.allSatisfy { !$0.payload.values.contains(words) })
+
+      // 采纳, then adoption steps: at 100% the suggestion is 已落实, once.
+      let message = try #require(try await store.message(id))
+      try await store.perform(
+        .assign(lead: world.housing.id), on: id, by: world.dispatcher, at: now, expectedVersion: message.version)
+      try await store.perform(.accept(), on: id, by: world.housingHandler, at: now)
+      try await store.evaluateProposal(id, outcome: .adopted, reason: "采纳", by: world.housingHandler, at: now)
+      try await store.recordAdoption(id, NewAdoption(measure: "起草办法", progress: 60), by: world.housingHandler, at: now)
+      var proposal = try #require(try await store.proposal(id))
+      #expect(proposal.implementedAt == nil)
+      #expect(ProposalWorkflow.state(of: try #require(try await store.message(id)), proposal) == .adopted)
+      let later = now.addingTimeInterval(3_600)
+      try await store.recordAdoption(
+        id, NewAdoption(measure: "办法印发施行", progress: 100), by: world.housingHandler, at: later)
+      try await store.recordAdoption(
+        id, NewAdoption(measure: "各区全部推开", progress: 100), by: world.housingHandler, at: later.addingTimeInterval(60))
+      proposal = try #require(try await store.proposal(id))
+      #expect(proposal.implementedAt == later)
+      #expect(ProposalWorkflow.state(of: try #require(try await store.message(id)), proposal) == .implemented)
+      let listed = try #require(try await store.publicProposals().first { $0.message.id == id })
+      #expect(listed.state == .implemented)
+      let adoptionEvents = try await store.events(of: id).filter { $0.draft.action == .adoptionRecorded }
+      #expect(adoptionEvents.map { $0.draft.payload["implemented"] } == [nil, "true", nil])
+      // An instruction can still be recorded on an implemented suggestion.
+      try await store.recordInstruction(
+        id, NewProposalInstruction(leader: "市长", givenOn: today, text: "总结推广。"), by: supervisor, at: later)
+
+      // A merged suggestion takes no more steps.
+      let other = try await store.submit(
+        Fixtures.newSuggestion("同样的建议", phone: "13800138001", leader: world.secretary.id), at: now
+      ).message
+      try await store.perform(.merge(into: id), on: other.id, by: world.dispatcher, at: now)
+      await #expect(throws: StoreError.self) {
+        try await store.recordInstruction(other.id, input, by: supervisor, at: now)
+      }
+      await #expect(throws: StoreError.self) { try await store.support(other.id, phone: "13900000009", at: now) }
+
+      try await store.sealAllEvents()
+      #expect(try await store.verifyAudit().isIntact)
+    }
+  }
 }

@@ -73,6 +73,8 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
   case proposalEvaluated
   /// 转化运用: a step of the adopted suggestion's adoption (`adoption`, `progress`).
   case adoptionRecorded
+  /// 领导批示 on a suggestion (`instruction`, `leader`, `given_on`); the public summary as the note.
+  case proposalInstructed
   /// 表彰奖励: a published round awarded the suggestion (`round`, `tier`).
   case awarded
 
@@ -101,7 +103,7 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
 
   private static let proposalNames: [String: EventAction] = [
     "proposal_opened": .proposalOpened, "supported": .supported, "proposal_evaluated": .proposalEvaluated,
-    "adoption_recorded": .adoptionRecorded, "awarded": .awarded,
+    "adoption_recorded": .adoptionRecorded, "awarded": .awarded, "proposal_instructed": .proposalInstructed,
   ]
 
   /// The stored name: `received` or the action's raw value.
@@ -117,6 +119,7 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
     case .supported: "supported"
     case .proposalEvaluated: "proposal_evaluated"
     case .adoptionRecorded: "adoption_recorded"
+    case .proposalInstructed: "proposal_instructed"
     case .awarded: "awarded"
     case .workflow(let action): action.rawValue
     }

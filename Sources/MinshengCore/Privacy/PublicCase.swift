@@ -97,8 +97,12 @@ public struct PublicEvent: Sendable, Equatable {
     }
   }
 
-  /// The payload values a public timeline may name.
-  static let publicKeys: Set<String> = ["lead_unit", "reply_due", "acceptance_due", "level", "unit"]
+  /// The payload values a public timeline may name: the units and deadlines, the evaluation level, and
+  /// of a suggestion the outcome, an adoption step's progress and a leader's instruction's leader and day.
+  static let publicKeys: Set<String> = [
+    "lead_unit", "reply_due", "acceptance_due", "level", "unit", "outcome", "progress", "implemented", "leader",
+    "given_on",
+  ]
 }
 
 extension DeadlineStatus {

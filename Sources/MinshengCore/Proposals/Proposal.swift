@@ -116,6 +116,8 @@ public struct Proposal: Sendable, Equatable {
   /// author's text (which the units always read).
   public var publicProposal: String?
   public var publicBenefit: String?
+  /// When an adoption step reached 100% (已落实).
+  public var implementedAt: Date?
 
   public init(
     messageID: UUID, campaignID: UUID, proposal: String, benefit: String, supports: Int = 0,

@@ -27,7 +27,7 @@ public enum ProposalRules {
   public static func maySupport(_ message: Message, _ proposal: Proposal) -> LocalizedText? {
     guard message.isShownPublicly, !isDead(message) else { return LocalizedText("error_support_closed") }
     guard proposal.outcome == nil else { return LocalizedText("error_support_evaluated") }
-    return nil
+    return ProposalWorkflow.check(.support, in: ProposalWorkflow.state(of: message, proposal), by: .citizen)
   }
 
   /// 评估: the lead unit's handlers, reviewers and head (or an administrator) give the outcome once,
@@ -38,13 +38,39 @@ public enum ProposalRules {
     guard ![.received, .assigned, .returned].contains(message.status) else {
       return LocalizedText("error_proposal_not_accepted")
     }
+    if let refusal = ProposalWorkflow.check(
+      .evaluate, in: ProposalWorkflow.state(of: message, proposal), by: actor.role)
+    {
+      return refusal
+    }
     return isUnitStaffOrAdmin(actor, unit: message.leadUnitID)
   }
 
   /// 转化运用: the evaluating unit (or an administrator) records steps of an adopted suggestion.
   public static func mayRecordAdoption(_ actor: Actor, _ message: Message, _ proposal: Proposal) -> LocalizedText? {
     guard proposal.outcome?.isAdoption == true else { return LocalizedText("error_adoption_not_adopted") }
+    if let refusal = ProposalWorkflow.check(
+      .recordAdoption, in: ProposalWorkflow.state(of: message, proposal), by: actor.role)
+    {
+      return refusal
+    }
     return isUnitStaffOrAdmin(actor, unit: proposal.evaluatedBy ?? message.leadUnitID)
+  }
+
+  /// 领导批示: the office that dispatches the suggestion, the supervision office or an administrator
+  /// records a leader's instruction, at any stage until the suggestion is merged or invalid.
+  public static func mayRecordInstruction(
+    _ actor: Actor, _ message: Message, _ proposal: Proposal
+  ) -> LocalizedText? {
+    if let refusal = ProposalWorkflow.check(
+      .instruct, in: ProposalWorkflow.state(of: message, proposal), by: actor.role)
+    {
+      return refusal
+    }
+    if actor.role == .dispatcher, actor.unitID == nil || actor.unitID != message.dispatchingUnitID {
+      return LocalizedText("error_proposal_not_your_unit")
+    }
+    return nil
   }
 
   private static func isUnitStaffOrAdmin(_ actor: Actor, unit: UUID?) -> LocalizedText? {

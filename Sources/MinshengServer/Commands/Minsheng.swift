@@ -124,9 +124,15 @@ struct WorkflowCommand: AsyncParsableCommand {
 
 struct WorkflowTableCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "table", abstract: "Print the allowed-transition table as Markdown (as in docs/workflow.md).")
+    commandName: "table",
+    abstract:
+      "Print the allowed-transition table as Markdown (as in docs/workflow.md, or docs/suggestions.md with --suggestions)."
+  )
+
+  @Flag(help: "The suggestions' workflow instead of the messages'.")
+  var suggestions = false
 
   func run() {
-    print(Workflow.markdownTable())
+    print(suggestions ? ProposalWorkflow.markdownTable() : Workflow.markdownTable())
   }
 }

@@ -43,6 +43,13 @@ extension Demo {
       lift.id, outcome: .adopted,
       reason: "建议可行。我委已将加装电梯费用分摊参考标准纳入今年老旧小区改造工作要点，并在各街道设立协调服务点。",
       by: handler, at: now.addingTimeInterval(-4 * 86_400))
+    try await store.recordInstruction(
+      lift.id,
+      NewProposalInstruction(
+        leader: "市政府分管副市长", givenOn: calendar.day(of: now.addingTimeInterval(-4 * 86_400)),
+        text: "请市住建委会同各区政府抓紧出台分摊参考标准，年底前在全市推开，并将落实情况报市政府。",
+        publicSummary: "批示要求市住建委会同各区抓紧出台分摊参考标准，年底前在全市推开。"),
+      by: Actor(role: .supervisor, id: "dc.supervisor"), at: now.addingTimeInterval(-3.5 * 86_400))
     try await store.recordAdoption(
       lift.id,
       NewAdoption(
@@ -88,6 +95,11 @@ extension Demo {
         round: round.id, message: lift.id, score: score, by: actor, at: now.addingTimeInterval(-2 * 86_400))
     }
     try await store.publishAwardRound(round.id, by: admin, at: now.addingTimeInterval(-86_400))
+    try await store.recordAdoption(
+      lift.id,
+      NewAdoption(
+        measure: "全市 36 个街道的协调服务点全部运行，今年已有 112 个单元按参考标准达成分摊协议并开工。", progress: 100),
+      by: handler, at: now.addingTimeInterval(-12 * 3_600))
     return 3
   }
 

@@ -217,6 +217,8 @@ enum StaffURL: Sendable, Equatable {
   case openProposal(Parameter<UUID>)
   case evaluateProposal(Parameter<UUID>)
   case recordAdoption(Parameter<UUID>)
+  /// 领导批示 on a suggestion.
+  case recordInstruction(Parameter<UUID>)
   /// 建议评奖: the rounds (and a new one), one round's nominees, a score, publication.
   case awards
   case awardRound(Parameter<UUID>)
@@ -268,6 +270,7 @@ enum StaffURL: Sendable, Equatable {
     case .openProposal(let id): ["messages", .uuid("id", id), "proposal"]
     case .evaluateProposal(let id): ["messages", .uuid("id", id), "proposal", "evaluation"]
     case .recordAdoption(let id): ["messages", .uuid("id", id), "proposal", "adoptions"]
+    case .recordInstruction(let id): ["messages", .uuid("id", id), "proposal", "instructions"]
     case .awards: ["awards"]
     case .awardRound(let id): ["awards", .uuid("id", id)]
     case .awardScore(let id): ["awards", .uuid("id", id), "scores"]
@@ -332,6 +335,7 @@ enum APIURL: Sendable, Equatable {
   case suggestionSupport(Parameter<UUID>)
   case suggestionEvaluation(Parameter<UUID>)
   case suggestionAdoptions(Parameter<UUID>)
+  case suggestionInstructions(Parameter<UUID>)
   case awards
   case award(Parameter<UUID>)
 
@@ -374,6 +378,7 @@ enum APIURL: Sendable, Equatable {
     case .suggestionSupport(let id): ["suggestions", .uuid("id", id), "supports"]
     case .suggestionEvaluation(let id): ["suggestions", .uuid("id", id), "evaluation"]
     case .suggestionAdoptions(let id): ["suggestions", .uuid("id", id), "adoptions"]
+    case .suggestionInstructions(let id): ["suggestions", .uuid("id", id), "instructions"]
     case .awards: ["suggestions", "awards"]
     case .award(let id): ["suggestions", "awards", .uuid("id", id)]
     }

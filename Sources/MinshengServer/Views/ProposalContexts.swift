@@ -59,6 +59,13 @@ struct ProposalView: Encodable, Sendable {
   var outcomeDate: String
   var reason: [String]
   var adoptions: [AdoptionView]
+  var instructions: [InstructionView]
+}
+
+/// 领导批示 as the public reads it: who and when, and the office's summary.
+struct InstructionView: Encodable, Sendable {
+  var line: String
+  var summary: [String]
 }
 
 struct AdoptionView: Encodable, Sendable {
@@ -96,13 +103,14 @@ extension ProposalItem {
 
 extension ProposalView {
   init(
-    _ item: PublicProposal, campaign: Campaign?, adoptions: [Adoption], names: ReferenceNames, language: Language
+    _ item: PublicProposal, campaign: Campaign?, adoptions: [Adoption], instructions: [ProposalInstruction],
+    names: ReferenceNames, language: Language
   ) {
     let proposal = item.proposal
     self.init(
       campaign: campaign?.title ?? "", campaignURL: campaign.map { SiteURL.campaign(.value($0.id)).path } ?? "",
       proposal: MessageView.paragraphs(proposal.proposal), benefit: MessageView.paragraphs(proposal.benefit),
-      stage: language.name(item.stage), stageClass: item.stage.rawValue,
+      stage: language.name(item.state), stageClass: item.stage.rawValue,
       supports: language.text("proposal_supports", ["count": .number(proposal.supports)]),
       supportURL: proposal.outcome == nil && item.message.closure == nil
         ? SiteURL.support(.value(item.message.id)).path : "",
@@ -118,6 +126,12 @@ extension ProposalView {
           link: step.link ?? "", progress: step.progress,
           progressText: language.text("adoption_progress", ["progress": .number(step.progress)]),
           date: language.date(step.createdAt))
+      },
+      instructions: instructions.map {
+        InstructionView(
+          line: language.text(
+            "instruction_public_line", ["date": .plain($0.givenOn.description), "leader": .plain($0.leader)]),
+          summary: MessageView.paragraphs(PrivacyMask.mask($0.publicSummary ?? "")))
       })
   }
 }

@@ -29,7 +29,10 @@ enum TimelineText {
         event.payload["outcome"].flatMap(ProposalOutcome.init(rawValue:)).map(language.name) ?? "")
       return language.text("event_proposal_evaluated", ["unit": actor, "outcome": outcome])
     case .awarded: return language.text("event_awarded")
+    case .proposalInstructed:
+      return language.text("event_proposal_instructed", ["leader": .plain(event.payload["leader"] ?? "")])
     case .adoptionRecorded:
+      if event.payload["implemented"] == "true" { return language.text("event_adoption_implemented") }
       return language.text("event_adoption_recorded", ["progress": .plain(event.payload["progress"] ?? "")])
     case .workflow(let action):
       switch action {

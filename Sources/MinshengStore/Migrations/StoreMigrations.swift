@@ -70,5 +70,6 @@ public enum StoreMigrations {
     M0064_KeysVerifyPhones(),
     M0065_AwardNames(),
     M0066_ProposalRedaction(),
+    M0067_ProposalInstructions(),
   ]
 }

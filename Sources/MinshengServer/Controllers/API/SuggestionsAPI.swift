@@ -107,15 +107,17 @@ struct SuggestionsAPI: Sendable {
     var benefit: String
     var supports: Int
     var stage: ProposalStage
+    var state: String
     var outcome: ProposalOutcome?
     var outcomeReason: String?
     var evaluatedAt: Date?
     var evaluatedBy: UUID?
     var createdAt: Date
     var adoptions: [AdoptionBody]
+    var instructions: [InstructionBody]
 
     enum CodingKeys: String, CodingKey {
-      case id, serial, title, body, author, proposal, benefit, supports, stage, outcome, adoptions
+      case id, serial, title, body, author, proposal, benefit, supports, stage, state, outcome, adoptions, instructions
       case campaignID = "campaign_id"
       case outcomeReason = "outcome_reason"
       case evaluatedAt = "evaluated_at"
@@ -123,7 +125,7 @@ struct SuggestionsAPI: Sendable {
       case createdAt = "created_at"
     }
 
-    init(_ item: PublicProposal, adoptions: [Adoption]) {
+    init(_ item: PublicProposal, adoptions: [Adoption], instructions: [ProposalInstruction]) {
       id = item.message.id
       serial = item.message.serial.description
       title = item.message.title
@@ -134,12 +136,35 @@ struct SuggestionsAPI: Sendable {
       benefit = item.proposal.benefit
       supports = item.proposal.supports
       stage = item.stage
+      state = item.state.rawValue
       outcome = item.proposal.outcome
       outcomeReason = item.proposal.outcomeReason
       evaluatedAt = item.proposal.evaluatedAt
       evaluatedBy = item.proposal.evaluatedBy
       createdAt = item.proposal.createdAt
       self.adoptions = adoptions.map(AdoptionBody.init)
+      self.instructions = instructions.map(InstructionBody.init)
+    }
+  }
+
+  /// 领导批示 as the public reads it: the leader, the day, the office's summary; never its words.
+  struct InstructionBody: Content {
+    var id: UUID
+    var leader: String
+    var givenOn: String
+    var publicSummary: String?
+
+    enum CodingKeys: String, CodingKey {
+      case id, leader
+      case givenOn = "given_on"
+      case publicSummary = "public_summary"
+    }
+
+    init(_ instruction: ProposalInstruction) {
+      id = instruction.id
+      leader = instruction.leader
+      givenOn = instruction.givenOn.description
+      publicSummary = instruction.publicSummary.map(PrivacyMask.mask)
     }
   }
 
@@ -208,7 +233,7 @@ struct SuggestionsAPI: Sendable {
     let items = try await store.publicProposals(
       campaign: query.campaign, stage: query.stage, before: before, limit: min(limit, 100))
     return SuggestionList(
-      suggestions: items.map { SuggestionBody($0, adoptions: []) },
+      suggestions: items.map { SuggestionBody($0, adoptions: [], instructions: []) },
       nextBefore: items.count == min(limit, 100)
         ? items.last.map { TimeCursor.text($0.proposal.createdAt) } : nil)
   }
@@ -217,7 +242,7 @@ struct SuggestionsAPI: Sendable {
   /// else, private ones included.
   func show(_ request: Request) async throws -> SuggestionBody {
     let (message, proposal) = try await publicSuggestion(request)
-    return SuggestionBody(store.publicProposal(message, proposal), adoptions: try await store.adoptions(of: message.id))
+    return try await suggestionBody(message, proposal)
   }
 
   struct SupportRequest: Content {
@@ -240,7 +265,7 @@ struct SuggestionsAPI: Sendable {
     let response = Response(status: .created)
     let current = try await store.message(message.id) ?? message
     try response.content.encode(
-      SuggestionBody(store.publicProposal(current, proposal), adoptions: try await store.adoptions(of: message.id)),
+      try await suggestionBody(current, proposal),
       as: .json)
     return response
   }
@@ -259,7 +284,7 @@ struct SuggestionsAPI: Sendable {
     let proposal = try await store.evaluateProposal(
       message.id, outcome: body.outcome, reason: body.reason, by: account.actor, at: context.clock())
     let current = try await store.message(message.id) ?? message
-    return SuggestionBody(store.publicProposal(current, proposal), adoptions: try await store.adoptions(of: message.id))
+    return try await suggestionBody(current, proposal)
   }
 
   struct AdoptionRequest: Content {
@@ -295,6 +320,44 @@ struct SuggestionsAPI: Sendable {
     let response = Response(status: .created)
     try response.content.encode(AdoptionBody(step), as: .json)
     return response
+  }
+
+  struct InstructionRequest: Content {
+    var leader: String
+    var givenOn: String
+    var text: String
+    var publicSummary: String?
+
+    enum CodingKeys: String, CodingKey {
+      case leader, text
+      case givenOn = "given_on"
+      case publicSummary = "public_summary"
+    }
+  }
+
+  /// `POST /api/v1/suggestions/{id}/instructions`: a leader's 批示, recorded by the office; 201 with
+  /// it as the public reads it.
+  func recordInstruction(_ request: Request) async throws -> Response {
+    let (account, message) = try await staffCase(request)
+    let body = try request.content.decode(InstructionRequest.self)
+    guard let day = LocalDate(body.givenOn) else {
+      throw ValidationError(field: "given_on", reason: .invalid(LocalizedText("form_date_hint")))
+    }
+    let instruction = try await store.recordInstruction(
+      message.id,
+      NewProposalInstruction(
+        leader: body.leader, givenOn: day, text: body.text, publicSummary: body.publicSummary ?? ""),
+      by: account.actor, at: context.clock())
+    let response = Response(status: .created)
+    try response.content.encode(InstructionBody(instruction), as: .json)
+    return response
+  }
+
+  /// A suggestion as anyone may see it, with its adoption steps and instructions.
+  private func suggestionBody(_ message: Message, _ proposal: Proposal) async throws -> SuggestionBody {
+    SuggestionBody(
+      store.publicProposal(message, proposal), adoptions: try await store.adoptions(of: message.id),
+      instructions: try await store.instructions(of: message.id))
   }
 
   private func publicSuggestion(_ request: Request) async throws -> (Message, Proposal) {

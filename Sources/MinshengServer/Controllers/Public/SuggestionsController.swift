@@ -137,6 +137,7 @@ struct SuggestionsController: Sendable {
       ProposalView(
         item, campaign: try await store.campaign(proposal.campaignID),
         adoptions: try await store.adoptions(of: message.id),
+        instructions: try await store.instructions(of: message.id),
         names: names, language: language)
     ]
   }

@@ -16,8 +16,11 @@ struct ProposalStaffView: Encodable, Sendable {
   var supports = ""
   var outcome = ""
   var reason: [String] = []
+  var state = ""
   var adoptions: [String] = []
+  var instructions: [String] = []
   var openURL = ""
+  var instructionURL = ""
   var evaluateURL = ""
   var adoptionURL = ""
   var campaigns: [Option] = []
@@ -44,6 +47,7 @@ extension CaseController {
     view.proposal = MessageView.paragraphs(proposal.proposal)
     view.benefit = MessageView.paragraphs(proposal.benefit)
     view.supports = language.text("proposal_supports", ["count": .number(proposal.supports)])
+    view.state = language.name(ProposalWorkflow.state(of: message, proposal))
     view.outcome = proposal.outcome.map(language.name) ?? ""
     view.reason = MessageView.paragraphs(proposal.outcomeReason ?? "")
     view.adoptions = try await store.adoptions(of: message.id).map {
@@ -53,6 +57,14 @@ extension CaseController {
           "date": .plain(language.date($0.createdAt)), "measure": .plain($0.measure),
           "progress": .number($0.progress),
         ])
+    }
+    view.instructions = try await store.instructions(of: message.id).map {
+      language.text(
+        "instruction_line",
+        ["date": .plain($0.givenOn.description), "leader": .plain($0.leader), "text": .plain($0.text)])
+    }
+    if ProposalRules.mayRecordInstruction(actor, message, proposal) == nil {
+      view.instructionURL = SiteURL.staff(.recordInstruction(.value(message.id))).path
     }
     if ProposalRules.mayEvaluate(actor, message, proposal) == nil {
       view.evaluateURL = SiteURL.staff(.evaluateProposal(.value(message.id))).path
@@ -78,6 +90,10 @@ extension CaseController {
     var document_date: String?
     var link: String?
     var progress: String?
+    var leader: String?
+    var given_on: String?
+    var text: String?
+    var public_summary: String?
   }
 
   /// `POST /staff/messages/{id}/proposal`: 转为人民建议.
@@ -114,6 +130,21 @@ extension CaseController {
         NewAdoption(
           measure: form.measure ?? "", documentTitle: form.document_title ?? "",
           documentNumber: form.document_number ?? "", documentDate: date, link: form.link ?? "", progress: progress),
+        by: actor, at: now)
+    }
+  }
+
+  /// `POST /staff/messages/{id}/proposal/instructions`: 领导批示.
+  func recordInstruction(_ request: Request) async throws -> Response {
+    try await proposalStep(request, done: "proposal_instructed") { id, form, actor, now in
+      let day = (form.given_on ?? "").isEmpty ? nil : form.given_on.flatMap(LocalDate.init)
+      if !(form.given_on ?? "").isEmpty, day == nil {
+        throw ValidationError(field: "given_on", reason: .invalid(LocalizedText("form_date_hint")))
+      }
+      try await store.recordInstruction(
+        id,
+        NewProposalInstruction(
+          leader: form.leader ?? "", givenOn: day, text: form.text ?? "", publicSummary: form.public_summary ?? ""),
         by: actor, at: now)
     }
   }
@@ -158,7 +189,8 @@ extension CaseController {
       "campaign": "campaign_label", "proposal": "proposal_text", "outcome": "proposal_outcome_label",
       "reason": "proposal_reason", "measure": "adoption_measure", "document_title": "adoption_document_title",
       "document_number": "adoption_document_number", "document_date": "adoption_document_date",
-      "link": "adoption_link", "progress": "adoption_progress_label",
+      "link": "adoption_link", "progress": "adoption_progress_label", "leader": "instruction_leader",
+      "given_on": "instruction_given_on", "text": "instruction_text", "public_summary": "instruction_public_summary",
     ]
     return keys[field].map { language.text($0) } ?? field
   }
