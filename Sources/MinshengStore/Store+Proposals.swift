@@ -106,7 +106,7 @@ extension Store {
     campaign: UUID? = nil, stage: ProposalStage? = nil, before: Date? = nil, limit: Int = 20
   ) async throws -> [PublicProposal] {
     var conditions = [SQLFragment("m.is_public = ? AND m.publication = 'published'", [.bool(true)])]
-    conditions.append(SQLFragment("(m.closure IS NULL OR m.closure NOT IN ('invalid', 'merged'))"))
+    conditions.append(SQLFragment("(m.closure IS NULL OR m.closure NOT IN ('invalid', 'merged', 'withdrawn'))"))
     if let campaign { conditions.append(SQLFragment("p.campaign_id = ?", [.uuid(campaign)])) }
     if let before { conditions.append(SQLFragment("p.created_at < ?", [.date(before)])) }
     switch stage {

@@ -134,7 +134,7 @@ struct BlockRollup: Codable, Sendable, Equatable {
       let closure = row.closure.flatMap(Closure.init(rawValue:))
       owners(RollupOwnedRow(leader: row.leader, unit: row.unit, level: nil)) { owner in
         owner.received += 1
-        if closure != .merged && closure != .invalid { owner.countable += 1 }
+        if closure != .merged && closure != .invalid && closure != .withdrawn { owner.countable += 1 }
         if let first = row.first_at {
           owner.replied += 1
           let tenths = Int((max(0, first.timeIntervalSince(row.created_at)) / 360).rounded())

@@ -78,6 +78,7 @@ public enum Fixtures {
     case .note: .note(text: "已电话联系留言人")
     case .instruct: .instruct(text: "请住建委牵头，一周内拿出整改方案")
     case .answerDirectly: .answerDirectly(body: "您好，小区噪音问题可拨打 12345 或向街道反映，已为您登记。")
+    case .withdraw: .withdraw(reason: "问题已自行解决")
     }
   }
 

@@ -9,8 +9,9 @@ import Testing
   /// The allowed (state, step) pairs, written out by hand from the programme as `docs/suggestions.md`
   /// describes it, so that a change to the table has to be a change here too.
   static let allowed: Set<String> = [
-    "submitted/support", "submitted/send_to_evaluation", "submitted/merge", "submitted/mark_invalid",
-    "supported/support", "supported/send_to_evaluation", "supported/merge", "supported/mark_invalid",
+    "submitted/support", "submitted/send_to_evaluation", "submitted/withdraw", "submitted/merge",
+    "submitted/mark_invalid", "supported/support", "supported/send_to_evaluation", "supported/withdraw",
+    "supported/merge", "supported/mark_invalid",
     "evaluating/support", "evaluating/evaluate", "evaluating/merge",
     "adopted/record_adoption", "partly_adopted/record_adoption", "implemented/record_adoption",
     "submitted/instruct", "supported/instruct", "evaluating/instruct", "adopted/instruct",
@@ -27,7 +28,7 @@ import Testing
   func everyRole_isAllowedExactlyWhenTheTableSaysSo(state: ProposalState, step: ProposalStep) {
     let expected: Set<Role> =
       switch step {
-      case .support: [.citizen]
+      case .support, .withdraw: [.citizen]
       case .sendToEvaluation: [.dispatcher, .admin, .system]
       case .evaluate, .recordAdoption: [.handler, .reviewer, .leader, .admin]
       case .instruct: [.dispatcher, .supervisor, .admin]
@@ -90,6 +91,8 @@ import Testing
     #expect(ProposalWorkflow.state(of: message, proposal) == .merged)
     message.closure = .invalid
     #expect(ProposalWorkflow.state(of: message, proposal) == .invalid)
+    message.closure = .withdrawn
+    #expect(ProposalWorkflow.state(of: message, proposal) == .withdrawn)
   }
 
   @Test func eachStep_leadsWhereTheTableSays() {
@@ -107,6 +110,8 @@ import Testing
     #expect(ProposalWorkflow.next(after: .recordAdoption, from: .partlyAdopted, progress: 100) == .implemented)
     #expect(ProposalWorkflow.next(after: .recordAdoption, from: .declined, progress: 100) == nil)
     #expect(ProposalWorkflow.next(after: .merge, from: .evaluating) == .merged)
+    #expect(ProposalWorkflow.next(after: .withdraw, from: .supported) == .withdrawn)
+    #expect(ProposalWorkflow.next(after: .withdraw, from: .evaluating) == nil)
     #expect(ProposalWorkflow.next(after: .markInvalid, from: .evaluating) == nil)
     #expect(ProposalWorkflow.next(after: .instruct, from: .declined) == .declined)
     #expect(ProposalWorkflow.next(after: .instruct, from: .merged) == nil)

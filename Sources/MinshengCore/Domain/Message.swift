@@ -105,6 +105,8 @@ public enum Closure: String, Sendable, Codable, CaseIterable {
   case invalid
   /// Merged into another message (并单); it follows its parent to the end.
   case merged
+  /// Withdrawn by its author before it was dispatched (撤回).
+  case withdrawn
 }
 
 /// 留言: a citizen's message, the case that the workflow carries to a final state.

@@ -5,7 +5,7 @@ import Foundation
 public enum ProposalRules {
   /// Final states in which nothing more happens to a suggestion.
   static func isDead(_ message: Message) -> Bool {
-    message.closure == .invalid || message.closure == .merged
+    message.closure == .invalid || message.closure == .merged || message.closure == .withdrawn
   }
 
   /// 转为人民建议: the dispatching office (or an administrator) makes a 建议 message a suggestion of a

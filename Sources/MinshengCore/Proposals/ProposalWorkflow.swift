@@ -22,13 +22,15 @@ public enum ProposalState: String, Sendable, CaseIterable, Named {
   case declined
   /// 已落实: an adoption step reached 100%.
   case implemented
+  /// 已撤回: its author withdrew it before it was sent to a unit.
+  case withdrawn
   /// 已合并: its message was merged into another (并单).
   case merged
   /// 无效: its message was marked invalid.
   case invalid
 
   /// Whether nothing more happens to it.
-  public var isFinal: Bool { self == .merged || self == .invalid }
+  public var isFinal: Bool { self == .withdrawn || self == .merged || self == .invalid }
 }
 
 /// A step on a suggestion. The steps the message's own workflow takes (交办, 并单, 无效) are listed
@@ -44,6 +46,8 @@ public enum ProposalStep: String, Sendable, CaseIterable {
   case recordAdoption = "record_adoption"
   /// 领导批示: a leader's instruction, recorded by the office.
   case instruct
+  /// 撤回: its author, before it is sent to a unit.
+  case withdraw
   /// 并单
   case merge
   /// 无效件
@@ -53,6 +57,7 @@ public enum ProposalStep: String, Sendable, CaseIterable {
   public var messageAction: Action? {
     switch self {
     case .sendToEvaluation: .assign
+    case .withdraw: .withdraw
     case .merge: .merge
     case .markInvalid: .markInvalid
     case .support, .evaluate, .recordAdoption, .instruct: nil
@@ -109,11 +114,13 @@ public enum ProposalWorkflow {
     var rules: [ProposalRule] = [
       .init(.submitted, .support, [.citizen], .byThreshold),
       .init(.submitted, .sendToEvaluation, sending, .to(.evaluating)),
+      .init(.submitted, .withdraw, [.citizen], .to(.withdrawn)),
       .init(.submitted, .merge, office, .to(.merged)),
       .init(.submitted, .markInvalid, office, .to(.invalid)),
 
       .init(.supported, .support, [.citizen], .unchanged),
       .init(.supported, .sendToEvaluation, sending, .to(.evaluating)),
+      .init(.supported, .withdraw, [.citizen], .to(.withdrawn)),
       .init(.supported, .merge, office, .to(.merged)),
       .init(.supported, .markInvalid, office, .to(.invalid)),
 
@@ -160,6 +167,7 @@ public enum ProposalWorkflow {
   /// The state of a suggestion, from its own record and its message.
   public static func state(of message: Message, _ proposal: Proposal) -> ProposalState {
     switch message.closure {
+    case .withdrawn: return .withdrawn
     case .merged: return .merged
     case .invalid: return .invalid
     default: break

@@ -123,7 +123,7 @@ public struct CaseFacts: Sendable, Equatable, Identifiable {
   }
 
   /// Neither merged into another case (并单) nor ruled invalid: what counts as a case at all.
-  public var isCountable: Bool { closure != .merged && closure != .invalid }
+  public var isCountable: Bool { closure != .merged && closure != .invalid && closure != .withdrawn }
 }
 
 /// The facts as the roll-ups keep them, with short keys: what the KPIs read (not the title, nor the

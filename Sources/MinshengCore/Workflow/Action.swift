@@ -56,6 +56,9 @@ public enum Action: String, Sendable, Codable, CaseIterable {
   case answerDirectly = "answer_directly"
   /// 领导批示: a leader's (or the supervision office's) instruction on a case, shown to the units.
   case instruct
+  /// 撤回: the author withdraws the message before it is dispatched (the matter solved itself, or
+  /// written by mistake); it is closed as withdrawn and counts in no unit's figures.
+  case withdraw
 }
 
 /// An action with what it needs: the unit, the reason, the reply text, the scores.
@@ -89,6 +92,7 @@ public enum Command: Sendable, Equatable {
   case note(text: String, contact: ContactRecord? = nil)
   case answerDirectly(body: String)
   case instruct(text: String)
+  case withdraw(reason: String? = nil)
 
   /// The action this command performs.
   public var action: Action {
@@ -119,6 +123,7 @@ public enum Command: Sendable, Equatable {
     case .note: .note
     case .answerDirectly: .answerDirectly
     case .instruct: .instruct
+    case .withdraw: .withdraw
     }
   }
 
@@ -127,7 +132,7 @@ public enum Command: Sendable, Equatable {
     switch self {
     case .assign(_, _, let text, _), .reassign(_, _, let text, _): text
     case .accept(let text), .approveExtension(_, let text), .approveReply(let text, _), .grantReopen(let text),
-      .merge(_, let text), .remind(let text):
+      .merge(_, let text), .remind(let text), .withdraw(let text):
       text
     case .returnToDispatcher(let text, _), .rejectReturn(let text), .transfer(_, _, let text, _),
       .requestExtension(_, let text), .denyExtension(let text), .sendBackReply(let text),

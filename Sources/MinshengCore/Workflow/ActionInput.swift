@@ -51,6 +51,7 @@ extension Action {
     case .supervise, .instruct: [(.note, true)]
     case .note: [(.contact, false), (.note, true)]
     case .evaluate: []
+    case .withdraw: [(.reason, false)]
     }
   }
 }
@@ -157,6 +158,7 @@ public struct ActionInput: Sendable, Equatable {
       return .note(text: text, contact: ContactRecord(kind: contactKind, at: try required(contactedAt, .contact)))
     case .instruct: return .instruct(text: try required(note, .note))
     case .answerDirectly: return .answerDirectly(body: try reply())
+    case .withdraw: return .withdraw(reason: reason)
     case .evaluate:
       throw ValidationError(field: "action", reason: .invalid(LocalizedText("error_evaluate_by_author")))
     }

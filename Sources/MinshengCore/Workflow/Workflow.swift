@@ -137,7 +137,7 @@ public enum Workflow {
     case .supervise:
       payload["answer_due"] = Self.timestamp(policy.supervisionAnswer.deadline(after: now, in: calendar))
     case .rejectReturn, .denyExtension, .reply, .sendBackReply,
-      .declineReopen, .close, .markInvalid, .remind, .contribute, .note, .instruct, .answerSupervision:
+      .declineReopen, .close, .markInvalid, .remind, .contribute, .note, .instruct, .answerSupervision, .withdraw:
       break
     }
 
@@ -173,6 +173,7 @@ public enum Workflow {
     case .declineReopen: .reopenDeclined
     case .markInvalid: .invalid
     case .merge: .merged
+    case .withdraw: .withdrawn
     case .close: actor.role == .system ? .unevaluated : .closedByDispatcher
     default: .closedByDispatcher
     }

@@ -67,6 +67,7 @@ extension Workflow {
       .init(.received, .supervise, [.supervisor, .system], .unchanged, .internal),
       .init(.received, .instruct, [.supervisor, .admin], .unchanged, .internal),
       .init(.received, .note, [.dispatcher, .supervisor, .admin], .unchanged, .internal),
+      .init(.received, .withdraw, [.citizen], .to(.closed), .public),
 
       .init(.assigned, .accept, [.handler], .to(.accepted), .public),
       .init(.assigned, .returnToDispatcher, [.handler], .to(.returned), .internal),

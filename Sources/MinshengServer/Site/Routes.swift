@@ -84,6 +84,7 @@ struct Routes: Sendable {
     routes.on(.POST, .trackEvaluate, use: track.evaluate)
     routes.on(.POST, .trackThanks, use: track.thank)
     routes.on(.POST, .trackForget, use: track.forget)
+    routes.on(.POST, .trackWithdraw, use: track.withdraw)
     routes.on(.GET, .account, use: account.account)
     routes.on(.POST, .accountCode, use: account.sendCode)
     routes.on(.POST, .accountLogin, use: account.login)

@@ -24,6 +24,8 @@ enum SiteURL: Sendable, Equatable {
   case trackEvaluate
   case trackThanks
   case trackForget
+  /// 撤回: the author withdraws a message not yet dispatched.
+  case trackWithdraw
   case account
   case accountCode
   case accountLogin
@@ -82,6 +84,7 @@ enum SiteURL: Sendable, Equatable {
     case .trackEvaluate: ["track", "evaluate"]
     case .trackThanks: ["track", "thanks"]
     case .trackForget: ["track", "forget"]
+    case .trackWithdraw: ["track", "withdraw"]
     case .account: ["account"]
     case .accountCode: ["account", "code"]
     case .accountLogin: ["account", "login"]

@@ -20,6 +20,11 @@ extension Language {
   /// A status, an action, a role, a type … in this language.
   func name(_ value: some Named) -> String { catalogue(value.nameKey) }
 
+  /// A message's status as the public reads it: a closed one withdrawn by its author reads 已撤回.
+  func statusName(_ status: Status, closure: Closure?) -> String {
+    status == .closed && closure == .withdrawn ? text("status_withdrawn") : name(status)
+  }
+
   /// How long is left on a running deadline, or how far past it: 还剩 3 个工作日, 已超期 2 天.
   func timeLeft(_ deadline: DeadlineStatus) -> String? {
     guard deadline.phase != .none, deadline.due != nil else { return nil }

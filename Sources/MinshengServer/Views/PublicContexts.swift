@@ -30,7 +30,7 @@ struct MessageItem: Encodable, Sendable {
     serial = item.serial.description
     title = item.title
     type = language.name(item.type)
-    status = language.name(item.status)
+    status = language.statusName(item.status, closure: item.closure)
     statusClass = item.status.rawValue
     date = language.date(item.createdAt)
     board = Self.boardName(leader: item.leaderID, region: item.regionID, names: names)
@@ -277,6 +277,8 @@ struct TrackContent: Encodable, Sendable {
   var deadline: String
   var canEvaluate: Bool
   var canThank: Bool
+  /// Whether the author may still withdraw it (not yet dispatched).
+  var canWithdraw = false
   /// The five answers to each question, best first, as words (很满意 … 很不满意) with their scores.
   var scores: [Option]
   var errors: [String]
@@ -320,7 +322,8 @@ extension MessageView {
     func unitName(_ id: UUID?) -> String { id.flatMap { names.units[$0]?.name } ?? "" }
     self.init(
       id: item.id.uuidString.lowercased(), serial: item.serial.description, title: item.title,
-      paragraphs: Self.paragraphs(item.body), type: language.name(item.type), status: language.name(item.status),
+      paragraphs: Self.paragraphs(item.body), type: language.name(item.type),
+      status: language.statusName(item.status, closure: item.closure),
       statusClass: item.status.rawValue, created: language.dateTime(item.createdAt),
       board: item.leaderID == nil
         ? "" : MessageItem.boardName(leader: item.leaderID, region: item.regionID, names: names),

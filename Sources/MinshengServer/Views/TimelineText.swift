@@ -53,6 +53,7 @@ enum TimelineText {
       case .markInvalid: return language.text("event_invalid")
       case .merge: return language.text("event_merged")
       case .setUrgent: return language.text("event_urgent")
+      case .withdraw: return language.text("event_withdrawn")
       default: return language.name(event.to)
       }
     }

@@ -22,7 +22,9 @@ struct TrackController: Sendable {
   }
 
   /// What `?done=` may confirm, and the text that says so.
-  static let confirmations = ["evaluated": "track_done_evaluated", "thanked": "track_done_thanked"]
+  static let confirmations = [
+    "evaluated": "track_done_evaluated", "thanked": "track_done_thanked", "withdrawn": "track_done_withdrawn",
+  ]
 
   /// The message this browser follows: by the tracking code in its cookie, or a message opened from
   /// 我的留言 whose mobile number is the one the citizen's session verified.
@@ -63,6 +65,7 @@ struct TrackController: Sendable {
         }
         ?? ""
       content.canEvaluate = file.item.status == .replied
+      content.canWithdraw = Workflow.rule(from: file.item.status, action: .withdraw)?.roles.contains(.citizen) == true
       content.canThank =
         !file.replies.isEmpty && file.thanks == nil && [.replied, .closed, .reopenRequested].contains(file.item.status)
       if file.item.isPublic { content.publication = language.text("publication_" + file.item.publication.rawValue) }
@@ -135,6 +138,36 @@ struct TrackController: Sendable {
     return request.redirect(to: SiteURL.track.path(query: [("done", "evaluated")]), redirectType: .normal)
   }
 
+  struct WithdrawForm: Decodable {
+    var _csrf: String?
+    var reason: String?
+  }
+
+  /// `POST /track/withdraw`: 撤回 — the author withdraws a message not yet dispatched, with an
+  /// optional reason for the office; it is closed as withdrawn.
+  func withdraw(_ request: Request) async throws -> Response {
+    let form = (try? request.content.decode(WithdrawForm.self)) ?? WithdrawForm()
+    try request.checkFormToken(form._csrf)
+    guard let message = try await trackedMessage(request) else {
+      return request.redirect(to: SiteURL.track.path, redirectType: .normal)
+    }
+    let reason = (form.reason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    do {
+      if reason.count > 500 { throw ValidationError(field: "reason", reason: .tooLong(max: 500)) }
+      try await context.store.perform(
+        .withdraw(reason: reason.isEmpty ? nil : reason), on: message.id, by: Actor(role: .citizen, id: "citizen"),
+        at: context.clock(), expectedVersion: message.version)
+    } catch {
+      let mapped = MappedError.of(error)
+      guard mapped.status.code < 500 else { throw error }
+      let language = request.pageLanguage
+      return try await page(
+        request, message: try await context.store.message(message.id) ?? message,
+        errors: mapped.messages(in: language) { Self.label($0, language) }, status: mapped.status)
+    }
+    return request.redirect(to: SiteURL.track.path(query: [("done", "withdrawn")]), redirectType: .normal)
+  }
+
   struct ThanksForm: Decodable {
     var _csrf: String?
     var author: String?
@@ -172,7 +205,7 @@ struct TrackController: Sendable {
   static func label(_ field: String, _ language: Language) -> String {
     [
       "resolution": language.text("resolution"), "attitude": language.text("attitude"), "speed": language.text("speed"),
-      "comment": language.text("comment"),
+      "comment": language.text("comment"), "reason": language.text("withdraw_reason"),
     ][field] ?? field
   }
 }
