@@ -41,6 +41,16 @@ extension Store {
     suggestion prediction: CategorySuggestion? = nil, images: [Data] = [], origin: IntakeOrigin? = nil,
     fingerprint: Fingerprint? = nil, partnerKey: UUID? = nil
   ) async throws -> Submission {
+    try await submit(
+      input, by: actor, at: now, suggestion: prediction, images: images, origin: origin, fingerprint: fingerprint,
+      partnerKey: partnerKey, sources: [])
+  }
+
+  /// `submit`, and for a referred suggestion (热点转办) the messages it came from, in the same transaction.
+  func submit(
+    _ input: NewMessage, by actor: Actor, at now: Date, suggestion prediction: CategorySuggestion?, images: [Data],
+    origin: IntakeOrigin?, fingerprint: Fingerprint?, partnerKey: UUID?, sources: [UUID]
+  ) async throws -> Submission {
     let new = try input.validated()
     let checked = try Self.checkImages(images)
     if origin != nil { _ = try await screen(new) }
@@ -50,7 +60,13 @@ extension Store {
     }
     let intake = try await decideIntake(new, id: ids.newID(), at: now, prediction: prediction, origin: origin)
     let message = intake.message
-    let proposalRows = try await proposalStatements(new.proposal, of: message.id, at: now)
+    let proposalRows =
+      try await proposalStatements(new.proposal, of: message.id, at: now)
+      + sources.enumerated().map { position, source in
+        SQLFragment(
+          "INSERT INTO proposal_sources (message_id, source_id, position) VALUES (?, ?, ?)",
+          [.uuid(message.id), .uuid(source), .integer(Int64(position))])
+      }
     let code = ids.trackingCode()
     guard let normalizedCode = TrackingCode.normalized(code) else {
       throw StoreError.internal("the identifier source made an invalid tracking code")

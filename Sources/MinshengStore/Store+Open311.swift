@@ -14,7 +14,7 @@ public struct Open311Key: Sendable, Equatable {
   public var verifiesPhones: Bool = false
 
   /// The channels a partner key may be scoped to: every one but the site's own form and JSON API.
-  public static let channels: [Channel] = Channel.allCases.filter { $0 != .web && $0 != .api }
+  public static let channels: [Channel] = Channel.allCases.filter { $0 != .web && $0 != .api && $0 != .referral }
 }
 
 extension ReferenceChange {

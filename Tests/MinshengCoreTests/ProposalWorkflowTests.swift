@@ -130,6 +130,22 @@ import Testing
     #expect(good.leader == "分管副市长" && good.text == "请研究")
   }
 
+  @Test func aReferral_isChecked_andOnlyTheSupervisionOfficeRefers() throws {
+    let blank = TopicReferral(
+      title: " ", problem: "", proposal: "", unitID: nil, sourceIDs: (0..<21).map { _ in UUID() })
+    let error = try #require(throws: ValidationError.self) { try blank.validated() }
+    #expect(Set(error.problems.map(\.field)) == ["title", "body", "proposal", "unit", "sources"])
+    let source = UUID()
+    let good = try TopicReferral(
+      title: " 夜间施工 ", problem: "三件", proposal: "统一审批", unitID: UUID(), sourceIDs: [source, source]
+    ).validated()
+    #expect(good.title == "夜间施工" && good.sourceIDs == [source])
+    for role in Role.allCases {
+      let refusal = ProposalRules.mayReferTopic(Actor(role: role, id: "x"))
+      #expect((refusal == nil) == [.supervisor, .admin].contains(role), "\(role)")
+    }
+  }
+
   @Test func docsSuggestions_printsTheTableAsItIs() throws {
     let docs = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

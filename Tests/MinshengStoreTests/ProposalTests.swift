@@ -257,4 +257,31 @@ import Testing
       #expect(try await store.verifyAudit().isIntact)
     }
   }
+
+  @Test(arguments: TestDatabase.available)
+  func aReferral_needsAKnownUnit_andKeepsOnlyKnownSources(db: TestDatabase) async throws {
+    try await db.withStore { store in
+      let world = try await SeededWorld.create(in: store)
+      let now = Fixtures.now
+      let source = try await store.submit(Fixtures.newMessage(leader: world.secretary.id), at: now).message.id
+      let supervisor = Actor(role: .supervisor, id: "dc-supervisor")
+      var referral = TopicReferral(
+        title: "夜间施工集中反映", problem: "近期多件。", proposal: "统一审批。", unitID: UUID(), sourceIDs: [UUID(), source])
+      let unknown = try await #require(throws: ValidationError.self) {
+        try await store.referTopic(referral, by: supervisor, at: now)
+      }
+      #expect(unknown.problems.map(\.field) == ["unit"])
+      await #expect(throws: StoreError.self) { try await store.referTopic(referral, by: world.dispatcher, at: now) }
+      referral.unitID = world.housing.id
+      let message = try await store.referTopic(referral, by: supervisor, at: now)
+      #expect(message.status == .assigned && message.channel == .referral && message.contact.phone.isEmpty)
+      #expect(try await store.proposalSources(of: message.id).map(\.id) == [source])
+      #expect(try await store.proposal(message.id)?.campaignID == Campaign.generalID)
+      let events = try await store.events(of: message.id)
+      #expect(events.map(\.draft.actor.role) == [.supervisor, .system])
+      #expect(events.last?.draft.note?.contains("1 件") == true)
+      try await store.sealAllEvents()
+      #expect(try await store.verifyAudit().isIntact)
+    }
+  }
 }

@@ -31,6 +31,8 @@ public enum Channel: String, Sendable, Codable, CaseIterable, Named {
   case imported
   /// Followed up from social-media comments.
   case social
+  /// 热点转办: a suggestion the supervision office wrote from a hot topic and referred to a unit.
+  case referral
 }
 
 /// 位置: where the matter is; coordinates are optional WGS84.

@@ -128,7 +128,7 @@ extension Channel {
   func reachesAuthorWithoutPhone(email: String?) -> Bool {
     switch self {
     case .app, .mailbox: email != nil
-    case .social, .imported: true
+    case .social, .imported, .referral: true
     case .web, .api, .hotline: false
     }
   }

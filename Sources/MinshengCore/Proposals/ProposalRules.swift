@@ -23,6 +23,12 @@ public enum ProposalRules {
     }
   }
 
+  /// 热点转办: the supervision office (or an administrator), who watch the hot topics, refer one to a
+  /// unit as a suggestion.
+  public static func mayReferTopic(_ actor: Actor) -> LocalizedText? {
+    [.supervisor, .admin].contains(actor.role) ? nil : LocalizedText("error_proposal_role")
+  }
+
   /// 附议: a citizen with a verified number supports a public suggestion not yet evaluated.
   public static func maySupport(_ message: Message, _ proposal: Proposal) -> LocalizedText? {
     guard message.isShownPublicly, !isDead(message) else { return LocalizedText("error_support_closed") }

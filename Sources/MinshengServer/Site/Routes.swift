@@ -23,6 +23,7 @@ struct Routes: Sendable {
   let admin: AdminController
   let dashboard: DashboardController
   let bulk: SupervisionBulk
+  let referrals: ReferralController
   let awards: AwardsController
   let messages: MessagesAPI
   let suggestionsAPI: SuggestionsAPI
@@ -55,6 +56,7 @@ struct Routes: Sendable {
     admin = AdminController(pages: pages)
     dashboard = DashboardController(pages: pages)
     bulk = SupervisionBulk(pages: pages)
+    referrals = ReferralController(pages: pages)
     awards = AwardsController(pages: pages)
     messages = MessagesAPI(context: context)
     suggestionsAPI = SuggestionsAPI(context: context)
@@ -119,6 +121,8 @@ struct Routes: Sendable {
     routes.on(.GET, .staff(.inbox), use: queues.inbox)
     routes.on(.GET, .staff(.supervision), use: queues.supervision)
     routes.on(.POST, .staff(.supervisionBulk), use: bulk.submit)
+    routes.on(.GET, .staff(.referral), use: referrals.form)
+    routes.on(.POST, .staff(.referral), use: referrals.submit)
     routes.on(.POST, .staff(.noticesRead), use: bulk.markRead)
     routes.on(.GET, .staff(.search), use: staffSearch.search)
     routes.on(.GET, .staff(.intake), use: intake.form)

@@ -202,6 +202,8 @@ enum StaffURL: Sendable, Equatable {
   case supervision
   /// 批量催办、督办: the cases ticked on the supervision board.
   case supervisionBulk
+  /// 热点转办: a hot topic referred to a unit as a suggestion.
+  case referral
   /// 标为已读: the inbox's notices.
   case noticesRead
   case intake
@@ -254,6 +256,7 @@ enum StaffURL: Sendable, Equatable {
     case .inbox: ["inbox"]
     case .supervision: ["supervision"]
     case .supervisionBulk: ["supervision", "bulk"]
+    case .referral: ["supervision", "referral"]
     case .noticesRead: ["notices", "read"]
     case .intake: ["intake"]
     case .moderation: ["moderation"]

@@ -100,6 +100,8 @@ struct TopicView: Encodable, Sendable {
   var growth: String
   /// Up to three of its messages, each linked to its case.
   var items: [Item]
+  /// 热点转办: the form that refers it to a unit as a suggestion ("" for a viewer who may not).
+  var referURL = ""
 
   struct Item: Encodable, Sendable {
     var title: String

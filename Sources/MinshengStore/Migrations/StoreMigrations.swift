@@ -71,5 +71,6 @@ public enum StoreMigrations {
     M0065_AwardNames(),
     M0066_ProposalRedaction(),
     M0067_ProposalInstructions(),
+    M0068_ProposalSources(),
   ]
 }

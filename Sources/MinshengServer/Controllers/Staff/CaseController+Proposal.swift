@@ -19,6 +19,8 @@ struct ProposalStaffView: Encodable, Sendable {
   var state = ""
   var adoptions: [String] = []
   var instructions: [String] = []
+  /// 热点转办: the hot topic's messages it came from, those the viewer may read.
+  var sources: [TopicView.Item] = []
   var openURL = ""
   var instructionURL = ""
   var evaluateURL = ""
@@ -48,6 +50,9 @@ extension CaseController {
     view.benefit = MessageView.paragraphs(proposal.benefit)
     view.supports = language.text("proposal_supports", ["count": .number(proposal.supports)])
     view.state = language.name(ProposalWorkflow.state(of: message, proposal))
+    view.sources = try await store.proposalSources(of: message.id).filter { CaseAccess.mayRead(actor, $0) }.map {
+      TopicView.Item(title: $0.serial.description + " " + $0.title, url: SiteURL.staff(.message(.value($0.id))).path)
+    }
     view.outcome = proposal.outcome.map(language.name) ?? ""
     view.reason = MessageView.paragraphs(proposal.outcomeReason ?? "")
     view.adoptions = try await store.adoptions(of: message.id).map {

@@ -21,7 +21,8 @@ struct CaseController: Sendable {
       ? language.text("intake_done")
       : done == "draft"
         ? language.text("form_draft_saved")
-        : ["proposal_opened", "proposal_evaluated", "adoption_recorded", "proposal_instructed"].contains(done ?? "")
+        : ["proposal_opened", "proposal_evaluated", "adoption_recorded", "proposal_instructed", "referred"].contains(
+          done ?? "")
           ? language.text("done_" + (done ?? ""))
           : done.flatMap(Action.init(rawValue:)).map { language.text("action_done", ["action": .key($0.nameKey)]) }
             ?? ""

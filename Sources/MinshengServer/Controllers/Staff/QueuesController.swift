@@ -208,7 +208,11 @@ struct QueuesController: Sendable {
             TopicView.Item(
               title: example.title,
               url: example.id.flatMap(UUID.init(uuidString:)).map { SiteURL.staff(.message(.value($0))).path } ?? "")
-          })
+          },
+          referURL: ProposalRules.mayReferTopic(session.actor) == nil
+            ? SiteURL.staff(.referral).path(
+              query: [("label", topic.label), ("size", String(topic.size))]
+                + topic.examples.compactMap(\.id).map { ("source[]", $0) }) : "")
       }
     } else {
       content.topicsPending = true
