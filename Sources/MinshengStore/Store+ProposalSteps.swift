@@ -159,9 +159,10 @@ extension Store {
   /// 转化运用: a step of an adopted suggestion's adoption — the measure, its document, its progress.
   @discardableResult
   public func recordAdoption(
-    _ messageID: UUID, _ input: NewAdoption, by actor: Actor, at now: Date
+    _ messageID: UUID, _ input: NewAdoption, document file: DocumentFile? = nil, by actor: Actor, at now: Date
   ) async throws -> Adoption {
     let new = try input.validated()
+    let fileType = try file?.checked(field: "document_file")
     guard let message = try await message(messageID), let proposal = try await proposal(messageID) else {
       throw StoreError.notFound(.proposal)
     }
@@ -179,6 +180,12 @@ extension Store {
     var payload = ["adoption": adoption.id.uuidString, "progress": String(adoption.progress)]
     if completes { payload["implemented"] = "true" }
     var rows: [SideRow] = []
+    if let file, let fileType {
+      rows.append(
+        .statement(
+          Self.documentInsert(file, type: fileType, id: ids.newID(), owner: ("adoption", adoption.id), at: now)))
+      payload["document"] = "true"
+    }
     if completes {
       rows.append(
         .statement(

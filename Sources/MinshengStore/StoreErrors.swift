@@ -6,7 +6,7 @@ public enum StoredRecord: String, Sendable, Equatable, Named {
   case message, unit, region, leader, category, routingRule, knowledgeEntry, account, image, bannedWord
   case duplicateCandidate, thanksLetter, trackingCode, board, regionCode, unitCode, leaderCode, categoryCode
   case username, demonstration, secret, apiKey, webhook, token, holiday, honours
-  case campaign, proposal, support, awardRound, awardScore
+  case campaign, proposal, support, awardRound, awardScore, document
 
   public var nameKey: String { "record_" + rawValue }
 }

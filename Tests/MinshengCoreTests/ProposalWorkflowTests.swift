@@ -146,6 +146,17 @@ import Testing
     }
   }
 
+  @Test func aDocument_isCheckedByItsContent_andNamedSafely() throws {
+    #expect(try DocumentFile(fileName: "a", data: Data("%PDF-1.7".utf8)).checked(field: "f") == "application/pdf")
+    #expect(try DocumentFile(fileName: "a", data: Data([0xFF, 0xD8, 0xFF, 0xE0])).checked(field: "f") == "image/jpeg")
+    for refused in [Data(), Data("<html>".utf8), Data("PK\u{03}\u{04}".utf8), Data(count: DocumentFile.maxBytes + 1)] {
+      #expect(throws: ValidationError.self) { try DocumentFile(fileName: "a.pdf", data: refused).checked(field: "f") }
+    }
+    #expect(DocumentFile.displayName("C:\\文件\\标准\"v2\"\n.pdf", fallback: "x") == "标准v2.pdf")
+    #expect(DocumentFile.displayName(" / ", fallback: "文件") == "文件")
+    #expect(DocumentFile.displayName(String(repeating: "长", count: 150), fallback: "x").count == 100)
+  }
+
   @Test func docsSuggestions_printsTheTableAsItIs() throws {
     let docs = URL(fileURLWithPath: #filePath)
       .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -76,6 +76,7 @@ struct Routes: Sendable {
     throttled.on(.GET, .search, use: browse.list)
     routes.on(.GET, .message(.key), use: browse.show)
     routes.on(.GET, .media(.key), use: browse.media)
+    routes.on(.GET, .document(.key), use: suggestions.document)
     routes.on(.GET, .write, use: write.form)
     routes.on(.POST, .write, body: .collect(maxSize: "16mb"), use: write.write)
     // The code button posts the form without its images (URL-encoded): a few kilobytes.
@@ -139,7 +140,7 @@ struct Routes: Sendable {
     routes.on(.POST, .staff(.decideAppeal(.key)), use: cases.decideAppeal)
     routes.on(.POST, .staff(.openProposal(.key)), use: cases.openProposal)
     routes.on(.POST, .staff(.evaluateProposal(.key)), use: cases.evaluateProposal)
-    routes.on(.POST, .staff(.recordAdoption(.key)), use: cases.recordAdoption)
+    routes.on(.POST, .staff(.recordAdoption(.key)), body: .collect(maxSize: "16mb"), use: cases.recordAdoption)
     routes.on(.POST, .staff(.recordInstruction(.key)), use: cases.recordInstruction)
     routes.on(.GET, .staff(.media(.key)), use: cases.media)
     routes.on(.GET, .staff(.awards), use: awards.index)
@@ -155,7 +156,8 @@ struct Routes: Sendable {
     routes.on(.GET, .staff(.admin), use: admin.index)
     routes.on(.GET, .staff(.adminSection(.key)), use: admin.page)
     routes.on(.POST, .staff(.adminChange(.key, verb: .key)), use: admin.change)
-    routes.on(.POST, .staff(.adminChangeRow(.key, verb: .key, id: .key)), use: admin.change)
+    routes.on(
+      .POST, .staff(.adminChangeRow(.key, verb: .key, id: .key)), body: .collect(maxSize: "16mb"), use: admin.change)
 
     // Open311 GeoReport v2 (read side).
     throttled.on(.GET, .open311(.key), use: open311.resource)

@@ -49,6 +49,8 @@ enum SiteURL: Sendable, Equatable {
   case suggestions
   case campaign(Parameter<UUID>)
   case support(Parameter<UUID>)
+  /// A published document file (an adoption step's policy, a campaign's notice).
+  case document(Parameter<UUID>)
   /// 表彰奖励: the published rounds, and one round's winners.
   case awards
   case award(Parameter<UUID>)
@@ -103,6 +105,7 @@ enum SiteURL: Sendable, Equatable {
     case .suggestions: ["suggestions"]
     case .campaign(let id): ["suggestions", "campaigns", .uuid("id", id)]
     case .support(let id): ["suggestions", .uuid("id", id), "support"]
+    case .document(let id): ["documents", .uuid("id", id)]
     case .awards: ["suggestions", "awards"]
     case .award(let id): ["suggestions", "awards", .uuid("id", id)]
     case .media(let id): ["media", .uuid("id", id)]

@@ -15,6 +15,8 @@ struct SuggestionsContent: Encodable, Sendable {
   var tabs: [NavLink]
   var items: [ProposalItem]
   var olderURL: String
+  /// A campaign's published documents (its notice, a form to fill).
+  var documents: [DocumentLink] = []
 
   struct Fact: Encodable, Sendable {
     var label: String
@@ -62,6 +64,24 @@ struct ProposalView: Encodable, Sendable {
   var instructions: [InstructionView]
 }
 
+/// A published document file: its name, where to download it, its type and size.
+struct DocumentLink: Encodable, Sendable {
+  var name: String
+  var url: String
+  var meta: String
+
+  init(_ info: DocumentInfo, language: Language) {
+    name = info.fileName
+    url = SiteURL.document(.value(info.id)).path
+    let size =
+      info.byteCount >= 1_048_576
+      ? language.text("document_size_mb", ["mb": .plain(String(format: "%.1f", Double(info.byteCount) / 1_048_576))])
+      : language.text("document_size_kb", ["kb": .number(max(1, (info.byteCount + 1_023) / 1_024))])
+    meta = language.text(
+      "document_link_meta", ["type": .plain(info.fileExtension.uppercased()), "size": .plain(size)])
+  }
+}
+
 /// 领导批示 as the public reads it: who and when, and the office's summary.
 struct InstructionView: Encodable, Sendable {
   var line: String
@@ -70,6 +90,7 @@ struct InstructionView: Encodable, Sendable {
 
 struct AdoptionView: Encodable, Sendable {
   var measure: [String]
+  var files: [DocumentLink]
   var document: String
   var link: String
   var progress: Int
@@ -103,7 +124,8 @@ extension ProposalItem {
 
 extension ProposalView {
   init(
-    _ item: PublicProposal, campaign: Campaign?, adoptions: [Adoption], instructions: [ProposalInstruction],
+    _ item: PublicProposal, campaign: Campaign?, adoptions: [Adoption], documents: [UUID: [DocumentInfo]],
+    instructions: [ProposalInstruction],
     names: ReferenceNames, language: Language
   ) {
     let proposal = item.proposal
@@ -121,6 +143,7 @@ extension ProposalView {
       adoptions: adoptions.map { step in
         AdoptionView(
           measure: MessageView.paragraphs(PrivacyMask.mask(step.measure)),
+          files: (documents[step.id] ?? []).map { DocumentLink($0, language: language) },
           document: [step.documentTitle, step.documentNumber, step.documentDate?.description].compactMap { $0 }
             .joined(separator: " · "),
           link: step.link ?? "", progress: step.progress,

@@ -68,6 +68,7 @@ enum ReferenceTable: String, Sendable {
   case open311Keys = "open311_keys"
   case webhooks
   case proposalCampaigns = "proposal_campaigns"
+  case documents
   case awardRounds = "award_rounds"
   case awardScores = "award_scores"
 }

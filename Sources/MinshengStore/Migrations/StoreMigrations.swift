@@ -72,5 +72,6 @@ public enum StoreMigrations {
     M0066_ProposalRedaction(),
     M0067_ProposalInstructions(),
     M0068_ProposalSources(),
+    M0069_Documents(),
   ]
 }

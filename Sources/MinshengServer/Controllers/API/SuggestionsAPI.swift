@@ -72,9 +72,10 @@ struct SuggestionsAPI: Sendable {
     var link: String?
     var progress: Int
     var createdAt: Date
+    var documents: [DocumentBody]
 
     enum CodingKeys: String, CodingKey {
-      case id, measure, link, progress
+      case id, measure, link, progress, documents
       case unitID = "unit_id"
       case documentTitle = "document_title"
       case documentNumber = "document_number"
@@ -82,7 +83,8 @@ struct SuggestionsAPI: Sendable {
       case createdAt = "created_at"
     }
 
-    init(_ step: Adoption) {
+    init(_ step: Adoption, documents: [DocumentInfo] = []) {
+      self.documents = documents.map(DocumentBody.init)
       id = step.id
       unitID = step.unitID
       measure = PrivacyMask.mask(step.measure)
@@ -125,7 +127,10 @@ struct SuggestionsAPI: Sendable {
       case createdAt = "created_at"
     }
 
-    init(_ item: PublicProposal, adoptions: [Adoption], instructions: [ProposalInstruction]) {
+    init(
+      _ item: PublicProposal, adoptions: [Adoption], documents: [UUID: [DocumentInfo]] = [:],
+      instructions: [ProposalInstruction]
+    ) {
       id = item.message.id
       serial = item.message.serial.description
       title = item.message.title
@@ -142,8 +147,31 @@ struct SuggestionsAPI: Sendable {
       evaluatedAt = item.proposal.evaluatedAt
       evaluatedBy = item.proposal.evaluatedBy
       createdAt = item.proposal.createdAt
-      self.adoptions = adoptions.map(AdoptionBody.init)
+      self.adoptions = adoptions.map { AdoptionBody($0, documents: documents[$0.id] ?? []) }
       self.instructions = instructions.map(InstructionBody.init)
+    }
+  }
+
+  /// A published document file: its name, type, size and where to download it.
+  struct DocumentBody: Content {
+    var id: UUID
+    var name: String
+    var contentType: String
+    var byteCount: Int
+    var url: String
+
+    enum CodingKeys: String, CodingKey {
+      case id, name, url
+      case contentType = "content_type"
+      case byteCount = "byte_count"
+    }
+
+    init(_ info: DocumentInfo) {
+      id = info.id
+      name = info.fileName
+      contentType = info.contentType
+      byteCount = info.byteCount
+      url = SiteURL.document(.value(info.id)).path
     }
   }
 
@@ -355,8 +383,10 @@ struct SuggestionsAPI: Sendable {
 
   /// A suggestion as anyone may see it, with its adoption steps and instructions.
   private func suggestionBody(_ message: Message, _ proposal: Proposal) async throws -> SuggestionBody {
-    SuggestionBody(
-      store.publicProposal(message, proposal), adoptions: try await store.adoptions(of: message.id),
+    let adoptions = try await store.adoptions(of: message.id)
+    return SuggestionBody(
+      store.publicProposal(message, proposal), adoptions: adoptions,
+      documents: try await store.documents(of: adoptions.map(\.id)),
       instructions: try await store.instructions(of: message.id))
   }
 

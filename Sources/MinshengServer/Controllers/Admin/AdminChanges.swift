@@ -4,7 +4,7 @@ import MinshengStore
 import Vapor
 
 extension AdminController {
-  struct CalendarUpload: Decodable {
+  struct FileUpload: Decodable {
     var _csrf: String?
     var file: File?
   }
@@ -13,6 +13,8 @@ extension AdminController {
   struct Sent: Sendable {
     var fields: [String: String]
     var upload: Data?
+    /// The uploaded file's name as the browser sent it.
+    var uploadName = ""
 
     func text(_ name: String) -> String { fields[name]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
     func uuid(_ name: String) -> UUID? { UUID(uuidString: text(name)) }
@@ -33,10 +35,11 @@ extension AdminController {
     let id = request.parameters.get("id").map { UUID(uuidString: $0) }
     if case .some(.none) = id { throw PageError(.notFound, "error_page_not_found") }
     var sent = Sent(fields: [:])
-    if section == .rules, verb == "calendar" {
-      let form = (try? request.content.decode(CalendarUpload.self)) ?? CalendarUpload()
+    if (section == .rules && verb == "calendar") || (section == .campaigns && verb == "document") {
+      let form = (try? request.content.decode(FileUpload.self)) ?? FileUpload()
       sent.fields["_csrf"] = form._csrf
       sent.upload = form.file.map { Data($0.data.readableBytesView) }
+      sent.uploadName = form.file?.filename ?? ""
     } else {
       sent.fields = (try? request.content.decode([String: String].self)) ?? [:]
     }
@@ -132,6 +135,13 @@ extension AdminController {
       try await store.deleteWebhook(id, by: actor, at: now)
     case (.campaigns, "add", nil):
       _ = try await store.createCampaign(try Self.campaign(sent), by: actor, at: now)
+    case (.campaigns, "document", let id?):
+      guard let upload = sent.upload, !upload.isEmpty else { throw ValidationError(field: "file", reason: .missing) }
+      try await store.addCampaignDocument(
+        id,
+        DocumentFile(
+          fileName: DocumentFile.displayName(sent.uploadName, fallback: LocalizedText("record_document").chinese),
+          data: upload), by: actor, at: now)
     case (.regions, "add", nil):
       _ = try await store.createRegion(
         code: sent.text("code"), name: sent.text("name"), parent: sent.uuid("parent_id"), by: actor, at: now)

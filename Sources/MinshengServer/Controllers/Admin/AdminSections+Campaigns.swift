@@ -8,10 +8,12 @@ extension AdminSections {
   func campaigns(_ names: ReferenceNames, _ options: AdminOptions) async throws -> ([AdminTable], [AdminForm]) {
     let section = Section.campaigns
     let counts = try await store.campaignCounts()
+    let campaigns = try await store.campaigns()
+    let files = try await store.documents(of: campaigns.map(\.id))
     let table = AdminTable(
       id: "campaigns", title: text("admin_campaigns_table"),
-      headers: headers(["title", "period", "units", "support_threshold", "proposals"]),
-      rows: try await store.campaigns().map { campaign in
+      headers: headers(["title", "period", "units", "support_threshold", "proposals", "documents"]),
+      rows: campaigns.map { campaign in
         AdminRow(
           id: campaign.id.uuidString.lowercased(),
           cells: [
@@ -24,7 +26,15 @@ extension AdminSections {
                 "total": .number(counts[campaign.id]?.total ?? 0),
                 "adopted": .number(counts[campaign.id]?.adopted ?? 0),
               ]),
-          ], forms: [])
+            (files[campaign.id] ?? []).isEmpty ? "—" : language.list((files[campaign.id] ?? []).map(\.fileName)),
+          ],
+          forms: [
+            AdminForm(
+              id: "campaign-document-" + campaign.id.uuidString.lowercased(), title: text("admin_campaign_document"),
+              action: section.change("document", campaign.id), submit: text("admin_upload"),
+              intro: text("admin_campaign_document_intro"), multipart: true,
+              fields: [.file("file", text("admin_campaign_document_file"))])
+          ])
       })
     let add = AdminForm(
       id: "campaign-add", title: text("admin_add_campaign"), action: section.change("add"), isAdd: true,

@@ -61,12 +61,15 @@ struct SuggestionsController: Sendable {
           value: language.text("campaign_threshold_value", ["count": .number(threshold)])))
     }
     let url = SiteURL.campaign(.value(id))
-    let content = SuggestionsContent(
+    var content = SuggestionsContent(
       heading: campaign.title, paragraphs: MessageView.paragraphs(campaign.description), facts: facts,
       writeURL: phase == .open ? SiteURL.write.path(query: [("campaign", id.uuidString.lowercased())]) : "",
       campaigns: [], tabs: Self.tabs(url, current: stage, language: language),
       items: items.map { ProposalItem($0, campaigns: [id: campaign], language: language) },
       olderURL: Self.olderURL(url, stage: stage, items: items))
+    content.documents = (try await context.store.documents(of: [id])[id] ?? []).map {
+      DocumentLink($0, language: language)
+    }
     return try await context.renderer.render(
       request, "public/suggestions", title: campaign.title, content, cacheable: true)
   }
@@ -125,6 +128,27 @@ struct SuggestionsController: Sendable {
       request, "public/support", title: language.text("support_title"), content, status: status)
   }
 
+  /// `GET /documents/{id}`: a published document file, downloaded under a safe name (the name the
+  /// office gave it as `filename*`), never run by the browser; 404 for one not (or no longer) public.
+  func document(_ request: Request) async throws -> Response {
+    guard let id = request.parameters.get("id", as: UUID.self), let document = try await context.store.document(id),
+      try await context.store.isDocumentPublic(document)
+    else { throw StoreError.notFound(.document) }
+    let info = document.info
+    var headers = HTTPHeaders()
+    headers.replaceOrAdd(name: .contentType, value: info.contentType)
+    let safe = "minsheng-\(info.id.uuidString.lowercased()).\(info.fileExtension)"
+    // RFC 5987: every byte but ASCII letters, digits and -._~ percent-encoded.
+    let plain = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    let given = info.fileName.addingPercentEncoding(withAllowedCharacters: plain) ?? safe
+    headers.replaceOrAdd(
+      name: .contentDisposition, value: "attachment; filename=\"\(safe)\"; filename*=UTF-8''\(given)")
+    headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+    headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'none'; sandbox")
+    headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+    return Response(status: .ok, headers: headers, body: .init(data: document.data))
+  }
+
   /// The section of a message page for a suggestion, or nothing for any other message.
   static func view(
     of message: PublicCase, store: Store, names: ReferenceNames, language: Language
@@ -133,11 +157,12 @@ struct SuggestionsController: Sendable {
       let full = try await store.message(message.id)
     else { return [] }
     let item = store.publicProposal(full, proposal)
+    let adoptions = try await store.adoptions(of: message.id)
+    let documents = try await store.documents(of: adoptions.map(\.id))
     return [
       ProposalView(
         item, campaign: try await store.campaign(proposal.campaignID),
-        adoptions: try await store.adoptions(of: message.id),
-        instructions: try await store.instructions(of: message.id),
+        adoptions: adoptions, documents: documents, instructions: try await store.instructions(of: message.id),
         names: names, language: language)
     ]
   }

@@ -55,13 +55,19 @@ extension CaseController {
     }
     view.outcome = proposal.outcome.map(language.name) ?? ""
     view.reason = MessageView.paragraphs(proposal.outcomeReason ?? "")
-    view.adoptions = try await store.adoptions(of: message.id).map {
-      language.text(
-        "adoption_line",
-        [
-          "date": .plain(language.date($0.createdAt)), "measure": .plain($0.measure),
-          "progress": .number($0.progress),
-        ])
+    let adoptions = try await store.adoptions(of: message.id)
+    let files = try await store.documents(of: adoptions.map(\.id))
+    view.adoptions = adoptions.map { step in
+      ([
+        language.text(
+          "adoption_line",
+          [
+            "date": .plain(language.date(step.createdAt)), "measure": .plain(step.measure),
+            "progress": .number(step.progress),
+          ])
+      ]
+        + (files[step.id] ?? []).map { language.text("adoption_line_document", ["name": .plain($0.fileName)]) })
+        .joined(separator: language.text("list_separator"))
     }
     view.instructions = try await store.instructions(of: message.id).map {
       language.text(
@@ -95,6 +101,7 @@ extension CaseController {
     var document_date: String?
     var link: String?
     var progress: String?
+    var document_file: File?
     var leader: String?
     var given_on: String?
     var text: String?
@@ -135,7 +142,14 @@ extension CaseController {
         NewAdoption(
           measure: form.measure ?? "", documentTitle: form.document_title ?? "",
           documentNumber: form.document_number ?? "", documentDate: date, link: form.link ?? "", progress: progress),
-        by: actor, at: now)
+        document: form.document_file.flatMap { file in
+          file.data.readableBytes == 0
+            ? nil
+            : DocumentFile(
+              fileName: DocumentFile.displayName(
+                file.filename, fallback: form.document_title.flatMap { $0.isEmpty ? nil : $0 } ?? "document"),
+              data: Data(buffer: file.data))
+        }, by: actor, at: now)
     }
   }
 
@@ -194,7 +208,8 @@ extension CaseController {
       "campaign": "campaign_label", "proposal": "proposal_text", "outcome": "proposal_outcome_label",
       "reason": "proposal_reason", "measure": "adoption_measure", "document_title": "adoption_document_title",
       "document_number": "adoption_document_number", "document_date": "adoption_document_date",
-      "link": "adoption_link", "progress": "adoption_progress_label", "leader": "instruction_leader",
+      "link": "adoption_link", "progress": "adoption_progress_label", "document_file": "adoption_document_file",
+      "leader": "instruction_leader",
       "given_on": "instruction_given_on", "text": "instruction_text", "public_summary": "instruction_public_summary",
     ]
     return keys[field].map { language.text($0) } ?? field
