@@ -12,7 +12,7 @@ import Testing
     "submitted/support", "submitted/send_to_evaluation", "submitted/withdraw", "submitted/merge",
     "submitted/mark_invalid", "supported/support", "supported/send_to_evaluation", "supported/withdraw",
     "supported/merge", "supported/mark_invalid",
-    "evaluating/support", "evaluating/evaluate", "evaluating/merge",
+    "evaluating/support", "evaluating/evaluate", "evaluating/merge", "evaluating/name_reviewers", "evaluating/review",
     "adopted/record_adoption", "partly_adopted/record_adoption", "implemented/record_adoption",
     "submitted/instruct", "supported/instruct", "evaluating/instruct", "adopted/instruct",
     "partly_adopted/instruct", "reference/instruct", "declined/instruct", "implemented/instruct",
@@ -32,7 +32,8 @@ import Testing
       case .sendToEvaluation: [.dispatcher, .admin, .system]
       case .evaluate, .recordAdoption: [.handler, .reviewer, .leader, .admin]
       case .instruct: [.dispatcher, .supervisor, .admin]
-      case .merge, .markInvalid: [.dispatcher, .admin]
+      case .merge, .markInvalid, .nameReviewers: [.dispatcher, .admin]
+      case .review: [.dispatcher, .handler, .reviewer, .leader, .supervisor, .admin]
       }
     let isAllowed = Self.allowed.contains("\(state.rawValue)/\(step.rawValue)")
     for role in Role.allCases {

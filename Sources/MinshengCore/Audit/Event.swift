@@ -73,6 +73,10 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
   case proposalEvaluated
   /// 转化运用: a step of the adopted suggestion's adoption (`adoption`, `progress`).
   case adoptionRecorded
+  /// 组织专家评审: the office named a panel (`reviewers`, the usernames). Internal.
+  case reviewersNamed
+  /// 评审意见: a panel member's opinion (`outcome`), its words as the note. Internal.
+  case proposalReviewed
   /// 领导批示 on a suggestion (`instruction`, `leader`, `given_on`); the public summary as the note.
   case proposalInstructed
   /// 表彰奖励: a published round awarded the suggestion (`round`, `tier`).
@@ -104,6 +108,7 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
   private static let proposalNames: [String: EventAction] = [
     "proposal_opened": .proposalOpened, "supported": .supported, "proposal_evaluated": .proposalEvaluated,
     "adoption_recorded": .adoptionRecorded, "awarded": .awarded, "proposal_instructed": .proposalInstructed,
+    "reviewers_named": .reviewersNamed, "proposal_reviewed": .proposalReviewed,
   ]
 
   /// The stored name: `received` or the action's raw value.
@@ -120,6 +125,8 @@ public enum EventAction: Sendable, Equatable, Hashable, CustomStringConvertible 
     case .proposalEvaluated: "proposal_evaluated"
     case .adoptionRecorded: "adoption_recorded"
     case .proposalInstructed: "proposal_instructed"
+    case .reviewersNamed: "reviewers_named"
+    case .proposalReviewed: "proposal_reviewed"
     case .awarded: "awarded"
     case .workflow(let action): action.rawValue
     }

@@ -63,6 +63,29 @@ public enum ProposalRules {
     return isUnitStaffOrAdmin(actor, unit: proposal.evaluatedBy ?? message.leadUnitID)
   }
 
+  /// 组织专家评审: the office that dispatches the suggestion (or an administrator) names a panel while
+  /// the unit evaluates it.
+  public static func mayNameReviewers(_ actor: Actor, _ message: Message, _ proposal: Proposal) -> LocalizedText? {
+    if let refusal = ProposalWorkflow.check(
+      .nameReviewers, in: ProposalWorkflow.state(of: message, proposal), by: actor.role)
+    {
+      return refusal
+    }
+    if actor.role == .dispatcher, actor.unitID == nil || actor.unitID != message.dispatchingUnitID {
+      return LocalizedText("error_proposal_not_your_unit")
+    }
+    return nil
+  }
+
+  /// 评审意见: a member of the panel gives an opinion once, while the unit has not decided.
+  public static func mayReview(
+    _ actor: Actor, _ message: Message, _ proposal: Proposal, membership: ProposalReview?
+  ) -> LocalizedText? {
+    guard let membership, membership.username == actor.id else { return LocalizedText("error_review_not_named") }
+    guard membership.reviewedAt == nil else { return LocalizedText("error_review_given") }
+    return ProposalWorkflow.check(.review, in: ProposalWorkflow.state(of: message, proposal), by: actor.role)
+  }
+
   /// 领导批示: the office that dispatches the suggestion, the supervision office or an administrator
   /// records a leader's instruction, at any stage until the suggestion is merged or invalid.
   public static func mayRecordInstruction(

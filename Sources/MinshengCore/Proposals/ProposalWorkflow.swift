@@ -46,6 +46,10 @@ public enum ProposalStep: String, Sendable, CaseIterable {
   case recordAdoption = "record_adoption"
   /// 领导批示: a leader's instruction, recorded by the office.
   case instruct
+  /// 组织专家评审: the office names staff to a panel that advises the unit.
+  case nameReviewers = "name_reviewers"
+  /// 评审意见: a named panel member's opinion, once.
+  case review
   /// 撤回: its author, before it is sent to a unit.
   case withdraw
   /// 并单
@@ -60,7 +64,7 @@ public enum ProposalStep: String, Sendable, CaseIterable {
     case .withdraw: .withdraw
     case .merge: .merge
     case .markInvalid: .markInvalid
-    case .support, .evaluate, .recordAdoption, .instruct: nil
+    case .support, .evaluate, .recordAdoption, .instruct, .nameReviewers, .review: nil
     }
   }
 }
@@ -111,6 +115,8 @@ public enum ProposalWorkflow {
     let sending: Set<Role> = [.dispatcher, .admin, .system]
     let unit: Set<Role> = [.handler, .reviewer, .leader, .admin]
     let instructing: Set<Role> = [.dispatcher, .supervisor, .admin]
+    // Any staff member the office named to the panel (ProposalRules checks the naming).
+    let staff: Set<Role> = [.dispatcher, .handler, .reviewer, .leader, .supervisor, .admin]
     var rules: [ProposalRule] = [
       .init(.submitted, .support, [.citizen], .byThreshold),
       .init(.submitted, .sendToEvaluation, sending, .to(.evaluating)),
@@ -126,6 +132,8 @@ public enum ProposalWorkflow {
 
       .init(.evaluating, .support, [.citizen], .unchanged),
       .init(.evaluating, .evaluate, unit, .byOutcome),
+      .init(.evaluating, .nameReviewers, office, .unchanged),
+      .init(.evaluating, .review, staff, .unchanged),
       .init(.evaluating, .merge, office, .to(.merged)),
 
       .init(.adopted, .recordAdoption, unit, .byProgress),

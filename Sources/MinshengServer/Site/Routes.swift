@@ -24,6 +24,7 @@ struct Routes: Sendable {
   let dashboard: DashboardController
   let bulk: SupervisionBulk
   let referrals: ReferralController
+  let reviews: ReviewsController
   let awards: AwardsController
   let messages: MessagesAPI
   let suggestionsAPI: SuggestionsAPI
@@ -57,6 +58,7 @@ struct Routes: Sendable {
     dashboard = DashboardController(pages: pages)
     bulk = SupervisionBulk(pages: pages)
     referrals = ReferralController(pages: pages)
+    reviews = ReviewsController(pages: pages)
     awards = AwardsController(pages: pages)
     messages = MessagesAPI(context: context)
     suggestionsAPI = SuggestionsAPI(context: context)
@@ -123,6 +125,10 @@ struct Routes: Sendable {
     routes.on(.GET, .staff(.supervision), use: queues.supervision)
     routes.on(.POST, .staff(.supervisionBulk), use: bulk.submit)
     routes.on(.GET, .staff(.referral), use: referrals.form)
+    routes.on(.GET, .staff(.reviews), use: reviews.list)
+    routes.on(.GET, .staff(.review(.key)), use: reviews.page)
+    routes.on(.POST, .staff(.review(.key)), use: reviews.submit)
+    routes.on(.POST, .staff(.nameReviewers(.key)), use: cases.nameReviewers)
     routes.on(.POST, .staff(.referral), use: referrals.submit)
     routes.on(.POST, .staff(.noticesRead), use: bulk.markRead)
     routes.on(.GET, .staff(.search), use: staffSearch.search)

@@ -62,6 +62,8 @@ struct ProposalView: Encodable, Sendable {
   var reason: [String]
   var adoptions: [AdoptionView]
   var instructions: [InstructionView]
+  /// 经 3 位专家评审: how many panel members gave an opinion ("" for none).
+  var reviewed = ""
 }
 
 /// A published document file: its name, where to download it, its type and size.

@@ -29,6 +29,8 @@ enum TimelineText {
         event.payload["outcome"].flatMap(ProposalOutcome.init(rawValue:)).map(language.name) ?? "")
       return language.text("event_proposal_evaluated", ["unit": actor, "outcome": outcome])
     case .awarded: return language.text("event_awarded")
+    case .reviewersNamed: return language.text("event_reviewers_named")
+    case .proposalReviewed: return language.text("event_proposal_reviewed")
     case .proposalInstructed:
       return language.text("event_proposal_instructed", ["leader": .plain(event.payload["leader"] ?? "")])
     case .adoptionRecorded:

@@ -73,5 +73,6 @@ public enum StoreMigrations {
     M0067_ProposalInstructions(),
     M0068_ProposalSources(),
     M0069_Documents(),
+    M0070_ProposalReviews(),
   ]
 }

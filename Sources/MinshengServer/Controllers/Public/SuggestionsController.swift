@@ -159,12 +159,15 @@ struct SuggestionsController: Sendable {
     let item = store.publicProposal(full, proposal)
     let adoptions = try await store.adoptions(of: message.id)
     let documents = try await store.documents(of: adoptions.map(\.id))
-    return [
-      ProposalView(
-        item, campaign: try await store.campaign(proposal.campaignID),
-        adoptions: adoptions, documents: documents, instructions: try await store.instructions(of: message.id),
-        names: names, language: language)
-    ]
+    let reviewed = try await store.reviews(of: message.id).filter { $0.reviewedAt != nil }.count
+    var view = ProposalView(
+      item, campaign: try await store.campaign(proposal.campaignID),
+      adoptions: adoptions, documents: documents, instructions: try await store.instructions(of: message.id),
+      names: names, language: language)
+    if reviewed > 0, proposal.outcome != nil {
+      view.reviewed = language.text("proposal_reviewed_public", ["count": .number(reviewed)])
+    }
+    return [view]
   }
 
   private static func listQuery(_ request: Request) throws -> (ProposalStage?, Date?) {

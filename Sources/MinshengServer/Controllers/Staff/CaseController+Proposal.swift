@@ -23,6 +23,9 @@ struct ProposalStaffView: Encodable, Sendable {
   var sources: [TopicView.Item] = []
   var openURL = ""
   var instructionURL = ""
+  /// 专家评审: the panel's members and opinions, and the office's form to name members.
+  var reviews: [String] = []
+  var reviewersURL = ""
   var evaluateURL = ""
   var adoptionURL = ""
   var campaigns: [Option] = []
@@ -74,6 +77,19 @@ extension CaseController {
         "instruction_line",
         ["date": .plain($0.givenOn.description), "leader": .plain($0.leader), "text": .plain($0.text)])
     }
+    view.reviews = try await store.reviews(of: message.id).map { review in
+      review.reviewedAt == nil
+        ? language.text("review_pending", ["name": .plain(review.username)])
+        : language.text(
+          "review_line",
+          [
+            "name": .plain(review.username), "outcome": .plain(review.outcome.map(language.name) ?? ""),
+            "opinion": .plain(review.opinion ?? ""),
+          ])
+    }
+    if ProposalRules.mayNameReviewers(actor, message, proposal) == nil {
+      view.reviewersURL = SiteURL.staff(.nameReviewers(.value(message.id))).path
+    }
     if ProposalRules.mayRecordInstruction(actor, message, proposal) == nil {
       view.instructionURL = SiteURL.staff(.recordInstruction(.value(message.id))).path
     }
@@ -106,6 +122,7 @@ extension CaseController {
     var given_on: String?
     var text: String?
     var public_summary: String?
+    var reviewers: String?
   }
 
   /// `POST /staff/messages/{id}/proposal`: 转为人民建议.
@@ -150,6 +167,14 @@ extension CaseController {
                 file.filename, fallback: form.document_title.flatMap { $0.isEmpty ? nil : $0 } ?? "document"),
               data: Data(buffer: file.data))
         }, by: actor, at: now)
+    }
+  }
+
+  /// `POST /staff/messages/{id}/proposal/reviewers`: 组织专家评审.
+  func nameReviewers(_ request: Request) async throws -> Response {
+    try await proposalStep(request, done: "reviewers_named") { id, form, actor, now in
+      try await store.nameReviewers(
+        id, usernames: ProposalReview.usernames(form.reviewers ?? ""), by: actor, at: now)
     }
   }
 
@@ -210,7 +235,8 @@ extension CaseController {
       "document_number": "adoption_document_number", "document_date": "adoption_document_date",
       "link": "adoption_link", "progress": "adoption_progress_label", "document_file": "adoption_document_file",
       "leader": "instruction_leader",
-      "given_on": "instruction_given_on", "text": "instruction_text", "public_summary": "instruction_public_summary",
+      "given_on": "instruction_given_on", "reviewers": "field_reviewers", "text": "instruction_text",
+      "public_summary": "instruction_public_summary",
     ]
     return keys[field].map { language.text($0) } ?? field
   }

@@ -21,7 +21,10 @@ struct CaseController: Sendable {
       ? language.text("intake_done")
       : done == "draft"
         ? language.text("form_draft_saved")
-        : ["proposal_opened", "proposal_evaluated", "adoption_recorded", "proposal_instructed", "referred"].contains(
+        : [
+          "proposal_opened", "proposal_evaluated", "adoption_recorded", "proposal_instructed", "referred",
+          "reviewers_named",
+        ].contains(
           done ?? "")
           ? language.text("done_" + (done ?? ""))
           : done.flatMap(Action.init(rawValue:)).map { language.text("action_done", ["action": .key($0.nameKey)]) }

@@ -67,10 +67,14 @@ struct StaffPages: Sendable {
   /// search over the cases it may read.
   static func nav(for role: Role, current: String, language: Language) -> [NavLink] {
     let search = SiteURL.staff(.search).path
+    let reviews = SiteURL.staff(.reviews).path
     return StaffAccess.places(for: role).map { place in
       let href = SiteURL.staff(StaffURL.of(place)).path
       return NavLink(href: href, label: language.text("place_" + place.rawValue), current: current == href)
-    } + [NavLink(href: search, label: language.text("staff_search_nav"), current: current == search)]
+    } + [
+      NavLink(href: search, label: language.text("staff_search_nav"), current: current == search),
+      NavLink(href: reviews, label: language.text("reviews_title"), current: current.hasPrefix(reviews)),
+    ]
   }
 
   /// An option list of the units, by code.
