@@ -213,12 +213,7 @@ extension CaseController {
       let mapped = MappedError.of(error)
       guard mapped.status.code < 500, mapped.status != .notFound else { throw error }
       let language = request.pageLanguage
-      let errors =
-        mapped.fields.isEmpty
-        ? [language.text(mapped.text)]
-        : mapped.fields.map {
-          Self.proposalLabel($0.field, language) + language.text("field_separator") + language.text($0.text)
-        }
+      let errors = mapped.messages(in: language) { Self.proposalLabel($0, language) }
       return try await page(
         request, session: session, message: try await store.message(message.id) ?? message, notice: "",
         errors: errors, status: mapped.status)

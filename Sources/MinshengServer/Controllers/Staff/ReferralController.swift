@@ -84,12 +84,7 @@ struct ReferralController: Sendable {
       let mapped = MappedError.of(error)
       guard mapped.status.code < 500, mapped.status != .notFound else { throw error }
       let language = request.pageLanguage
-      let errors =
-        mapped.fields.isEmpty
-        ? [language.text(mapped.text)]
-        : mapped.fields.map {
-          Self.label($0.field, language) + language.text("field_separator") + language.text($0.text)
-        }
+      let errors = mapped.messages(in: language) { Self.label($0, language) }
       let content = try await content(
         request, title: referral.title, problem: referral.problem, proposal: referral.proposal, unit: unit,
         campaign: campaign, isPublic: referral.isPublic, sources: try await messages(form.sources ?? []))

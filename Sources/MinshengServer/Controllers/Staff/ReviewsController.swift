@@ -80,13 +80,9 @@ struct ReviewsController: Sendable {
     } catch {
       let mapped = MappedError.of(error)
       guard mapped.status.code < 500, mapped.status != .notFound else { throw error }
-      let errors =
-        mapped.fields.isEmpty
-        ? [language.text(mapped.text)]
-        : mapped.fields.map {
-          language.text($0.field == "outcome" ? "review_outcome" : "review_opinion") + language.text("field_separator")
-            + language.text($0.text)
-        }
+      let errors = mapped.messages(in: language) {
+        language.text($0 == "outcome" ? "review_outcome" : "review_opinion")
+      }
       return try await render(
         request, session, message, proposal, membership, language: language, opinion: form.opinion ?? "",
         errors: errors, status: mapped.status)
