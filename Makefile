@@ -27,6 +27,8 @@ e2e:
 	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_public_board.py'
 	python3 e2e/test_staff_workbench.py
 	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_staff_workbench.py'
+	python3 e2e/test_suggestions.py
+	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_suggestions.py'
 	python3 e2e/test_accessibility.py
 	scripts/with-postgres.sh bash -c 'DATABASE_URL=$$MINSHENG_TEST_POSTGRES_URL python3 e2e/test_accessibility.py'
 
@@ -35,6 +37,7 @@ screenshots:
 	swift build
 	python3 e2e/test_public_board.py --screenshots docs/screenshots
 	python3 e2e/test_staff_workbench.py --screenshots docs/screenshots
+	python3 e2e/test_suggestions.py --screenshots docs/screenshots
 	python3 e2e/test_accessibility.py --screenshots docs/screenshots
 
 bench:
