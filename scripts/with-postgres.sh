@@ -63,7 +63,7 @@ if [ "${MINSHENG_PG_DURABLE:-}" = "1" ]; then
 else
   DURABILITY="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 fi
-OPTIONS="-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c max_connections=400 $DURABILITY"
+OPTIONS="-c listen_addresses=127.0.0.1 -p $PORT -k $WORK -c max_connections=1000 $DURABILITY"
 "${RUN_AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w -t 60 -o "$OPTIONS" \
   start >/dev/null || { cat "$WORK/server.log" >&2; exit 1; }
 cat >"$WORK/restart.sh" <<RESTART
@@ -81,7 +81,7 @@ if [ "${MINSHENG_PG_REPLICA:-}" = "1" ]; then
   REPLICA_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
   "${RUN_AS[@]}" "$BINDIR/pg_basebackup" -h 127.0.0.1 -p "$PORT" -U postgres -D "$WORK/replica" -R -X stream \
     >"$WORK/basebackup.log" 2>&1 || { cat "$WORK/basebackup.log" >&2; exit 1; }
-  REPLICA_OPTIONS="-c listen_addresses=127.0.0.1 -p $REPLICA_PORT -k $WORK -c max_connections=400 -c hot_standby=on $DURABILITY"
+  REPLICA_OPTIONS="-c listen_addresses=127.0.0.1 -p $REPLICA_PORT -k $WORK -c max_connections=1000 -c hot_standby=on $DURABILITY"
   "${RUN_AS[@]}" "$BINDIR/pg_ctl" -D "$WORK/replica" -l "$WORK/replica.log" -w -t 60 -o "$REPLICA_OPTIONS" \
     start >/dev/null || { cat "$WORK/replica.log" >&2; exit 1; }
   cat >"$WORK/replica-stop.sh" <<STOP

@@ -44,7 +44,9 @@ extension Store {
       throw ValidationError(field: "phone", reason: .invalid(LocalizedText("error_phone_format")))
     }
     let hash = try await counterKey("support", mobile)
-    for attempt in 0..<8 {
+    // Every support is an event in the suggestion's chain, so supporters at once take turns: each
+    // round at least one commits, and a short random pause spreads the others out.
+    for attempt in 0..<Self.supportAttempts {
       guard let message = try await message(messageID), let proposal = try await proposal(messageID) else {
         throw StoreError.notFound(.proposal)
       }
@@ -80,7 +82,8 @@ extension Store {
                   .uuid(messageID),
                 ])),
           ])
-      } catch StoreError.conflict where attempt < 7 {
+      } catch StoreError.conflict where attempt < Self.supportAttempts - 1 {
+        try await Task.sleep(nanoseconds: UInt64.random(in: 1_000_000...8_000_000))
         continue
       }
       if reached || proposal.thresholdReachedAt != nil, let unit = campaign?.unitIDs.first {
@@ -91,6 +94,10 @@ extension Store {
     }
     throw StoreError.conflict(messageID: messageID, expectedVersion: 0, currentVersion: nil)
   }
+
+  /// How many times a support is tried against other supports committing first: enough for a
+  /// hundred supporters of one suggestion in the same second.
+  static let supportAttempts = 100
 
   /// 交办 by the platform of a suggestion whose supports reached the threshold, while it is still in
   /// the pool: retried when another support or step commits first; a dispatcher who assigned it

@@ -284,4 +284,41 @@ import Testing
       #expect(try await store.verifyAudit().isIntact)
     }
   }
+
+  /// 附议 under load: 16 citizens support at once, four of them twice; each number counts once, the
+  /// threshold fires exactly once and the suggestion is assigned exactly once.
+  @Test(arguments: TestDatabase.available)
+  func sixteenConcurrentSupporters_countOnce_andTheThresholdFiresOnce(db: TestDatabase) async throws {
+    try await db.withStore { store in
+      let world = try await SeededWorld.create(in: store)
+      let now = Fixtures.now
+      let today = store.rules.calendar.day(of: now)
+      let campaign = try await store.createCampaign(
+        NewCampaign(
+          title: "停车金点子", description: "征集建议。", opensOn: today, supportThreshold: 10, unitIDs: [world.housing.id]),
+        by: "admin", at: now)
+      let id = try await store.submit(Fixtures.newSuggestion("夜间共享停车", campaign: campaign.id), at: now).message.id
+      let phones = (0..<16).map { String(format: "139%08d", 7_000 + $0) }
+      let attempts = phones + phones.prefix(4)
+      let outcomes = await withTaskGroup(of: Bool.self) { group in
+        for phone in attempts {
+          group.addTask { (try? await store.support(id, phone: phone, at: now)) != nil }
+        }
+        var accepted = 0
+        for await ok in group where ok { accepted += 1 }
+        return accepted
+      }
+      #expect(outcomes == 16)
+      let proposal = try #require(try await store.proposal(id))
+      #expect(proposal.supports == 16 && proposal.thresholdReachedAt != nil)
+      for phone in phones { #expect(try await store.hasSupported(id, phone: phone)) }
+      let events = try await store.events(of: id).map(\.draft)
+      #expect(events.filter { $0.action == .supported }.count == 16)
+      #expect(events.filter { $0.payload["threshold"] == "reached" }.count == 1)
+      #expect(events.filter { $0.action == .workflow(.assign) }.count == 1)
+      #expect(try await store.message(id)?.leadUnitID == world.housing.id)
+      try await store.sealAllEvents()
+      #expect(try await store.verifyAudit().isIntact)
+    }
+  }
 }
