@@ -37,12 +37,16 @@ TOKEN=$(curl -s -X POST -H 'Content-Type: application/json' \
   "http://127.0.0.1:$PORT/api/v1/auth/token" | python3 -c 'import sys, json; print(json.load(sys.stdin)["token"])')
 export MINSHENG_CONFORMANCE_TOKEN="$TOKEN"
 STATUS=0
+# ensure_resource_availability (ST302) is left out: a message posted under a moderation policy (the
+# demonstration's) is not public until a moderator publishes it, so GET /api/v1/messages/{id} right
+# after POST /api/v1/messages is 404 by design (the response's link says so; the author follows it by
+# its tracking code). Every other check runs.
 for who in anonymous admin; do
   CONFIG=scripts/conformance/schemathesis.toml
   [ "$who" = admin ] && CONFIG=scripts/conformance/admin.toml
   echo "== schemathesis, $who =="
   schemathesis --config-file "$CONFIG" run Resources/OpenAPI/openapi.json --url "http://127.0.0.1:$PORT" \
-    --checks all --max-examples "$EXAMPLES" --seed 2023 --workers 1 --no-shrink \
+    --checks all --exclude-checks ensure_resource_availability --max-examples "$EXAMPLES" --seed 2023 --workers 1 --no-shrink \
     --report junit --report-dir "$WORK/report-$who" || STATUS=1
 done
 if ! kill -0 $SERVER 2>/dev/null; then echo "the server stopped during the run" >&2; STATUS=1; fi
